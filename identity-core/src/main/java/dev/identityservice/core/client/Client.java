@@ -1,0 +1,130 @@
+package dev.identityservice.core.client;
+
+import com.nimbusds.jose.jwk.JWK;
+import dev.identityservice.core.token.TokenSettings;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * An OAuth 2.0 client of one tenant.
+ *
+ * @param secretHash             the stored hash of the client secret, or {@code null} for a public client
+ * @param redirectUris           registered redirect URIs, matched exactly (RFC 6749 §3.1.2, OAuth 2.1)
+ * @param postLogoutRedirectUris where RP-initiated logout may send the browser, matched exactly
+ * @param allowedOrigins         browser origins allowed to call the token endpoints (CORS)
+ * @param idTokenEncryptionKey   the client's public key for ID-token encryption (JWE), or {@code null}
+ */
+public record Client(String tenantId, String clientId, String name, String secretHash,
+                     List<String> redirectUris, List<String> postLogoutRedirectUris, Set<String> allowedOrigins,
+                     Set<GrantType> grantTypes, Set<String> scopes, TokenSettings tokenSettings,
+                     JWK idTokenEncryptionKey, List<ClaimMapping> claimMappings,
+                     Instant createdAt, Instant updatedAt) {
+
+    public Client {
+        Objects.requireNonNull(tenantId, "tenantId");
+        Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(tokenSettings, "tokenSettings");
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(updatedAt, "updatedAt");
+        if (clientId.isBlank() || clientId.length() > 255 || !clientId.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new IllegalArgumentException("clientId must be 1 to 255 visible ASCII characters");
+        }
+        redirectUris = List.copyOf(redirectUris == null ? List.of() : redirectUris);
+        postLogoutRedirectUris = List.copyOf(postLogoutRedirectUris == null ? List.of() : postLogoutRedirectUris);
+        allowedOrigins = Set.copyOf(allowedOrigins == null ? Set.of() : allowedOrigins);
+        grantTypes = Set.copyOf(grantTypes == null ? Set.of() : grantTypes);
+        scopes = Set.copyOf(scopes == null ? Set.of() : scopes);
+        claimMappings = List.copyOf(claimMappings == null ? List.of() : claimMappings);
+        if (idTokenEncryptionKey != null && idTokenEncryptionKey.isPrivate()) {
+            throw new IllegalArgumentException("idTokenEncryptionKey must be a public key");
+        }
+        for (String uri : redirectUris) {
+            RedirectUriMatcher.requireRegistrable(uri);
+        }
+        for (String uri : postLogoutRedirectUris) {
+            RedirectUriMatcher.requireRegistrable(uri);
+        }
+        if (secretHash == null && grantTypes.contains(GrantType.CLIENT_CREDENTIALS)) {
+            throw new IllegalArgumentException("a public client cannot use client_credentials");
+        }
+    }
+
+    /** A client without a secret (a browser or native app); it must use PKCE. */
+    public boolean isPublic() {
+        return secretHash == null;
+    }
+
+    public boolean allows(GrantType grantType) {
+        return grantTypes.contains(grantType);
+    }
+
+    public static Builder builder(String tenantId, String clientId) {
+        return new Builder(tenantId, clientId);
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder(tenantId, clientId);
+        b.name = name;
+        b.secretHash = secretHash;
+        b.redirectUris.addAll(redirectUris);
+        b.postLogoutRedirectUris.addAll(postLogoutRedirectUris);
+        b.allowedOrigins.addAll(allowedOrigins);
+        b.grantTypes.addAll(grantTypes);
+        b.scopes.addAll(scopes);
+        b.tokenSettings = tokenSettings;
+        b.idTokenEncryptionKey = idTokenEncryptionKey;
+        b.claimMappings.addAll(claimMappings);
+        b.createdAt = createdAt;
+        b.updatedAt = updatedAt;
+        return b;
+    }
+
+    /** Builds a {@link Client}; {@code createdAt} and {@code updatedAt} must be set from the caller's clock. */
+    public static final class Builder {
+        private final String tenantId;
+        private final String clientId;
+        private String name;
+        private String secretHash;
+        private final List<String> redirectUris = new ArrayList<>();
+        private final List<String> postLogoutRedirectUris = new ArrayList<>();
+        private final Set<String> allowedOrigins = new LinkedHashSet<>();
+        private final Set<GrantType> grantTypes = new LinkedHashSet<>();
+        private final Set<String> scopes = new LinkedHashSet<>();
+        private TokenSettings tokenSettings = TokenSettings.DEFAULTS;
+        private JWK idTokenEncryptionKey;
+        private final List<ClaimMapping> claimMappings = new ArrayList<>();
+        private Instant createdAt;
+        private Instant updatedAt;
+
+        private Builder(String tenantId, String clientId) {
+            this.tenantId = tenantId;
+            this.clientId = clientId;
+        }
+
+        public Builder name(String value) { this.name = value; return this; }
+        public Builder secretHash(String value) { this.secretHash = value; return this; }
+        public Builder redirectUris(List<String> value) { redirectUris.clear(); redirectUris.addAll(value); return this; }
+        public Builder redirectUri(String value) { redirectUris.add(value); return this; }
+        public Builder postLogoutRedirectUris(List<String> value) { postLogoutRedirectUris.clear(); postLogoutRedirectUris.addAll(value); return this; }
+        public Builder allowedOrigins(Set<String> value) { allowedOrigins.clear(); allowedOrigins.addAll(value); return this; }
+        public Builder grantTypes(Set<GrantType> value) { grantTypes.clear(); grantTypes.addAll(value); return this; }
+        public Builder grantType(GrantType value) { grantTypes.add(value); return this; }
+        public Builder scopes(Set<String> value) { scopes.clear(); scopes.addAll(value); return this; }
+        public Builder scope(String value) { scopes.add(value); return this; }
+        public Builder tokenSettings(TokenSettings value) { this.tokenSettings = value; return this; }
+        public Builder idTokenEncryptionKey(JWK value) { this.idTokenEncryptionKey = value; return this; }
+        public Builder claimMappings(List<ClaimMapping> value) { claimMappings.clear(); claimMappings.addAll(value); return this; }
+        public Builder claimMapping(ClaimMapping value) { claimMappings.add(value); return this; }
+        public Builder createdAt(Instant value) { this.createdAt = value; return this; }
+        public Builder updatedAt(Instant value) { this.updatedAt = value; return this; }
+
+        public Client build() {
+            return new Client(tenantId, clientId, name, secretHash, redirectUris, postLogoutRedirectUris, allowedOrigins,
+                    grantTypes, scopes, tokenSettings, idTokenEncryptionKey, claimMappings, createdAt, updatedAt);
+        }
+    }
+}

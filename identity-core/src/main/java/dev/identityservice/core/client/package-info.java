@@ -1,0 +1,2 @@
+/** OAuth 2.0 clients: their registration, authentication and redirect-URI matching. */
+package dev.identityservice.core.client;

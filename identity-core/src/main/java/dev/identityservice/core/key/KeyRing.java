@@ -1,0 +1,94 @@
+package dev.identityservice.core.key;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.crypto.factories.DefaultJWSSignerFactory;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An immutable snapshot of one tenant's signing keys, swapped atomically on rotation.
+ *
+ * <p>It holds everything a request needs, computed once: the ready-to-use signer of the
+ * {@code ACTIVE} key and the JWKS bytes (keys {@code NEXT}, {@code ACTIVE} and {@code ROTATED}).
+ */
+public final class KeyRing {
+
+    private final String tenantId;
+    private final List<SigningKey> keys;
+    private final SigningKey active;
+    private final JWSSigner activeSigner;
+    private final Map<String, SigningKey> publishedByKid;
+    private final byte[] jwksJson;
+
+    private KeyRing(String tenantId, List<SigningKey> keys) {
+        this.tenantId = tenantId;
+        this.keys = keys.stream().sorted(Comparator.comparing(SigningKey::createdAt).reversed()).toList();
+        this.active = keys.stream().filter(k -> k.state() == KeyState.ACTIVE).findFirst().orElse(null);
+        this.activeSigner = active == null ? null : signerFor(active.jwk());
+        Map<String, SigningKey> published = new LinkedHashMap<>();
+        for (SigningKey key : this.keys) {
+            if (key.state().published()) {
+                published.put(key.kid(), key);
+            }
+        }
+        this.publishedByKid = Map.copyOf(published);
+        List<JWK> jwks = published.values().stream().map(SigningKey::publicJwk).toList();
+        this.jwksJson = new JWKSet(jwks).toString(true).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A snapshot of {@code keys}; at most one may be {@code ACTIVE}. */
+    public static KeyRing of(String tenantId, List<SigningKey> keys) {
+        if (keys.stream().filter(k -> k.state() == KeyState.ACTIVE).count() > 1) {
+            throw new IllegalArgumentException("a key ring has at most one ACTIVE key");
+        }
+        return new KeyRing(tenantId, keys);
+    }
+
+    public String tenantId() {
+        return tenantId;
+    }
+
+    /** Every key of the tenant, revoked ones included, newest first. */
+    public List<SigningKey> keys() {
+        return keys;
+    }
+
+    /** The key that signs now; {@link IllegalStateException} if the ring has none (never after initialisation). */
+    public SigningKey active() {
+        if (active == null) {
+            throw new IllegalStateException("tenant " + tenantId + " has no ACTIVE signing key");
+        }
+        return active;
+    }
+
+    /** The signer of {@link #active()}, built once per snapshot. */
+    public JWSSigner activeSigner() {
+        active();
+        return activeSigner;
+    }
+
+    /** A key that verifies tokens of this tenant: published ({@code NEXT}, {@code ACTIVE}, {@code ROTATED}). */
+    public Optional<SigningKey> publishedKey(String kid) {
+        return kid == null ? Optional.empty() : Optional.ofNullable(publishedByKid.get(kid));
+    }
+
+    /** The RFC 7517 JWK Set of the published keys, public parts only, as UTF-8 bytes. */
+    public byte[] jwksJson() {
+        return jwksJson.clone();
+    }
+
+    private static JWSSigner signerFor(JWK jwk) {
+        try {
+            return new DefaultJWSSignerFactory().createJWSSigner(jwk);
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot build a signer for key " + jwk.getKeyID(), e);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.identityservice.core.key;
+
+import com.nimbusds.jose.jwk.JWK;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One signing key of a tenant, with its private part (decrypted in memory only).
+ *
+ * @param kid the RFC 7638 JWK thumbprint (SHA-256, base64url) of the public key
+ * @param jwk the full key pair; {@link #publicJwk()} is what the JWKS publishes
+ */
+public record SigningKey(String tenantId, String kid, SigningAlgorithm algorithm, KeyState state, JWK jwk,
+                         Instant createdAt, Instant activatedAt, Instant rotatedAt, Instant revokedAt) {
+
+    public SigningKey {
+        Objects.requireNonNull(tenantId, "tenantId");
+        Objects.requireNonNull(kid, "kid");
+        Objects.requireNonNull(algorithm, "algorithm");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(jwk, "jwk");
+        Objects.requireNonNull(createdAt, "createdAt");
+        if (!kid.equals(jwk.getKeyID())) {
+            throw new IllegalArgumentException("jwk must carry kid " + kid);
+        }
+    }
+
+    /** The public part with {@code kid}, {@code alg} and {@code use=sig}, as published in the JWKS. */
+    public JWK publicJwk() {
+        return jwk.toPublicJWK();
+    }
+
+    public SigningKey withState(KeyState newState, Instant at) {
+        return switch (newState) {
+            case NEXT -> new SigningKey(tenantId, kid, algorithm, newState, jwk, createdAt, null, null, null);
+            case ACTIVE -> new SigningKey(tenantId, kid, algorithm, newState, jwk, createdAt, at, null, null);
+            case ROTATED -> new SigningKey(tenantId, kid, algorithm, newState, jwk, createdAt, activatedAt, at, null);
+            case REVOKED -> new SigningKey(tenantId, kid, algorithm, newState, jwk, createdAt, activatedAt, rotatedAt, at);
+        };
+    }
+}

@@ -1,0 +1,58 @@
+package dev.identityservice.core.tenant;
+
+import dev.identityservice.core.key.SigningAlgorithm;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * A tenant: an issuer of its own, with its own users, clients, key ring and rotation schedule.
+ * A token, code or refresh token of one tenant is never accepted by another.
+ *
+ * @param id                lower-case letters, digits and dashes; also the path segment {@code /t/{id}}
+ * @param issuer            the {@code iss} of every token of this tenant (OIDC Discovery §4.3: https or http, no query or fragment)
+ * @param signingAlgorithm  the algorithm of the next key this tenant generates
+ * @param rotationPeriod    how long a key signs before the scheduled rotation replaces it
+ */
+public record Tenant(String id, URI issuer, SigningAlgorithm signingAlgorithm, Duration rotationPeriod, Instant createdAt) {
+
+    /** The tenant that serves when only one is configured. */
+    public static final String DEFAULT_ID = "default";
+
+    /** How long a key signs before the scheduled rotation, by default. */
+    public static final Duration DEFAULT_ROTATION_PERIOD = Duration.ofDays(30);
+
+    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
+    public Tenant {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(issuer, "issuer");
+        Objects.requireNonNull(signingAlgorithm, "signingAlgorithm");
+        Objects.requireNonNull(rotationPeriod, "rotationPeriod");
+        Objects.requireNonNull(createdAt, "createdAt");
+        if (!ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("tenant id must match " + ID.pattern() + ": '" + id + "'");
+        }
+        String scheme = issuer.getScheme();
+        if (!("https".equals(scheme) || "http".equals(scheme)) || issuer.getRawQuery() != null
+                || issuer.getRawFragment() != null || issuer.getHost() == null) {
+            throw new IllegalArgumentException("issuer must be an http(s) URL without query or fragment: " + issuer);
+        }
+        if (issuer.toString().endsWith("/")) {
+            throw new IllegalArgumentException("issuer must not end with '/': " + issuer);
+        }
+        if (rotationPeriod.compareTo(Duration.ofHours(1)) < 0) {
+            throw new IllegalArgumentException("rotationPeriod must be at least 1h: " + rotationPeriod);
+        }
+    }
+
+    public Tenant withSigningAlgorithm(SigningAlgorithm algorithm) {
+        return new Tenant(id, issuer, algorithm, rotationPeriod, createdAt);
+    }
+
+    public Tenant withRotationPeriod(Duration period) {
+        return new Tenant(id, issuer, signingAlgorithm, period, createdAt);
+    }
+}

@@ -1,0 +1,2 @@
+/** Tenants: independent issuers served by one engine, each with its own keys, users and clients. */
+package dev.identityservice.core.tenant;

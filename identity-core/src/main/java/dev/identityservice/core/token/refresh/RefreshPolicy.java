@@ -1,0 +1,38 @@
+package dev.identityservice.core.token.refresh;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How long a refresh token stays usable. Every refresh rotates the token whatever the policy.
+ */
+public sealed interface RefreshPolicy permits RefreshPolicy.BoundToAccessToken, RefreshPolicy.Sliding {
+
+    /** The default: a refresh token is usable only while the access token issued with it is unexpired. */
+    RefreshPolicy DEFAULT = new BoundToAccessToken();
+
+    /** Usable only while its paired access token is unexpired; afterwards the user logs in again. */
+    record BoundToAccessToken() implements RefreshPolicy {
+    }
+
+    /**
+     * Usable for {@code ttl} after it was issued, renewed by each refresh, but never beyond
+     * {@code absoluteMax} after the first login of the family.
+     */
+    record Sliding(Duration ttl, Duration absoluteMax) implements RefreshPolicy {
+
+        public static final Duration MIN_TTL = Duration.ofDays(1);
+        public static final Duration MAX_TTL = Duration.ofDays(90);
+
+        public Sliding {
+            Objects.requireNonNull(ttl, "ttl");
+            Objects.requireNonNull(absoluteMax, "absoluteMax");
+            if (ttl.compareTo(MIN_TTL) < 0 || ttl.compareTo(MAX_TTL) > 0) {
+                throw new IllegalArgumentException("sliding refresh ttl must be between 1 and 90 days: " + ttl);
+            }
+            if (absoluteMax.compareTo(ttl) < 0) {
+                throw new IllegalArgumentException("sliding refresh absoluteMax must be at least the ttl: " + absoluteMax);
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.identityservice.core.user;
+
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A user of one tenant.
+ *
+ * @param id               stable subject identifier ({@code sub}); a UUID
+ * @param username         unique per tenant, compared case-insensitively
+ * @param passwordHash     a PHC string (e.g. {@code $argon2id$v=19$m=...}), or {@code null} when no password login is possible
+ * @param attributes       extra attributes that clients can map into claims
+ * @param tokensValidAfter tokens issued before this instant are inactive; {@code null} when never revoked
+ */
+public record User(String tenantId, String id, String username, String passwordHash, boolean enabled,
+                   UserProfile profile, Set<String> roles, Map<String, String> attributes,
+                   Instant tokensValidAfter, Instant createdAt, Instant updatedAt) {
+
+    public User {
+        Objects.requireNonNull(tenantId, "tenantId");
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(username, "username");
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(updatedAt, "updatedAt");
+        if (username.isBlank() || username.length() > 255) {
+            throw new IllegalArgumentException("username must be 1 to 255 characters");
+        }
+        profile = profile == null ? UserProfile.EMPTY : profile;
+        roles = roles == null ? Set.of() : Set.copyOf(roles);
+        attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+    }
+
+    /** The form in which usernames are compared and indexed. */
+    public static String normalize(String username) {
+        return username.strip().toLowerCase(Locale.ROOT);
+    }
+
+    public User withPasswordHash(String hash, Instant now) {
+        return new User(tenantId, id, username, hash, enabled, profile, roles, attributes, tokensValidAfter, createdAt, now);
+    }
+
+    public User withRoles(Set<String> newRoles, Instant now) {
+        return new User(tenantId, id, username, passwordHash, enabled, profile, newRoles, attributes, tokensValidAfter, createdAt, now);
+    }
+
+    public User withProfile(UserProfile newProfile, Map<String, String> newAttributes, Instant now) {
+        return new User(tenantId, id, username, passwordHash, enabled, newProfile, roles, newAttributes, tokensValidAfter, createdAt, now);
+    }
+
+    public User withEnabled(boolean isEnabled, Instant now) {
+        return new User(tenantId, id, username, passwordHash, isEnabled, profile, roles, attributes, tokensValidAfter, createdAt, now);
+    }
+}

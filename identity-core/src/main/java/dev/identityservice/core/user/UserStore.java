@@ -1,0 +1,28 @@
+package dev.identityservice.core.user;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Where users live; one JDBC implementation serves H2 and PostgreSQL. */
+public interface UserStore {
+
+    /** Stores a new user with roles and attributes; {@link IllegalStateException} when the username is taken. */
+    void create(User user);
+
+    /** Replaces everything of an existing user (username, hash, profile, roles, attributes, enabled). */
+    void update(User user);
+
+    Optional<User> findById(String tenantId, String id);
+
+    /** Case-insensitive lookup. */
+    Optional<User> findByUsername(String tenantId, String username);
+
+    /** Users of a tenant ordered by username. */
+    List<User> list(String tenantId, int offset, int limit);
+
+    /** Marks every token issued to the user before {@code instant} inactive. */
+    void setTokensValidAfter(String tenantId, String userId, Instant instant);
+
+    boolean delete(String tenantId, String id);
+}
