@@ -1,6 +1,7 @@
 package dev.identityservice.core.token.refresh;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -11,14 +12,42 @@ public sealed interface RefreshPolicy permits RefreshPolicy.BoundToAccessToken, 
     /** The default: a refresh token is usable only while the access token issued with it is unexpired. */
     RefreshPolicy DEFAULT = new BoundToAccessToken();
 
+    /** How long a family of rotated tokens may live in total, from the login that started it. */
+    Duration familyLifetime();
+
+    /**
+     * When a refresh token issued at {@code now} stops being usable.
+     *
+     * @param accessTokenExpiresAt expiry of the access token issued with it
+     * @param familyExpiresAt      the family's absolute end
+     */
+    Instant expiresAt(Instant now, Instant accessTokenExpiresAt, Instant familyExpiresAt);
+
     /** Usable only while its paired access token is unexpired; afterwards the user logs in again. */
     record BoundToAccessToken() implements RefreshPolicy {
+
+        /** A user who keeps refreshing still logs in again after this long. */
+        public static final Duration FAMILY_LIFETIME = Duration.ofDays(30);
+
+        @Override
+        public Duration familyLifetime() {
+            return FAMILY_LIFETIME;
+        }
+
+        @Override
+        public Instant expiresAt(Instant now, Instant accessTokenExpiresAt, Instant familyExpiresAt) {
+            return min(accessTokenExpiresAt, familyExpiresAt);
+        }
     }
 
     /**
      * Usable for {@code ttl} after it was issued, renewed by each refresh, but never beyond
      * {@code absoluteMax} after the first login of the family.
      */
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+
     record Sliding(Duration ttl, Duration absoluteMax) implements RefreshPolicy {
 
         public static final Duration MIN_TTL = Duration.ofDays(1);
@@ -33,6 +62,16 @@ public sealed interface RefreshPolicy permits RefreshPolicy.BoundToAccessToken, 
             if (absoluteMax.compareTo(ttl) < 0) {
                 throw new IllegalArgumentException("sliding refresh absoluteMax must be at least the ttl: " + absoluteMax);
             }
+        }
+
+        @Override
+        public Duration familyLifetime() {
+            return absoluteMax;
+        }
+
+        @Override
+        public Instant expiresAt(Instant now, Instant accessTokenExpiresAt, Instant familyExpiresAt) {
+            return min(now.plus(ttl), familyExpiresAt);
         }
     }
 }

@@ -1,0 +1,229 @@
+package dev.identityservice.core;
+
+import dev.identityservice.core.client.ClientAuthenticator;
+import dev.identityservice.core.client.ClientStore;
+import dev.identityservice.core.grant.AuthorizationCodeGrant;
+import dev.identityservice.core.grant.AuthorizationCodes;
+import dev.identityservice.core.grant.ClientCredentialsGrant;
+import dev.identityservice.core.grant.PasswordGrant;
+import dev.identityservice.core.grant.RefreshTokenGrant;
+import dev.identityservice.core.grant.TokenGrants;
+import dev.identityservice.core.key.KeyRotationListener;
+import dev.identityservice.core.key.KeyRotationPolicy;
+import dev.identityservice.core.key.KeyRotationScheduler;
+import dev.identityservice.core.key.KeyRotator;
+import dev.identityservice.core.key.MasterKey;
+import dev.identityservice.core.key.PrivateKeyCipher;
+import dev.identityservice.core.key.SigningAlgorithm;
+import dev.identityservice.core.session.LoginSessions;
+import dev.identityservice.core.store.jdbc.Database;
+import dev.identityservice.core.store.jdbc.ExpiredRowsCleanup;
+import dev.identityservice.core.store.jdbc.JdbcAccessTokenStore;
+import dev.identityservice.core.store.jdbc.JdbcAuthorizationCodeStore;
+import dev.identityservice.core.store.jdbc.JdbcClientStore;
+import dev.identityservice.core.store.jdbc.JdbcLoginSessionStore;
+import dev.identityservice.core.store.jdbc.JdbcRefreshTokenStore;
+import dev.identityservice.core.store.jdbc.JdbcSigningKeyStore;
+import dev.identityservice.core.store.jdbc.JdbcTenantStore;
+import dev.identityservice.core.store.jdbc.JdbcUserStore;
+import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.core.tenant.TenantStore;
+import dev.identityservice.core.token.AccessTokenIssuer;
+import dev.identityservice.core.token.AccessTokenValidator;
+import dev.identityservice.core.token.IdTokenIssuer;
+import dev.identityservice.core.token.TokenIntrospector;
+import dev.identityservice.core.token.TokenRevoker;
+import dev.identityservice.core.token.TokenSetIssuer;
+import dev.identityservice.core.token.refresh.RefreshTokenService;
+import dev.identityservice.core.user.Argon2idPasswordHasher;
+import dev.identityservice.core.user.PasswordHasher;
+import dev.identityservice.core.user.UserAuthenticator;
+import dev.identityservice.core.user.UserRegistration;
+import dev.identityservice.core.user.UserStore;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The token engine, wired: every store on one {@link Database}, the key rotator, the grants,
+ * introspection, revocation and sessions. The server and embedders hold one of these.
+ *
+ * <p>This class only wires; each piece it hands out owns its own logic.
+ */
+public final class IdentityEngine {
+
+    private final Database database;
+    private final Clock clock;
+    private final TenantStore tenantStore;
+    private final Map<String, Tenant> tenantCache = new ConcurrentHashMap<>();
+    private volatile boolean multiTenant;
+    private final UserStore users;
+    private final PasswordHasher passwordHasher;
+    private final UserAuthenticator userAuthenticator;
+    private final UserRegistration userRegistration;
+    private final ClientStore clients;
+    private final ClientAuthenticator clientAuthenticator;
+    private final KeyRotator keys;
+    private final KeyRotationScheduler rotationScheduler;
+    private final TokenGrants tokenGrants;
+    private final AuthorizationCodes authorizationCodes;
+    private final LoginSessions sessions;
+    private final AccessTokenValidator accessTokenValidator;
+    private final TokenIntrospector introspector;
+    private final TokenRevoker revoker;
+    private final ExpiredRowsCleanup cleanup;
+
+    private IdentityEngine(Builder builder) {
+        this.database = builder.database;
+        this.clock = builder.clock;
+        this.tenantStore = new JdbcTenantStore(database);
+        this.users = new JdbcUserStore(database);
+        this.passwordHasher = builder.passwordHasher;
+        this.userAuthenticator = new UserAuthenticator(users, passwordHasher, clock);
+        this.userRegistration = new UserRegistration(users, passwordHasher, clock);
+        this.clients = new JdbcClientStore(database);
+        this.clientAuthenticator = new ClientAuthenticator(clients);
+        this.keys = KeyRotator.builder(new JdbcSigningKeyStore(database, new PrivateKeyCipher(builder.masterKey)), tenantStore)
+                .policy(builder.rotationPolicy).listener(builder.rotationListener).clock(clock).build();
+        this.rotationScheduler = new KeyRotationScheduler(keys, tenantStore);
+        var accessTokenStore = new JdbcAccessTokenStore(database);
+        var refreshTokens = new RefreshTokenService(new JdbcRefreshTokenStore(database), accessTokenStore, clock, builder.reuseListener);
+        var accessTokenIssuer = new AccessTokenIssuer(keys, accessTokenStore, clock, () -> multiTenant);
+        var tokenSets = new TokenSetIssuer(accessTokenIssuer, new IdTokenIssuer(accessTokenIssuer, keys, clock), refreshTokens);
+        var codeStore = new JdbcAuthorizationCodeStore(database);
+        this.authorizationCodes = new AuthorizationCodes(codeStore, clock);
+        this.tokenGrants = new TokenGrants(List.of(
+                new PasswordGrant(userAuthenticator, tokenSets, clock),
+                new RefreshTokenGrant(refreshTokens, users, tokenSets),
+                new ClientCredentialsGrant(tokenSets, clock),
+                new AuthorizationCodeGrant(codeStore, users, tokenSets, refreshTokens, accessTokenStore, clock)));
+        this.sessions = new LoginSessions(new JdbcLoginSessionStore(database), refreshTokens, clock, builder.sessionTtl);
+        this.accessTokenValidator = new AccessTokenValidator(keys, clock);
+        this.introspector = new TokenIntrospector(accessTokenValidator, accessTokenStore, refreshTokens, users, clock);
+        this.revoker = new TokenRevoker(accessTokenValidator, accessTokenStore, refreshTokens, users, sessions, clock);
+        this.cleanup = new ExpiredRowsCleanup(database, clock);
+        reloadTenants();
+    }
+
+    public static Builder builder(Database database, MasterKey masterKey) {
+        return new Builder(database, masterKey);
+    }
+
+    /** The tenant with this id, from memory; tenants change rarely and are reloaded by {@link #reloadTenants()}. */
+    public Optional<Tenant> tenant(String id) {
+        Tenant tenant = tenantCache.get(id);
+        if (tenant != null) {
+            return Optional.of(tenant);
+        }
+        Optional<Tenant> stored = tenantStore.find(id);
+        stored.ifPresent(t -> tenantCache.put(t.id(), t));
+        return stored;
+    }
+
+    /** Creates a tenant with its first keys (an ACTIVE and a NEXT one), or returns the existing one unchanged. */
+    public Tenant ensureTenant(String id, URI issuer, SigningAlgorithm algorithm) {
+        Optional<Tenant> existing = tenant(id);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        Tenant tenant = new Tenant(id, issuer, algorithm, Tenant.DEFAULT_ROTATION_PERIOD, clock.instant());
+        try {
+            tenantStore.create(tenant);
+        } catch (IllegalStateException createdConcurrently) {
+            tenant = tenantStore.find(id).orElseThrow();
+        }
+        reloadTenants();
+        keys.keyRing(id);
+        return tenant;
+    }
+
+    /** Replaces a tenant's issuer and rotation period (the algorithm changes through {@link KeyRotator#changeAlgorithm}). */
+    public Tenant updateTenant(Tenant tenant) {
+        tenantStore.update(tenant);
+        reloadTenants();
+        return tenant;
+    }
+
+    /** Re-reads every tenant, so that changes made by other instances show here. */
+    public void reloadTenants() {
+        List<Tenant> all = tenantStore.list();
+        tenantCache.clear();
+        all.forEach(t -> tenantCache.put(t.id(), t));
+        multiTenant = all.size() > 1;
+    }
+
+    public List<Tenant> tenants() {
+        return List.copyOf(tenantCache.values());
+    }
+
+    /**
+     * Starts the background jobs on {@code executor}: scheduled key rotation and key-ring reload,
+     * tenant reload, and cleanup of expired rows.
+     */
+    public void startBackgroundJobs(ScheduledExecutorService executor, Duration cleanupInterval) {
+        rotationScheduler.start(executor);
+        long seconds = cleanupInterval.toSeconds();
+        executor.scheduleWithFixedDelay(cleanup, seconds, seconds, TimeUnit.SECONDS);
+        executor.scheduleWithFixedDelay(this::reloadTenantsQuietly, 60, 60, TimeUnit.SECONDS);
+    }
+
+    private void reloadTenantsQuietly() {
+        try {
+            reloadTenants();
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(IdentityEngine.class).warn("Reloading tenants failed; will retry", e);
+        }
+    }
+
+    public Database database() { return database; }
+    public Clock clock() { return clock; }
+    public UserStore users() { return users; }
+    public PasswordHasher passwordHasher() { return passwordHasher; }
+    public UserAuthenticator userAuthenticator() { return userAuthenticator; }
+    public UserRegistration userRegistration() { return userRegistration; }
+    public ClientStore clients() { return clients; }
+    public ClientAuthenticator clientAuthenticator() { return clientAuthenticator; }
+    public KeyRotator keys() { return keys; }
+    public TokenGrants tokenGrants() { return tokenGrants; }
+    public AuthorizationCodes authorizationCodes() { return authorizationCodes; }
+    public LoginSessions sessions() { return sessions; }
+    public AccessTokenValidator accessTokenValidator() { return accessTokenValidator; }
+    public TokenIntrospector introspector() { return introspector; }
+    public TokenRevoker revoker() { return revoker; }
+    public ExpiredRowsCleanup cleanup() { return cleanup; }
+
+    /** Configures an {@link IdentityEngine}; everything but the database and master key has a default. */
+    public static final class Builder {
+        private final Database database;
+        private final MasterKey masterKey;
+        private Clock clock = Clock.systemUTC();
+        private PasswordHasher passwordHasher = new Argon2idPasswordHasher();
+        private KeyRotationPolicy rotationPolicy = KeyRotationPolicy.DEFAULTS;
+        private KeyRotationListener rotationListener = KeyRotationListener.NONE;
+        private RefreshTokenService.ReuseListener reuseListener = (tenantId, clientId) -> { };
+        private Duration sessionTtl = LoginSessions.DEFAULT_SESSION_TTL;
+
+        private Builder(Database database, MasterKey masterKey) {
+            this.database = Objects.requireNonNull(database, "database");
+            this.masterKey = Objects.requireNonNull(masterKey, "masterKey");
+        }
+
+        public Builder clock(Clock value) { this.clock = Objects.requireNonNull(value, "clock"); return this; }
+        public Builder passwordHasher(PasswordHasher value) { this.passwordHasher = Objects.requireNonNull(value, "passwordHasher"); return this; }
+        public Builder rotationPolicy(KeyRotationPolicy value) { this.rotationPolicy = Objects.requireNonNull(value, "rotationPolicy"); return this; }
+        public Builder rotationListener(KeyRotationListener value) { this.rotationListener = Objects.requireNonNull(value, "rotationListener"); return this; }
+        public Builder reuseListener(RefreshTokenService.ReuseListener value) { this.reuseListener = Objects.requireNonNull(value, "reuseListener"); return this; }
+        public Builder sessionTtl(Duration value) { this.sessionTtl = Objects.requireNonNull(value, "sessionTtl"); return this; }
+
+        public IdentityEngine build() {
+            return new IdentityEngine(this);
+        }
+    }
+}

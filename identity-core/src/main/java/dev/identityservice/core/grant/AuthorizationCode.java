@@ -1,0 +1,26 @@
+package dev.identityservice.core.grant;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A stored authorization code (RFC 6749 §4.1.2): only its hash and what the user approved.
+ *
+ * @param codeChallenge the RFC 7636 S256 challenge, or {@code null} for a confidential client that sent none
+ * @param consumedAt    when it was redeemed; a second redemption is a replay
+ */
+public record AuthorizationCode(String codeHash, String tenantId, String clientId, String userId, String sessionId,
+                                String redirectUri, String scope, String nonce, String codeChallenge,
+                                Instant authTime, Instant expiresAt, Instant consumedAt,
+                                String issuedFamilyId, String issuedAccessJti, Instant issuedAccessExpiresAt) {
+
+    public AuthorizationCode {
+        Objects.requireNonNull(codeHash, "codeHash");
+        Objects.requireNonNull(tenantId, "tenantId");
+        Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(userId, "userId");
+        Objects.requireNonNull(redirectUri, "redirectUri");
+        Objects.requireNonNull(authTime, "authTime");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+    }
+}

@@ -1,0 +1,83 @@
+package dev.identityservice.core.token;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.Ed25519Verifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.identityservice.core.key.KeyRingProvider;
+import dev.identityservice.core.key.SigningKey;
+import dev.identityservice.core.tenant.Tenant;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Optional;
+
+/**
+ * Checks a JWT access token that this server issued, for introspection, revocation and
+ * {@code /userinfo}: signature by a published key of the tenant, {@code typ: at+jwt}, issuer, and time.
+ * Revocation is checked by the callers that care.
+ */
+public final class AccessTokenValidator {
+
+    private final KeyRingProvider keys;
+    private final Clock clock;
+
+    public AccessTokenValidator(KeyRingProvider keys, Clock clock) {
+        this.keys = keys;
+        this.clock = clock;
+    }
+
+    /** The claims of a genuine, unexpired access token of {@code tenant}; empty for anything else. */
+    public Optional<JWTClaimsSet> validate(Tenant tenant, String token) {
+        if (token == null || token.length() > 16_384) {
+            return Optional.empty();
+        }
+        try {
+            SignedJWT jwt = SignedJWT.parse(token);
+            if (!AccessTokenIssuer.AT_JWT.equals(jwt.getHeader().getType())) {
+                return Optional.empty();
+            }
+            Optional<SigningKey> key = keys.keyRing(tenant.id()).publishedKey(jwt.getHeader().getKeyID());
+            if (key.isEmpty() || !key.get().algorithm().jwsAlgorithm().equals(jwt.getHeader().getAlgorithm())) {
+                return Optional.empty();
+            }
+            if (!jwt.verify(verifierFor(key.get().publicJwk()))) {
+                return Optional.empty();
+            }
+            JWTClaimsSet claims = jwt.getJWTClaimsSet();
+            Instant now = clock.instant();
+            if (!tenant.issuer().toString().equals(claims.getIssuer()) || claims.getExpirationTime() == null
+                    || !now.isBefore(claims.getExpirationTime().toInstant()) || notYetValid(claims.getNotBeforeTime(), now)) {
+                return Optional.empty();
+            }
+            return Optional.of(claims);
+        } catch (ParseException | JOSEException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    static JWSVerifier verifierFor(JWK publicKey) throws JOSEException {
+        if (publicKey instanceof RSAKey rsa) {
+            return new RSASSAVerifier(rsa);
+        }
+        if (publicKey instanceof ECKey ec) {
+            return new ECDSAVerifier(ec);
+        }
+        if (publicKey instanceof OctetKeyPair okp) {
+            return new Ed25519Verifier(okp);
+        }
+        throw new JOSEException("unsupported key type " + publicKey.getKeyType());
+    }
+
+    private static boolean notYetValid(Date notBefore, Instant now) {
+        return notBefore != null && now.isBefore(notBefore.toInstant());
+    }
+}

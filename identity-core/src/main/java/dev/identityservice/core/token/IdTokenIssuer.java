@@ -1,0 +1,140 @@
+package dev.identityservice.core.token;
+
+import com.nimbusds.jose.EncryptionMethod;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWEAlgorithm;
+import com.nimbusds.jose.JWEEncrypter;
+import com.nimbusds.jose.JWEHeader;
+import com.nimbusds.jose.JWEObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.ECDHEncrypter;
+import com.nimbusds.jose.crypto.RSAEncrypter;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.identityservice.core.client.ClaimMapping;
+import dev.identityservice.core.key.KeyRingProvider;
+import dev.identityservice.core.key.SigningAlgorithm;
+import dev.identityservice.core.user.User;
+import dev.identityservice.core.user.UserProfile;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Date;
+
+/**
+ * Issues OpenID Connect ID tokens (OIDC Core §2): {@code aud} is the client, with {@code nonce},
+ * {@code auth_time}, {@code at_hash} and the profile claims the granted scopes allow (§5.4).
+ *
+ * <p>When the client registered an encryption key, the signed token is nested in a JWE
+ * (RSA-OAEP-256 or ECDH-ES, A256GCM; OIDC Core §10.2).
+ */
+public final class IdTokenIssuer {
+
+    private static final JOSEObjectType JWT = JOSEObjectType.JWT;
+
+    private final AccessTokenIssuer signer;
+    private final KeyRingProvider keys;
+    private final Clock clock;
+
+    public IdTokenIssuer(AccessTokenIssuer signer, KeyRingProvider keys, Clock clock) {
+        this.signer = signer;
+        this.keys = keys;
+        this.clock = clock;
+    }
+
+    /** The ID token for {@code authorization}, bound to {@code accessToken} by {@code at_hash}. */
+    public String issue(Authorization authorization, String accessToken) {
+        Instant now = clock.instant();
+        String tenantId = authorization.tenant().id();
+        SigningAlgorithm algorithm = keys.keyRing(tenantId).active().algorithm();
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .issuer(authorization.tenant().issuer().toString())
+                .subject(authorization.subject())
+                .audience(authorization.client().clientId())
+                .expirationTime(Date.from(now.plus(authorization.client().tokenSettings().idTokenTtl())))
+                .issueTime(Date.from(now))
+                .claim("auth_time", authorization.authTime().getEpochSecond())
+                .claim("azp", authorization.client().clientId())
+                .claim("at_hash", accessTokenHash(accessToken, algorithm));
+        if (authorization.nonce() != null) {
+            claims.claim("nonce", authorization.nonce());
+        }
+        if (!authorization.amr().isEmpty()) {
+            claims.claim("amr", authorization.amr());
+        }
+        if (authorization.user() != null) {
+            profileClaims(authorization, authorization.user(), claims);
+        }
+        ClaimsCustomizer.apply(authorization, ClaimMapping.TokenType.ID, claims);
+        String signed = signer.sign(tenantId, JWT, claims.build());
+        JWK encryptionKey = authorization.client().idTokenEncryptionKey();
+        return encryptionKey == null ? signed : encrypt(signed, encryptionKey);
+    }
+
+    /** OIDC Core §5.4: {@code profile} and {@code email} scopes release their claims. */
+    private static void profileClaims(Authorization authorization, User user, JWTClaimsSet.Builder claims) {
+        UserProfile profile = user.profile();
+        if (authorization.hasScope("profile")) {
+            claims.claim("preferred_username", user.username());
+            putIfPresent(claims, "name", profile.name());
+            putIfPresent(claims, "given_name", profile.givenName());
+            putIfPresent(claims, "family_name", profile.familyName());
+            putIfPresent(claims, "picture", profile.picture());
+            putIfPresent(claims, "locale", profile.locale());
+        }
+        if (authorization.hasScope("email") && profile.email() != null) {
+            claims.claim("email", profile.email());
+            claims.claim("email_verified", profile.emailVerified());
+        }
+    }
+
+    private static void putIfPresent(JWTClaimsSet.Builder claims, String name, String value) {
+        if (value != null) {
+            claims.claim(name, value);
+        }
+    }
+
+    /**
+     * OIDC Core §3.1.3.6: base64url of the left half of the hash of the access token, with the
+     * hash of the signing algorithm (SHA-256 for RS256/ES256; SHA-512 for Ed25519).
+     */
+    static String accessTokenHash(String accessToken, SigningAlgorithm algorithm) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance(algorithm == SigningAlgorithm.EdDSA ? "SHA-512" : "SHA-256");
+            byte[] hash = digest.digest(accessToken.getBytes(StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(hash, hash.length / 2));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String encrypt(String signedJwt, JWK key) {
+        try {
+            JWEAlgorithm algorithm;
+            JWEEncrypter encrypter;
+            if (key instanceof RSAKey rsa) {
+                algorithm = JWEAlgorithm.RSA_OAEP_256;
+                encrypter = new RSAEncrypter(rsa);
+            } else if (key instanceof ECKey ec) {
+                algorithm = JWEAlgorithm.ECDH_ES;
+                encrypter = new ECDHEncrypter(ec);
+            } else {
+                throw new IllegalStateException("ID-token encryption needs an RSA or EC key, got " + key.getKeyType());
+            }
+            JWEHeader header = new JWEHeader.Builder(algorithm, EncryptionMethod.A256GCM)
+                    .contentType("JWT").keyID(key.getKeyID()).build();
+            JWEObject jwe = new JWEObject(header, new Payload(signedJwt));
+            jwe.encrypt(encrypter);
+            return jwe.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException("ID-token encryption failed", e);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package dev.identityservice.core.token;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.core.token.refresh.RefreshToken;
+import dev.identityservice.core.token.refresh.RefreshTokenService;
+import dev.identityservice.core.user.User;
+import dev.identityservice.core.user.UserStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Token introspection (RFC 7662) for every token this server issues: JWT and opaque access tokens
+ * and refresh tokens. A revoked token, or one issued before its user's "revoke everything", is inactive.
+ */
+public final class TokenIntrospector {
+
+    private final AccessTokenValidator validator;
+    private final AccessTokenStore accessTokens;
+    private final RefreshTokenService refreshTokens;
+    private final UserStore users;
+    private final Clock clock;
+
+    public TokenIntrospector(AccessTokenValidator validator, AccessTokenStore accessTokens, RefreshTokenService refreshTokens,
+                             UserStore users, Clock clock) {
+        this.validator = validator;
+        this.accessTokens = accessTokens;
+        this.refreshTokens = refreshTokens;
+        this.users = users;
+        this.clock = clock;
+    }
+
+    /** @param tokenTypeHint {@code access_token}, {@code refresh_token} or {@code null} (RFC 7662 §2.1) */
+    public Introspection introspect(Tenant tenant, String token, String tokenTypeHint) {
+        if (token == null || token.isEmpty()) {
+            return Introspection.INACTIVE;
+        }
+        if ("refresh_token".equals(tokenTypeHint)) {
+            return refreshToken(tenant, token).or(() -> accessToken(tenant, token)).orElse(Introspection.INACTIVE);
+        }
+        return accessToken(tenant, token).or(() -> refreshToken(tenant, token)).orElse(Introspection.INACTIVE);
+    }
+
+    private Optional<Introspection> accessToken(Tenant tenant, String token) {
+        return isJwt(token) ? jwtAccessToken(tenant, token) : opaqueAccessToken(tenant, token);
+    }
+
+    private Optional<Introspection> jwtAccessToken(Tenant tenant, String token) {
+        Optional<JWTClaimsSet> validated = validator.validate(tenant, token);
+        if (validated.isEmpty()) {
+            return Optional.empty();
+        }
+        JWTClaimsSet claims = validated.get();
+        Instant issuedAt = claims.getIssueTime().toInstant();
+        if (accessTokens.isRevoked(tenant.id(), claims.getJWTID())) {
+            return Optional.of(Introspection.INACTIVE);
+        }
+        String clientId = (String) claims.getClaim("client_id");
+        Optional<User> user = Optional.empty();
+        if (!claims.getSubject().equals(clientId) || claims.getClaim("roles") != null) {
+            user = activeUser(tenant, claims.getSubject(), issuedAt);
+            if (user.isEmpty()) {
+                return Optional.of(Introspection.INACTIVE);
+            }
+        }
+        Map<String, Object> members = new LinkedHashMap<>();
+        members.put("scope", claims.getClaim("scope"));
+        members.put("client_id", clientId);
+        members.put("username", user.map(User::username).orElse(null));
+        members.put("token_type", IssuedTokens.TOKEN_TYPE);
+        members.put("exp", claims.getExpirationTime().toInstant().getEpochSecond());
+        members.put("iat", issuedAt.getEpochSecond());
+        members.put("nbf", claims.getNotBeforeTime() == null ? null : claims.getNotBeforeTime().toInstant().getEpochSecond());
+        members.put("sub", claims.getSubject());
+        members.put("aud", claims.getAudience().size() == 1 ? claims.getAudience().get(0) : claims.getAudience());
+        members.put("iss", claims.getIssuer());
+        members.put("jti", claims.getJWTID());
+        members.put("roles", claims.getClaim("roles"));
+        members.put("tenant", claims.getClaim("tenant"));
+        return Optional.of(Introspection.active(members));
+    }
+
+    private Optional<Introspection> opaqueAccessToken(Tenant tenant, String token) {
+        if (token.length() > OpaqueTokens.MAX_TOKEN_LENGTH) {
+            return Optional.empty();
+        }
+        Optional<AccessTokenStore.OpaqueAccessToken> found = accessTokens.findOpaque(OpaqueTokens.hash(token))
+                .filter(t -> t.tenantId().equals(tenant.id()));
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        AccessTokenStore.OpaqueAccessToken opaque = found.get();
+        if (!clock.instant().isBefore(opaque.expiresAt()) || accessTokens.isRevoked(tenant.id(), opaque.jti())
+                || (opaque.userId() != null && activeUser(tenant, opaque.userId(), opaque.issuedAt()).isEmpty())) {
+            return Optional.of(Introspection.INACTIVE);
+        }
+        Map<String, Object> members = new LinkedHashMap<>();
+        members.put("scope", opaque.scope());
+        members.put("client_id", opaque.clientId());
+        members.put("username", opaque.username());
+        members.put("token_type", IssuedTokens.TOKEN_TYPE);
+        members.put("exp", opaque.expiresAt().getEpochSecond());
+        members.put("iat", opaque.issuedAt().getEpochSecond());
+        members.put("nbf", opaque.issuedAt().getEpochSecond());
+        members.put("sub", opaque.subject());
+        members.put("aud", opaque.audience());
+        members.put("iss", tenant.issuer().toString());
+        members.put("jti", opaque.jti());
+        members.put("roles", opaque.roles().isEmpty() ? List.of() : List.of(opaque.roles().split(" ")));
+        return Optional.of(Introspection.active(members));
+    }
+
+    private Optional<Introspection> refreshToken(Tenant tenant, String token) {
+        Optional<RefreshToken> found = refreshTokens.find(token).filter(t -> t.tenantId().equals(tenant.id()));
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        RefreshToken refresh = found.get();
+        if (refresh.state() != RefreshToken.State.ACTIVE || !clock.instant().isBefore(refresh.expiresAt())) {
+            return Optional.of(Introspection.INACTIVE);
+        }
+        Optional<User> user = activeUser(tenant, refresh.userId(), refresh.createdAt());
+        if (user.isEmpty()) {
+            return Optional.of(Introspection.INACTIVE);
+        }
+        Map<String, Object> members = new LinkedHashMap<>();
+        members.put("scope", refresh.scope());
+        members.put("client_id", refresh.clientId());
+        members.put("username", user.get().username());
+        members.put("exp", refresh.expiresAt().getEpochSecond());
+        members.put("iat", refresh.createdAt().getEpochSecond());
+        members.put("sub", refresh.userId());
+        members.put("iss", tenant.issuer().toString());
+        return Optional.of(Introspection.active(members));
+    }
+
+    /** The user, if enabled and if the token was issued after their last "revoke everything". */
+    private Optional<User> activeUser(Tenant tenant, String userId, Instant issuedAt) {
+        return users.findById(tenant.id(), userId)
+                .filter(User::enabled)
+                .filter(u -> u.tokensValidAfter() == null || !issuedAt.isBefore(u.tokensValidAfter()));
+    }
+
+    static boolean isJwt(String token) {
+        int first = token.indexOf('.');
+        return first > 0 && token.indexOf('.', first + 1) > first;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.identityservice.core.token;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.identityservice.core.client.Client;
+import dev.identityservice.core.error.OAuthError;
+import dev.identityservice.core.session.LoginSessions;
+import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.core.token.refresh.RefreshToken;
+import dev.identityservice.core.token.refresh.RefreshTokenService;
+import dev.identityservice.core.user.UserStore;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * Token revocation (RFC 7009) and "revoke everything of a user".
+ *
+ * <p>Revoking a refresh token revokes its whole family and the access tokens issued with it (§2.1).
+ * Unknown or invalid tokens are not an error (§2.2): the client's goal is already reached.
+ */
+public final class TokenRevoker {
+
+    private final AccessTokenValidator validator;
+    private final AccessTokenStore accessTokens;
+    private final RefreshTokenService refreshTokens;
+    private final UserStore users;
+    private final LoginSessions sessions;
+    private final Clock clock;
+
+    public TokenRevoker(AccessTokenValidator validator, AccessTokenStore accessTokens, RefreshTokenService refreshTokens,
+                        UserStore users, LoginSessions sessions, Clock clock) {
+        this.validator = validator;
+        this.accessTokens = accessTokens;
+        this.refreshTokens = refreshTokens;
+        this.users = users;
+        this.sessions = sessions;
+        this.clock = clock;
+    }
+
+    /** Revokes {@code token} if it is one of {@code client}'s; a token of another client is {@code unauthorized_client}. */
+    public void revoke(Tenant tenant, Client client, String token, String tokenTypeHint) {
+        if (token == null || token.isEmpty()) {
+            throw OAuthError.invalidRequest("Missing parameter 'token'").exception();
+        }
+        if (TokenIntrospector.isJwt(token)) {
+            validator.validate(tenant, token).ifPresent(claims -> revokeJwt(tenant, client, claims));
+            return;
+        }
+        Optional<RefreshToken> refresh = refreshTokens.find(token).filter(t -> t.tenantId().equals(tenant.id()));
+        if (refresh.isPresent()) {
+            requireOwner(client, refresh.get().clientId());
+            refreshTokens.revokeFamily(tenant.id(), refresh.get().familyId());
+            return;
+        }
+        if (token.length() <= OpaqueTokens.MAX_TOKEN_LENGTH) {
+            accessTokens.findOpaque(OpaqueTokens.hash(token)).filter(t -> t.tenantId().equals(tenant.id())).ifPresent(opaque -> {
+                requireOwner(client, opaque.clientId());
+                accessTokens.revoke(tenant.id(), opaque.jti(), opaque.expiresAt());
+            });
+        }
+    }
+
+    /**
+     * Revokes everything of a user: every refresh-token family and its access tokens, every login
+     * session, and (through {@code tokensValidAfter}) every access token issued so far.
+     */
+    public void revokeAllOfUser(String tenantId, String userId) {
+        users.setTokensValidAfter(tenantId, userId, clock.instant());
+        refreshTokens.revokeUser(tenantId, userId);
+        sessions.endAllOfUser(tenantId, userId);
+    }
+
+    private void revokeJwt(Tenant tenant, Client client, JWTClaimsSet claims) {
+        requireOwner(client, (String) claims.getClaim("client_id"));
+        accessTokens.revoke(tenant.id(), claims.getJWTID(), claims.getExpirationTime().toInstant());
+    }
+
+    private static void requireOwner(Client client, String ownerClientId) {
+        if (!client.clientId().equals(ownerClientId)) {
+            throw OAuthError.unauthorizedClient("The token was not issued to this client").exception();
+        }
+    }
+}

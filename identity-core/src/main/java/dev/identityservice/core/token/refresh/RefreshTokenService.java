@@ -1,0 +1,136 @@
+package dev.identityservice.core.token.refresh;
+
+import dev.identityservice.core.client.Client;
+import dev.identityservice.core.error.OAuthError;
+import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.core.token.AccessTokenStore;
+import dev.identityservice.core.token.Authorization;
+import dev.identityservice.core.token.IssuedAccessToken;
+import dev.identityservice.core.token.OpaqueTokens;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Issues, rotates and revokes refresh tokens (seed 000 and RFC 6819 §5.2.2.3).
+ *
+ * <p>Every use rotates the token. A token used a second time means it was copied: the whole
+ * family is revoked, the legitimate holder's newest token and its access tokens included.
+ */
+public final class RefreshTokenService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RefreshTokenService.class);
+    private static final String INVALID = "Refresh token is invalid, expired or revoked";
+
+    /** Notified when a rotated refresh token is replayed (for metrics and alerts). */
+    @FunctionalInterface
+    public interface ReuseListener {
+        void reuseDetected(String tenantId, String clientId);
+    }
+
+    private final RefreshTokenStore store;
+    private final AccessTokenStore accessTokens;
+    private final Clock clock;
+    private final ReuseListener reuseListener;
+
+    public RefreshTokenService(RefreshTokenStore store, AccessTokenStore accessTokens, Clock clock, ReuseListener reuseListener) {
+        this.store = store;
+        this.accessTokens = accessTokens;
+        this.clock = clock;
+        this.reuseListener = reuseListener;
+    }
+
+    /** A refresh token as handed out, with the family it starts. */
+    public record NewRefreshToken(String value, String familyId) {
+    }
+
+    /** Starts a new family for a fresh login. */
+    public NewRefreshToken issue(Authorization authorization, IssuedAccessToken accessToken) {
+        Instant now = clock.instant();
+        RefreshPolicy policy = authorization.client().tokenSettings().refreshPolicy();
+        Instant familyExpiresAt = now.plus(policy.familyLifetime());
+        String token = OpaqueTokens.generate();
+        String familyId = UUID.randomUUID().toString();
+        store.insert(newToken(token, familyId, authorization, accessToken, familyExpiresAt, now));
+        return new NewRefreshToken(token, familyId);
+    }
+
+    /**
+     * Finds the usable token behind {@code presented} for {@code client} of {@code tenant}. A
+     * token of another tenant or client, expired or revoked is {@code invalid_grant}; a replayed
+     * one also revokes its family.
+     */
+    public RefreshToken redeemable(Tenant tenant, Client client, String presented) {
+        if (presented == null || presented.isEmpty() || presented.length() > OpaqueTokens.MAX_TOKEN_LENGTH) {
+            throw OAuthError.invalidGrant(INVALID).exception();
+        }
+        RefreshToken token = store.find(OpaqueTokens.hash(presented))
+                .filter(t -> t.tenantId().equals(tenant.id()) && t.clientId().equals(client.clientId()))
+                .orElseThrow(() -> OAuthError.invalidGrant(INVALID).exception());
+        Instant now = clock.instant();
+        if (token.state() == RefreshToken.State.ROTATED) {
+            LOG.warn("Refresh token replay detected for client {} of tenant {}: revoking its family", client.clientId(), tenant.id());
+            revokeFamily(tenant.id(), token.familyId());
+            reuseListener.reuseDetected(tenant.id(), client.clientId());
+            throw OAuthError.invalidGrant(INVALID).exception();
+        }
+        if (token.state() == RefreshToken.State.REVOKED || !now.isBefore(token.expiresAt())) {
+            throw OAuthError.invalidGrant(INVALID).exception();
+        }
+        return token;
+    }
+
+    /**
+     * Replaces {@code used} by a new token of the same family, paired with {@code accessToken}.
+     * Exactly one of several racing rotations of one token succeeds; the others get {@code invalid_grant}.
+     */
+    public String rotate(RefreshToken used, Authorization authorization, IssuedAccessToken accessToken) {
+        Instant now = clock.instant();
+        String token = OpaqueTokens.generate();
+        RefreshToken replacement = newToken(token, used.familyId(), authorization, accessToken, used.familyExpiresAt(), now);
+        if (!store.rotate(used.tokenHash(), now, replacement)) {
+            throw OAuthError.invalidGrant(INVALID).exception();
+        }
+        return token;
+    }
+
+    public void revokeFamily(String tenantId, String familyId) {
+        revokeAccessTokens(tenantId, store.revokeFamily(tenantId, familyId, clock.instant()));
+    }
+
+    public void revokeSession(String tenantId, String sessionId) {
+        revokeAccessTokens(tenantId, store.revokeSession(tenantId, sessionId, clock.instant()));
+    }
+
+    public void revokeUser(String tenantId, String userId) {
+        revokeAccessTokens(tenantId, store.revokeUser(tenantId, userId, clock.instant()));
+    }
+
+    /** The stored token behind {@code presented}, whatever its state; for introspection and revocation. */
+    public java.util.Optional<RefreshToken> find(String presented) {
+        if (presented == null || presented.length() > OpaqueTokens.MAX_TOKEN_LENGTH) {
+            return java.util.Optional.empty();
+        }
+        return store.find(OpaqueTokens.hash(presented));
+    }
+
+    private void revokeAccessTokens(String tenantId, List<RefreshToken.PairedAccessToken> paired) {
+        for (RefreshToken.PairedAccessToken access : paired) {
+            accessTokens.revoke(tenantId, access.jti(), access.expiresAt());
+        }
+    }
+
+    private static RefreshToken newToken(String token, String familyId, Authorization authorization,
+                                         IssuedAccessToken accessToken, Instant familyExpiresAt, Instant now) {
+        RefreshPolicy policy = authorization.client().tokenSettings().refreshPolicy();
+        return new RefreshToken(OpaqueTokens.hash(token), authorization.tenant().id(), familyId,
+                authorization.client().clientId(), authorization.user().id(), authorization.sessionId(),
+                authorization.scopeString(), authorization.authTime(), authorization.amr(),
+                accessToken.jti(), accessToken.expiresAt(),
+                policy.expiresAt(now, accessToken.expiresAt(), familyExpiresAt), familyExpiresAt,
+                RefreshToken.State.ACTIVE, now, null);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.identityservice.core.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.identityservice.core.client.Client;
+import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.core.testing.DatabaseKind;
+import dev.identityservice.core.testing.TestEngine;
+import dev.identityservice.core.token.refresh.RefreshPolicy;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class ExpiredRowsCleanupTest {
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void deleteExpiredWhenFamiliesEndedThenRowsGoneAndLiveOnesKept(DatabaseKind kind) throws Exception {
+        try (TestEngine t = TestEngine.on(kind)) {
+            Tenant tenant = t.tenant("acme");
+            t.user(tenant, "alice", "user");
+            Client client = t.save(t.confidentialClient(tenant, "web"));
+            t.passwordLogin(tenant, client, "alice");
+            t.engine.sessions().start(tenant.id(), t.engine.users().findByUsername("acme", "alice").orElseThrow().id());
+
+            t.clock.advance(RefreshPolicy.BoundToAccessToken.FAMILY_LIFETIME.plus(Duration.ofMinutes(1)));
+            t.passwordLogin(tenant, client, "alice");
+
+            int removed = t.engine.cleanup().deleteExpired();
+
+            assertTrue(removed >= 2, "the old family and the old session are removed: " + removed);
+            assertEquals(1, count(t, "refresh_tokens"), "the live family stays");
+            assertEquals(0, count(t, "sessions"));
+        }
+    }
+
+    private static int count(TestEngine t, String table) throws Exception {
+        try (Connection c = t.database.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+            r.next();
+            return r.getInt(1);
+        }
+    }
+}

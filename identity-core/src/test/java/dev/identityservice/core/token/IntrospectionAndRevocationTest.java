@@ -1,0 +1,176 @@
+package dev.identityservice.core.token;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.identityservice.core.client.AccessTokenFormat;
+import dev.identityservice.core.client.Client;
+import dev.identityservice.core.error.OAuthException;
+import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.core.testing.DatabaseKind;
+import dev.identityservice.core.testing.TestEngine;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class IntrospectionAndRevocationTest {
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void introspectWhenJwtAccessTokenRevokedThenInactive(DatabaseKind kind) {
+        try (TestEngine t = TestEngine.on(kind)) {
+            Tenant tenant = t.tenant("acme");
+            var alice = t.user(tenant, "alice", "user");
+            Client client = t.save(t.confidentialClient(tenant, "web"));
+            IssuedTokens tokens = t.passwordLogin(tenant, client, "alice");
+
+            Introspection active = t.engine.introspector().introspect(tenant, tokens.accessToken(), null);
+            assertTrue(active.active());
+            Map<String, Object> m = active.members();
+            assertEquals(alice.id(), m.get("sub"));
+            assertEquals("alice", m.get("username"));
+            assertEquals("web", m.get("client_id"));
+            assertEquals("Bearer", m.get("token_type"));
+            assertEquals(List.of("user"), m.get("roles"));
+            assertEquals(tenant.issuer().toString(), m.get("iss"));
+
+            t.engine.revoker().revoke(tenant, client, tokens.accessToken(), "access_token");
+
+            Introspection revoked = t.engine.introspector().introspect(tenant, tokens.accessToken(), null);
+            assertFalse(revoked.active());
+            assertEquals(Map.of("active", false), revoked.members(), "an inactive token reveals nothing else");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void introspectWhenOpaqueAccessTokenThenResolvedUntilExpiryOrRevocation(DatabaseKind kind) {
+        try (TestEngine t = TestEngine.on(kind)) {
+            Tenant tenant = t.tenant("acme");
+            t.user(tenant, "alice", "user", "admin");
+            Client client = t.save(t.confidentialClient(tenant, "legacy")
+                    .tokenSettings(TokenSettings.DEFAULTS.withAccessTokenFormat(AccessTokenFormat.OPAQUE)));
+            IssuedTokens tokens = t.passwordLogin(tenant, client, "alice");
+
+            assertFalse(tokens.accessToken().contains("."), "an opaque handle, not a JWT");
+            Introspection active = t.engine.introspector().introspect(tenant, tokens.accessToken(), "access_token");
+            assertTrue(active.active());
+            assertEquals(List.of("admin", "user"), active.members().get("roles"));
+
+            IssuedTokens second = t.passwordLogin(tenant, client, "alice");
+            t.engine.revoker().revoke(tenant, client, second.accessToken(), null);
+            assertFalse(t.engine.introspector().introspect(tenant, second.accessToken(), null).active());
+
+            t.clock.advance(Duration.ofMinutes(10));
+            assertFalse(t.engine.introspector().introspect(tenant, tokens.accessToken(), null).active());
+        }
+    }
+
+    @Test
+    void introspectWhenRefreshTokenThenActiveUntilRotated() {
+        try (TestEngine t = TestEngine.on(DatabaseKind.H2)) {
+            Tenant tenant = t.tenant("acme");
+            t.user(tenant, "alice", "user");
+            Client client = t.save(t.confidentialClient(tenant, "web"));
+            IssuedTokens tokens = t.passwordLogin(tenant, client, "alice");
+
+            assertTrue(t.engine.introspector().introspect(tenant, tokens.refreshToken(), "refresh_token").active());
+            t.refresh(tenant, client, tokens.refreshToken());
+            assertFalse(t.engine.introspector().introspect(tenant, tokens.refreshToken(), "refresh_token").active());
+        }
+    }
+
+    @Test
+    void introspectWhenIdTokenOrGarbageThenInactive() {
+        try (TestEngine t = TestEngine.on(DatabaseKind.H2)) {
+            Tenant tenant = t.tenant("acme");
+            t.user(tenant, "alice", "user");
+            Client client = t.save(t.confidentialClient(tenant, "web"));
+            IssuedTokens tokens = t.token(tenant, client, "grant_type", "password", "username", "alice",
+                    "password", TestEngine.PASSWORD, "scope", "openid");
+
+            assertFalse(t.engine.introspector().introspect(tenant, tokens.idToken(), null).active(),
+                    "an ID token is not an access token");
+            assertFalse(t.engine.introspector().introspect(tenant, "not.a.token", null).active());
+            assertFalse(t.engine.introspector().introspect(tenant, "x".repeat(100_000), null).active());
+            String[] parts = tokens.accessToken().split("\\.");
+            String tampered = parts[0] + "." + parts[1] + "." + new StringBuilder(parts[2]).reverse();
+            assertFalse(t.engine.introspector().introspect(tenant, tampered, null).active());
+        }
+    }
+
+    @Test
+    void revokeWhenRefreshTokenRevokedThenFamilyAndItsAccessTokenInactive() {
+        try (TestEngine t = TestEngine.on(DatabaseKind.H2)) {
+            Tenant tenant = t.tenant("acme");
+            t.user(tenant, "alice", "user");
+            Client client = t.save(t.confidentialClient(tenant, "web"));
+            IssuedTokens tokens = t.passwordLogin(tenant, client, "alice");
+
+            t.engine.revoker().revoke(tenant, client, tokens.refreshToken(), "refresh_token");
+
+            assertThrows(OAuthException.class, () -> t.refresh(tenant, client, tokens.refreshToken()));
+            assertFalse(t.engine.introspector().introspect(tenant, tokens.accessToken(), null).active());
+        }
+    }
+
+    @Test
+    void revokeWhenTokenOfAnotherClientThenRefusedAndTokenKept() {
+        try (TestEngine t = TestEngine.on(DatabaseKind.H2)) {
+            Tenant tenant = t.tenant("acme");
+            t.user(tenant, "alice", "user");
+            Client web = t.save(t.confidentialClient(tenant, "web"));
+            Client other = t.save(t.confidentialClient(tenant, "other"));
+            IssuedTokens tokens = t.passwordLogin(tenant, web, "alice");
+
+            assertEquals("unauthorized_client", assertThrows(OAuthException.class,
+                    () -> t.engine.revoker().revoke(tenant, other, tokens.refreshToken(), null)).error().code());
+            assertTrue(t.engine.introspector().introspect(tenant, tokens.refreshToken(), null).active());
+        }
+    }
+
+    @Test
+    void revokeWhenTokenUnknownThenNoError() {
+        try (TestEngine t = TestEngine.on(DatabaseKind.H2)) {
+            Tenant tenant = t.tenant("acme");
+            Client web = t.save(t.confidentialClient(tenant, "web"));
+
+            t.engine.revoker().revoke(tenant, web, OpaqueTokens.generate(), null);
+            t.engine.revoker().revoke(tenant, web, "a.b.c", null);
+            assertEquals("invalid_request", assertThrows(OAuthException.class,
+                    () -> t.engine.revoker().revoke(tenant, web, "", null)).error().code());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void revokeAllOfUserWhenCalledThenEveryTokenOfTheUserInactiveAndOthersKept(DatabaseKind kind) {
+        try (TestEngine t = TestEngine.on(kind)) {
+            Tenant tenant = t.tenant("acme");
+            var alice = t.user(tenant, "alice", "user");
+            t.user(tenant, "bob", "user");
+            Client client = t.save(t.confidentialClient(tenant, "web"));
+            IssuedTokens a1 = t.passwordLogin(tenant, client, "alice");
+            IssuedTokens a2 = t.passwordLogin(tenant, client, "alice");
+            IssuedTokens b = t.passwordLogin(tenant, client, "bob");
+
+            t.clock.advance(Duration.ofSeconds(1));
+            t.engine.revoker().revokeAllOfUser(tenant.id(), alice.id());
+
+            for (IssuedTokens tokens : List.of(a1, a2)) {
+                assertFalse(t.engine.introspector().introspect(tenant, tokens.accessToken(), null).active());
+                assertThrows(OAuthException.class, () -> t.refresh(tenant, client, tokens.refreshToken()));
+            }
+            assertTrue(t.engine.introspector().introspect(tenant, b.accessToken(), null).active());
+            t.clock.advance(Duration.ofSeconds(1));
+            IssuedTokens again = t.passwordLogin(tenant, client, "alice");
+            assertTrue(t.engine.introspector().introspect(tenant, again.accessToken(), null).active(),
+                    "a login after the revocation works");
+        }
+    }
+}
