@@ -21,6 +21,14 @@ public interface UserStore {
     /** Users of a tenant ordered by username. */
     List<User> list(String tenantId, int offset, int limit);
 
+    /**
+     * Replaces the password hash only if it is still {@code expectedHash}, touching nothing else: the
+     * rehash at login must not undo an administrator's concurrent change to the user.
+     *
+     * @return whether the hash was replaced
+     */
+    boolean replacePasswordHash(String tenantId, String userId, String expectedHash, String newHash, Instant now);
+
     /** Marks every token issued to the user before {@code instant} inactive. */
     void setTokensValidAfter(String tenantId, String userId, Instant instant);
 

@@ -1,0 +1,50 @@
+package dev.identityservice.core.client;
+
+import java.util.Objects;
+
+/**
+ * What a client presented to authenticate at the token endpoint (RFC 6749 §2.3.1), and how.
+ *
+ * @param secret {@code null} exactly when {@code method} is {@link Method#NONE}
+ */
+public record ClientCredentials(String clientId, String secret, Method method) {
+
+    /** The client authentication methods, with their RFC 7591 §2 {@code token_endpoint_auth_method} names. */
+    public enum Method {
+        /** HTTP Basic with the form-urlencoded id and secret. */
+        BASIC("client_secret_basic"),
+        /** {@code client_id} and {@code client_secret} in the request body. */
+        POST("client_secret_post"),
+        /** A public client: {@code client_id} only. */
+        NONE("none");
+
+        private final String value;
+
+        Method(String value) {
+            this.value = value;
+        }
+
+        public String value() {
+            return value;
+        }
+    }
+
+    public ClientCredentials {
+        Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(method, "method");
+        if ((secret == null) != (method == Method.NONE)) {
+            throw new IllegalArgumentException("a secret must be present exactly when the method is not none");
+        }
+    }
+
+    /** A public client naming itself. */
+    public static ClientCredentials none(String clientId) {
+        return new ClientCredentials(clientId, null, Method.NONE);
+    }
+
+    /** Never shows the secret, so that a record printed to a log leaks nothing. */
+    @Override
+    public String toString() {
+        return "ClientCredentials[clientId=" + clientId + ", method=" + method.value() + "]";
+    }
+}

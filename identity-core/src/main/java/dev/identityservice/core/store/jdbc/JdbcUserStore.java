@@ -1,0 +1,298 @@
+package dev.identityservice.core.store.jdbc;
+
+import dev.identityservice.core.user.User;
+import dev.identityservice.core.user.UserProfile;
+import dev.identityservice.core.user.UserStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@link UserStore} on the {@code users}, {@code user_roles} and {@code user_attributes} tables.
+ *
+ * <p>Usernames are unique per tenant in their {@link User#normalize normalized} form, enforced by the
+ * database. Reading a user costs two queries on one connection: the user row, then its roles and
+ * attributes together; a password login runs this on every attempt.
+ */
+public final class JdbcUserStore implements UserStore {
+
+    /** The largest page {@link #list} returns. */
+    public static final int MAX_PAGE_SIZE = 1000;
+
+    private static final String COLUMNS = "tenant_id, id, username, password_hash, enabled, name, given_name, family_name, "
+            + "email, email_verified, picture, locale, tokens_valid_after, created_at, updated_at";
+    private static final String FIELD_ASSIGNMENTS = "username = ?, password_hash = ?, enabled = ?, name = ?, given_name = ?, "
+            + "family_name = ?, email = ?, email_verified = ?, picture = ?, locale = ?, tokens_valid_after = ?";
+    private static final String USERNAME_CONSTRAINT = "users_username_unique";
+
+    private final Database database;
+
+    public JdbcUserStore(Database database) {
+        this.database = database;
+    }
+
+    @Override
+    public void create(User user) {
+        translateUniqueViolation(user, () -> database.inTransaction(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO users (" + COLUMNS
+                    + ", username_normalized) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                insert.setString(1, user.tenantId());
+                insert.setString(2, user.id());
+                int i = bindFields(insert, 3, user);
+                Timestamps.set(insert, i++, user.createdAt());
+                Timestamps.set(insert, i++, user.updatedAt());
+                insert.setString(i, User.normalize(user.username()));
+                insert.executeUpdate();
+            }
+            insertRolesAndAttributes(connection, user);
+            return null;
+        }));
+    }
+
+    @Override
+    public void update(User user) {
+        translateUniqueViolation(user, () -> database.inTransaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE users SET " + FIELD_ASSIGNMENTS
+                    + ", updated_at = ?, username_normalized = ? WHERE tenant_id = ? AND id = ?")) {
+                int i = bindFields(update, 1, user);
+                Timestamps.set(update, i++, user.updatedAt());
+                update.setString(i++, User.normalize(user.username()));
+                update.setString(i++, user.tenantId());
+                update.setString(i, user.id());
+                if (update.executeUpdate() == 0) {
+                    throw new IllegalStateException("user '" + user.id() + "' does not exist");
+                }
+            }
+            deleteChildren(connection, "user_roles", user);
+            deleteChildren(connection, "user_attributes", user);
+            insertRolesAndAttributes(connection, user);
+            return null;
+        }));
+    }
+
+    @Override
+    public boolean replacePasswordHash(String tenantId, String userId, String expectedHash, String newHash, Instant now) {
+        return database.withConnection(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE users SET password_hash = ?, updated_at = ? "
+                    + "WHERE tenant_id = ? AND id = ? AND password_hash = ?")) {
+                update.setString(1, newHash);
+                Timestamps.set(update, 2, now);
+                update.setString(3, tenantId);
+                update.setString(4, userId);
+                update.setString(5, expectedHash);
+                return update.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public Optional<User> findById(String tenantId, String id) {
+        return findOne("SELECT " + COLUMNS + " FROM users WHERE tenant_id = ? AND id = ?", tenantId, id);
+    }
+
+    @Override
+    public Optional<User> findByUsername(String tenantId, String username) {
+        return findOne("SELECT " + COLUMNS + " FROM users WHERE tenant_id = ? AND username_normalized = ?",
+                tenantId, User.normalize(username));
+    }
+
+    /** Users of a tenant ordered by normalized username (database collation), then id. */
+    @Override
+    public List<User> list(String tenantId, int offset, int limit) {
+        if (offset < 0 || limit < 1 || limit > MAX_PAGE_SIZE) {
+            throw new IllegalArgumentException("offset must be >= 0 and limit between 1 and " + MAX_PAGE_SIZE);
+        }
+        return database.withConnection(connection -> {
+            List<UserRow> rows = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM users WHERE tenant_id = ? "
+                    + "ORDER BY username_normalized, id OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
+                select.setString(1, tenantId);
+                select.setInt(2, offset);
+                select.setInt(3, limit);
+                try (ResultSet result = select.executeQuery()) {
+                    while (result.next()) {
+                        rows.add(UserRow.read(result));
+                    }
+                }
+            }
+            return withRolesAndAttributes(connection, tenantId, rows);
+        });
+    }
+
+    /** Moves the cut-off forward only: an earlier instant would re-activate tokens that were revoked. */
+    @Override
+    public void setTokensValidAfter(String tenantId, String userId, Instant instant) {
+        int updated = database.withConnection(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE users SET tokens_valid_after = CASE "
+                    + "WHEN tokens_valid_after IS NULL OR tokens_valid_after < ? THEN ? ELSE tokens_valid_after END "
+                    + "WHERE tenant_id = ? AND id = ?")) {
+                Timestamps.set(update, 1, instant);
+                Timestamps.set(update, 2, instant);
+                update.setString(3, tenantId);
+                update.setString(4, userId);
+                return update.executeUpdate();
+            }
+        });
+        if (updated == 0) {
+            throw new IllegalStateException("user '" + userId + "' does not exist");
+        }
+    }
+
+    @Override
+    public boolean delete(String tenantId, String id) {
+        return database.withConnection(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM users WHERE tenant_id = ? AND id = ?")) {
+                delete.setString(1, tenantId);
+                delete.setString(2, id);
+                return delete.executeUpdate() > 0;
+            }
+        });
+    }
+
+    private Optional<User> findOne(String sql, String tenantId, String key) {
+        return database.withConnection(connection -> {
+            UserRow row;
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                select.setString(1, tenantId);
+                select.setString(2, key);
+                try (ResultSet result = select.executeQuery()) {
+                    if (!result.next()) {
+                        return Optional.empty();
+                    }
+                    row = UserRow.read(result);
+                }
+            }
+            return Optional.of(withRolesAndAttributes(connection, tenantId, List.of(row)).get(0));
+        });
+    }
+
+    /** Loads the roles and attributes of {@code rows} in one query and completes the users, in order. */
+    private static List<User> withRolesAndAttributes(Connection connection, String tenantId, List<UserRow> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Set<String>> roles = new HashMap<>();
+        Map<String, Map<String, String>> attributes = new HashMap<>();
+        String ids = String.join(", ", Collections.nCopies(rows.size(), "?"));
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT user_id, 'R' AS kind, role AS name, role AS attr_value FROM user_roles WHERE tenant_id = ? AND user_id IN (" + ids + ") "
+                + "UNION ALL SELECT user_id, 'A', name, attr_value FROM user_attributes WHERE tenant_id = ? AND user_id IN (" + ids + ")")) {
+            int i = 1;
+            for (int pass = 0; pass < 2; pass++) {
+                select.setString(i++, tenantId);
+                for (UserRow row : rows) {
+                    select.setString(i++, row.id);
+                }
+            }
+            try (ResultSet result = select.executeQuery()) {
+                while (result.next()) {
+                    String userId = result.getString(1);
+                    if ("R".equals(result.getString(2))) {
+                        roles.computeIfAbsent(userId, k -> new HashSet<>()).add(result.getString(3));
+                    } else {
+                        attributes.computeIfAbsent(userId, k -> new LinkedHashMap<>()).put(result.getString(3), result.getString(4));
+                    }
+                }
+            }
+        }
+        List<User> users = new ArrayList<>(rows.size());
+        for (UserRow row : rows) {
+            users.add(row.toUser(roles.getOrDefault(row.id, Set.of()), attributes.getOrDefault(row.id, Map.of())));
+        }
+        return users;
+    }
+
+    /** Binds the columns of {@link #FIELD_ASSIGNMENTS} from {@code first} on; answers the next index. */
+    private static int bindFields(PreparedStatement statement, int first, User user) throws SQLException {
+        UserProfile profile = user.profile();
+        int i = first;
+        statement.setString(i++, user.username());
+        statement.setString(i++, user.passwordHash());
+        statement.setBoolean(i++, user.enabled());
+        statement.setString(i++, profile.name());
+        statement.setString(i++, profile.givenName());
+        statement.setString(i++, profile.familyName());
+        statement.setString(i++, profile.email());
+        statement.setBoolean(i++, profile.emailVerified());
+        statement.setString(i++, profile.picture());
+        statement.setString(i++, profile.locale());
+        Timestamps.set(statement, i++, user.tokensValidAfter());
+        return i;
+    }
+
+    private static void insertRolesAndAttributes(Connection connection, User user) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO user_roles (tenant_id, user_id, role) VALUES (?, ?, ?)")) {
+            for (String role : user.roles()) {
+                insert.setString(1, user.tenantId());
+                insert.setString(2, user.id());
+                insert.setString(3, role);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO user_attributes (tenant_id, user_id, name, attr_value) VALUES (?, ?, ?, ?)")) {
+            for (Map.Entry<String, String> attribute : user.attributes().entrySet()) {
+                insert.setString(1, user.tenantId());
+                insert.setString(2, user.id());
+                insert.setString(3, attribute.getKey());
+                insert.setString(4, attribute.getValue());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    private static void deleteChildren(Connection connection, String table, User user) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table + " WHERE tenant_id = ? AND user_id = ?")) {
+            delete.setString(1, user.tenantId());
+            delete.setString(2, user.id());
+            delete.executeUpdate();
+        }
+    }
+
+    private static void translateUniqueViolation(User user, Runnable write) {
+        try {
+            write.run();
+        } catch (DataAccessException e) {
+            if (!e.isUniqueViolation()) {
+                throw e;
+            }
+            // Both H2 and PostgreSQL name the violated constraint in the message.
+            String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+            throw new IllegalStateException(message.contains(USERNAME_CONSTRAINT)
+                    ? "username '" + user.username() + "' already exists"
+                    : "user '" + user.id() + "' already exists");
+        }
+    }
+
+    /** The columns of one {@code users} row, before its roles and attributes are known. */
+    private record UserRow(String tenantId, String id, String username, String passwordHash, boolean enabled,
+                           UserProfile profile, Instant tokensValidAfter, Instant createdAt, Instant updatedAt) {
+
+        static UserRow read(ResultSet row) throws SQLException {
+            UserProfile profile = new UserProfile(row.getString("name"), row.getString("given_name"), row.getString("family_name"),
+                    row.getString("email"), row.getBoolean("email_verified"), row.getString("picture"), row.getString("locale"));
+            return new UserRow(row.getString("tenant_id"), row.getString("id"), row.getString("username"),
+                    row.getString("password_hash"), row.getBoolean("enabled"), profile, Timestamps.get(row, "tokens_valid_after"),
+                    Timestamps.get(row, "created_at"), Timestamps.get(row, "updated_at"));
+        }
+
+        User toUser(Set<String> roles, Map<String, String> attributes) {
+            return new User(tenantId, id, username, passwordHash, enabled, profile, roles, attributes, tokensValidAfter,
+                    createdAt, updatedAt);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package dev.identityservice.core.user;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
+
+/**
+ * Argon2id password hashing (RFC 9106) written as PHC strings,
+ * {@code $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>} with unpadded standard base64, the format of the
+ * reference implementation, so hashes move to and from other tools.
+ *
+ * <p>The parameters are part of every string: hashes made with older parameters still verify, and
+ * {@link #needsRehash} tells the login to upgrade them. Thread-safe.
+ */
+public final class Argon2idPasswordHasher implements PasswordHasher {
+
+    /** Argon2 version 1.3 (0x13), the only one RFC 9106 specifies. */
+    static final int VERSION = Argon2Parameters.ARGON2_VERSION_13;
+
+    private static final Pattern PHC = Pattern.compile(
+            "\\$argon2id\\$v=(\\d{1,3})\\$m=(\\d{1,8}),t=(\\d{1,3}),p=(\\d{1,3})\\$([A-Za-z0-9+/]+)\\$([A-Za-z0-9+/]+)");
+    private static final Base64.Encoder BASE64 = Base64.getEncoder().withoutPadding();
+    private static final Base64.Decoder BASE64_DECODER = Base64.getDecoder();
+
+    private final Argon2idParameters parameters;
+    private final SecureRandom random;
+
+    public Argon2idPasswordHasher(Argon2idParameters parameters, SecureRandom random) {
+        this.parameters = Objects.requireNonNull(parameters, "parameters");
+        this.random = Objects.requireNonNull(random, "random");
+    }
+
+    /** A hasher with {@link Argon2idParameters#OWASP}. */
+    public Argon2idPasswordHasher() {
+        this(Argon2idParameters.OWASP, new SecureRandom());
+    }
+
+    public Argon2idParameters parameters() {
+        return parameters;
+    }
+
+    @Override
+    public String hash(char[] password) {
+        Objects.requireNonNull(password, "password");
+        byte[] salt = new byte[parameters.saltLengthBytes()];
+        random.nextBytes(salt);
+        byte[] hash = derive(password, salt, parameters, parameters.hashLengthBytes());
+        try {
+            return "$argon2id$v=" + VERSION + "$m=" + parameters.memoryKiB() + ",t=" + parameters.iterations()
+                    + ",p=" + parameters.parallelism() + "$" + BASE64.encodeToString(salt) + "$" + BASE64.encodeToString(hash);
+        } finally {
+            Arrays.fill(hash, (byte) 0);
+        }
+    }
+
+    @Override
+    public boolean verify(char[] password, String phcHash) {
+        if (password == null) {
+            return false;
+        }
+        Stored stored = Stored.parse(phcHash);
+        if (stored == null) {
+            return false;
+        }
+        byte[] candidate = derive(password, stored.salt, stored.parameters, stored.hash.length);
+        try {
+            return MessageDigest.isEqual(candidate, stored.hash);
+        } finally {
+            Arrays.fill(candidate, (byte) 0);
+        }
+    }
+
+    @Override
+    public boolean needsRehash(String phcHash) {
+        Stored stored = Stored.parse(phcHash);
+        return stored == null || !stored.parameters.equals(parameters);
+    }
+
+    private static byte[] derive(char[] password, byte[] salt, Argon2idParameters p, int hashLength) {
+        Argon2BytesGenerator generator = new Argon2BytesGenerator();
+        generator.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+                .withVersion(VERSION)
+                .withMemoryAsKB(p.memoryKiB())
+                .withIterations(p.iterations())
+                .withParallelism(p.parallelism())
+                .withSalt(salt)
+                .build());
+        // Encode without an intermediate String, so that the password bytes can be wiped afterwards.
+        ByteBuffer encoded = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
+        byte[] passwordBytes = Arrays.copyOfRange(encoded.array(), encoded.position(), encoded.limit());
+        Arrays.fill(encoded.array(), (byte) 0);
+        byte[] out = new byte[hashLength];
+        try {
+            generator.generateBytes(passwordBytes, out);
+            return out;
+        } finally {
+            Arrays.fill(passwordBytes, (byte) 0);
+        }
+    }
+
+    /** A parsed PHC string; {@link #parse} answers {@code null} for anything malformed, foreign or out of bounds. */
+    private record Stored(Argon2idParameters parameters, byte[] salt, byte[] hash) {
+
+        static Stored parse(String phc) {
+            if (phc == null) {
+                return null;
+            }
+            Matcher m = PHC.matcher(phc);
+            if (!m.matches() || Integer.parseInt(m.group(1)) != VERSION) {
+                return null;
+            }
+            try {
+                byte[] salt = BASE64_DECODER.decode(m.group(5));
+                byte[] hash = BASE64_DECODER.decode(m.group(6));
+                Argon2idParameters parameters = new Argon2idParameters(Integer.parseInt(m.group(2)),
+                        Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)), salt.length, hash.length);
+                return new Stored(parameters, salt, hash);
+            } catch (IllegalArgumentException e) {
+                // Bad base64 or parameters out of bounds: stored data we cannot verify against.
+                return null;
+            }
+        }
+    }
+}

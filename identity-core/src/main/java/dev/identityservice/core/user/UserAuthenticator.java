@@ -1,0 +1,65 @@
+package dev.identityservice.core.user;
+
+import dev.identityservice.core.error.OAuthError;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Checks a username and password, as the resource owner password grant (RFC 6749 §4.3) and the login
+ * page need it, and upgrades the stored hash when the hashing parameters have been raised.
+ *
+ * <p>Every failure is the same {@code invalid_grant} error, and every attempt costs one password hash:
+ * an unknown user, a user without a password and a disabled user are verified against a dummy hash made
+ * with the current parameters, so that neither the answer nor its timing tells which usernames exist.
+ */
+public final class UserAuthenticator {
+
+    /** The one error of every failed login. */
+    public static final OAuthError INVALID_CREDENTIALS = OAuthError.invalidGrant("Invalid username or password");
+
+    private final UserStore users;
+    private final PasswordHasher hasher;
+    private final Clock clock;
+    private final String dummyHash;
+
+    public UserAuthenticator(UserStore users, PasswordHasher hasher, Clock clock) {
+        this.users = Objects.requireNonNull(users, "users");
+        this.hasher = Objects.requireNonNull(hasher, "hasher");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.dummyHash = hasher.hash(randomPassword());
+    }
+
+    /**
+     * The enabled user of {@code tenantId} whose username and password these are; the caller clears
+     * {@code password} afterwards.
+     *
+     * @throws dev.identityservice.core.error.OAuthException with {@link #INVALID_CREDENTIALS} on any mismatch
+     */
+    public User authenticate(String tenantId, String username, char[] password) {
+        Optional<User> found = username == null || username.isBlank() || password == null
+                ? Optional.empty() : users.findByUsername(tenantId, username);
+        String storedHash = found.map(User::passwordHash).orElse(null);
+        boolean verified = hasher.verify(password, storedHash != null ? storedHash : dummyHash);
+        if (!verified || storedHash == null || !found.get().enabled()) {
+            throw INVALID_CREDENTIALS.exception();
+        }
+        User user = found.get();
+        if (hasher.needsRehash(storedHash)) {
+            String upgraded = hasher.hash(password);
+            // Conditional: a concurrent password change or a second login that upgraded first wins.
+            if (users.replacePasswordHash(tenantId, user.id(), storedHash, upgraded, clock.instant())) {
+                return user.withPasswordHash(upgraded, clock.instant());
+            }
+        }
+        return user;
+    }
+
+    private static char[] randomPassword() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getEncoder().encodeToString(bytes).toCharArray();
+    }
+}

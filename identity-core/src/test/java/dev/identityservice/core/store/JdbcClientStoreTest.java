@@ -1,0 +1,191 @@
+package dev.identityservice.core.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.identityservice.core.client.ClaimMapping;
+import dev.identityservice.core.client.Client;
+import dev.identityservice.core.client.ClientSecrets;
+import dev.identityservice.core.client.GrantType;
+import dev.identityservice.core.client.TestClients;
+import dev.identityservice.core.store.jdbc.Database;
+import dev.identityservice.core.store.jdbc.JdbcClientStore;
+import dev.identityservice.core.testing.DatabaseKind;
+import dev.identityservice.core.testing.TestDatabases;
+import dev.identityservice.core.token.TokenSettings;
+import dev.identityservice.core.user.TestUsers;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class JdbcClientStoreTest {
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void createWhenEveryFieldSetThenReadBackEqual(DatabaseKind kind) {
+        try (Database database = open(kind)) {
+            JdbcClientStore store = new JdbcClientStore(database);
+            Client client = TestClients.complete("complete-app").build();
+            store.create(client);
+
+            Client found = store.find(TestClients.TENANT, "complete-app").orElseThrow();
+            assertEquals(client, found);
+            assertEquals(client.idTokenEncryptionKey().toJSONObject(), found.idTokenEncryptionKey().toJSONObject());
+            assertNotNull(found.tokenSettings().refreshPolicy());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void createWhenPublicClientWithDefaultsThenReadBackEqual(DatabaseKind kind) {
+        try (Database database = open(kind)) {
+            JdbcClientStore store = new JdbcClientStore(database);
+            Client spa = TestClients.publicClient("spa").build();
+            store.create(spa);
+
+            Client found = store.find(TestClients.TENANT, "spa").orElseThrow();
+            assertEquals(spa, found);
+            assertTrue(found.isPublic());
+            assertEquals(TokenSettings.DEFAULTS, found.tokenSettings());
+            assertTrue(store.find(TestClients.TENANT, "SPA").isEmpty());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void createWhenStoredThenNoColumnHoldsTheSecret(DatabaseKind kind) {
+        try (Database database = open(kind)) {
+            String secret = ClientSecrets.generate();
+            new JdbcClientStore(database).create(TestClients.complete("backend").secretHash(ClientSecrets.hash(secret)).build());
+
+            List<String> values = allValues(database, "clients");
+            assertTrue(values.contains(ClientSecrets.hash(secret)), "the hash is stored");
+            for (String value : values) {
+                assertFalse(value.contains(secret), "plaintext secret in a column");
+                assertFalse(value.contains(secret.substring(0, 16)), "part of the secret in a column");
+            }
+            allValues(database, "client_claim_mappings").forEach(value -> assertFalse(value.contains(secret)));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void createWhenClientIdTakenThenRefusedAndOriginalKept(DatabaseKind kind) {
+        try (Database database = open(kind)) {
+            JdbcClientStore store = new JdbcClientStore(database);
+            Client original = TestClients.complete("app").build();
+            store.create(original);
+
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> store.create(TestClients.confidential("app").name("Impostor").build()));
+            assertEquals("client 'app' already exists", e.getMessage());
+            assertEquals(original, store.find(TestClients.TENANT, "app").orElseThrow());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void updateWhenSettingsChangedThenEverythingReplaced(DatabaseKind kind) {
+        try (Database database = open(kind)) {
+            JdbcClientStore store = new JdbcClientStore(database);
+            Client client = TestClients.complete("app").build();
+            store.create(client);
+            Client changed = client.toBuilder()
+                    .name(null)
+                    .redirectUris(List.of("https://new.example.com/cb"))
+                    .grantTypes(Set.of(GrantType.CLIENT_CREDENTIALS))
+                    .tokenSettings(TokenSettings.DEFAULTS.withAccessTokenTtl(Duration.ofSeconds(90)))
+                    .idTokenEncryptionKey(null)
+                    .claimMappings(List.of(new ClaimMapping(ClaimMapping.TokenType.ID, "department", "dept")))
+                    .updatedAt(TestClients.CREATED.plusSeconds(3600))
+                    .build();
+            store.update(changed);
+
+            assertEquals(changed, store.find(TestClients.TENANT, "app").orElseThrow());
+            assertEquals(1, JdbcUserStoreTest.count(database, "client_claim_mappings"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void updateWhenClaimMappedTwiceThenRefusedAndStoredClientKept(DatabaseKind kind) {
+        try (Database database = open(kind)) {
+            JdbcClientStore store = new JdbcClientStore(database);
+            Client client = TestClients.complete("app").build();
+            store.create(client);
+            Client duplicate = client.toBuilder()
+                    .claimMapping(new ClaimMapping(ClaimMapping.TokenType.ACCESS, "other", "dept"))
+                    .name("changed").build();
+
+            assertThrows(IllegalArgumentException.class, () -> store.update(duplicate));
+            assertThrows(IllegalStateException.class, () -> store.update(TestClients.confidential("ghost").build()));
+            assertEquals(client, store.find(TestClients.TENANT, "app").orElseThrow());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void createWhenScopeContainsSpaceOrTtlHasFractionThenRefused(DatabaseKind kind) {
+        try (Database database = open(kind)) {
+            JdbcClientStore store = new JdbcClientStore(database);
+
+            assertThrows(IllegalArgumentException.class, () -> store.create(TestClients.confidential("a").scope("read write").build()));
+            assertThrows(IllegalArgumentException.class, () -> store.create(TestClients.confidential("b")
+                    .tokenSettings(TokenSettings.DEFAULTS.withAccessTokenTtl(Duration.ofMillis(60_500))).build()));
+            assertEquals(0, JdbcUserStoreTest.count(database, "clients"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void listWhenPagedThenOrderedByClientIdWithClaimMappings(DatabaseKind kind) {
+        try (Database database = open(kind)) {
+            JdbcClientStore store = new JdbcClientStore(database);
+            Client complete = TestClients.complete("c-app").build();
+            store.create(TestClients.confidential("b-app").build());
+            store.create(complete);
+            store.create(TestClients.publicClient("a-app").build());
+
+            List<Client> first = store.list(TestClients.TENANT, 0, 2);
+            assertEquals(List.of("a-app", "b-app"), first.stream().map(Client::clientId).toList());
+            assertEquals(List.of(complete), store.list(TestClients.TENANT, 2, 2));
+            assertTrue(store.delete(TestClients.TENANT, "c-app"));
+            assertFalse(store.delete(TestClients.TENANT, "c-app"));
+            assertEquals(0, JdbcUserStoreTest.count(database, "client_claim_mappings"));
+        }
+    }
+
+    private static Database open(DatabaseKind kind) {
+        Database database = TestDatabases.open(kind);
+        TestUsers.createTenant(database, TestClients.TENANT);
+        return database;
+    }
+
+    /** Every non-null value of every column of {@code table}, as text. */
+    private static List<String> allValues(Database database, String table) {
+        return database.withConnection(connection -> {
+            List<String> values = new ArrayList<>();
+            try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery("SELECT * FROM " + table)) {
+                ResultSetMetaData meta = rows.getMetaData();
+                while (rows.next()) {
+                    for (int column = 1; column <= meta.getColumnCount(); column++) {
+                        String value = rows.getString(column);
+                        if (value != null) {
+                            values.add(value);
+                        }
+                    }
+                }
+            }
+            return values;
+        });
+    }
+}

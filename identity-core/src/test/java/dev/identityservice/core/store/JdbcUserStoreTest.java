@@ -1,0 +1,233 @@
+package dev.identityservice.core.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.identityservice.core.store.jdbc.Database;
+import dev.identityservice.core.store.jdbc.JdbcUserStore;
+import dev.identityservice.core.testing.DatabaseKind;
+import dev.identityservice.core.testing.TestDatabases;
+import dev.identityservice.core.user.TestUsers;
+import dev.identityservice.core.user.User;
+import dev.identityservice.core.user.UserProfile;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class JdbcUserStoreTest {
+
+    private static final String HASH = "$argon2id$v=19$m=64,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc";
+    private static final Instant LATER = TestUsers.CREATED.plusSeconds(3600);
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void createWhenEveryFieldSetThenReadBackEqualByIdAndUsername(DatabaseKind kind) {
+        try (Database database = open(kind)) {
+            JdbcUserStore store = new JdbcUserStore(database);
+            User alice = TestUsers.complete("Alice", HASH);
+            store.create(alice);
+
+            assertEquals(alice, store.findById(TestUsers.TENANT, alice.id()).orElseThrow());
+            assertEquals(alice, store.findByUsername(TestUsers.TENANT, "Alice").orElseThrow());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void createWhenOnlyRequiredFieldsThenReadBackEqual(DatabaseKind kind) {
+        try (Database database = open(kind)) {
+            JdbcUserStore store = new JdbcUserStore(database);
+            User bob = TestUsers.minimal("bob", null);
+            store.create(bob);
+
+            User found = store.findById(TestUsers.TENANT, bob.id()).orElseThrow();
+            assertEquals(bob, found);
+            assertEquals(UserProfile.EMPTY, found.profile());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void findByUsernameWhenCaseOrSurroundingSpaceDiffersThenFound(DatabaseKind kind) {
+        try (Database database = open(kind)) {
+            JdbcUserStore store = new JdbcUserStore(database);
+            User alice = TestUsers.minimal("Alice", HASH);
+            store.create(alice);
+
+            assertEquals(alice.id(), store.findByUsername(TestUsers.TENANT, "alice").orElseThrow().id());
+            assertEquals(alice.id(), store.findByUsername(TestUsers.TENANT, " ALICE ").orElseThrow().id());
+            assertTrue(store.findByUsername(TestUsers.TENANT, "alic").isEmpty());
+            assertTrue(store.findByUsername("other", "alice").isEmpty());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void createWhenUsernameDiffersOnlyInCaseThenRefusedAndOriginalKept(DatabaseKind kind) {
+        try (Database database = open(kind)) {
+            JdbcUserStore store = new JdbcUserStore(database);
+            User alice = TestUsers.complete("Alice", HASH);
+            store.create(alice);
+
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> store.create(TestUsers.complete("alice", null)));
+            assertEquals("username 'alice' already exists", e.getMessage());
+            assertEquals(alice, store.findByUsername(TestUsers.TENANT, "ALICE").orElseThrow());
+            assertEquals(1, store.list(TestUsers.TENANT, 0, 10).size());
+            assertEquals(2, count(database, "user_roles"), "the refused user's roles must not be stored");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void createWhenSameUsernameInAnotherTenantThenAllowed(DatabaseKind kind) {
+        try (Database database = open(kind)) {
+            TestUsers.createTenant(database, "other");
+            JdbcUserStore store = new JdbcUserStore(database);
+            store.create(TestUsers.minimal("alice", HASH));
+            User otherAlice = TestUsers.minimal("alice", HASH);
+            store.create(new User("other", otherAlice.id(), "alice", HASH, true, null, null, null, null,
+                    TestUsers.CREATED, TestUsers.CREATED));
+
+            assertEquals(otherAlice.id(), store.findByUsername("other", "alice").orElseThrow().id());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void updateWhenRolesAttributesAndProfileChangedThenReplacedNotMerged(DatabaseKind kind) {
+        try (Database database = open(kind)) {
+            JdbcUserStore store = new JdbcUserStore(database);
+            User alice = TestUsers.complete("Alice", HASH);
+            store.create(alice);
+            User changed = alice.withRoles(Set.of("auditor"), LATER)
+                    .withProfile(new UserProfile("A. L.", null, null, null, false, null, null), Map.of("team", "blue"), LATER)
+                    .withEnabled(false, LATER);
+            store.update(changed);
+
+            assertEquals(changed, store.findById(TestUsers.TENANT, alice.id()).orElseThrow());
+            assertEquals(1, count(database, "user_roles"));
+            assertEquals(1, count(database, "user_attributes"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void updateWhenRenamedOntoTakenUsernameThenRefusedAndBothKept(DatabaseKind kind) {
+        try (Database database = open(kind)) {
+            JdbcUserStore store = new JdbcUserStore(database);
+            User alice = TestUsers.complete("alice", HASH);
+            User bob = TestUsers.complete("bob", HASH);
+            store.create(alice);
+            store.create(bob);
+
+            User renamed = new User(bob.tenantId(), bob.id(), "ALICE", bob.passwordHash(), bob.enabled(), bob.profile(),
+                    Set.of(), Map.of(), bob.tokensValidAfter(), bob.createdAt(), LATER);
+            assertThrows(IllegalStateException.class, () -> store.update(renamed));
+            assertEquals(bob, store.findById(TestUsers.TENANT, bob.id()).orElseThrow());
+            assertEquals(alice, store.findByUsername(TestUsers.TENANT, "alice").orElseThrow());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void updateWhenUserUnknownThenIllegalState(DatabaseKind kind) {
+        try (Database database = open(kind)) {
+            JdbcUserStore store = new JdbcUserStore(database);
+
+            assertThrows(IllegalStateException.class, () -> store.update(TestUsers.complete("ghost", HASH)));
+            assertEquals(0, count(database, "user_roles"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void replacePasswordHashWhenExpectedHashStaleThenNothingChanges(DatabaseKind kind) {
+        try (Database database = open(kind)) {
+            JdbcUserStore store = new JdbcUserStore(database);
+            User alice = TestUsers.complete("alice", HASH);
+            store.create(alice);
+
+            assertFalse(store.replacePasswordHash(TestUsers.TENANT, alice.id(), "$argon2id$stale", "$argon2id$new", LATER));
+            assertEquals(alice, store.findById(TestUsers.TENANT, alice.id()).orElseThrow());
+            assertTrue(store.replacePasswordHash(TestUsers.TENANT, alice.id(), HASH, "$argon2id$new", LATER));
+            assertEquals(alice.withPasswordHash("$argon2id$new", LATER), store.findById(TestUsers.TENANT, alice.id()).orElseThrow());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void listWhenPagedThenOrderedByUsernameIgnoringCase(DatabaseKind kind) {
+        try (Database database = open(kind)) {
+            JdbcUserStore store = new JdbcUserStore(database);
+            for (String name : List.of("dave", "Bob", "carol", "alice", "Eve")) {
+                store.create(TestUsers.complete(name, HASH));
+            }
+
+            assertEquals(List.of("alice", "Bob"), usernames(store.list(TestUsers.TENANT, 0, 2)));
+            assertEquals(List.of("carol", "dave"), usernames(store.list(TestUsers.TENANT, 2, 2)));
+            assertEquals(List.of("Eve"), usernames(store.list(TestUsers.TENANT, 4, 2)));
+            assertEquals(Set.of("admin", "user"), store.list(TestUsers.TENANT, 4, 2).get(0).roles());
+            assertTrue(store.list(TestUsers.TENANT, 5, 2).isEmpty());
+            assertThrows(IllegalArgumentException.class, () -> store.list(TestUsers.TENANT, 0, 0));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void setTokensValidAfterWhenEarlierThanStoredThenKeepsLaterCutOff(DatabaseKind kind) {
+        try (Database database = open(kind)) {
+            JdbcUserStore store = new JdbcUserStore(database);
+            User bob = TestUsers.minimal("bob", HASH);
+            store.create(bob);
+
+            store.setTokensValidAfter(TestUsers.TENANT, bob.id(), LATER);
+            assertEquals(LATER, store.findById(TestUsers.TENANT, bob.id()).orElseThrow().tokensValidAfter());
+            store.setTokensValidAfter(TestUsers.TENANT, bob.id(), TestUsers.CREATED);
+            assertEquals(LATER, store.findById(TestUsers.TENANT, bob.id()).orElseThrow().tokensValidAfter());
+            assertThrows(IllegalStateException.class, () -> store.setTokensValidAfter(TestUsers.TENANT, "nobody", LATER));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void deleteWhenUserHasRolesAndAttributesThenAllRowsGone(DatabaseKind kind) {
+        try (Database database = open(kind)) {
+            JdbcUserStore store = new JdbcUserStore(database);
+            User alice = TestUsers.complete("alice", HASH);
+            store.create(alice);
+
+            assertTrue(store.delete(TestUsers.TENANT, alice.id()));
+            assertFalse(store.delete(TestUsers.TENANT, alice.id()));
+            assertTrue(store.findByUsername(TestUsers.TENANT, "alice").isEmpty());
+            assertEquals(0, count(database, "user_roles") + count(database, "user_attributes"));
+        }
+    }
+
+    private static Database open(DatabaseKind kind) {
+        Database database = TestDatabases.open(kind);
+        TestUsers.createTenant(database, TestUsers.TENANT);
+        return database;
+    }
+
+    private static List<String> usernames(List<User> users) {
+        return users.stream().map(User::username).toList();
+    }
+
+    static int count(Database database, String table) {
+        return database.withConnection(connection -> {
+            try (Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM " + table)) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        });
+    }
+}

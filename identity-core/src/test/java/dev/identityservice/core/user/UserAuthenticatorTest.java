@@ -1,0 +1,142 @@
+package dev.identityservice.core.user;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.identityservice.core.error.OAuthError;
+import dev.identityservice.core.error.OAuthException;
+import dev.identityservice.core.store.jdbc.Database;
+import dev.identityservice.core.store.jdbc.JdbcUserStore;
+import dev.identityservice.core.testing.DatabaseKind;
+import dev.identityservice.core.testing.MutableClock;
+import dev.identityservice.core.testing.TestDatabases;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class UserAuthenticatorTest {
+
+    private static final Argon2idParameters WEAK = new Argon2idParameters(64, 1, 1, 16, 32);
+    private static final Argon2idParameters STRONGER = new Argon2idParameters(128, 2, 1, 16, 32);
+    private static final char[] PASSWORD = "correct horse battery".toCharArray();
+
+    private final MutableClock clock = MutableClock.startingAt("2026-03-01T10:00:00Z");
+    private Database database;
+    private JdbcUserStore users;
+    private CountingPasswordHasher hasher;
+    private UserAuthenticator authenticator;
+
+    @BeforeEach
+    void setUp() {
+        database = TestDatabases.h2();
+        TestUsers.createTenant(database, TestUsers.TENANT);
+        users = new JdbcUserStore(database);
+        hasher = new CountingPasswordHasher(new Argon2idPasswordHasher(WEAK, new SecureRandom()));
+        authenticator = new UserAuthenticator(users, hasher, clock);
+    }
+
+    @AfterEach
+    void tearDown() {
+        database.close();
+    }
+
+    @Test
+    void authenticateWhenPasswordRightThenUserWithoutRehash() {
+        User alice = store(TestUsers.complete("Alice", hasher.hash(PASSWORD)));
+        int hashesBefore = hasher.hashes.get();
+
+        assertEquals(alice, authenticator.authenticate(TestUsers.TENANT, "alice", PASSWORD));
+        assertEquals(hashesBefore, hasher.hashes.get());
+    }
+
+    @Test
+    void authenticateWhenUnknownUserOrWrongPasswordThenSameError() {
+        store(TestUsers.complete("alice", hasher.hash(PASSWORD)));
+
+        OAuthError wrongPassword = failure("alice", "wrong password".toCharArray());
+        OAuthError unknownUser = failure("mallory", PASSWORD);
+
+        assertEquals("invalid_grant", wrongPassword.code());
+        assertEquals("Invalid username or password", wrongPassword.description());
+        assertEquals(wrongPassword, unknownUser);
+    }
+
+    @Test
+    void authenticateWhenUnknownUserThenOnePasswordVerificationRunsLikeForAWrongPassword() {
+        store(TestUsers.complete("alice", hasher.hash(PASSWORD)));
+        int before = hasher.verifications.get();
+
+        failure("alice", "wrong password".toCharArray());
+        assertEquals(before + 1, hasher.verifications.get());
+        failure("mallory", PASSWORD);
+        assertEquals(before + 2, hasher.verifications.get());
+    }
+
+    @Test
+    void authenticateWhenUserDisabledOrWithoutPasswordThenSameErrorAfterAVerification() {
+        store(TestUsers.complete("alice", hasher.hash(PASSWORD)).withEnabled(false, TestUsers.CREATED));
+        store(TestUsers.minimal("bob", null));
+        OAuthError expected = failure("mallory", PASSWORD);
+        int before = hasher.verifications.get();
+
+        assertEquals(expected, failure("alice", PASSWORD));
+        assertEquals(expected, failure("bob", PASSWORD));
+        assertEquals(expected, failure("bob", new char[0]));
+        assertEquals(expected, failure("", PASSWORD));
+        assertEquals(before + 4, hasher.verifications.get());
+    }
+
+    @Test
+    void constructorWhenCalledThenDummyHashUsesCurrentParameters() {
+        // The dummy hash must cost what a real one costs: made by the current hasher, hence its parameters.
+        int before = hasher.hashes.get();
+        new UserAuthenticator(users, hasher, clock);
+
+        assertEquals(before + 1, hasher.hashes.get());
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void authenticateWhenHashHasWeakerParametersThenUpgradedHashStored(DatabaseKind kind) {
+        try (Database db = TestDatabases.open(kind)) {
+            TestUsers.createTenant(db, TestUsers.TENANT);
+            JdbcUserStore store = new JdbcUserStore(db);
+            Argon2idPasswordHasher weak = new Argon2idPasswordHasher(WEAK, new SecureRandom());
+            User alice = TestUsers.complete("alice", weak.hash(PASSWORD));
+            store.create(alice);
+            CountingPasswordHasher stronger = new CountingPasswordHasher(new Argon2idPasswordHasher(STRONGER, new SecureRandom()));
+            UserAuthenticator upgrading = new UserAuthenticator(store, stronger, clock);
+            clock.advance(Duration.ofDays(1));
+            Instant loginTime = clock.instant();
+
+            User returned = upgrading.authenticate(TestUsers.TENANT, "alice", PASSWORD);
+
+            User stored = store.findById(TestUsers.TENANT, alice.id()).orElseThrow();
+            assertTrue(stored.passwordHash().startsWith("$argon2id$v=19$m=128,t=2,p=1$"), stored.passwordHash());
+            assertFalse(stronger.needsRehash(stored.passwordHash()));
+            assertTrue(stronger.verify(PASSWORD, stored.passwordHash()));
+            assertEquals(alice.withPasswordHash(stored.passwordHash(), loginTime), stored);
+            assertEquals(stored, returned);
+
+            int hashes = stronger.hashes.get();
+            upgrading.authenticate(TestUsers.TENANT, "alice", PASSWORD);
+            assertEquals(hashes, stronger.hashes.get(), "an upgraded hash is not upgraded again");
+        }
+    }
+
+    private User store(User user) {
+        users.create(user);
+        return user;
+    }
+
+    private OAuthError failure(String username, char[] password) {
+        return assertThrows(OAuthException.class, () -> authenticator.authenticate(TestUsers.TENANT, username, password)).error();
+    }
+}
