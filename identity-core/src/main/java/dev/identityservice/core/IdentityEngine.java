@@ -30,10 +30,12 @@ import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.tenant.TenantStore;
 import dev.identityservice.core.token.AccessTokenIssuer;
 import dev.identityservice.core.token.AccessTokenValidator;
+import dev.identityservice.core.token.IdTokenHintValidator;
 import dev.identityservice.core.token.IdTokenIssuer;
 import dev.identityservice.core.token.TokenIntrospector;
 import dev.identityservice.core.token.TokenRevoker;
 import dev.identityservice.core.token.TokenSetIssuer;
+import dev.identityservice.core.token.UserInfoProvider;
 import dev.identityservice.core.token.refresh.RefreshTokenService;
 import dev.identityservice.core.user.Argon2idPasswordHasher;
 import dev.identityservice.core.user.PasswordHasher;
@@ -78,6 +80,8 @@ public final class IdentityEngine {
     private final AccessTokenValidator accessTokenValidator;
     private final TokenIntrospector introspector;
     private final TokenRevoker revoker;
+    private final UserInfoProvider userInfo;
+    private final IdTokenHintValidator idTokenHints;
     private final ExpiredRowsCleanup cleanup;
 
     private IdentityEngine(Builder builder) {
@@ -107,6 +111,8 @@ public final class IdentityEngine {
         this.sessions = new LoginSessions(new JdbcLoginSessionStore(database), refreshTokens, clock, builder.sessionTtl);
         this.accessTokenValidator = new AccessTokenValidator(keys, clock);
         this.introspector = new TokenIntrospector(accessTokenValidator, accessTokenStore, refreshTokens, users, clock);
+        this.userInfo = new UserInfoProvider(introspector, users);
+        this.idTokenHints = new IdTokenHintValidator(keys);
         this.revoker = new TokenRevoker(accessTokenValidator, accessTokenStore, refreshTokens, users, sessions, clock);
         this.cleanup = new ExpiredRowsCleanup(database, clock);
         reloadTenants();
@@ -197,6 +203,8 @@ public final class IdentityEngine {
     public AccessTokenValidator accessTokenValidator() { return accessTokenValidator; }
     public TokenIntrospector introspector() { return introspector; }
     public TokenRevoker revoker() { return revoker; }
+    public UserInfoProvider userInfo() { return userInfo; }
+    public IdTokenHintValidator idTokenHints() { return idTokenHints; }
     public ExpiredRowsCleanup cleanup() { return cleanup; }
 
     /** Configures an {@link IdentityEngine}; everything but the database and master key has a default. */

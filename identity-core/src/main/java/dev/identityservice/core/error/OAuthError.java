@@ -51,6 +51,11 @@ public record OAuthError(String code, String description, int httpStatus) {
         return new OAuthError("invalid_token", description, 401);
     }
 
+    /** RFC 6750 §3.1: the token is valid but lacks the scope the resource requires. */
+    public static OAuthError insufficientScope(String description) {
+        return new OAuthError("insufficient_scope", description, 403);
+    }
+
     /** RFC 7009 §2.2.1: the server does not support revoking this token type. */
     public static OAuthError unsupportedTokenType(String description) {
         return new OAuthError("unsupported_token_type", description, 400);

@@ -17,8 +17,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import dev.identityservice.core.client.ClaimMapping;
 import dev.identityservice.core.key.KeyRingProvider;
 import dev.identityservice.core.key.SigningAlgorithm;
-import dev.identityservice.core.user.User;
-import dev.identityservice.core.user.UserProfile;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -70,35 +68,12 @@ public final class IdTokenIssuer {
             claims.claim("amr", authorization.amr());
         }
         if (authorization.user() != null) {
-            profileClaims(authorization, authorization.user(), claims);
+            ProfileClaims.of(authorization.user(), authorization.scopes()).forEach(claims::claim);
         }
         ClaimsCustomizer.apply(authorization, ClaimMapping.TokenType.ID, claims);
         String signed = signer.sign(tenantId, JWT, claims.build());
         JWK encryptionKey = authorization.client().idTokenEncryptionKey();
         return encryptionKey == null ? signed : encrypt(signed, encryptionKey);
-    }
-
-    /** OIDC Core §5.4: {@code profile} and {@code email} scopes release their claims. */
-    private static void profileClaims(Authorization authorization, User user, JWTClaimsSet.Builder claims) {
-        UserProfile profile = user.profile();
-        if (authorization.hasScope("profile")) {
-            claims.claim("preferred_username", user.username());
-            putIfPresent(claims, "name", profile.name());
-            putIfPresent(claims, "given_name", profile.givenName());
-            putIfPresent(claims, "family_name", profile.familyName());
-            putIfPresent(claims, "picture", profile.picture());
-            putIfPresent(claims, "locale", profile.locale());
-        }
-        if (authorization.hasScope("email") && profile.email() != null) {
-            claims.claim("email", profile.email());
-            claims.claim("email_verified", profile.emailVerified());
-        }
-    }
-
-    private static void putIfPresent(JWTClaimsSet.Builder claims, String name, String value) {
-        if (value != null) {
-            claims.claim(name, value);
-        }
     }
 
     /**
