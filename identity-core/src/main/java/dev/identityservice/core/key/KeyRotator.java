@@ -68,11 +68,7 @@ public final class KeyRotator implements KeyRingProvider {
             if (!complete) {
                 return write(tenantId, KeyRotationListener.Reason.INITIAL, 2, KeyTransitions::initialise).ring;
             }
-            KeyRing current = rings.get(tenantId);
-            if (current != null && statesByKid(current.keys()).equals(statesByKid(stored))) {
-                return current;
-            }
-            return publish(KeyRing.of(tenantId, stored));
+            return publish(tenantId, stored);
         }
     }
 
@@ -145,13 +141,12 @@ public final class KeyRotator implements KeyRingProvider {
             List<SigningKey> keys = store.update(tenantId, (tenant, stored) -> {
                 activeBefore[0] = activeKid(stored);
                 KeyTransitions transitions = new KeyTransitions(tenant, stored, now, policy, source);
+                // Every write first completes an ACTIVE and a NEXT key, so callers need not load the ring first.
                 transitions.initialise();
-                if (activeBefore[0] != null) {
-                    transition.accept(transitions);
-                }
+                transition.accept(transitions);
                 return transitions.change();
             });
-            KeyRing ring = publish(KeyRing.of(tenantId, keys));
+            KeyRing ring = publish(tenantId, keys);
             String activeAfter = ring.active().kid();
             boolean rotated = activeBefore[0] != null && !activeAfter.equals(activeBefore[0]);
             outcome = new Outcome(ring, rotated, activeAfter.equals(activeBefore[0]) ? null
@@ -164,8 +159,14 @@ public final class KeyRotator implements KeyRingProvider {
         return outcome;
     }
 
-    private KeyRing publish(KeyRing ring) {
-        rings.put(ring.tenantId(), ring);
+    /** Swaps in a ring of {@code keys}; keeps the current snapshot (signer, JWKS bytes) when no key changed state. */
+    private KeyRing publish(String tenantId, List<SigningKey> keys) {
+        KeyRing current = rings.get(tenantId);
+        if (current != null && statesByKid(current.keys()).equals(statesByKid(keys))) {
+            return current;
+        }
+        KeyRing ring = KeyRing.of(tenantId, keys);
+        rings.put(tenantId, ring);
         return ring;
     }
 
