@@ -29,7 +29,10 @@ public final class KeyRing {
 
     private KeyRing(String tenantId, List<SigningKey> keys) {
         this.tenantId = tenantId;
-        this.keys = keys.stream().sorted(Comparator.comparing(SigningKey::createdAt).reversed()).toList();
+        // Newest first; kid breaks ties so a reloaded ring lists the keys in the same order.
+        this.keys = keys.stream()
+                .sorted(Comparator.comparing(SigningKey::createdAt).reversed().thenComparing(SigningKey::kid))
+                .toList();
         this.active = keys.stream().filter(k -> k.state() == KeyState.ACTIVE).findFirst().orElse(null);
         this.activeSigner = active == null ? null : signerFor(active.jwk());
         Map<String, SigningKey> published = new LinkedHashMap<>();

@@ -30,6 +30,14 @@ public record SigningKey(String tenantId, String kid, SigningAlgorithm algorithm
         return jwk.toPublicJWK();
     }
 
+    /** Names the key and its state, never its private part (a record's default would print it). */
+    @Override
+    public String toString() {
+        return "SigningKey[tenantId=" + tenantId + ", kid=" + kid + ", algorithm=" + algorithm + ", state=" + state
+                + ", createdAt=" + createdAt + ", activatedAt=" + activatedAt + ", rotatedAt=" + rotatedAt
+                + ", revokedAt=" + revokedAt + "]";
+    }
+
     public SigningKey withState(KeyState newState, Instant at) {
         return switch (newState) {
             case NEXT -> new SigningKey(tenantId, kid, algorithm, newState, jwk, createdAt, null, null, null);

@@ -1,0 +1,268 @@
+package dev.identityservice.core.key;
+
+import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.core.tenant.TenantStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the signing keys of every tenant: creates the first ones, rotates them (manually, on
+ * schedule, or with revocation), and serves each tenant's current {@link KeyRing}.
+ *
+ * <p>Reads ({@link #keyRing}) take no lock and do no I/O once a tenant is loaded: each ring is an
+ * immutable snapshot replaced atomically. Writes run one at a time per tenant in this process, and
+ * in one transaction that locks the tenant row, so instances sharing a database rotate one after
+ * another; {@link #reload} picks up another instance's rotation (the {@link KeyRotationScheduler}
+ * calls it periodically).
+ */
+public final class KeyRotator implements KeyRingProvider {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KeyRotator.class);
+
+    private final SigningKeyStore store;
+    private final TenantStore tenants;
+    private final SigningKeyGenerator generator;
+    private final KeyRotationPolicy policy;
+    private final KeyRotationListener listener;
+    private final Clock clock;
+    private final Map<String, KeyRing> rings = new ConcurrentHashMap<>();
+    private final Map<String, Object> writeLocks = new ConcurrentHashMap<>();
+
+    private KeyRotator(Builder builder) {
+        this.store = builder.store;
+        this.tenants = builder.tenants;
+        this.generator = builder.generator;
+        this.policy = builder.policy;
+        this.listener = builder.listener;
+        this.clock = builder.clock;
+    }
+
+    public static Builder builder(SigningKeyStore store, TenantStore tenants) {
+        return new Builder(store, tenants);
+    }
+
+    /** The tenant's current ring; on first use loads it, creating an ACTIVE and a NEXT key if it has none. */
+    @Override
+    public KeyRing keyRing(String tenantId) {
+        KeyRing ring = rings.get(tenantId);
+        return ring != null ? ring : reload(tenantId);
+    }
+
+    /** Replaces the snapshot with the stored keys, so that other instances' changes show here. */
+    public KeyRing reload(String tenantId) {
+        synchronized (writeLock(tenantId)) {
+            List<SigningKey> stored = store.load(tenantId);
+            boolean complete = stored.stream().anyMatch(k -> k.state() == KeyState.ACTIVE)
+                    && stored.stream().anyMatch(k -> k.state() == KeyState.NEXT);
+            if (!complete) {
+                return write(tenantId, KeyRotationListener.Reason.INITIAL, 2, KeyTransitions::initialise).ring;
+            }
+            return publish(tenantId, stored);
+        }
+    }
+
+    /** NEXT starts signing, ACTIVE becomes ROTATED (still published), a new NEXT is published. */
+    public KeyRing rotate(String tenantId) {
+        return write(tenantId, KeyRotationListener.Reason.MANUAL, 1, t -> t.rotate(false)).ring;
+    }
+
+    /** Like {@link #rotate}, but the old ACTIVE key becomes REVOKED: gone from the JWKS at once. */
+    public KeyRing rotateAndRevoke(String tenantId) {
+        return write(tenantId, KeyRotationListener.Reason.REVOKED, 1, t -> t.rotate(true)).ring;
+    }
+
+    /**
+     * Revokes one key: a ROTATED key leaves the JWKS; a NEXT key is replaced by a fresh one;
+     * the ACTIVE key is rotated-and-revoked. Revoking a REVOKED key changes nothing.
+     *
+     * @throws IllegalArgumentException when the tenant has no key {@code kid}
+     */
+    public KeyRing revoke(String tenantId, String kid) {
+        KeyState state = keyRing(tenantId).keys().stream().filter(k -> k.kid().equals(kid))
+                .map(SigningKey::state).findFirst().orElse(KeyState.ROTATED);
+        int keysNeeded = state == KeyState.ACTIVE || state == KeyState.NEXT ? 1 : 0;
+        return write(tenantId, KeyRotationListener.Reason.REVOKED, keysNeeded, t -> t.revoke(kid)).ring;
+    }
+
+    /**
+     * Makes the tenant sign with {@code algorithm} from its next rotation on: stores the choice and
+     * replaces the NEXT key by one of that algorithm, published at once. The ACTIVE key keeps signing.
+     */
+    public KeyRing changeAlgorithm(String tenantId, SigningAlgorithm algorithm) {
+        Objects.requireNonNull(algorithm, "algorithm");
+        Tenant tenant = tenant(tenantId);
+        if (tenant.signingAlgorithm() != algorithm) {
+            tenants.update(tenant.withSigningAlgorithm(algorithm));
+        }
+        keyRing(tenantId);
+        return write(tenantId, KeyRotationListener.Reason.MANUAL, 1, KeyTransitions::matchNextToAlgorithm).ring;
+    }
+
+    /**
+     * Rotates when the ACTIVE key has signed for at least the tenant's rotation period, by the
+     * injected clock. Checked first against the in-memory ring, then again under the lock, so two
+     * instances that find it due at the same time rotate once.
+     *
+     * @return whether this call rotated
+     */
+    public boolean rotateIfDue(String tenantId) {
+        KeyRing ring = keyRing(tenantId);
+        Instant due = ring.active().activatedAt().plus(tenant(tenantId).rotationPeriod());
+        if (now().isBefore(due)) {
+            return false;
+        }
+        return write(tenantId, KeyRotationListener.Reason.SCHEDULED, 1, t -> {
+            if (t.isRotationDue()) {
+                t.rotate(false);
+            }
+        }).rotated;
+    }
+
+    private Outcome write(String tenantId, KeyRotationListener.Reason reason, int keysLikelyNeeded,
+                          Consumer<KeyTransitions> transition) {
+        Outcome outcome;
+        synchronized (writeLock(tenantId)) {
+            Instant now = now();
+            // Generate outside the database lock (an RSA key takes up to a few hundred ms); the
+            // transition falls back to generating under the lock if the tenant's algorithm changed meanwhile.
+            PregeneratedKeys source = new PregeneratedKeys(tenant(tenantId).signingAlgorithm(), keysLikelyNeeded, tenantId, now);
+            String[] activeBefore = new String[1];
+            List<SigningKey> keys = store.update(tenantId, (tenant, stored) -> {
+                activeBefore[0] = activeKid(stored);
+                KeyTransitions transitions = new KeyTransitions(tenant, stored, now, policy, source);
+                // Every write first completes an ACTIVE and a NEXT key, so callers need not load the ring first.
+                transitions.initialise();
+                transition.accept(transitions);
+                return transitions.change();
+            });
+            KeyRing ring = publish(tenantId, keys);
+            String activeAfter = ring.active().kid();
+            boolean rotated = activeBefore[0] != null && !activeAfter.equals(activeBefore[0]);
+            outcome = new Outcome(ring, rotated, activeAfter.equals(activeBefore[0]) ? null
+                    : activeBefore[0] == null ? KeyRotationListener.Reason.INITIAL : reason);
+        }
+        if (outcome.event != null) {
+            LOG.info("Tenant {}: signing key {} is now ACTIVE ({})", tenantId, outcome.ring.active().kid(), outcome.event);
+            notifyListener(tenantId, outcome);
+        }
+        return outcome;
+    }
+
+    /** Swaps in a ring of {@code keys}; keeps the current snapshot (signer, JWKS bytes) when no key changed state. */
+    private KeyRing publish(String tenantId, List<SigningKey> keys) {
+        KeyRing current = rings.get(tenantId);
+        if (current != null && statesByKid(current.keys()).equals(statesByKid(keys))) {
+            return current;
+        }
+        KeyRing ring = KeyRing.of(tenantId, keys);
+        rings.put(tenantId, ring);
+        return ring;
+    }
+
+    private void notifyListener(String tenantId, Outcome outcome) {
+        try {
+            listener.rotated(tenantId, outcome.ring.active().kid(), outcome.event);
+        } catch (RuntimeException e) {
+            LOG.warn("KeyRotationListener failed for tenant {}; the rotation itself succeeded", tenantId, e);
+        }
+    }
+
+    private Tenant tenant(String tenantId) {
+        return tenants.find(tenantId).orElseThrow(() -> new IllegalArgumentException("unknown tenant '" + tenantId + "'"));
+    }
+
+    private Object writeLock(String tenantId) {
+        return writeLocks.computeIfAbsent(tenantId, id -> new Object());
+    }
+
+    /** Now, in the database's precision (microseconds), so a reloaded key equals the one in memory. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private static String activeKid(List<SigningKey> keys) {
+        return keys.stream().filter(k -> k.state() == KeyState.ACTIVE).map(SigningKey::kid).findFirst().orElse(null);
+    }
+
+    private static Map<String, KeyState> statesByKid(List<SigningKey> keys) {
+        return keys.stream().collect(Collectors.toMap(SigningKey::kid, SigningKey::state));
+    }
+
+    /** The result of one write: the published ring, whether the ACTIVE key changed, and why (null: unchanged). */
+    private record Outcome(KeyRing ring, boolean rotated, KeyRotationListener.Reason event) {
+    }
+
+    /** Keys generated before the transaction for the algorithm the tenant had then. */
+    private final class PregeneratedKeys implements KeyTransitions.KeySource {
+
+        private final SigningAlgorithm algorithm;
+        private final Deque<SigningKey> ready = new ArrayDeque<>();
+
+        PregeneratedKeys(SigningAlgorithm algorithm, int count, String tenantId, Instant createdAt) {
+            this.algorithm = algorithm;
+            for (int i = 0; i < count; i++) {
+                ready.add(generator.generate(tenantId, algorithm, createdAt));
+            }
+        }
+
+        @Override
+        public SigningKey newKey(String tenantId, SigningAlgorithm wanted, Instant createdAt) {
+            return wanted == algorithm && !ready.isEmpty() ? ready.poll() : generator.generate(tenantId, wanted, createdAt);
+        }
+    }
+
+    /** Configures a {@link KeyRotator}; every option but the stores has a default. */
+    public static final class Builder {
+
+        private final SigningKeyStore store;
+        private final TenantStore tenants;
+        private SigningKeyGenerator generator = SigningKeyGenerator.withDefaults();
+        private KeyRotationPolicy policy = KeyRotationPolicy.DEFAULTS;
+        private KeyRotationListener listener = KeyRotationListener.NONE;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(SigningKeyStore store, TenantStore tenants) {
+            this.store = Objects.requireNonNull(store, "store");
+            this.tenants = Objects.requireNonNull(tenants, "tenants");
+        }
+
+        /** Default: RSA 2048 ({@link SigningKeyGenerator#withDefaults()}). */
+        public Builder generator(SigningKeyGenerator generator) {
+            this.generator = Objects.requireNonNull(generator, "generator");
+            return this;
+        }
+
+        /** Default: {@link KeyRotationPolicy#DEFAULTS} (8 rotated, 16 revoked). */
+        public Builder policy(KeyRotationPolicy policy) {
+            this.policy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** Default: {@link KeyRotationListener#NONE}. */
+        public Builder listener(KeyRotationListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** Default: the system clock in UTC. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public KeyRotator build() {
+            return new KeyRotator(this);
+        }
+    }
+}
