@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class AuthorizationCodeGrantTest {
 
     private static final String REDIRECT = "https://app.example.com/callback";
-    private static final String VERIFIER = "dBjftJeZ4CVP-mJ0kZNjmVZWx0lnNmnD1YWZ1xOoZjk";
+    private static final String VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 
     private static Client publicClient(TestEngine t, Tenant tenant) {
         return t.save(Client.builder(tenant.id(), "spa").redirectUri(REDIRECT)

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class PkceTest {
 
     /** RFC 7636 Appendix B. */
-    private static final String VERIFIER = "dBjftJeZ4CVP-mJ0kZNjmVZWx0lnNmnD1YWZ1xOoZjk";
+    private static final String VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
     private static final String CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
     @Test

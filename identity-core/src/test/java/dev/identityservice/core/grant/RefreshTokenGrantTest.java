@@ -33,7 +33,7 @@ class RefreshTokenGrantTest {
 
     @ParameterizedTest
     @EnumSource(DatabaseKind.class)
-    void refreshWhenValidThenNewPairOldRefreshRefusedOldAccessStillVerifies(DatabaseKind kind) {
+    void refreshWhenValidThenNewPairOldRefreshRefusedOldAccessStillVerifies(DatabaseKind kind) throws Exception {
         try (TestEngine t = TestEngine.on(kind)) {
             Tenant tenant = t.tenant("acme");
             t.user(tenant, "alice", "user");
@@ -115,6 +115,7 @@ class RefreshTokenGrantTest {
             IssuedTokens stolen = t.passwordLogin(tenant, client, "alice");
             IssuedTokens legitimate = t.refresh(tenant, client, stolen.refreshToken());
 
+            t.clock.advance(Duration.ofMinutes(1));
             assertThrows(OAuthException.class, () -> t.refresh(tenant, client, stolen.refreshToken()));
 
             assertEquals(1, t.reuseDetected.get());
@@ -163,6 +164,23 @@ class RefreshTokenGrantTest {
             assertEquals(threads - 1, refused);
             assertNotNull(t.refresh(tenant, client, winners.get(0).refreshToken()).accessToken(),
                     "the winner's new token stays usable: a lost race is not a replay");
+        }
+    }
+
+    @Test
+    void refreshWhenRotatedTokenReusedWithinLeewayThenRefusedWithoutRevokingFamily() {
+        try (TestEngine t = TestEngine.on(DatabaseKind.H2)) {
+            Tenant tenant = t.tenant("acme");
+            t.user(tenant, "alice", "user");
+            Client client = t.save(t.confidentialClient(tenant, "web"));
+            IssuedTokens first = t.passwordLogin(tenant, client, "alice");
+            IssuedTokens second = t.refresh(tenant, client, first.refreshToken());
+
+            t.clock.advance(Duration.ofSeconds(1));
+            assertThrows(OAuthException.class, () -> t.refresh(tenant, client, first.refreshToken()));
+
+            assertEquals(0, t.reuseDetected.get());
+            assertNotNull(t.refresh(tenant, client, second.refreshToken()).accessToken());
         }
     }
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class LoginSessionsTest {
 
-    private static final String VERIFIER = "dBjftJeZ4CVP-mJ0kZNjmVZWx0lnNmnD1YWZ1xOoZjk";
+    private static final String VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 
     @ParameterizedTest
     @EnumSource(DatabaseKind.class)

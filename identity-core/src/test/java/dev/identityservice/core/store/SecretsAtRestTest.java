@@ -40,7 +40,7 @@ class SecretsAtRestTest {
             String refreshToken = t.passwordLogin(tenant, web, "alice").refreshToken();
             String opaqueToken = t.passwordLogin(tenant, opaque, "alice").accessToken();
             String code = t.engine.authorizationCodes().issue(tenant, web, alice, "https://app.example.com/callback",
-                    Set.of("openid"), null, Pkce.challengeOf("dBjftJeZ4CVP-mJ0kZNjmVZWx0lnNmnD1YWZ1xOoZjk"), t.clock.instant(), null);
+                    Set.of("openid"), null, Pkce.challengeOf("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"), t.clock.instant(), null);
             String sessionCookie = t.engine.sessions().start(tenant.id(), alice.id()).cookieValue();
             String privateD = ((ECKey) t.engine.keys().keyRing("acme").active().jwk()).getD().toString();
 

@@ -49,7 +49,7 @@ class TenantIsolationTest {
             assertTrue(t.engine.introspector().introspect(a, tokensA.refreshToken(), null).active());
 
             var aliceA = t.engine.users().findByUsername("tenant-a", "alice").orElseThrow();
-            String verifier = "dBjftJeZ4CVP-mJ0kZNjmVZWx0lnNmnD1YWZ1xOoZjk";
+            String verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
             String code = t.engine.authorizationCodes().issue(a, clientA, aliceA, "https://app.example.com/callback",
                     Set.of("openid"), null, Pkce.challengeOf(verifier), t.clock.instant(), null);
             assertEquals("invalid_grant", assertThrows(OAuthException.class, () -> t.token(b, clientB,

@@ -8,6 +8,7 @@ import dev.identityservice.core.token.Authorization;
 import dev.identityservice.core.token.IssuedAccessToken;
 import dev.identityservice.core.token.OpaqueTokens;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -24,6 +25,12 @@ public final class RefreshTokenService {
 
     private static final Logger LOG = LoggerFactory.getLogger(RefreshTokenService.class);
     private static final String INVALID = "Refresh token is invalid, expired or revoked";
+
+    /**
+     * A second use this soon after the rotation is a race between the holder's own requests (two
+     * tabs, a retry), not a copy: it is refused without revoking the family. Later uses are replays.
+     */
+    public static final Duration CONCURRENT_USE_LEEWAY = Duration.ofSeconds(2);
 
     /** Notified when a rotated refresh token is replayed (for metrics and alerts). */
     @FunctionalInterface
@@ -71,6 +78,10 @@ public final class RefreshTokenService {
                 .filter(t -> t.tenantId().equals(tenant.id()) && t.clientId().equals(client.clientId()))
                 .orElseThrow(() -> OAuthError.invalidGrant(INVALID).exception());
         Instant now = clock.instant();
+        if (token.state() == RefreshToken.State.ROTATED && token.usedAt() != null
+                && now.isBefore(token.usedAt().plus(CONCURRENT_USE_LEEWAY))) {
+            throw OAuthError.invalidGrant(INVALID).exception();
+        }
         if (token.state() == RefreshToken.State.ROTATED) {
             LOG.warn("Refresh token replay detected for client {} of tenant {}: revoking its family", client.clientId(), tenant.id());
             revokeFamily(tenant.id(), token.familyId());
