@@ -56,7 +56,15 @@ public final class KeyRotator implements KeyRingProvider {
     @Override
     public KeyRing keyRing(String tenantId) {
         KeyRing ring = rings.get(tenantId);
-        return ring != null ? ring : reload(tenantId);
+        return ring != null ? ring : loadOnFirstUse(tenantId);
+    }
+
+    /** Loads once however many request threads ask at the same time; the others wait and share it. */
+    private KeyRing loadOnFirstUse(String tenantId) {
+        synchronized (writeLock(tenantId)) {
+            KeyRing ring = rings.get(tenantId);
+            return ring != null ? ring : reload(tenantId);
+        }
     }
 
     /** Replaces the snapshot with the stored keys, so that other instances' changes show here. */
