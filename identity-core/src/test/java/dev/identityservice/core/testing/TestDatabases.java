@@ -21,6 +21,8 @@ public final class TestDatabases {
 
     public static final String POSTGRES_URL_VARIABLE = "IDENTITY_TEST_POSTGRES_URL";
 
+    private static boolean leftoversDropped;
+
     private TestDatabases() {
     }
 
@@ -36,13 +38,40 @@ public final class TestDatabases {
         String url = System.getenv(POSTGRES_URL_VARIABLE);
         assumeTrue(url != null && !url.isBlank(), "PostgreSQL tests skipped: set " + POSTGRES_URL_VARIABLE
                 + "=jdbc:postgresql://127.0.0.1:5432/test?user=postgres to run them");
-        String schema = "t_" + UUID.randomUUID().toString().replace("-", "");
+        String schema = "t_" + System.currentTimeMillis() / 1000 + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+            dropLeftoversOnce(statement);
             statement.execute("CREATE SCHEMA " + schema);
         } catch (SQLException e) {
             throw new IllegalStateException("PostgreSQL at " + POSTGRES_URL_VARIABLE + " is unreachable: " + e.getMessage(), e);
         }
         String schemaUrl = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
         return Database.open(new DatabaseConfig(schemaUrl, null, null, 20));
+    }
+
+    /**
+     * Schemas of earlier runs (named with their creation second) are dropped once per test JVM, so
+     * the shared database does not fill up; younger ones may belong to a run in progress.
+     */
+    private static synchronized void dropLeftoversOnce(Statement statement) throws SQLException {
+        if (leftoversDropped) {
+            return;
+        }
+        leftoversDropped = true;
+        long anHourAgo = System.currentTimeMillis() / 1000 - 3600;
+        java.util.List<String> schemas = new java.util.ArrayList<>();
+        try (java.sql.ResultSet rows = statement.executeQuery(
+                "SELECT nspname FROM pg_namespace WHERE nspname ~ '^t_[0-9]+_[0-9a-f]{12}$'")) {
+            while (rows.next()) {
+                String name = rows.getString(1);
+                String[] parts = name.split("_");
+                if (Long.parseLong(parts[1]) < anHourAgo) {
+                    schemas.add(name);
+                }
+            }
+        }
+        for (String old : schemas) {
+            statement.execute("DROP SCHEMA IF EXISTS " + old + " CASCADE");
+        }
     }
 }
