@@ -2,6 +2,8 @@ package dev.identityservice.guard;
 
 import java.security.Principal;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -39,7 +41,8 @@ public record VerifiedToken(
         audience = List.copyOf(audience);
         roles = Set.copyOf(roles);
         scopes = Set.copyOf(scopes);
-        claims = Map.copyOf(claims);
+        // Not Map.copyOf: JSON null is a legitimate claim value.
+        claims = Collections.unmodifiableMap(new HashMap<>(claims));
     }
 
     /** The subject, so that {@code getUserPrincipal().getName()} and {@code getRemoteUser()} name the user. */
