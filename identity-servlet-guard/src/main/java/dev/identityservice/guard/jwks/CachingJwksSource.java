@@ -138,6 +138,11 @@ public final class CachingJwksSource implements AutoCloseable {
             UnknownKidFetch last = lastUnknownKidFetch.get();
             if (last != null && now.isBefore(last.startedAt.plus(settings.refetchInterval()))) {
                 if (last.done.isDone()) {
+                    // A fetch may have landed since this request read the state.
+                    VerificationKey[] landed = state.keys == null ? null : state.keys.candidates(kid);
+                    if (landed != null && landed.length > 0) {
+                        return landed;
+                    }
                     listener.unknownKidRefetchRateLimited();
                     throw InvalidTokenException.invalidToken("unknown key id");
                 }
