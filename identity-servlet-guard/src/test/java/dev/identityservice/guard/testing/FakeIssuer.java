@@ -92,8 +92,12 @@ public final class FakeIssuer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        server.stop();
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private final class Endpoints extends Handler.Abstract {
