@@ -54,7 +54,7 @@ public final class GuardTokenVerifier implements TokenVerifier, AutoCloseable {
      */
     public static GuardTokenVerifier create(GuardConfig config) {
         GuardListener listener = new SafeListener(config.listener());
-        GuardConfig safe = config.listener() == listener ? config : withListener(config, listener);
+        GuardConfig safe = withListener(config, listener);
         BoundedHttpClient http = new BoundedHttpClient(safe.http());
         IssuerDiscovery discovery = new IssuerDiscovery(safe.issuer(), http);
         JwksFetcher fetcher = safe.jwksFetcher() != null ? safe.jwksFetcher()
