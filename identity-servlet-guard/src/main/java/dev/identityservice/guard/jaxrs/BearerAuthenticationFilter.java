@@ -1,0 +1,53 @@
+package dev.identityservice.guard.jaxrs;
+
+import dev.identityservice.guard.BearerHeader;
+import dev.identityservice.guard.TokenVerifier;
+import dev.identityservice.guard.error.InvalidTokenException;
+import dev.identityservice.guard.error.VerificationUnavailableException;
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.core.HttpHeaders;
+import java.util.List;
+
+/**
+ * Authenticates every request that carries a bearer token (RFC 6750 §2.1) and installs a {@link
+ * TokenSecurityContext}. A request without a token stays anonymous, for {@code @PermitAll}
+ * resources; a bad token is refused here with 401 whatever the resource, and a malformed header
+ * with 400.
+ */
+@PreMatching
+@Priority(Priorities.AUTHENTICATION)
+final class BearerAuthenticationFilter implements ContainerRequestFilter {
+
+    private static final System.Logger LOG = System.getLogger(BearerAuthenticationFilter.class.getName());
+
+    private final TokenVerifier verifier;
+    private final String realm;
+
+    BearerAuthenticationFilter(TokenVerifier verifier, String realm) {
+        this.verifier = verifier;
+        this.realm = realm;
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        List<String> headers = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
+        try {
+            String raw = BearerHeader.extract(headers == null ? null : headers.iterator(),
+                    request.getUriInfo().getRequestUri().getRawQuery());
+            if (raw == null) {
+                return;
+            }
+            boolean secure = request.getSecurityContext() != null && request.getSecurityContext().isSecure();
+            request.setSecurityContext(new TokenSecurityContext(verifier.verify(raw), secure));
+        } catch (InvalidTokenException e) {
+            request.abortWith(GuardResponses.rejected(realm, e.error()));
+        } catch (VerificationUnavailableException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot verify tokens: " + e.getMessage());
+            request.abortWith(GuardResponses.unavailable(e));
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.identityservice.guard.jaxrs;
+
+import dev.identityservice.guard.GuardConfig;
+import dev.identityservice.guard.TokenVerifier;
+import dev.identityservice.guard.verify.GuardTokenVerifier;
+import jakarta.annotation.security.DenyAll;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.container.DynamicFeature;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Feature;
+import jakarta.ws.rs.core.FeatureContext;
+import java.lang.reflect.Method;
+
+/**
+ * The JAX-RS feature of the guard: register one instance and bearer tokens are authenticated and
+ * {@code @RolesAllowed}, {@code @PermitAll} and {@code @DenyAll} (Jakarta Annotations 2.1 §3) are
+ * enforced, a method's annotation taking precedence over its class's. Unannotated resources are
+ * open to everyone; a token, if sent, must still be valid.
+ *
+ * <pre>{@code
+ * resourceConfig.register(new GuardFeature(GuardConfig.builder()
+ *         .issuer("https://id.example.com").audience("orders-api").build()));
+ * }</pre>
+ */
+public final class GuardFeature implements Feature {
+
+    private final TokenVerifier verifier;
+    private final String realm;
+
+    /** A feature with its own verifier built from {@code config}. */
+    public GuardFeature(GuardConfig config) {
+        this(GuardTokenVerifier.create(config), config.realm());
+    }
+
+    /** A feature using a verifier shared with other parts of the application. */
+    public GuardFeature(TokenVerifier verifier, String realm) {
+        this.verifier = verifier;
+        this.realm = realm;
+    }
+
+    @Override
+    public boolean configure(FeatureContext context) {
+        context.register(new BearerAuthenticationFilter(verifier, realm));
+        context.register(new RoleBinding(realm));
+        return true;
+    }
+
+    /** Binds a {@link RoleCheckFilter} to each resource method whose annotations require one. */
+    private static final class RoleBinding implements DynamicFeature {
+        private final String realm;
+
+        RoleBinding(String realm) {
+            this.realm = realm;
+        }
+
+        @Override
+        public void configure(ResourceInfo resource, FeatureContext context) {
+            Method method = resource.getResourceMethod();
+            Class<?> type = resource.getResourceClass();
+            String[] roles = method == null ? null : rolesRequired(method, type);
+            if (roles != null) {
+                context.register(new RoleCheckFilter(roles, realm));
+            }
+        }
+
+        /** The roles a method requires, empty for "none suffices", or null for "open". */
+        private static String[] rolesRequired(Method method, Class<?> type) {
+            if (method.isAnnotationPresent(DenyAll.class)) {
+                return new String[0];
+            }
+            if (method.isAnnotationPresent(RolesAllowed.class)) {
+                return method.getAnnotation(RolesAllowed.class).value();
+            }
+            if (method.isAnnotationPresent(PermitAll.class)) {
+                return null;
+            }
+            if (type.isAnnotationPresent(DenyAll.class)) {
+                return new String[0];
+            }
+            if (type.isAnnotationPresent(RolesAllowed.class)) {
+                return type.getAnnotation(RolesAllowed.class).value();
+            }
+            return null;
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.identityservice.guard.jwks;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.KeyType;
+import java.security.GeneralSecurityException;
+import java.security.Signature;
+import java.security.spec.AlgorithmParameterSpec;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PSSParameterSpec;
+
+/**
+ * The JWS algorithms of RFC 7518 §3 (and EdDSA, RFC 8037 §3.1) that the guard verifies, each with
+ * its JDK signature, key type, curve and exact signature length. HMAC and {@code none} are absent
+ * on purpose: they can never be chosen.
+ */
+enum SignatureScheme {
+    RS256(JWSAlgorithm.RS256, "SHA256withRSA", null, KeyType.RSA, null, 0),
+    RS384(JWSAlgorithm.RS384, "SHA384withRSA", null, KeyType.RSA, null, 0),
+    RS512(JWSAlgorithm.RS512, "SHA512withRSA", null, KeyType.RSA, null, 0),
+    PS256(JWSAlgorithm.PS256, "RSASSA-PSS", pss(MGF1ParameterSpec.SHA256, "SHA-256", 32), KeyType.RSA, null, 0),
+    PS384(JWSAlgorithm.PS384, "RSASSA-PSS", pss(MGF1ParameterSpec.SHA384, "SHA-384", 48), KeyType.RSA, null, 0),
+    PS512(JWSAlgorithm.PS512, "RSASSA-PSS", pss(MGF1ParameterSpec.SHA512, "SHA-512", 64), KeyType.RSA, null, 0),
+    // P1363 format is the JWS encoding (R || S), so no DER transcoding is needed.
+    ES256(JWSAlgorithm.ES256, "SHA256withECDSAinP1363Format", null, KeyType.EC, Curve.P_256, 64),
+    ES384(JWSAlgorithm.ES384, "SHA384withECDSAinP1363Format", null, KeyType.EC, Curve.P_384, 96),
+    ES512(JWSAlgorithm.ES512, "SHA512withECDSAinP1363Format", null, KeyType.EC, Curve.P_521, 132),
+    EDDSA(JWSAlgorithm.EdDSA, "EdDSA", null, KeyType.OKP, null, 0),
+    ED25519(JWSAlgorithm.Ed25519, "Ed25519", null, KeyType.OKP, Curve.Ed25519, 64);
+
+    private static final SignatureScheme[] ALL = values();
+
+    private final JWSAlgorithm algorithm;
+    private final String jdkName;
+    private final AlgorithmParameterSpec parameters;
+    private final KeyType keyType;
+    private final Curve curve;
+    private final int signatureLength;
+    // A Signature is not thread-safe; one per thread avoids the provider lookup on every verify.
+    private final ThreadLocal<Signature> perThread;
+
+    SignatureScheme(JWSAlgorithm algorithm, String jdkName, AlgorithmParameterSpec parameters, KeyType keyType,
+            Curve curve, int signatureLength) {
+        this.algorithm = algorithm;
+        this.jdkName = jdkName;
+        this.parameters = parameters;
+        this.keyType = keyType;
+        this.curve = curve;
+        this.signatureLength = signatureLength;
+        this.perThread = ThreadLocal.withInitial(this::newSignature);
+    }
+
+    /** The scheme for a JWS {@code alg}, or null if the guard cannot verify it. */
+    static SignatureScheme of(JWSAlgorithm algorithm) {
+        for (SignatureScheme scheme : ALL) {
+            if (scheme.algorithm.equals(algorithm)) {
+                return scheme;
+            }
+        }
+        return null;
+    }
+
+    JWSAlgorithm algorithm() {
+        return algorithm;
+    }
+
+    KeyType keyType() {
+        return keyType;
+    }
+
+    /** The curve a key must be on, or null if the key type alone decides (RSA, EdDSA). */
+    Curve curve() {
+        return curve;
+    }
+
+    /** The exact signature length in bytes, or 0 if it depends on the key. */
+    int signatureLength() {
+        return signatureLength;
+    }
+
+    /** A ready signature object for this thread; the caller initialises it with the key. */
+    Signature signature() {
+        return perThread.get();
+    }
+
+    /** Applies parameters that must follow {@code initVerify} (RSASSA-PSS). */
+    void applyParameters(Signature signature) throws GeneralSecurityException {
+        if (parameters != null) {
+            signature.setParameter(parameters);
+        }
+    }
+
+    private Signature newSignature() {
+        try {
+            return Signature.getInstance(jdkName);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK lacks " + jdkName, e);
+        }
+    }
+
+    private static PSSParameterSpec pss(MGF1ParameterSpec mgf, String digest, int saltLength) {
+        return new PSSParameterSpec(digest, "MGF1", mgf, saltLength, PSSParameterSpec.TRAILER_FIELD_BC);
+    }
+}

@@ -1,0 +1,187 @@
+package dev.identityservice.guard.verify;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import dev.identityservice.guard.GuardConfig;
+import dev.identityservice.guard.TokenVerifier;
+import dev.identityservice.guard.VerifiedToken;
+import dev.identityservice.guard.error.InvalidTokenException;
+import dev.identityservice.guard.error.VerificationUnavailableException;
+import dev.identityservice.guard.jwks.CachingJwksSource;
+import dev.identityservice.guard.jwks.VerificationKey;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Verifies a JWT access token (RFC 9068 §4) in JWS compact serialization (RFC 7515 §7.1): strict
+ * header checks, strict JSON, claims, then one signature verification with a key from the cached
+ * JWKS.
+ *
+ * <p>The header rules: {@code alg} from the allow-list only (so never {@code none} or HMAC);
+ * {@code jwk}, {@code jku}, {@code x5u} and {@code x5c} are refused, since keys named by the token
+ * itself are never trusted; any {@code crit} is refused, since no extension is understood; {@code
+ * typ} must be {@code at+jwt} unless plain JWTs are configured acceptable. Claims are checked before
+ * the key is looked up, so that only a plausible token can spend the unknown-{@code kid} budget.
+ */
+public final class JwtTokenVerifier implements TokenVerifier {
+
+    private static final int MAX_KID_LENGTH = 256;
+    private static final String[] SELF_NAMED_KEY_HEADERS = {"jwk", "jku", "x5u", "x5c"};
+
+    private final Map<String, JWSAlgorithm> acceptedAlgorithms = new HashMap<>();
+    private final boolean acceptPlainJwt;
+    private final int maxTokenLength;
+    private final AccessTokenClaims claims;
+    private final CachingJwksSource keys;
+
+    public JwtTokenVerifier(GuardConfig config, CachingJwksSource keys) {
+        for (JWSAlgorithm algorithm : config.algorithms()) {
+            acceptedAlgorithms.put(algorithm.getName(), algorithm);
+        }
+        this.acceptPlainJwt = config.acceptPlainJwt();
+        this.maxTokenLength = config.maxTokenLength();
+        this.claims = new AccessTokenClaims(config);
+        this.keys = keys;
+    }
+
+    /** Whether a token has the shape of a JWS or JWE compact serialization (two or four dots). */
+    public static boolean looksLikeJwt(String token) {
+        int dots = 0;
+        for (int i = 0; i < token.length(); i++) {
+            if (token.charAt(i) == '.') {
+                dots++;
+            }
+        }
+        return dots == 2 || dots == 4;
+    }
+
+    @Override
+    public VerifiedToken verify(String token) throws InvalidTokenException, VerificationUnavailableException {
+        if (token.length() > maxTokenLength) {
+            throw InvalidTokenException.invalidToken("token too long");
+        }
+        int firstDot = -1;
+        int secondDot = -1;
+        int dots = 0;
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (c == '.') {
+                dots++;
+                if (dots == 1) {
+                    firstDot = i;
+                } else if (dots == 2) {
+                    secondDot = i;
+                }
+            } else if (!isBase64UrlChar(c)) {
+                throw InvalidTokenException.invalidToken("malformed token");
+            }
+        }
+        if (dots == 4) {
+            throw InvalidTokenException.invalidToken("encrypted tokens (JWE) are not accepted");
+        }
+        if (dots != 2 || firstDot == 0 || secondDot == firstDot + 1 || secondDot == token.length() - 1) {
+            throw InvalidTokenException.invalidToken("malformed token");
+        }
+        Map<String, Object> header = json(token, 0, firstDot, "header");
+        JWSAlgorithm algorithm = checkHeader(header);
+        String kid = (String) header.get("kid");
+
+        VerifiedToken verified = claims.checkJwt(json(token, firstDot + 1, secondDot, "payload"));
+
+        byte[] signature = base64Url(token, secondDot + 1, token.length());
+        byte[] signingInput = token.getBytes(StandardCharsets.US_ASCII);
+        VerificationKey key = select(keys.candidates(kid), algorithm, kid == null);
+        if (!key.verify(algorithm, signingInput, secondDot, signature)) {
+            throw InvalidTokenException.invalidToken("invalid signature");
+        }
+        return verified;
+    }
+
+    private JWSAlgorithm checkHeader(Map<String, Object> header) throws InvalidTokenException {
+        Object alg = header.get("alg");
+        JWSAlgorithm algorithm = alg instanceof String name ? acceptedAlgorithms.get(name) : null;
+        if (algorithm == null) {
+            throw InvalidTokenException.invalidToken("algorithm not accepted");
+        }
+        for (String name : SELF_NAMED_KEY_HEADERS) {
+            if (header.containsKey(name)) {
+                throw InvalidTokenException.invalidToken("header " + name + " is not accepted");
+            }
+        }
+        if (header.containsKey("crit")) {
+            throw InvalidTokenException.invalidToken("unsupported critical header parameter");
+        }
+        if (!typeAccepted(header.get("typ"))) {
+            throw InvalidTokenException.invalidToken("token type not accepted");
+        }
+        Object kid = header.get("kid");
+        if (kid != null && (!(kid instanceof String id) || id.isEmpty() || id.length() > MAX_KID_LENGTH)) {
+            throw InvalidTokenException.invalidToken("malformed key id");
+        }
+        return algorithm;
+    }
+
+    /** RFC 9068 §2.1: {@code at+jwt}, case-insensitively, with or without {@code application/}. */
+    private boolean typeAccepted(Object typ) {
+        if (typ == null) {
+            return acceptPlainJwt;
+        }
+        if (!(typ instanceof String type)) {
+            return false;
+        }
+        if (type.equalsIgnoreCase("at+jwt") || type.equalsIgnoreCase("application/at+jwt")) {
+            return true;
+        }
+        return acceptPlainJwt && (type.equalsIgnoreCase("JWT") || type.equalsIgnoreCase("application/jwt"));
+    }
+
+    private static VerificationKey select(VerificationKey[] candidates, JWSAlgorithm algorithm, boolean noKid)
+            throws InvalidTokenException {
+        VerificationKey chosen = null;
+        for (VerificationKey candidate : candidates) {
+            if (candidate.fits(algorithm)) {
+                if (chosen != null && noKid) {
+                    throw InvalidTokenException.invalidToken("token has no key id and several keys fit");
+                }
+                if (chosen == null) {
+                    chosen = candidate;
+                }
+            }
+        }
+        if (chosen == null) {
+            throw InvalidTokenException.invalidToken("no key for the token's algorithm");
+        }
+        return chosen;
+    }
+
+    private static Map<String, Object> json(String token, int from, int to, String part) throws InvalidTokenException {
+        byte[] bytes = base64Url(token, from, to);
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+            return StrictJson.parseObject(text);
+        } catch (CharacterCodingException e) {
+            throw InvalidTokenException.invalidToken("malformed token " + part + ": not UTF-8");
+        } catch (StrictJson.MalformedJsonException e) {
+            throw InvalidTokenException.invalidToken("malformed token " + part + ": " + e.getMessage());
+        }
+    }
+
+    private static byte[] base64Url(String token, int from, int to) throws InvalidTokenException {
+        try {
+            return Base64.getUrlDecoder().decode(token.substring(from, to));
+        } catch (IllegalArgumentException e) {
+            throw InvalidTokenException.invalidToken("malformed token: bad base64url");
+        }
+    }
+
+    private static boolean isBase64UrlChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    }
+}

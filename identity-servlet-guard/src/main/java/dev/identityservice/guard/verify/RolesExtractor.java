@@ -1,0 +1,106 @@
+package dev.identityservice.guard.verify;
+
+import dev.identityservice.guard.error.InvalidTokenException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads roles from configured claim paths: {@code roles} (RFC 9068 §7.2.1.1), {@code groups}
+ * (MicroProfile JWT), {@code realm_access.roles} and {@code resource_access.<client>.roles}
+ * (Keycloak), {@code scope} and {@code scp}. A path names nested objects with dots. A list must hold
+ * only strings; a string is one role, or for {@code scope}/{@code scp} a space-separated list. A
+ * claim of any other type rejects the token rather than silently granting nothing.
+ */
+public final class RolesExtractor {
+
+    private final String[][] paths;
+    private final String[] pathNames;
+    private final String prefix;
+
+    public RolesExtractor(List<String> claimPaths, String prefix) {
+        this.paths = new String[claimPaths.size()][];
+        this.pathNames = claimPaths.toArray(new String[0]);
+        for (int i = 0; i < paths.length; i++) {
+            paths[i] = claimPaths.get(i).split("\\.");
+        }
+        this.prefix = prefix;
+    }
+
+    /** The roles a claim set grants, each with the prefix. */
+    public Set<String> rolesOf(Map<String, Object> claims) throws InvalidTokenException {
+        Set<String> roles = new HashSet<>();
+        for (int p = 0; p < paths.length; p++) {
+            Object value = valueAt(claims, paths[p], pathNames[p]);
+            if (value != null) {
+                collect(value, paths[p][paths[p].length - 1], pathNames[p], roles);
+            }
+        }
+        return roles;
+    }
+
+    /** The scopes of a claim set, from {@code scope} (RFC 8693 §4.2) or {@code scp}. */
+    static Set<String> scopesOf(Map<String, Object> claims) throws InvalidTokenException {
+        Set<String> scopes = new HashSet<>();
+        Object scope = claims.get("scope");
+        if (scope != null) {
+            addStrings(scope, true, "scope", "", scopes);
+        }
+        Object scp = claims.get("scp");
+        if (scp != null) {
+            addStrings(scp, true, "scp", "", scopes);
+        }
+        return scopes;
+    }
+
+    private void collect(Object value, String leaf, String pathName, Set<String> roles) throws InvalidTokenException {
+        boolean spaceSeparated = "scope".equals(leaf) || "scp".equals(leaf);
+        addStrings(value, spaceSeparated, pathName, prefix, roles);
+    }
+
+    private static void addStrings(Object value, boolean spaceSeparated, String pathName, String prefix,
+            Set<String> into) throws InvalidTokenException {
+        if (value instanceof String text) {
+            if (!spaceSeparated) {
+                into.add(prefix + text);
+                return;
+            }
+            for (String part : text.split(" ")) {
+                if (!part.isEmpty()) {
+                    into.add(prefix + part);
+                }
+            }
+            return;
+        }
+        if (value instanceof List<?> list) {
+            for (Object item : list) {
+                if (!(item instanceof String role)) {
+                    throw wrongType(pathName);
+                }
+                into.add(prefix + role);
+            }
+            return;
+        }
+        throw wrongType(pathName);
+    }
+
+    private static Object valueAt(Map<String, Object> claims, String[] path, String pathName)
+            throws InvalidTokenException {
+        Object current = claims;
+        for (String segment : path) {
+            if (current == null) {
+                return null;
+            }
+            if (!(current instanceof Map<?, ?> object)) {
+                throw wrongType(pathName);
+            }
+            current = object.get(segment);
+        }
+        return current;
+    }
+
+    private static InvalidTokenException wrongType(String pathName) {
+        return InvalidTokenException.invalidToken("claim " + pathName + " is not a string or a list of strings");
+    }
+}

@@ -1,0 +1,129 @@
+package dev.identityservice.guard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class GuardConfigTest {
+
+    static Map<String, String> minimal() {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("issuer", "https://id.example.com");
+        params.put("audience", "orders-api");
+        return params;
+    }
+
+    @Test
+    void buildWhenOnlyIssuerAndAudienceThenDefaultsApply() {
+        GuardConfig config = GuardConfig.fromInitParams(minimal());
+        assertEquals(GuardConfig.ALGORITHMS_DEFAULT, config.algorithms());
+        assertEquals(Duration.ofSeconds(60), config.clockSkew());
+        assertEquals(List.of("roles"), config.rolesClaims());
+        assertFalse(config.acceptPlainJwt());
+        assertNull(config.jwksUri());
+        assertNull(config.introspection());
+        assertEquals(Duration.ofHours(24), config.jwks().maxStale());
+        assertEquals(Duration.ofSeconds(30), config.jwks().refetchInterval());
+    }
+
+    @Test
+    void fromInitParamsWhenEveryOptionGivenThenEachIsRead() {
+        Map<String, String> params = minimal();
+        params.put("jwks-uri", "https://id.example.com/keys");
+        params.put("audience", "orders-api, billing-api");
+        params.put("algorithms", "RS256 ES384");
+        params.put("clock-skew", "250ms");
+        params.put("accept-plain-jwt", "TRUE");
+        params.put("roles-claims", "realm_access.roles,resource_access.web.roles");
+        params.put("role-prefix", "ROLE_");
+        params.put("realm", "orders");
+        params.put("public-paths", "/health, /public/*");
+        params.put("required-roles", "/admin/*=admin,ops; /reports/*=analyst");
+        params.put("max-token-length", "8192");
+        params.put("jwks-refetch-interval", "PT45S");
+        params.put("jwks-max-stale", "12h");
+        params.put("jwks-default-lifetime", "10m");
+        params.put("http-read-timeout", "3s");
+        params.put("token-cache-max-entries", "5_000");
+        params.put("introspection-client-id", "guard");
+        params.put("introspection-client-secret", "s3cret");
+        params.put("introspection-negative-ttl", "5s");
+        GuardConfig config = GuardConfig.fromInitParams(params);
+        assertEquals(Set.of("orders-api", "billing-api"), config.audiences());
+        assertEquals(Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES384), config.algorithms());
+        assertEquals(Duration.ofMillis(250), config.clockSkew());
+        assertTrue(config.acceptPlainJwt());
+        assertEquals(List.of("/health", "/public/*"), config.publicPaths());
+        assertEquals(new GuardConfig.PathRoles("/admin/*", Set.of("admin", "ops")), config.requiredRoles().get(0));
+        assertEquals(Duration.ofSeconds(45), config.jwks().refetchInterval());
+        assertEquals(Duration.ofHours(12), config.jwks().maxStale());
+        assertEquals(5_000, config.tokenCache().maxEntries());
+        assertEquals("guard", config.introspection().clientId());
+        assertFalse(config.toString().contains("s3cret"));
+    }
+
+    @Test
+    void fromInitParamsWhenUnknownKeyThenFailsNamingIt() {
+        Map<String, String> params = minimal();
+        params.put("audiance", "typo");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GuardConfig.fromInitParams(params));
+        assertTrue(e.getMessage().startsWith("audiance: unknown init-param"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"issuer,,issuer", "issuer,ftp://id.example.com,issuer", "audience,' ',audience",
+            "clock-skew,10m,clock-skew", "clock-skew,soon,clock-skew", "algorithms,none,algorithms",
+            "algorithms,HS256,algorithms", "algorithms,rs256,algorithms", "accept-plain-jwt,yes,accept-plain-jwt",
+            "public-paths,admin,public-paths", "public-paths,/a/*/b,public-paths", "max-token-length,10,max-token-length",
+            "jwks-refetch-interval,0s,jwks-refetch-interval", "jwks-default-lifetime,30d,jwks-default-lifetime",
+            "required-roles,/admin,required-roles", "http-connect-timeout,-PT1S,http-connect-timeout",
+            "introspection-client-id,guard,introspection-client-secret", "jwks-uri,not a uri,jwks-uri"})
+    void fromInitParamsWhenValueBadThenFailsNamingTheOption(String name, String value, String reported) {
+        Map<String, String> params = minimal();
+        params.put(name, value == null ? "" : value);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GuardConfig.fromInitParams(params));
+        assertTrue(e.getMessage().startsWith(reported + ":"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"250ms,PT0.25S", "30s,PT30S", "5m,PT5M", "24h,PT24H", "7d,PT168H", "PT30S,PT30S", "P1D,PT24H"})
+    void durationWhenShortOrIsoFormThenParsed(String text, String expected) {
+        assertEquals(Duration.parse(expected), InitParams.duration("x", text));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"HS256", "HS384", "HS512", "none"})
+    void builderWhenSymmetricOrNoneAlgorithmThenRefused(String alg) {
+        assertThrows(IllegalArgumentException.class,
+                () -> GuardConfig.builder().issuer("https://id.example.com").audience("a").algorithms(alg).build());
+    }
+
+    @Test
+    void builderWhenAudienceMissingThenFailsNamingAudience() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> GuardConfig.builder().issuer("https://id.example.com").build());
+        assertTrue(e.getMessage().startsWith("audience:"));
+    }
+
+    @Test
+    void initParamNamesWhenListedThenEveryOneIsAccepted() {
+        for (String name : InitParams.names()) {
+            Map<String, String> params = minimal();
+            params.putIfAbsent(name, null);
+            GuardConfig.fromInitParams(params.keySet(), params::get);
+        }
+    }
+}
