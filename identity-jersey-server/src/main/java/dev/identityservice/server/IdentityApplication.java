@@ -27,6 +27,19 @@ import org.glassfish.jersey.server.ServerProperties;
  */
 public final class IdentityApplication extends ResourceConfig {
 
+    /**
+     * Jersey warns that resource instances "do not implement provider interfaces" when they are registered
+     * as singletons, yet serves them; held here so the level sticks (JUL keeps loggers weakly).
+     */
+    private static final java.util.List<java.util.logging.Logger> QUIETED = java.util.List.of(
+            java.util.logging.Logger.getLogger("org.glassfish.jersey.internal.inject.Providers"),
+            // Warns that jakarta.activation is absent, which no endpoint here needs.
+            java.util.logging.Logger.getLogger("org.glassfish.jersey.message.internal.MessagingBinders"));
+
+    static {
+        QUIETED.forEach(logger -> logger.setLevel(java.util.logging.Level.SEVERE));
+    }
+
     public IdentityApplication(IdentityEngine engine, ServerMetrics metrics) {
         ClientAuthentication clients = new ClientAuthentication(engine.clientAuthenticator());
         register(new TenantResolver(engine));

@@ -171,6 +171,8 @@ public final class IdentityServer implements AutoCloseable {
         }
         try {
             jetty.stop();
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.info("Graceful stop timed out; the remaining connections were closed");
         } catch (Exception e) {
             LOG.warn("Stopping Jetty failed", e);
         }
