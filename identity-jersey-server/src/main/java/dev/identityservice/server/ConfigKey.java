@@ -1,0 +1,114 @@
+package dev.identityservice.server;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+
+/**
+ * Every configuration key of the server, with the one naming rule that derives its other spellings:
+ * the properties key {@code db.url} is the environment variable {@code IDENTITY_DB_URL} and the flag
+ * {@code --db-url}. Flags override environment variables, which override the {@code --config} file.
+ */
+public enum ConfigKey {
+    HOST("host", false, "listen address", (b, v) -> b.host(v)),
+    PORT("port", false, "listen port; 0 picks a free one", (b, v) -> b.port(parseInt("port", v))),
+    ISSUER("issuer", false, "issuer URL of the default tenant (default http://HOST:PORT)", (b, v) -> b.issuer(v)),
+    DATA_DIR("data.dir", false, "directory of the H2 database and master key file", (b, v) -> b.dataDir(v)),
+    DB_URL("db.url", false, "JDBC URL, jdbc:h2:... or jdbc:postgresql:... (default: H2 file in data.dir)", (b, v) -> b.dbUrl(v)),
+    DB_USER("db.user", false, "database user", (b, v) -> b.dbUser(v)),
+    DB_PASSWORD("db.password", true, "database password", (b, v) -> b.dbPassword(v)),
+    DB_POOL_SIZE("db.pool.size", false, "maximum pooled connections", (b, v) -> b.dbPoolSize(parseInt("db.pool.size", v))),
+    MASTER_KEY("master.key", true, "base64 AES-256 key sealing the signing keys (default: file data.dir/master.key)", (b, v) -> b.masterKey(v)),
+    SIGNING_ALGORITHM("signing.algorithm", false, "algorithm of new tenants' keys: RS256, ES256 or EdDSA", (b, v) -> b.signingAlgorithm(v)),
+    KEY_ROTATION_PERIOD("key.rotation.period", false, "how long a key of the default tenant signs before rotation", (b, v) -> b.keyRotationPeriod(Durations.parse("key.rotation.period", v))),
+    ACCESS_TOKEN_TTL("access.token.ttl", false, "access token lifetime of bootstrapped and imported clients that set none", (b, v) -> b.accessTokenTtl(Durations.parse("access.token.ttl", v))),
+    TLS_KEYSTORE("tls.keystore", false, "PKCS12 keystore; when set the server speaks HTTPS only", (b, v) -> b.tlsKeystore(v)),
+    TLS_KEYSTORE_PASSWORD("tls.keystore.password", true, "password of the PKCS12 keystore", (b, v) -> b.tlsKeystorePassword(v)),
+    IMPORT("import", false, "JSON file of tenants, users and clients applied at start (create or update)", (b, v) -> b.importFile(v)),
+    BOOTSTRAP("bootstrap", false, "create a first admin and a demo client when the default tenant has none (true/false)", (b, v) -> b.bootstrap(parseBoolean("bootstrap", v))),
+    SHUTDOWN_TIMEOUT("shutdown.timeout", false, "how long a graceful stop waits for requests in flight", (b, v) -> b.shutdownTimeout(Durations.parse("shutdown.timeout", v))),
+    PASSWORD_HASH_MEMORY_KIB("password.hash.memory.kib", false, "Argon2id memory per password hash in KiB", (b, v) -> b.passwordHashMemoryKib(parseInt("password.hash.memory.kib", v))),
+    PASSWORD_HASH_ITERATIONS("password.hash.iterations", false, "Argon2id passes per password hash", (b, v) -> b.passwordHashIterations(parseInt("password.hash.iterations", v)));
+
+    /** The prefix of every environment variable the server reads. */
+    public static final String ENV_PREFIX = "IDENTITY_";
+
+    private final String key;
+    private final boolean secret;
+    private final String description;
+    private final BiConsumer<ServerConfig.Builder, String> setter;
+
+    ConfigKey(String key, boolean secret, String description, BiConsumer<ServerConfig.Builder, String> setter) {
+        this.key = key;
+        this.secret = secret;
+        this.description = description;
+        this.setter = setter;
+    }
+
+    /** The properties-file key, e.g. {@code db.url}. */
+    public String key() {
+        return key;
+    }
+
+    /** The environment variable, e.g. {@code IDENTITY_DB_URL}. */
+    public String envName() {
+        return ENV_PREFIX + key.replace('.', '_').toUpperCase(Locale.ROOT);
+    }
+
+    /** The command-line flag, e.g. {@code --db-url}. */
+    public String flag() {
+        return "--" + key.replace('.', '-');
+    }
+
+    /** Whether the value must never be printed. */
+    public boolean secret() {
+        return secret;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** Applies {@code value} to {@code builder}; {@link IllegalArgumentException} naming this key when it is invalid. */
+    public void apply(ServerConfig.Builder builder, String value) {
+        try {
+            setter.accept(builder, value.strip());
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage() == null ? "invalid value" : e.getMessage();
+            throw new IllegalArgumentException(message.startsWith(key) ? message : key + ": " + message, e);
+        }
+    }
+
+    public static Optional<ConfigKey> byKey(String key) {
+        for (ConfigKey k : values()) {
+            if (k.key.equals(key)) {
+                return Optional.of(k);
+            }
+        }
+        return Optional.empty();
+    }
+
+    public static Optional<ConfigKey> byFlag(String flag) {
+        for (ConfigKey k : values()) {
+            if (k.flag().equals(flag)) {
+                return Optional.of(k);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static int parseInt(String key, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + ": '" + value + "' is not a number");
+        }
+    }
+
+    private static boolean parseBoolean(String key, String value) {
+        if ("true".equalsIgnoreCase(value) || "false".equalsIgnoreCase(value)) {
+            return Boolean.parseBoolean(value);
+        }
+        throw new IllegalArgumentException(key + ": '" + value + "' is not true or false");
+    }
+}

@@ -1,0 +1,68 @@
+package dev.identityservice.server;
+
+import dev.identityservice.server.error.JsonErrorHandler;
+import dev.identityservice.server.observability.AccessLog;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.VirtualThreads;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.servlet.ServletContainer;
+
+/**
+ * Builds the Jetty 12 server: one connector (HTTPS when a keystore is configured), Jersey as the only
+ * servlet, JSON error pages, the access log, graceful stop, and virtual threads for requests when the
+ * JVM has them (Java 21+; detected at run time by Jetty, so the code still compiles for Java 17).
+ */
+final class HttpServerFactory {
+
+    private HttpServerFactory() {
+    }
+
+    static Server create(ServerConfig config, ResourceConfig application) {
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("identity-http");
+        if (VirtualThreads.areSupported()) {
+            threads.setVirtualThreadsExecutor(VirtualThreads.getNamedVirtualThreadsExecutor("identity-vt"));
+        }
+        Server server = new Server(threads);
+
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        ServerConnector connector;
+        if (config.tls()) {
+            SslContextFactory.Server tls = new SslContextFactory.Server();
+            tls.setKeyStorePath(config.tlsKeystore().toAbsolutePath().toString());
+            tls.setKeyStorePassword(config.tlsKeystorePassword());
+            tls.setKeyStoreType("PKCS12");
+            http.addCustomizer(new SecureRequestCustomizer());
+            connector = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(http));
+        } else {
+            connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        }
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        server.addConnector(connector);
+
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        context.addServlet(new ServletHolder("jersey", new ServletContainer(application)), "/*");
+        GracefulHandler graceful = new GracefulHandler();
+        graceful.setHandler(context);
+        server.setHandler(graceful);
+        server.setErrorHandler(new JsonErrorHandler());
+        server.setRequestLog(AccessLog.create());
+        server.setStopTimeout(config.shutdownTimeout().toMillis());
+        server.setStopAtShutdown(false);
+        return server;
+    }
+}

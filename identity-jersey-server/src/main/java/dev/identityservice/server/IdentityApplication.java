@@ -1,0 +1,66 @@
+package dev.identityservice.server;
+
+import dev.identityservice.core.IdentityEngine;
+import dev.identityservice.server.endpoint.DiscoveryEndpoint;
+import dev.identityservice.server.endpoint.IntrospectionEndpoint;
+import dev.identityservice.server.endpoint.JwksEndpoint;
+import dev.identityservice.server.endpoint.RevocationEndpoint;
+import dev.identityservice.server.endpoint.TokenEndpoint;
+import dev.identityservice.server.endpoint.UserInfoEndpoint;
+import dev.identityservice.server.error.ChallengeExceptionMapper;
+import dev.identityservice.server.error.FallbackExceptionMapper;
+import dev.identityservice.server.error.OAuthExceptionMapper;
+import dev.identityservice.server.error.WebApplicationExceptionMapper;
+import dev.identityservice.server.http.ClientAuthentication;
+import dev.identityservice.server.http.LoginThrottle;
+import dev.identityservice.server.http.TenantResolver;
+import dev.identityservice.server.observability.HealthEndpoint;
+import dev.identityservice.server.observability.MetricsEndpoint;
+import dev.identityservice.server.observability.RequestMetricsFilter;
+import dev.identityservice.server.observability.ServerMetrics;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
+
+/**
+ * The JAX-RS application: every endpoint, filter and exception mapper, registered as ready-made
+ * singletons so that each request costs no injection work. A new endpoint is one more {@code register}.
+ */
+public final class IdentityApplication extends ResourceConfig {
+
+    /**
+     * Jersey warns that resource instances "do not implement provider interfaces" when they are registered
+     * as singletons, yet serves them; held here so the level sticks (JUL keeps loggers weakly).
+     */
+    private static final java.util.List<java.util.logging.Logger> QUIETED = java.util.List.of(
+            java.util.logging.Logger.getLogger("org.glassfish.jersey.internal.inject.Providers"),
+            // Warns that jakarta.activation is absent, which no endpoint here needs.
+            java.util.logging.Logger.getLogger("org.glassfish.jersey.message.internal.MessagingBinders"));
+
+    static {
+        QUIETED.forEach(logger -> logger.setLevel(java.util.logging.Level.SEVERE));
+    }
+
+    public IdentityApplication(IdentityEngine engine, ServerMetrics metrics) {
+        ClientAuthentication clients = new ClientAuthentication(engine.clientAuthenticator());
+        register(new TenantResolver(engine));
+        register(new RequestMetricsFilter(metrics));
+
+        register(new DiscoveryEndpoint());
+        register(new JwksEndpoint(engine.keys()));
+        register(new TokenEndpoint(engine.tokenGrants(), clients, new LoginThrottle(engine.clock()), metrics));
+        register(new UserInfoEndpoint(engine.userInfo()));
+        register(new IntrospectionEndpoint(engine.introspector(), clients));
+        register(new RevocationEndpoint(engine.revoker(), clients));
+        register(new HealthEndpoint(engine));
+        register(new MetricsEndpoint(metrics));
+
+        register(new OAuthExceptionMapper());
+        register(new ChallengeExceptionMapper());
+        register(new WebApplicationExceptionMapper());
+        register(new FallbackExceptionMapper());
+
+        property(ServerProperties.WADL_FEATURE_DISABLE, true);
+        // Error statuses go out as our JSON, never through the container's HTML error page.
+        property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
+    }
+}

@@ -1,0 +1,180 @@
+package dev.identityservice.server;
+
+import dev.identityservice.core.IdentityEngine;
+import dev.identityservice.core.key.MasterKey;
+import dev.identityservice.core.store.jdbc.Database;
+import dev.identityservice.core.store.jdbc.ExpiredRowsCleanup;
+import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.core.user.Argon2idPasswordHasher;
+import dev.identityservice.server.observability.ServerMetrics;
+import dev.identityservice.server.setup.Bootstrap;
+import dev.identityservice.server.setup.SetupFile;
+import dev.identityservice.server.setup.SetupImporter;
+import java.io.PrintStream;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The identity server: {@code main} and the wiring of configuration, database, engine, setup and HTTP.
+ * {@link #start} returns a running server (also what tests use, with port 0); {@link #close} stops it
+ * gracefully.
+ */
+public final class IdentityServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IdentityServer.class);
+    private static final int EXIT_CONFIGURATION = 2;
+    private static final int EXIT_START_FAILED = 1;
+
+    private final Database database;
+    private final IdentityEngine engine;
+    private final ServerMetrics metrics;
+    private final Server jetty;
+    private final ScheduledExecutorService jobs;
+    private final URI issuer;
+    private final int port;
+
+    private IdentityServer(Database database, IdentityEngine engine, ServerMetrics metrics, Server jetty,
+                           ScheduledExecutorService jobs, URI issuer, int port) {
+        this.database = database;
+        this.engine = engine;
+        this.metrics = metrics;
+        this.jetty = jetty;
+        this.jobs = jobs;
+        this.issuer = issuer;
+        this.port = port;
+    }
+
+    public static void main(String[] args) {
+        ServerConfig config;
+        try {
+            CommandLine commandLine = CommandLine.parse(args);
+            if (commandLine.help()) {
+                System.out.print(ConfigLoader.help());
+                return;
+            }
+            config = ConfigLoader.load(commandLine, System::getenv);
+        } catch (RuntimeException e) {
+            System.err.println("Configuration error: " + e.getMessage());
+            System.exit(EXIT_CONFIGURATION);
+            return;
+        }
+        IdentityServer server;
+        try {
+            server = start(config, System.out);
+        } catch (RuntimeException e) {
+            LOG.error("Start failed: {}", e.getMessage(), e);
+            System.exit(EXIT_START_FAILED);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "identity-shutdown"));
+    }
+
+    /** Starts a server; the bootstrap credentials, if any are created, go to {@code out}. */
+    public static IdentityServer start(ServerConfig config, PrintStream out) {
+        LOG.info("Effective configuration: {}", config.describe());
+        Database database = Database.open(config.databaseConfig());
+        ScheduledExecutorService jobs = null;
+        Server jetty = null;
+        try {
+            ServerMetrics metrics = new ServerMetrics();
+            IdentityEngine engine = IdentityEngine.builder(database, masterKey(config))
+                    .clock(Clock.systemUTC())
+                    .passwordHasher(new Argon2idPasswordHasher(config.passwordHashParameters(), new SecureRandom()))
+                    .rotationListener(metrics.rotationListener())
+                    .reuseListener(metrics.reuseListener())
+                    .build();
+            jetty = HttpServerFactory.create(config, new IdentityApplication(engine, metrics));
+            // Bind first: with port 0 the default issuer needs the real port before any token is issued.
+            ServerConnector connector = (ServerConnector) jetty.getConnectors()[0];
+            connector.open();
+            int port = connector.getLocalPort();
+            URI issuer = config.effectiveIssuer(port);
+            defaultTenant(engine, config, issuer);
+            if (config.importFile() != null) {
+                new SetupImporter(engine, issuer, config.accessTokenTtl()).apply(SetupFile.read(config.importFile()));
+            }
+            if (config.bootstrap()) {
+                new Bootstrap(engine, config.accessTokenTtl()).run(out);
+            }
+            jobs = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "identity-jobs");
+                thread.setDaemon(true);
+                return thread;
+            });
+            engine.startBackgroundJobs(jobs, ExpiredRowsCleanup.DEFAULT_INTERVAL);
+            jetty.start();
+            LOG.info("Identity server listening on {}://{}:{}, issuer {}", config.tls() ? "https" : "http",
+                    config.host(), port, issuer);
+            return new IdentityServer(database, engine, metrics, jetty, jobs, issuer, port);
+        } catch (Exception e) {
+            stopQuietly(jetty);
+            if (jobs != null) {
+                jobs.shutdownNow();
+            }
+            database.close();
+            throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException("start failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Creates the default tenant, or brings its issuer and rotation period in line with the configuration. */
+    private static void defaultTenant(IdentityEngine engine, ServerConfig config, URI issuer) {
+        Tenant tenant = engine.ensureTenant(Tenant.DEFAULT_ID, issuer, config.signingAlgorithm());
+        if (!tenant.issuer().equals(issuer) || !tenant.rotationPeriod().equals(config.keyRotationPeriod())) {
+            LOG.info("Default tenant: issuer {}, key rotation period {}", issuer, Durations.format(config.keyRotationPeriod()));
+            engine.updateTenant(new Tenant(tenant.id(), issuer, tenant.signingAlgorithm(), config.keyRotationPeriod(), tenant.createdAt()));
+        }
+    }
+
+    private static MasterKey masterKey(ServerConfig config) {
+        if (config.masterKey() != null) {
+            return MasterKey.fromBase64(config.masterKey());
+        }
+        return MasterKey.loadOrCreate(config.dataDir().resolve(ServerConfig.MASTER_KEY_FILE_NAME));
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The default tenant's issuer. */
+    public URI issuer() {
+        return issuer;
+    }
+
+    public IdentityEngine engine() {
+        return engine;
+    }
+
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
+    /** Stops taking requests, lets those in flight finish (up to the shutdown timeout), then closes the database. */
+    @Override
+    public void close() {
+        LOG.info("Stopping the identity server");
+        stopQuietly(jetty);
+        jobs.shutdownNow();
+        database.close();
+    }
+
+    private static void stopQuietly(Server jetty) {
+        if (jetty == null) {
+            return;
+        }
+        try {
+            jetty.stop();
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.info("Graceful stop timed out; the remaining connections were closed");
+        } catch (Exception e) {
+            LOG.warn("Stopping Jetty failed", e);
+        }
+    }
+}

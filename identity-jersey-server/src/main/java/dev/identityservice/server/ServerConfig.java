@@ -1,0 +1,205 @@
+package dev.identityservice.server;
+
+import dev.identityservice.core.key.SigningAlgorithm;
+import dev.identityservice.core.store.jdbc.DatabaseConfig;
+import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.core.token.TokenSettings;
+import dev.identityservice.core.user.Argon2idParameters;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The server's immutable configuration; every default is a constant here or in the core class that owns it.
+ * Build it with {@link #builder()}; {@link ConfigLoader} fills the builder from file, environment and flags.
+ *
+ * @param issuer     the default tenant's issuer, or {@code null} for {@code http(s)://host:port}
+ * @param dbUrl      a JDBC URL, or {@code null} for an H2 file in {@code dataDir}
+ * @param masterKey  base64 master key, or {@code null} for the owner-only file {@code dataDir/master.key}
+ * @param tlsKeystore PKCS12 keystore for HTTPS, or {@code null} for plain HTTP
+ * @param importFile JSON setup applied at start, or {@code null}
+ */
+public record ServerConfig(String host, int port, URI issuer, Path dataDir, String dbUrl, String dbUser, String dbPassword,
+                           int dbPoolSize, String masterKey, SigningAlgorithm signingAlgorithm, Duration keyRotationPeriod,
+                           Duration accessTokenTtl, Path tlsKeystore, String tlsKeystorePassword, Path importFile,
+                           boolean bootstrap, Duration shutdownTimeout, int passwordHashMemoryKib, int passwordHashIterations) {
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8080;
+    public static final Path DEFAULT_DATA_DIR = Path.of("data");
+    public static final String MASTER_KEY_FILE_NAME = "master.key";
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+    private static final String MASKED = "****";
+
+    public ServerConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(signingAlgorithm, "signingAlgorithm");
+        Objects.requireNonNull(keyRotationPeriod, "keyRotationPeriod");
+        Objects.requireNonNull(accessTokenTtl, "accessTokenTtl");
+        Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port: must be 0 to 65535: " + port);
+        }
+        if (dbPoolSize < 1) {
+            throw new IllegalArgumentException("db.pool.size: must be at least 1: " + dbPoolSize);
+        }
+        if (tlsKeystore != null && tlsKeystorePassword == null) {
+            throw new IllegalArgumentException("tls.keystore.password: required when tls.keystore is set");
+        }
+        // Let the core types validate now, so that a bad value fails start naming its key.
+        check("access.token.ttl", () -> TokenSettings.DEFAULTS.withAccessTokenTtl(accessTokenTtl));
+        check("password.hash.memory.kib", () -> new Argon2idParameters(passwordHashMemoryKib, passwordHashIterations,
+                Argon2idParameters.OWASP_PARALLELISM, Argon2idParameters.DEFAULT_SALT_LENGTH_BYTES,
+                Argon2idParameters.DEFAULT_HASH_LENGTH_BYTES));
+        // Validates issuer (when set) and rotation period the way the tenant will.
+        URI checkedIssuer = issuer != null ? issuer : URI.create("http://localhost");
+        check(issuer != null ? "issuer" : "key.rotation.period", () -> new Tenant(Tenant.DEFAULT_ID, checkedIssuer,
+                signingAlgorithm, keyRotationPeriod, java.time.Instant.EPOCH));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Whether the server speaks HTTPS. */
+    public boolean tls() {
+        return tlsKeystore != null;
+    }
+
+    /** The default tenant's issuer once the port is bound: the configured one, else {@code http(s)://host:boundPort}. */
+    public URI effectiveIssuer(int boundPort) {
+        if (issuer != null) {
+            return issuer;
+        }
+        String shownHost = host.contains(":") ? "[" + host + "]" : host;
+        return URI.create((tls() ? "https" : "http") + "://" + shownHost + ":" + boundPort);
+    }
+
+    /** Where the data lives: the configured database, or the H2 file under {@link #dataDir()}. */
+    public DatabaseConfig databaseConfig() {
+        if (dbUrl == null) {
+            return DatabaseConfig.h2File(dataDir);
+        }
+        return new DatabaseConfig(dbUrl, dbUser, dbPassword, dbPoolSize);
+    }
+
+    /** The Argon2id parameters for password hashing. */
+    public Argon2idParameters passwordHashParameters() {
+        return new Argon2idParameters(passwordHashMemoryKib, passwordHashIterations, Argon2idParameters.OWASP_PARALLELISM,
+                Argon2idParameters.DEFAULT_SALT_LENGTH_BYTES, Argon2idParameters.DEFAULT_HASH_LENGTH_BYTES);
+    }
+
+    /** Every setting by its key, secrets masked: what the server logs at start. */
+    public Map<String, String> describe() {
+        Map<String, String> shown = new LinkedHashMap<>();
+        shown.put("host", host);
+        shown.put("port", String.valueOf(port));
+        shown.put("issuer", issuer == null ? "(http://host:port)" : issuer.toString());
+        shown.put("data.dir", dataDir.toAbsolutePath().toString());
+        shown.put("db.url", databaseConfig().maskedUrl());
+        shown.put("db.user", dbUser == null ? "" : dbUser);
+        shown.put("db.password", dbPassword == null ? "" : MASKED);
+        shown.put("db.pool.size", String.valueOf(dbPoolSize));
+        shown.put("master.key", masterKey == null ? "(file " + dataDir.resolve(MASTER_KEY_FILE_NAME) + ")" : MASKED);
+        shown.put("signing.algorithm", signingAlgorithm.name());
+        shown.put("key.rotation.period", Durations.format(keyRotationPeriod));
+        shown.put("access.token.ttl", Durations.format(accessTokenTtl));
+        shown.put("tls.keystore", tlsKeystore == null ? "" : tlsKeystore.toString());
+        shown.put("tls.keystore.password", tlsKeystorePassword == null ? "" : MASKED);
+        shown.put("import", importFile == null ? "" : importFile.toString());
+        shown.put("bootstrap", String.valueOf(bootstrap));
+        shown.put("shutdown.timeout", Durations.format(shutdownTimeout));
+        shown.put("password.hash.memory.kib", String.valueOf(passwordHashMemoryKib));
+        shown.put("password.hash.iterations", String.valueOf(passwordHashIterations));
+        return shown;
+    }
+
+    /** Never shows a secret. */
+    @Override
+    public String toString() {
+        return "ServerConfig" + describe();
+    }
+
+    private static void check(String key, Runnable validation) {
+        try {
+            validation.run();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Builds a {@link ServerConfig}; starts from the defaults. */
+    public static final class Builder {
+        private String host = DEFAULT_HOST;
+        private int port = DEFAULT_PORT;
+        private URI issuer;
+        private Path dataDir = DEFAULT_DATA_DIR;
+        private String dbUrl;
+        private String dbUser;
+        private String dbPassword;
+        private int dbPoolSize = DatabaseConfig.DEFAULT_MAX_POOL_SIZE;
+        private String masterKey;
+        private SigningAlgorithm signingAlgorithm = SigningAlgorithm.DEFAULT;
+        private Duration keyRotationPeriod = Tenant.DEFAULT_ROTATION_PERIOD;
+        private Duration accessTokenTtl = TokenSettings.DEFAULT_ACCESS_TOKEN_TTL;
+        private Path tlsKeystore;
+        private String tlsKeystorePassword;
+        private Path importFile;
+        private boolean bootstrap = true;
+        private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private int passwordHashMemoryKib = Argon2idParameters.OWASP_MEMORY_KIB;
+        private int passwordHashIterations = Argon2idParameters.OWASP_ITERATIONS;
+
+        private Builder() {
+        }
+
+        public Builder host(String value) { this.host = requireText("host", value); return this; }
+        public Builder port(int value) { this.port = value; return this; }
+        public Builder issuer(String value) {
+            try {
+                this.issuer = value == null || value.isBlank() ? null : URI.create(value.strip());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("issuer: not a URL: " + value);
+            }
+            return this;
+        }
+        public Builder dataDir(String value) { this.dataDir = Path.of(requireText("data.dir", value)); return this; }
+        public Builder dbUrl(String value) { this.dbUrl = blankToNull(value); return this; }
+        public Builder dbUser(String value) { this.dbUser = blankToNull(value); return this; }
+        public Builder dbPassword(String value) { this.dbPassword = value; return this; }
+        public Builder dbPoolSize(int value) { this.dbPoolSize = value; return this; }
+        public Builder masterKey(String value) { this.masterKey = blankToNull(value); return this; }
+        public Builder signingAlgorithm(String value) { this.signingAlgorithm = SigningAlgorithm.parse(value); return this; }
+        public Builder signingAlgorithm(SigningAlgorithm value) { this.signingAlgorithm = value; return this; }
+        public Builder keyRotationPeriod(Duration value) { this.keyRotationPeriod = value; return this; }
+        public Builder accessTokenTtl(Duration value) { this.accessTokenTtl = value; return this; }
+        public Builder tlsKeystore(String value) { this.tlsKeystore = value == null || value.isBlank() ? null : Path.of(value); return this; }
+        public Builder tlsKeystorePassword(String value) { this.tlsKeystorePassword = value; return this; }
+        public Builder importFile(String value) { this.importFile = value == null || value.isBlank() ? null : Path.of(value); return this; }
+        public Builder bootstrap(boolean value) { this.bootstrap = value; return this; }
+        public Builder shutdownTimeout(Duration value) { this.shutdownTimeout = value; return this; }
+        public Builder passwordHashMemoryKib(int value) { this.passwordHashMemoryKib = value; return this; }
+        public Builder passwordHashIterations(int value) { this.passwordHashIterations = value; return this; }
+
+        public ServerConfig build() {
+            return new ServerConfig(host, port, issuer, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, masterKey,
+                    signingAlgorithm, keyRotationPeriod, accessTokenTtl, tlsKeystore, tlsKeystorePassword, importFile,
+                    bootstrap, shutdownTimeout, passwordHashMemoryKib, passwordHashIterations);
+        }
+
+        private static String requireText(String key, String value) {
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException(key + ": must not be empty");
+            }
+            return value.strip();
+        }
+
+        private static String blankToNull(String value) {
+            return value == null || value.isBlank() ? null : value.strip();
+        }
+    }
+}

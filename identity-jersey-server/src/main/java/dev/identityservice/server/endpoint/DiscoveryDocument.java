@@ -1,0 +1,68 @@
+package dev.identityservice.server.endpoint;
+
+import dev.identityservice.core.client.ClientCredentials;
+import dev.identityservice.core.client.GrantType;
+import dev.identityservice.core.key.SigningAlgorithm;
+import dev.identityservice.core.tenant.Tenant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A tenant's provider metadata: OpenID Connect Discovery 1.0 §3, which RFC 8414 §2 extends, so one
+ * document serves both well-known paths.
+ */
+public final class DiscoveryDocument {
+
+    /** The scopes with a meaning of their own here; clients may register others (e.g. {@code api}). */
+    public static final List<String> SCOPES = List.of("openid", "profile", "email", "offline_access");
+    public static final List<String> CLAIMS = List.of("iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash",
+            "amr", "azp", "sid", "name", "given_name", "family_name", "preferred_username", "picture", "locale",
+            "email", "email_verified", "roles");
+    /** What {@code IdTokenIssuer} encrypts with: RSA-OAEP-256 for RSA keys, ECDH-ES for EC keys, A256GCM content. */
+    public static final List<String> ID_TOKEN_ENCRYPTION_ALGS = List.of("RSA-OAEP-256", "ECDH-ES");
+    public static final List<String> ID_TOKEN_ENCRYPTION_ENCS = List.of("A256GCM");
+
+    private DiscoveryDocument() {
+    }
+
+    public static Map<String, Object> of(Tenant tenant) {
+        var issuer = tenant.issuer();
+        List<String> authMethods = Arrays.stream(ClientCredentials.Method.values()).map(ClientCredentials.Method::value).toList();
+        List<String> secretMethods = authMethods.stream().filter(m -> !"none".equals(m)).toList();
+        Set<String> signingAlgs = new LinkedHashSet<>();
+        signingAlgs.add(SigningAlgorithm.RS256.name());
+        signingAlgs.add(tenant.signingAlgorithm().name());
+
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("issuer", issuer.toString());
+        m.put("authorization_endpoint", EndpointPaths.url(issuer, EndpointPaths.AUTHORIZE));
+        m.put("token_endpoint", EndpointPaths.url(issuer, EndpointPaths.TOKEN));
+        m.put("userinfo_endpoint", EndpointPaths.url(issuer, EndpointPaths.USERINFO));
+        m.put("jwks_uri", EndpointPaths.url(issuer, EndpointPaths.JWKS));
+        m.put("introspection_endpoint", EndpointPaths.url(issuer, EndpointPaths.INTROSPECT));
+        m.put("revocation_endpoint", EndpointPaths.url(issuer, EndpointPaths.REVOKE));
+        m.put("end_session_endpoint", EndpointPaths.url(issuer, EndpointPaths.LOGOUT));
+        m.put("scopes_supported", SCOPES);
+        m.put("response_types_supported", List.of("code"));
+        m.put("response_modes_supported", List.of("query"));
+        m.put("grant_types_supported", Arrays.stream(GrantType.values()).map(GrantType::value).toList());
+        m.put("subject_types_supported", List.of("public"));
+        m.put("id_token_signing_alg_values_supported", List.copyOf(signingAlgs));
+        m.put("id_token_encryption_alg_values_supported", ID_TOKEN_ENCRYPTION_ALGS);
+        m.put("id_token_encryption_enc_values_supported", ID_TOKEN_ENCRYPTION_ENCS);
+        m.put("token_endpoint_auth_methods_supported", authMethods);
+        m.put("introspection_endpoint_auth_methods_supported", secretMethods);
+        m.put("revocation_endpoint_auth_methods_supported", authMethods);
+        m.put("code_challenge_methods_supported", List.of("S256"));
+        m.put("claims_supported", CLAIMS);
+        m.put("claims_parameter_supported", false);
+        m.put("request_parameter_supported", false);
+        // Discovery §3 defaults this one to true, so it must be said.
+        m.put("request_uri_parameter_supported", false);
+        return m;
+    }
+}

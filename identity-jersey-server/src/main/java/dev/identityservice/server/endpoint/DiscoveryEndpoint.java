@@ -1,0 +1,52 @@
+package dev.identityservice.server.endpoint;
+
+import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.server.http.Json;
+import dev.identityservice.server.http.RequestTenant;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Provider metadata (OpenID Connect Discovery 1.0 §4, RFC 8414 §3) as precomputed bytes per tenant,
+ * recomputed only when the tenant's settings change.
+ */
+@Path("")
+public final class DiscoveryEndpoint {
+
+    /** How long clients may cache the document: 5 minutes, like the JWKS. */
+    public static final int MAX_AGE_SECONDS = 300;
+
+    private final Map<String, Rendered> rendered = new ConcurrentHashMap<>();
+
+    @GET
+    @Path(EndpointPaths.OPENID_CONFIGURATION)
+    public Response openIdConfiguration(@Context ContainerRequestContext request) {
+        return document(RequestTenant.of(request));
+    }
+
+    @GET
+    @Path(EndpointPaths.OAUTH_AUTHORIZATION_SERVER)
+    public Response authorizationServerMetadata(@Context ContainerRequestContext request) {
+        return document(RequestTenant.of(request));
+    }
+
+    private Response document(Tenant tenant) {
+        Rendered current = rendered.get(tenant.id());
+        if (current == null || !current.tenant.equals(tenant)) {
+            current = new Rendered(tenant, Json.bytes(DiscoveryDocument.of(tenant)));
+            rendered.put(tenant.id(), current);
+        }
+        return Response.ok(current.json, MediaType.APPLICATION_JSON_TYPE)
+                .cacheControl(Json.publicFor(MAX_AGE_SECONDS))
+                .build();
+    }
+
+    private record Rendered(Tenant tenant, byte[] json) {
+    }
+}

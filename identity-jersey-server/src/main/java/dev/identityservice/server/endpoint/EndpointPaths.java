@@ -1,0 +1,30 @@
+package dev.identityservice.server.endpoint;
+
+import java.net.URI;
+
+/**
+ * The endpoint paths relative to a tenant's issuer; the discovery document advertises exactly these.
+ * Shared with the browser-flow endpoints (authorize, logout) that are served at the same places.
+ */
+public final class EndpointPaths {
+
+    /** OpenID Connect Discovery 1.0 §4. */
+    public static final String OPENID_CONFIGURATION = ".well-known/openid-configuration";
+    /** RFC 8414 §3. */
+    public static final String OAUTH_AUTHORIZATION_SERVER = ".well-known/oauth-authorization-server";
+    public static final String AUTHORIZE = "oauth2/authorize";
+    public static final String TOKEN = "oauth2/token";
+    public static final String USERINFO = "oauth2/userinfo";
+    public static final String JWKS = "oauth2/jwks";
+    public static final String INTROSPECT = "oauth2/introspect";
+    public static final String REVOKE = "oauth2/revoke";
+    public static final String LOGOUT = "oauth2/logout";
+
+    private EndpointPaths() {
+    }
+
+    /** The absolute URL of {@code path} under {@code issuer} (which has no trailing slash). */
+    public static String url(URI issuer, String path) {
+        return issuer + "/" + path;
+    }
+}

@@ -1,0 +1,76 @@
+package dev.identityservice.server.endpoint;
+
+import dev.identityservice.core.key.KeyRing;
+import dev.identityservice.core.key.KeyRotator;
+import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.server.http.Json;
+import dev.identityservice.server.http.RequestTenant;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A tenant's JWK Set (RFC 7517 §5) at its {@code jwks_uri}: precomputed bytes with a strong ETag and
+ * {@code Cache-Control: public, max-age=300}. The bytes are renewed when the tenant's {@link KeyRing}
+ * instance changes (the rotator swaps in a new one on every key change), checked by identity: no lock,
+ * no hashing, no I/O on the hot path.
+ */
+@Path(EndpointPaths.JWKS)
+public final class JwksEndpoint {
+
+    /**
+     * How long a guard may cache the set: 5 minutes. Safe because a new key is published as NEXT at least
+     * one rotation period before it signs.
+     */
+    public static final int MAX_AGE_SECONDS = 300;
+    private static final String JWK_SET_TYPE = "application/jwk-set+json";
+
+    private final KeyRotator keys;
+    private final Map<String, Rendered> rendered = new ConcurrentHashMap<>();
+
+    public JwksEndpoint(KeyRotator keys) {
+        this.keys = keys;
+    }
+
+    @GET
+    public Response jwks(@Context ContainerRequestContext request) {
+        Tenant tenant = RequestTenant.of(request);
+        KeyRing ring = keys.keyRing(tenant.id());
+        Rendered current = rendered.get(tenant.id());
+        if (current == null || current.ring != ring) {
+            current = Rendered.of(ring);
+            rendered.put(tenant.id(), current);
+        }
+        String ifNoneMatch = request.getHeaderString(HttpHeaders.IF_NONE_MATCH);
+        if (ifNoneMatch != null && ifNoneMatch.contains(current.etag.getValue())) {
+            return Response.notModified(current.etag).cacheControl(Json.publicFor(MAX_AGE_SECONDS)).build();
+        }
+        return Response.ok(current.json, JWK_SET_TYPE)
+                .tag(current.etag)
+                .cacheControl(Json.publicFor(MAX_AGE_SECONDS))
+                .build();
+    }
+
+    private record Rendered(KeyRing ring, byte[] json, EntityTag etag) {
+        static Rendered of(KeyRing ring) {
+            byte[] json = ring.jwksJson();
+            try {
+                byte[] digest = MessageDigest.getInstance("SHA-256").digest(json);
+                String tag = Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 22);
+                return new Rendered(ring, json, new EntityTag(tag));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every Java platform has SHA-256", e);
+            }
+        }
+    }
+
+}

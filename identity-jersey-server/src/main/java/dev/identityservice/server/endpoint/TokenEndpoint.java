@@ -1,0 +1,101 @@
+package dev.identityservice.server.endpoint;
+
+import dev.identityservice.core.client.Client;
+import dev.identityservice.core.client.GrantType;
+import dev.identityservice.core.error.OAuthError;
+import dev.identityservice.core.error.OAuthException;
+import dev.identityservice.core.grant.TokenGrants;
+import dev.identityservice.core.grant.TokenRequest;
+import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.core.token.IssuedTokens;
+import dev.identityservice.server.error.ChallengeException;
+import dev.identityservice.server.http.ClientAuthentication;
+import dev.identityservice.server.http.Form;
+import dev.identityservice.server.http.Json;
+import dev.identityservice.server.http.LoginThrottle;
+import dev.identityservice.server.http.RequestTenant;
+import dev.identityservice.server.observability.ServerMetrics;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The token endpoint (RFC 6749 §3.2): authenticates the client, hands the grant to the engine and writes
+ * the §5.1 response. Password logins pass the {@link LoginThrottle} first.
+ */
+@Path(EndpointPaths.TOKEN)
+public final class TokenEndpoint {
+
+    private final TokenGrants grants;
+    private final ClientAuthentication clients;
+    private final LoginThrottle throttle;
+    private final ServerMetrics metrics;
+
+    public TokenEndpoint(TokenGrants grants, ClientAuthentication clients, LoginThrottle throttle, ServerMetrics metrics) {
+        this.grants = grants;
+        this.clients = clients;
+        this.throttle = throttle;
+        this.metrics = metrics;
+    }
+
+    @POST
+    public Response token(@Context ContainerRequestContext request, @Context HttpServletRequest servletRequest, InputStream body) {
+        Tenant tenant = RequestTenant.of(request);
+        Form form = Form.read(request.getMediaType(), request.getLength(), body);
+        Client client = clients.authenticate(tenant, request.getHeaderString(HttpHeaders.AUTHORIZATION), form);
+        TokenRequest tokenRequest = new TokenRequest(tenant, client, form.parameters());
+        String grantType = form.optional("grant_type");
+        IssuedTokens tokens = GrantType.PASSWORD.value().equals(grantType)
+                ? passwordGrant(tenant, tokenRequest, form.optional("username"), servletRequest.getRemoteAddr())
+                : grants.handle(tokenRequest);
+        metrics.tokenIssued(grantType);
+        return Json.noStore(body(tokens));
+    }
+
+    private IssuedTokens passwordGrant(Tenant tenant, TokenRequest request, String username, String address) {
+        Optional<Duration> wait = throttle.retryAfter(tenant.id(), username, address);
+        if (wait.isPresent()) {
+            metrics.loginFailed();
+            throw new ChallengeException(OAuthError.invalidGrant("Too many failed attempts; retry later"),
+                    Map.of("Retry-After", String.valueOf(Math.max(1, wait.get().toSeconds()))));
+        }
+        try {
+            IssuedTokens tokens = grants.handle(request);
+            throttle.succeeded(tenant.id(), username);
+            return tokens;
+        } catch (OAuthException e) {
+            if ("invalid_grant".equals(e.error().code())) {
+                throttle.failed(tenant.id(), username, address);
+                metrics.loginFailed();
+            }
+            throw e;
+        }
+    }
+
+    /** RFC 6749 §5.1 and OIDC Core §3.1.3.3; {@code expires_in} in whole seconds. */
+    private static Map<String, Object> body(IssuedTokens tokens) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("access_token", tokens.accessToken());
+        body.put("token_type", tokens.tokenType());
+        body.put("expires_in", tokens.expiresIn().toSeconds());
+        if (tokens.refreshToken() != null) {
+            body.put("refresh_token", tokens.refreshToken());
+        }
+        if (tokens.scope() != null && !tokens.scope().isEmpty()) {
+            body.put("scope", tokens.scope());
+        }
+        if (tokens.idToken() != null) {
+            body.put("id_token", tokens.idToken());
+        }
+        return body;
+    }
+}

@@ -1,0 +1,74 @@
+package dev.identityservice.server.http;
+
+import dev.identityservice.core.client.BasicCredentials;
+import dev.identityservice.core.client.Client;
+import dev.identityservice.core.client.ClientAuthenticator;
+import dev.identityservice.core.client.ClientCredentials;
+import dev.identityservice.core.error.OAuthError;
+import dev.identityservice.core.error.OAuthException;
+import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.server.error.ChallengeException;
+import java.util.Objects;
+
+/**
+ * Client authentication from a request (RFC 6749 §2.3): {@code client_secret_basic} (the
+ * {@code Authorization: Basic} header), {@code client_secret_post} ({@code client_id} and
+ * {@code client_secret} in the form) or {@code none} ({@code client_id} only, public clients).
+ *
+ * <p>Using two methods at once is {@code invalid_request} (§2.3: "MUST NOT use more than one
+ * authentication method in each request"). A failure after Basic is 401 with a {@code WWW-Authenticate:
+ * Basic} challenge (§5.2); after the form methods it is 401 without one, since a browser seeing the
+ * challenge would prompt for credentials the client never sent that way.
+ */
+public final class ClientAuthentication {
+
+    private static final String BASIC = "basic ";
+
+    private final ClientAuthenticator authenticator;
+
+    public ClientAuthentication(ClientAuthenticator authenticator) {
+        this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+    }
+
+    /**
+     * The authenticated client of {@code tenant}.
+     *
+     * @param authorization the {@code Authorization} header, or {@code null}
+     */
+    public Client authenticate(Tenant tenant, String authorization, Form form) {
+        boolean basic = authorization != null && authorization.regionMatches(true, 0, BASIC, 0, BASIC.length());
+        String formId = form.optional("client_id");
+        String formSecret = form.optional("client_secret");
+        ClientCredentials credentials;
+        if (basic) {
+            if (formSecret != null) {
+                throw OAuthError.invalidRequest("Use one client authentication method, not Basic and client_secret").exception();
+            }
+            credentials = basicChallengeOnFailure(tenant, () -> BasicCredentials.parse(authorization));
+            if (formId != null && !formId.equals(credentials.clientId())) {
+                throw OAuthError.invalidRequest("client_id does not match the Basic credentials").exception();
+            }
+            ClientCredentials parsed = credentials;
+            return basicChallengeOnFailure(tenant, () -> authenticator.authenticate(tenant.id(), parsed));
+        }
+        if (formSecret != null) {
+            if (formId == null) {
+                throw ClientAuthenticator.FAILED.exception();
+            }
+            credentials = new ClientCredentials(formId, formSecret, ClientCredentials.Method.POST);
+        } else if (formId != null) {
+            credentials = ClientCredentials.none(formId);
+        } else {
+            throw ChallengeException.basic(OAuthError.invalidClient("Client authentication is required"), tenant.id());
+        }
+        return authenticator.authenticate(tenant.id(), credentials);
+    }
+
+    private static <T> T basicChallengeOnFailure(Tenant tenant, java.util.function.Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (OAuthException e) {
+            throw ChallengeException.basic(e.error(), tenant.id());
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.identityservice.server.observability;
+
+import dev.identityservice.core.key.KeyRotationListener;
+import dev.identityservice.core.token.refresh.RefreshTokenService;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+/**
+ * The server's Prometheus metrics. Tags take values from small fixed sets (endpoint class, outcome,
+ * grant type, rotation reason), never from request input, so that a client cannot blow up their number.
+ */
+public final class ServerMetrics {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Counter loginsFailed = Counter.builder("identity.logins.failed")
+            .description("Password logins refused: wrong credentials or throttled").register(registry);
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** One request answered by {@code endpoint} with {@code outcome} (success, client_error, server_error, ...). */
+    public void request(String endpoint, String outcome) {
+        registry.counter("identity.http.requests", "endpoint", endpoint, "outcome", outcome).increment();
+    }
+
+    public void tokenIssued(String grantType) {
+        registry.counter("identity.tokens.issued", "grant_type", grantType).increment();
+    }
+
+    public void loginFailed() {
+        loginsFailed.increment();
+    }
+
+    /** For the engine builder: a rotated refresh token was presented again (its family is revoked). */
+    public RefreshTokenService.ReuseListener reuseListener() {
+        return (tenantId, clientId) -> registry.counter("identity.refresh.reuse.detected").increment();
+    }
+
+    /** For the engine builder: the active signing key changed. */
+    public KeyRotationListener rotationListener() {
+        return (tenantId, kid, reason) -> registry.counter("identity.key.rotations", "reason", reason.name().toLowerCase(java.util.Locale.ROOT)).increment();
+    }
+
+    /** The Prometheus text exposition format. */
+    public String scrape() {
+        return registry.scrape();
+    }
+}

@@ -1,0 +1,89 @@
+package dev.identityservice.server.setup;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The import file: tenants, users and clients as JSON. Unknown fields fail the import with their name,
+ * so a typo never silently drops a setting. Every list and most fields are optional; {@code tenant}
+ * defaults to {@code default}. Durations are {@code 10m}-style or ISO-8601.
+ */
+public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<ClientEntry> clients) {
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
+
+    public SetupFile {
+        tenants = tenants == null ? List.of() : List.copyOf(tenants);
+        users = users == null ? List.of() : List.copyOf(users);
+        clients = clients == null ? List.of() : List.copyOf(clients);
+    }
+
+    /** Reads {@code file}; {@link IllegalArgumentException} with the parser's location on malformed input. */
+    public static SetupFile read(Path file) {
+        try {
+            return MAPPER.readValue(Files.readAllBytes(file), SetupFile.class);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IllegalArgumentException("import file " + file + " is invalid: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read import file " + file, e);
+        }
+    }
+
+    /** A tenant; {@code issuer} defaults to the default tenant's issuer + {@code /t/{id}}. */
+    public record TenantEntry(String id, String issuer, String signingAlgorithm, String rotationPeriod) {
+    }
+
+    /** A user; give {@code password} (hashed here) or {@code passwordHash} (a PHC string), or neither. */
+    public record UserEntry(String tenant, String username, String password, String passwordHash, Boolean enabled,
+                            List<String> roles, ProfileEntry profile, Map<String, String> attributes) {
+
+        /** Never shows the password. */
+        @Override
+        public String toString() {
+            return "UserEntry[" + tenant + "/" + username + "]";
+        }
+    }
+
+    /** OIDC Core §5.1 standard claims of a user. */
+    public record ProfileEntry(String name, String givenName, String familyName, String email, Boolean emailVerified,
+                               String picture, String locale) {
+    }
+
+    /**
+     * A client; give {@code secret} (at least 32 characters, hashed here), {@code secretHash}, or
+     * {@code "public": true}. {@code tokenFormat} is {@code jwt} or {@code opaque}.
+     */
+    public record ClientEntry(String tenant, String clientId, String name, String secret, String secretHash,
+                              @JsonProperty("public") Boolean publicClient, List<String> redirectUris,
+                              List<String> postLogoutRedirectUris, List<String> allowedOrigins, List<String> grantTypes,
+                              List<String> scopes, String tokenFormat, String accessTokenTtl, String idTokenTtl,
+                              RefreshPolicyEntry refreshPolicy, String audience, Map<String, Object> idTokenEncryptionJwk,
+                              List<ClaimMappingEntry> claimMappings) {
+
+        /** Never shows the secret. */
+        @Override
+        public String toString() {
+            return "ClientEntry[" + tenant + "/" + clientId + "]";
+        }
+    }
+
+    /** {@code bound} (to the access token, the default) or {@code sliding} with {@code ttl} and {@code max}. */
+    public record RefreshPolicyEntry(String type, String ttl, String max) {
+    }
+
+    /** Copies user attribute {@code attribute} into claim {@code claim} of the {@code access} or {@code id} token. */
+    public record ClaimMappingEntry(String token, String attribute, String claim) {
+    }
+}

@@ -1,0 +1,103 @@
+package dev.identityservice.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void loadWhenNothingConfiguredThenDefaults() {
+        ServerConfig config = ConfigLoader.load(CommandLine.parse(), name -> null);
+
+        assertEquals("127.0.0.1", config.host());
+        assertEquals(8080, config.port());
+        assertEquals(Path.of("data"), config.dataDir());
+        assertTrue(config.databaseConfig().jdbcUrl().startsWith("jdbc:h2:file:"));
+        assertEquals("http://127.0.0.1:8080", config.effectiveIssuer(8080).toString());
+    }
+
+    @Test
+    void loadWhenFileEnvironmentAndFlagThenFlagWinsOverEnvironmentOverFile() throws IOException {
+        Path file = write("port=1000\nhost=0.0.0.0\naccess.token.ttl=5m\n");
+        Map<String, String> env = Map.of("IDENTITY_PORT", "2000", "IDENTITY_ACCESS_TOKEN_TTL", "PT15M");
+
+        ServerConfig config = ConfigLoader.load(CommandLine.parse("--config", file.toString(), "--port=3000"), env::get);
+
+        assertEquals(3000, config.port());
+        assertEquals("0.0.0.0", config.host());
+        assertEquals(Duration.ofMinutes(15), config.accessTokenTtl());
+    }
+
+    @Test
+    void loadWhenUnknownKeyInFileThenFailsNamingIt() throws IOException {
+        Path file = write("port=1000\nissuer.url=http://x\n");
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLoader.load(CommandLine.parse("--config", file.toString()), name -> null));
+
+        assertTrue(e.getMessage().contains("issuer.url"), e.getMessage());
+    }
+
+    @Test
+    void parseWhenUnknownFlagThenFailsNamingIt() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CommandLine.parse("--prot", "80"));
+
+        assertTrue(e.getMessage().contains("--prot"));
+    }
+
+    @Test
+    void loadWhenBadValueThenFailsNamingTheKey() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLoader.load(CommandLine.parse("--access-token-ttl", "2 weeks"), name -> null));
+
+        assertTrue(e.getMessage().startsWith("access.token.ttl"), e.getMessage());
+    }
+
+    @Test
+    void loadWhenIssuerWithQueryThenFailsNamingIssuer() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLoader.load(CommandLine.parse(), Map.of("IDENTITY_ISSUER", "https://id.example.com/?x=1")::get));
+
+        assertTrue(e.getMessage().startsWith("issuer"), e.getMessage());
+    }
+
+    @Test
+    void describeWhenSecretsConfiguredThenMasked() {
+        Map<String, String> env = Map.of("IDENTITY_DB_URL", "jdbc:postgresql://db/identity?password=hunter2",
+                "IDENTITY_DB_PASSWORD", "hunter2", "IDENTITY_MASTER_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+
+        ServerConfig config = ConfigLoader.load(CommandLine.parse(), env::get);
+
+        assertFalse(config.describe().toString().contains("hunter2"));
+        assertFalse(config.toString().contains("AAAAAAAA"));
+    }
+
+    @Test
+    void helpWhenPrintedThenListsEveryFlagAndVariable() {
+        String help = ConfigLoader.help();
+
+        for (ConfigKey key : ConfigKey.values()) {
+            assertTrue(help.contains(key.flag()) && help.contains(key.envName()), key.name());
+        }
+        assertTrue(help.contains("--config FILE"));
+    }
+
+    private Path write(String content) throws IOException {
+        Path file = dir.resolve("server.properties");
+        Files.writeString(file, content);
+        return file;
+    }
+}
