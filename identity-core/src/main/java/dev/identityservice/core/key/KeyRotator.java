@@ -6,10 +6,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -219,9 +221,16 @@ public final class KeyRotator implements KeyRingProvider {
 
         PregeneratedKeys(SigningAlgorithm algorithm, int count, String tenantId, Instant createdAt) {
             this.algorithm = algorithm;
-            for (int i = 0; i < count; i++) {
+            // RSA generation dominates a first start; the keys are independent, so use every core.
+            // The common pool has one worker on two cores, so this thread makes one key itself.
+            List<CompletableFuture<SigningKey>> pending = new ArrayList<>();
+            for (int i = 1; i < count; i++) {
+                pending.add(CompletableFuture.supplyAsync(() -> generator.generate(tenantId, algorithm, createdAt)));
+            }
+            if (count > 0) {
                 ready.add(generator.generate(tenantId, algorithm, createdAt));
             }
+            pending.forEach(future -> ready.add(future.join()));
         }
 
         @Override

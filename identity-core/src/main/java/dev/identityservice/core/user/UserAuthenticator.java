@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Checks a username and password, as the resource owner password grant (RFC 6749 §4.3) and the login
@@ -23,13 +24,14 @@ public final class UserAuthenticator {
     private final UserStore users;
     private final PasswordHasher hasher;
     private final Clock clock;
-    private final String dummyHash;
+    /** Hashed in the background at construction: it costs one Argon2id run that start-up need not wait for. */
+    private final CompletableFuture<String> dummyHash;
 
     public UserAuthenticator(UserStore users, PasswordHasher hasher, Clock clock) {
         this.users = Objects.requireNonNull(users, "users");
         this.hasher = Objects.requireNonNull(hasher, "hasher");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.dummyHash = hasher.hash(randomPassword());
+        this.dummyHash = CompletableFuture.supplyAsync(() -> hasher.hash(randomPassword()));
     }
 
     /**
@@ -42,7 +44,7 @@ public final class UserAuthenticator {
         Optional<User> found = username == null || username.isBlank() || password == null
                 ? Optional.empty() : users.findByUsername(tenantId, username);
         String storedHash = found.map(User::passwordHash).orElse(null);
-        boolean verified = hasher.verify(password, storedHash != null ? storedHash : dummyHash);
+        boolean verified = hasher.verify(password, storedHash != null ? storedHash : dummyHash.join());
         if (!verified || storedHash == null || !found.get().enabled()) {
             throw INVALID_CREDENTIALS.exception();
         }
