@@ -6,6 +6,7 @@ import jakarta.servlet.ServletContext;
 import jakarta.ws.rs.core.Context;
 import java.time.Clock;
 import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
 
 /**
  * The Jersey application under {@code /api/*}. The {@code web.xml} filter has already verified the
@@ -18,6 +19,8 @@ public final class SampleApi extends ResourceConfig {
     public SampleApi(@Context ServletContext servletContext) {
         GuardConfig guard = GuardSettings.of(servletContext);
         ApiStats stats = new ApiStats(Clock.systemUTC());
+        // No WADL: it needs JAXB, which a small app should not carry, and no one here reads it.
+        property(ServerProperties.WADL_FEATURE_DISABLE, true);
         register(GuardFeature.behindServletFilter(guard.realm()));
         register(PublicResource.class);
         register(new MeResource(stats));
