@@ -15,6 +15,9 @@ import java.util.regex.Pattern;
  * The {@code web.xml} init-param names of the guard and how each value is read; the one place
  * where text becomes a {@link GuardConfig}. Lists are separated by commas or whitespace; durations
  * are {@code 250ms}, {@code 30s}, {@code 5m}, {@code 24h}, {@code 7d} or ISO-8601 ({@code PT30S}).
+ * Every value may hold {@code ${NAME}} or {@code ${NAME:default}} placeholders, resolved from system
+ * properties, then environment variables, before it is parsed ({@link Placeholders}); one that
+ * cannot be resolved fails, naming the init-param and the placeholder.
  */
 final class InitParams {
 
@@ -62,6 +65,13 @@ final class InitParams {
     }
 
     static GuardConfig read(Collection<String> names, Function<String, String> values) {
+        return read(names, values, Placeholders.SYSTEM);
+    }
+
+    /** @param lookup resolves placeholder names; tests pass their own */
+    static GuardConfig read(Collection<String> names, Function<String, String> rawValues,
+            Function<String, String> lookup) {
+        Function<String, String> values = name -> resolved(name, rawValues.apply(name), lookup);
         GuardConfig.Builder builder = GuardConfig.builder();
         for (String name : names) {
             if (!OPTIONS.containsKey(name) && !CLIENT_ID.equals(name) && !CLIENT_SECRET.equals(name)) {
@@ -82,6 +92,14 @@ final class InitParams {
             builder.introspectionClient(clientId, secret == null ? null : secret(secret));
         }
         return builder.build();
+    }
+
+    private static String resolved(String name, String value, Function<String, String> lookup) {
+        try {
+            return Placeholders.resolve(value, lookup);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+        }
     }
 
     /** Parses {@code 250ms}, {@code 30s}, {@code 5m}, {@code 24h}, {@code 7d} or ISO-8601. */

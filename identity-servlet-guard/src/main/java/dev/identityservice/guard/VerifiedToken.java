@@ -33,6 +33,13 @@ public record VerifiedToken(
         Set<String> scopes,
         Map<String, Object> claims) implements Principal {
 
+    /**
+     * The servlet request attribute under which {@code servlet.BearerTokenFilter} leaves the token it
+     * verified for code behind it; in a servlet container it is also a JAX-RS request property (see
+     * {@code ContainerRequestContext#getProperty}).
+     */
+    public static final String REQUEST_ATTRIBUTE = VerifiedToken.class.getName();
+
     public VerifiedToken {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(expiresAt, "expiresAt");

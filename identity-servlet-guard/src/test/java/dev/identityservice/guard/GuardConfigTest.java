@@ -83,6 +83,43 @@ class GuardConfigTest {
         assertTrue(e.getMessage().startsWith("audiance: unknown init-param"), e.getMessage());
     }
 
+    @Test
+    void fromInitParamsWhenValuesHavePlaceholdersThenResolvedBeforeParsing() {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("issuer", "${ISSUER:http://127.0.0.1:8080}");
+        params.put("audience", "${AUDIENCE}, billing-api");
+        params.put("clock-skew", "${SKEW:30s}");
+        params.put("introspection-client-id", "guard");
+        params.put("introspection-client-secret", "${SECRET}");
+        Map<String, String> environment = Map.of("AUDIENCE", "orders-api", "SECRET", "s3cret");
+        GuardConfig config = InitParams.read(params.keySet(), params::get, environment::get);
+        assertEquals("http://127.0.0.1:8080", config.issuer().toString());
+        assertEquals(Set.of("orders-api", "billing-api"), config.audiences());
+        assertEquals(Duration.ofSeconds(30), config.clockSkew());
+        assertEquals("s3cret", config.introspection().clientSecret());
+    }
+
+    @Test
+    void fromInitParamsWhenPlaceholderUnresolvableThenFailsNamingParamAndPlaceholder() {
+        Map<String, String> params = minimal();
+        params.put("issuer", "${GUARD_TEST_SURELY_UNSET_ISSUER}");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GuardConfig.fromInitParams(params));
+        assertTrue(e.getMessage().startsWith("issuer: ${GUARD_TEST_SURELY_UNSET_ISSUER} is set neither"), e.getMessage());
+    }
+
+    @Test
+    void fromInitParamsWhenPlaceholderIsSystemPropertyThenItIsRead() {
+        String name = "guard.test.audience." + System.nanoTime();
+        Map<String, String> params = minimal();
+        params.put("audience", "${" + name + "}");
+        System.setProperty(name, "from-property");
+        try {
+            assertEquals(Set.of("from-property"), GuardConfig.fromInitParams(params).audiences());
+        } finally {
+            System.clearProperty(name);
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({"issuer,,issuer", "issuer,ftp://id.example.com,issuer", "audience,' ',audience",
             "clock-skew,10m,clock-skew", "clock-skew,soon,clock-skew", "algorithms,none,algorithms",

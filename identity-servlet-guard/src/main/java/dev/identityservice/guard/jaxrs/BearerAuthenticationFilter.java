@@ -2,6 +2,7 @@ package dev.identityservice.guard.jaxrs;
 
 import dev.identityservice.guard.BearerHeader;
 import dev.identityservice.guard.TokenVerifier;
+import dev.identityservice.guard.VerifiedToken;
 import dev.identityservice.guard.error.InvalidTokenException;
 import dev.identityservice.guard.error.VerificationUnavailableException;
 import jakarta.annotation.Priority;
@@ -16,7 +17,8 @@ import java.util.List;
  * Authenticates every request that carries a bearer token (RFC 6750 §2.1) and installs a {@link
  * TokenSecurityContext}. A request without a token stays anonymous, for {@code @PermitAll}
  * resources; a bad token is refused here with 401 whatever the resource, and a malformed header
- * with 400.
+ * with 400. Without a verifier it sits behind {@code servlet.BearerTokenFilter} and only adopts the
+ * token that filter verified.
  */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION)
@@ -27,6 +29,7 @@ final class BearerAuthenticationFilter implements ContainerRequestFilter {
     private final TokenVerifier verifier;
     private final String realm;
 
+    /** @param verifier null to adopt the servlet filter's token instead of verifying */
     BearerAuthenticationFilter(TokenVerifier verifier, String realm) {
         this.verifier = verifier;
         this.realm = realm;
@@ -34,6 +37,10 @@ final class BearerAuthenticationFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
+        if (verifier == null) {
+            adoptFilterToken(request);
+            return;
+        }
         List<String> headers = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
         try {
             String raw = BearerHeader.extract(headers == null ? null : headers.iterator(),
@@ -41,13 +48,22 @@ final class BearerAuthenticationFilter implements ContainerRequestFilter {
             if (raw == null) {
                 return;
             }
-            boolean secure = request.getSecurityContext() != null && request.getSecurityContext().isSecure();
-            request.setSecurityContext(new TokenSecurityContext(verifier.verify(raw), secure));
+            request.setSecurityContext(new TokenSecurityContext(verifier.verify(raw), isSecure(request)));
         } catch (InvalidTokenException e) {
             request.abortWith(GuardResponses.rejected(realm, e.error()));
         } catch (VerificationUnavailableException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot verify tokens: " + e.getMessage());
             request.abortWith(GuardResponses.unavailable(e));
         }
+    }
+
+    private static void adoptFilterToken(ContainerRequestContext request) {
+        if (request.getProperty(VerifiedToken.REQUEST_ATTRIBUTE) instanceof VerifiedToken token) {
+            request.setSecurityContext(new TokenSecurityContext(token, isSecure(request)));
+        }
+    }
+
+    private static boolean isSecure(ContainerRequestContext request) {
+        return request.getSecurityContext() != null && request.getSecurityContext().isSecure();
     }
 }

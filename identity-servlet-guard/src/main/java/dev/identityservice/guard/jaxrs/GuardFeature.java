@@ -2,6 +2,7 @@ package dev.identityservice.guard.jaxrs;
 
 import dev.identityservice.guard.GuardConfig;
 import dev.identityservice.guard.TokenVerifier;
+import dev.identityservice.guard.VerifiedToken;
 import dev.identityservice.guard.verify.GuardTokenVerifier;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.PermitAll;
@@ -11,6 +12,7 @@ import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
 import java.lang.reflect.Method;
+import java.util.Objects;
 
 /**
  * The JAX-RS feature of the guard: register one instance and bearer tokens are authenticated and
@@ -22,9 +24,14 @@ import java.lang.reflect.Method;
  * resourceConfig.register(new GuardFeature(GuardConfig.builder()
  *         .issuer("https://id.example.com").audience("orders-api").build()));
  * }</pre>
+ *
+ * <p>Behind a {@code servlet.BearerTokenFilter} (a WAR whose {@code web.xml} installs the filter in
+ * front of the JAX-RS servlet), register {@link #behindServletFilter(String)} instead: it takes the
+ * token the filter already verified from the request and never verifies a token a second time.
  */
 public final class GuardFeature implements Feature {
 
+    /** Null behind a servlet filter, which has verified already. */
     private final TokenVerifier verifier;
     private final String realm;
 
@@ -35,8 +42,27 @@ public final class GuardFeature implements Feature {
 
     /** A feature using a verifier shared with other parts of the application. */
     public GuardFeature(TokenVerifier verifier, String realm) {
-        this.verifier = verifier;
-        this.realm = realm;
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
+        this.realm = Objects.requireNonNull(realm, "realm");
+    }
+
+    private GuardFeature(String realm) {
+        this.verifier = null;
+        this.realm = Objects.requireNonNull(realm, "realm");
+    }
+
+    /**
+     * A feature for resources behind a {@code servlet.BearerTokenFilter}: the caller is the token
+     * the filter verified ({@link VerifiedToken#REQUEST_ATTRIBUTE}); the feature verifies nothing
+     * itself, so a token reaches the JWKS once per request. Where the filter did not authenticate
+     * (its public paths, or paths it is not mapped to), the caller is anonymous even if a token was
+     * sent: {@code @PermitAll} resources are served, {@code @RolesAllowed} ones answer 401. The
+     * filter's issuer, audience and algorithm settings therefore decide for these resources too.
+     *
+     * @param realm the realm of the challenges it writes; use the filter's
+     */
+    public static GuardFeature behindServletFilter(String realm) {
+        return new GuardFeature(realm);
     }
 
     @Override

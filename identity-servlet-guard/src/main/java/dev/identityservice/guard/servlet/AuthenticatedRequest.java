@@ -16,7 +16,7 @@ public final class AuthenticatedRequest extends HttpServletRequestWrapper {
     /** The authentication scheme reported by {@link #getAuthType()}. */
     public static final String AUTH_TYPE = "Bearer";
     /** The request attribute that also carries the {@link VerifiedToken}. */
-    public static final String TOKEN_ATTRIBUTE = VerifiedToken.class.getName();
+    public static final String TOKEN_ATTRIBUTE = VerifiedToken.REQUEST_ATTRIBUTE;
 
     private final VerifiedToken token;
 
