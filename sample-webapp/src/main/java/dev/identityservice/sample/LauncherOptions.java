@@ -29,8 +29,8 @@ public record LauncherOptions(String host, int port, String issuer, String audie
             "  --host HOST          address to listen on (default " + HOST_DEFAULT + ")",
             "  --port PORT          port, 0 for any free one (default " + PORT_DEFAULT + ")",
             "  --issuer URL         identity server (default: $SAMPLE_ISSUER, else web.xml's http://127.0.0.1:8080)",
-            "  --audience AUD       aud the API requires (default: $SAMPLE_AUDIENCE, else web.xml's demo-client)",
-            "  --client-id ID       public client of the page (default: $SAMPLE_CLIENT_ID, else web.xml's demo-client)",
+            "  --audience AUD       aud the API requires (default: $SAMPLE_AUDIENCE, else web.xml's demo-api)",
+            "  --client-id ID       public client of the page (default: $SAMPLE_CLIENT_ID, else web.xml's demo-spa)",
             "  --help               print this and exit");
 
     public LauncherOptions {

@@ -56,11 +56,11 @@ class WarDeploymentTest extends GuardedAppContract {
 
     @Override
     String audience() {
-        return "demo-client";
+        return "demo-api";
     }
 
     @Override
     String clientId() {
-        return "demo-client";
+        return "demo-spa";
     }
 }
