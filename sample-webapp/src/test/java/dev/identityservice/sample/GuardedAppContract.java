@@ -131,7 +131,7 @@ abstract class GuardedAppContract {
         HttpResponse<String> response = get(base() + "config.json");
         assertEquals(200, response.statusCode());
         assertEquals("no-store", response.headers().firstValue("Cache-Control").orElse(null));
-        assertEquals(Map.of("issuer", issuer().url(), "clientId", clientId(), "scope", "openid profile"), json(response));
+        assertEquals(Map.of("issuer", issuer().url(), "clientId", clientId(), "scope", "openid profile email"), json(response));
     }
 
     @Test

@@ -54,7 +54,7 @@ class SampleAppTest extends GuardedAppContract {
         assertTrue(app.url().toString().matches("http://127\\.0\\.0\\.1:\\d+/"), app.url().toString());
         assertTrue(app.url().getPort() > 0);
         assertEquals("Sample app at " + app.url() + " (issuer " + issuer.url() + ", audience sample-api,"
-                + " page client id sample-page, scope \"openid profile\")", app.describe());
+                + " page client id sample-page, scope \"openid profile email\")", app.describe());
     }
 
     @Test
