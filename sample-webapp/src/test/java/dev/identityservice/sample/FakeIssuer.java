@@ -61,7 +61,7 @@ final class FakeIssuer implements AutoCloseable {
         Instant now = Instant.now();
         JWTClaimsSet complete = claims.issuer(url()).issueTime(Date.from(now)).notBeforeTime(Date.from(now))
                 .expirationTime(Date.from(now.plusSeconds(300))).jwtID(UUID.randomUUID().toString())
-                .claim("client_id", "demo-client").claim("scope", "openid profile email")
+                .claim("client_id", "demo-client").claim("scope", "openid profile")
                 .claim("auth_time", now.getEpochSecond()).claim("amr", List.of("pwd")).build();
         JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256).type(new JOSEObjectType("at+jwt"))
                 .keyID(key.getKeyID()).build();
