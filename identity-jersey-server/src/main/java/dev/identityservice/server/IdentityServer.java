@@ -97,11 +97,12 @@ public final class IdentityServer implements AutoCloseable {
             int port = connector.getLocalPort();
             URI issuer = config.effectiveIssuer(port);
             defaultTenant(engine, config, issuer);
-            if (config.importFile() != null) {
-                new SetupImporter(engine, issuer, config.accessTokenTtl()).apply(SetupFile.read(config.importFile()));
-            }
+            // Bootstrap first: a fresh installation gets its admin even when the import brings other users.
             if (config.bootstrap()) {
                 new Bootstrap(engine, config.accessTokenTtl()).run(out);
+            }
+            if (config.importFile() != null) {
+                new SetupImporter(engine, issuer, config.accessTokenTtl()).apply(SetupFile.read(config.importFile()));
             }
             jobs = Executors.newSingleThreadScheduledExecutor(runnable -> {
                 Thread thread = new Thread(runnable, "identity-jobs");

@@ -141,6 +141,17 @@ class SetupImportTest {
         }
     }
 
+    /** Regression: an import that brings users used to suppress the first admin of a fresh installation. */
+    @Test
+    void bootstrapWhenFreshStartImportsUsersThenAdminStillCreatedAndPrinted() throws IOException {
+        Path file = write("{\"users\": [{\"username\": \"alice\", \"password\": \"alice-password-1\", \"roles\": [\"user\"]}]}");
+
+        try (TestServer server = TestServer.start(b -> b.bootstrap(true).importFile(file.toString()))) {
+            assertTrue(server.bootstrapOutput.contains("admin user:    admin / "), server.bootstrapOutput);
+            assertTrue(server.server.engine().users().findByUsername("default", "alice").isPresent());
+        }
+    }
+
     private Path write(String json) throws IOException {
         Path file = Files.createTempFile(dir, "setup", ".json");
         Files.writeString(file, json);
