@@ -1,6 +1,7 @@
 package dev.identityservice.server;
 
 import dev.identityservice.core.IdentityEngine;
+import dev.identityservice.server.admin.AdminApi;
 import dev.identityservice.server.endpoint.DiscoveryEndpoint;
 import dev.identityservice.server.endpoint.IntrospectionEndpoint;
 import dev.identityservice.server.endpoint.JwksEndpoint;
@@ -62,5 +63,13 @@ public final class IdentityApplication extends ResourceConfig {
         property(ServerProperties.WADL_FEATURE_DISABLE, true);
         // Error statuses go out as our JSON, never through the container's HTML error page.
         property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
+    }
+
+    // ---- Management API (/admin, /t/{tenant}/admin): package dev.identityservice.server.admin ----
+
+    /** Adds the management API, protected by our own guard; see {@link AdminApi}. */
+    public IdentityApplication withAdminApi(AdminApi adminApi) {
+        adminApi.registerWith(this);
+        return this;
     }
 }

@@ -6,6 +6,7 @@ import dev.identityservice.core.store.jdbc.Database;
 import dev.identityservice.core.store.jdbc.ExpiredRowsCleanup;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.user.Argon2idPasswordHasher;
+import dev.identityservice.server.admin.AdminApi;
 import dev.identityservice.server.observability.ServerMetrics;
 import dev.identityservice.server.setup.Bootstrap;
 import dev.identityservice.server.setup.SetupFile;
@@ -90,7 +91,8 @@ public final class IdentityServer implements AutoCloseable {
                     .rotationListener(metrics.rotationListener())
                     .reuseListener(metrics.reuseListener())
                     .build();
-            jetty = HttpServerFactory.create(config, new IdentityApplication(engine, metrics));
+            jetty = HttpServerFactory.create(config, new IdentityApplication(engine, metrics)
+                    .withAdminApi(new AdminApi(engine, config.adminAudiences(), config.accessTokenTtl())));
             // Bind first: with port 0 the default issuer needs the real port before any token is issued.
             ServerConnector connector = (ServerConnector) jetty.getConnectors()[0];
             connector.open();

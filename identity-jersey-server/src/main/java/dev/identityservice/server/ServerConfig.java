@@ -5,12 +5,14 @@ import dev.identityservice.core.store.jdbc.DatabaseConfig;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.token.TokenSettings;
 import dev.identityservice.core.user.Argon2idParameters;
+import dev.identityservice.server.setup.Bootstrap;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The server's immutable configuration; every default is a constant here or in the core class that owns it.
@@ -25,13 +27,19 @@ import java.util.Objects;
 public record ServerConfig(String host, int port, URI issuer, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            int dbPoolSize, String masterKey, SigningAlgorithm signingAlgorithm, Duration keyRotationPeriod,
                            Duration accessTokenTtl, Path tlsKeystore, String tlsKeystorePassword, Path importFile,
-                           boolean bootstrap, Duration shutdownTimeout, int passwordHashMemoryKib, int passwordHashIterations) {
+                           boolean bootstrap, Duration shutdownTimeout, int passwordHashMemoryKib, int passwordHashIterations,
+                           Set<String> adminAudiences) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
     public static final String MASTER_KEY_FILE_NAME = "master.key";
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * The audiences the management API accepts by default: the bootstrap demo client's id, so that the
+     * quickstart's password-grant token works; production points {@code admin.audience} at a dedicated client.
+     */
+    public static final Set<String> DEFAULT_ADMIN_AUDIENCES = Set.of(Bootstrap.DEMO_CLIENT_ID);
     private static final String MASKED = "****";
 
     public ServerConfig {
@@ -40,6 +48,10 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         Objects.requireNonNull(signingAlgorithm, "signingAlgorithm");
         Objects.requireNonNull(keyRotationPeriod, "keyRotationPeriod");
         Objects.requireNonNull(accessTokenTtl, "accessTokenTtl");
+        adminAudiences = Set.copyOf(adminAudiences);
+        if (adminAudiences.isEmpty()) {
+            throw new IllegalArgumentException("admin.audience: at least one audience is required");
+        }
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port: must be 0 to 65535: " + port);
@@ -115,6 +127,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         shown.put("shutdown.timeout", Durations.format(shutdownTimeout));
         shown.put("password.hash.memory.kib", String.valueOf(passwordHashMemoryKib));
         shown.put("password.hash.iterations", String.valueOf(passwordHashIterations));
+        shown.put("admin.audience", String.join(",", new java.util.TreeSet<>(adminAudiences)));
         return shown;
     }
 
@@ -153,6 +166,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private int passwordHashMemoryKib = Argon2idParameters.OWASP_MEMORY_KIB;
         private int passwordHashIterations = Argon2idParameters.OWASP_ITERATIONS;
+        private Set<String> adminAudiences = DEFAULT_ADMIN_AUDIENCES;
 
         private Builder() {
         }
@@ -184,11 +198,22 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         public Builder shutdownTimeout(Duration value) { this.shutdownTimeout = value; return this; }
         public Builder passwordHashMemoryKib(int value) { this.passwordHashMemoryKib = value; return this; }
         public Builder passwordHashIterations(int value) { this.passwordHashIterations = value; return this; }
+        /** Comma-separated audiences; a token for the management API must carry one of them in {@code aud}. */
+        public Builder adminAudiences(String value) {
+            Set<String> audiences = new java.util.LinkedHashSet<>();
+            for (String audience : requireText("admin.audience", value).split(",")) {
+                if (!audience.isBlank()) {
+                    audiences.add(audience.strip());
+                }
+            }
+            this.adminAudiences = Set.copyOf(audiences);
+            return this;
+        }
 
         public ServerConfig build() {
             return new ServerConfig(host, port, issuer, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, masterKey,
                     signingAlgorithm, keyRotationPeriod, accessTokenTtl, tlsKeystore, tlsKeystorePassword, importFile,
-                    bootstrap, shutdownTimeout, passwordHashMemoryKib, passwordHashIterations);
+                    bootstrap, shutdownTimeout, passwordHashMemoryKib, passwordHashIterations, adminAudiences);
         }
 
         private static String requireText(String key, String value) {

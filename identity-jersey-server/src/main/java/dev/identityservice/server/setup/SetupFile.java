@@ -8,7 +8,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.identityservice.core.client.Client;
+import dev.identityservice.core.client.GrantType;
+import dev.identityservice.core.token.TokenSettings;
+import dev.identityservice.core.token.refresh.RefreshPolicy;
+import dev.identityservice.core.user.UserProfile;
+import dev.identityservice.server.Durations;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -59,6 +66,11 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
     /** OIDC Core §5.1 standard claims of a user. */
     public record ProfileEntry(String name, String givenName, String familyName, String email, Boolean emailVerified,
                                String picture, String locale) {
+
+        /** The entry of a stored profile: the inverse of {@code SetupImporter.profile}. */
+        public static ProfileEntry of(UserProfile p) {
+            return new ProfileEntry(p.name(), p.givenName(), p.familyName(), p.email(), p.emailVerified(), p.picture(), p.locale());
+        }
     }
 
     /**
@@ -71,6 +83,32 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
                               List<String> scopes, String tokenFormat, String accessTokenTtl, String idTokenTtl,
                               RefreshPolicyEntry refreshPolicy, String audience, Map<String, Object> idTokenEncryptionJwk,
                               List<ClaimMappingEntry> claimMappings) {
+
+        /**
+         * The entry of a stored client, the inverse of {@code SetupImporter.clientSettings}: every setting,
+         * {@code "public": true} for a public client, and never the secret or its hash.
+         */
+        public static ClientEntry of(Client c) {
+            TokenSettings t = c.tokenSettings();
+            RefreshPolicyEntry refresh = t.refreshPolicy() instanceof RefreshPolicy.Sliding sliding
+                    ? new RefreshPolicyEntry("sliding", Durations.format(sliding.ttl()), Durations.format(sliding.absoluteMax()))
+                    : new RefreshPolicyEntry("bound", null, null);
+            return new ClientEntry(c.tenantId(), c.clientId(), c.name(), null, null, c.isPublic(), c.redirectUris(),
+                    c.postLogoutRedirectUris(), c.allowedOrigins().stream().sorted().toList(),
+                    c.grantTypes().stream().map(GrantType::value).sorted().toList(), c.scopes().stream().sorted().toList(),
+                    t.accessTokenFormat().name().toLowerCase(Locale.ROOT), Durations.format(t.accessTokenTtl()),
+                    Durations.format(t.idTokenTtl()), refresh, t.audience(),
+                    c.idTokenEncryptionKey() == null ? null : c.idTokenEncryptionKey().toJSONObject(),
+                    c.claimMappings().stream().map(m -> new ClaimMappingEntry(m.tokenType().name().toLowerCase(Locale.ROOT),
+                            m.attribute(), m.claim())).toList());
+        }
+
+        /** A copy with {@code secret} set: the one response that shows a new secret. */
+        public ClientEntry withSecret(String newSecret) {
+            return new ClientEntry(tenant, clientId, name, newSecret, null, publicClient, redirectUris, postLogoutRedirectUris,
+                    allowedOrigins, grantTypes, scopes, tokenFormat, accessTokenTtl, idTokenTtl, refreshPolicy, audience,
+                    idTokenEncryptionJwk, claimMappings);
+        }
 
         /** Never shows the secret. */
         @Override

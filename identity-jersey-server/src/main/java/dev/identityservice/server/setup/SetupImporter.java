@@ -105,25 +105,35 @@ public final class SetupImporter {
         require(entry.clientId(), "clientId");
         Instant now = engine.clock().instant();
         Optional<Client> existing = engine.clients().find(tenantId, entry.clientId());
-        Client.Builder builder = Client.builder(tenantId, entry.clientId())
-                .name(entry.name())
+        Client client = clientSettings(tenantId, entry, defaultAccessTokenTtl)
                 .secretHash(secretHash(entry, existing))
-                .redirectUris(list(entry.redirectUris()))
-                .postLogoutRedirectUris(list(entry.postLogoutRedirectUris()))
-                .allowedOrigins(Set.copyOf(list(entry.allowedOrigins())))
-                .grantTypes(grantTypes(entry.grantTypes()))
-                .scopes(new LinkedHashSet<>(list(entry.scopes())))
-                .tokenSettings(tokenSettings(entry))
-                .idTokenEncryptionKey(jwk(entry.idTokenEncryptionJwk()))
-                .claimMappings(list(entry.claimMappings()).stream().map(SetupImporter::claimMapping).toList())
                 .createdAt(existing.map(Client::createdAt).orElse(now))
-                .updatedAt(now);
-        Client client = builder.build();
+                .updatedAt(now)
+                .build();
         if (existing.isEmpty()) {
             engine.clients().create(client);
         } else if (!sameSettings(existing.get(), client)) {
             engine.clients().update(client);
         }
+    }
+
+    /**
+     * Every setting of {@code entry} but the credential and the times, which the caller decides: the one
+     * mapping from the JSON shape to a {@link Client}, shared by the import file and the management API.
+     *
+     * @throws IllegalArgumentException naming the bad field
+     */
+    public static Client.Builder clientSettings(String tenantId, SetupFile.ClientEntry entry, Duration defaultAccessTokenTtl) {
+        return Client.builder(tenantId, entry.clientId())
+                .name(entry.name())
+                .redirectUris(list(entry.redirectUris()))
+                .postLogoutRedirectUris(list(entry.postLogoutRedirectUris()))
+                .allowedOrigins(Set.copyOf(list(entry.allowedOrigins())))
+                .grantTypes(grantTypes(entry.grantTypes()))
+                .scopes(new LinkedHashSet<>(list(entry.scopes())))
+                .tokenSettings(tokenSettings(entry, defaultAccessTokenTtl))
+                .idTokenEncryptionKey(jwk(entry.idTokenEncryptionJwk()))
+                .claimMappings(list(entry.claimMappings()).stream().map(SetupImporter::claimMapping).toList());
     }
 
     private static String secretHash(SetupFile.ClientEntry entry, Optional<Client> existing) {
@@ -147,9 +157,9 @@ public final class SetupImporter {
                 "a new client needs secret, secretHash or \"public\": true"));
     }
 
-    private TokenSettings tokenSettings(SetupFile.ClientEntry entry) {
+    private static TokenSettings tokenSettings(SetupFile.ClientEntry entry, Duration defaultAccessTokenTtl) {
         AccessTokenFormat format = entry.tokenFormat() == null ? AccessTokenFormat.JWT
-                : AccessTokenFormat.valueOf(entry.tokenFormat().toUpperCase(Locale.ROOT));
+                : enumValue(AccessTokenFormat.class, "tokenFormat", entry.tokenFormat());
         Duration accessTtl = entry.accessTokenTtl() == null ? defaultAccessTokenTtl : Durations.parse("accessTokenTtl", entry.accessTokenTtl());
         Duration idTtl = entry.idTokenTtl() == null ? TokenSettings.DEFAULT_ID_TOKEN_TTL : Durations.parse("idTokenTtl", entry.idTokenTtl());
         return new TokenSettings(format, accessTtl, idTtl, refreshPolicy(entry.refreshPolicy()), entry.audience());
@@ -174,7 +184,7 @@ public final class SetupImporter {
         for (String name : list(names)) {
             GrantType type = GrantType.fromValue(name);
             if (type == null) {
-                throw new IllegalArgumentException("unknown grant type '" + name + "'");
+                throw new IllegalArgumentException("grantTypes: unknown grant type '" + name + "'");
             }
             types.add(type);
         }
@@ -183,7 +193,16 @@ public final class SetupImporter {
 
     private static ClaimMapping claimMapping(SetupFile.ClaimMappingEntry entry) {
         require(entry.token(), "claimMappings.token");
-        return new ClaimMapping(ClaimMapping.TokenType.valueOf(entry.token().toUpperCase(Locale.ROOT)), entry.attribute(), entry.claim());
+        return new ClaimMapping(enumValue(ClaimMapping.TokenType.class, "claimMappings.token", entry.token()), entry.attribute(), entry.claim());
+    }
+
+    private static <E extends Enum<E>> E enumValue(Class<E> type, String field, String value) {
+        try {
+            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(field + " must be one of " + java.util.Arrays.toString(type.getEnumConstants())
+                    .toLowerCase(Locale.ROOT) + ": " + value);
+        }
     }
 
     private static JWK jwk(Map<String, Object> json) {
@@ -197,7 +216,8 @@ public final class SetupImporter {
         }
     }
 
-    private static UserProfile profile(SetupFile.ProfileEntry p) {
+    /** The profile of a user entry; {@link UserProfile#EMPTY} for none. */
+    public static UserProfile profile(SetupFile.ProfileEntry p) {
         if (p == null) {
             return UserProfile.EMPTY;
         }

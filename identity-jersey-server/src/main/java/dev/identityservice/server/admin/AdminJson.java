@@ -1,0 +1,127 @@
+package dev.identityservice.server.admin;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.identityservice.core.error.OAuthError;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.stream.Collectors;
+
+/**
+ * JSON in and out of the management API. Request bodies are read strictly: {@code application/json} only
+ * (else 415), at most {@value #MAX_BODY_BYTES} bytes (else 413), unknown fields and trailing content refused,
+ * and every failure a 400 that names the field but never echoes the input (it may be a password).
+ * Responses leave out null fields and are never cached.
+ */
+final class AdminJson {
+
+    /** The largest request body: 64 KiB, far above any real user or client document. */
+    static final int MAX_BODY_BYTES = 64 * 1024;
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .build();
+
+    private AdminJson() {
+    }
+
+    /** The body of {@code request} as a {@code type}; never null. */
+    static <T> T read(ContainerRequestContext request, InputStream body, Class<T> type) {
+        MediaType contentType = request.getMediaType();
+        if (contentType == null || !"application".equals(contentType.getType()) || !"json".equals(contentType.getSubtype())) {
+            throw new OAuthError("invalid_request", "Content-Type must be application/json", 415).exception();
+        }
+        if (request.getLength() > MAX_BODY_BYTES) {
+            throw tooLarge();
+        }
+        byte[] bytes = readBounded(body);
+        if (bytes.length == 0) {
+            throw AdminErrors.invalid("A JSON body is required");
+        }
+        T value;
+        try {
+            value = MAPPER.readValue(bytes, type);
+        } catch (UnrecognizedPropertyException e) {
+            throw AdminErrors.invalid("Unknown field '" + path(e) + "'");
+        } catch (JsonParseException e) {
+            throw AdminErrors.invalid("Malformed JSON at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr());
+        } catch (JsonMappingException e) {
+            String field = path(e);
+            throw AdminErrors.invalid(field.isEmpty() ? "The body must be a JSON object" : "Field '" + field + "' has the wrong type");
+        } catch (JacksonException e) {
+            throw AdminErrors.invalid("Malformed JSON");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (value == null) {
+            throw AdminErrors.invalid("The body must be a JSON object");
+        }
+        return value;
+    }
+
+    /** 200 with {@code value} as JSON. */
+    static Response ok(Object value) {
+        return json(Response.ok(), value);
+    }
+
+    /** 201 with {@code Location} and {@code value} as JSON. */
+    static Response created(URI location, Object value) {
+        return json(Response.created(location), value);
+    }
+
+    private static Response json(Response.ResponseBuilder response, Object value) {
+        try {
+            return response.entity(MAPPER.writeValueAsBytes(value)).type(MediaType.APPLICATION_JSON_TYPE)
+                    .header(HttpHeaders.CACHE_CONTROL, "no-store").build();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("value is not serializable as JSON", e);
+        }
+    }
+
+    /** The dotted path of the field a mapping error is about, e.g. {@code profile.email} or {@code roles[2]}. */
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining())
+                .replaceFirst("^\\.", "");
+    }
+
+    private static byte[] readBounded(InputStream body) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+            byte[] buffer = new byte[8192];
+            int read;
+            while ((read = body.read(buffer)) != -1) {
+                out.write(buffer, 0, read);
+                if (out.size() > MAX_BODY_BYTES) {
+                    throw tooLarge();
+                }
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the request body failed", e);
+        }
+    }
+
+    private static RuntimeException tooLarge() {
+        return new OAuthError("invalid_request", "The request body is larger than " + MAX_BODY_BYTES + " bytes", 413).exception();
+    }
+}

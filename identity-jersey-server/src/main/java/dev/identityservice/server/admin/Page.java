@@ -1,0 +1,28 @@
+package dev.identityservice.server.admin;
+
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * One page of a list: the items and the {@code offset} of the next page, absent on the last one.
+ *
+ * @param items      at most {@code limit} items
+ * @param nextOffset where the next page starts, or null when there is none
+ */
+record Page<T>(List<T> items, Integer nextOffset) {
+
+    /** The default page size. */
+    static final int DEFAULT_LIMIT = 50;
+    /** The largest page size, so that one request can never load a whole tenant. */
+    static final int MAX_LIMIT = 200;
+
+    /**
+     * A page from {@code fetched}, which the caller loaded with {@code limit + 1} rows: the extra row only
+     * tells that there is a next page, without a count query.
+     */
+    static <S, T> Page<T> of(List<S> fetched, int offset, int limit, Function<S, T> view) {
+        boolean more = fetched.size() > limit;
+        List<T> items = fetched.stream().limit(limit).map(view).toList();
+        return new Page<>(items, more ? offset + limit : null);
+    }
+}

@@ -1,0 +1,101 @@
+package dev.identityservice.server.admin;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jwt.JWTParser;
+import dev.identityservice.core.IdentityEngine;
+import dev.identityservice.core.key.KeyRing;
+import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.guard.GuardConfig;
+import dev.identityservice.guard.TokenVerifier;
+import dev.identityservice.guard.VerifiedToken;
+import dev.identityservice.guard.error.InvalidTokenException;
+import dev.identityservice.guard.error.VerificationUnavailableException;
+import dev.identityservice.guard.jwks.FetchedJwks;
+import dev.identityservice.guard.verify.GuardTokenVerifier;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The admin token verifier: one guard ({@link GuardTokenVerifier}) per tenant, trusting exactly that
+ * tenant's issuer, the admin audiences and the keys of its current {@link KeyRing}, fed in-process (no HTTP
+ * call to ourselves).
+ *
+ * <p>A guard is compiled from one key ring and replaced as soon as the tenant's ring changes (the rotator
+ * swaps in a new instance on every key change, checked by identity): a rotation is visible at once, and a
+ * rotated-and-revoked key stops verifying at once instead of living on in a JWKS cache for its lifetime.
+ * The token's own (unverified) {@code iss} only chooses which tenant's guard checks it; that guard then
+ * demands the exact issuer, its signature and audience. Whether that tenant is the one being administered
+ * is {@link AdminGuard}'s check.
+ */
+final class TenantGuards implements TokenVerifier {
+
+    private final IdentityEngine engine;
+    private final Set<String> audiences;
+    private final Map<String, Compiled> guards = new ConcurrentHashMap<>();
+
+    TenantGuards(IdentityEngine engine, Set<String> audiences) {
+        if (audiences.isEmpty()) {
+            throw new IllegalArgumentException("admin.audience: at least one audience is required");
+        }
+        this.engine = engine;
+        this.audiences = Set.copyOf(audiences);
+    }
+
+    @Override
+    public VerifiedToken verify(String token) throws InvalidTokenException, VerificationUnavailableException {
+        Tenant tenant = tenantNamedBy(token);
+        return guardOf(tenant).verify(token);
+    }
+
+    /** The guard for {@code tenant} as its keys are now; compiled again after any key change. */
+    GuardTokenVerifier guardOf(Tenant tenant) {
+        KeyRing ring = engine.keys().keyRing(tenant.id());
+        // An old guard is not closed: a request may still hold it, and its idle fetch thread ends by itself.
+        return guards.compute(tenant.id(), (id, current) ->
+                current != null && current.ring == ring && current.tenant.equals(tenant) ? current : compile(tenant, ring)).verifier;
+    }
+
+    private Compiled compile(Tenant tenant, KeyRing ring) {
+        byte[] jwks = ring.jwksJson();
+        GuardConfig config = GuardConfig.builder()
+                .issuer(tenant.issuer().toString())
+                .audience(audiences.toArray(String[]::new))
+                .rolesClaims(AdminGuard.ROLES_CLAIM)
+                .realm(AdminGuard.REALM)
+                .jwksFetcher(() -> {
+                    try {
+                        return FetchedJwks.of(JWKSet.parse(new String(jwks, StandardCharsets.UTF_8)));
+                    } catch (ParseException e) {
+                        throw new IOException("the tenant's JWKS does not parse", e);
+                    }
+                })
+                .build();
+        return new Compiled(tenant, ring, GuardTokenVerifier.create(config));
+    }
+
+    private Tenant tenantNamedBy(String token) throws InvalidTokenException {
+        String issuer;
+        try {
+            issuer = JWTParser.parse(token).getJWTClaimsSet().getIssuer();
+        } catch (ParseException | RuntimeException e) {
+            throw InvalidTokenException.invalidToken("malformed token");
+        }
+        if (issuer != null) {
+            List<Tenant> tenants = engine.tenants();
+            for (Tenant tenant : tenants) {
+                if (tenant.issuer().toString().equals(issuer)) {
+                    return tenant;
+                }
+            }
+        }
+        throw InvalidTokenException.invalidToken("issuer not accepted");
+    }
+
+    private record Compiled(Tenant tenant, KeyRing ring, GuardTokenVerifier verifier) {
+    }
+}

@@ -1,0 +1,184 @@
+package dev.identityservice.server.admin;
+
+import dev.identityservice.core.IdentityEngine;
+import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.core.user.User;
+import dev.identityservice.server.http.RequestTenant;
+import dev.identityservice.server.setup.SetupFile.UserEntry;
+import dev.identityservice.server.setup.SetupImporter;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Users of the request's tenant: create, list (paged), read, patch, set password, disable, delete and revoke
+ * every token of a user. The create body is the import file's user entry.
+ */
+@Path("admin/users")
+@RolesAllowed(AdminGuard.ADMIN_ROLE)
+public final class UserResource {
+
+    private final IdentityEngine engine;
+
+    UserResource(IdentityEngine engine) {
+        this.engine = engine;
+    }
+
+    @POST
+    public Response create(@Context ContainerRequestContext request, @Context UriInfo uri, InputStream body) {
+        Tenant tenant = RequestTenant.of(request);
+        UserEntry entry = AdminJson.read(request, body, UserEntry.class);
+        requireSameTenant(tenant, entry.tenant());
+        if (entry.username() == null || entry.username().isBlank()) {
+            throw AdminErrors.invalid("username is required");
+        }
+        if (entry.password() != null && entry.passwordHash() != null) {
+            throw AdminErrors.invalid("Give password or passwordHash, not both");
+        }
+        if (engine.users().findByUsername(tenant.id(), entry.username()).isPresent()) {
+            throw AdminErrors.conflict("username '" + entry.username() + "' is taken");
+        }
+        User user;
+        try {
+            user = engine.userRegistration().register(tenant.id(), entry.username(),
+                    entry.password() == null ? null : entry.password().toCharArray(), SetupImporter.profile(entry.profile()),
+                    entry.roles() == null ? Set.of() : Set.copyOf(entry.roles()),
+                    entry.attributes() == null ? Map.of() : entry.attributes());
+        } catch (IllegalArgumentException e) {
+            throw AdminErrors.invalid(e);
+        } catch (IllegalStateException taken) {
+            throw AdminErrors.conflict("username '" + entry.username() + "' is taken");
+        }
+        if (entry.passwordHash() != null || Boolean.FALSE.equals(entry.enabled())) {
+            Instant now = engine.clock().instant();
+            user = user.withPasswordHash(entry.passwordHash() != null ? entry.passwordHash() : user.passwordHash(), now)
+                    .withEnabled(!Boolean.FALSE.equals(entry.enabled()), now);
+            engine.users().update(user);
+        }
+        return AdminJson.created(uri.getAbsolutePathBuilder().path(user.id()).build(), UserView.of(user));
+    }
+
+    @GET
+    public Response list(@Context ContainerRequestContext request, @QueryParam("offset") String offsetParam,
+                         @QueryParam("limit") String limitParam) {
+        Tenant tenant = RequestTenant.of(request);
+        int offset = AdminErrors.intParam("offset", offsetParam, 0, 0, Integer.MAX_VALUE - Page.MAX_LIMIT - 1);
+        int limit = AdminErrors.intParam("limit", limitParam, Page.DEFAULT_LIMIT, 1, Page.MAX_LIMIT);
+        List<User> fetched = engine.users().list(tenant.id(), offset, limit + 1);
+        return AdminJson.ok(Page.of(fetched, offset, limit, UserView::of));
+    }
+
+    @GET
+    @Path("{id}")
+    public Response get(@Context ContainerRequestContext request, @PathParam("id") String id) {
+        return AdminJson.ok(UserView.of(find(RequestTenant.of(request), id)));
+    }
+
+    @PATCH
+    @Path("{id}")
+    public Response patch(@Context ContainerRequestContext request, @PathParam("id") String id, InputStream body) {
+        Tenant tenant = RequestTenant.of(request);
+        UserPatch patch = AdminJson.read(request, body, UserPatch.class);
+        User user = find(tenant, id);
+        Instant now = engine.clock().instant();
+        if (patch.roles() != null) {
+            user = user.withRoles(Set.copyOf(patch.roles()), now);
+        }
+        if (patch.profile() != null || patch.attributes() != null) {
+            user = user.withProfile(patch.profile() != null ? SetupImporter.profile(patch.profile()) : user.profile(),
+                    patch.attributes() != null ? patch.attributes() : user.attributes(), now);
+        }
+        if (patch.enabled() != null) {
+            user = user.withEnabled(patch.enabled(), now);
+        }
+        engine.users().update(user);
+        if (Boolean.FALSE.equals(patch.enabled())) {
+            engine.revoker().revokeAllOfUser(tenant.id(), user.id());
+        }
+        return AdminJson.ok(UserView.of(find(tenant, id)));
+    }
+
+    @POST
+    @Path("{id}/password")
+    public Response setPassword(@Context ContainerRequestContext request, @PathParam("id") String id, InputStream body) {
+        Tenant tenant = RequestTenant.of(request);
+        PasswordChange change = AdminJson.read(request, body, PasswordChange.class);
+        if (change.password() == null) {
+            throw AdminErrors.invalid("password is required");
+        }
+        User user = find(tenant, id);
+        try {
+            engine.userRegistration().changePassword(user, change.password().toCharArray());
+        } catch (IllegalArgumentException e) {
+            throw AdminErrors.invalid(e);
+        }
+        return Response.noContent().build();
+    }
+
+    /** Disables the user and revokes every token: disabling is how an administrator cuts access now. */
+    @POST
+    @Path("{id}/disable")
+    public Response disable(@Context ContainerRequestContext request, @PathParam("id") String id) {
+        Tenant tenant = RequestTenant.of(request);
+        User user = find(tenant, id);
+        engine.users().update(user.withEnabled(false, engine.clock().instant()));
+        engine.revoker().revokeAllOfUser(tenant.id(), user.id());
+        return AdminJson.ok(UserView.of(find(tenant, id)));
+    }
+
+    @POST
+    @Path("{id}/enable")
+    public Response enable(@Context ContainerRequestContext request, @PathParam("id") String id) {
+        Tenant tenant = RequestTenant.of(request);
+        User user = find(tenant, id);
+        engine.users().update(user.withEnabled(true, engine.clock().instant()));
+        return AdminJson.ok(UserView.of(find(tenant, id)));
+    }
+
+    /** Revokes every refresh token, session and access token of the user (RFC 7009 has no per-user form). */
+    @POST
+    @Path("{id}/revoke-tokens")
+    public Response revokeTokens(@Context ContainerRequestContext request, @PathParam("id") String id) {
+        Tenant tenant = RequestTenant.of(request);
+        User user = find(tenant, id);
+        engine.revoker().revokeAllOfUser(tenant.id(), user.id());
+        return Response.noContent().build();
+    }
+
+    /** Deletes the user after revoking their tokens, so nothing issued to them outlives the account. */
+    @DELETE
+    @Path("{id}")
+    public Response delete(@Context ContainerRequestContext request, @PathParam("id") String id) {
+        Tenant tenant = RequestTenant.of(request);
+        User user = find(tenant, id);
+        engine.revoker().revokeAllOfUser(tenant.id(), user.id());
+        if (!engine.users().delete(tenant.id(), user.id())) {
+            throw AdminErrors.notFound("No user '" + id + "'");
+        }
+        return Response.noContent().build();
+    }
+
+    private User find(Tenant tenant, String id) {
+        return engine.users().findById(tenant.id(), id).orElseThrow(() -> AdminErrors.notFound("No user '" + id + "'"));
+    }
+
+    static void requireSameTenant(Tenant tenant, String bodyTenant) {
+        if (bodyTenant != null && !bodyTenant.equals(tenant.id())) {
+            throw AdminErrors.invalid("tenant must be absent or '" + tenant.id() + "', the tenant of this path");
+        }
+    }
+}
