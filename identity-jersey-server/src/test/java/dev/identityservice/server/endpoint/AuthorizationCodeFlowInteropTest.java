@@ -97,6 +97,7 @@ class AuthorizationCodeFlowInteropTest {
         assertTrue(response.indicatesSuccess(), () -> response.toErrorResponse().getErrorObject().toString());
         AuthenticationSuccessResponse success = response.toSuccessResponse();
         assertEquals(state, success.getState());
+        assertTrue(metadata.supportsAuthorizationResponseIssuerParam());
         assertEquals(metadata.getIssuer(), success.getIssuer());
         assertEquals(URI.create(REDIRECT), success.getRedirectionURI());
 
