@@ -2,9 +2,13 @@ package dev.identityservice.server;
 
 import dev.identityservice.core.IdentityEngine;
 import dev.identityservice.server.admin.AdminApi;
+import dev.identityservice.server.endpoint.AuthorizationFlow;
+import dev.identityservice.server.endpoint.AuthorizeEndpoint;
 import dev.identityservice.server.endpoint.DiscoveryEndpoint;
 import dev.identityservice.server.endpoint.IntrospectionEndpoint;
 import dev.identityservice.server.endpoint.JwksEndpoint;
+import dev.identityservice.server.endpoint.LoginEndpoint;
+import dev.identityservice.server.endpoint.LogoutEndpoint;
 import dev.identityservice.server.endpoint.RevocationEndpoint;
 import dev.identityservice.server.endpoint.TokenEndpoint;
 import dev.identityservice.server.endpoint.UserInfoEndpoint;
@@ -13,6 +17,7 @@ import dev.identityservice.server.error.FallbackExceptionMapper;
 import dev.identityservice.server.error.OAuthExceptionMapper;
 import dev.identityservice.server.error.WebApplicationExceptionMapper;
 import dev.identityservice.server.http.ClientAuthentication;
+import dev.identityservice.server.http.CorsFilter;
 import dev.identityservice.server.http.LoginThrottle;
 import dev.identityservice.server.http.TenantResolver;
 import dev.identityservice.server.observability.HealthEndpoint;
@@ -48,10 +53,18 @@ public final class IdentityApplication extends ResourceConfig {
 
         register(new DiscoveryEndpoint());
         register(new JwksEndpoint(engine.keys()));
-        register(new TokenEndpoint(engine.tokenGrants(), clients, new LoginThrottle(engine.clock()), metrics));
+        // One throttle for the password grant and the login page: both guess the same passwords.
+        LoginThrottle throttle = new LoginThrottle(engine.clock());
+        register(new TokenEndpoint(engine.tokenGrants(), clients, throttle, metrics));
         register(new UserInfoEndpoint(engine.userInfo()));
         register(new IntrospectionEndpoint(engine.introspector(), clients));
         register(new RevocationEndpoint(engine.revoker(), clients));
+        // Browser flow: authorize + login page, RP-initiated logout, CORS for browser apps.
+        AuthorizationFlow flow = new AuthorizationFlow(engine);
+        register(new AuthorizeEndpoint(flow));
+        register(new LoginEndpoint(flow, throttle, metrics));
+        register(new LogoutEndpoint(engine));
+        register(new CorsFilter(engine.clients()));
         register(new HealthEndpoint(engine));
         register(new MetricsEndpoint(metrics));
 

@@ -58,6 +58,8 @@ public final class DiscoveryDocument {
         m.put("introspection_endpoint_auth_methods_supported", secretMethods);
         m.put("revocation_endpoint_auth_methods_supported", authMethods);
         m.put("code_challenge_methods_supported", List.of("S256"));
+        // RFC 9207 §3: every authorization response carries iss.
+        m.put("authorization_response_iss_parameter_supported", true);
         m.put("claims_supported", CLAIMS);
         m.put("claims_parameter_supported", false);
         m.put("request_parameter_supported", false);

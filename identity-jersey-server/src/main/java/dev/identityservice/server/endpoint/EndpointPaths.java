@@ -13,6 +13,8 @@ public final class EndpointPaths {
     /** RFC 8414 §3. */
     public static final String OAUTH_AUTHORIZATION_SERVER = ".well-known/oauth-authorization-server";
     public static final String AUTHORIZE = "oauth2/authorize";
+    /** Where the login page posts; not advertised, only the login form uses it. */
+    public static final String AUTHORIZE_LOGIN = "oauth2/authorize/login";
     public static final String TOKEN = "oauth2/token";
     public static final String USERINFO = "oauth2/userinfo";
     public static final String JWKS = "oauth2/jwks";

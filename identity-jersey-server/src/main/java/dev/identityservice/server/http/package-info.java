@@ -4,6 +4,7 @@
  * ({@link dev.identityservice.server.http.Form}), client authentication
  * ({@link dev.identityservice.server.http.ClientAuthentication}), bearer tokens
  * ({@link dev.identityservice.server.http.BearerToken}), JSON bodies ({@link dev.identityservice.server.http.Json})
- * and the failed-login throttle ({@link dev.identityservice.server.http.LoginThrottle}).
+ * the failed-login throttle ({@link dev.identityservice.server.http.LoginThrottle}), the browser flow's cookies
+ * ({@link dev.identityservice.server.http.BrowserCookies}) and CORS ({@link dev.identityservice.server.http.CorsFilter}).
  */
 package dev.identityservice.server.http;

@@ -15,6 +15,8 @@ public final class ServerMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter loginsFailed = Counter.builder("identity.logins.failed")
             .description("Password logins refused: wrong credentials or throttled").register(registry);
+    private final Counter loginsSucceeded = Counter.builder("identity.logins.succeeded")
+            .description("Password logins accepted at the login page").register(registry);
 
     public PrometheusMeterRegistry registry() {
         return registry;
@@ -31,6 +33,11 @@ public final class ServerMetrics {
 
     public void loginFailed() {
         loginsFailed.increment();
+    }
+
+    /** A user signed in at the login page (password grants count as issued tokens instead). */
+    public void loginSucceeded() {
+        loginsSucceeded.increment();
     }
 
     /** For the engine builder: a rotated refresh token was presented again (its family is revoked). */

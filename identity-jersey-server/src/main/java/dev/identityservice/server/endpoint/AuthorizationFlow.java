@@ -1,0 +1,160 @@
+package dev.identityservice.server.endpoint;
+
+import dev.identityservice.core.IdentityEngine;
+import dev.identityservice.core.error.OAuthError;
+import dev.identityservice.core.session.LoginSession;
+import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.core.user.User;
+import dev.identityservice.server.http.BrowserCookies;
+import dev.identityservice.server.http.Form;
+import dev.identityservice.server.page.Html;
+import dev.identityservice.server.page.Pages;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the authorize and login endpoints share (RFC 6749 §4.1.2, RFC 9207): the login session behind the
+ * cookie, the login page, and the responses: a code or an error on the redirect URI, with {@code state} and
+ * {@code iss}, or an error page when the redirect URI is not trusted.
+ */
+public final class AuthorizationFlow {
+
+    /** The form field that repeats the CSRF cookie. */
+    static final String CSRF_FIELD = "csrf_token";
+
+    private final IdentityEngine engine;
+
+    public AuthorizationFlow(IdentityEngine engine) {
+        this.engine = engine;
+    }
+
+    IdentityEngine engine() {
+        return engine;
+    }
+
+    /** The request's parameters: the query of a GET, the form of a POST (OIDC Core §3.1.2.1 allows both). */
+    static Map<String, String> parameters(ContainerRequestContext request, java.io.InputStream body) {
+        if ("POST".equals(request.getMethod())) {
+            return Form.read(request.getMediaType(), request.getLength(), body).parameters();
+        }
+        String query = request.getUriInfo().getRequestUri().getRawQuery();
+        return Form.parse(query == null ? new byte[0] : query.getBytes(StandardCharsets.US_ASCII)).parameters();
+    }
+
+    /** The active session of the browser with its enabled user, if any. */
+    Optional<SessionUser> session(ContainerRequestContext request, Tenant tenant) {
+        return engine.sessions().find(tenant.id(), BrowserCookies.session(request, tenant))
+                .flatMap(s -> engine.users().findById(tenant.id(), s.userId()).filter(User::enabled)
+                        .map(u -> new SessionUser(s, u)));
+    }
+
+    /** Whether the session satisfies the request: no forced login and, with {@code max_age}, recent enough. */
+    boolean satisfies(SessionUser session, AuthorizationRequest authorization) {
+        if (authorization.promptLogin()) {
+            return false;
+        }
+        Duration maxAge = authorization.maxAge();
+        return maxAge == null || !engine.clock().instant().isAfter(session.session().authTime().plus(maxAge));
+    }
+
+    /** Issues the code and redirects with it (RFC 6749 §4.1.2, RFC 9207 §2); extra cookies are set on the way. */
+    Response issueCode(Tenant tenant, AuthorizationRequest authorization, SessionUser session, String... cookies) {
+        String code = engine.authorizationCodes().issue(tenant, authorization.client(), session.user(),
+                authorization.redirectUri(), authorization.scopes(), authorization.nonce(), authorization.codeChallenge(),
+                session.session().authTime(), session.session().idHash());
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("code", code);
+        Response.ResponseBuilder response = redirect(tenant, authorization.redirectUri(), parameters, authorization.state());
+        for (String cookie : cookies) {
+            response.header(HttpHeaders.SET_COOKIE, cookie);
+        }
+        return response.build();
+    }
+
+    /** The failure as a redirect to the validated redirect URI, or as an error page. */
+    Response failure(Tenant tenant, AuthorizationFailure failure) {
+        if (failure.redirectUri() == null) {
+            return errorPage(failure.error().description());
+        }
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("error", failure.error().code());
+        if (failure.error().description() != null) {
+            parameters.put("error_description", failure.error().description());
+        }
+        return redirect(tenant, failure.redirectUri(), parameters, failure.state()).build();
+    }
+
+    static Response errorPage(String description) {
+        return Html.page(400, Pages.message("Sign-in request refused", description), null);
+    }
+
+    /**
+     * The login page, with a CSRF token in a cookie and in the form; an existing well-formed token is kept,
+     * so that two open login pages of one browser both stay usable.
+     */
+    Response loginPage(ContainerRequestContext request, Tenant tenant, AuthorizationRequest authorization, int status,
+                       String username, String error) {
+        String token = BrowserCookies.csrf(request, tenant);
+        if (token == null) {
+            token = BrowserCookies.newCsrfToken();
+        }
+        Map<String, String> hidden = new LinkedHashMap<>(authorization.carried());
+        hidden.put(CSRF_FIELD, token);
+        String client = authorization.client().name() == null || authorization.client().name().isBlank()
+                ? authorization.client().clientId() : authorization.client().name();
+        String action = EndpointPaths.url(tenant.issuer(), EndpointPaths.AUTHORIZE_LOGIN);
+        String html = Pages.login(client, action, hidden, username != null ? username : authorization.loginHint(), error);
+        Response page = Html.page(status, html, formActionSource(authorization.redirectUri()));
+        return Response.fromResponse(page).header(HttpHeaders.SET_COOKIE, BrowserCookies.csrfCookie(request, tenant, token)).build();
+    }
+
+    private Response.ResponseBuilder redirect(Tenant tenant, String redirectUri, Map<String, String> parameters, String state) {
+        if (state != null) {
+            parameters.put("state", state);
+        }
+        // RFC 9207: the issuer lets the client detect a mix-up between authorization servers.
+        parameters.put("iss", tenant.issuer().toString());
+        StringBuilder location = new StringBuilder(redirectUri).append(redirectUri.indexOf('?') < 0 ? '?' : '&');
+        boolean first = true;
+        for (Map.Entry<String, String> p : parameters.entrySet()) {
+            if (!first) {
+                location.append('&');
+            }
+            first = false;
+            location.append(p.getKey()).append('=').append(URLEncoder.encode(p.getValue(), StandardCharsets.UTF_8));
+        }
+        return Response.status(Response.Status.FOUND)
+                .header(HttpHeaders.LOCATION, location.toString())
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .header("Referrer-Policy", "no-referrer");
+    }
+
+    /** The CSP source of a redirect URI: its origin for http(s), its scheme for a native app's custom scheme. */
+    static String formActionSource(String redirectUri) {
+        URI uri = URI.create(redirectUri);
+        String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (("http".equals(scheme) || "https".equals(scheme)) && uri.getHost() != null) {
+            // Host and port only: a userinfo part has no place in a CSP source.
+            return scheme + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+        }
+        return scheme + ":";
+    }
+
+    /** A login session with its user. */
+    record SessionUser(LoginSession session, User user) {
+    }
+
+    /** For the access_denied redirect of the login page's Cancel button. */
+    static AuthorizationFailure denied(AuthorizationRequest authorization) {
+        return AuthorizationFailure.redirect(OAuthError.accessDenied("The user cancelled the sign-in"),
+                authorization.redirectUri(), authorization.state());
+    }
+}

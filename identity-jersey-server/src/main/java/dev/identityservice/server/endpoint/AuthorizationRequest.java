@@ -1,0 +1,161 @@
+package dev.identityservice.server.endpoint;
+
+import dev.identityservice.core.client.Client;
+import dev.identityservice.core.client.ClientStore;
+import dev.identityservice.core.client.GrantType;
+import dev.identityservice.core.client.RedirectUriMatcher;
+import dev.identityservice.core.error.OAuthError;
+import dev.identityservice.core.error.OAuthException;
+import dev.identityservice.core.grant.Pkce;
+import dev.identityservice.core.grant.Scopes;
+import dev.identityservice.core.tenant.Tenant;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A validated authorization request (RFC 6749 §4.1.1, OIDC Core §3.1.2.1, RFC 7636 §4.3). Parsed the same
+ * way for the first GET or POST and for the login form's post, so that nothing the browser sends back is
+ * trusted: the hidden fields are re-validated as if they were a new request.
+ *
+ * @param carried the request's own parameters, to repeat in the login form's hidden fields
+ * @param maxAge  OIDC {@code max_age}, or {@code null}
+ */
+record AuthorizationRequest(Client client, String redirectUri, String state, String nonce, Set<String> scopes,
+                            String codeChallenge, Set<String> prompt, Duration maxAge, String loginHint,
+                            Map<String, String> carried) {
+
+    /** The parameters a login form carries; anything else in a request is ignored (RFC 6749 §3.1). */
+    static final List<String> PARAMETERS = List.of("response_type", "client_id", "redirect_uri", "scope", "state",
+            "nonce", "code_challenge", "code_challenge_method", "prompt", "max_age", "login_hint", "response_mode");
+    private static final Set<String> PROMPTS = Set.of("none", "login", "consent", "select_account");
+    private static final int MAX_VALUE_CHARS = 4096;
+
+    boolean promptNone() {
+        return prompt.contains("none");
+    }
+
+    boolean promptLogin() {
+        return prompt.contains("login");
+    }
+
+    /**
+     * Validates {@code parameters}: first the client and redirect URI, whose failures are error pages, then
+     * everything else, whose failures go back to the redirect URI with the {@code state}.
+     *
+     * @throws AuthorizationFailure when the request is refused
+     */
+    static AuthorizationRequest parse(Tenant tenant, ClientStore clients, Map<String, String> parameters) {
+        String clientId = value(parameters, "client_id");
+        if (clientId == null) {
+            throw AuthorizationFailure.page("The request has no client_id.");
+        }
+        Client client = clientId.length() > 255 ? null : clients.find(tenant.id(), clientId).orElse(null);
+        if (client == null) {
+            throw AuthorizationFailure.page("The application that sent you here is not known.");
+        }
+        String requestedRedirect = value(parameters, "redirect_uri");
+        String redirectUri;
+        if (requestedRedirect == null) {
+            // RFC 6749 §3.1.2.3: optional when exactly one redirect URI is registered.
+            if (client.redirectUris().size() != 1) {
+                throw AuthorizationFailure.page("The request has no redirect_uri.");
+            }
+            redirectUri = client.redirectUris().get(0);
+        } else if (RedirectUriMatcher.matches(client.redirectUris(), requestedRedirect)) {
+            redirectUri = requestedRedirect;
+        } else {
+            throw AuthorizationFailure.page("The redirect_uri is not registered for this application.");
+        }
+
+        String state = value(parameters, "state");
+        if (state != null && state.length() > MAX_VALUE_CHARS) {
+            // Not echoed: a state this long is no client's real state.
+            throw fail(OAuthError.invalidRequest("state is too long"), redirectUri, null);
+        }
+        Map<String, String> carried = new LinkedHashMap<>();
+        for (String name : PARAMETERS) {
+            String v = value(parameters, name);
+            if (v != null) {
+                if (v.length() > MAX_VALUE_CHARS) {
+                    throw fail(OAuthError.invalidRequest(name + " is too long"), redirectUri, state);
+                }
+                carried.put(name, v);
+            }
+        }
+        String responseType = carried.get("response_type");
+        if (responseType == null) {
+            throw fail(OAuthError.invalidRequest("Missing parameter 'response_type'"), redirectUri, state);
+        }
+        if (!"code".equals(responseType)) {
+            throw fail(new OAuthError("unsupported_response_type", "Only response_type=code is supported", 400), redirectUri, state);
+        }
+        if (!client.allows(GrantType.AUTHORIZATION_CODE)) {
+            throw fail(OAuthError.unauthorizedClient("The client may not use the authorization code flow"), redirectUri, state);
+        }
+        if (value(parameters, "request") != null) {
+            throw fail(new OAuthError("request_not_supported", "Request objects are not supported", 400), redirectUri, state);
+        }
+        if (value(parameters, "request_uri") != null) {
+            throw fail(new OAuthError("request_uri_not_supported", "request_uri is not supported", 400), redirectUri, state);
+        }
+        String responseMode = carried.get("response_mode");
+        if (responseMode != null && !"query".equals(responseMode)) {
+            throw fail(OAuthError.invalidRequest("Only response_mode=query is supported"), redirectUri, state);
+        }
+        Set<String> scopes;
+        try {
+            scopes = Scopes.grantable(client, carried.get("scope"));
+        } catch (OAuthException e) {
+            throw fail(e.error(), redirectUri, state);
+        }
+        String challenge = carried.get("code_challenge");
+        String method = carried.get("code_challenge_method");
+        if (challenge == null) {
+            if (method != null) {
+                throw fail(OAuthError.invalidRequest("code_challenge_method without code_challenge"), redirectUri, state);
+            }
+            if (client.isPublic()) {
+                throw fail(OAuthError.invalidRequest("PKCE code_challenge with method S256 is required for public clients"), redirectUri, state);
+            }
+        } else {
+            // RFC 7636 §4.3 defaults the method to plain, which RFC 9700 §2.1.1 rules out: S256 must be said.
+            if (!Pkce.S256.equals(method)) {
+                throw fail(OAuthError.invalidRequest("code_challenge_method must be S256"), redirectUri, state);
+            }
+            if (!Pkce.isValidChallenge(challenge)) {
+                throw fail(OAuthError.invalidRequest("Malformed code_challenge"), redirectUri, state);
+            }
+        }
+        Set<String> prompt = carried.containsKey("prompt") ? Set.copyOf(List.of(carried.get("prompt").split(" +"))) : Set.of();
+        if (!PROMPTS.containsAll(prompt) || (prompt.contains("none") && prompt.size() > 1)) {
+            throw fail(OAuthError.invalidRequest("Unsupported prompt value"), redirectUri, state);
+        }
+        Duration maxAge = null;
+        if (carried.containsKey("max_age")) {
+            try {
+                long seconds = Long.parseLong(carried.get("max_age"));
+                if (seconds < 0) {
+                    throw new NumberFormatException();
+                }
+                maxAge = Duration.ofSeconds(seconds);
+            } catch (NumberFormatException e) {
+                throw fail(OAuthError.invalidRequest("max_age must be a non-negative integer"), redirectUri, state);
+            }
+        }
+        return new AuthorizationRequest(client, redirectUri, state, carried.get("nonce"), scopes, challenge, prompt, maxAge,
+                carried.get("login_hint"), carried);
+    }
+
+    private static AuthorizationFailure fail(OAuthError error, String redirectUri, String state) {
+        return AuthorizationFailure.redirect(error, redirectUri, state);
+    }
+
+    /** RFC 6749 §3.1: a parameter sent without a value is treated as omitted. */
+    private static String value(Map<String, String> parameters, String name) {
+        String v = parameters.get(name);
+        return v == null || v.isEmpty() ? null : v;
+    }
+}

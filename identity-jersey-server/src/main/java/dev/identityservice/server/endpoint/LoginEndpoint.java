@@ -1,0 +1,105 @@
+package dev.identityservice.server.endpoint;
+
+import dev.identityservice.core.error.OAuthException;
+import dev.identityservice.core.session.LoginSessions;
+import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.core.user.User;
+import dev.identityservice.server.http.BrowserCookies;
+import dev.identityservice.server.http.LoginThrottle;
+import dev.identityservice.server.http.RequestTenant;
+import dev.identityservice.server.observability.ServerMetrics;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The login form's target (OIDC Core §3.1.2.3, "Authorization Server Authenticates End-User"): checks the
+ * CSRF token, re-validates the authorization request carried in the form, checks the password through the
+ * {@link LoginThrottle} shared with the password grant, starts a login session and redirects with a code.
+ */
+@Path(EndpointPaths.AUTHORIZE_LOGIN)
+public final class LoginEndpoint {
+
+    private static final String INVALID = "Invalid username or password.";
+    private static final String THROTTLED = "Too many failed attempts. Please wait a few minutes and try again.";
+    private static final String EXPIRED = "This sign-in form has expired. Please sign in again.";
+
+    private final AuthorizationFlow flow;
+    private final LoginThrottle throttle;
+    private final ServerMetrics metrics;
+
+    public LoginEndpoint(AuthorizationFlow flow, LoginThrottle throttle, ServerMetrics metrics) {
+        this.flow = flow;
+        this.throttle = throttle;
+        this.metrics = metrics;
+    }
+
+    @POST
+    public Response login(@Context ContainerRequestContext request, @Context HttpServletRequest servletRequest, InputStream body) {
+        Tenant tenant = RequestTenant.of(request);
+        Map<String, String> form;
+        AuthorizationRequest authorization;
+        try {
+            form = AuthorizationFlow.parameters(request, body);
+            authorization = AuthorizationRequest.parse(tenant, flow.engine().clients(), form);
+        } catch (AuthorizationFailure failure) {
+            return flow.failure(tenant, failure);
+        } catch (OAuthException malformed) {
+            return AuthorizationFlow.errorPage(malformed.error().description());
+        }
+        String username = form.get("username");
+        if (!BrowserCookies.csrfMatches(BrowserCookies.csrf(request, tenant), form.get(AuthorizationFlow.CSRF_FIELD))) {
+            // No login is attempted; a fresh form (and token) lets a real user who merely waited too long go on.
+            return flow.loginPage(request, tenant, authorization, 403, username, EXPIRED);
+        }
+        if ("cancel".equals(form.get("action"))) {
+            return flow.failure(tenant, AuthorizationFlow.denied(authorization));
+        }
+        String address = servletRequest.getRemoteAddr();
+        Optional<Duration> wait = throttle.retryAfter(tenant.id(), username, address);
+        if (wait.isPresent()) {
+            metrics.loginFailed();
+            return Response.fromResponse(flow.loginPage(request, tenant, authorization, 429, username, THROTTLED))
+                    .header("Retry-After", String.valueOf(Math.max(1, wait.get().toSeconds()))).build();
+        }
+        String password = form.get("password");
+        char[] secret = password == null ? null : password.toCharArray();
+        User user;
+        try {
+            user = flow.engine().userAuthenticator().authenticate(tenant.id(), username, secret);
+        } catch (OAuthException e) {
+            throttle.failed(tenant.id(), username, address);
+            metrics.loginFailed();
+            return flow.loginPage(request, tenant, authorization, 200, username, INVALID);
+        } finally {
+            if (secret != null) {
+                Arrays.fill(secret, '\0');
+            }
+        }
+        throttle.succeeded(tenant.id(), username);
+        metrics.loginSucceeded();
+        return signedIn(request, tenant, authorization, user);
+    }
+
+    private Response signedIn(ContainerRequestContext request, Tenant tenant, AuthorizationRequest authorization, User user) {
+        LoginSessions sessions = flow.engine().sessions();
+        // Another user signing in on this browser ends the previous user's session (and its refresh tokens).
+        flow.session(request, tenant).filter(s -> !s.user().id().equals(user.id())).ifPresent(s -> sessions.end(s.session()));
+        LoginSessions.StartedSession started = sessions.start(tenant.id(), user.id());
+        Duration lifetime = Duration.between(flow.engine().clock().instant(), started.session().expiresAt());
+        String cookie = BrowserCookies.sessionCookie(request, tenant, started.cookieValue(), lifetime);
+        try {
+            return flow.issueCode(tenant, authorization, new AuthorizationFlow.SessionUser(started.session(), user), cookie);
+        } catch (OAuthException e) {
+            return flow.failure(tenant, AuthorizationFailure.redirect(e.error(), authorization.redirectUri(), authorization.state()));
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package dev.identityservice.server.endpoint;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import dev.identityservice.core.IdentityEngine;
+import dev.identityservice.core.client.Client;
+import dev.identityservice.core.client.RedirectUriMatcher;
+import dev.identityservice.core.error.OAuthException;
+import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.server.http.BrowserCookies;
+import dev.identityservice.server.http.RequestTenant;
+import dev.identityservice.server.page.Html;
+import dev.identityservice.server.page.Pages;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * RP-Initiated Logout (OpenID Connect RP-Initiated Logout 1.0 §2, §3), GET and POST: ends the browser's
+ * login session, which revokes the refresh tokens issued in it, clears the cookie, and sends the browser to
+ * the client's {@code post_logout_redirect_uri} with {@code state} when that URI is registered for the client
+ * named by {@code client_id} or by the {@code id_token_hint}; otherwise it shows a "signed out" page.
+ *
+ * <p>An {@code id_token_hint} that is not ours, or whose {@code aud} does not contain {@code client_id}, refuses
+ * the whole request with an error page and ends nothing: it is a forged or confused request, and ending the
+ * session on it would let any site sign users out. A hint for a different user than the session's does not
+ * end the session either (it asks to sign out someone who is not signed in here). Without a hint the session
+ * is ended (§2 lets the OP decide; a logout needs no consent to be safe) and without a session the page
+ * still says "signed out", so repeating a logout is harmless.
+ */
+@Path(EndpointPaths.LOGOUT)
+public final class LogoutEndpoint {
+
+    private final IdentityEngine engine;
+
+    public LogoutEndpoint(IdentityEngine engine) {
+        this.engine = engine;
+    }
+
+    @GET
+    public Response get(@Context ContainerRequestContext request) {
+        return logout(request, null);
+    }
+
+    @POST
+    public Response post(@Context ContainerRequestContext request, InputStream body) {
+        return logout(request, body);
+    }
+
+    private Response logout(ContainerRequestContext request, InputStream body) {
+        Tenant tenant = RequestTenant.of(request);
+        Map<String, String> parameters;
+        try {
+            parameters = AuthorizationFlow.parameters(request, body);
+        } catch (OAuthException malformed) {
+            return refused(malformed.error().description());
+        }
+        String hint = value(parameters, "id_token_hint");
+        String clientId = value(parameters, "client_id");
+        Optional<JWTClaimsSet> claims = Optional.empty();
+        if (hint != null) {
+            String audience = clientId != null ? clientId : audienceOf(hint);
+            claims = engine.idTokenHints().validate(tenant, hint, audience);
+            if (claims.isEmpty()) {
+                return refused("The logout request names an ID token that was not issued to this application.");
+            }
+            clientId = audience;
+        }
+        Optional<Client> client = clientId == null || clientId.length() > 255
+                ? Optional.empty() : engine.clients().find(tenant.id(), clientId);
+
+        String subject = claims.map(JWTClaimsSet::getSubject).orElse(null);
+        engine.sessions().find(tenant.id(), BrowserCookies.session(request, tenant))
+                .filter(session -> subject == null || subject.equals(session.userId()))
+                .ifPresent(session -> engine.sessions().end(session));
+
+        String cleared = BrowserCookies.clearedSessionCookie(request, tenant);
+        String redirect = value(parameters, "post_logout_redirect_uri");
+        if (redirect != null && client.isPresent() && RedirectUriMatcher.matches(client.get().postLogoutRedirectUris(), redirect)) {
+            String state = value(parameters, "state");
+            String location = state == null ? redirect
+                    : redirect + (redirect.indexOf('?') < 0 ? '?' : '&') + "state=" + URLEncoder.encode(state, StandardCharsets.UTF_8);
+            return Response.status(Response.Status.FOUND)
+                    .header(HttpHeaders.LOCATION, location)
+                    .header(HttpHeaders.SET_COOKIE, cleared)
+                    .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                    .header("Referrer-Policy", "no-referrer")
+                    .build();
+        }
+        Response page = Html.page(200, Pages.message("Signed out", "You have been signed out. You may close this window."), null);
+        return Response.fromResponse(page).header(HttpHeaders.SET_COOKIE, cleared).build();
+    }
+
+    /**
+     * The client an unverified hint was issued to: its single {@code aud}, else its {@code azp} (OIDC Core §2).
+     * Only a guess to choose whom to verify the hint for; {@code validate} then checks signature and audience.
+     */
+    private static String audienceOf(String hint) {
+        try {
+            JWTClaimsSet claims = JWTParser.parse(hint).getJWTClaimsSet();
+            List<String> audience = claims.getAudience();
+            if (audience != null && audience.size() == 1) {
+                return audience.get(0);
+            }
+            Object azp = claims.getClaim("azp");
+            return azp instanceof String party ? party : null;
+        } catch (ParseException e) {
+            return null;
+        }
+    }
+
+    private static Response refused(String description) {
+        return Html.page(400, Pages.message("Sign-out request refused", description), null);
+    }
+
+    private static String value(Map<String, String> parameters, String name) {
+        String v = parameters.get(name);
+        return v == null || v.isEmpty() ? null : v;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.identityservice.server.page;
+
+import java.util.Map;
+
+/**
+ * The texts of the server's pages (OIDC Core §3.1.2.3 leaves the login UI to the provider): a login form,
+ * and a message page for errors and for "signed out". Minimal inline CSS; no script at all.
+ */
+public final class Pages {
+
+    private static final Template LAYOUT = Template.of("""
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta name="referrer" content="no-referrer">
+            <title>{{title}}</title>
+            <style>
+            body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;background:#f4f5f7;color:#1f2328;margin:0}
+            main{max-width:22rem;margin:10vh auto;background:#fff;padding:2rem;border-radius:8px;box-shadow:0 1px 4px rgba(0,0,0,.12)}
+            h1{font-size:1.3rem;margin:0 0 1rem}
+            p{line-height:1.4}
+            label{display:block;margin:.8rem 0 .3rem;font-size:.9rem}
+            input[type=text],input[type=password]{box-sizing:border-box;width:100%;padding:.55rem;border:1px solid #c4c9d0;border-radius:4px;font-size:1rem}
+            .actions{display:flex;gap:.5rem;margin-top:1.2rem}
+            button{flex:1;padding:.6rem;border:0;border-radius:4px;font-size:1rem;cursor:pointer;background:#0b5cd5;color:#fff}
+            button.secondary{background:#e4e7eb;color:#1f2328}
+            .error{background:#fde8e8;color:#8a1c1c;padding:.6rem;border-radius:4px;font-size:.9rem}
+            .client{color:#57606a;font-size:.9rem}
+            </style>
+            </head>
+            <body><main>
+            {{content}}
+            </main></body>
+            </html>
+            """);
+
+    private static final Template LOGIN = Template.of("""
+            <h1>Sign in</h1>
+            <p class="client">to continue to <strong>{{client}}</strong></p>
+            {{error}}
+            <form method="post" action="{{action}}" autocomplete="on">
+            {{hidden}}
+            <label for="username">Username</label>
+            <input type="text" id="username" name="username" value="{{username}}" autocomplete="username" autocapitalize="none" required autofocus>
+            <label for="password">Password</label>
+            <input type="password" id="password" name="password" autocomplete="current-password" required>
+            <div class="actions">
+            <button type="submit" name="action" value="login">Sign in</button>
+            <button type="submit" name="action" value="cancel" class="secondary" formnovalidate>Cancel</button>
+            </div>
+            </form>
+            """);
+
+    private static final Template MESSAGE = Template.of("""
+            <h1>{{title}}</h1>
+            <p>{{message}}</p>
+            """);
+
+    private static final Template ERROR_BOX = Template.of("<p class=\"error\" role=\"alert\">{{message}}</p>");
+    private static final Template HIDDEN = Template.of("<input type=\"hidden\" name=\"{{name}}\" value=\"{{value}}\">\n");
+
+    private Pages() {
+    }
+
+    /**
+     * The login form.
+     *
+     * @param hidden the fields the form posts back unchanged (the authorization request and the CSRF token)
+     * @param error  a message above the form, or {@code null}
+     */
+    public static String login(String clientName, String action, Map<String, String> hidden, String username, String error) {
+        StringBuilder fields = new StringBuilder();
+        hidden.forEach((name, value) -> fields.append(HIDDEN.render(Map.of("name", name, "value", value))));
+        String content = LOGIN.render(Map.of(
+                "client", clientName,
+                "error", new Html.Safe(error == null ? "" : ERROR_BOX.render(Map.of("message", error))),
+                "action", action,
+                "hidden", new Html.Safe(fields.toString()),
+                "username", username == null ? "" : username));
+        return LAYOUT.render(Map.of("title", "Sign in", "content", new Html.Safe(content)));
+    }
+
+    /** A page with a heading and one sentence: errors, and "signed out". */
+    public static String message(String title, String message) {
+        return LAYOUT.render(Map.of("title", title,
+                "content", new Html.Safe(MESSAGE.render(Map.of("title", title, "message", message)))));
+    }
+}

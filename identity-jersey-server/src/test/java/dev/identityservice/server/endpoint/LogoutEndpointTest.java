@@ -1,0 +1,128 @@
+package dev.identityservice.server.endpoint;
+
+import static dev.identityservice.server.testing.TestServer.PASSWORD;
+import static dev.identityservice.server.testing.TestServer.form;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.server.testing.Browser;
+import dev.identityservice.server.testing.TestServer;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class LogoutEndpointTest {
+
+    private static final String REDIRECT = "https://app.example.com/callback";
+    private static final String SIGNED_OUT = "https://app.example.com/bye";
+
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+        server.save(server.confidential(Tenant.DEFAULT_ID, "web").postLogoutRedirectUris(List.of(SIGNED_OUT)));
+        server.save(server.confidential(Tenant.DEFAULT_ID, "other").postLogoutRedirectUris(List.of("https://other.example.com/bye")));
+        server.user("alice", "user");
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void logoutWhenOnlyIdTokenHintPostedThenClientTakenFromAudAndRedirectedWithState() {
+        Browser browser = signedIn();
+        String idToken = server.passwordLogin("web", "alice").get("id_token").asText();
+
+        HttpResponse<String> response = browser.post(server.uri("/oauth2/logout"),
+                form("id_token_hint", idToken, "post_logout_redirect_uri", SIGNED_OUT, "state", "a b"));
+
+        assertEquals(302, response.statusCode(), response.body());
+        assertEquals(SIGNED_OUT + "?state=a+b", response.headers().firstValue("Location").orElseThrow());
+        assertTrue(response.headers().allValues("Set-Cookie").stream().anyMatch(c -> c.startsWith("identity_session_default=;")
+                && c.contains("Max-Age=0")));
+        assertEquals("login_required", silentAuthorizeError(browser));
+    }
+
+    @Test
+    void logoutWhenPostLogoutRedirectUriNotRegisteredThenSignedOutPageWithoutRedirect() {
+        Browser browser = signedIn();
+
+        HttpResponse<String> response = browser.get(server.uri("/oauth2/logout?" + form("client_id", "web",
+                "post_logout_redirect_uri", "https://app.example.com/bye/", "state", "s")));
+
+        assertEquals(200, response.statusCode());
+        assertTrue(response.headers().firstValue("Location").isEmpty());
+        assertTrue(response.body().contains("signed out"));
+        assertEquals("login_required", silentAuthorizeError(browser));
+    }
+
+    @Test
+    void logoutWhenIdTokenHintOfAnotherClientThenRefusedAndSessionKept() {
+        Browser browser = signedIn();
+        String otherClientsToken = server.passwordLogin("other", "alice").get("id_token").asText();
+
+        HttpResponse<String> response = browser.get(server.uri("/oauth2/logout?" + form("client_id", "web",
+                "id_token_hint", otherClientsToken, "post_logout_redirect_uri", SIGNED_OUT)));
+
+        assertEquals(400, response.statusCode());
+        assertTrue(response.headers().firstValue("Location").isEmpty());
+        assertEquals(null, silentAuthorizeError(browser));
+    }
+
+    @Test
+    void logoutWhenIdTokenHintTamperedThenRefused() {
+        String idToken = server.passwordLogin("web", "alice").get("id_token").asText();
+        String tampered = idToken.substring(0, idToken.length() - 4) + (idToken.endsWith("AAAA") ? "BBBB" : "AAAA");
+
+        HttpResponse<String> response = new Browser().get(server.uri("/oauth2/logout?" + form("id_token_hint", tampered,
+                "post_logout_redirect_uri", SIGNED_OUT)));
+
+        assertEquals(400, response.statusCode());
+        assertTrue(response.headers().firstValue("Location").isEmpty());
+    }
+
+    @Test
+    void logoutWhenNoSessionThenSignedOutPageEveryTime() {
+        Browser browser = new Browser();
+
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> response = browser.get(server.uri("/oauth2/logout"));
+
+            assertEquals(200, response.statusCode());
+            assertTrue(response.body().contains("Signed out"));
+            assertEquals("no-store", response.headers().firstValue("Cache-Control").orElse(""));
+        }
+    }
+
+    private static Browser signedIn() {
+        Browser browser = new Browser();
+        Browser.LoginForm form = Browser.loginForm(browser.get(authorize("login")).body());
+        HttpResponse<String> response = browser.post(form.action(), form.withCredentials("alice", PASSWORD));
+        assertEquals(302, response.statusCode(), response.body());
+        return browser;
+    }
+
+    /** The error of a prompt=none request, or {@code null} when it yields a code. */
+    private static String silentAuthorizeError(Browser browser) {
+        HttpResponse<String> response = browser.get(authorize("none"));
+        assertEquals(302, response.statusCode(), response.body());
+        String location = response.headers().firstValue("Location").orElseThrow();
+        if (location.contains("code=")) {
+            return null;
+        }
+        int start = location.indexOf("error=") + "error=".length();
+        return location.substring(start, location.indexOf('&', start));
+    }
+
+    private static URI authorize(String prompt) {
+        return server.uri("/oauth2/authorize?" + form("response_type", "code", "client_id", "web", "redirect_uri", REDIRECT,
+                "state", "s", "scope", "openid", "prompt", prompt));
+    }
+}
