@@ -114,6 +114,12 @@ public class GuardVerificationBenchmark {
         return uncached.verify(token);
     }
 
+    /** Reference for the cache hit: what any map keyed by the token pays, a fresh String and its hash. */
+    @Benchmark
+    public int freshStringHash() {
+        return new String(tokenChars).hashCode();
+    }
+
     /** A token seen before, arriving as a fresh String as it would in a new request. */
     @Benchmark
     public VerifiedToken repeatedToken() throws Exception {

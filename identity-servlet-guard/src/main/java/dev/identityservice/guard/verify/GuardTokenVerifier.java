@@ -33,7 +33,7 @@ public final class GuardTokenVerifier implements TokenVerifier, AutoCloseable {
     private final JwtTokenVerifier jwt;
     private final TokenVerifier opaque;
     private final CachingJwksSource keys;
-    private final Cache<String, VerifiedToken> verified;
+    private final Cache<TokenKey, VerifiedToken> verified;
     private final Clock clock;
     private final GuardListener listener;
     private final int maxTokenLength;
@@ -73,8 +73,9 @@ public final class GuardTokenVerifier implements TokenVerifier, AutoCloseable {
             if (token.length() > maxTokenLength) {
                 throw InvalidTokenException.invalidToken("token too long");
             }
-            if (verified != null) {
-                VerifiedToken hit = verified.getIfPresent(token);
+            TokenKey key = verified == null ? null : new TokenKey(token);
+            if (key != null) {
+                VerifiedToken hit = verified.getIfPresent(key);
                 if (hit != null && clock.millis() < hit.expiresAt().toEpochMilli()) {
                     return hit;
                 }
@@ -83,8 +84,8 @@ public final class GuardTokenVerifier implements TokenVerifier, AutoCloseable {
                 return opaque.verify(token);
             }
             VerifiedToken result = jwt.verify(token);
-            if (verified != null && clock.millis() < result.expiresAt().toEpochMilli()) {
-                verified.put(token, result);
+            if (key != null && clock.millis() < result.expiresAt().toEpochMilli()) {
+                verified.put(key, result);
             }
             return result;
         } catch (InvalidTokenException e) {
@@ -104,7 +105,7 @@ public final class GuardTokenVerifier implements TokenVerifier, AutoCloseable {
         keys.close();
     }
 
-    private Cache<String, VerifiedToken> verifiedTokenCache(GuardConfig config) {
+    private Cache<TokenKey, VerifiedToken> verifiedTokenCache(GuardConfig config) {
         GuardConfig.TokenCacheSettings bounds = config.tokenCache();
         if (bounds.maxEntries() == 0 || bounds.maxBytes() == 0) {
             return null;
@@ -114,22 +115,22 @@ public final class GuardTokenVerifier implements TokenVerifier, AutoCloseable {
         Clock time = config.clock();
         return Caffeine.newBuilder()
                 .maximumWeight(bounds.maxBytes())
-                .weigher((String token, VerifiedToken value) ->
+                .weigher((TokenKey token, VerifiedToken value) ->
                         (int) Math.min(Integer.MAX_VALUE, Math.max(floor, 2L * token.length() + ENTRY_OVERHEAD_BYTES)))
                 .ticker(() -> time.millis() * 1_000_000L)
-                .expireAfter(new Expiry<String, VerifiedToken>() {
+                .expireAfter(new Expiry<TokenKey, VerifiedToken>() {
                     @Override
-                    public long expireAfterCreate(String key, VerifiedToken value, long currentTime) {
+                    public long expireAfterCreate(TokenKey key, VerifiedToken value, long currentTime) {
                         return Math.max(0, (value.expiresAt().toEpochMilli() - time.millis()) * 1_000_000L);
                     }
 
                     @Override
-                    public long expireAfterUpdate(String key, VerifiedToken value, long currentTime, long currentDuration) {
+                    public long expireAfterUpdate(TokenKey key, VerifiedToken value, long currentTime, long currentDuration) {
                         return expireAfterCreate(key, value, currentTime);
                     }
 
                     @Override
-                    public long expireAfterRead(String key, VerifiedToken value, long currentTime, long currentDuration) {
+                    public long expireAfterRead(TokenKey key, VerifiedToken value, long currentTime, long currentDuration) {
                         return currentDuration;
                     }
                 })
