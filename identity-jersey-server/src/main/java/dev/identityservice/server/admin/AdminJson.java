@@ -1,5 +1,7 @@
 package dev.identityservice.server.admin;
 
+import dev.identityservice.server.http.BoundedBody;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonParseException;
@@ -14,7 +16,6 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,14 +24,13 @@ import java.util.stream.Collectors;
 
 /**
  * JSON in and out of the management API. Request bodies are read strictly: {@code application/json} only
- * (else 415), at most {@value #MAX_BODY_BYTES} bytes (else 413), unknown fields and trailing content refused,
+ * (else 415), at most {@value dev.identityservice.server.http.BoundedBody#MAX_BYTES} bytes (else 413), unknown fields and trailing content refused,
  * and every failure a 400 that names the field but never echoes the input (it may be a password).
  * Responses leave out null fields and are never cached.
  */
 final class AdminJson {
 
     /** The largest request body: 64 KiB, far above any real user or client document. */
-    static final int MAX_BODY_BYTES = 64 * 1024;
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -48,10 +48,7 @@ final class AdminJson {
         if (contentType == null || !"application".equals(contentType.getType()) || !"json".equals(contentType.getSubtype())) {
             throw new OAuthError("invalid_request", "Content-Type must be application/json", 415).exception();
         }
-        if (request.getLength() > MAX_BODY_BYTES) {
-            throw tooLarge();
-        }
-        byte[] bytes = readBounded(body);
+        byte[] bytes = BoundedBody.read(body, request.getLength());
         if (bytes.length == 0) {
             throw AdminErrors.invalid("A JSON body is required");
         }
@@ -102,26 +99,5 @@ final class AdminJson {
                 .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
                 .collect(Collectors.joining())
                 .replaceFirst("^\\.", "");
-    }
-
-    private static byte[] readBounded(InputStream body) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-            byte[] buffer = new byte[8192];
-            int read;
-            while ((read = body.read(buffer)) != -1) {
-                out.write(buffer, 0, read);
-                if (out.size() > MAX_BODY_BYTES) {
-                    throw tooLarge();
-                }
-            }
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading the request body failed", e);
-        }
-    }
-
-    private static RuntimeException tooLarge() {
-        return new OAuthError("invalid_request", "The request body is larger than " + MAX_BODY_BYTES + " bytes", 413).exception();
     }
 }

@@ -3,9 +3,7 @@ package dev.identityservice.server.http;
 import dev.identityservice.core.error.OAuthError;
 import jakarta.ws.rs.core.MediaType;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -16,13 +14,12 @@ import java.util.Map;
 
 /**
  * An {@code application/x-www-form-urlencoded} request body (RFC 6749 §3.2, Appendix B), read strictly:
- * UTF-8 only, at most {@value #MAX_BODY_BYTES} bytes, and no parameter twice (§3.2: "Request and
+ * UTF-8 only, at most {@value BoundedBody#MAX_BYTES} bytes, and no parameter twice (§3.2: "Request and
  * response parameters MUST NOT be included more than once"). Every violation is {@code invalid_request}.
  */
 public final class Form {
 
     /** The largest body read: 64 KiB, far above any real token request; larger ones are 413. */
-    public static final int MAX_BODY_BYTES = 64 * 1024;
     /** The most parameters accepted; real requests have fewer than ten. */
     public static final int MAX_PARAMETERS = 64;
 
@@ -49,10 +46,7 @@ public final class Form {
         if (charset != null && !"utf-8".equalsIgnoreCase(charset)) {
             throw OAuthError.invalidRequest("The form must be UTF-8").exception();
         }
-        if (contentLength > MAX_BODY_BYTES) {
-            throw tooLarge();
-        }
-        return parse(readBounded(body));
+        return parse(BoundedBody.read(body, contentLength));
     }
 
     /** Parses an encoded form; exposed for tests and for query strings. */
@@ -100,22 +94,6 @@ public final class Form {
         return parameters;
     }
 
-    private static byte[] readBounded(InputStream body) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-            byte[] buffer = new byte[8192];
-            int read;
-            while ((read = body.read(buffer)) != -1) {
-                out.write(buffer, 0, read);
-                if (out.size() > MAX_BODY_BYTES) {
-                    throw tooLarge();
-                }
-            }
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading the request body failed", e);
-        }
-    }
 
     private static String decode(String encoded) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(encoded.length());
@@ -160,10 +138,5 @@ public final class Form {
 
     private static RuntimeException malformed() {
         return OAuthError.invalidRequest("The form has a malformed percent-encoding").exception();
-    }
-
-    private static RuntimeException tooLarge() {
-        return new dev.identityservice.core.error.OAuthError("invalid_request",
-                "The request body is larger than " + MAX_BODY_BYTES + " bytes", 413).exception();
     }
 }

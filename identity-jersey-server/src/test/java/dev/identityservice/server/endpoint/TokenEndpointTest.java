@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.identityservice.server.http.BoundedBody;
 import dev.identityservice.server.http.Form;
 import dev.identityservice.server.http.LoginThrottle;
 import dev.identityservice.server.testing.TestServer;
@@ -201,7 +202,7 @@ class TokenEndpointTest {
 
     @Test
     void tokenWhenBodyLargerThanCapThen413Json() {
-        byte[] huge = ("grant_type=client_credentials&pad=" + "a".repeat(Form.MAX_BODY_BYTES)).getBytes(StandardCharsets.US_ASCII);
+        byte[] huge = ("grant_type=client_credentials&pad=" + "a".repeat(BoundedBody.MAX_BYTES)).getBytes(StandardCharsets.US_ASCII);
         HttpResponse<String> response = server.postBytes("/oauth2/token", huge, TestServer.FORM);
 
         assertError(response, 413, "invalid_request");

@@ -31,7 +31,7 @@ class FormTest {
     @Test
     void readWhenDeclaredLengthTooLargeThen413WithoutReading() {
         OAuthException e = assertThrows(OAuthException.class, () -> Form.read(MediaType.APPLICATION_FORM_URLENCODED_TYPE,
-                Form.MAX_BODY_BYTES + 1L, new ByteArrayInputStream(new byte[0])));
+                BoundedBody.MAX_BYTES + 1L, new ByteArrayInputStream(new byte[0])));
 
         assertEquals(413, e.error().httpStatus());
     }

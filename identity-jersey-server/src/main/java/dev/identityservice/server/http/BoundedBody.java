@@ -1,0 +1,45 @@
+package dev.identityservice.server.http;
+
+import dev.identityservice.core.error.OAuthError;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/**
+ * Reads a request body of at most {@value #MAX_BYTES} bytes; a larger one is refused with 413 before it is
+ * buffered whole, whatever its {@code Content-Length} claims.
+ */
+public final class BoundedBody {
+
+    /** The largest form or JSON body any endpoint accepts. */
+    public static final int MAX_BYTES = 64 * 1024;
+
+    private BoundedBody() {
+    }
+
+    /** @param declaredLength the {@code Content-Length}, or -1 when unknown (chunked) */
+    public static byte[] read(InputStream body, long declaredLength) {
+        if (declaredLength > MAX_BYTES) {
+            throw tooLarge();
+        }
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+            byte[] buffer = new byte[8192];
+            int read;
+            while ((read = body.read(buffer)) != -1) {
+                out.write(buffer, 0, read);
+                if (out.size() > MAX_BYTES) {
+                    throw tooLarge();
+                }
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the request body failed", e);
+        }
+    }
+
+    private static RuntimeException tooLarge() {
+        return new OAuthError("invalid_request", "The request body is larger than " + MAX_BYTES + " bytes", 413).exception();
+    }
+}
