@@ -8,6 +8,7 @@ import dev.identityservice.core.grant.ClientCredentialsGrant;
 import dev.identityservice.core.grant.PasswordGrant;
 import dev.identityservice.core.grant.RefreshTokenGrant;
 import dev.identityservice.core.grant.TokenGrants;
+import dev.identityservice.core.key.KeyRing;
 import dev.identityservice.core.key.KeyRotationListener;
 import dev.identityservice.core.key.KeyRotationPolicy;
 import dev.identityservice.core.key.KeyRotationScheduler;
@@ -155,6 +156,16 @@ public final class IdentityEngine {
         tenantStore.update(tenant);
         reloadTenants();
         return tenant;
+    }
+
+    /**
+     * Changes the algorithm of a tenant's next key: the NEXT key is replaced at once (published), and
+     * signs from the next rotation on. The tenant as this engine serves it changes at once too.
+     */
+    public KeyRing changeSigningAlgorithm(String tenantId, SigningAlgorithm algorithm) {
+        KeyRing ring = keys.changeAlgorithm(tenantId, algorithm);
+        reloadTenants();
+        return ring;
     }
 
     /** Re-reads every tenant, so that changes made by other instances show here. */

@@ -79,9 +79,7 @@ public final class KeyResource {
         } catch (IllegalArgumentException e) {
             throw AdminErrors.invalid("algorithm: " + e.getMessage());
         }
-        KeyRing ring = engine.keys().changeAlgorithm(tenant.id(), algorithm);
-        // The rotator stores the algorithm directly; refresh the engine's tenant cache so discovery shows it now.
-        engine.reloadTenants();
+        KeyRing ring = engine.changeSigningAlgorithm(tenant.id(), algorithm);
         return keys(tenant, ring);
     }
 

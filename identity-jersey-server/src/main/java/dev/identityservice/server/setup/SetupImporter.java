@@ -63,7 +63,7 @@ public final class SetupImporter {
             engine.updateTenant(wanted);
         }
         if (tenant.signingAlgorithm() != algorithm) {
-            engine.keys().changeAlgorithm(tenant.id(), algorithm);
+            engine.changeSigningAlgorithm(tenant.id(), algorithm);
         }
     }
 
