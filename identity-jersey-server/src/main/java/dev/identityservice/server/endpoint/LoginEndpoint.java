@@ -91,8 +91,9 @@ public final class LoginEndpoint {
 
     private Response signedIn(ContainerRequestContext request, Tenant tenant, AuthorizationRequest authorization, User user) {
         LoginSessions sessions = flow.engine().sessions();
-        // Another user signing in on this browser ends the previous user's session (and its refresh tokens).
-        flow.session(request, tenant).filter(s -> !s.user().id().equals(user.id())).ifPresent(s -> sessions.end(s.session()));
+        // A login replaces this browser's previous session, whoever it was, and ends it with its refresh
+        // tokens: otherwise a later logout, which ends only the cookie's session, would leave them alive.
+        flow.session(request, tenant).ifPresent(s -> sessions.end(s.session()));
         LoginSessions.StartedSession started = sessions.start(tenant.id(), user.id());
         Duration lifetime = Duration.between(flow.engine().clock().instant(), started.session().expiresAt());
         String cookie = BrowserCookies.sessionCookie(request, tenant, started.cookieValue(), lifetime);

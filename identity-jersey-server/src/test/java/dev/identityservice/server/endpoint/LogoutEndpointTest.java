@@ -101,6 +101,39 @@ class LogoutEndpointTest {
         }
     }
 
+    /** Regression: a second login of the same user used to leave the first session, and its tokens, alive. */
+    @Test
+    void logoutWhenUserSignedInTwiceInOneBrowserThenRefreshTokensOfBothLoginsRefused() {
+        Browser browser = new Browser();
+        String first = refreshTokenOfLogin(browser);
+        String second = refreshTokenOfLogin(browser);
+
+        assertEquals(200, browser.get(server.uri("/oauth2/logout")).statusCode());
+
+        for (String refreshToken : List.of(first, second)) {
+            HttpResponse<String> refresh = server.post("/oauth2/token", form("grant_type", "refresh_token",
+                    "refresh_token", refreshToken), "Authorization", TestServer.basic("web", TestServer.SECRET));
+            assertEquals(400, refresh.statusCode(), refresh.body());
+            assertTrue(refresh.body().contains("invalid_grant"));
+        }
+    }
+
+    /** Signs in with prompt=login and redeems the code; answers the refresh token. */
+    private static String refreshTokenOfLogin(Browser browser) {
+        Browser.LoginForm form = Browser.loginForm(browser.get(authorize("login")).body());
+        HttpResponse<String> response = browser.post(form.action(), form.withCredentials("alice", PASSWORD));
+        assertEquals(302, response.statusCode(), response.body());
+        String location = response.headers().firstValue("Location").orElseThrow();
+        int start = location.indexOf("code=") + "code=".length();
+        int end = location.indexOf('&', start);
+        String code = java.net.URLDecoder.decode(location.substring(start, end < 0 ? location.length() : end),
+                java.nio.charset.StandardCharsets.UTF_8);
+        HttpResponse<String> tokens = server.post("/oauth2/token", form("grant_type", "authorization_code", "code", code,
+                "redirect_uri", REDIRECT), "Authorization", TestServer.basic("web", TestServer.SECRET));
+        assertEquals(200, tokens.statusCode(), tokens.body());
+        return TestServer.json(tokens.body()).get("refresh_token").asText();
+    }
+
     private static Browser signedIn() {
         Browser browser = new Browser();
         Browser.LoginForm form = Browser.loginForm(browser.get(authorize("login")).body());
