@@ -59,8 +59,9 @@ class BrowserSignInTest {
         for (java.util.logging.Logger logger : QUIET) {
             logger.setLevel(java.util.logging.Level.SEVERE);
         }
-        requireBrowser();
-        stack = QuickstartStack.start();
+        if (browserPresent()) {
+            stack = QuickstartStack.start();
+        }
     }
 
     @AfterAll
@@ -72,8 +73,7 @@ class BrowserSignInTest {
 
     /** Skips when the browser is missing, or fails if IDENTITY_TEST_BROWSER=required. */
     static void requireBrowser() {
-        boolean present = Files.isExecutable(Path.of(CHROMIUM)) && Files.isExecutable(Path.of(CHROMEDRIVER));
-        if (present) {
+        if (browserPresent()) {
             return;
         }
         String message = "Browser test needs " + CHROMIUM + " and " + CHROMEDRIVER
@@ -81,11 +81,17 @@ class BrowserSignInTest {
         if ("required".equals(System.getenv("IDENTITY_TEST_BROWSER"))) {
             Assertions.fail(message + " (IDENTITY_TEST_BROWSER=required)");
         }
+        System.err.println("SKIPPED " + BrowserSignInTest.class.getSimpleName() + ": " + message);
         Assumptions.abort(message);
+    }
+
+    static boolean browserPresent() {
+        return Files.isExecutable(Path.of(CHROMIUM)) && Files.isExecutable(Path.of(CHROMEDRIVER));
     }
 
     @BeforeEach
     void openBrowser() throws IOException {
+        requireBrowser();
         profile = Files.createTempDirectory("identity-e2e-chromium");
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
         service = new ChromeDriverService.Builder()
