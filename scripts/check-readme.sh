@@ -24,12 +24,15 @@ server_pid=""
 blocks_pid=""
 cleanup() {
   # The blocks' shell runs in its own process group (setsid), so the sample app it put in the background stops with it.
-  if [ -n "$blocks_pid" ]; then kill -TERM -- "-$blocks_pid" 2>/dev/null || true; fi
+  if [ -n "$blocks_pid" ]; then
+    kill -TERM -- "-$blocks_pid" 2>/dev/null || true
+    for _ in $(seq 1 40); do
+      kill -0 -- "-$blocks_pid" 2>/dev/null || break
+      sleep 0.25
+    done
+    kill -KILL -- "-$blocks_pid" 2>/dev/null || true
+  fi
   if [ -n "$server_pid" ]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  for _ in $(seq 1 20); do
-    (exec 3<>/dev/tcp/127.0.0.1/8081) 2>/dev/null || break
-    sleep 0.5
-  done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -77,8 +80,8 @@ out=$(cat "$work/out.log")
 expect() { grep -qE -- "$2" <<<"$out" || fail "expected $1 (/$2/) in the output above"; }
 expect "/api/me 200 naming alice" '"name":"alice".*"greeting":"Hello, alice!"|"greeting":"Hello, alice!".*"name":"alice"'
 expect "the reused refresh token refused (400 invalid_grant)" '"error":"invalid_grant"'
-expect "401 without a token" '^HTTP/[0-9.]+ 401'
+expect "401 without a token" 'HTTP/[0-9.]+ 401'
 expect "the 401 challenge" '^WWW-Authenticate: Bearer realm="sample"'
-expect "403 for alice on the admin API" '^HTTP/[0-9.]+ 403'
+expect "403 for alice on the admin API" 'HTTP/[0-9.]+ 403'
 expect "the 403 challenge" '^WWW-Authenticate: Bearer .*error="insufficient_scope"'
 echo "check-readme: OK: the README quickstart works as written"
