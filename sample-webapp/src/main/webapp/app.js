@@ -190,10 +190,17 @@
       headers.Authorization = 'Bearer ' + tokens.accessToken;
     }
     const response = await fetch(new URL(path, baseUrl), { headers });
-    const text = await response.text();
+    let text = await response.text();
+    try {
+      text = JSON.stringify(JSON.parse(text), null, 2); // readable without a scroll bar
+    } catch (notJson) {
+      // shown as it came
+    }
     $('api-status').textContent = String(response.status);
-    // A 401/403 has no body: show the challenge, which says why.
-    $('api-result').textContent = text || response.headers.get('WWW-Authenticate') || '';
+    // A 401/403 says why in its challenge (e.g. error="insufficient_scope"), not in its body, which is
+    // the container's generic error page when there is one: show the challenge first.
+    const challenge = response.headers.get('WWW-Authenticate');
+    $('api-result').textContent = challenge ? 'WWW-Authenticate: ' + challenge + (text ? '\n\n' + text : '') : text;
   }
 
   // ---- rendering ----

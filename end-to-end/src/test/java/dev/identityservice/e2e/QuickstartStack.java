@@ -1,0 +1,124 @@
+package dev.identityservice.e2e;
+
+import dev.identityservice.core.key.MasterKey;
+import dev.identityservice.sample.LauncherOptions;
+import dev.identityservice.sample.SampleApp;
+import dev.identityservice.server.IdentityServer;
+import dev.identityservice.server.ServerConfig;
+import dev.identityservice.server.setup.SetupFile;
+import dev.identityservice.server.setup.SetupImporter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * The quickstart in one JVM: the real identity server (port 0, in-memory H2, RS256 as the sample's
+ * guard requires) and the sample app's own launcher (port 0, trusting that server), with
+ * {@code examples/quickstart.json} imported after its sample origins ({@code :8081}) were rewritten to
+ * the sample's real port. The import runs through the server's {@link SetupImporter}, as {@code --import} does.
+ */
+final class QuickstartStack implements AutoCloseable {
+
+    static final String QUICKSTART_CLIENT = "quickstart";
+    static final String QUICKSTART_SECRET = "quickstart-secret-change-me-0123456789";
+    static final String SPA_CLIENT = "demo-spa";
+    static final String ALICE = "alice";
+    static final String ALICE_PASSWORD = "alice-password-1";
+    static final String CAROL = "carol";
+    static final String CAROL_PASSWORD = "carol-password-1";
+
+    private static final String QUICKSTART_ORIGIN = "http://127.0.0.1:8081";
+    private static final String QUICKSTART_LOCALHOST_ORIGIN = "http://localhost:8081";
+
+    final IdentityServer server;
+    final SampleApp sample;
+    final Path importFile;
+
+    private QuickstartStack(IdentityServer server, SampleApp sample, Path importFile) {
+        this.server = server;
+        this.sample = sample;
+        this.importFile = importFile;
+    }
+
+    static QuickstartStack start() throws Exception {
+        Path dataDir = Files.createTempDirectory("identity-e2e");
+        ServerConfig config = ServerConfig.builder()
+                .port(0)
+                .dataDir(dataDir.toString())
+                .dbUrl("jdbc:h2:mem:e2e-" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1")
+                .dbUser("sa")
+                .masterKey(MasterKey.generate().toBase64())
+                .bootstrap(false)
+                .shutdownTimeout(Duration.ofSeconds(1))
+                // Cheap hashing: the users' passwords are hashed at import and at every login.
+                .passwordHashMemoryKib(64)
+                .passwordHashIterations(1)
+                .build();
+        IdentityServer server = IdentityServer.start(config, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        SampleApp sample = null;
+        try {
+            sample = SampleApp.start(LauncherOptions.parse("--host", "127.0.0.1", "--port", "0",
+                    "--issuer", server.issuer().toString()));
+            Path importFile = adaptedQuickstart(dataDir, sample.url());
+            new SetupImporter(server.engine(), server.issuer(), config.accessTokenTtl()).apply(SetupFile.read(importFile));
+            return new QuickstartStack(server, sample, importFile);
+        } catch (Exception | Error e) {
+            if (sample != null) {
+                sample.close();
+            }
+            server.close();
+            throw e;
+        }
+    }
+
+    /** examples/quickstart.json with the sample's origins moved from :8081 to where the sample listens. */
+    static Path adaptedQuickstart(Path dir, URI sampleUrl) {
+        Path quickstart = Path.of(System.getProperty("identity.quickstart", "../examples/quickstart.json"));
+        try {
+            String original = Files.readString(quickstart);
+            if (!original.contains(QUICKSTART_ORIGIN + "/callback") || !original.contains(QUICKSTART_LOCALHOST_ORIGIN + "/")) {
+                throw new IllegalStateException(quickstart + " no longer names the sample at " + QUICKSTART_ORIGIN
+                        + " and " + QUICKSTART_LOCALHOST_ORIGIN + "; update " + QuickstartStack.class.getName());
+            }
+            int port = sampleUrl.getPort();
+            String adapted = original.replace(QUICKSTART_ORIGIN, "http://127.0.0.1:" + port)
+                    .replace(QUICKSTART_LOCALHOST_ORIGIN, "http://localhost:" + port);
+            Path file = dir.resolve("quickstart-e2e.json");
+            Files.writeString(file, adapted);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The server's address of {@code path}, e.g. {@code /oauth2/token}. */
+    URI issuer(String path) {
+        return URI.create(server.issuer() + path);
+    }
+
+    /** The sample's address of {@code path} (no leading slash), e.g. {@code api/me}. */
+    URI sample(String path) {
+        return sample.url().resolve(path);
+    }
+
+    /** The sample's origin, {@code http://127.0.0.1:port}. */
+    String sampleOrigin() {
+        return "http://127.0.0.1:" + sample.url().getPort();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            sample.close();
+        } finally {
+            server.close();
+        }
+    }
+}
