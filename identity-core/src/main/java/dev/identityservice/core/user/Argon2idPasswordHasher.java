@@ -8,6 +8,8 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
@@ -31,17 +33,40 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
     private static final Base64.Encoder BASE64 = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder BASE64_DECODER = Base64.getDecoder();
 
+    /**
+     * Hashes running at once, by default one per core. Each holds {@code memoryKiB} of heap (19 MiB at OWASP
+     * parameters) and is CPU-bound, so more in parallel only queue for the cores while the heap fills: a login
+     * storm of 200 requests would otherwise ask for 3.8 GiB. Waiting requests queue here instead.
+     */
+    public static final int MAX_CONCURRENT_HASHES_DEFAULT = Runtime.getRuntime().availableProcessors();
+
     private final Argon2idParameters parameters;
     private final SecureRandom random;
+    private final Semaphore slots;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger peakInFlight = new AtomicInteger();
 
-    public Argon2idPasswordHasher(Argon2idParameters parameters, SecureRandom random) {
+    public Argon2idPasswordHasher(Argon2idParameters parameters, SecureRandom random, int maxConcurrentHashes) {
         this.parameters = Objects.requireNonNull(parameters, "parameters");
         this.random = Objects.requireNonNull(random, "random");
+        if (maxConcurrentHashes < 1) {
+            throw new IllegalArgumentException("maxConcurrentHashes must be at least 1: " + maxConcurrentHashes);
+        }
+        this.slots = new Semaphore(maxConcurrentHashes, true);
+    }
+
+    public Argon2idPasswordHasher(Argon2idParameters parameters, SecureRandom random) {
+        this(parameters, random, MAX_CONCURRENT_HASHES_DEFAULT);
     }
 
     /** A hasher with {@link Argon2idParameters#OWASP}. */
     public Argon2idPasswordHasher() {
         this(Argon2idParameters.OWASP, new SecureRandom());
+    }
+
+    /** The most hashes that ever ran at once in this hasher; for tests and diagnostics. */
+    int peakConcurrentHashes() {
+        return peakInFlight.get();
     }
 
     public Argon2idParameters parameters() {
@@ -85,7 +110,18 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
         return stored == null || !stored.parameters.equals(parameters);
     }
 
-    private static byte[] derive(char[] password, byte[] salt, Argon2idParameters p, int hashLength) {
+    private byte[] derive(char[] password, byte[] salt, Argon2idParameters p, int hashLength) {
+        slots.acquireUninterruptibly();
+        try {
+            peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            return deriveNow(password, salt, p, hashLength);
+        } finally {
+            inFlight.decrementAndGet();
+            slots.release();
+        }
+    }
+
+    private static byte[] deriveNow(char[] password, byte[] salt, Argon2idParameters p, int hashLength) {
         Argon2BytesGenerator generator = new Argon2BytesGenerator();
         generator.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(VERSION)

@@ -145,4 +145,27 @@ class Argon2idPasswordHasherTest {
     private static Argon2idPasswordHasher hasher(Argon2idParameters parameters) {
         return new Argon2idPasswordHasher(parameters, new SecureRandom());
     }
+
+    @Test
+    void hashWhenManyThreadsAtOnceThenNoMoreThanTheConfiguredHashesRunTogether() throws Exception {
+        Argon2idPasswordHasher bounded = new Argon2idPasswordHasher(new Argon2idParameters(1024, 1, 1, 16, 32),
+                new java.security.SecureRandom(), 2);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<java.util.concurrent.Future<String>> hashes = new java.util.ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            hashes.add(pool.submit(() -> {
+                start.await();
+                return bounded.hash("password".toCharArray());
+            }));
+        }
+        start.countDown();
+        for (java.util.concurrent.Future<String> hash : hashes) {
+            assertTrue(bounded.verify("password".toCharArray(), hash.get()));
+        }
+        pool.shutdown();
+
+        assertTrue(bounded.peakConcurrentHashes() <= 2, "peak " + bounded.peakConcurrentHashes());
+        assertTrue(bounded.peakConcurrentHashes() >= 1);
+    }
 }
