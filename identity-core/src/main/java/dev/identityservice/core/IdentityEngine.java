@@ -53,6 +53,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The token engine, wired: every store on one {@link Database}, the key rotator, the grants,
@@ -61,6 +63,8 @@ import java.util.concurrent.TimeUnit;
  * <p>This class only wires; each piece it hands out owns its own logic.
  */
 public final class IdentityEngine {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IdentityEngine.class);
 
     private final Database database;
     private final Clock clock;
@@ -195,7 +199,7 @@ public final class IdentityEngine {
         try {
             reloadTenants();
         } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(IdentityEngine.class).warn("Reloading tenants failed; will retry", e);
+            LOG.warn("Reloading tenants failed; will retry", e);
         }
     }
 

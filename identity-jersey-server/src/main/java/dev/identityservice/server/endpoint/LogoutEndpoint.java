@@ -6,6 +6,7 @@ import dev.identityservice.core.IdentityEngine;
 import dev.identityservice.core.client.Client;
 import dev.identityservice.core.client.RedirectUriMatcher;
 import dev.identityservice.core.error.OAuthException;
+import dev.identityservice.core.session.LoginSession;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.server.http.BrowserCookies;
 import dev.identityservice.server.http.RequestTenant;
@@ -22,6 +23,7 @@ import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,11 +35,11 @@ import java.util.Optional;
  * named by {@code client_id} or by the {@code id_token_hint}; otherwise it shows a "signed out" page.
  *
  * <p>An {@code id_token_hint} that is not ours, or whose {@code aud} does not contain {@code client_id}, refuses
- * the whole request with an error page and ends nothing: it is a forged or confused request, and ending the
- * session on it would let any site sign users out. A hint for a different user than the session's does not
- * end the session either (it asks to sign out someone who is not signed in here). Without a hint the session
- * is ended (§2 lets the OP decide; a logout needs no consent to be safe) and without a session the page
- * still says "signed out", so repeating a logout is harmless.
+ * the whole request with an error page and ends nothing: it is a forged or confused request. A hint for a
+ * different user than the session's does not end the session either (it asks to sign out someone who is not
+ * signed in here). Without a hint the user is asked first (§2: the OP MUST ask when no {@code id_token_hint}
+ * was given), with a CSRF-protected form that posts back here; without a session the page still says "signed
+ * out", so repeating a logout is harmless.
  */
 @Path(EndpointPaths.LOGOUT)
 public final class LogoutEndpoint {
@@ -80,14 +82,29 @@ public final class LogoutEndpoint {
         Optional<Client> client = clientId == null || clientId.length() > 255
                 ? Optional.empty() : engine.clients().find(tenant.id(), clientId);
 
+        String redirect = value(parameters, "post_logout_redirect_uri");
+        boolean redirectAllowed = redirect != null && client.isPresent()
+                && RedirectUriMatcher.matches(client.get().postLogoutRedirectUris(), redirect);
+        Optional<LoginSession> session = engine.sessions().find(tenant.id(), BrowserCookies.session(request, tenant));
+        if (claims.isEmpty() && session.isPresent()) {
+            String confirm = value(parameters, "confirm");
+            if (confirm == null) {
+                return confirmationPage(request, tenant, parameters, client, redirectAllowed ? redirect : null);
+            }
+            if (!BrowserCookies.csrfMatches(BrowserCookies.csrf(request, tenant), value(parameters, AuthorizationFlow.CSRF_FIELD))) {
+                return Html.page(403, Pages.message("Sign-out request refused",
+                        "The sign-out form expired or came from another site. Please try again."), null);
+            }
+            if (!"yes".equals(confirm)) {
+                return Html.page(200, Pages.message("Still signed in", "You are still signed in. You may close this window."), null);
+            }
+        }
         String subject = claims.map(JWTClaimsSet::getSubject).orElse(null);
-        engine.sessions().find(tenant.id(), BrowserCookies.session(request, tenant))
-                .filter(session -> subject == null || subject.equals(session.userId()))
-                .ifPresent(session -> engine.sessions().end(session));
+        session.filter(s -> subject == null || subject.equals(s.userId()))
+                .ifPresent(s -> engine.sessions().end(s));
 
         String cleared = BrowserCookies.clearedSessionCookie(request, tenant);
-        String redirect = value(parameters, "post_logout_redirect_uri");
-        if (redirect != null && client.isPresent() && RedirectUriMatcher.matches(client.get().postLogoutRedirectUris(), redirect)) {
+        if (redirectAllowed) {
             String state = value(parameters, "state");
             String location = state == null ? redirect
                     : redirect + (redirect.indexOf('?') < 0 ? '?' : '&') + "state=" + URLEncoder.encode(state, StandardCharsets.UTF_8);
@@ -100,6 +117,27 @@ public final class LogoutEndpoint {
         }
         Response page = Html.page(200, Pages.message("Signed out", "You have been signed out. You may close this window."), null);
         return Response.fromResponse(page).header(HttpHeaders.SET_COOKIE, cleared).build();
+    }
+
+    /** Asks before signing out; the form carries the request's parameters and a double-submit CSRF token. */
+    private static Response confirmationPage(ContainerRequestContext request, Tenant tenant, Map<String, String> parameters,
+                                             Optional<Client> client, String validRedirect) {
+        String token = BrowserCookies.csrf(request, tenant);
+        if (token == null) {
+            token = BrowserCookies.newCsrfToken();
+        }
+        Map<String, String> hidden = new LinkedHashMap<>();
+        for (String name : List.of("client_id", "post_logout_redirect_uri", "state")) {
+            String v = value(parameters, name);
+            if (v != null) {
+                hidden.put(name, v);
+            }
+        }
+        hidden.put(AuthorizationFlow.CSRF_FIELD, token);
+        String clientName = client.map(c -> c.name() == null || c.name().isBlank() ? c.clientId() : c.name()).orElse(null);
+        String html = Pages.confirmLogout(clientName, EndpointPaths.url(tenant.issuer(), EndpointPaths.LOGOUT), hidden);
+        Response page = Html.page(200, html, validRedirect == null ? null : AuthorizationFlow.formActionSource(validRedirect));
+        return Response.fromResponse(page).header(HttpHeaders.SET_COOKIE, BrowserCookies.csrfCookie(request, tenant, token)).build();
     }
 
     /**

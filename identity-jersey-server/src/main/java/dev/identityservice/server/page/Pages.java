@@ -53,6 +53,18 @@ public final class Pages {
             </form>
             """);
 
+    private static final Template CONFIRM_LOGOUT = Template.of("""
+            <h1>Sign out?</h1>
+            <p>An application asks to sign you out{{client}}.</p>
+            <form method="post" action="{{action}}">
+            {{hidden}}
+            <div class="actions">
+            <button type="submit" name="confirm" value="yes">Sign out</button>
+            <button type="submit" name="confirm" value="no" class="secondary">Stay signed in</button>
+            </div>
+            </form>
+            """);
+
     private static final Template MESSAGE = Template.of("""
             <h1>{{title}}</h1>
             <p>{{message}}</p>
@@ -80,6 +92,22 @@ public final class Pages {
                 "hidden", new Html.Safe(fields.toString()),
                 "username", username == null ? "" : username));
         return LAYOUT.render(Map.of("title", "Sign in", "content", new Html.Safe(content)));
+    }
+
+    /**
+     * The question RP-Initiated Logout 1.0 §2 requires when the request names no ID token: a site could
+     * otherwise sign users out by merely linking here.
+     *
+     * @param clientName the application that asks, or {@code null} when unknown
+     */
+    public static String confirmLogout(String clientName, String action, Map<String, String> hidden) {
+        StringBuilder fields = new StringBuilder();
+        hidden.forEach((name, value) -> fields.append(HIDDEN.render(Map.of("name", name, "value", value))));
+        String content = CONFIRM_LOGOUT.render(Map.of(
+                "client", new Html.Safe(clientName == null ? "" : " (" + Html.escape(clientName) + ")"),
+                "action", action,
+                "hidden", new Html.Safe(fields.toString())));
+        return LAYOUT.render(Map.of("title", "Sign out?", "content", new Html.Safe(content)));
     }
 
     /** A page with a heading and one sentence: errors, and "signed out". */

@@ -54,13 +54,43 @@ class LogoutEndpointTest {
     void logoutWhenPostLogoutRedirectUriNotRegisteredThenSignedOutPageWithoutRedirect() {
         Browser browser = signedIn();
 
-        HttpResponse<String> response = browser.get(server.uri("/oauth2/logout?" + form("client_id", "web",
-                "post_logout_redirect_uri", "https://app.example.com/bye/", "state", "s")));
+        HttpResponse<String> response = confirm(browser, browser.get(server.uri("/oauth2/logout?" + form("client_id", "web",
+                "post_logout_redirect_uri", "https://app.example.com/bye/", "state", "s"))), "yes");
 
         assertEquals(200, response.statusCode());
         assertTrue(response.headers().firstValue("Location").isEmpty());
         assertTrue(response.body().contains("signed out"));
         assertEquals("login_required", silentAuthorizeError(browser));
+    }
+
+    @Test
+    void logoutWhenNoIdTokenHintThenAskedFirstAndEndedOnlyOnConfirmation() {
+        Browser browser = signedIn();
+
+        HttpResponse<String> question = browser.get(server.uri("/oauth2/logout?" + form("client_id", "web",
+                "post_logout_redirect_uri", SIGNED_OUT, "state", "s")));
+        assertEquals(200, question.statusCode());
+        assertTrue(question.body().contains("Sign out?"), question.body());
+        assertEquals(null, silentAuthorizeError(browser), "merely opening the logout URL ends nothing");
+
+        assertEquals(200, confirm(browser, question, "no").statusCode());
+        assertEquals(null, silentAuthorizeError(browser), "staying signed in keeps the session");
+
+        HttpResponse<String> confirmed = confirm(browser, browser.get(server.uri("/oauth2/logout?" + form("client_id", "web",
+                "post_logout_redirect_uri", SIGNED_OUT, "state", "s"))), "yes");
+        assertEquals(302, confirmed.statusCode(), confirmed.body());
+        assertEquals(SIGNED_OUT + "?state=s", confirmed.headers().firstValue("Location").orElseThrow());
+        assertEquals("login_required", silentAuthorizeError(browser));
+    }
+
+    @Test
+    void logoutWhenConfirmationPostedWithoutCsrfTokenThenRefusedAndSessionKept() {
+        Browser browser = signedIn();
+
+        HttpResponse<String> forged = browser.post(server.uri("/oauth2/logout"), form("confirm", "yes"));
+
+        assertEquals(403, forged.statusCode());
+        assertEquals(null, silentAuthorizeError(browser));
     }
 
     @Test
@@ -108,7 +138,7 @@ class LogoutEndpointTest {
         String first = refreshTokenOfLogin(browser);
         String second = refreshTokenOfLogin(browser);
 
-        assertEquals(200, browser.get(server.uri("/oauth2/logout")).statusCode());
+        assertEquals(200, confirm(browser, browser.get(server.uri("/oauth2/logout")), "yes").statusCode());
 
         for (String refreshToken : List.of(first, second)) {
             HttpResponse<String> refresh = server.post("/oauth2/token", form("grant_type", "refresh_token",
@@ -132,6 +162,15 @@ class LogoutEndpointTest {
                 "redirect_uri", REDIRECT), "Authorization", TestServer.basic("web", TestServer.SECRET));
         assertEquals(200, tokens.statusCode(), tokens.body());
         return TestServer.json(tokens.body()).get("refresh_token").asText();
+    }
+
+    /** Answers the logout question on {@code page} with {@code answer}, as the user's click would. */
+    private static HttpResponse<String> confirm(Browser browser, HttpResponse<String> page, String answer) {
+        assertEquals(200, page.statusCode(), page.body());
+        Browser.LoginForm form = Browser.loginForm(page.body());
+        java.util.Map<String, String> fields = new java.util.LinkedHashMap<>(form.fields());
+        fields.put("confirm", answer);
+        return browser.post(form.action(), Browser.encode(fields));
     }
 
     private static Browser signedIn() {

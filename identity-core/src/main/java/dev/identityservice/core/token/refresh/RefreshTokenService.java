@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -121,9 +122,9 @@ public final class RefreshTokenService {
     }
 
     /** The stored token behind {@code presented}, whatever its state; for introspection and revocation. */
-    public java.util.Optional<RefreshToken> find(String presented) {
+    public Optional<RefreshToken> find(String presented) {
         if (presented == null || presented.length() > OpaqueTokens.MAX_TOKEN_LENGTH) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         return store.find(OpaqueTokens.hash(presented));
     }
