@@ -105,7 +105,7 @@ public final class IdentityEngine {
         var accessTokenStore = new JdbcAccessTokenStore(database);
         var refreshTokens = new RefreshTokenService(new JdbcRefreshTokenStore(database), accessTokenStore, clock, builder.reuseListener);
         var accessTokenIssuer = new AccessTokenIssuer(keys, accessTokenStore, clock, () -> multiTenant);
-        var tokenSets = new TokenSetIssuer(accessTokenIssuer, new IdTokenIssuer(accessTokenIssuer, keys, clock), refreshTokens);
+        var tokenSets = new TokenSetIssuer(accessTokenIssuer, new IdTokenIssuer(keys, clock), refreshTokens);
         var codeStore = new JdbcAuthorizationCodeStore(database);
         this.authorizationCodes = new AuthorizationCodes(codeStore, clock);
         this.tokenGrants = new TokenGrants(List.of(

@@ -2,9 +2,17 @@ package dev.identityservice.core.key;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.Ed25519Verifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.crypto.factories.DefaultJWSSignerFactory;
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.SignedJWT;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -16,7 +24,8 @@ import java.util.Optional;
  * An immutable snapshot of one tenant's signing keys, swapped atomically on rotation.
  *
  * <p>It holds everything a request needs, computed once: the ready-to-use signer of the
- * {@code ACTIVE} key and the JWKS bytes (keys {@code NEXT}, {@code ACTIVE} and {@code ROTATED}).
+ * {@code ACTIVE} key, a verifier per published key, and the JWKS bytes (keys {@code NEXT},
+ * {@code ACTIVE} and {@code ROTATED}).
  */
 public final class KeyRing {
 
@@ -25,6 +34,7 @@ public final class KeyRing {
     private final SigningKey active;
     private final JWSSigner activeSigner;
     private final Map<String, SigningKey> publishedByKid;
+    private final Map<String, JWSVerifier> verifiersByKid;
     private final byte[] jwksJson;
 
     private KeyRing(String tenantId, List<SigningKey> keys) {
@@ -42,6 +52,9 @@ public final class KeyRing {
             }
         }
         this.publishedByKid = Map.copyOf(published);
+        Map<String, JWSVerifier> verifiers = new LinkedHashMap<>();
+        published.values().forEach(key -> verifiers.put(key.kid(), verifierFor(key.publicJwk())));
+        this.verifiersByKid = Map.copyOf(verifiers);
         List<JWK> jwks = published.values().stream().map(SigningKey::publicJwk).toList();
         this.jwksJson = new JWKSet(jwks).toString(true).getBytes(StandardCharsets.UTF_8);
     }
@@ -82,9 +95,43 @@ public final class KeyRing {
         return kid == null ? Optional.empty() : Optional.ofNullable(publishedByKid.get(kid));
     }
 
+    /**
+     * Whether {@code jwt} carries a valid signature by a published key of this ring: the header's
+     * {@code kid} names the key and its {@code alg} must be that key's algorithm (RFC 8725 §3.1).
+     */
+    public boolean verifies(SignedJWT jwt) {
+        String kid = jwt.getHeader().getKeyID();
+        SigningKey key = kid == null ? null : publishedByKid.get(kid);
+        if (key == null || !key.algorithm().jwsAlgorithm().equals(jwt.getHeader().getAlgorithm())) {
+            return false;
+        }
+        try {
+            return jwt.verify(verifiersByKid.get(kid));
+        } catch (JOSEException e) {
+            return false;
+        }
+    }
+
     /** The RFC 7517 JWK Set of the published keys, public parts only, as UTF-8 bytes. */
     public byte[] jwksJson() {
         return jwksJson.clone();
+    }
+
+    private static JWSVerifier verifierFor(JWK publicKey) {
+        try {
+            if (publicKey instanceof RSAKey rsa) {
+                return new RSASSAVerifier(rsa);
+            }
+            if (publicKey instanceof ECKey ec) {
+                return new ECDSAVerifier(ec);
+            }
+            if (publicKey instanceof OctetKeyPair okp) {
+                return new Ed25519Verifier(okp);
+            }
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot build a verifier for key " + publicKey.getKeyID(), e);
+        }
+        throw new IllegalStateException("unsupported key type " + publicKey.getKeyType());
     }
 
     private static JWSSigner signerFor(JWK jwk) {

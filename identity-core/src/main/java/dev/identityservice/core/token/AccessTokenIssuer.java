@@ -66,7 +66,7 @@ public final class AccessTokenIssuer {
             claims.claim("tenant", authorization.tenant().id());
         }
         ClaimsCustomizer.apply(authorization, ClaimMapping.TokenType.ACCESS, claims);
-        return new IssuedAccessToken(sign(authorization.tenant().id(), AT_JWT, claims.build()), jti, now, expiresAt);
+        return new IssuedAccessToken(sign(keys.keyRing(authorization.tenant().id()), AT_JWT, claims.build()), jti, now, expiresAt);
     }
 
     private IssuedAccessToken issueOpaque(Authorization authorization, String jti, Instant now, Instant expiresAt) {
@@ -85,9 +85,8 @@ public final class AccessTokenIssuer {
         return configured == null ? client.clientId() : configured;
     }
 
-    /** Signs {@code claims} with the tenant's ACTIVE key, naming it in {@code kid}. */
-    String sign(String tenantId, JOSEObjectType type, JWTClaimsSet claims) {
-        KeyRing ring = keys.keyRing(tenantId);
+    /** Signs {@code claims} with the ring's ACTIVE key, naming it in {@code kid}. */
+    static String sign(KeyRing ring, JOSEObjectType type, JWTClaimsSet claims) {
         SigningKey key = ring.active();
         JWSHeader header = new JWSHeader.Builder(key.algorithm().jwsAlgorithm()).type(type).keyID(key.kid()).build();
         SignedJWT jwt = new SignedJWT(header, claims);

@@ -1,18 +1,8 @@
 package dev.identityservice.core.token;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.Ed25519Verifier;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.OctetKeyPair;
-import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.identityservice.core.key.KeyRingProvider;
-import dev.identityservice.core.key.SigningKey;
 import dev.identityservice.core.tenant.Tenant;
 import java.text.ParseException;
 import java.time.Clock;
@@ -45,11 +35,7 @@ public final class AccessTokenValidator {
             if (!AccessTokenIssuer.AT_JWT.equals(jwt.getHeader().getType())) {
                 return Optional.empty();
             }
-            Optional<SigningKey> key = keys.keyRing(tenant.id()).publishedKey(jwt.getHeader().getKeyID());
-            if (key.isEmpty() || !key.get().algorithm().jwsAlgorithm().equals(jwt.getHeader().getAlgorithm())) {
-                return Optional.empty();
-            }
-            if (!jwt.verify(verifierFor(key.get().publicJwk()))) {
+            if (!keys.keyRing(tenant.id()).verifies(jwt)) {
                 return Optional.empty();
             }
             JWTClaimsSet claims = jwt.getJWTClaimsSet();
@@ -59,22 +45,9 @@ public final class AccessTokenValidator {
                 return Optional.empty();
             }
             return Optional.of(claims);
-        } catch (ParseException | JOSEException | IllegalArgumentException e) {
+        } catch (ParseException | IllegalArgumentException e) {
             return Optional.empty();
         }
-    }
-
-    static JWSVerifier verifierFor(JWK publicKey) throws JOSEException {
-        if (publicKey instanceof RSAKey rsa) {
-            return new RSASSAVerifier(rsa);
-        }
-        if (publicKey instanceof ECKey ec) {
-            return new ECDSAVerifier(ec);
-        }
-        if (publicKey instanceof OctetKeyPair okp) {
-            return new Ed25519Verifier(okp);
-        }
-        throw new JOSEException("unsupported key type " + publicKey.getKeyType());
     }
 
     private static boolean notYetValid(Date notBefore, Instant now) {

@@ -1,11 +1,9 @@
 package dev.identityservice.core.token;
 
-import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.identityservice.core.key.KeyRingProvider;
-import dev.identityservice.core.key.SigningKey;
 import dev.identityservice.core.tenant.Tenant;
 import java.text.ParseException;
 import java.util.Optional;
@@ -34,9 +32,7 @@ public final class IdTokenHintValidator {
             if (type != null && !JOSEObjectType.JWT.equals(type)) {
                 return Optional.empty();
             }
-            Optional<SigningKey> key = keys.keyRing(tenant.id()).publishedKey(jwt.getHeader().getKeyID());
-            if (key.isEmpty() || !key.get().algorithm().jwsAlgorithm().equals(jwt.getHeader().getAlgorithm())
-                    || !jwt.verify(AccessTokenValidator.verifierFor(key.get().publicJwk()))) {
+            if (!keys.keyRing(tenant.id()).verifies(jwt)) {
                 return Optional.empty();
             }
             JWTClaimsSet claims = jwt.getJWTClaimsSet();
@@ -45,7 +41,7 @@ public final class IdTokenHintValidator {
                 return Optional.empty();
             }
             return Optional.of(claims);
-        } catch (ParseException | JOSEException | IllegalArgumentException e) {
+        } catch (ParseException | IllegalArgumentException e) {
             return Optional.empty();
         }
     }

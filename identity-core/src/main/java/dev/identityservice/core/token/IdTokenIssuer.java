@@ -15,6 +15,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.identityservice.core.client.ClaimMapping;
+import dev.identityservice.core.key.KeyRing;
 import dev.identityservice.core.key.KeyRingProvider;
 import dev.identityservice.core.key.SigningAlgorithm;
 import java.nio.charset.StandardCharsets;
@@ -37,12 +38,10 @@ public final class IdTokenIssuer {
 
     private static final JOSEObjectType JWT = JOSEObjectType.JWT;
 
-    private final AccessTokenIssuer signer;
     private final KeyRingProvider keys;
     private final Clock clock;
 
-    public IdTokenIssuer(AccessTokenIssuer signer, KeyRingProvider keys, Clock clock) {
-        this.signer = signer;
+    public IdTokenIssuer(KeyRingProvider keys, Clock clock) {
         this.keys = keys;
         this.clock = clock;
     }
@@ -51,7 +50,9 @@ public final class IdTokenIssuer {
     public String issue(Authorization authorization, String accessToken) {
         Instant now = clock.instant();
         String tenantId = authorization.tenant().id();
-        SigningAlgorithm algorithm = keys.keyRing(tenantId).active().algorithm();
+        // One snapshot for at_hash and signature: a rotation in between must not pair them wrongly.
+        KeyRing ring = keys.keyRing(tenantId);
+        SigningAlgorithm algorithm = ring.active().algorithm();
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(authorization.tenant().issuer().toString())
                 .subject(authorization.subject())
@@ -71,7 +72,7 @@ public final class IdTokenIssuer {
             ProfileClaims.of(authorization.user(), authorization.scopes()).forEach(claims::claim);
         }
         ClaimsCustomizer.apply(authorization, ClaimMapping.TokenType.ID, claims);
-        String signed = signer.sign(tenantId, JWT, claims.build());
+        String signed = AccessTokenIssuer.sign(ring, JWT, claims.build());
         JWK encryptionKey = authorization.client().idTokenEncryptionKey();
         return encryptionKey == null ? signed : encrypt(signed, encryptionKey);
     }
