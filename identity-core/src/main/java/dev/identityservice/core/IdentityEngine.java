@@ -116,7 +116,7 @@ public final class IdentityEngine {
         this.sessions = new LoginSessions(new JdbcLoginSessionStore(database), refreshTokens, clock, builder.sessionTtl);
         this.accessTokenValidator = new AccessTokenValidator(keys, clock);
         this.introspector = new TokenIntrospector(accessTokenValidator, accessTokenStore, refreshTokens, users, clock);
-        this.userInfo = new UserInfoProvider(introspector, users);
+        this.userInfo = new UserInfoProvider(introspector);
         this.idTokenHints = new IdTokenHintValidator(keys);
         this.revoker = new TokenRevoker(accessTokenValidator, accessTokenStore, refreshTokens, users, sessions, clock);
         this.cleanup = new ExpiredRowsCleanup(database, clock);

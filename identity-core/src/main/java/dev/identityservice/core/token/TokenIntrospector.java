@@ -34,22 +34,42 @@ public final class TokenIntrospector {
         this.clock = clock;
     }
 
+    /**
+     * An access token as introspection resolved it, with the user it was issued to ({@code null} for a
+     * client's own token, and for inactive tokens), so that callers need not load the user again.
+     */
+    public record ResolvedAccessToken(Introspection introspection, User user) {
+        static final ResolvedAccessToken INACTIVE = new ResolvedAccessToken(Introspection.INACTIVE, null);
+    }
+
+    /** The access token behind {@code token} if it is active: JWT or opaque, revocation included. */
+    public Optional<ResolvedAccessToken> activeAccessToken(Tenant tenant, String token) {
+        if (token == null || token.isEmpty()) {
+            return Optional.empty();
+        }
+        return accessToken(tenant, token).filter(resolved -> resolved.introspection().active());
+    }
+
     /** @param tokenTypeHint {@code access_token}, {@code refresh_token} or {@code null} (RFC 7662 §2.1) */
     public Introspection introspect(Tenant tenant, String token, String tokenTypeHint) {
         if (token == null || token.isEmpty()) {
             return Introspection.INACTIVE;
         }
         if ("refresh_token".equals(tokenTypeHint)) {
-            return refreshToken(tenant, token).or(() -> accessToken(tenant, token)).orElse(Introspection.INACTIVE);
+            return refreshToken(tenant, token).or(() -> accessIntrospection(tenant, token)).orElse(Introspection.INACTIVE);
         }
-        return accessToken(tenant, token).or(() -> refreshToken(tenant, token)).orElse(Introspection.INACTIVE);
+        return accessIntrospection(tenant, token).or(() -> refreshToken(tenant, token)).orElse(Introspection.INACTIVE);
     }
 
-    private Optional<Introspection> accessToken(Tenant tenant, String token) {
+    private Optional<Introspection> accessIntrospection(Tenant tenant, String token) {
+        return accessToken(tenant, token).map(ResolvedAccessToken::introspection);
+    }
+
+    private Optional<ResolvedAccessToken> accessToken(Tenant tenant, String token) {
         return isJwt(token) ? jwtAccessToken(tenant, token) : opaqueAccessToken(tenant, token);
     }
 
-    private Optional<Introspection> jwtAccessToken(Tenant tenant, String token) {
+    private Optional<ResolvedAccessToken> jwtAccessToken(Tenant tenant, String token) {
         Optional<JWTClaimsSet> validated = validator.validate(tenant, token);
         if (validated.isEmpty()) {
             return Optional.empty();
@@ -57,14 +77,14 @@ public final class TokenIntrospector {
         JWTClaimsSet claims = validated.get();
         Instant issuedAt = claims.getIssueTime().toInstant();
         if (accessTokens.isRevoked(tenant.id(), claims.getJWTID())) {
-            return Optional.of(Introspection.INACTIVE);
+            return Optional.of(ResolvedAccessToken.INACTIVE);
         }
         String clientId = (String) claims.getClaim("client_id");
         Optional<User> user = Optional.empty();
         if (!claims.getSubject().equals(clientId) || claims.getClaim("roles") != null) {
             user = activeUser(tenant, claims.getSubject(), issuedAt);
             if (user.isEmpty()) {
-                return Optional.of(Introspection.INACTIVE);
+                return Optional.of(ResolvedAccessToken.INACTIVE);
             }
         }
         Map<String, Object> members = new LinkedHashMap<>();
@@ -81,10 +101,10 @@ public final class TokenIntrospector {
         members.put("jti", claims.getJWTID());
         members.put("roles", claims.getClaim("roles"));
         members.put("tenant", claims.getClaim("tenant"));
-        return Optional.of(Introspection.active(members));
+        return Optional.of(new ResolvedAccessToken(Introspection.active(members), user.orElse(null)));
     }
 
-    private Optional<Introspection> opaqueAccessToken(Tenant tenant, String token) {
+    private Optional<ResolvedAccessToken> opaqueAccessToken(Tenant tenant, String token) {
         if (token.length() > OpaqueTokens.MAX_TOKEN_LENGTH) {
             return Optional.empty();
         }
@@ -94,9 +114,12 @@ public final class TokenIntrospector {
             return Optional.empty();
         }
         AccessTokenStore.OpaqueAccessToken opaque = found.get();
-        if (!clock.instant().isBefore(opaque.expiresAt()) || accessTokens.isRevoked(tenant.id(), opaque.jti())
-                || (opaque.userId() != null && activeUser(tenant, opaque.userId(), opaque.issuedAt()).isEmpty())) {
-            return Optional.of(Introspection.INACTIVE);
+        if (!clock.instant().isBefore(opaque.expiresAt()) || accessTokens.isRevoked(tenant.id(), opaque.jti())) {
+            return Optional.of(ResolvedAccessToken.INACTIVE);
+        }
+        User user = opaque.userId() == null ? null : activeUser(tenant, opaque.userId(), opaque.issuedAt()).orElse(null);
+        if (opaque.userId() != null && user == null) {
+            return Optional.of(ResolvedAccessToken.INACTIVE);
         }
         Map<String, Object> members = new LinkedHashMap<>();
         members.put("scope", opaque.scope());
@@ -111,7 +134,7 @@ public final class TokenIntrospector {
         members.put("iss", tenant.issuer().toString());
         members.put("jti", opaque.jti());
         members.put("roles", opaque.roles().isEmpty() ? List.of() : List.of(opaque.roles().split(" ")));
-        return Optional.of(Introspection.active(members));
+        return Optional.of(new ResolvedAccessToken(Introspection.active(members), user));
     }
 
     private Optional<Introspection> refreshToken(Tenant tenant, String token) {

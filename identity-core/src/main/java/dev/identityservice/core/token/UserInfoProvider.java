@@ -4,7 +4,6 @@ import dev.identityservice.core.error.OAuthError;
 import dev.identityservice.core.grant.Scopes;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.user.User;
-import dev.identityservice.core.user.UserStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -16,11 +15,9 @@ import java.util.Set;
 public final class UserInfoProvider {
 
     private final TokenIntrospector introspector;
-    private final UserStore users;
 
-    public UserInfoProvider(TokenIntrospector introspector, UserStore users) {
+    public UserInfoProvider(TokenIntrospector introspector) {
         this.introspector = introspector;
-        this.users = users;
     }
 
     /**
@@ -28,17 +25,13 @@ public final class UserInfoProvider {
      * token about a user, {@code insufficient_scope} (403) without {@code openid}.
      */
     public Map<String, Object> userInfo(Tenant tenant, String accessToken) {
-        Introspection introspection = introspector.introspect(tenant, accessToken, "access_token");
-        if (!introspection.active() || !IssuedTokens.TOKEN_TYPE.equals(introspection.members().get("token_type"))) {
-            throw OAuthError.invalidToken("The access token is invalid, expired or revoked").exception();
-        }
-        Object username = introspection.members().get("username");
-        String subject = (String) introspection.members().get("sub");
-        User user = username == null ? null : users.findById(tenant.id(), subject).orElse(null);
+        TokenIntrospector.ResolvedAccessToken resolved = introspector.activeAccessToken(tenant, accessToken)
+                .orElseThrow(() -> OAuthError.invalidToken("The access token is invalid, expired or revoked").exception());
+        User user = resolved.user();
         if (user == null) {
             throw OAuthError.invalidToken("The access token does not belong to a user").exception();
         }
-        Set<String> scopes = Scopes.parse(String.valueOf(introspection.members().getOrDefault("scope", "")));
+        Set<String> scopes = Scopes.parse(String.valueOf(resolved.introspection().members().getOrDefault("scope", "")));
         if (!scopes.contains("openid")) {
             throw OAuthError.insufficientScope("The access token lacks the openid scope").exception();
         }
