@@ -22,7 +22,6 @@ import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -73,10 +72,7 @@ public final class ClientResource {
     public Response list(@Context ContainerRequestContext request, @QueryParam("offset") String offsetParam,
                          @QueryParam("limit") String limitParam) {
         Tenant tenant = RequestTenant.of(request);
-        int offset = AdminErrors.intParam("offset", offsetParam, 0, 0, Integer.MAX_VALUE - Page.MAX_LIMIT - 1);
-        int limit = AdminErrors.intParam("limit", limitParam, Page.DEFAULT_LIMIT, 1, Page.MAX_LIMIT);
-        List<Client> fetched = engine.clients().list(tenant.id(), offset, limit + 1);
-        return AdminJson.ok(Page.of(fetched, offset, limit, ClientEntry::of));
+        return AdminJson.ok(Page.load(offsetParam, limitParam, (offset, limit) -> engine.clients().list(tenant.id(), offset, limit), ClientEntry::of));
     }
 
     @GET

@@ -16,11 +16,23 @@ record Page<T>(List<T> items, Integer nextOffset) {
     /** The largest page size, so that one request can never load a whole tenant. */
     static final int MAX_LIMIT = 200;
 
+    /** Loads rows: {@code limit} of them from {@code offset}. */
+    @FunctionalInterface
+    interface Rows<S> {
+        List<S> load(int offset, int limit);
+    }
+
     /**
-     * A page from {@code fetched}, which the caller loaded with {@code limit + 1} rows: the extra row only
-     * tells that there is a next page, without a count query.
+     * The page the {@code offset} and {@code limit} query parameters ask for (400 naming a bad one). It loads
+     * {@code limit + 1} rows: the extra row only tells that there is a next page, without a count query.
      */
-    static <S, T> Page<T> of(List<S> fetched, int offset, int limit, Function<S, T> view) {
+    static <S, T> Page<T> load(String offsetParam, String limitParam, Rows<S> rows, Function<S, T> view) {
+        int offset = AdminErrors.intParam("offset", offsetParam, 0, 0, Integer.MAX_VALUE - MAX_LIMIT - 1);
+        int limit = AdminErrors.intParam("limit", limitParam, DEFAULT_LIMIT, 1, MAX_LIMIT);
+        return of(rows.load(offset, limit + 1), offset, limit, view);
+    }
+
+    private static <S, T> Page<T> of(List<S> fetched, int offset, int limit, Function<S, T> view) {
         boolean more = fetched.size() > limit;
         List<T> items = fetched.stream().limit(limit).map(view).toList();
         return new Page<>(items, more ? offset + limit : null);

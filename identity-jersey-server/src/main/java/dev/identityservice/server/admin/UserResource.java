@@ -20,7 +20,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -76,10 +75,7 @@ public final class UserResource {
     public Response list(@Context ContainerRequestContext request, @QueryParam("offset") String offsetParam,
                          @QueryParam("limit") String limitParam) {
         Tenant tenant = RequestTenant.of(request);
-        int offset = AdminErrors.intParam("offset", offsetParam, 0, 0, Integer.MAX_VALUE - Page.MAX_LIMIT - 1);
-        int limit = AdminErrors.intParam("limit", limitParam, Page.DEFAULT_LIMIT, 1, Page.MAX_LIMIT);
-        List<User> fetched = engine.users().list(tenant.id(), offset, limit + 1);
-        return AdminJson.ok(Page.of(fetched, offset, limit, UserView::of));
+        return AdminJson.ok(Page.load(offsetParam, limitParam, (offset, limit) -> engine.users().list(tenant.id(), offset, limit), UserView::of));
     }
 
     @GET
@@ -133,20 +129,23 @@ public final class UserResource {
     @POST
     @Path("{id}/disable")
     public Response disable(@Context ContainerRequestContext request, @PathParam("id") String id) {
-        Tenant tenant = RequestTenant.of(request);
-        User user = find(tenant, id);
-        engine.users().update(user.withEnabled(false, engine.clock().instant()));
-        engine.revoker().revokeAllOfUser(tenant.id(), user.id());
-        return AdminJson.ok(UserView.of(find(tenant, id)));
+        return setEnabled(RequestTenant.of(request), id, false);
     }
 
     @POST
     @Path("{id}/enable")
     public Response enable(@Context ContainerRequestContext request, @PathParam("id") String id) {
-        Tenant tenant = RequestTenant.of(request);
-        User user = find(tenant, id);
-        engine.users().update(user.withEnabled(true, engine.clock().instant()));
-        return AdminJson.ok(UserView.of(find(tenant, id)));
+        return setEnabled(RequestTenant.of(request), id, true);
+    }
+
+    private Response setEnabled(Tenant tenant, String id, boolean enabled) {
+        User user = find(tenant, id).withEnabled(enabled, engine.clock().instant());
+        engine.users().update(user);
+        if (!enabled) {
+            engine.revoker().revokeAllOfUser(tenant.id(), user.id());
+            user = find(tenant, id); // the revocation moved tokensValidAfter
+        }
+        return AdminJson.ok(UserView.of(user));
     }
 
     /** Revokes every refresh token, session and access token of the user (RFC 7009 has no per-user form). */
