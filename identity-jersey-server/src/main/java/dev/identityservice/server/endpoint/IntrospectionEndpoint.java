@@ -1,18 +1,14 @@
 package dev.identityservice.server.endpoint;
 
-import dev.identityservice.core.client.Client;
 import dev.identityservice.core.error.OAuthError;
-import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.token.TokenIntrospector;
 import dev.identityservice.server.http.ClientAuthentication;
 import dev.identityservice.server.http.Form;
 import dev.identityservice.server.http.Json;
-import dev.identityservice.server.http.RequestTenant;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 
@@ -33,16 +29,15 @@ public final class IntrospectionEndpoint {
 
     @POST
     public Response introspect(@Context ContainerRequestContext request, InputStream body) {
-        Tenant tenant = RequestTenant.of(request);
-        Form form = Form.read(request.getMediaType(), request.getLength(), body);
-        Client client = clients.authenticate(tenant, request.getHeaderString(HttpHeaders.AUTHORIZATION), form);
-        if (client.isPublic()) {
+        ClientAuthentication.AuthenticatedForm call = clients.read(request, body);
+        Form form = call.form();
+        if (call.client().isPublic()) {
             throw OAuthError.invalidClient("Public clients may not introspect tokens").exception();
         }
         String token = form.optional("token");
         if (token == null) {
             throw OAuthError.invalidRequest("Missing parameter 'token'").exception();
         }
-        return Json.noStore(introspector.introspect(tenant, token, form.optional("token_type_hint")).members());
+        return Json.noStore(introspector.introspect(call.tenant(), token, form.optional("token_type_hint")).members());
     }
 }

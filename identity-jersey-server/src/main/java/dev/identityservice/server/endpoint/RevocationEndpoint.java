@@ -1,11 +1,7 @@
 package dev.identityservice.server.endpoint;
 
-import dev.identityservice.core.client.Client;
-import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.token.TokenRevoker;
 import dev.identityservice.server.http.ClientAuthentication;
-import dev.identityservice.server.http.Form;
-import dev.identityservice.server.http.RequestTenant;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -31,10 +27,8 @@ public final class RevocationEndpoint {
 
     @POST
     public Response revoke(@Context ContainerRequestContext request, InputStream body) {
-        Tenant tenant = RequestTenant.of(request);
-        Form form = Form.read(request.getMediaType(), request.getLength(), body);
-        Client client = clients.authenticate(tenant, request.getHeaderString(HttpHeaders.AUTHORIZATION), form);
-        revoker.revoke(tenant, client, form.optional("token"), form.optional("token_type_hint"));
+        ClientAuthentication.AuthenticatedForm call = clients.read(request, body);
+        revoker.revoke(call.tenant(), call.client(), call.form().optional("token"), call.form().optional("token_type_hint"));
         return Response.ok().header(HttpHeaders.CACHE_CONTROL, "no-store").build();
     }
 }

@@ -1,6 +1,5 @@
 package dev.identityservice.server.endpoint;
 
-import dev.identityservice.core.client.Client;
 import dev.identityservice.core.client.GrantType;
 import dev.identityservice.core.error.OAuthError;
 import dev.identityservice.core.error.OAuthException;
@@ -13,14 +12,12 @@ import dev.identityservice.server.http.ClientAuthentication;
 import dev.identityservice.server.http.Form;
 import dev.identityservice.server.http.Json;
 import dev.identityservice.server.http.LoginThrottle;
-import dev.identityservice.server.http.RequestTenant;
 import dev.identityservice.server.observability.ServerMetrics;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 import java.time.Duration;
@@ -49,10 +46,10 @@ public final class TokenEndpoint {
 
     @POST
     public Response token(@Context ContainerRequestContext request, @Context HttpServletRequest servletRequest, InputStream body) {
-        Tenant tenant = RequestTenant.of(request);
-        Form form = Form.read(request.getMediaType(), request.getLength(), body);
-        Client client = clients.authenticate(tenant, request.getHeaderString(HttpHeaders.AUTHORIZATION), form);
-        TokenRequest tokenRequest = new TokenRequest(tenant, client, form.parameters());
+        ClientAuthentication.AuthenticatedForm call = clients.read(request, body);
+        Tenant tenant = call.tenant();
+        Form form = call.form();
+        TokenRequest tokenRequest = new TokenRequest(tenant, call.client(), form.parameters());
         String grantType = form.optional("grant_type");
         IssuedTokens tokens = GrantType.PASSWORD.value().equals(grantType)
                 ? passwordGrant(tenant, tokenRequest, form.optional("username"), servletRequest.getRemoteAddr())

@@ -1,10 +1,12 @@
 package dev.identityservice.server.http;
 
 import dev.identityservice.core.error.OAuthError;
+import dev.identityservice.server.error.ChallengeException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Map;
 
 /**
  * Reads a request body of at most {@value #MAX_BYTES} bytes; a larger one is refused with 413 before it is
@@ -39,7 +41,12 @@ public final class BoundedBody {
         }
     }
 
+    /**
+     * 413 and {@code Connection: close}: the rest of the body was never read, so the connection cannot carry
+     * another request; saying so keeps clients from reusing it (RFC 9112 §9.6).
+     */
     private static RuntimeException tooLarge() {
-        return new OAuthError("invalid_request", "The request body is larger than " + MAX_BYTES + " bytes", 413).exception();
+        return new ChallengeException(new OAuthError("invalid_request",
+                "The request body is larger than " + MAX_BYTES + " bytes", 413), Map.of("Connection", "close"));
     }
 }

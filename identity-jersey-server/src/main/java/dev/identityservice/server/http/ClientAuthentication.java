@@ -8,6 +8,9 @@ import dev.identityservice.core.error.OAuthError;
 import dev.identityservice.core.error.OAuthException;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.server.error.ChallengeException;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import java.io.InputStream;
 import java.util.Objects;
 
 /**
@@ -28,6 +31,17 @@ public final class ClientAuthentication {
 
     public ClientAuthentication(ClientAuthenticator authenticator) {
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+    }
+
+    /** A form request of an authenticated client, to the token, introspection or revocation endpoint. */
+    public record AuthenticatedForm(Tenant tenant, Client client, Form form) {
+    }
+
+    /** Reads the form of {@code request} and authenticates its client against the request's tenant. */
+    public AuthenticatedForm read(ContainerRequestContext request, InputStream body) {
+        Tenant tenant = RequestTenant.of(request);
+        Form form = Form.read(request.getMediaType(), request.getLength(), body);
+        return new AuthenticatedForm(tenant, authenticate(tenant, request.getHeaderString(HttpHeaders.AUTHORIZATION), form), form);
     }
 
     /**

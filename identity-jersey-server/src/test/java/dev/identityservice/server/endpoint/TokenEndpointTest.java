@@ -206,6 +206,8 @@ class TokenEndpointTest {
         HttpResponse<String> response = server.postBytes("/oauth2/token", huge, TestServer.FORM);
 
         assertError(response, 413, "invalid_request");
+        assertEquals("close", response.headers().firstValue("Connection").orElse(""),
+                "the unread rest of the body makes the connection unusable");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.identityservice.core.error.OAuthException;
+import dev.identityservice.server.error.ChallengeException;
 import jakarta.ws.rs.core.MediaType;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -30,10 +31,11 @@ class FormTest {
 
     @Test
     void readWhenDeclaredLengthTooLargeThen413WithoutReading() {
-        OAuthException e = assertThrows(OAuthException.class, () -> Form.read(MediaType.APPLICATION_FORM_URLENCODED_TYPE,
+        ChallengeException e = assertThrows(ChallengeException.class, () -> Form.read(MediaType.APPLICATION_FORM_URLENCODED_TYPE,
                 BoundedBody.MAX_BYTES + 1L, new ByteArrayInputStream(new byte[0])));
 
         assertEquals(413, e.error().httpStatus());
+        assertEquals("close", e.headers().get("Connection"));
     }
 
     @Test
