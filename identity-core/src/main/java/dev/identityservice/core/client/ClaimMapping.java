@@ -1,5 +1,6 @@
 package dev.identityservice.core.client;
 
+import dev.identityservice.core.Limits;
 import java.util.Objects;
 import java.util.Set;
 
@@ -26,6 +27,8 @@ public record ClaimMapping(TokenType tokenType, String attribute, String claim) 
         if (attribute.isBlank() || claim.isBlank()) {
             throw new IllegalArgumentException("attribute and claim must not be blank");
         }
+        Limits.atMost("attribute", attribute, Limits.MAX_NAME_CHARS);
+        Limits.atMost("claim", claim, Limits.MAX_NAME_CHARS);
         if (RESERVED_CLAIMS.contains(claim)) {
             throw new IllegalArgumentException("claim '" + claim + "' is set by the server and cannot be mapped");
         }

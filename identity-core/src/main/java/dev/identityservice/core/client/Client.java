@@ -1,6 +1,7 @@
 package dev.identityservice.core.client;
 
 import com.nimbusds.jose.jwk.JWK;
+import dev.identityservice.core.Limits;
 import dev.identityservice.core.token.TokenSettings;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,9 +31,11 @@ public record Client(String tenantId, String clientId, String name, String secre
         Objects.requireNonNull(tokenSettings, "tokenSettings");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
-        if (clientId.isBlank() || clientId.length() > 255 || !clientId.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            throw new IllegalArgumentException("clientId must be 1 to 255 visible ASCII characters");
+        if (clientId.isBlank() || clientId.length() > Limits.MAX_NAME_CHARS || !clientId.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new IllegalArgumentException("clientId must be 1 to " + Limits.MAX_NAME_CHARS + " visible ASCII characters");
         }
+        Limits.atMost("name", name, Limits.MAX_NAME_CHARS);
+        Limits.atMost("audience", tokenSettings.audience(), Limits.MAX_AUDIENCE_CHARS);
         redirectUris = List.copyOf(redirectUris == null ? List.of() : redirectUris);
         postLogoutRedirectUris = List.copyOf(postLogoutRedirectUris == null ? List.of() : postLogoutRedirectUris);
         allowedOrigins = Set.copyOf(allowedOrigins == null ? Set.of() : allowedOrigins);
@@ -48,6 +51,10 @@ public record Client(String tenantId, String clientId, String name, String secre
         for (String uri : postLogoutRedirectUris) {
             RedirectUriMatcher.requireRegistrable(uri);
         }
+        Limits.joinedAtMost("redirectUris", redirectUris, Limits.MAX_URI_LIST_CHARS);
+        Limits.joinedAtMost("postLogoutRedirectUris", postLogoutRedirectUris, Limits.MAX_URI_LIST_CHARS);
+        Limits.joinedAtMost("allowedOrigins", allowedOrigins, Limits.MAX_URI_LIST_CHARS);
+        Limits.joinedAtMost("scopes", scopes, Limits.MAX_SCOPE_LIST_CHARS);
         if (secretHash == null && grantTypes.contains(GrantType.CLIENT_CREDENTIALS)) {
             throw new IllegalArgumentException("a public client cannot use client_credentials");
         }

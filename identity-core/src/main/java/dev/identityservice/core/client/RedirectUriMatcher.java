@@ -1,5 +1,6 @@
 package dev.identityservice.core.client;
 
+import dev.identityservice.core.Limits;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
@@ -15,8 +16,8 @@ public final class RedirectUriMatcher {
 
     /** Fails with {@link IllegalArgumentException} when {@code uri} cannot be registered. */
     public static void requireRegistrable(String uri) {
-        if (uri == null || uri.isEmpty() || uri.length() > 2048) {
-            throw new IllegalArgumentException("redirect URI must be 1 to 2048 characters");
+        if (uri == null || uri.isEmpty() || uri.length() > Limits.MAX_URI_CHARS) {
+            throw new IllegalArgumentException("redirect URI must be 1 to " + Limits.MAX_URI_CHARS + " characters");
         }
         URI parsed;
         try {

@@ -1,5 +1,6 @@
 package dev.identityservice.core.user;
 
+import dev.identityservice.core.Limits;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
@@ -25,12 +26,26 @@ public record User(String tenantId, String id, String username, String passwordH
         Objects.requireNonNull(username, "username");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
-        if (username.isBlank() || username.length() > 255) {
-            throw new IllegalArgumentException("username must be 1 to 255 characters");
+        if (username.isBlank() || username.length() > Limits.MAX_NAME_CHARS) {
+            throw new IllegalArgumentException("username must be 1 to " + Limits.MAX_NAME_CHARS + " characters");
         }
         profile = profile == null ? UserProfile.EMPTY : profile;
         roles = roles == null ? Set.of() : Set.copyOf(roles);
         attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+        for (String role : roles) {
+            requireName("role", role);
+        }
+        attributes.forEach((name, value) -> {
+            requireName("attribute name", name);
+            Limits.atMost("attribute " + name, value, Limits.MAX_ATTRIBUTE_VALUE_CHARS);
+        });
+    }
+
+    private static void requireName(String field, String value) {
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(field + " must not be blank");
+        }
+        Limits.atMost(field, value, Limits.MAX_NAME_CHARS);
     }
 
     /** The form in which usernames are compared and indexed. */

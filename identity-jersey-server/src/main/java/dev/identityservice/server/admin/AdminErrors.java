@@ -17,9 +17,16 @@ final class AdminErrors {
         return OAuthError.invalidRequest(description).exception();
     }
 
-    /** A validation failure from the engine or the setup mapping, whose messages name the field and never a secret. */
-    static OAuthException invalid(IllegalArgumentException e) {
-        return invalid(e.getMessage() == null ? "Invalid value" : e.getMessage());
+    /**
+     * A validation failure from the engine or the setup mapping: an {@link IllegalArgumentException}, whose
+     * message names the field and never a secret, or a {@link NullPointerException} from a null where a value
+     * is required (a JSON {@code null} in a list, say).
+     */
+    static OAuthException invalid(RuntimeException e) {
+        if (e instanceof IllegalArgumentException && e.getMessage() != null) {
+            return invalid(e.getMessage());
+        }
+        return invalid(e instanceof NullPointerException ? "A required value is missing or null" : "Invalid value");
     }
 
     static OAuthException notFound(String description) {

@@ -132,8 +132,7 @@ public final class ClientResource {
             return SetupImporter.clientSettings(tenant.id(), entry, defaultAccessTokenTtl)
                     .secretHash(secretHash).createdAt(createdAt).updatedAt(updatedAt).build();
         } catch (IllegalArgumentException | NullPointerException e) {
-            throw AdminErrors.invalid(e instanceof IllegalArgumentException iae ? iae.getMessage()
-                    : "Missing value: " + e.getMessage());
+            throw AdminErrors.invalid(e);
         }
     }
 

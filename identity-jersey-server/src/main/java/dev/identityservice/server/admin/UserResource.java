@@ -57,7 +57,7 @@ public final class UserResource {
                     entry.password() == null ? null : entry.password().toCharArray(), SetupImporter.profile(entry.profile()),
                     entry.roles() == null ? Set.of() : Set.copyOf(entry.roles()),
                     entry.attributes() == null ? Map.of() : entry.attributes());
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | NullPointerException e) {
             throw AdminErrors.invalid(e);
         } catch (IllegalStateException taken) {
             throw AdminErrors.conflict("username '" + entry.username() + "' is taken");
@@ -91,15 +91,19 @@ public final class UserResource {
         UserPatch patch = AdminJson.read(request, body, UserPatch.class);
         User user = find(tenant, id);
         Instant now = engine.clock().instant();
-        if (patch.roles() != null) {
-            user = user.withRoles(Set.copyOf(patch.roles()), now);
-        }
-        if (patch.profile() != null || patch.attributes() != null) {
-            user = user.withProfile(patch.profile() != null ? SetupImporter.profile(patch.profile()) : user.profile(),
-                    patch.attributes() != null ? patch.attributes() : user.attributes(), now);
-        }
-        if (patch.enabled() != null) {
-            user = user.withEnabled(patch.enabled(), now);
+        try {
+            if (patch.roles() != null) {
+                user = user.withRoles(Set.copyOf(patch.roles()), now);
+            }
+            if (patch.profile() != null || patch.attributes() != null) {
+                user = user.withProfile(patch.profile() != null ? SetupImporter.profile(patch.profile()) : user.profile(),
+                        patch.attributes() != null ? patch.attributes() : user.attributes(), now);
+            }
+            if (patch.enabled() != null) {
+                user = user.withEnabled(patch.enabled(), now);
+            }
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw AdminErrors.invalid(e);
         }
         engine.users().update(user);
         if (Boolean.FALSE.equals(patch.enabled())) {

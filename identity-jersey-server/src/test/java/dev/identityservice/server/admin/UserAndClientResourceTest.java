@@ -97,6 +97,24 @@ class UserAndClientResourceTest {
         assertEquals(404, admin.get("/admin/users/no-such-id", token).statusCode());
     }
 
+    /** Regression: values longer than their columns, or nulls in lists, used to fail in the database with a 500. */
+    @Test
+    void createOrPatchUserWhenValueTooLongOrNullThen400NamingTheFieldAndNothingStored() {
+        String longRole = "{\"username\":\"long-role\",\"password\":\"a long passphrase\",\"roles\":[\"" + "r".repeat(300) + "\"]}";
+        assertTrue(body(admin.post("/admin/users", token, longRole), 400).get("error_description").asText().contains("role"));
+        assertEquals(400, admin.post("/admin/users", token, "{\"username\":\"null-role\",\"roles\":[null]}").statusCode());
+        assertTrue(body(admin.post("/admin/users", token, "{\"username\":\"long-mail\",\"profile\":{\"email\":\""
+                + "m".repeat(400) + "@example.com\"}}"), 400).get("error_description").asText().contains("email"));
+        assertTrue(server.server.engine().users().findByUsername("default", "long-role").isEmpty());
+
+        String id = body(admin.post("/admin/users", token, "{\"username\":\"patched\",\"roles\":[\"user\"]}"), 201).get("id").asText();
+        HttpResponse<String> patch = admin.send("PATCH", "/admin/users/" + id, token,
+                "{\"attributes\":{\"note\":\"" + "n".repeat(5000) + "\"}}");
+        assertTrue(body(patch, 400).get("error_description").asText().contains("attribute note"));
+        assertEquals(400, admin.send("PATCH", "/admin/users/" + id, token, "{\"roles\":[null]}").statusCode());
+        assertEquals(java.util.Set.of("user"), server.server.engine().users().findById("default", id).orElseThrow().roles());
+    }
+
     @Test
     void listUsersWhenPagedThenItemsAndNextOffset() {
         TestServer paged = TestServer.start();
@@ -199,6 +217,18 @@ class UserAndClientResourceTest {
         assertEquals(404, admin.send("PUT", "/admin/clients/none", token, "{}").statusCode());
         assertEquals(204, admin.send("DELETE", "/admin/clients/crm", token, null).statusCode());
         assertEquals(401, server.post("/oauth2/token", form("grant_type", "client_credentials"), "Authorization", basic("crm", secret)).statusCode());
+    }
+
+    @Test
+    void createClientWhenNameOrScopesTooLongThen400NamingTheField() {
+        String longName = "{\"clientId\":\"long-name\",\"name\":\"" + "n".repeat(300) + "\",\"public\":true}";
+        assertTrue(body(admin.post("/admin/clients", token, longName), 400).get("error_description").asText().contains("name"));
+        StringBuilder scopes = new StringBuilder();
+        for (int i = 0; i < 500; i++) {
+            scopes.append(i == 0 ? "" : ",").append("\"scope-number-").append(i).append('"');
+        }
+        String manyScopes = "{\"clientId\":\"many-scopes\",\"public\":true,\"scopes\":[" + scopes + "]}";
+        assertTrue(body(admin.post("/admin/clients", token, manyScopes), 400).get("error_description").asText().contains("scopes"));
     }
 
     @Test
