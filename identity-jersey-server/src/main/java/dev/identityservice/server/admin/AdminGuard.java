@@ -1,6 +1,5 @@
 package dev.identityservice.server.admin;
 
-import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.guard.error.BearerChallenge;
 import dev.identityservice.guard.error.BearerError;
 import dev.identityservice.guard.jaxrs.GuardFeature;
@@ -14,14 +13,11 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.container.PreMatching;
-import jakarta.ws.rs.core.Configuration;
 import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,7 +25,7 @@ import java.util.regex.Pattern;
  * The guard of the management API: the guard's own {@link GuardFeature} (bearer authentication, and
  * {@code @RolesAllowed} with 401 for nobody and 403 {@code insufficient_scope} for a caller without the role),
  * confined to admin paths. Other endpoints, such as UserInfo, read their bearer tokens themselves and must
- * never meet the admin audience rule, so the feature's authentication filter is registered behind a path check.
+ * never meet the admin audience rule, so the feature is scoped to admin paths ({@link GuardFeature#onlyFor}).
  *
  * <p>Rules: the token's {@code iss} must be the issuer of the tenant whose admin path is called (a token of
  * tenant A never administers tenant B: 401 {@code invalid_token}), its {@code aud} must contain one of the
@@ -52,7 +48,8 @@ public final class AdminGuard implements Feature {
 
     @Override
     public boolean configure(FeatureContext context) {
-        new GuardFeature(verifier, REALM).configure(new AdminPathsOnly(context));
+        new GuardFeature(verifier, REALM).onlyFor(AdminGuard::isAdminPath).configure(context);
+        context.register(new TenantIssuerCheck());
         context.register(new JsonChallengeBody());
         return true;
     }
@@ -65,33 +62,22 @@ public final class AdminGuard implements Feature {
     }
 
     /**
-     * Runs the guard's pre-matching authentication filter on admin paths only, then checks that the token
-     * belongs to the tenant being administered. Runs after the {@code TenantResolver}, which has a lower priority.
+     * Refuses a token of another tenant: it runs right after the guard's authentication, which itself runs
+     * after the {@code TenantResolver} (lower priority), and compares the verified {@code iss} with the issuer
+     * of the tenant being administered.
      */
     @PreMatching
-    @Priority(Priorities.AUTHENTICATION)
-    static final class AdminAuthentication implements ContainerRequestFilter {
-
-        private final ContainerRequestFilter guard;
-
-        AdminAuthentication(ContainerRequestFilter guard) {
-            this.guard = guard;
-        }
+    @Priority(Priorities.AUTHENTICATION + 1)
+    static final class TenantIssuerCheck implements ContainerRequestFilter {
 
         @Override
-        public void filter(ContainerRequestContext request) throws IOException {
-            if (!isAdminPath(request)) {
-                return;
-            }
-            guard.filter(request);
-            if (request.getSecurityContext() instanceof TokenSecurityContext authenticated) {
-                Tenant tenant = RequestTenant.of(request);
-                if (!tenant.issuer().toString().equals(authenticated.token().issuer())) {
-                    request.abortWith(Response.status(Response.Status.UNAUTHORIZED)
-                            .header(HttpHeaders.WWW_AUTHENTICATE, BearerChallenge.forError(REALM,
-                                    BearerError.invalidToken("the token was issued for another tenant")))
-                            .build());
-                }
+        public void filter(ContainerRequestContext request) {
+            if (isAdminPath(request) && request.getSecurityContext() instanceof TokenSecurityContext authenticated
+                    && !RequestTenant.of(request).issuer().toString().equals(authenticated.token().issuer())) {
+                request.abortWith(Response.status(Response.Status.UNAUTHORIZED)
+                        .header(HttpHeaders.WWW_AUTHENTICATE, BearerChallenge.forError(REALM,
+                                BearerError.invalidToken("the token was issued for another tenant")))
+                        .build());
             }
         }
     }
@@ -131,75 +117,6 @@ public final class AdminGuard implements Feature {
             }
             response.setEntity(ErrorResponses.body(code, description), null, MediaType.APPLICATION_JSON_TYPE);
             response.getHeaders().putSingle(HttpHeaders.CACHE_CONTROL, ErrorResponses.NO_STORE);
-        }
-    }
-
-    /**
-     * The feature context handed to {@link GuardFeature}: registers everything as asked, except that the
-     * pre-matching authentication filter is wrapped in {@link AdminAuthentication}.
-     */
-    private record AdminPathsOnly(FeatureContext context) implements FeatureContext {
-
-        @Override
-        public FeatureContext register(Object component) {
-            if (component instanceof ContainerRequestFilter filter && component.getClass().isAnnotationPresent(PreMatching.class)) {
-                context.register(new AdminAuthentication(filter));
-            } else {
-                context.register(component);
-            }
-            return this;
-        }
-
-        @Override
-        public Configuration getConfiguration() {
-            return context.getConfiguration();
-        }
-
-        @Override
-        public FeatureContext property(String name, Object value) {
-            context.property(name, value);
-            return this;
-        }
-
-        @Override
-        public FeatureContext register(Class<?> componentClass) {
-            throw unexpected(componentClass);
-        }
-
-        @Override
-        public FeatureContext register(Class<?> componentClass, int priority) {
-            throw unexpected(componentClass);
-        }
-
-        @Override
-        public FeatureContext register(Class<?> componentClass, Class<?>... contracts) {
-            throw unexpected(componentClass);
-        }
-
-        @Override
-        public FeatureContext register(Class<?> componentClass, Map<Class<?>, Integer> contracts) {
-            throw unexpected(componentClass);
-        }
-
-        @Override
-        public FeatureContext register(Object component, int priority) {
-            throw unexpected(component.getClass());
-        }
-
-        @Override
-        public FeatureContext register(Object component, Class<?>... contracts) {
-            throw unexpected(component.getClass());
-        }
-
-        @Override
-        public FeatureContext register(Object component, Map<Class<?>, Integer> contracts) {
-            throw unexpected(component.getClass());
-        }
-
-        /** Fails start-up loudly if a new guard version registers in a way this wrapper would not confine. */
-        private static IllegalStateException unexpected(Class<?> type) {
-            return new IllegalStateException("GuardFeature registered " + type.getName() + " in an unexpected way; "
-                    + "AdminGuard must be taught to confine it to admin paths");
         }
     }
 }

@@ -12,6 +12,7 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.HttpHeaders;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Authenticates every request that carries a bearer token (RFC 6750 §2.1) and installs a {@link
@@ -28,15 +29,23 @@ final class BearerAuthenticationFilter implements ContainerRequestFilter {
 
     private final TokenVerifier verifier;
     private final String realm;
+    private final Predicate<ContainerRequestContext> scope;
 
-    /** @param verifier null to adopt the servlet filter's token instead of verifying */
-    BearerAuthenticationFilter(TokenVerifier verifier, String realm) {
+    /**
+     * @param verifier null to adopt the servlet filter's token instead of verifying
+     * @param scope    the requests this filter authenticates; it leaves the others alone
+     */
+    BearerAuthenticationFilter(TokenVerifier verifier, String realm, Predicate<ContainerRequestContext> scope) {
         this.verifier = verifier;
         this.realm = realm;
+        this.scope = scope;
     }
 
     @Override
     public void filter(ContainerRequestContext request) {
+        if (!scope.test(request)) {
+            return;
+        }
         if (verifier == null) {
             adoptFilterToken(request);
             return;

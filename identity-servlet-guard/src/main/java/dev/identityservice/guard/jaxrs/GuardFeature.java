@@ -9,10 +9,12 @@ import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.container.DynamicFeature;
 import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
 import java.lang.reflect.Method;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * The JAX-RS feature of the guard: register one instance and bearer tokens are authenticated and
@@ -34,6 +36,7 @@ public final class GuardFeature implements Feature {
     /** Null behind a servlet filter, which has verified already. */
     private final TokenVerifier verifier;
     private final String realm;
+    private final Predicate<ContainerRequestContext> scope;
 
     /** A feature with its own verifier built from {@code config}. */
     public GuardFeature(GuardConfig config) {
@@ -42,13 +45,22 @@ public final class GuardFeature implements Feature {
 
     /** A feature using a verifier shared with other parts of the application. */
     public GuardFeature(TokenVerifier verifier, String realm) {
-        this.verifier = Objects.requireNonNull(verifier, "verifier");
-        this.realm = Objects.requireNonNull(realm, "realm");
+        this(Objects.requireNonNull(verifier, "verifier"), realm, request -> true);
     }
 
-    private GuardFeature(String realm) {
-        this.verifier = null;
+    private GuardFeature(TokenVerifier verifier, String realm, Predicate<ContainerRequestContext> scope) {
+        this.verifier = verifier;
         this.realm = Objects.requireNonNull(realm, "realm");
+        this.scope = Objects.requireNonNull(scope, "scope");
+    }
+
+    /**
+     * This feature for the requests {@code scope} accepts only; the others pass untouched, their bearer
+     * tokens unread, for parts of the application that read tokens of their own (an issuer's UserInfo
+     * endpoint beside its admin API, say). The scope runs before resource matching: decide by path.
+     */
+    public GuardFeature onlyFor(Predicate<ContainerRequestContext> scope) {
+        return new GuardFeature(verifier, realm, scope);
     }
 
     /**
@@ -62,12 +74,12 @@ public final class GuardFeature implements Feature {
      * @param realm the realm of the challenges it writes; use the filter's
      */
     public static GuardFeature behindServletFilter(String realm) {
-        return new GuardFeature(realm);
+        return new GuardFeature(null, realm, request -> true);
     }
 
     @Override
     public boolean configure(FeatureContext context) {
-        context.register(new BearerAuthenticationFilter(verifier, realm));
+        context.register(new BearerAuthenticationFilter(verifier, realm, scope));
         context.register(new RoleBinding(realm));
         return true;
     }
