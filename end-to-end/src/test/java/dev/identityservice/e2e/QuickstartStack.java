@@ -1,6 +1,7 @@
 package dev.identityservice.e2e;
 
 import dev.identityservice.core.key.MasterKey;
+import dev.identityservice.core.store.jdbc.DatabaseConfig;
 import dev.identityservice.sample.LauncherOptions;
 import dev.identityservice.sample.SampleApp;
 import dev.identityservice.server.IdentityServer;
@@ -52,7 +53,7 @@ final class QuickstartStack implements AutoCloseable {
         ServerConfig config = ServerConfig.builder()
                 .port(0)
                 .dataDir(dataDir.toString())
-                .dbUrl("jdbc:h2:mem:e2e-" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1")
+                .dbUrl(DatabaseConfig.h2InMemory("e2e-" + UUID.randomUUID()).jdbcUrl())
                 .dbUser("sa")
                 .masterKey(MasterKey.generate().toBase64())
                 .bootstrap(false)

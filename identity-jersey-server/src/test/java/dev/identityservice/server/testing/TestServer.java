@@ -7,6 +7,7 @@ import dev.identityservice.core.client.ClientSecrets;
 import dev.identityservice.core.client.GrantType;
 import dev.identityservice.core.key.MasterKey;
 import dev.identityservice.core.key.SigningAlgorithm;
+import dev.identityservice.core.store.jdbc.DatabaseConfig;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.user.User;
 import dev.identityservice.core.user.UserProfile;
@@ -67,7 +68,7 @@ public final class TestServer implements AutoCloseable {
         ServerConfig.Builder builder = ServerConfig.builder()
                 .port(0)
                 .dataDir(dataDir.toString())
-                .dbUrl("jdbc:h2:mem:server-" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1")
+                .dbUrl(DatabaseConfig.h2InMemory("server-" + UUID.randomUUID()).jdbcUrl())
                 .dbUser("sa")
                 .masterKey(MasterKey.generate().toBase64())
                 .signingAlgorithm(SigningAlgorithm.ES256)
