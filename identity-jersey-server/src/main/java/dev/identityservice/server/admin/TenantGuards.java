@@ -5,6 +5,8 @@ import com.nimbusds.jwt.JWTParser;
 import dev.identityservice.core.IdentityEngine;
 import dev.identityservice.core.key.KeyRing;
 import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.core.token.TokenIntrospector;
+import dev.identityservice.core.user.User;
 import dev.identityservice.guard.GuardConfig;
 import dev.identityservice.guard.TokenVerifier;
 import dev.identityservice.guard.VerifiedToken;
@@ -46,10 +48,27 @@ final class TenantGuards implements TokenVerifier {
         this.audiences = Set.copyOf(audiences);
     }
 
+    /**
+     * Verifies the token as the tenant's guard does, then checks that it is still live, in the one place that
+     * decides it for userinfo and introspection too ({@link TokenIntrospector#activeAccessToken}): its
+     * {@code jti} not revoked, its user present, enabled and not revoked since it was issued. The roles the
+     * answer carries are the user's roles in the store now, not those the token was issued with, so a
+     * demoted admin is refused at once.
+     *
+     * @throws InvalidTokenException when the token is not genuine, or no longer live
+     */
     @Override
     public VerifiedToken verify(String token) throws InvalidTokenException, VerificationUnavailableException {
         Tenant tenant = tenantNamedBy(token);
-        return guardOf(tenant).verify(token);
+        VerifiedToken verified = guardOf(tenant).verify(token);
+        TokenIntrospector.ResolvedAccessToken live = engine.introspector().activeAccessToken(tenant, token)
+                .orElseThrow(() -> InvalidTokenException.invalidToken("the token was revoked or its user disabled"));
+        User user = live.user();
+        if (user == null) {
+            return verified;
+        }
+        return new VerifiedToken(verified.subject(), verified.issuer(), verified.audience(), verified.clientId(),
+                verified.expiresAt(), user.roles(), verified.scopes(), verified.claims());
     }
 
     /** The guard for {@code tenant} as its keys are now; compiled again after any key change. */

@@ -112,6 +112,7 @@ public final class UserResource {
         return AdminJson.ok(UserView.of(find(tenant, id)));
     }
 
+    /** Sets a new password and ends every login session, refresh token and access token of the user. */
     @POST
     @Path("{id}/password")
     public Response setPassword(@Context ContainerRequestContext request, @PathParam("id") String id, InputStream body) {
@@ -126,6 +127,9 @@ public final class UserResource {
         } catch (IllegalArgumentException e) {
             throw AdminErrors.invalid(e);
         }
+        // A reset is how an administrator answers a stolen password: whoever holds a session or a token
+        // obtained with the old one must log in again.
+        engine.revoker().revokeAllOfUser(tenant.id(), user.id());
         return Response.noContent().build();
     }
 
