@@ -1,5 +1,12 @@
 package dev.identityservice.core;
 
+import dev.identityservice.core.change.Change;
+import dev.identityservice.core.change.ChangeNotifier;
+import dev.identityservice.core.change.InProcessChangeNotifier;
+import dev.identityservice.core.change.NotifyingClientStore;
+import dev.identityservice.core.change.NotifyingTenantStore;
+import dev.identityservice.core.change.NotifyingUserStore;
+import dev.identityservice.core.change.PostgresChangeNotifier;
 import dev.identityservice.core.client.ClientAuthenticator;
 import dev.identityservice.core.client.ClientStore;
 import dev.identityservice.core.grant.AuthorizationCodeGrant;
@@ -66,8 +73,15 @@ public final class IdentityEngine {
 
     private static final Logger LOG = LoggerFactory.getLogger(IdentityEngine.class);
 
+    /**
+     * How often, by default, an instance on PostgreSQL re-reads tenants and key rings in case it missed a
+     * notification: 5 seconds. One query per tenant per interval.
+     */
+    public static final Duration DEFAULT_RECONCILE_INTERVAL = Duration.ofSeconds(5);
+
     private final Database database;
     private final Clock clock;
+    private final ChangeNotifier changes;
     private final TenantStore tenantStore;
     private final Map<String, Tenant> tenantCache = new ConcurrentHashMap<>();
     private volatile boolean multiTenant;
@@ -92,15 +106,17 @@ public final class IdentityEngine {
     private IdentityEngine(Builder builder) {
         this.database = builder.database;
         this.clock = builder.clock;
-        this.tenantStore = new JdbcTenantStore(database);
-        this.users = new JdbcUserStore(database);
+        this.changes = database.isPostgres() ? new PostgresChangeNotifier(database, builder.reconcileInterval)
+                : new InProcessChangeNotifier();
+        this.tenantStore = new NotifyingTenantStore(new JdbcTenantStore(database), changes);
+        this.users = new NotifyingUserStore(new JdbcUserStore(database), changes);
         this.passwordHasher = builder.passwordHasher;
         this.userAuthenticator = new UserAuthenticator(users, passwordHasher, clock);
         this.userRegistration = new UserRegistration(users, passwordHasher, clock);
-        this.clients = new JdbcClientStore(database);
+        this.clients = new NotifyingClientStore(new JdbcClientStore(database), changes);
         this.clientAuthenticator = new ClientAuthenticator(clients);
         this.keys = KeyRotator.builder(new JdbcSigningKeyStore(database, new PrivateKeyCipher(builder.masterKey)), tenantStore)
-                .policy(builder.rotationPolicy).listener(builder.rotationListener).clock(clock).build();
+                .policy(builder.rotationPolicy).listener(builder.rotationListener).clock(clock).changes(changes).build();
         this.rotationScheduler = new KeyRotationScheduler(keys, tenantStore);
         var accessTokenStore = new JdbcAccessTokenStore(database);
         var refreshTokens = new RefreshTokenService(new JdbcRefreshTokenStore(database), accessTokenStore, clock, builder.reuseListener);
@@ -121,6 +137,33 @@ public final class IdentityEngine {
         this.revoker = new TokenRevoker(accessTokenValidator, accessTokenStore, refreshTokens, users, sessions, clock);
         this.cleanup = new ExpiredRowsCleanup(database, clock);
         reloadTenants();
+        changes.subscribe(this::onChange);
+    }
+
+    /**
+     * Drops or reloads what this engine holds in memory for a change, made here or by another instance:
+     * tenants and key rings are the only state cached; users, clients and revocations are read from the
+     * store on every request that depends on them.
+     */
+    private void onChange(Change change) {
+        switch (change.kind()) {
+            case KEYS -> {
+                if (!tenantCache.containsKey(change.tenantId())) {
+                    reloadTenants();
+                }
+                if (tenantCache.containsKey(change.tenantId())) {
+                    keys.reload(change.tenantId());
+                }
+            }
+            case TENANTS -> reloadTenants();
+            case EVERYTHING -> {
+                reloadTenants();
+                for (String tenantId : tenantCache.keySet()) {
+                    keys.reload(tenantId);
+                }
+            }
+            case USERS, CLIENTS -> { }
+        }
     }
 
     public static Builder builder(Database database, MasterKey masterKey) {
@@ -185,14 +228,23 @@ public final class IdentityEngine {
     }
 
     /**
-     * Starts the background jobs on {@code executor}: scheduled key rotation and key-ring reload,
-     * tenant reload, and cleanup of expired rows.
+     * Starts the background jobs on {@code executor}: scheduled key rotation and cleanup of expired rows,
+     * each run by one instance at a time ({@link Database#runAlone}), tenant reload, and listening for other
+     * instances' changes.
      */
     public void startBackgroundJobs(ScheduledExecutorService executor, Duration cleanupInterval) {
-        rotationScheduler.start(executor);
+        changes.start();
+        long rotationMillis = rotationScheduler.checkInterval().toMillis();
+        executor.scheduleWithFixedDelay(() -> database.runAlone("key-rotation", rotationScheduler::checkAll),
+                rotationMillis, rotationMillis, TimeUnit.MILLISECONDS);
         long seconds = cleanupInterval.toSeconds();
-        executor.scheduleWithFixedDelay(cleanup, seconds, seconds, TimeUnit.SECONDS);
+        executor.scheduleWithFixedDelay(() -> database.runAlone("cleanup", cleanup), seconds, seconds, TimeUnit.SECONDS);
         executor.scheduleWithFixedDelay(this::reloadTenantsQuietly, 60, 60, TimeUnit.SECONDS);
+    }
+
+    /** Stops listening for other instances' changes; the executor's jobs stop with the executor. */
+    public void stopBackgroundJobs() {
+        changes.close();
     }
 
     private void reloadTenantsQuietly() {
@@ -204,6 +256,8 @@ public final class IdentityEngine {
     }
 
     public Database database() { return database; }
+    /** Where committed changes are published to every instance; subscribe to drop state cached outside the engine. */
+    public ChangeNotifier changes() { return changes; }
     public Clock clock() { return clock; }
     public UserStore users() { return users; }
     public PasswordHasher passwordHasher() { return passwordHasher; }
@@ -232,6 +286,7 @@ public final class IdentityEngine {
         private KeyRotationListener rotationListener = KeyRotationListener.NONE;
         private RefreshTokenService.ReuseListener reuseListener = (tenantId, clientId) -> { };
         private Duration sessionTtl = LoginSessions.DEFAULT_SESSION_TTL;
+        private Duration reconcileInterval = DEFAULT_RECONCILE_INTERVAL;
 
         private Builder(Database database, MasterKey masterKey) {
             this.database = Objects.requireNonNull(database, "database");
@@ -244,6 +299,8 @@ public final class IdentityEngine {
         public Builder rotationListener(KeyRotationListener value) { this.rotationListener = Objects.requireNonNull(value, "rotationListener"); return this; }
         public Builder reuseListener(RefreshTokenService.ReuseListener value) { this.reuseListener = Objects.requireNonNull(value, "reuseListener"); return this; }
         public Builder sessionTtl(Duration value) { this.sessionTtl = Objects.requireNonNull(value, "sessionTtl"); return this; }
+        /** Default {@link #DEFAULT_RECONCILE_INTERVAL}; used on PostgreSQL only. */
+        public Builder reconcileInterval(Duration value) { this.reconcileInterval = Objects.requireNonNull(value, "reconcileInterval"); return this; }
 
         public IdentityEngine build() {
             return new IdentityEngine(this);

@@ -64,7 +64,9 @@ public final class IdentityApplication extends ResourceConfig {
         register(new AuthorizeEndpoint(flow));
         register(new LoginEndpoint(flow, throttle, metrics));
         register(new LogoutEndpoint(engine));
-        register(new CorsFilter(engine.clients()));
+        CorsFilter cors = new CorsFilter(engine.clients());
+        engine.changes().subscribe(cors::changed);
+        register(cors);
         register(new HealthEndpoint(engine));
         register(new MetricsEndpoint(metrics));
 

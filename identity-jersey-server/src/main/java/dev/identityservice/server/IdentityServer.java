@@ -165,6 +165,7 @@ public final class IdentityServer implements AutoCloseable {
         LOG.info("Stopping the identity server");
         stopQuietly(jetty);
         jobs.shutdownNow();
+        engine.stopBackgroundJobs();
         database.close();
     }
 

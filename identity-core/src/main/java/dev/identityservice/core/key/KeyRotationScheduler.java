@@ -41,6 +41,11 @@ public final class KeyRotationScheduler {
         this(rotator, tenants, DEFAULT_CHECK_INTERVAL);
     }
 
+    /** How often {@link #checkAll()} should run. */
+    public Duration checkInterval() {
+        return checkInterval;
+    }
+
     /** Runs {@link #checkAll()} every {@code checkInterval} on {@code executor}, starting after one interval; cancel the future to stop. */
     public ScheduledFuture<?> start(ScheduledExecutorService executor) {
         long intervalMillis = checkInterval.toMillis();

@@ -1,5 +1,8 @@
 package dev.identityservice.core.key;
 
+import dev.identityservice.core.change.Change;
+import dev.identityservice.core.change.ChangeNotifier;
+import dev.identityservice.core.change.InProcessChangeNotifier;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.tenant.TenantStore;
 import java.time.Clock;
@@ -25,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * <p>Reads ({@link #keyRing}) take no lock and do no I/O once a tenant is loaded: each ring is an
  * immutable snapshot replaced atomically. Writes run one at a time per tenant in this process, and
  * in one transaction that locks the tenant row, so instances sharing a database rotate one after
- * another; {@link #reload} picks up another instance's rotation (the {@link KeyRotationScheduler}
- * calls it periodically).
+ * another. Each committed write is published as a {@link Change#keys} change; the engine answers other
+ * instances' changes with {@link #reload}, so a rotation or revocation reaches them within a notification
+ * (the {@link KeyRotationScheduler} also reloads periodically).
  */
 public final class KeyRotator implements KeyRingProvider {
 
@@ -38,6 +42,7 @@ public final class KeyRotator implements KeyRingProvider {
     private final KeyRotationPolicy policy;
     private final KeyRotationListener listener;
     private final Clock clock;
+    private final ChangeNotifier changes;
     private final Map<String, KeyRing> rings = new ConcurrentHashMap<>();
     private final Map<String, Object> writeLocks = new ConcurrentHashMap<>();
 
@@ -48,6 +53,7 @@ public final class KeyRotator implements KeyRingProvider {
         this.policy = builder.policy;
         this.listener = builder.listener;
         this.clock = builder.clock;
+        this.changes = builder.changes;
     }
 
     public static Builder builder(SigningKeyStore store, TenantStore tenants) {
@@ -142,7 +148,9 @@ public final class KeyRotator implements KeyRingProvider {
     private Outcome write(String tenantId, KeyRotationListener.Reason reason, int keysLikelyNeeded,
                           Consumer<KeyTransitions> transition) {
         Outcome outcome;
+        KeyRing before;
         synchronized (writeLock(tenantId)) {
+            before = rings.get(tenantId);
             Instant now = now();
             // Generate outside the database lock (an RSA key takes up to a few hundred ms); the
             // transition falls back to generating under the lock if the tenant's algorithm changed meanwhile.
@@ -161,6 +169,10 @@ public final class KeyRotator implements KeyRingProvider {
             boolean rotated = activeBefore[0] != null && !activeAfter.equals(activeBefore[0]);
             outcome = new Outcome(ring, rotated, activeAfter.equals(activeBefore[0]) ? null
                     : activeBefore[0] == null ? KeyRotationListener.Reason.INITIAL : reason);
+        }
+        if (outcome.ring != before) {
+            // Committed: other instances reload this tenant's ring (signer, JWKS) now, not at their next check.
+            changes.publish(Change.keys(tenantId));
         }
         if (outcome.event != null) {
             LOG.info("Tenant {}: signing key {} is now ACTIVE ({})", tenantId, outcome.ring.active().kid(), outcome.event);
@@ -248,6 +260,7 @@ public final class KeyRotator implements KeyRingProvider {
         private KeyRotationPolicy policy = KeyRotationPolicy.DEFAULTS;
         private KeyRotationListener listener = KeyRotationListener.NONE;
         private Clock clock = Clock.systemUTC();
+        private ChangeNotifier changes = new InProcessChangeNotifier();
 
         private Builder(SigningKeyStore store, TenantStore tenants) {
             this.store = Objects.requireNonNull(store, "store");
@@ -275,6 +288,12 @@ public final class KeyRotator implements KeyRingProvider {
         /** Default: the system clock in UTC. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Where committed key changes are published for other instances; default: this process only. */
+        public Builder changes(ChangeNotifier changes) {
+            this.changes = Objects.requireNonNull(changes, "changes");
             return this;
         }
 

@@ -2,6 +2,7 @@ package dev.identityservice.server.http;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import dev.identityservice.core.change.Change;
 import dev.identityservice.core.client.Client;
 import dev.identityservice.core.client.ClientStore;
 import dev.identityservice.core.tenant.Tenant;
@@ -59,6 +60,18 @@ public final class CorsFilter implements ContainerRequestFilter, ContainerRespon
                 .maximumSize(10_000)
                 .expireAfterWrite(Duration.ofSeconds(ORIGINS_CACHE_SECONDS))
                 .build(tenantId -> allowedOrigins(clients, tenantId));
+    }
+
+    /**
+     * Forgets a tenant's allowed origins when one of its clients changed, here or on another instance, so a
+     * removed origin is refused at once rather than after {@value #ORIGINS_CACHE_SECONDS} s.
+     */
+    public void changed(Change change) {
+        if (change.kind() == Change.Kind.CLIENTS) {
+            origins.invalidate(change.tenantId());
+        } else if (change.kind() == Change.Kind.EVERYTHING) {
+            origins.invalidateAll();
+        }
     }
 
     /** Answers a preflight (an OPTIONS with {@code Access-Control-Request-Method}) before routing. */

@@ -3,11 +3,14 @@ package dev.identityservice.core.store.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The engine's connection pool, migrated to the current schema when opened, and the one way
@@ -15,10 +18,14 @@ import org.flywaydb.core.Flyway;
  */
 public final class Database implements AutoCloseable {
 
-    private final HikariDataSource dataSource;
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
-    private Database(HikariDataSource dataSource) {
+    private final HikariDataSource dataSource;
+    private final DatabaseConfig config;
+
+    private Database(HikariDataSource dataSource, DatabaseConfig config) {
         this.dataSource = dataSource;
+        this.config = config;
     }
 
     /**
@@ -46,7 +53,7 @@ public final class Database implements AutoCloseable {
             dataSource.close();
             throw e;
         }
-        return new Database(dataSource);
+        return new Database(dataSource, config);
     }
 
     /** Whether Flyway's history says the last successful migration is {@code version}; false when it has none. */
@@ -63,6 +70,68 @@ public final class Database implements AutoCloseable {
 
     public DataSource dataSource() {
         return dataSource;
+    }
+
+    /** What this pool connects to. */
+    public DatabaseConfig config() {
+        return config;
+    }
+
+    /** Whether this is PostgreSQL, which several instances may share; otherwise H2, which one process owns. */
+    public boolean isPostgres() {
+        return config.jdbcUrl().startsWith("jdbc:postgresql:");
+    }
+
+    /**
+     * A new connection outside the pool, for a long-lived use such as {@code LISTEN}, which would otherwise
+     * hold a pooled connection for ever. The caller closes it.
+     */
+    public Connection openDedicatedConnection() throws SQLException {
+        return DriverManager.getConnection(config.jdbcUrl(), config.username(), config.password());
+    }
+
+    /**
+     * Runs {@code job} unless another instance sharing this database is running the job of the same name:
+     * on PostgreSQL under a session advisory lock (keyed by schema and name, held on one pooled connection for
+     * the job's duration, released even if the holder dies because the session ends); on H2 the database
+     * file belongs to one process, so the job just runs. A job that throws is logged; the next run retries.
+     *
+     * @return whether the job ran here
+     */
+    public boolean runAlone(String name, Runnable job) {
+        if (!isPostgres()) {
+            runLogged(name, job);
+            return true;
+        }
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement lock = connection.prepareStatement("SELECT pg_try_advisory_lock(hashtext(current_schema() || ':' || ?))")) {
+            lock.setString(1, name);
+            try (ResultSet acquired = lock.executeQuery()) {
+                if (!acquired.next() || !acquired.getBoolean(1)) {
+                    return false;
+                }
+            }
+            try {
+                runLogged(name, job);
+            } finally {
+                try (PreparedStatement unlock = connection.prepareStatement("SELECT pg_advisory_unlock(hashtext(current_schema() || ':' || ?))")) {
+                    unlock.setString(1, name);
+                    unlock.execute();
+                }
+            }
+            return true;
+        } catch (SQLException e) {
+            LOG.warn("Job {} skipped: its lock could not be taken ({})", name, e.getMessage());
+            return false;
+        }
+    }
+
+    private static void runLogged(String name, Runnable job) {
+        try {
+            job.run();
+        } catch (RuntimeException e) {
+            LOG.error("Job {} failed; it runs again at its next interval", name, e);
+        }
     }
 
     /** Work that needs a connection. */
