@@ -1,0 +1,142 @@
+package dev.identityservice.server.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The packaged {@code identity-server.jar} running as its own process, for tests where the process is the
+ * point: SIGKILL ({@link #kill()}, which is {@link Process#destroyForcibly()}) and several instances on one
+ * database. Its output is drained on a thread (a full pipe would stall the server) and kept for messages.
+ */
+public final class ServerProcess implements AutoCloseable {
+
+    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern ADMIN = Pattern.compile("admin user:\\s+admin / (\\S+)");
+    private static final Pattern DEMO = Pattern.compile("demo client:\\s+demo / (\\S+)");
+    /** How long a start may take on a busy two-core machine. */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Process process;
+    private final List<String> output;
+    private final int port;
+    private final String adminPassword;
+    private final String demoSecret;
+
+    private ServerProcess(Process process, List<String> output, int port, String adminPassword, String demoSecret) {
+        this.process = process;
+        this.output = output;
+        this.port = port;
+        this.adminPassword = adminPassword;
+        this.demoSecret = demoSecret;
+    }
+
+    /**
+     * Starts {@code java -jar identity-server.jar --port 0 <arguments>} with cheap password hashing and ES256
+     * keys, and returns once it prints that it listens.
+     */
+    public static ServerProcess start(String... arguments) throws IOException {
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar(),
+                "--host", "127.0.0.1", "--port", "0", "--signing-algorithm", "ES256",
+                "--password-hash-memory-kib", "1024", "--password-hash-iterations", "1"));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        CompletableFuture<int[]> listening = new CompletableFuture<>();
+        String[] credentials = new String[2];
+        Thread drain = new Thread(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    lines.add(line);
+                    Matcher admin = ADMIN.matcher(line);
+                    if (admin.find()) {
+                        credentials[0] = admin.group(1);
+                    }
+                    Matcher demo = DEMO.matcher(line);
+                    if (demo.find()) {
+                        credentials[1] = demo.group(1);
+                    }
+                    Matcher port = LISTENING.matcher(line);
+                    if (port.find()) {
+                        listening.complete(new int[] {Integer.parseInt(port.group(1))});
+                    }
+                }
+            } catch (IOException ended) {
+                // The process is gone.
+            }
+            listening.completeExceptionally(new IllegalStateException("the server exited before listening"));
+        }, "server-output");
+        drain.setDaemon(true);
+        drain.start();
+        try {
+            int port = listening.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)[0];
+            return new ServerProcess(process, lines, port, credentials[0], credentials[1]);
+        } catch (Exception e) {
+            process.destroyForcibly();
+            throw new IllegalStateException("server did not start: " + e.getMessage() + "\n" + String.join("\n", lines), e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** What the process printed so far. */
+    public String output() {
+        return String.join("\n", output);
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** The bootstrap admin's password, printed on the first start only; otherwise {@code null}. */
+    public String adminPassword() {
+        return adminPassword;
+    }
+
+    /** The bootstrap demo client's secret, printed on the first start only; otherwise {@code null}. */
+    public String demoSecret() {
+        return demoSecret;
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, no close; waits until the process is gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** Stops the process gracefully (SIGTERM), forcibly if it takes longer than 20 s. */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            kill();
+        }
+    }
+
+    public static String jar() {
+        String jar = System.getProperty("identity.server.jar", "target/identity-server.jar");
+        if (!Files.exists(Path.of(jar))) {
+            throw new IllegalStateException("run 'mvn verify' so that the jar is packaged first: " + jar);
+        }
+        return jar;
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}
