@@ -1,0 +1,290 @@
+package dev.identityservice.server;
+
+import static dev.identityservice.server.testing.TestServer.basic;
+import static dev.identityservice.server.testing.TestServer.form;
+import static dev.identityservice.server.testing.TestServer.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.identityservice.core.key.MasterKey;
+import dev.identityservice.server.testing.ServerProcess;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three server processes on one PostgreSQL schema: a change made through instance A holds on B and C
+ * within {@link #AT_ONCE}, measured from A's answer; and a refresh token raced over all three works once.
+ * Skipped with a message when {@code IDENTITY_TEST_POSTGRES_URL} is unset.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MultiInstanceIT {
+
+    private static final Duration AT_ONCE = Duration.ofSeconds(1);
+    private static final String POSTGRES_URL_VARIABLE = "IDENTITY_TEST_POSTGRES_URL";
+    private static final String USER_PASSWORD = "correct horse battery staple";
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private String postgresUrl;
+    private String schema;
+    @TempDir
+    static Path dataDirs;
+    private ServerProcess a;
+    private ServerProcess b;
+    private ServerProcess c;
+    private String demoSecret;
+    private String adminPassword;
+
+    @BeforeAll
+    void startThreeInstances() throws Exception {
+        postgresUrl = System.getenv(POSTGRES_URL_VARIABLE);
+        assumeTrue(postgresUrl != null && !postgresUrl.isBlank(), "Multi-instance test skipped: set " + POSTGRES_URL_VARIABLE
+                + "=jdbc:postgresql://127.0.0.1:5432/test?user=postgres to run it");
+        schema = "multi_" + UUID.randomUUID().toString().replace("-", "");
+        try (Connection connection = DriverManager.getConnection(postgresUrl); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE SCHEMA " + schema);
+        }
+        String masterKey = MasterKey.generate().toBase64();
+        a = instance(masterKey);
+        demoSecret = a.demoSecret();
+        adminPassword = a.adminPassword();
+        CompletableFuture<ServerProcess> startB = CompletableFuture.supplyAsync(() -> instanceUnchecked(masterKey));
+        c = instance(masterKey);
+        b = startB.join();
+    }
+
+    @AfterAll
+    void stopInstances() throws Exception {
+        for (ServerProcess server : new ServerProcess[] {a, b, c}) {
+            if (server != null) {
+                server.close();
+            }
+        }
+        if (schema != null) {
+            try (Connection connection = DriverManager.getConnection(postgresUrl); Statement statement = connection.createStatement()) {
+                statement.execute("DROP SCHEMA " + schema + " CASCADE");
+            }
+        }
+    }
+
+    @Test
+    void rotateAndRevokeWhenCalledOnAThenBAndCStopUsingTheKeyWithinOneSecond() throws Exception {
+        String oldToken = clientToken(b);
+        String revokedKid = kidOf(oldToken);
+        assertTrue(introspect(c, oldToken).get("active").asBoolean());
+
+        assertEquals(200, admin(a, "POST", "/admin/keys/rotate-and-revoke", adminToken(a, "admin", adminPassword), "").statusCode());
+        long answered = System.nanoTime();
+
+        for (ServerProcess other : List.of(b, c)) {
+            long signs = awaitMillis(answered, () -> !kidOf(clientToken(other)).equals(revokedKid));
+            long jwks = awaitMillis(answered, () -> !get(other, "/oauth2/jwks").body().contains(revokedKid));
+            long introspection = awaitMillis(answered, () -> !introspect(other, oldToken).get("active").asBoolean());
+            System.out.printf("rotate-and-revoke on A reached %s: stopped signing after %d ms, left the JWKS after %d ms, "
+                    + "introspected inactive after %d ms%n", other == b ? "B" : "C", signs, jwks, introspection);
+        }
+    }
+
+    @Test
+    void disableUserWhenCalledOnAThenBAndCRefuseWithinOneSecond() throws Exception {
+        String userId = createUser("alice-" + UUID.randomUUID().toString().substring(0, 8), "user");
+        String username = username(userId);
+        JsonNode tokens = login(b, username, USER_PASSWORD);
+        String access = tokens.get("access_token").asText();
+        assertEquals(200, userinfo(c, access).statusCode());
+
+        assertEquals(200, admin(a, "POST", "/admin/users/" + userId + "/disable", adminToken(a, "admin", adminPassword), "").statusCode());
+        long answered = System.nanoTime();
+
+        for (ServerProcess other : List.of(b, c)) {
+            long userinfo = awaitMillis(answered, () -> userinfo(other, access).statusCode() == 401);
+            long refresh = awaitMillis(answered, () -> refresh(other, tokens.get("refresh_token").asText()).statusCode() == 400);
+            long password = awaitMillis(answered, () -> post(other, "/oauth2/token", form("grant_type", "password",
+                    "username", username, "password", USER_PASSWORD)).statusCode() == 400);
+            System.out.printf("user disabled on A: refused at %s after %d ms (userinfo), %d ms (refresh), %d ms (login)%n",
+                    other == b ? "B" : "C", userinfo, refresh, password);
+        }
+    }
+
+    @Test
+    void adminWhenDisabledDemotedOrRevokedOnAThenRefusedOnBAndCAtOnce() throws Exception {
+        String root = adminToken(a, "admin", adminPassword);
+        Map<String, String> tokens = new ConcurrentHashMap<>();
+        Map<String, String> ids = new ConcurrentHashMap<>();
+        for (String action : List.of("disable", "demote", "revoke")) {
+            String id = createUser(action + "-" + UUID.randomUUID().toString().substring(0, 8), "admin");
+            ids.put(action, id);
+            tokens.put(action, adminToken(a, username(id), USER_PASSWORD));
+            for (ServerProcess server : List.of(b, c)) {
+                assertEquals(200, admin(server, "GET", "/admin/users", tokens.get(action), null).statusCode());
+            }
+        }
+
+        assertEquals(200, admin(a, "POST", "/admin/users/" + ids.get("disable") + "/disable", root, "").statusCode());
+        assertEquals(200, admin(a, "PATCH", "/admin/users/" + ids.get("demote"), root, "{\"roles\":[\"user\"]}").statusCode());
+        assertEquals(204, admin(a, "POST", "/admin/users/" + ids.get("revoke") + "/revoke-tokens", root, "").statusCode());
+
+        for (ServerProcess server : List.of(b, c)) {
+            assertEquals(401, admin(server, "GET", "/admin/users", tokens.get("disable"), null).statusCode());
+            assertEquals(401, admin(server, "POST", "/admin/users/" + ids.get("disable") + "/enable", tokens.get("disable"), "").statusCode());
+            assertEquals(403, admin(server, "GET", "/admin/users", tokens.get("demote"), null).statusCode());
+            assertEquals(401, admin(server, "GET", "/admin/users", tokens.get("revoke"), null).statusCode());
+        }
+    }
+
+    @Test
+    void refreshWhen100ConcurrentOverThreeInstancesThenExactlyOne200() throws Exception {
+        String userId = createUser("racer-" + UUID.randomUUID().toString().substring(0, 8), "user");
+        String refreshToken = login(a, username(userId), USER_PASSWORD).get("refresh_token").asText();
+        List<ServerProcess> instances = List.of(a, b, c);
+        ExecutorService racers = Executors.newFixedThreadPool(100);
+        CountDownLatch go = new CountDownLatch(1);
+        try {
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                ServerProcess target = instances.get(i % 3);
+                answers.add(racers.submit(() -> {
+                    go.await();
+                    return refresh(target, refreshToken).statusCode();
+                }));
+            }
+            go.countDown();
+            int ok = 0;
+            int invalidGrant = 0;
+            for (Future<Integer> answer : answers) {
+                int status = answer.get();
+                ok += status == 200 ? 1 : 0;
+                invalidGrant += status == 400 ? 1 : 0;
+            }
+            System.out.printf("100 concurrent refreshes over three instances: %d x 200, %d x 400%n", ok, invalidGrant);
+            assertEquals(1, ok);
+            assertEquals(99, invalidGrant);
+        } finally {
+            racers.shutdownNow();
+        }
+    }
+
+    private ServerProcess instance(String masterKey) throws IOException {
+        Path dataDir = Files.createTempDirectory(dataDirs, "instance");
+        return ServerProcess.start("--data-dir", dataDir.toString(), "--master-key", masterKey,
+                "--issuer", "http://127.0.0.1/multi", "--db-url",
+                postgresUrl + (postgresUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+    }
+
+    private ServerProcess instanceUnchecked(String masterKey) {
+        try {
+            return instance(masterKey);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String createUser(String username, String role) {
+        HttpResponse<String> created = admin(a, "POST", "/admin/users", adminToken(a, "admin", adminPassword),
+                "{\"username\":\"" + username + "\",\"password\":\"" + USER_PASSWORD + "\",\"roles\":[\"" + role + "\"]}");
+        assertEquals(201, created.statusCode(), created.body());
+        return json(created.body()).get("id").asText();
+    }
+
+    private String username(String userId) {
+        HttpResponse<String> user = admin(a, "GET", "/admin/users/" + userId, adminToken(a, "admin", adminPassword), null);
+        return json(user.body()).get("username").asText();
+    }
+
+    private String adminToken(ServerProcess server, String username, String password) {
+        return login(server, username, password).get("access_token").asText();
+    }
+
+    private JsonNode login(ServerProcess server, String username, String password) {
+        HttpResponse<String> answer = post(server, "/oauth2/token", form("grant_type", "password", "username", username, "password", password));
+        assertEquals(200, answer.statusCode(), answer.body());
+        return json(answer.body());
+    }
+
+    private String clientToken(ServerProcess server) {
+        HttpResponse<String> answer = post(server, "/oauth2/token", form("grant_type", "client_credentials"));
+        assertEquals(200, answer.statusCode(), answer.body());
+        return json(answer.body()).get("access_token").asText();
+    }
+
+    private JsonNode introspect(ServerProcess server, String token) {
+        return json(post(server, "/oauth2/introspect", form("token", token)).body());
+    }
+
+    private HttpResponse<String> refresh(ServerProcess server, String token) {
+        return post(server, "/oauth2/token", form("grant_type", "refresh_token", "refresh_token", token));
+    }
+
+    private HttpResponse<String> userinfo(ServerProcess server, String accessToken) {
+        return send(HttpRequest.newBuilder(server.uri("/oauth2/userinfo")).header("Authorization", "Bearer " + accessToken).GET());
+    }
+
+    private HttpResponse<String> get(ServerProcess server, String path) {
+        return send(HttpRequest.newBuilder(server.uri(path)).GET());
+    }
+
+    private HttpResponse<String> post(ServerProcess server, String path, String body) {
+        return send(HttpRequest.newBuilder(server.uri(path)).header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", basic("demo", demoSecret)).POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private HttpResponse<String> admin(ServerProcess server, String method, String path, String token, String jsonBody) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.uri(path)).header("Authorization", "Bearer " + token);
+        if (jsonBody == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
+        }
+        return send(request);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("request failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Polls {@code condition} until it holds; answers the milliseconds since {@code since}, failing past {@link #AT_ONCE}. */
+    private static long awaitMillis(long since, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        while (!condition.getAsBoolean()) {
+            long elapsed = (System.nanoTime() - since) / 1_000_000;
+            assertTrue(elapsed <= AT_ONCE.toMillis(), "not within " + AT_ONCE + " (" + elapsed + " ms)");
+            Thread.sleep(10);
+        }
+        return (System.nanoTime() - since) / 1_000_000;
+    }
+
+    private static String kidOf(String token) {
+        String header = new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))), StandardCharsets.UTF_8);
+        return json(header).get("kid").asText();
+    }
+
+}
