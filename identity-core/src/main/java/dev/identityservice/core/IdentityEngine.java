@@ -218,8 +218,9 @@ public final class IdentityEngine {
     /** Re-reads every tenant, so that changes made by other instances show here. */
     public void reloadTenants() {
         List<Tenant> all = tenantStore.list();
-        tenantCache.clear();
+        // Replace in place, never clear first: a request reading tenants() meanwhile must not find none.
         all.forEach(t -> tenantCache.put(t.id(), t));
+        tenantCache.keySet().retainAll(all.stream().map(Tenant::id).toList());
         multiTenant = all.size() > 1;
     }
 

@@ -129,7 +129,7 @@ class CrashDurabilityIT {
                             + "replayed with a 200 (of %d), %d revocations undone (of %d), %d unused tokens working exactly "
                             + "once (of %d), %d requests cut by a kill%n", database, KILLS, received.get(), lost.get(),
                     replayed, used.size(), revokedAccepted, revoked.size(), lastWorkedOnce, unusedLast.size(), uncertain.get());
-            assertTrue(received.get() > 100, "too little load to mean anything: " + received.get());
+            assertTrue(received.get() > 50, "too little load to mean anything: " + received.get());
             assertEquals(0, lost.get(), "acknowledged refresh tokens lost");
             assertEquals(0, replayed, "used refresh tokens accepted again");
             assertEquals(0, revokedAccepted, "revocations answered 200 undone");

@@ -39,8 +39,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three server processes on one PostgreSQL schema: a change made through instance A holds on B and C
- * within {@link #AT_ONCE}, measured from A's answer; and a refresh token raced over all three works once.
+ * Three server processes on one PostgreSQL schema: a change made through instance A (a rotated-and-revoked
+ * key, a disabled user, a disabled, demoted or revoked admin, a client's new secret) holds on B and C within
+ * {@link #AT_ONCE}, measured from A's answer; and a refresh token raced over all three works once.
  * Skipped with a message when {@code IDENTITY_TEST_POSTGRES_URL} is unset.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -159,6 +160,28 @@ class MultiInstanceIT {
     }
 
     @Test
+    void rotateSecretWhenCalledOnAThenOldSecretRefusedOnBAndCAtOnce() throws Exception {
+        String root = adminToken(a, "admin", adminPassword);
+        String clientId = "svc-" + UUID.randomUUID().toString().substring(0, 8);
+        HttpResponse<String> created = admin(a, "POST", "/admin/clients", root,
+                "{\"clientId\":\"" + clientId + "\",\"grantTypes\":[\"client_credentials\"],\"scopes\":[\"api\"]}");
+        assertEquals(201, created.statusCode(), created.body());
+        String oldSecret = json(created.body()).get("secret").asText();
+        for (ServerProcess server : List.of(b, c)) {
+            assertEquals(200, clientCredentials(server, clientId, oldSecret).statusCode());
+        }
+
+        HttpResponse<String> rotated = admin(a, "POST", "/admin/clients/" + clientId + "/secret", root, "");
+        assertEquals(200, rotated.statusCode(), rotated.body());
+        String newSecret = json(rotated.body()).get("secret").asText();
+
+        for (ServerProcess server : List.of(b, c)) {
+            assertEquals(401, clientCredentials(server, clientId, oldSecret).statusCode());
+            assertEquals(200, clientCredentials(server, clientId, newSecret).statusCode());
+        }
+    }
+
+    @Test
     void refreshWhen100ConcurrentOverThreeInstancesThenExactlyOne200() throws Exception {
         String userId = createUser("racer-" + UUID.randomUUID().toString().substring(0, 8), "user");
         String refreshToken = login(a, username(userId), USER_PASSWORD).get("refresh_token").asText();
@@ -231,6 +254,12 @@ class MultiInstanceIT {
         HttpResponse<String> answer = post(server, "/oauth2/token", form("grant_type", "client_credentials"));
         assertEquals(200, answer.statusCode(), answer.body());
         return json(answer.body()).get("access_token").asText();
+    }
+
+    private HttpResponse<String> clientCredentials(ServerProcess server, String clientId, String secret) {
+        return send(HttpRequest.newBuilder(server.uri("/oauth2/token")).header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", basic(clientId, secret))
+                .POST(HttpRequest.BodyPublishers.ofString(form("grant_type", "client_credentials"))));
     }
 
     private JsonNode introspect(ServerProcess server, String token) {

@@ -92,9 +92,10 @@ public final class Database implements AutoCloseable {
 
     /**
      * Runs {@code job} unless another instance sharing this database is running the job of the same name:
-     * on PostgreSQL under a session advisory lock (keyed by schema and name, held on one pooled connection for
-     * the job's duration, released even if the holder dies because the session ends); on H2 the database
-     * file belongs to one process, so the job just runs. A job that throws is logged; the next run retries.
+     * on PostgreSQL under a session advisory lock (keyed by schema and name, held for the job's duration on a
+     * dedicated connection, so that a pool of one cannot deadlock against the job's own queries; released
+     * even if the holder dies, because its session ends); on H2 the database file belongs to one process, so
+     * the job just runs. A job that throws is logged; the next run retries.
      *
      * @return whether the job ran here
      */
@@ -103,7 +104,7 @@ public final class Database implements AutoCloseable {
             runLogged(name, job);
             return true;
         }
-        try (Connection connection = dataSource.getConnection();
+        try (Connection connection = openDedicatedConnection();
              PreparedStatement lock = connection.prepareStatement("SELECT pg_try_advisory_lock(hashtext(current_schema() || ':' || ?))")) {
             lock.setString(1, name);
             try (ResultSet acquired = lock.executeQuery()) {
