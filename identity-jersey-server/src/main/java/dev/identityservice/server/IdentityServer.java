@@ -90,6 +90,7 @@ public final class IdentityServer implements AutoCloseable {
                     .passwordHasher(new Argon2idPasswordHasher(config.passwordHashParameters(), new SecureRandom()))
                     .rotationListener(metrics.rotationListener())
                     .reuseListener(metrics.reuseListener())
+                    .reconcileInterval(config.changeReconcileInterval())
                     .build();
             jetty = HttpServerFactory.create(config, new IdentityApplication(engine, metrics)
                     .withAdminApi(new AdminApi(engine, config.adminAudiences(), config.accessTokenTtl())));

@@ -1,5 +1,6 @@
 package dev.identityservice.server;
 
+import dev.identityservice.core.IdentityEngine;
 import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.store.jdbc.DatabaseConfig;
 import dev.identityservice.core.tenant.Tenant;
@@ -23,12 +24,14 @@ import java.util.Set;
  * @param masterKey  base64 master key, or {@code null} for the owner-only file {@code dataDir/master.key}
  * @param tlsKeystore PKCS12 keystore for HTTPS, or {@code null} for plain HTTP
  * @param importFile JSON setup applied at start, or {@code null}
+ * @param changeReconcileInterval on PostgreSQL, how often tenants and key rings are re-read in case a change
+ *                   notification was missed
  */
 public record ServerConfig(String host, int port, URI issuer, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            int dbPoolSize, String masterKey, SigningAlgorithm signingAlgorithm, Duration keyRotationPeriod,
                            Duration accessTokenTtl, Path tlsKeystore, String tlsKeystorePassword, Path importFile,
                            boolean bootstrap, Duration shutdownTimeout, int passwordHashMemoryKib, int passwordHashIterations,
-                           Set<String> adminAudiences) {
+                           Set<String> adminAudiences, Duration changeReconcileInterval) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -53,6 +56,10 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
             throw new IllegalArgumentException("admin.audience: at least one audience is required");
         }
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        Objects.requireNonNull(changeReconcileInterval, "changeReconcileInterval");
+        if (changeReconcileInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("change.reconcile.interval: must be at least 1s: " + changeReconcileInterval);
+        }
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port: must be 0 to 65535: " + port);
         }
@@ -128,6 +135,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         shown.put("password.hash.memory.kib", String.valueOf(passwordHashMemoryKib));
         shown.put("password.hash.iterations", String.valueOf(passwordHashIterations));
         shown.put("admin.audience", String.join(",", new java.util.TreeSet<>(adminAudiences)));
+        shown.put("change.reconcile.interval", Durations.format(changeReconcileInterval));
         return shown;
     }
 
@@ -167,6 +175,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         private int passwordHashMemoryKib = Argon2idParameters.OWASP_MEMORY_KIB;
         private int passwordHashIterations = Argon2idParameters.OWASP_ITERATIONS;
         private Set<String> adminAudiences = DEFAULT_ADMIN_AUDIENCES;
+        private Duration changeReconcileInterval = IdentityEngine.DEFAULT_RECONCILE_INTERVAL;
 
         private Builder() {
         }
@@ -210,10 +219,13 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
             return this;
         }
 
+        public Builder changeReconcileInterval(Duration value) { this.changeReconcileInterval = value; return this; }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, issuer, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, masterKey,
                     signingAlgorithm, keyRotationPeriod, accessTokenTtl, tlsKeystore, tlsKeystorePassword, importFile,
-                    bootstrap, shutdownTimeout, passwordHashMemoryKib, passwordHashIterations, adminAudiences);
+                    bootstrap, shutdownTimeout, passwordHashMemoryKib, passwordHashIterations, adminAudiences,
+                    changeReconcileInterval);
         }
 
         private static String requireText(String key, String value) {
