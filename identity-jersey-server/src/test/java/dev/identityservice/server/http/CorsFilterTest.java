@@ -106,6 +106,17 @@ class CorsFilterTest {
         assertTrue(response.headers().firstValue("Access-Control-Allow-Origin").isEmpty());
     }
 
+    @Test
+    void preflightWhenClientsOriginRemovedThenRefusedAtOnceNotAfterTheCache() {
+        String moving = "https://moving.example.com";
+        var client = server.save(server.confidential(Tenant.DEFAULT_ID, "moving").allowedOrigins(Set.of(moving)));
+        assertEquals(moving, preflight("/oauth2/token", moving).headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+
+        server.server.engine().clients().update(client.toBuilder().allowedOrigins(Set.of()).build());
+
+        assertTrue(preflight("/oauth2/token", moving).headers().firstValue("Access-Control-Allow-Origin").isEmpty());
+    }
+
     private static HttpResponse<String> preflight(String path, String origin) {
         return server.send(HttpRequest.newBuilder(server.uri(path)).method("OPTIONS", HttpRequest.BodyPublishers.noBody()),
                 "Origin", origin, "Access-Control-Request-Method", "POST",
