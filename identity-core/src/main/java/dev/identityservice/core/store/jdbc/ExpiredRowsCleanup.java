@@ -2,13 +2,17 @@ package dev.identityservice.core.store.jdbc;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,31 +45,42 @@ public final class ExpiredRowsCleanup implements Runnable {
     public static final int BATCH_SIZE = 1_000;
 
     /** A family member still matters: usable itself, or paired with an unexpired access token. */
-    private static final String LIVE_MEMBER = "SELECT 1 FROM refresh_tokens l WHERE l.tenant_id = r.tenant_id "
-            + "AND l.family_id = r.family_id AND (l.access_token_expires_at > ? OR (l.state = 'ACTIVE' AND l.expires_at > ?))";
+    private static final String NO_LIVE_MEMBER = "NOT EXISTS (SELECT 1 FROM refresh_tokens l WHERE l.tenant_id = ? "
+            + "AND l.family_id = ? AND (l.access_token_expires_at > ? OR (l.state = 'ACTIVE' AND l.expires_at > ?)))";
 
-    private static final String DELETE_DEAD_FAMILIES = "DELETE FROM refresh_tokens WHERE (tenant_id, family_id) IN ("
-            + "SELECT DISTINCT r.tenant_id, r.family_id FROM refresh_tokens r WHERE r.access_token_expires_at <= ? "
-            + "AND (r.state <> 'ACTIVE' OR r.expires_at <= ?) AND NOT EXISTS (" + LIVE_MEMBER + ") "
-            + "FETCH FIRST " + BATCH_SIZE + " ROWS ONLY)";
+    /**
+     * The next candidates in (access_token_expires_at, token_hash) order after a cursor, so that each run reads
+     * every candidate row once however many live families' old members sit among them.
+     */
+    private static final String NEXT_CANDIDATES = "SELECT tenant_id, family_id, access_token_expires_at, token_hash "
+            + "FROM refresh_tokens WHERE access_token_expires_at <= ? "
+            + "AND (access_token_expires_at > ? OR (access_token_expires_at = ? AND token_hash > ?)) "
+            + "ORDER BY access_token_expires_at, token_hash FETCH FIRST " + BATCH_SIZE + " ROWS ONLY";
 
-    /** Table → batched delete, each taking the cut-off instant as its only parameter. */
-    private static final Map<String, String> BY_EXPIRY = byExpiry();
+    private static final String DELETE_FAMILY = "DELETE FROM refresh_tokens WHERE tenant_id = ? AND family_id = ? AND " + NO_LIVE_MEMBER;
 
-    private static Map<String, String> byExpiry() {
-        Map<String, String> statements = new LinkedHashMap<>();
-        statements.put("opaque_access_tokens", "DELETE FROM opaque_access_tokens WHERE token_hash IN (SELECT token_hash "
-                + "FROM opaque_access_tokens WHERE expires_at <= ? FETCH FIRST " + BATCH_SIZE + " ROWS ONLY)");
-        statements.put("revoked_access_tokens", "DELETE FROM revoked_access_tokens WHERE jti IN (SELECT jti "
-                + "FROM revoked_access_tokens WHERE expires_at <= ? FETCH FIRST " + BATCH_SIZE + " ROWS ONLY) AND expires_at <= ?");
-        statements.put("sessions", "DELETE FROM sessions WHERE id_hash IN (SELECT id_hash "
-                + "FROM sessions WHERE expires_at <= ? FETCH FIRST " + BATCH_SIZE + " ROWS ONLY)");
-        return statements;
+    /** A table whose rows go when {@code condition} holds; {@code keys} is its primary key. */
+    private record Rule(String table, List<String> keys, String condition, int instants) {
+
+        String select() {
+            return "SELECT " + String.join(", ", keys) + " FROM " + table + " WHERE " + condition
+                    + " FETCH FIRST " + BATCH_SIZE + " ROWS ONLY";
+        }
+
+        /** Deletes one row by key, the condition checked again: a row renewed meanwhile stays. */
+        String delete() {
+            return "DELETE FROM " + table + " WHERE " + keys.stream().map(k -> k + " = ?").collect(Collectors.joining(" AND "))
+                    + " AND " + condition;
+        }
     }
 
-    private static final String DELETE_CODES = "DELETE FROM authorization_codes WHERE code_hash IN (SELECT code_hash "
-            + "FROM authorization_codes WHERE expires_at <= ? AND (issued_access_expires IS NULL OR issued_access_expires <= ?) "
-            + "FETCH FIRST " + BATCH_SIZE + " ROWS ONLY)";
+    private static final List<Rule> BY_EXPIRY = List.of(
+            new Rule("opaque_access_tokens", List.of("token_hash"), "expires_at <= ?", 1),
+            new Rule("revoked_access_tokens", List.of("tenant_id", "jti"), "expires_at <= ?", 1),
+            new Rule("sessions", List.of("id_hash"), "expires_at <= ?", 1),
+            // The second instant is now: what the redemption issued must have expired too.
+            new Rule("authorization_codes", List.of("code_hash"),
+                    "expires_at <= ? AND (issued_access_expires IS NULL OR issued_access_expires <= ?)", 2));
 
     private final Database database;
     private final Clock clock;
@@ -76,39 +91,125 @@ public final class ExpiredRowsCleanup implements Runnable {
     }
 
     /**
-     * Deletes every row that can no longer be used, batch after batch until none is left.
+     * Deletes every row that can no longer be used, batch after batch until none is left. Each batch selects at
+     * most {@value #BATCH_SIZE} rows through an expiry index and deletes them by key in one short transaction.
      *
      * @return how many rows were deleted, all tables together
      * @throws DataAccessException when the database fails; batches already deleted stay deleted
      */
     public int deleteExpired() {
         Instant now = clock.instant();
-        int removed = repeat(DELETE_DEAD_FAMILIES, now, now, now, now);
-        removed += repeat(BY_EXPIRY.get("opaque_access_tokens"), now);
-        removed += repeat(BY_EXPIRY.get("revoked_access_tokens"), now, now);
-        removed += repeat(BY_EXPIRY.get("sessions"), now);
-        removed += repeat(DELETE_CODES, now.minus(CODE_RETENTION_AFTER_EXPIRY), now);
+        int removed = deleteDeadFamilies(now);
+        for (Rule rule : BY_EXPIRY) {
+            Instant cutOff = rule.table().equals("authorization_codes") ? now.minus(CODE_RETENTION_AFTER_EXPIRY) : now;
+            removed += deleteWhere(rule, rule.instants() == 1 ? List.of(cutOff) : List.of(cutOff, now));
+        }
         return removed;
     }
 
-    /** Runs one batched delete until it deletes nothing; each batch commits on its own. */
-    private int repeat(String sql, Instant... parameters) {
-        int total = 0;
-        int deleted;
-        do {
-            deleted = database.withConnection(connection -> deleteBatch(connection, sql, List.of(parameters)));
-            total += deleted;
-        } while (deleted > 0);
-        return total;
+    private int deleteDeadFamilies(Instant now) {
+        int removed = 0;
+        Instant afterExpiry = Instant.EPOCH;
+        String afterHash = "";
+        while (true) {
+            Instant cursorExpiry = afterExpiry;
+            String cursorHash = afterHash;
+            List<String[]> candidates = new ArrayList<>();
+            database.withConnection(connection -> {
+                try (PreparedStatement select = connection.prepareStatement(NEXT_CANDIDATES)) {
+                    Timestamps.set(select, 1, now);
+                    Timestamps.set(select, 2, cursorExpiry);
+                    Timestamps.set(select, 3, cursorExpiry);
+                    select.setString(4, cursorHash);
+                    try (ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            candidates.add(new String[] {rows.getString(1), rows.getString(2),
+                                    Timestamps.get(rows, "access_token_expires_at").toString(), rows.getString(4)});
+                        }
+                    }
+                }
+                return null;
+            });
+            if (candidates.isEmpty()) {
+                return removed;
+            }
+            String[] last = candidates.get(candidates.size() - 1);
+            afterExpiry = Instant.parse(last[2]);
+            afterHash = last[3];
+            Set<List<String>> families = new LinkedHashSet<>();
+            candidates.forEach(c -> families.add(List.of(c[0], c[1])));
+            removed += database.inTransaction(connection -> deleteFamilies(connection, families, now));
+        }
     }
 
-    private static int deleteBatch(Connection connection, String sql, List<Instant> parameters) throws SQLException {
-        try (PreparedStatement delete = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.size(); i++) {
-                Timestamps.set(delete, i + 1, parameters.get(i));
+    private static int deleteFamilies(Connection connection, Set<List<String>> families, Instant now) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(DELETE_FAMILY)) {
+            for (List<String> family : families) {
+                delete.setString(1, family.get(0));
+                delete.setString(2, family.get(1));
+                delete.setString(3, family.get(0));
+                delete.setString(4, family.get(1));
+                Timestamps.set(delete, 5, now);
+                Timestamps.set(delete, 6, now);
+                delete.addBatch();
             }
-            return delete.executeUpdate();
+            return sum(delete.executeBatch());
         }
+    }
+
+    /** Selects a batch of keys, deletes them; again until a batch comes back short. */
+    private int deleteWhere(Rule rule, List<Instant> instants) {
+        int removed = 0;
+        int found;
+        do {
+            List<List<String>> keys = new ArrayList<>();
+            database.withConnection(connection -> {
+                try (PreparedStatement select = connection.prepareStatement(rule.select())) {
+                    bindInstants(select, 1, instants);
+                    try (ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            List<String> key = new ArrayList<>();
+                            for (int i = 1; i <= rule.keys().size(); i++) {
+                                key.add(rows.getString(i));
+                            }
+                            keys.add(key);
+                        }
+                    }
+                }
+                return null;
+            });
+            found = keys.size();
+            if (found > 0) {
+                removed += database.inTransaction(connection -> {
+                    try (PreparedStatement delete = connection.prepareStatement(rule.delete())) {
+                        for (List<String> key : keys) {
+                            for (int i = 0; i < key.size(); i++) {
+                                delete.setString(i + 1, key.get(i));
+                            }
+                            bindInstants(delete, key.size() + 1, instants);
+                            delete.addBatch();
+                        }
+                        return sum(delete.executeBatch());
+                    }
+                });
+            }
+        } while (found == BATCH_SIZE);
+        return removed;
+    }
+
+    private static void bindInstants(PreparedStatement statement, int first, List<Instant> instants) throws SQLException {
+        for (int i = 0; i < instants.size(); i++) {
+            Timestamps.set(statement, first + i, instants.get(i));
+        }
+    }
+
+    /** Rows a batch deleted; a driver that cannot tell ({@link Statement#SUCCESS_NO_INFO}) counts as none. */
+    private static int sum(int[] counts) {
+        int total = 0;
+        for (int count : counts) {
+            total += Math.max(count, 0);
+        }
+        return total;
     }
 
     @Override
