@@ -61,6 +61,11 @@ public record Client(String tenantId, String clientId, String name, String secre
         Limits.joinedAtMost("allowedOrigins", allowedOrigins, Limits.MAX_URI_LIST_CHARS);
         Limits.joinedAtMost("scopes", scopes, Limits.MAX_SCOPE_LIST_CHARS);
         Limits.joinedAtMost("introspectionAudiences", introspectionAudiences, Limits.MAX_AUDIENCE_CHARS);
+        for (String audience : introspectionAudiences) {
+            if (audience == null || audience.isEmpty() || audience.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException("introspectionAudiences: each must be non-empty and without whitespace");
+            }
+        }
         if (secretHash == null && grantTypes.contains(GrantType.CLIENT_CREDENTIALS)) {
             throw new IllegalArgumentException("a public client cannot use client_credentials");
         }

@@ -271,7 +271,7 @@ public final class JdbcClientStore implements ClientStore {
     private static void requireStorable(Client client) {
         requireSpaceFree("scope", client.scopes());
         requireSpaceFree("allowed origin", client.allowedOrigins());
-        requireSpaceFree("introspection audience", client.introspectionAudiences());
+        requireSpaceFree("introspectionAudiences: an audience", client.introspectionAudiences());
         TokenSettings settings = client.tokenSettings();
         requireWholeSeconds("accessTokenTtl", settings.accessTokenTtl());
         requireWholeSeconds("idTokenTtl", settings.idTokenTtl());
