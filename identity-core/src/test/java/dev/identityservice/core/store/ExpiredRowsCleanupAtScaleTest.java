@@ -52,6 +52,7 @@ class ExpiredRowsCleanupAtScaleTest {
             Instant now = t.clock.instant();
             Map<String, Integer> live = new LinkedHashMap<>(counts(t));   // the real family above
 
+            long insertStarted = System.nanoTime();
             try (Connection c = t.database.dataSource().getConnection()) {
                 c.setAutoCommit(false);
                 insertRefreshTokens(c, now);
@@ -61,6 +62,7 @@ class ExpiredRowsCleanupAtScaleTest {
                 insertSessions(c, now);
                 c.commit();
             }
+            long insertMillis = (System.nanoTime() - insertStarted) / 1_000_000;
             live.merge("refresh_tokens", 2 * LIVE + LIVE + 2 * LIVE, Integer::sum);
             live.merge("opaque_access_tokens", LIVE, Integer::sum);
             live.merge("revoked_access_tokens", LIVE, Integer::sum);
@@ -78,8 +80,8 @@ class ExpiredRowsCleanupAtScaleTest {
             int removed = t.engine.cleanup().deleteExpired();
             long millis = (System.nanoTime() - started) / 1_000_000;
             Map<String, Integer> after = counts(t);
-            System.out.printf("cleanup on %s: %d rows before %s, %d deleted in %d ms, after %s%n",
-                    kind, totalBefore, before, removed, millis, after);
+            System.out.printf("cleanup on %s: %d rows before %s (inserted in %d ms), %d deleted in %d ms, after %s%n",
+                    kind, totalBefore, before, insertMillis, removed, millis, after);
 
             assertEquals(EXPIRED_TOTAL, removed);
             assertEquals(live, after, "only live rows remain");
