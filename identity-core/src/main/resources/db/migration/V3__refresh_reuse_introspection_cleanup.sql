@@ -8,5 +8,3 @@ ALTER TABLE clients ADD COLUMN introspection_audiences VARCHAR(1024) DEFAULT '' 
 -- the index on the 30-day family cap kept every family for 30 days and no longer drives anything.
 DROP INDEX refresh_tokens_expires;
 CREATE INDEX refresh_tokens_access_expires ON refresh_tokens (access_token_expires_at, token_hash);
--- Codes are kept until what their redemption issued has expired (a late replay still revokes it).
-CREATE INDEX authorization_codes_issued_expires ON authorization_codes (issued_access_expires);

@@ -50,10 +50,11 @@ public final class ExpiredRowsCleanup implements Runnable {
 
     /**
      * The next candidates in (access_token_expires_at, token_hash) order after a cursor, so that each run reads
-     * every candidate row once however many live families' old members sit among them.
+     * every candidate row once however many live families' old members sit among them. A candidate is a row
+     * that is itself of no use any more; whether its whole family is, {@link #DELETE_FAMILY} checks.
      */
     private static final String NEXT_CANDIDATES = "SELECT tenant_id, family_id, access_token_expires_at, token_hash "
-            + "FROM refresh_tokens WHERE access_token_expires_at <= ? "
+            + "FROM refresh_tokens WHERE access_token_expires_at <= ? AND (state <> 'ACTIVE' OR expires_at <= ?) "
             + "AND (access_token_expires_at > ? OR (access_token_expires_at = ? AND token_hash > ?)) "
             + "ORDER BY access_token_expires_at, token_hash FETCH FIRST " + BATCH_SIZE + " ROWS ONLY";
 
@@ -118,9 +119,10 @@ public final class ExpiredRowsCleanup implements Runnable {
             database.withConnection(connection -> {
                 try (PreparedStatement select = connection.prepareStatement(NEXT_CANDIDATES)) {
                     Timestamps.set(select, 1, now);
-                    Timestamps.set(select, 2, cursorExpiry);
+                    Timestamps.set(select, 2, now);
                     Timestamps.set(select, 3, cursorExpiry);
-                    select.setString(4, cursorHash);
+                    Timestamps.set(select, 4, cursorExpiry);
+                    select.setString(5, cursorHash);
                     try (ResultSet rows = select.executeQuery()) {
                         while (rows.next()) {
                             candidates.add(new String[] {rows.getString(1), rows.getString(2),
