@@ -285,7 +285,7 @@ public final class IdentityEngine {
         private PasswordHasher passwordHasher = new Argon2idPasswordHasher();
         private KeyRotationPolicy rotationPolicy = KeyRotationPolicy.DEFAULTS;
         private KeyRotationListener rotationListener = KeyRotationListener.NONE;
-        private RefreshTokenService.ReuseListener reuseListener = (tenantId, clientId) -> { };
+        private RefreshTokenService.ReuseListener reuseListener = (tenantId, clientId, outcome) -> { };
         private Duration sessionTtl = LoginSessions.DEFAULT_SESSION_TTL;
         private Duration reconcileInterval = DEFAULT_RECONCILE_INTERVAL;
 

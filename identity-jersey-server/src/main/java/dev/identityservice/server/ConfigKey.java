@@ -30,7 +30,8 @@ public enum ConfigKey {
     PASSWORD_HASH_MEMORY_KIB("password.hash.memory.kib", false, "Argon2id memory per password hash in KiB", (b, v) -> b.passwordHashMemoryKib(parseInt("password.hash.memory.kib", v))),
     PASSWORD_HASH_ITERATIONS("password.hash.iterations", false, "Argon2id passes per password hash", (b, v) -> b.passwordHashIterations(parseInt("password.hash.iterations", v))),
     ADMIN_AUDIENCE("admin.audience", false, "comma-separated aud values accepted by the management API (default: demo)", (b, v) -> b.adminAudiences(v)),
-    CHANGE_RECONCILE_INTERVAL("change.reconcile.interval", false, "PostgreSQL: how often tenants and key rings are re-read in case a change notification was missed", (b, v) -> b.changeReconcileInterval(Durations.parse("change.reconcile.interval", v)));
+    CHANGE_RECONCILE_INTERVAL("change.reconcile.interval", false, "PostgreSQL: how often tenants and key rings are re-read in case a change notification was missed", (b, v) -> b.changeReconcileInterval(Durations.parse("change.reconcile.interval", v))),
+    CLEANUP_INTERVAL("cleanup.interval", false, "how often expired tokens, codes and sessions are deleted (default 10m; 1s to 1d)", (b, v) -> b.cleanupInterval(Durations.parse("cleanup.interval", v)));
 
     /** The prefix of every environment variable the server reads. */
     public static final String ENV_PREFIX = "IDENTITY_";

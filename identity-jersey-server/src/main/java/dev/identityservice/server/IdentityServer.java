@@ -3,7 +3,6 @@ package dev.identityservice.server;
 import dev.identityservice.core.IdentityEngine;
 import dev.identityservice.core.key.MasterKey;
 import dev.identityservice.core.store.jdbc.Database;
-import dev.identityservice.core.store.jdbc.ExpiredRowsCleanup;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.user.Argon2idPasswordHasher;
 import dev.identityservice.server.admin.AdminApi;
@@ -112,7 +111,7 @@ public final class IdentityServer implements AutoCloseable {
                 thread.setDaemon(true);
                 return thread;
             });
-            engine.startBackgroundJobs(jobs, ExpiredRowsCleanup.DEFAULT_INTERVAL);
+            engine.startBackgroundJobs(jobs, config.cleanupInterval());
             jetty.start();
             LOG.info("Identity server listening on {}://{}:{}, issuer {}", config.tls() ? "https" : "http",
                     config.host(), port, issuer);

@@ -3,6 +3,7 @@ package dev.identityservice.server;
 import dev.identityservice.core.IdentityEngine;
 import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.store.jdbc.DatabaseConfig;
+import dev.identityservice.core.store.jdbc.ExpiredRowsCleanup;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.token.TokenSettings;
 import dev.identityservice.core.user.Argon2idParameters;
@@ -31,7 +32,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                            int dbPoolSize, String masterKey, SigningAlgorithm signingAlgorithm, Duration keyRotationPeriod,
                            Duration accessTokenTtl, Path tlsKeystore, String tlsKeystorePassword, Path importFile,
                            boolean bootstrap, Duration shutdownTimeout, int passwordHashMemoryKib, int passwordHashIterations,
-                           Set<String> adminAudiences, Duration changeReconcileInterval) {
+                           Set<String> adminAudiences, Duration changeReconcileInterval, Duration cleanupInterval) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -43,6 +44,10 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
      * quickstart's password-grant token works; production points {@code admin.audience} at a dedicated client.
      */
     public static final Set<String> DEFAULT_ADMIN_AUDIENCES = Set.of(Bootstrap.DEMO_CLIENT_ID);
+    /** The shortest cleanup interval: each run scans the expiry indexes, so not more often than this. */
+    public static final Duration MIN_CLEANUP_INTERVAL = Duration.ofSeconds(1);
+    /** The longest cleanup interval: a day of expired rows is the most a table keeps. */
+    public static final Duration MAX_CLEANUP_INTERVAL = Duration.ofDays(1);
     private static final String MASKED = "****";
 
     public ServerConfig {
@@ -59,6 +64,10 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         Objects.requireNonNull(changeReconcileInterval, "changeReconcileInterval");
         if (changeReconcileInterval.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("change.reconcile.interval: must be at least 1s: " + changeReconcileInterval);
+        }
+        Objects.requireNonNull(cleanupInterval, "cleanupInterval");
+        if (cleanupInterval.compareTo(MIN_CLEANUP_INTERVAL) < 0 || cleanupInterval.compareTo(MAX_CLEANUP_INTERVAL) > 0) {
+            throw new IllegalArgumentException("cleanup.interval: must be between 1s and 1d: " + Durations.format(cleanupInterval));
         }
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port: must be 0 to 65535: " + port);
@@ -136,6 +145,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         shown.put("password.hash.iterations", String.valueOf(passwordHashIterations));
         shown.put("admin.audience", String.join(",", new java.util.TreeSet<>(adminAudiences)));
         shown.put("change.reconcile.interval", Durations.format(changeReconcileInterval));
+        shown.put("cleanup.interval", Durations.format(cleanupInterval));
         return shown;
     }
 
@@ -172,6 +182,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         private Path importFile;
         private boolean bootstrap = true;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private Duration cleanupInterval = ExpiredRowsCleanup.DEFAULT_INTERVAL;
         private int passwordHashMemoryKib = Argon2idParameters.OWASP_MEMORY_KIB;
         private int passwordHashIterations = Argon2idParameters.OWASP_ITERATIONS;
         private Set<String> adminAudiences = DEFAULT_ADMIN_AUDIENCES;
@@ -207,6 +218,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         public Builder shutdownTimeout(Duration value) { this.shutdownTimeout = value; return this; }
         public Builder passwordHashMemoryKib(int value) { this.passwordHashMemoryKib = value; return this; }
         public Builder passwordHashIterations(int value) { this.passwordHashIterations = value; return this; }
+        public Builder cleanupInterval(Duration value) { this.cleanupInterval = value; return this; }
         /** Comma-separated audiences; a token for the management API must carry one of them in {@code aud}. */
         public Builder adminAudiences(String value) {
             Set<String> audiences = new java.util.LinkedHashSet<>();
@@ -225,7 +237,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
             return new ServerConfig(host, port, issuer, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, masterKey,
                     signingAlgorithm, keyRotationPeriod, accessTokenTtl, tlsKeystore, tlsKeystorePassword, importFile,
                     bootstrap, shutdownTimeout, passwordHashMemoryKib, passwordHashIterations, adminAudiences,
-                    changeReconcileInterval);
+                    changeReconcileInterval, cleanupInterval);
         }
 
         private static String requireText(String key, String value) {

@@ -67,6 +67,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void loadWhenCleanupIntervalInFileOrFlagThenUsedAndOutOfRangeFailsNamingTheKey() throws IOException {
+        Path file = write("cleanup.interval=5m\n");
+
+        assertEquals(Duration.ofMinutes(10), ConfigLoader.load(CommandLine.parse(), name -> null).cleanupInterval());
+        assertEquals(Duration.ofMinutes(5), ConfigLoader.load(CommandLine.parse("--config", file.toString()), name -> null).cleanupInterval());
+        assertEquals(Duration.ofSeconds(30), ConfigLoader.load(CommandLine.parse("--cleanup-interval", "30s"), name -> null).cleanupInterval());
+        for (String bad : new String[] {"0s", "2d", "often"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ConfigLoader.load(CommandLine.parse("--cleanup-interval", bad), name -> null));
+            assertTrue(e.getMessage().startsWith("cleanup.interval"), e.getMessage());
+        }
+    }
+
+    @Test
     void loadWhenIssuerWithQueryThenFailsNamingIssuer() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ConfigLoader.load(CommandLine.parse(), Map.of("IDENTITY_ISSUER", "https://id.example.com/?x=1")::get));

@@ -5,6 +5,7 @@ import dev.identityservice.core.Limits;
 import dev.identityservice.core.token.TokenSettings;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -18,12 +19,15 @@ import java.util.Set;
  * @param postLogoutRedirectUris where RP-initiated logout may send the browser, matched exactly
  * @param allowedOrigins         browser origins allowed to call the token endpoints (CORS)
  * @param idTokenEncryptionKey   the client's public key for ID-token encryption (JWE), or {@code null}
+ * @param introspectionAudiences audiences this client serves as a resource server: besides its own tokens and
+ *                               those whose {@code aud} is its client id, it may introspect access tokens whose
+ *                               {@code aud} names one of these (RFC 7662 §4); empty by default
  */
 public record Client(String tenantId, String clientId, String name, String secretHash,
                      List<String> redirectUris, List<String> postLogoutRedirectUris, Set<String> allowedOrigins,
                      Set<GrantType> grantTypes, Set<String> scopes, TokenSettings tokenSettings,
                      JWK idTokenEncryptionKey, List<ClaimMapping> claimMappings,
-                     Instant createdAt, Instant updatedAt) {
+                     Set<String> introspectionAudiences, Instant createdAt, Instant updatedAt) {
 
     public Client {
         Objects.requireNonNull(tenantId, "tenantId");
@@ -42,6 +46,7 @@ public record Client(String tenantId, String clientId, String name, String secre
         grantTypes = Set.copyOf(grantTypes == null ? Set.of() : grantTypes);
         scopes = Set.copyOf(scopes == null ? Set.of() : scopes);
         claimMappings = List.copyOf(claimMappings == null ? List.of() : claimMappings);
+        introspectionAudiences = Set.copyOf(introspectionAudiences == null ? Set.of() : introspectionAudiences);
         if (idTokenEncryptionKey != null && idTokenEncryptionKey.isPrivate()) {
             throw new IllegalArgumentException("idTokenEncryptionKey must be a public key");
         }
@@ -55,6 +60,12 @@ public record Client(String tenantId, String clientId, String name, String secre
         Limits.joinedAtMost("postLogoutRedirectUris", postLogoutRedirectUris, Limits.MAX_URI_LIST_CHARS);
         Limits.joinedAtMost("allowedOrigins", allowedOrigins, Limits.MAX_URI_LIST_CHARS);
         Limits.joinedAtMost("scopes", scopes, Limits.MAX_SCOPE_LIST_CHARS);
+        Limits.joinedAtMost("introspectionAudiences", introspectionAudiences, Limits.MAX_AUDIENCE_CHARS);
+        for (String audience : introspectionAudiences) {
+            if (audience == null || audience.isEmpty() || audience.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException("introspectionAudiences: each must be non-empty and without whitespace");
+            }
+        }
         if (secretHash == null && grantTypes.contains(GrantType.CLIENT_CREDENTIALS)) {
             throw new IllegalArgumentException("a public client cannot use client_credentials");
         }
@@ -63,6 +74,23 @@ public record Client(String tenantId, String clientId, String name, String secre
     /** A client without a secret (a browser or native app); it must use PKCE. */
     public boolean isPublic() {
         return secretHash == null;
+    }
+
+    /**
+     * Whether this client may learn about an access token issued to {@code tokenClientId} for {@code audiences}
+     * at introspection: its own tokens, and tokens meant for it (their {@code aud} names its client id or one
+     * of its {@link #introspectionAudiences}).
+     */
+    public boolean mayIntrospect(String tokenClientId, Collection<String> audiences) {
+        if (clientId.equals(tokenClientId)) {
+            return true;
+        }
+        for (String audience : audiences) {
+            if (clientId.equals(audience) || introspectionAudiences.contains(audience)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public boolean allows(GrantType grantType) {
@@ -85,6 +113,7 @@ public record Client(String tenantId, String clientId, String name, String secre
         b.tokenSettings = tokenSettings;
         b.idTokenEncryptionKey = idTokenEncryptionKey;
         b.claimMappings.addAll(claimMappings);
+        b.introspectionAudiences.addAll(introspectionAudiences);
         b.createdAt = createdAt;
         b.updatedAt = updatedAt;
         return b;
@@ -104,6 +133,7 @@ public record Client(String tenantId, String clientId, String name, String secre
         private TokenSettings tokenSettings = TokenSettings.DEFAULTS;
         private JWK idTokenEncryptionKey;
         private final List<ClaimMapping> claimMappings = new ArrayList<>();
+        private final Set<String> introspectionAudiences = new LinkedHashSet<>();
         private Instant createdAt;
         private Instant updatedAt;
 
@@ -126,12 +156,14 @@ public record Client(String tenantId, String clientId, String name, String secre
         public Builder idTokenEncryptionKey(JWK value) { this.idTokenEncryptionKey = value; return this; }
         public Builder claimMappings(List<ClaimMapping> value) { claimMappings.clear(); claimMappings.addAll(value); return this; }
         public Builder claimMapping(ClaimMapping value) { claimMappings.add(value); return this; }
+        public Builder introspectionAudiences(Set<String> value) { introspectionAudiences.clear(); introspectionAudiences.addAll(value); return this; }
         public Builder createdAt(Instant value) { this.createdAt = value; return this; }
         public Builder updatedAt(Instant value) { this.updatedAt = value; return this; }
 
         public Client build() {
             return new Client(tenantId, clientId, name, secretHash, redirectUris, postLogoutRedirectUris, allowedOrigins,
-                    grantTypes, scopes, tokenSettings, idTokenEncryptionKey, claimMappings, createdAt, updatedAt);
+                    grantTypes, scopes, tokenSettings, idTokenEncryptionKey, claimMappings, introspectionAudiences,
+                    createdAt, updatedAt);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.identityservice.core.token;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import dev.identityservice.core.client.Client;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.token.refresh.RefreshToken;
 import dev.identityservice.core.token.refresh.RefreshTokenService;
@@ -16,8 +17,16 @@ import java.util.Optional;
 /**
  * Token introspection (RFC 7662) for every token this server issues: JWT and opaque access tokens
  * and refresh tokens. A revoked token, or one issued before its user's "revoke everything", is inactive.
+ *
+ * <p>What a calling client learns is limited (RFC 7662 §4): {@link #introspect(Tenant, Client, String, String)}
+ * answers an access token only to its own client or to a client it is meant for ({@link Client#mayIntrospect}),
+ * and a refresh token only to its own client; any other token is {@code {"active": false}}, exactly like an
+ * unknown one, so that the endpoint does not tell a foreign token from a made-up one.
  */
 public final class TokenIntrospector {
+
+    /** The {@code token_type} answered for a refresh token (the RFC 7662 §2.1 hint name for the kind). */
+    public static final String REFRESH_TOKEN_TYPE = "refresh_token";
 
     private final AccessTokenValidator validator;
     private final AccessTokenStore accessTokens;
@@ -50,19 +59,51 @@ public final class TokenIntrospector {
         return accessToken(tenant, token).filter(resolved -> resolved.introspection().active());
     }
 
-    /** @param tokenTypeHint {@code access_token}, {@code refresh_token} or {@code null} (RFC 7662 §2.1) */
+    /**
+     * The server's own view of a token, whoever it belongs to; for internal checks, never for a client's request.
+     *
+     * @param tokenTypeHint {@code access_token}, {@code refresh_token} or {@code null} (RFC 7662 §2.1)
+     */
     public Introspection introspect(Tenant tenant, String token, String tokenTypeHint) {
+        return introspect(tenant, null, token, tokenTypeHint);
+    }
+
+    /**
+     * Introspection for {@code caller} (RFC 7662 §2): the token's members if it is active and the caller may know
+     * about it, {@link Introspection#INACTIVE} otherwise. {@code token_type} is {@code Bearer} for an access token
+     * (RFC 7662 §2.2 takes it from RFC 6749 §5.1) and {@code refresh_token} for a refresh token, which no RFC 6749
+     * token type describes; {@code aud} is the audience of the access tokens the grant yields.
+     *
+     * @param caller        the authenticated client asking, or {@code null} for the server's own unrestricted view
+     * @param tokenTypeHint {@code access_token}, {@code refresh_token} or {@code null} (RFC 7662 §2.1)
+     */
+    public Introspection introspect(Tenant tenant, Client caller, String token, String tokenTypeHint) {
         if (token == null || token.isEmpty()) {
             return Introspection.INACTIVE;
         }
         if ("refresh_token".equals(tokenTypeHint)) {
-            return refreshToken(tenant, token).or(() -> accessIntrospection(tenant, token)).orElse(Introspection.INACTIVE);
+            return refreshToken(tenant, caller, token).or(() -> accessIntrospection(tenant, caller, token))
+                    .orElse(Introspection.INACTIVE);
         }
-        return accessIntrospection(tenant, token).or(() -> refreshToken(tenant, token)).orElse(Introspection.INACTIVE);
+        return accessIntrospection(tenant, caller, token).or(() -> refreshToken(tenant, caller, token))
+                .orElse(Introspection.INACTIVE);
     }
 
-    private Optional<Introspection> accessIntrospection(Tenant tenant, String token) {
-        return accessToken(tenant, token).map(ResolvedAccessToken::introspection);
+    private Optional<Introspection> accessIntrospection(Tenant tenant, Client caller, String token) {
+        return accessToken(tenant, token).map(ResolvedAccessToken::introspection)
+                .map(found -> caller == null || !found.active() || caller.mayIntrospect(
+                        (String) found.members().get("client_id"), audiences(found.members().get("aud")))
+                        ? found : Introspection.INACTIVE);
+    }
+
+    private static List<String> audiences(Object aud) {
+        if (aud instanceof String single) {
+            return List.of(single);
+        }
+        if (aud instanceof List<?> many) {
+            return many.stream().map(String::valueOf).toList();
+        }
+        return List.of();
     }
 
     private Optional<ResolvedAccessToken> accessToken(Tenant tenant, String token) {
@@ -137,12 +178,16 @@ public final class TokenIntrospector {
         return Optional.of(new ResolvedAccessToken(Introspection.active(members), user));
     }
 
-    private Optional<Introspection> refreshToken(Tenant tenant, String token) {
+    private Optional<Introspection> refreshToken(Tenant tenant, Client caller, String token) {
         Optional<RefreshToken> found = refreshTokens.find(token).filter(t -> t.tenantId().equals(tenant.id()));
         if (found.isEmpty()) {
             return Optional.empty();
         }
         RefreshToken refresh = found.get();
+        if (caller != null && !caller.clientId().equals(refresh.clientId())) {
+            // Only its own client may learn anything about a refresh token, however it is registered.
+            return Optional.of(Introspection.INACTIVE);
+        }
         if (refresh.state() != RefreshToken.State.ACTIVE || !clock.instant().isBefore(refresh.expiresAt())) {
             return Optional.of(Introspection.INACTIVE);
         }
@@ -154,9 +199,11 @@ public final class TokenIntrospector {
         members.put("scope", refresh.scope());
         members.put("client_id", refresh.clientId());
         members.put("username", user.get().username());
+        members.put("token_type", REFRESH_TOKEN_TYPE);
         members.put("exp", refresh.expiresAt().getEpochSecond());
         members.put("iat", refresh.createdAt().getEpochSecond());
         members.put("sub", refresh.userId());
+        members.put("aud", caller == null ? null : AccessTokenIssuer.audience(caller));
         members.put("iss", tenant.issuer().toString());
         return Optional.of(Introspection.active(members));
     }

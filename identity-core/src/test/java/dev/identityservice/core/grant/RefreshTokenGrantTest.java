@@ -15,11 +15,13 @@ import dev.identityservice.core.testing.DatabaseKind;
 import dev.identityservice.core.testing.Jwts;
 import dev.identityservice.core.testing.TestEngine;
 import dev.identityservice.core.token.IssuedTokens;
+import dev.identityservice.core.token.refresh.RefreshTokenService;
 import dev.identityservice.core.token.TokenSettings;
 import dev.identityservice.core.token.refresh.RefreshPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -167,20 +169,47 @@ class RefreshTokenGrantTest {
         }
     }
 
-    @Test
-    void refreshWhenRotatedTokenReusedWithinLeewayThenRefusedWithoutRevokingFamily() {
-        try (TestEngine t = TestEngine.on(DatabaseKind.H2)) {
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void refreshWhenRotatedTokenReplayedHalfASecondLaterUnderDefaultGraceThenFamilyRevoked(DatabaseKind kind) {
+        try (TestEngine t = TestEngine.on(kind)) {
             Tenant tenant = t.tenant("acme");
             t.user(tenant, "alice", "user");
             Client client = t.save(t.confidentialClient(tenant, "web"));
             IssuedTokens first = t.passwordLogin(tenant, client, "alice");
             IssuedTokens second = t.refresh(tenant, client, first.refreshToken());
 
-            t.clock.advance(Duration.ofSeconds(1));
+            t.clock.advance(Duration.ofMillis(500));
             assertThrows(OAuthException.class, () -> t.refresh(tenant, client, first.refreshToken()));
 
-            assertEquals(0, t.reuseDetected.get());
-            assertNotNull(t.refresh(tenant, client, second.refreshToken()).accessToken());
+            assertEquals(List.of(RefreshTokenService.ReuseOutcome.FAMILY_REVOKED), t.reuseOutcomes);
+            assertThrows(OAuthException.class, () -> t.refresh(tenant, client, second.refreshToken()),
+                    "grace 0 (the default): even a reuse half a second later revokes the family");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void refreshWhenRotatedTokenReusedWithinConfiguredGraceThenRefusedWithoutRevokingFamily(DatabaseKind kind) {
+        try (TestEngine t = TestEngine.on(kind)) {
+            Tenant tenant = t.tenant("acme");
+            t.user(tenant, "alice", "user");
+            Client withGrace = t.save(t.confidentialClient(tenant, "web")
+                    .tokenSettings(TokenSettings.DEFAULTS.withRefreshReuseGrace(Duration.ofSeconds(2))));
+            IssuedTokens first = t.passwordLogin(tenant, withGrace, "alice");
+            IssuedTokens second = t.refresh(tenant, withGrace, first.refreshToken());
+
+            t.clock.advance(Duration.ofMillis(500));
+            assertThrows(OAuthException.class, () -> t.refresh(tenant, withGrace, first.refreshToken()));
+
+            assertEquals(List.of(RefreshTokenService.ReuseOutcome.WITHIN_GRACE), t.reuseOutcomes);
+            IssuedTokens third = t.refresh(tenant, withGrace, second.refreshToken());
+            assertNotNull(third.accessToken(), "the family is intact");
+
+            t.clock.advance(Duration.ofSeconds(2));
+            assertThrows(OAuthException.class, () -> t.refresh(tenant, withGrace, first.refreshToken()));
+            assertEquals(RefreshTokenService.ReuseOutcome.FAMILY_REVOKED, t.reuseOutcomes.get(1), "past the grace it is a replay");
+            assertThrows(OAuthException.class, () -> t.refresh(tenant, withGrace, third.refreshToken()));
         }
     }
 
@@ -213,6 +242,30 @@ class RefreshTokenGrantTest {
             IssuedTokens narrowed = t.token(tenant, client, "grant_type", "refresh_token",
                     "refresh_token", tokens.refreshToken(), "scope", "api");
             assertEquals("api", narrowed.scope());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void refreshWhenNarrowedThenRefreshedWithoutScopeThenOriginalScopeAndIdTokenBack(DatabaseKind kind) throws Exception {
+        try (TestEngine t = TestEngine.on(kind)) {
+            Tenant tenant = t.tenant("acme");
+            t.user(tenant, "alice", "user");
+            Client client = t.save(t.confidentialClient(tenant, "web"));
+            IssuedTokens tokens = t.token(tenant, client, "grant_type", "password", "username", "alice",
+                    "password", TestEngine.PASSWORD, "scope", "openid api profile");
+            assertNotNull(tokens.idToken());
+
+            IssuedTokens narrowed = t.token(tenant, client, "grant_type", "refresh_token",
+                    "refresh_token", tokens.refreshToken(), "scope", "api");
+            assertEquals("api", narrowed.scope(), "the access token issued now is narrowed");
+            assertEquals(null, narrowed.idToken(), "no openid in the narrowed request, no ID token now");
+            assertEquals("api", com.nimbusds.jwt.SignedJWT.parse(narrowed.accessToken()).getJWTClaimsSet().getStringClaim("scope"));
+
+            IssuedTokens again = t.token(tenant, client, "grant_type", "refresh_token", "refresh_token", narrowed.refreshToken());
+            assertEquals(Set.of("openid", "api", "profile"), Set.of(again.scope().split(" ")),
+                    "the rotated refresh token kept the scope of the grant (RFC 6749 §6)");
+            assertNotNull(again.idToken(), "openid was granted, so the ID token comes back");
         }
     }
 }

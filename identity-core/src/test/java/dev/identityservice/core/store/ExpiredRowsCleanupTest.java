@@ -38,6 +38,27 @@ class ExpiredRowsCleanupTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void deleteExpiredWhenBoundFamilysNewestAccessTokenExpiredThenFamilyGoneLongBeforeItsCap(DatabaseKind kind) throws Exception {
+        try (TestEngine t = TestEngine.on(kind)) {
+            Tenant tenant = t.tenant("acme");
+            t.user(tenant, "alice", "user");
+            Client client = t.save(t.confidentialClient(tenant, "web"));
+            var first = t.passwordLogin(tenant, client, "alice");
+            t.clock.advance(Duration.ofMinutes(5));
+            t.refresh(tenant, client, first.refreshToken());
+
+            t.clock.advance(Duration.ofMinutes(6));
+            assertEquals(0, t.engine.cleanup().deleteExpired(), "the newest access token is still valid: the family stays");
+            assertEquals(2, count(t, "refresh_tokens"));
+
+            t.clock.advance(Duration.ofMinutes(5));
+            assertEquals(2, t.engine.cleanup().deleteExpired(), "bound policy: useless once its newest access token expired");
+            assertEquals(0, count(t, "refresh_tokens"));
+        }
+    }
+
     private static int count(TestEngine t, String table) throws Exception {
         try (Connection c = t.database.dataSource().getConnection(); Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT COUNT(*) FROM " + table)) {

@@ -35,13 +35,19 @@ public final class TestEngine implements AutoCloseable {
     public final MutableClock clock = MutableClock.startingAt("2026-03-01T10:00:00Z");
     public final IdentityEngine engine;
     public final AtomicInteger reuseDetected = new AtomicInteger();
+    /** What the service did about each detected reuse, in order. */
+    public final java.util.List<dev.identityservice.core.token.refresh.RefreshTokenService.ReuseOutcome> reuseOutcomes =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private TestEngine(Database database) {
         this.database = database;
         this.engine = IdentityEngine.builder(database, MasterKey.generate())
                 .clock(clock)
                 .passwordHasher(new Argon2idPasswordHasher(FAST, new SecureRandom()))
-                .reuseListener((tenantId, clientId) -> reuseDetected.incrementAndGet())
+                .reuseListener((tenantId, clientId, outcome) -> {
+                    reuseDetected.incrementAndGet();
+                    reuseOutcomes.add(outcome);
+                })
                 .build();
     }
 

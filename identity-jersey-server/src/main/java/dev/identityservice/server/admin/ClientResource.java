@@ -170,6 +170,7 @@ public final class ClientResource {
     private static ClientEntry withClientId(ClientEntry e, String clientId) {
         return new ClientEntry(e.tenant(), clientId, e.name(), e.secret(), e.secretHash(), e.publicClient(), e.redirectUris(),
                 e.postLogoutRedirectUris(), e.allowedOrigins(), e.grantTypes(), e.scopes(), e.tokenFormat(), e.accessTokenTtl(),
-                e.idTokenTtl(), e.refreshPolicy(), e.audience(), e.idTokenEncryptionJwk(), e.claimMappings());
+                e.idTokenTtl(), e.refreshPolicy(), e.audience(), e.idTokenEncryptionJwk(), e.claimMappings(),
+                e.refreshReuseGrace(), e.introspectionAudiences());
     }
 }

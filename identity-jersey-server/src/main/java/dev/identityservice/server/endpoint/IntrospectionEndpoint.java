@@ -15,6 +15,8 @@ import java.io.InputStream;
 /**
  * Token introspection (RFC 7662 §2) for confidential clients: a public client cannot keep a credential,
  * so it cannot be trusted with what introspection reveals (§4: the endpoint must not become a token-scanning oracle).
+ * A client learns only about its own tokens and access tokens meant for it (its client id, or one of its
+ * {@code introspectionAudiences}, in {@code aud}); anything else answers {@code {"active": false}}.
  */
 @Path(EndpointPaths.INTROSPECT)
 public final class IntrospectionEndpoint {
@@ -38,6 +40,6 @@ public final class IntrospectionEndpoint {
         if (token == null) {
             throw OAuthError.invalidRequest("Missing parameter 'token'").exception();
         }
-        return Json.noStore(introspector.introspect(call.tenant(), token, form.optional("token_type_hint")).members());
+        return Json.noStore(introspector.introspect(call.tenant(), call.client(), token, form.optional("token_type_hint")).members());
     }
 }

@@ -40,9 +40,13 @@ public final class ServerMetrics {
         loginsSucceeded.increment();
     }
 
-    /** For the engine builder: a rotated refresh token was presented again (its family is revoked). */
+    /**
+     * For the engine builder: a rotated refresh token was presented again. Counted as
+     * {@code identity_refresh_reuse_detected_total{outcome="within_grace"|"family_revoked"}}.
+     */
     public RefreshTokenService.ReuseListener reuseListener() {
-        return (tenantId, clientId) -> registry.counter("identity.refresh.reuse.detected").increment();
+        return (tenantId, clientId, outcome) -> registry.counter("identity.refresh.reuse.detected",
+                "outcome", outcome.name().toLowerCase(java.util.Locale.ROOT)).increment();
     }
 
     /** For the engine builder: the active signing key changed. */

@@ -75,14 +75,17 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
 
     /**
      * A client; give {@code secret} (at least 32 characters, hashed here), {@code secretHash}, or
-     * {@code "public": true}. {@code tokenFormat} is {@code jwt} or {@code opaque}.
+     * {@code "public": true}. {@code tokenFormat} is {@code jwt} or {@code opaque}. {@code refreshReuseGrace} is a
+     * duration ({@code 0s} when absent): a rotated refresh token reused this soon is refused without revoking its
+     * family. {@code introspectionAudiences} lists audiences whose access tokens the client may introspect.
      */
     public record ClientEntry(String tenant, String clientId, String name, String secret, String secretHash,
                               @JsonProperty("public") Boolean publicClient, List<String> redirectUris,
                               List<String> postLogoutRedirectUris, List<String> allowedOrigins, List<String> grantTypes,
                               List<String> scopes, String tokenFormat, String accessTokenTtl, String idTokenTtl,
                               RefreshPolicyEntry refreshPolicy, String audience, Map<String, Object> idTokenEncryptionJwk,
-                              List<ClaimMappingEntry> claimMappings) {
+                              List<ClaimMappingEntry> claimMappings, String refreshReuseGrace,
+                              List<String> introspectionAudiences) {
 
         /**
          * The entry of a stored client, the inverse of {@code SetupImporter.clientSettings}: every setting,
@@ -100,14 +103,15 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
                     Durations.format(t.idTokenTtl()), refresh, t.audience(),
                     c.idTokenEncryptionKey() == null ? null : c.idTokenEncryptionKey().toJSONObject(),
                     c.claimMappings().stream().map(m -> new ClaimMappingEntry(m.tokenType().name().toLowerCase(Locale.ROOT),
-                            m.attribute(), m.claim())).toList());
+                            m.attribute(), m.claim())).toList(),
+                    Durations.format(t.refreshReuseGrace()), c.introspectionAudiences().stream().sorted().toList());
         }
 
         /** A copy with {@code secret} set: the one response that shows a new secret. */
         public ClientEntry withSecret(String newSecret) {
             return new ClientEntry(tenant, clientId, name, newSecret, null, publicClient, redirectUris, postLogoutRedirectUris,
                     allowedOrigins, grantTypes, scopes, tokenFormat, accessTokenTtl, idTokenTtl, refreshPolicy, audience,
-                    idTokenEncryptionJwk, claimMappings);
+                    idTokenEncryptionJwk, claimMappings, refreshReuseGrace, introspectionAudiences);
         }
 
         /** Never shows the secret. */

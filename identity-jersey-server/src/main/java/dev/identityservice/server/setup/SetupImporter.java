@@ -133,7 +133,8 @@ public final class SetupImporter {
                 .scopes(new LinkedHashSet<>(list(entry.scopes())))
                 .tokenSettings(tokenSettings(entry, defaultAccessTokenTtl))
                 .idTokenEncryptionKey(jwk(entry.idTokenEncryptionJwk()))
-                .claimMappings(list(entry.claimMappings()).stream().map(SetupImporter::claimMapping).toList());
+                .claimMappings(list(entry.claimMappings()).stream().map(SetupImporter::claimMapping).toList())
+                .introspectionAudiences(new LinkedHashSet<>(list(entry.introspectionAudiences())));
     }
 
     private static String secretHash(SetupFile.ClientEntry entry, Optional<Client> existing) {
@@ -162,7 +163,9 @@ public final class SetupImporter {
                 : enumValue(AccessTokenFormat.class, "tokenFormat", entry.tokenFormat());
         Duration accessTtl = entry.accessTokenTtl() == null ? defaultAccessTokenTtl : Durations.parse("accessTokenTtl", entry.accessTokenTtl());
         Duration idTtl = entry.idTokenTtl() == null ? TokenSettings.DEFAULT_ID_TOKEN_TTL : Durations.parse("idTokenTtl", entry.idTokenTtl());
-        return new TokenSettings(format, accessTtl, idTtl, refreshPolicy(entry.refreshPolicy()), entry.audience());
+        Duration reuseGrace = entry.refreshReuseGrace() == null ? TokenSettings.DEFAULT_REFRESH_REUSE_GRACE
+                : Durations.parse("refreshReuseGrace", entry.refreshReuseGrace());
+        return new TokenSettings(format, accessTtl, idTtl, refreshPolicy(entry.refreshPolicy()), entry.audience(), reuseGrace);
     }
 
     private static RefreshPolicy refreshPolicy(SetupFile.RefreshPolicyEntry entry) {

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.identityservice.server.testing.TestServer;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -243,5 +244,32 @@ class UserAndClientResourceTest {
         assertEquals(400, admin.post("/admin/clients", token, "{\"clientId\":\"x5\",\"tokenFormat\":\"xml\"}").statusCode());
         assertEquals(400, admin.post("/admin/clients", token, "{\"clientId\":\"x6\",\"tenant\":\"other\"}").statusCode());
         assertEquals(400, admin.post("/admin/clients", token, "{\"name\":\"no id\"}").statusCode());
+    }
+
+    @Test
+    void createClientWhenReuseGraceAndIntrospectionAudiencesGivenThenStoredAndShown() {
+        JsonNode created = body(admin.post("/admin/clients", token, """
+                {"clientId":"tabs","public":true,"grantTypes":["authorization_code","refresh_token"],
+                 "refreshReuseGrace":"5s","introspectionAudiences":["https://api.example.com"]}"""), 201);
+        JsonNode defaults = body(admin.post("/admin/clients", token, "{\"clientId\":\"plain\",\"public\":true}"), 201);
+
+        assertEquals("5s", created.get("refreshReuseGrace").asText());
+        assertEquals("https://api.example.com", created.get("introspectionAudiences").get(0).asText());
+        assertEquals(Duration.ofSeconds(5), server.server.engine().clients().find("default", "tabs").orElseThrow()
+                .tokenSettings().refreshReuseGrace());
+        assertEquals("0s", defaults.get("refreshReuseGrace").asText(), "the default: any reuse revokes the family");
+        assertEquals(0, defaults.get("introspectionAudiences").size());
+    }
+
+    @Test
+    void createClientWhenReuseGraceOrIntrospectionAudienceInvalidThen400NamingTheField() {
+        for (String grace : new String[] {"61s", "-1s", "soon", "PT0.5S"}) {
+            HttpResponse<String> response = admin.post("/admin/clients", token,
+                    "{\"clientId\":\"g\",\"public\":true,\"refreshReuseGrace\":\"" + grace + "\"}");
+            assertTrue(body(response, 400).get("error_description").asText().contains("refreshReuseGrace"), grace + ": " + response.body());
+        }
+        HttpResponse<String> spaced = admin.post("/admin/clients", token,
+                "{\"clientId\":\"a\",\"public\":true,\"introspectionAudiences\":[\"two words\"]}");
+        assertTrue(body(spaced, 400).get("error_description").asText().contains("introspectionAudiences"), spaced.body());
     }
 }

@@ -111,10 +111,10 @@ class ResourceEndpointsTest {
         JsonNode tokens = server.passwordLogin("app", "alice");
         String accessToken = tokens.get("access_token").asText();
 
-        JsonNode active = json(server.post("/oauth2/introspect", form("token", accessToken), "Authorization", basic("other", SECRET)).body());
+        JsonNode active = json(server.post("/oauth2/introspect", form("token", accessToken), "Authorization", basic("app", SECRET)).body());
         HttpResponse<String> revoked = server.post("/oauth2/revoke", form("token", tokens.get("refresh_token").asText()),
                 "Authorization", basic("app", SECRET));
-        JsonNode after = json(server.post("/oauth2/introspect", form("token", accessToken), "Authorization", basic("other", SECRET)).body());
+        JsonNode after = json(server.post("/oauth2/introspect", form("token", accessToken), "Authorization", basic("app", SECRET)).body());
 
         assertTrue(active.get("active").asBoolean());
         assertEquals("alice", active.get("username").asText());

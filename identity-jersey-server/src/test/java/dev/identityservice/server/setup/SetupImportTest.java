@@ -39,6 +39,7 @@ class SetupImportTest {
                 {"clientId": "backend", "secret": "%s", "grantTypes": ["password", "refresh_token", "client_credentials"],
                  "scopes": ["openid", "profile", "api"], "accessTokenTtl": "5m",
                  "refreshPolicy": {"type": "sliding", "ttl": "30d", "max": "90d"}, "audience": "https://api.example.com",
+                 "refreshReuseGrace": "3s", "introspectionAudiences": ["https://reports.example.com"],
                  "claimMappings": [{"token": "access", "attribute": "department", "claim": "dept"}]},
                 {"clientId": "spa", "public": true, "grantTypes": ["authorization_code", "refresh_token"],
                  "redirectUris": ["https://spa.example.com/cb"], "postLogoutRedirectUris": ["https://spa.example.com/"],
@@ -68,6 +69,9 @@ class SetupImportTest {
             assertEquals(AccessTokenFormat.OPAQUE, spa.tokenSettings().accessTokenFormat());
             Client backend = server.server.engine().clients().find("default", "backend").orElseThrow();
             assertEquals(new RefreshPolicy.Sliding(Duration.ofDays(30), Duration.ofDays(90)), backend.tokenSettings().refreshPolicy());
+            assertEquals(Duration.ofSeconds(3), backend.tokenSettings().refreshReuseGrace());
+            assertEquals(java.util.Set.of("https://reports.example.com"), backend.introspectionAudiences());
+            assertEquals(Duration.ZERO, spa.tokenSettings().refreshReuseGrace(), "absent: the default, no grace");
             assertEquals(Duration.ofDays(7), server.server.engine().tenant("acme").orElseThrow().rotationPeriod());
             assertTrue(server.server.engine().users().findByUsername("acme", "dave").isPresent());
         }

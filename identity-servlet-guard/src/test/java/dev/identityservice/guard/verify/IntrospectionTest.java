@@ -56,6 +56,16 @@ class IntrospectionTest {
     }
 
     @Test
+    void verifyWhenIssuerAnswersForRefreshTokenThenRejected() {
+        long exp = clock.millis() / 1000 + 120;
+        issuer.introspectionAnswer("refresh-1", "{\"active\":true,\"token_type\":\"refresh_token\",\"sub\":\"bob\","
+                + "\"client_id\":\"svc\",\"iss\":\"" + issuer.url() + "\",\"aud\":\"orders-api\",\"exp\":" + exp + "}");
+
+        InvalidTokenException e = assertThrows(InvalidTokenException.class, () -> verifier.verify("refresh-1"));
+        assertEquals("token is not an access token", e.error().description());
+    }
+
+    @Test
     void verifyWhenCachedResultReachesExpThenNotReused() throws Exception {
         activeFor("opaque-2", Duration.ofMinutes(2));
         verifier.verify("opaque-2");

@@ -1,39 +1,87 @@
 package dev.identityservice.core.store.jdbc;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes rows that can no longer matter: every table of tokens, codes and sessions has an expiry
- * column with an index, and this job removes what lies past it.
+ * Deletes rows as soon as they can no longer be used, in batches of at most {@value #BATCH_SIZE} rows per
+ * statement, each statement its own short transaction, so that a large backlog never holds long locks.
  *
- * <p>Rotated refresh tokens stay until their family ends, because a replay must still be recognised;
- * consumed codes stay a while past expiry for the same reason.
+ * <ul>
+ *   <li>Refresh tokens go by family: a family is deleted whole once none of its tokens is usable (ACTIVE and
+ *       unexpired: under the bound policy that ends when its access token expires, under the sliding one at
+ *       its own expiry) and none of the access tokens issued with it is unexpired. Until then a rotated token
+ *       coming back is still recognised as a replay and revokes the family; afterwards there is nothing left
+ *       to revoke and an unknown token is refused just the same.</li>
+ *   <li>Opaque access tokens, revoked-token entries and login sessions go at their expiry.</li>
+ *   <li>Authorization codes go {@link #CODE_RETENTION_AFTER_EXPIRY} past expiry, and not before the access
+ *       token their redemption issued has expired, so that a late replay still revokes it (RFC 6749 §4.1.2).</li>
+ * </ul>
  */
 public final class ExpiredRowsCleanup implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExpiredRowsCleanup.class);
 
-    /** How long past its expiry a code is kept so that a late replay still revokes what it issued. */
+    /** How long past its expiry a code is kept so that a late replay is still recognised. */
     public static final Duration CODE_RETENTION_AFTER_EXPIRY = Duration.ofHours(1);
 
     /** How often the server runs the cleanup by default. */
     public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(10);
 
-    private record Rule(String table, String expiryColumn, Duration retention) {
+    /** The most rows (refresh tokens: families) one statement deletes. */
+    public static final int BATCH_SIZE = 1_000;
+
+    /** A family member still matters: usable itself, or paired with an unexpired access token. */
+    private static final String NO_LIVE_MEMBER = "NOT EXISTS (SELECT 1 FROM refresh_tokens l WHERE l.tenant_id = ? "
+            + "AND l.family_id = ? AND (l.access_token_expires_at > ? OR (l.state = 'ACTIVE' AND l.expires_at > ?)))";
+
+    /**
+     * The next candidates in (access_token_expires_at, token_hash) order after a cursor, so that each run reads
+     * every candidate row once however many live families' old members sit among them. A candidate is a row
+     * that is itself of no use any more; whether its whole family is, {@link #DELETE_FAMILY} checks.
+     */
+    private static final String NEXT_CANDIDATES = "SELECT tenant_id, family_id, access_token_expires_at, token_hash "
+            + "FROM refresh_tokens WHERE access_token_expires_at <= ? AND (state <> 'ACTIVE' OR expires_at <= ?) "
+            + "AND (access_token_expires_at > ? OR (access_token_expires_at = ? AND token_hash > ?)) "
+            + "ORDER BY access_token_expires_at, token_hash FETCH FIRST " + BATCH_SIZE + " ROWS ONLY";
+
+    private static final String DELETE_FAMILY = "DELETE FROM refresh_tokens WHERE tenant_id = ? AND family_id = ? AND " + NO_LIVE_MEMBER;
+
+    /** A table whose rows go when {@code condition} holds; {@code keys} is its primary key. */
+    private record Rule(String table, List<String> keys, String condition, int instants) {
+
+        String select() {
+            return "SELECT " + String.join(", ", keys) + " FROM " + table + " WHERE " + condition
+                    + " FETCH FIRST " + BATCH_SIZE + " ROWS ONLY";
+        }
+
+        /** Deletes one row by key, the condition checked again: a row renewed meanwhile stays. */
+        String delete() {
+            return "DELETE FROM " + table + " WHERE " + keys.stream().map(k -> k + " = ?").collect(Collectors.joining(" AND "))
+                    + " AND " + condition;
+        }
     }
 
-    private static final List<Rule> RULES = List.of(
-            new Rule("refresh_tokens", "family_expires_at", Duration.ZERO),
-            new Rule("opaque_access_tokens", "expires_at", Duration.ZERO),
-            new Rule("revoked_access_tokens", "expires_at", Duration.ZERO),
-            new Rule("authorization_codes", "expires_at", CODE_RETENTION_AFTER_EXPIRY),
-            new Rule("sessions", "expires_at", Duration.ZERO));
+    private static final List<Rule> BY_EXPIRY = List.of(
+            new Rule("opaque_access_tokens", List.of("token_hash"), "expires_at <= ?", 1),
+            new Rule("revoked_access_tokens", List.of("tenant_id", "jti"), "expires_at <= ?", 1),
+            new Rule("sessions", List.of("id_hash"), "expires_at <= ?", 1),
+            // The second instant is now: what the redemption issued must have expired too.
+            new Rule("authorization_codes", List.of("code_hash"),
+                    "expires_at <= ? AND (issued_access_expires IS NULL OR issued_access_expires <= ?)", 2));
 
     private final Database database;
     private final Clock clock;
@@ -43,20 +91,127 @@ public final class ExpiredRowsCleanup implements Runnable {
         this.clock = clock;
     }
 
-    /** Deletes expired rows of every table; returns how many. */
+    /**
+     * Deletes every row that can no longer be used, batch after batch until none is left. Each batch selects at
+     * most {@value #BATCH_SIZE} rows through an expiry index and deletes them by key in one short transaction.
+     *
+     * @return how many rows were deleted, all tables together
+     * @throws DataAccessException when the database fails; batches already deleted stay deleted
+     */
     public int deleteExpired() {
         Instant now = clock.instant();
-        return database.withConnection(connection -> {
-            int removed = 0;
-            for (Rule rule : RULES) {
-                try (PreparedStatement delete = connection.prepareStatement(
-                        "DELETE FROM " + rule.table() + " WHERE " + rule.expiryColumn() + " < ?")) {
-                    Timestamps.set(delete, 1, now.minus(rule.retention()));
-                    removed += delete.executeUpdate();
+        int removed = deleteDeadFamilies(now);
+        for (Rule rule : BY_EXPIRY) {
+            Instant cutOff = rule.table().equals("authorization_codes") ? now.minus(CODE_RETENTION_AFTER_EXPIRY) : now;
+            removed += deleteWhere(rule, rule.instants() == 1 ? List.of(cutOff) : List.of(cutOff, now));
+        }
+        return removed;
+    }
+
+    private int deleteDeadFamilies(Instant now) {
+        int removed = 0;
+        Instant afterExpiry = Instant.EPOCH;
+        String afterHash = "";
+        while (true) {
+            Instant cursorExpiry = afterExpiry;
+            String cursorHash = afterHash;
+            List<String[]> candidates = new ArrayList<>();
+            database.withConnection(connection -> {
+                try (PreparedStatement select = connection.prepareStatement(NEXT_CANDIDATES)) {
+                    Timestamps.set(select, 1, now);
+                    Timestamps.set(select, 2, now);
+                    Timestamps.set(select, 3, cursorExpiry);
+                    Timestamps.set(select, 4, cursorExpiry);
+                    select.setString(5, cursorHash);
+                    try (ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            candidates.add(new String[] {rows.getString(1), rows.getString(2),
+                                    Timestamps.get(rows, "access_token_expires_at").toString(), rows.getString(4)});
+                        }
+                    }
                 }
+                return null;
+            });
+            if (candidates.isEmpty()) {
+                return removed;
             }
-            return removed;
-        });
+            String[] last = candidates.get(candidates.size() - 1);
+            afterExpiry = Instant.parse(last[2]);
+            afterHash = last[3];
+            Set<List<String>> families = new LinkedHashSet<>();
+            candidates.forEach(c -> families.add(List.of(c[0], c[1])));
+            removed += database.inTransaction(connection -> deleteFamilies(connection, families, now));
+        }
+    }
+
+    private static int deleteFamilies(Connection connection, Set<List<String>> families, Instant now) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(DELETE_FAMILY)) {
+            for (List<String> family : families) {
+                delete.setString(1, family.get(0));
+                delete.setString(2, family.get(1));
+                delete.setString(3, family.get(0));
+                delete.setString(4, family.get(1));
+                Timestamps.set(delete, 5, now);
+                Timestamps.set(delete, 6, now);
+                delete.addBatch();
+            }
+            return sum(delete.executeBatch());
+        }
+    }
+
+    /** Selects a batch of keys, deletes them; again until a batch comes back short. */
+    private int deleteWhere(Rule rule, List<Instant> instants) {
+        int removed = 0;
+        int found;
+        do {
+            List<List<String>> keys = new ArrayList<>();
+            database.withConnection(connection -> {
+                try (PreparedStatement select = connection.prepareStatement(rule.select())) {
+                    bindInstants(select, 1, instants);
+                    try (ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            List<String> key = new ArrayList<>();
+                            for (int i = 1; i <= rule.keys().size(); i++) {
+                                key.add(rows.getString(i));
+                            }
+                            keys.add(key);
+                        }
+                    }
+                }
+                return null;
+            });
+            found = keys.size();
+            if (found > 0) {
+                removed += database.inTransaction(connection -> {
+                    try (PreparedStatement delete = connection.prepareStatement(rule.delete())) {
+                        for (List<String> key : keys) {
+                            for (int i = 0; i < key.size(); i++) {
+                                delete.setString(i + 1, key.get(i));
+                            }
+                            bindInstants(delete, key.size() + 1, instants);
+                            delete.addBatch();
+                        }
+                        return sum(delete.executeBatch());
+                    }
+                });
+            }
+        } while (found == BATCH_SIZE);
+        return removed;
+    }
+
+    private static void bindInstants(PreparedStatement statement, int first, List<Instant> instants) throws SQLException {
+        for (int i = 0; i < instants.size(); i++) {
+            Timestamps.set(statement, first + i, instants.get(i));
+        }
+    }
+
+    /** Rows a batch deleted; a driver that cannot tell ({@link Statement#SUCCESS_NO_INFO}) counts as none. */
+    private static int sum(int[] counts) {
+        int total = 0;
+        for (int count : counts) {
+            total += Math.max(count, 0);
+        }
+        return total;
     }
 
     @Override

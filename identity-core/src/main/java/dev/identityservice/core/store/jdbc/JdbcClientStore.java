@@ -42,10 +42,12 @@ public final class JdbcClientStore implements ClientStore {
 
     private static final String COLUMNS = "tenant_id, client_id, name, secret_hash, redirect_uris, post_logout_redirect_uris, "
             + "allowed_origins, grant_types, scopes, audience, access_token_format, access_token_ttl_seconds, id_token_ttl_seconds, "
-            + "refresh_policy, refresh_ttl_seconds, refresh_max_seconds, id_token_encryption_jwk, created_at, updated_at";
+            + "refresh_policy, refresh_ttl_seconds, refresh_max_seconds, id_token_encryption_jwk, refresh_reuse_grace_seconds, "
+            + "introspection_audiences, created_at, updated_at";
     private static final String FIELD_ASSIGNMENTS = "name = ?, secret_hash = ?, redirect_uris = ?, post_logout_redirect_uris = ?, "
             + "allowed_origins = ?, grant_types = ?, scopes = ?, audience = ?, access_token_format = ?, access_token_ttl_seconds = ?, "
-            + "id_token_ttl_seconds = ?, refresh_policy = ?, refresh_ttl_seconds = ?, refresh_max_seconds = ?, id_token_encryption_jwk = ?";
+            + "id_token_ttl_seconds = ?, refresh_policy = ?, refresh_ttl_seconds = ?, refresh_max_seconds = ?, id_token_encryption_jwk = ?, "
+            + "refresh_reuse_grace_seconds = ?, introspection_audiences = ?";
     private static final String BOUND = "BOUND";
     private static final String SLIDING = "SLIDING";
 
@@ -61,7 +63,7 @@ public final class JdbcClientStore implements ClientStore {
         try {
             database.inTransaction(connection -> {
                 try (PreparedStatement insert = connection.prepareStatement("INSERT INTO clients (" + COLUMNS
-                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                     insert.setString(1, client.tenantId());
                     insert.setString(2, client.clientId());
                     int i = bindFields(insert, 3, client);
@@ -188,6 +190,8 @@ public final class JdbcClientStore implements ClientStore {
         }
         JWK key = client.idTokenEncryptionKey();
         statement.setString(i++, key == null ? null : key.toPublicJWK().toJSONString());
+        statement.setLong(i++, settings.refreshReuseGrace().toSeconds());
+        statement.setString(i++, String.join(" ", client.introspectionAudiences().stream().sorted().toList()));
         return i;
     }
 
@@ -200,7 +204,7 @@ public final class JdbcClientStore implements ClientStore {
         };
         TokenSettings settings = new TokenSettings(AccessTokenFormat.valueOf(row.getString("access_token_format")),
                 Duration.ofSeconds(row.getLong("access_token_ttl_seconds")), Duration.ofSeconds(row.getLong("id_token_ttl_seconds")),
-                policy, row.getString("audience"));
+                policy, row.getString("audience"), Duration.ofSeconds(row.getLong("refresh_reuse_grace_seconds")));
         Set<GrantType> grantTypes = new HashSet<>();
         for (String value : split(row.getString("grant_types"))) {
             GrantType type = GrantType.fromValue(value);
@@ -219,6 +223,7 @@ public final class JdbcClientStore implements ClientStore {
                 .scopes(new HashSet<>(split(row.getString("scopes"))))
                 .tokenSettings(settings)
                 .idTokenEncryptionKey(parseJwk(row.getString("id_token_encryption_jwk")))
+                .introspectionAudiences(new HashSet<>(split(row.getString("introspection_audiences"))))
                 .createdAt(Timestamps.get(row, "created_at"))
                 .updatedAt(Timestamps.get(row, "updated_at"));
     }
@@ -266,6 +271,7 @@ public final class JdbcClientStore implements ClientStore {
     private static void requireStorable(Client client) {
         requireSpaceFree("scope", client.scopes());
         requireSpaceFree("allowed origin", client.allowedOrigins());
+        requireSpaceFree("introspectionAudiences: an audience", client.introspectionAudiences());
         TokenSettings settings = client.tokenSettings();
         requireWholeSeconds("accessTokenTtl", settings.accessTokenTtl());
         requireWholeSeconds("idTokenTtl", settings.idTokenTtl());

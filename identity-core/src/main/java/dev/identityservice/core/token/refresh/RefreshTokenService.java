@@ -19,24 +19,29 @@ import org.slf4j.LoggerFactory;
 /**
  * Issues, rotates and revokes refresh tokens (seed 000 and RFC 6819 §5.2.2.3).
  *
- * <p>Every use rotates the token. A token used a second time means it was copied: the whole
- * family is revoked, the legitimate holder's newest token and its access tokens included.
+ * <p>Every use rotates the token. A token used a second time means it was copied: the server cannot
+ * tell the attacker from the client, so the whole family is revoked, the legitimate holder's newest token
+ * and its access tokens included (RFC 9700 §4.14.2). A client may be given a short
+ * {@linkplain dev.identityservice.core.token.TokenSettings#refreshReuseGrace() reuse grace}: a reuse that
+ * soon after the rotation is refused but leaves the family alone. Every reuse is logged and reported.
  */
 public final class RefreshTokenService {
 
     private static final Logger LOG = LoggerFactory.getLogger(RefreshTokenService.class);
     private static final String INVALID = "Refresh token is invalid, expired or revoked";
 
-    /**
-     * A second use this soon after the rotation is a race between the holder's own requests (two
-     * tabs, a retry), not a copy: it is refused without revoking the family. Later uses are replays.
-     */
-    public static final Duration CONCURRENT_USE_LEEWAY = Duration.ofSeconds(2);
+    /** What the server did about a reused (already rotated) refresh token. */
+    public enum ReuseOutcome {
+        /** Within the client's grace: refused, the family left alone. */
+        WITHIN_GRACE,
+        /** Past the grace (or without one): refused and the whole family revoked. */
+        FAMILY_REVOKED
+    }
 
-    /** Notified when a rotated refresh token is replayed (for metrics and alerts). */
+    /** Notified of every reuse of a rotated refresh token, within the grace or not (for metrics and alerts). */
     @FunctionalInterface
     public interface ReuseListener {
-        void reuseDetected(String tenantId, String clientId);
+        void reuseDetected(String tenantId, String clientId, ReuseOutcome outcome);
     }
 
     private final RefreshTokenStore store;
@@ -62,7 +67,7 @@ public final class RefreshTokenService {
         Instant familyExpiresAt = now.plus(policy.familyLifetime());
         String token = OpaqueTokens.generate();
         String familyId = UUID.randomUUID().toString();
-        store.insert(newToken(token, familyId, authorization, accessToken, familyExpiresAt, now));
+        store.insert(newToken(token, familyId, authorization, authorization.scopeString(), accessToken, familyExpiresAt, now));
         return new NewRefreshToken(token, familyId);
     }
 
@@ -75,18 +80,13 @@ public final class RefreshTokenService {
         if (presented == null || presented.isEmpty() || presented.length() > OpaqueTokens.MAX_TOKEN_LENGTH) {
             throw OAuthError.invalidGrant(INVALID).exception();
         }
+        // Read before the lookup: a request that arrived before the rotation it then sees lost a race, not replayed.
+        Instant now = clock.instant();
         RefreshToken token = store.find(OpaqueTokens.hash(presented))
                 .filter(t -> t.tenantId().equals(tenant.id()) && t.clientId().equals(client.clientId()))
                 .orElseThrow(() -> OAuthError.invalidGrant(INVALID).exception());
-        Instant now = clock.instant();
-        if (token.state() == RefreshToken.State.ROTATED && token.usedAt() != null
-                && now.isBefore(token.usedAt().plus(CONCURRENT_USE_LEEWAY))) {
-            throw OAuthError.invalidGrant(INVALID).exception();
-        }
         if (token.state() == RefreshToken.State.ROTATED) {
-            LOG.warn("Refresh token replay detected for client {} of tenant {}: revoking its family", client.clientId(), tenant.id());
-            revokeFamily(tenant.id(), token.familyId());
-            reuseListener.reuseDetected(tenant.id(), client.clientId());
+            reused(tenant, client, token, now);
             throw OAuthError.invalidGrant(INVALID).exception();
         }
         if (token.state() == RefreshToken.State.REVOKED || !now.isBefore(token.expiresAt())) {
@@ -96,13 +96,40 @@ public final class RefreshTokenService {
     }
 
     /**
-     * Replaces {@code used} by a new token of the same family, paired with {@code accessToken}.
+     * A rotated token came back. A request that arrived no later than the rotation raced it (like the loser of
+     * the conditional update) and is only refused; a later one is a reuse: within the client's grace it is
+     * refused, otherwise its family is revoked.
+     */
+    private void reused(Tenant tenant, Client client, RefreshToken token, Instant arrivedAt) {
+        if (token.usedAt() != null && !arrivedAt.isAfter(token.usedAt())) {
+            LOG.debug("Refresh request of client {} of tenant {} lost a race with the rotation of its token", client.clientId(), tenant.id());
+            return;
+        }
+        Duration grace = client.tokenSettings().refreshReuseGrace();
+        Duration sinceRotation = token.usedAt() == null ? null : Duration.between(token.usedAt(), arrivedAt);
+        boolean withinGrace = sinceRotation != null && sinceRotation.compareTo(grace) < 0;
+        ReuseOutcome outcome = withinGrace ? ReuseOutcome.WITHIN_GRACE : ReuseOutcome.FAMILY_REVOKED;
+        // The family id is a random handle, not a credential: it lets an operator find the family, never use it.
+        LOG.warn("Refresh token reuse detected: tenant={} client={} family={} sinceRotation={}ms grace={}s outcome={}",
+                tenant.id(), client.clientId(), token.familyId(), sinceRotation == null ? null : sinceRotation.toMillis(),
+                grace.toSeconds(), outcome);
+        if (!withinGrace) {
+            revokeFamily(tenant.id(), token.familyId());
+        }
+        reuseListener.reuseDetected(tenant.id(), client.clientId(), outcome);
+    }
+
+    /**
+     * Replaces {@code used} by a new token of the same family, paired with {@code accessToken}. The new token
+     * carries the scope of the original grant, not a narrowing the refresh asked for: that narrowing applies
+     * only to the access token issued now (RFC 6749 §6).
      * Exactly one of several racing rotations of one token succeeds; the others get {@code invalid_grant}.
      */
     public String rotate(RefreshToken used, Authorization authorization, IssuedAccessToken accessToken) {
         Instant now = clock.instant();
         String token = OpaqueTokens.generate();
-        RefreshToken replacement = newToken(token, used.familyId(), authorization, accessToken, used.familyExpiresAt(), now);
+        RefreshToken replacement = newToken(token, used.familyId(), authorization, used.scope(), accessToken,
+                used.familyExpiresAt(), now);
         if (!store.rotate(used.tokenHash(), now, replacement)) {
             throw OAuthError.invalidGrant(INVALID).exception();
         }
@@ -135,12 +162,12 @@ public final class RefreshTokenService {
         }
     }
 
-    private static RefreshToken newToken(String token, String familyId, Authorization authorization,
+    private static RefreshToken newToken(String token, String familyId, Authorization authorization, String scope,
                                          IssuedAccessToken accessToken, Instant familyExpiresAt, Instant now) {
         RefreshPolicy policy = authorization.client().tokenSettings().refreshPolicy();
         return new RefreshToken(OpaqueTokens.hash(token), authorization.tenant().id(), familyId,
                 authorization.client().clientId(), authorization.user().id(), authorization.sessionId(),
-                authorization.scopeString(), authorization.authTime(), authorization.amr(),
+                scope, authorization.authTime(), authorization.amr(),
                 accessToken.jti(), accessToken.expiresAt(),
                 policy.expiresAt(now, accessToken.expiresAt(), familyExpiresAt), familyExpiresAt,
                 RefreshToken.State.ACTIVE, now, null);
