@@ -33,7 +33,8 @@ public final class ExpiredRowsCleanup implements Runnable {
             new Rule("opaque_access_tokens", "expires_at", Duration.ZERO),
             new Rule("revoked_access_tokens", "expires_at", Duration.ZERO),
             new Rule("authorization_codes", "expires_at", CODE_RETENTION_AFTER_EXPIRY),
-            new Rule("sessions", "expires_at", Duration.ZERO));
+            new Rule("sessions", "expires_at", Duration.ZERO),
+            new Rule("login_attempts", "expires_at", Duration.ZERO));
 
     private final Database database;
     private final Clock clock;
@@ -64,7 +65,7 @@ public final class ExpiredRowsCleanup implements Runnable {
         try {
             int removed = deleteExpired();
             if (removed > 0) {
-                LOG.info("Removed {} expired token, code and session rows", removed);
+                LOG.info("Removed {} expired token, code, session and login-attempt rows", removed);
             }
         } catch (RuntimeException e) {
             LOG.warn("Cleanup of expired rows failed; it will run again", e);
