@@ -29,7 +29,14 @@ public enum ConfigKey {
     SHUTDOWN_TIMEOUT("shutdown.timeout", false, "how long a graceful stop waits for requests in flight", (b, v) -> b.shutdownTimeout(Durations.parse("shutdown.timeout", v))),
     PASSWORD_HASH_MEMORY_KIB("password.hash.memory.kib", false, "Argon2id memory per password hash in KiB", (b, v) -> b.passwordHashMemoryKib(parseInt("password.hash.memory.kib", v))),
     PASSWORD_HASH_ITERATIONS("password.hash.iterations", false, "Argon2id passes per password hash", (b, v) -> b.passwordHashIterations(parseInt("password.hash.iterations", v))),
-    ADMIN_AUDIENCE("admin.audience", false, "comma-separated aud values accepted by the management API (default: demo)", (b, v) -> b.adminAudiences(v));
+    ADMIN_AUDIENCE("admin.audience", false, "comma-separated aud values accepted by the management API (default: demo)", (b, v) -> b.adminAudiences(v)),
+    PROXY_TRUSTED("proxy.trusted", false, "comma-separated addresses or CIDR networks of reverse proxies whose Forwarded / X-Forwarded-* headers are believed (requires issuer)", (b, v) -> b.trustedProxies(v)),
+    LOGIN_WINDOW("login.window", false, "window of every login budget (default 15m)", (b, v) -> b.loginWindow(Durations.parse("login.window", v))),
+    LOGIN_LIMIT_ACCOUNT_ADDRESS("login.limit.account.address", false, "login attempts per window of one account from one address (default 5)", (b, v) -> b.loginLimitAccountAddress(parseInt("login.limit.account.address", v))),
+    LOGIN_LIMIT_ADDRESS("login.limit.address", false, "login attempts per window from one address over all accounts (default 100)", (b, v) -> b.loginLimitAddress(parseInt("login.limit.address", v))),
+    LOGIN_LIMIT_ACCOUNT("login.limit.account", false, "login attempts per window of one account from unknown addresses without a device cookie (default 50)", (b, v) -> b.loginLimitAccount(parseInt("login.limit.account", v))),
+    LOGIN_LIMIT_DEVICE("login.limit.device", false, "login attempts per window with one device cookie (default 10)", (b, v) -> b.loginLimitDevice(parseInt("login.limit.device", v))),
+    LOGIN_TRUSTED_FOR("login.trusted.for", false, "lifetime of device cookies and of known-address marks (default 30d)", (b, v) -> b.loginTrustedFor(Durations.parse("login.trusted.for", v)));
 
     /** The prefix of every environment variable the server reads. */
     public static final String ENV_PREFIX = "IDENTITY_";

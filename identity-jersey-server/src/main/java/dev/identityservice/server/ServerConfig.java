@@ -5,11 +5,14 @@ import dev.identityservice.core.store.jdbc.DatabaseConfig;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.token.TokenSettings;
 import dev.identityservice.core.user.Argon2idParameters;
+import dev.identityservice.server.http.TrustedProxies;
+import dev.identityservice.server.login.LoginLimits;
 import dev.identityservice.server.setup.Bootstrap;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -23,12 +26,14 @@ import java.util.Set;
  * @param masterKey  base64 master key, or {@code null} for the owner-only file {@code dataDir/master.key}
  * @param tlsKeystore PKCS12 keystore for HTTPS, or {@code null} for plain HTTP
  * @param importFile JSON setup applied at start, or {@code null}
+ * @param trustedProxies addresses and networks of reverse proxies whose forwarding headers are believed; empty: none
+ * @param loginLimits the login throttle's budgets
  */
 public record ServerConfig(String host, int port, URI issuer, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            int dbPoolSize, String masterKey, SigningAlgorithm signingAlgorithm, Duration keyRotationPeriod,
                            Duration accessTokenTtl, Path tlsKeystore, String tlsKeystorePassword, Path importFile,
                            boolean bootstrap, Duration shutdownTimeout, int passwordHashMemoryKib, int passwordHashIterations,
-                           Set<String> adminAudiences) {
+                           Set<String> adminAudiences, List<String> trustedProxies, LoginLimits loginLimits) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -53,6 +58,15 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
             throw new IllegalArgumentException("admin.audience: at least one audience is required");
         }
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        Objects.requireNonNull(loginLimits, "loginLimits");
+        List<String> proxies = List.copyOf(trustedProxies);
+        trustedProxies = proxies;
+        check("proxy.trusted", () -> TrustedProxies.validate(proxies));
+        if (!trustedProxies.isEmpty() && issuer == null) {
+            // Behind a proxy, http://host:port is the proxy's upstream, never what clients see; and the issuer is
+            // never taken from a request header, because a token's iss must not depend on who asked.
+            throw new IllegalArgumentException("issuer: required when proxy.trusted is set (the public URL clients use, e.g. https://id.example.com)");
+        }
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port: must be 0 to 65535: " + port);
         }
@@ -128,6 +142,13 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         shown.put("password.hash.memory.kib", String.valueOf(passwordHashMemoryKib));
         shown.put("password.hash.iterations", String.valueOf(passwordHashIterations));
         shown.put("admin.audience", String.join(",", new java.util.TreeSet<>(adminAudiences)));
+        shown.put("proxy.trusted", String.join(",", trustedProxies));
+        shown.put("login.window", Durations.format(loginLimits.window()));
+        shown.put("login.limit.account.address", String.valueOf(loginLimits.perAccountAddress()));
+        shown.put("login.limit.address", String.valueOf(loginLimits.perAddress()));
+        shown.put("login.limit.account", String.valueOf(loginLimits.perAccount()));
+        shown.put("login.limit.device", String.valueOf(loginLimits.perDevice()));
+        shown.put("login.trusted.for", Durations.format(loginLimits.trustedFor()));
         return shown;
     }
 
@@ -167,6 +188,13 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         private int passwordHashMemoryKib = Argon2idParameters.OWASP_MEMORY_KIB;
         private int passwordHashIterations = Argon2idParameters.OWASP_ITERATIONS;
         private Set<String> adminAudiences = DEFAULT_ADMIN_AUDIENCES;
+        private List<String> trustedProxies = List.of();
+        private Duration loginWindow = LoginLimits.DEFAULT_WINDOW;
+        private int loginLimitAccountAddress = LoginLimits.DEFAULT_PER_ACCOUNT_ADDRESS;
+        private int loginLimitAddress = LoginLimits.DEFAULT_PER_ADDRESS;
+        private int loginLimitAccount = LoginLimits.DEFAULT_PER_ACCOUNT;
+        private int loginLimitDevice = LoginLimits.DEFAULT_PER_DEVICE;
+        private Duration loginTrustedFor = LoginLimits.DEFAULT_TRUSTED_FOR;
 
         private Builder() {
         }
@@ -210,10 +238,30 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
             return this;
         }
 
+        /** Comma-separated addresses, CIDR networks or ranges of the reverse proxies to believe; blank: none. */
+        public Builder trustedProxies(String value) {
+            List<String> proxies = new java.util.ArrayList<>();
+            for (String proxy : (value == null ? "" : value).split(",")) {
+                if (!proxy.isBlank()) {
+                    proxies.add(proxy.strip());
+                }
+            }
+            this.trustedProxies = List.copyOf(proxies);
+            return this;
+        }
+        public Builder loginWindow(Duration value) { this.loginWindow = value; return this; }
+        public Builder loginLimitAccountAddress(int value) { this.loginLimitAccountAddress = value; return this; }
+        public Builder loginLimitAddress(int value) { this.loginLimitAddress = value; return this; }
+        public Builder loginLimitAccount(int value) { this.loginLimitAccount = value; return this; }
+        public Builder loginLimitDevice(int value) { this.loginLimitDevice = value; return this; }
+        public Builder loginTrustedFor(Duration value) { this.loginTrustedFor = value; return this; }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, issuer, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, masterKey,
                     signingAlgorithm, keyRotationPeriod, accessTokenTtl, tlsKeystore, tlsKeystorePassword, importFile,
-                    bootstrap, shutdownTimeout, passwordHashMemoryKib, passwordHashIterations, adminAudiences);
+                    bootstrap, shutdownTimeout, passwordHashMemoryKib, passwordHashIterations, adminAudiences,
+                    trustedProxies, new LoginLimits(loginWindow, loginLimitAccountAddress, loginLimitAddress,
+                            loginLimitAccount, loginLimitDevice, loginTrustedFor));
         }
 
         private static String requireText(String key, String value) {
