@@ -20,8 +20,9 @@ import org.glassfish.jersey.servlet.ServletContainer;
 
 /**
  * Builds the Jetty 12 server: one connector (HTTPS when a keystore is configured), Jersey as the only
- * servlet, the trusted reverse proxies' forwarding headers, JSON error pages, the access log, graceful stop, and virtual threads for requests when the
- * JVM has them (Java 21+; detected at run time by Jetty, so the code still compiles for Java 17).
+ * servlet, the forwarding headers of trusted reverse proxies ({@link TrustedProxies}), JSON error pages, the
+ * access log, graceful stop, and virtual threads for requests when the JVM has them (Java 21+; detected at run
+ * time by Jetty, so the code still compiles for Java 17).
  */
 final class HttpServerFactory {
 

@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,7 +33,10 @@ public final class JdbcLoginAttemptStore implements LoginAttemptStore {
     }
 
     @Override
-    public Optional<Refusal> reserve(List<AttemptBudget> budgets, Instant now) {
+    public Optional<Refusal> reserve(List<AttemptBudget> budgets, Instant at) {
+        // Whole milliseconds: the column keeps microseconds and may round a finer instant up, which would move
+        // the end of a window past the instant that should restart it.
+        Instant now = at.truncatedTo(ChronoUnit.MILLIS);
         Optional<Refusal> refusal = database.inTransaction(connection -> {
             for (AttemptBudget budget : budgets) {
                 Window window = take(connection, budget, now);
@@ -110,7 +114,8 @@ public final class JdbcLoginAttemptStore implements LoginAttemptStore {
     }
 
     @Override
-    public void mark(String bucket, Instant until) {
+    public void mark(String bucket, Instant at) {
+        Instant until = at.truncatedTo(ChronoUnit.MILLIS);
         database.inTransaction(connection -> {
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE login_attempts SET attempts = 0, expires_at = ? WHERE bucket = ?")) {
