@@ -42,7 +42,7 @@ public final class LoginAudit {
             metrics.loginSucceeded();
         }
         LOG.info("event=login.succeeded channel={} tenant={} account={} address={} device={} user={}",
-                channel.tag(), tenantId, account, address, device, userId);
+                channel.tag(), tenantId, account, address, device, userId == null ? "-" : userId);
     }
 
     void failed(Channel channel, String tenantId, String account, String address, boolean device) {

@@ -125,7 +125,11 @@ public final class LoginThrottle {
             this.knownAddress = knownAddress;
         }
 
-        /** The password was right: the shared budgets get the attempt back, and this address becomes known. */
+        /**
+         * The password was right: the shared budgets get the attempt back, and this address becomes known.
+         *
+         * @param userId the user's id for the audit line, or {@code null} where the caller does not have it
+         */
         public void succeeded(String userId) {
             for (int i = 0; i < budgets.size(); i++) {
                 String bucket = budgets.get(i).bucket();
