@@ -31,7 +31,14 @@ public enum ConfigKey {
     PASSWORD_HASH_ITERATIONS("password.hash.iterations", false, "Argon2id passes per password hash", (b, v) -> b.passwordHashIterations(parseInt("password.hash.iterations", v))),
     ADMIN_AUDIENCE("admin.audience", false, "comma-separated aud values accepted by the management API (default: demo)", (b, v) -> b.adminAudiences(v)),
     CHANGE_RECONCILE_INTERVAL("change.reconcile.interval", false, "PostgreSQL: how often tenants and key rings are re-read in case a change notification was missed", (b, v) -> b.changeReconcileInterval(Durations.parse("change.reconcile.interval", v))),
-    CLEANUP_INTERVAL("cleanup.interval", false, "how often expired tokens, codes and sessions are deleted (default 10m; 1s to 1d)", (b, v) -> b.cleanupInterval(Durations.parse("cleanup.interval", v)));
+    CLEANUP_INTERVAL("cleanup.interval", false, "how often expired tokens, codes and sessions are deleted (default 10m; 1s to 1d)", (b, v) -> b.cleanupInterval(Durations.parse("cleanup.interval", v))),
+    PROXY_TRUSTED("proxy.trusted", false, "comma-separated addresses or CIDR networks of reverse proxies whose Forwarded / X-Forwarded-* headers are believed (requires issuer)", (b, v) -> b.trustedProxies(v)),
+    LOGIN_WINDOW("login.window", false, "window of every login budget (default 15m)", (b, v) -> b.loginWindow(Durations.parse("login.window", v))),
+    LOGIN_LIMIT_ACCOUNT_ADDRESS("login.limit.account.address", false, "login attempts per window of one account from one address (default 5)", (b, v) -> b.loginLimitAccountAddress(parseInt("login.limit.account.address", v))),
+    LOGIN_LIMIT_ADDRESS("login.limit.address", false, "login attempts per window from one address over all accounts (default 100)", (b, v) -> b.loginLimitAddress(parseInt("login.limit.address", v))),
+    LOGIN_LIMIT_ACCOUNT("login.limit.account", false, "login attempts per window of one account from unknown addresses without a device cookie (default 50)", (b, v) -> b.loginLimitAccount(parseInt("login.limit.account", v))),
+    LOGIN_LIMIT_DEVICE("login.limit.device", false, "login attempts per window with one device cookie (default 10)", (b, v) -> b.loginLimitDevice(parseInt("login.limit.device", v))),
+    LOGIN_TRUSTED_FOR("login.trusted.for", false, "lifetime of device cookies and of known-address marks (default 30d)", (b, v) -> b.loginTrustedFor(Durations.parse("login.trusted.for", v)));
 
     /** The prefix of every environment variable the server reads. */
     public static final String ENV_PREFIX = "IDENTITY_";

@@ -1,6 +1,7 @@
 package dev.identityservice.server;
 
 import dev.identityservice.server.error.JsonErrorHandler;
+import dev.identityservice.server.http.TrustedProxies;
 import dev.identityservice.server.observability.AccessLog;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -19,8 +20,9 @@ import org.glassfish.jersey.servlet.ServletContainer;
 
 /**
  * Builds the Jetty 12 server: one connector (HTTPS when a keystore is configured), Jersey as the only
- * servlet, JSON error pages, the access log, graceful stop, and virtual threads for requests when the
- * JVM has them (Java 21+; detected at run time by Jetty, so the code still compiles for Java 17).
+ * servlet, the forwarding headers of trusted reverse proxies ({@link TrustedProxies}), JSON error pages, the
+ * access log, graceful stop, and virtual threads for requests when the JVM has them (Java 21+; detected at run
+ * time by Jetty, so the code still compiles for Java 17).
  */
 final class HttpServerFactory {
 
@@ -38,6 +40,10 @@ final class HttpServerFactory {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        if (!config.trustedProxies().isEmpty()) {
+            // Before anything reads the client address or scheme: the throttle, the access log, isSecure().
+            http.addCustomizer(new TrustedProxies(config.trustedProxies()));
+        }
         ServerConnector connector;
         if (config.tls()) {
             SslContextFactory.Server tls = new SslContextFactory.Server();

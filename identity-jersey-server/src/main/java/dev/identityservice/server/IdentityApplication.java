@@ -1,6 +1,7 @@
 package dev.identityservice.server;
 
 import dev.identityservice.core.IdentityEngine;
+import dev.identityservice.core.store.jdbc.JdbcLoginAttemptStore;
 import dev.identityservice.server.admin.AdminApi;
 import dev.identityservice.server.endpoint.AuthorizationFlow;
 import dev.identityservice.server.endpoint.AuthorizeEndpoint;
@@ -18,8 +19,11 @@ import dev.identityservice.server.error.OAuthExceptionMapper;
 import dev.identityservice.server.error.WebApplicationExceptionMapper;
 import dev.identityservice.server.http.ClientAuthentication;
 import dev.identityservice.server.http.CorsFilter;
-import dev.identityservice.server.http.LoginThrottle;
 import dev.identityservice.server.http.TenantResolver;
+import dev.identityservice.server.login.DeviceCookies;
+import dev.identityservice.server.login.LoginAudit;
+import dev.identityservice.server.login.LoginLimits;
+import dev.identityservice.server.login.LoginThrottle;
 import dev.identityservice.server.observability.HealthEndpoint;
 import dev.identityservice.server.observability.MetricsEndpoint;
 import dev.identityservice.server.observability.RequestMetricsFilter;
@@ -46,15 +50,27 @@ public final class IdentityApplication extends ResourceConfig {
         QUIETED.forEach(logger -> logger.setLevel(java.util.logging.Level.SEVERE));
     }
 
+    /** With the default login limits and a device-cookie key of its own (one instance only). */
     public IdentityApplication(IdentityEngine engine, ServerMetrics metrics) {
+        this(engine, metrics, LoginLimits.DEFAULTS, randomKey());
+    }
+
+    /**
+     * @param loginLimits     the login throttle's budgets
+     * @param deviceCookieKey the key of device cookies, the same on every instance (see {@link DeviceCookies#deriveKey})
+     */
+    public IdentityApplication(IdentityEngine engine, ServerMetrics metrics, LoginLimits loginLimits, byte[] deviceCookieKey) {
         ClientAuthentication clients = new ClientAuthentication(engine.clientAuthenticator());
         register(new TenantResolver(engine));
         register(new RequestMetricsFilter(metrics));
 
         register(new DiscoveryEndpoint());
         register(new JwksEndpoint(engine.keys()));
-        // One throttle for the password grant and the login page: both guess the same passwords.
-        LoginThrottle throttle = new LoginThrottle(engine.clock());
+        // One throttle for the password grant and the login page: both guess the same passwords. Its counters
+        // are in the database, so every instance spends the same budgets.
+        LoginThrottle throttle = new LoginThrottle(new JdbcLoginAttemptStore(engine.database()), loginLimits,
+                engine.clock(), new LoginAudit(metrics));
+        DeviceCookies devices = new DeviceCookies(deviceCookieKey, engine.clock(), loginLimits.trustedFor());
         register(new TokenEndpoint(engine.tokenGrants(), clients, throttle, metrics));
         register(new UserInfoEndpoint(engine.userInfo()));
         register(new IntrospectionEndpoint(engine.introspector(), clients));
@@ -62,7 +78,7 @@ public final class IdentityApplication extends ResourceConfig {
         // Browser flow: authorize + login page, RP-initiated logout, CORS for browser apps.
         AuthorizationFlow flow = new AuthorizationFlow(engine);
         register(new AuthorizeEndpoint(flow));
-        register(new LoginEndpoint(flow, throttle, metrics));
+        register(new LoginEndpoint(flow, throttle, devices));
         register(new LogoutEndpoint(engine));
         CorsFilter cors = new CorsFilter(engine.clients());
         engine.changes().subscribe(cors::changed);
@@ -78,6 +94,12 @@ public final class IdentityApplication extends ResourceConfig {
         property(ServerProperties.WADL_FEATURE_DISABLE, true);
         // Error statuses go out as our JSON, never through the container's HTML error page.
         property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
+    }
+
+    private static byte[] randomKey() {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        return key;
     }
 
     // ---- Management API (/admin, /t/{tenant}/admin): package dev.identityservice.server.admin ----

@@ -5,7 +5,9 @@ import dev.identityservice.core.key.MasterKey;
 import dev.identityservice.core.store.jdbc.Database;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.user.Argon2idPasswordHasher;
+import dev.identityservice.core.user.PasswordHasher;
 import dev.identityservice.server.admin.AdminApi;
+import dev.identityservice.server.login.DeviceCookies;
 import dev.identityservice.server.observability.ServerMetrics;
 import dev.identityservice.server.setup.Bootstrap;
 import dev.identityservice.server.setup.SetupFile;
@@ -16,6 +18,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.UnaryOperator;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
@@ -78,20 +81,30 @@ public final class IdentityServer implements AutoCloseable {
 
     /** Starts a server; the bootstrap credentials, if any are created, go to {@code out}. */
     public static IdentityServer start(ServerConfig config, PrintStream out) {
+        return start(config, out, Clock.systemUTC(), UnaryOperator.identity());
+    }
+
+    /**
+     * Starts a server with {@code clock} for every decision about time and the configured password hasher
+     * wrapped by {@code hasherDecorator} (tests count hashes and move time this way).
+     */
+    public static IdentityServer start(ServerConfig config, PrintStream out, Clock clock, UnaryOperator<PasswordHasher> hasherDecorator) {
         LOG.info("Effective configuration: {}", config.describe());
         Database database = Database.open(config.databaseConfig());
         ScheduledExecutorService jobs = null;
         Server jetty = null;
         try {
             ServerMetrics metrics = new ServerMetrics();
-            IdentityEngine engine = IdentityEngine.builder(database, masterKey(config))
-                    .clock(Clock.systemUTC())
-                    .passwordHasher(new Argon2idPasswordHasher(config.passwordHashParameters(), new SecureRandom()))
+            MasterKey masterKey = masterKey(config);
+            IdentityEngine engine = IdentityEngine.builder(database, masterKey)
+                    .clock(clock)
+                    .passwordHasher(hasherDecorator.apply(new Argon2idPasswordHasher(config.passwordHashParameters(), new SecureRandom())))
                     .rotationListener(metrics.rotationListener())
                     .reuseListener(metrics.reuseListener())
                     .reconcileInterval(config.changeReconcileInterval())
                     .build();
-            jetty = HttpServerFactory.create(config, new IdentityApplication(engine, metrics)
+            byte[] deviceCookieKey = DeviceCookies.deriveKey(masterKey.secretKey().getEncoded());
+            jetty = HttpServerFactory.create(config, new IdentityApplication(engine, metrics, config.loginLimits(), deviceCookieKey)
                     .withAdminApi(new AdminApi(engine, config.adminAudiences(), config.accessTokenTtl())));
             // Bind first: with port 0 the default issuer needs the real port before any token is issued.
             ServerConnector connector = (ServerConnector) jetty.getConnectors()[0];

@@ -7,11 +7,14 @@ import dev.identityservice.core.store.jdbc.ExpiredRowsCleanup;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.token.TokenSettings;
 import dev.identityservice.core.user.Argon2idParameters;
+import dev.identityservice.server.http.TrustedProxies;
+import dev.identityservice.server.login.LoginLimits;
 import dev.identityservice.server.setup.Bootstrap;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -27,12 +30,15 @@ import java.util.Set;
  * @param importFile JSON setup applied at start, or {@code null}
  * @param changeReconcileInterval on PostgreSQL, how often tenants and key rings are re-read in case a change
  *                   notification was missed
+ * @param trustedProxies addresses and networks of reverse proxies whose forwarding headers are believed; empty: none
+ * @param loginLimits the login throttle's budgets
  */
 public record ServerConfig(String host, int port, URI issuer, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            int dbPoolSize, String masterKey, SigningAlgorithm signingAlgorithm, Duration keyRotationPeriod,
                            Duration accessTokenTtl, Path tlsKeystore, String tlsKeystorePassword, Path importFile,
                            boolean bootstrap, Duration shutdownTimeout, int passwordHashMemoryKib, int passwordHashIterations,
-                           Set<String> adminAudiences, Duration changeReconcileInterval, Duration cleanupInterval) {
+                           Set<String> adminAudiences, Duration changeReconcileInterval, Duration cleanupInterval,
+                           List<String> trustedProxies, LoginLimits loginLimits) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -68,6 +74,15 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         Objects.requireNonNull(cleanupInterval, "cleanupInterval");
         if (cleanupInterval.compareTo(MIN_CLEANUP_INTERVAL) < 0 || cleanupInterval.compareTo(MAX_CLEANUP_INTERVAL) > 0) {
             throw new IllegalArgumentException("cleanup.interval: must be between 1s and 1d: " + Durations.format(cleanupInterval));
+        }
+        Objects.requireNonNull(loginLimits, "loginLimits");
+        List<String> proxies = List.copyOf(trustedProxies);
+        trustedProxies = proxies;
+        check("proxy.trusted", () -> TrustedProxies.validate(proxies));
+        if (!trustedProxies.isEmpty() && issuer == null) {
+            // Behind a proxy, http://host:port is the proxy's upstream, never what clients see; and the issuer is
+            // never taken from a request header, because a token's iss must not depend on who asked.
+            throw new IllegalArgumentException("issuer: required when proxy.trusted is set (the public URL clients use, e.g. https://id.example.com)");
         }
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port: must be 0 to 65535: " + port);
@@ -146,6 +161,13 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         shown.put("admin.audience", String.join(",", new java.util.TreeSet<>(adminAudiences)));
         shown.put("change.reconcile.interval", Durations.format(changeReconcileInterval));
         shown.put("cleanup.interval", Durations.format(cleanupInterval));
+        shown.put("proxy.trusted", String.join(",", trustedProxies));
+        shown.put("login.window", Durations.format(loginLimits.window()));
+        shown.put("login.limit.account.address", String.valueOf(loginLimits.perAccountAddress()));
+        shown.put("login.limit.address", String.valueOf(loginLimits.perAddress()));
+        shown.put("login.limit.account", String.valueOf(loginLimits.perAccount()));
+        shown.put("login.limit.device", String.valueOf(loginLimits.perDevice()));
+        shown.put("login.trusted.for", Durations.format(loginLimits.trustedFor()));
         return shown;
     }
 
@@ -187,6 +209,13 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         private int passwordHashIterations = Argon2idParameters.OWASP_ITERATIONS;
         private Set<String> adminAudiences = DEFAULT_ADMIN_AUDIENCES;
         private Duration changeReconcileInterval = IdentityEngine.DEFAULT_RECONCILE_INTERVAL;
+        private List<String> trustedProxies = List.of();
+        private Duration loginWindow = LoginLimits.DEFAULT_WINDOW;
+        private int loginLimitAccountAddress = LoginLimits.DEFAULT_PER_ACCOUNT_ADDRESS;
+        private int loginLimitAddress = LoginLimits.DEFAULT_PER_ADDRESS;
+        private int loginLimitAccount = LoginLimits.DEFAULT_PER_ACCOUNT;
+        private int loginLimitDevice = LoginLimits.DEFAULT_PER_DEVICE;
+        private Duration loginTrustedFor = LoginLimits.DEFAULT_TRUSTED_FOR;
 
         private Builder() {
         }
@@ -232,12 +261,30 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         }
 
         public Builder changeReconcileInterval(Duration value) { this.changeReconcileInterval = value; return this; }
+        /** Comma-separated addresses, CIDR networks or ranges of the reverse proxies to believe; blank: none. */
+        public Builder trustedProxies(String value) {
+            List<String> proxies = new java.util.ArrayList<>();
+            for (String proxy : (value == null ? "" : value).split(",")) {
+                if (!proxy.isBlank()) {
+                    proxies.add(proxy.strip());
+                }
+            }
+            this.trustedProxies = List.copyOf(proxies);
+            return this;
+        }
+        public Builder loginWindow(Duration value) { this.loginWindow = value; return this; }
+        public Builder loginLimitAccountAddress(int value) { this.loginLimitAccountAddress = value; return this; }
+        public Builder loginLimitAddress(int value) { this.loginLimitAddress = value; return this; }
+        public Builder loginLimitAccount(int value) { this.loginLimitAccount = value; return this; }
+        public Builder loginLimitDevice(int value) { this.loginLimitDevice = value; return this; }
+        public Builder loginTrustedFor(Duration value) { this.loginTrustedFor = value; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(host, port, issuer, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, masterKey,
                     signingAlgorithm, keyRotationPeriod, accessTokenTtl, tlsKeystore, tlsKeystorePassword, importFile,
                     bootstrap, shutdownTimeout, passwordHashMemoryKib, passwordHashIterations, adminAudiences,
-                    changeReconcileInterval, cleanupInterval);
+                    changeReconcileInterval, cleanupInterval, trustedProxies, new LoginLimits(loginWindow, loginLimitAccountAddress, loginLimitAddress,
+                            loginLimitAccount, loginLimitDevice, loginTrustedFor));
         }
 
         private static String requireText(String key, String value) {

@@ -42,6 +42,27 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void loadWhenProxyAndLoginLimitsConfiguredThenAppliedAndDescribed() {
+        Map<String, String> env = Map.of("IDENTITY_PROXY_TRUSTED", "10.0.0.0/8, 192.168.1.4", "IDENTITY_ISSUER", "https://id.example.com",
+                "IDENTITY_LOGIN_WINDOW", "10m", "IDENTITY_LOGIN_LIMIT_ACCOUNT", "40", "IDENTITY_LOGIN_TRUSTED_FOR", "7d");
+
+        ServerConfig config = ConfigLoader.load(CommandLine.parse("--login-limit-device", "3"), env::get);
+
+        assertEquals(java.util.List.of("10.0.0.0/8", "192.168.1.4"), config.trustedProxies());
+        assertEquals(new dev.identityservice.server.login.LoginLimits(java.time.Duration.ofMinutes(10), 5, 100, 40, 3,
+                java.time.Duration.ofDays(7)), config.loginLimits());
+        assertEquals("10.0.0.0/8,192.168.1.4", config.describe().get("proxy.trusted"));
+    }
+
+    @Test
+    void loadWhenLoginLimitNotPositiveThenFailsNamingTheKey() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLoader.load(CommandLine.parse("--login-limit-account-address", "0"), name -> null));
+
+        assertTrue(e.getMessage().startsWith("login.limit.account.address"), e.getMessage());
+    }
+
+    @Test
     void loadWhenUnknownKeyInFileThenFailsNamingIt() throws IOException {
         Path file = write("port=1000\nissuer.url=http://x\n");
 

@@ -1,5 +1,6 @@
 package dev.identityservice.core.change;
 
+import dev.identityservice.core.user.StoredCredentials;
 import dev.identityservice.core.user.User;
 import dev.identityservice.core.user.UserStore;
 import java.time.Instant;
@@ -41,6 +42,11 @@ public final class NotifyingUserStore implements UserStore {
     @Override
     public Optional<User> findByUsername(String tenantId, String username) {
         return store.findByUsername(tenantId, username);
+    }
+
+    @Override
+    public Optional<StoredCredentials> findCredentials(String tenantId, String username) {
+        return store.findCredentials(tenantId, username);
     }
 
     @Override

@@ -14,7 +14,9 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Every failure is the same {@code invalid_grant} error, and every attempt costs one password hash:
  * an unknown user, a user without a password and a disabled user are verified against a dummy hash made
- * with the current parameters, so that neither the answer nor its timing tells which usernames exist.
+ * with the current parameters, so that neither the answer nor its timing tells which usernames exist. For
+ * the same reason the check reads only the user's credentials (one query, whether or not the name exists);
+ * the whole user, with roles and attributes, is read after the password has matched.
  */
 public final class UserAuthenticator {
 
@@ -41,14 +43,17 @@ public final class UserAuthenticator {
      * @throws dev.identityservice.core.error.OAuthException with {@link #INVALID_CREDENTIALS} on any mismatch
      */
     public User authenticate(String tenantId, String username, char[] password) {
-        Optional<User> found = username == null || username.isBlank() || password == null
-                ? Optional.empty() : users.findByUsername(tenantId, username);
-        String storedHash = found.map(User::passwordHash).orElse(null);
+        Optional<StoredCredentials> found = username == null || username.isBlank() || password == null
+                ? Optional.empty() : users.findCredentials(tenantId, username);
+        String storedHash = found.map(StoredCredentials::passwordHash).orElse(null);
         boolean verified = hasher.verify(password, storedHash != null ? storedHash : dummyHash.join());
         if (!verified || storedHash == null || !found.get().enabled()) {
             throw INVALID_CREDENTIALS.exception();
         }
-        User user = found.get();
+        // Deleted or changed between the two reads: the password matched a user that is no longer there.
+        User user = users.findById(tenantId, found.get().userId())
+                .filter(current -> current.enabled() && storedHash.equals(current.passwordHash()))
+                .orElseThrow(INVALID_CREDENTIALS::exception);
         if (hasher.needsRehash(storedHash)) {
             String upgraded = hasher.hash(password);
             // Conditional: a concurrent password change or a second login that upgraded first wins.

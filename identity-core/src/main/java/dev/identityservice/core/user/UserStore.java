@@ -18,6 +18,9 @@ public interface UserStore {
     /** Case-insensitive lookup. */
     Optional<User> findByUsername(String tenantId, String username);
 
+    /** Case-insensitive lookup of the password check's fields only: one query, no roles or attributes. */
+    Optional<StoredCredentials> findCredentials(String tenantId, String username);
+
     /** Users of a tenant ordered by username. */
     List<User> list(String tenantId, int offset, int limit);
 

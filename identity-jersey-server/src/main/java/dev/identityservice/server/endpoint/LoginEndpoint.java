@@ -5,25 +5,28 @@ import dev.identityservice.core.session.LoginSessions;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.user.User;
 import dev.identityservice.server.http.BrowserCookies;
-import dev.identityservice.server.http.LoginThrottle;
 import dev.identityservice.server.http.RequestTenant;
-import dev.identityservice.server.observability.ServerMetrics;
+import dev.identityservice.server.login.DeviceCookies;
+import dev.identityservice.server.login.LoginAudit;
+import dev.identityservice.server.login.LoginThrottle;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The login form's target (OIDC Core §3.1.2.3, "Authorization Server Authenticates End-User"): checks the
  * CSRF token, re-validates the authorization request carried in the form, checks the password through the
  * {@link LoginThrottle} shared with the password grant, starts a login session and redirects with a code.
+ * A successful login leaves a {@linkplain DeviceCookies device cookie} in the browser; with it, that browser's
+ * later logins of that account are exempt from the budgets a guesser can spend.
  */
 @Path(EndpointPaths.AUTHORIZE_LOGIN)
 public final class LoginEndpoint {
@@ -34,12 +37,12 @@ public final class LoginEndpoint {
 
     private final AuthorizationFlow flow;
     private final LoginThrottle throttle;
-    private final ServerMetrics metrics;
+    private final DeviceCookies devices;
 
-    public LoginEndpoint(AuthorizationFlow flow, LoginThrottle throttle, ServerMetrics metrics) {
+    public LoginEndpoint(AuthorizationFlow flow, LoginThrottle throttle, DeviceCookies devices) {
         this.flow = flow;
         this.throttle = throttle;
-        this.metrics = metrics;
+        this.devices = devices;
     }
 
     @POST
@@ -63,12 +66,16 @@ public final class LoginEndpoint {
         if ("cancel".equals(form.get("action"))) {
             return flow.failure(tenant, AuthorizationFlow.denied(authorization));
         }
+        // The remote address is the forwarded client's when the peer is a trusted proxy (TrustedProxies).
         String address = servletRequest.getRemoteAddr();
-        Optional<Duration> wait = throttle.retryAfter(tenant.id(), username, address);
-        if (wait.isPresent()) {
-            metrics.loginFailed();
+        Cookie deviceCookie = request.getCookies().get(DeviceCookies.name(tenant.id()));
+        String deviceId = devices.verify(tenant.id(), username, deviceCookie == null ? null : deviceCookie.getValue()).orElse(null);
+        LoginThrottle.Attempt attempt;
+        try {
+            attempt = throttle.begin(LoginAudit.Channel.FORM, tenant.id(), username, address, deviceId);
+        } catch (LoginThrottle.Throttled throttled) {
             return Response.fromResponse(flow.loginPage(request, tenant, authorization, 429, username, THROTTLED))
-                    .header("Retry-After", String.valueOf(Math.max(1, wait.get().toSeconds()))).build();
+                    .header("Retry-After", throttled.retryAfterHeader()).build();
         }
         String password = form.get("password");
         char[] secret = password == null ? null : password.toCharArray();
@@ -76,20 +83,24 @@ public final class LoginEndpoint {
         try {
             user = flow.engine().userAuthenticator().authenticate(tenant.id(), username, secret);
         } catch (OAuthException e) {
-            throttle.failed(tenant.id(), username, address);
-            metrics.loginFailed();
+            attempt.failed();
             return flow.loginPage(request, tenant, authorization, 200, username, INVALID);
         } finally {
             if (secret != null) {
                 Arrays.fill(secret, '\0');
             }
         }
-        throttle.succeeded(tenant.id(), username);
-        metrics.loginSucceeded();
-        return signedIn(request, tenant, authorization, user);
+        attempt.succeeded(user.id());
+        return signedIn(request, tenant, authorization, user, deviceCookie(request, tenant, username));
     }
 
-    private Response signedIn(ContainerRequestContext request, Tenant tenant, AuthorizationRequest authorization, User user) {
+    private String deviceCookie(ContainerRequestContext request, Tenant tenant, String username) {
+        return BrowserCookies.deviceCookie(request, tenant, DeviceCookies.name(tenant.id()), devices.issue(tenant.id(), username),
+                devices.lifetime());
+    }
+
+    private Response signedIn(ContainerRequestContext request, Tenant tenant, AuthorizationRequest authorization, User user,
+                              String deviceCookie) {
         LoginSessions sessions = flow.engine().sessions();
         // A login replaces this browser's previous session, whoever it was, and ends it with its refresh
         // tokens: otherwise a later logout, which ends only the cookie's session, would leave them alive.
@@ -98,7 +109,7 @@ public final class LoginEndpoint {
         Duration lifetime = Duration.between(flow.engine().clock().instant(), started.session().expiresAt());
         String cookie = BrowserCookies.sessionCookie(request, tenant, started.cookieValue(), lifetime);
         try {
-            return flow.issueCode(tenant, authorization, new AuthorizationFlow.SessionUser(started.session(), user), cookie);
+            return flow.issueCode(tenant, authorization, new AuthorizationFlow.SessionUser(started.session(), user), cookie, deviceCookie);
         } catch (OAuthException e) {
             return flow.failure(tenant, AuthorizationFailure.redirect(e.error(), authorization.redirectUri(), authorization.state()));
         }

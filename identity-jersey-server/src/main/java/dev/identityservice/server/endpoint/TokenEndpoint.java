@@ -11,7 +11,8 @@ import dev.identityservice.server.error.ChallengeException;
 import dev.identityservice.server.http.ClientAuthentication;
 import dev.identityservice.server.http.Form;
 import dev.identityservice.server.http.Json;
-import dev.identityservice.server.http.LoginThrottle;
+import dev.identityservice.server.login.LoginAudit;
+import dev.identityservice.server.login.LoginThrottle;
 import dev.identityservice.server.observability.ServerMetrics;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.POST;
@@ -20,10 +21,8 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The token endpoint (RFC 6749 §3.2): authenticates the client, hands the grant to the engine and writes
@@ -58,23 +57,36 @@ public final class TokenEndpoint {
         return Json.noStore(body(tokens));
     }
 
+    /**
+     * The attempt is reserved before the grant hashes the password. A client of the password grant keeps no
+     * cookies, so what lets its owner in while someone guesses is the per-(account, address) budget and the
+     * addresses the owner has signed in from (see {@link LoginThrottle}).
+     */
     private IssuedTokens passwordGrant(Tenant tenant, TokenRequest request, String username, String address) {
-        Optional<Duration> wait = throttle.retryAfter(tenant.id(), username, address);
-        if (wait.isPresent()) {
-            metrics.loginFailed();
+        LoginThrottle.Attempt attempt;
+        try {
+            attempt = throttle.begin(LoginAudit.Channel.TOKEN, tenant.id(), username, address, null);
+        } catch (LoginThrottle.Throttled throttled) {
+            // invalid_grant rather than 429: OAuth clients show "login failed", while a 429 is often retried at once.
             throw new ChallengeException(OAuthError.invalidGrant("Too many failed attempts; retry later"),
-                    Map.of("Retry-After", String.valueOf(Math.max(1, wait.get().toSeconds()))));
+                    Map.of("Retry-After", throttled.retryAfterHeader()));
         }
+        boolean ended = false;
         try {
             IssuedTokens tokens = grants.handle(request);
-            throttle.succeeded(tenant.id(), username);
+            ended = true;
+            attempt.succeeded(null);
             return tokens;
         } catch (OAuthException e) {
             if ("invalid_grant".equals(e.error().code())) {
-                throttle.failed(tenant.id(), username, address);
-                metrics.loginFailed();
+                ended = true;
+                attempt.failed();
             }
             throw e;
+        } finally {
+            if (!ended) {
+                attempt.abandoned();
+            }
         }
     }
 

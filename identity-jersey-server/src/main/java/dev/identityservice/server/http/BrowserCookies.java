@@ -11,7 +11,8 @@ import java.util.Base64;
 import java.util.regex.Pattern;
 
 /**
- * The two cookies of the browser flow (RFC 6265bis): the login session and the login form's CSRF token.
+ * The cookies of the browser flow (RFC 6265bis): the login session, the login form's CSRF token, and the
+ * device cookie of a browser that has signed in.
  *
  * <p>The session cookie is {@code HttpOnly; SameSite=Lax}: Lax so that it comes along on the top-level
  * cross-site navigation from a client to the authorize endpoint (Strict would force a login every time).
@@ -53,6 +54,15 @@ public final class BrowserCookies {
                 + (secure(request, tenant) ? "; Secure" : "");
     }
 
+    /**
+     * {@code Set-Cookie} for a device cookie ({@link dev.identityservice.server.login.DeviceCookies}):
+     * {@code HttpOnly}, {@code SameSite=Strict} (only this origin's login form posts it), scoped to the tenant.
+     */
+    public static String deviceCookie(ContainerRequestContext request, Tenant tenant, String name, String value, Duration maxAge) {
+        return name + '=' + value + "; Path=" + basePath(request) + "; Max-Age=" + Math.max(0, maxAge.toSeconds())
+                + "; HttpOnly; SameSite=Strict" + (secure(request, tenant) ? "; Secure" : "");
+    }
+
     /** The CSRF cookie's value when it is well-formed, or {@code null}. */
     public static String csrf(ContainerRequestContext request, Tenant tenant) {
         Cookie cookie = request.getCookies().get(csrfName(request, tenant));
@@ -89,7 +99,8 @@ public final class BrowserCookies {
         return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 
-    static boolean secure(ContainerRequestContext request, Tenant tenant) {
+    /** Whether cookies get {@code Secure}: the request came over TLS (or via a trusted proxy that says so), or the issuer is https. */
+    public static boolean secure(ContainerRequestContext request, Tenant tenant) {
         return request.getSecurityContext().isSecure() || "https".equalsIgnoreCase(tenant.issuer().getScheme());
     }
 

@@ -8,7 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
  * The server's Prometheus metrics. Tags take values from small fixed sets (endpoint class, outcome,
- * grant type, rotation reason), never from request input, so that a client cannot blow up their number.
+ * grant type, rotation reason, login channel and budget), never from request input, so that a client cannot blow up their number.
  */
 public final class ServerMetrics {
 
@@ -33,6 +33,19 @@ public final class ServerMetrics {
 
     public void loginFailed() {
         loginsFailed.increment();
+    }
+
+    /**
+     * One password login decided: {@code channel} is {@code token} (password grant) or {@code form} (login page),
+     * {@code outcome} is {@code success}, {@code failure} (wrong credentials) or {@code throttled} (refused unhashed).
+     */
+    public void loginAttempt(String channel, String outcome) {
+        registry.counter("identity.login.attempts", "channel", channel, "outcome", outcome).increment();
+    }
+
+    /** A login refused because {@code budget} (account_address, address, account, device) was spent. */
+    public void loginThrottled(String budget) {
+        registry.counter("identity.login.throttled", "budget", budget).increment();
     }
 
     /** A user signed in at the login page (password grants count as issued tokens instead). */

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.identityservice.core.grant.Pkce;
-import dev.identityservice.server.http.LoginThrottle;
+import dev.identityservice.server.login.LoginLimits;
 import dev.identityservice.server.testing.Browser;
 import dev.identityservice.server.testing.TestServer;
 import java.net.URI;
@@ -256,7 +256,7 @@ class AuthorizeEndpointTest {
     void loginWhenTooManyFailuresThenThrottledEvenWithRightPassword() {
         Browser browser = new Browser();
         Browser.LoginForm form = Browser.loginForm(browser.get(authorizeUri("web", "s")).body());
-        for (int i = 0; i < LoginThrottle.MAX_FAILURES_PER_ACCOUNT; i++) {
+        for (int i = 0; i < LoginLimits.DEFAULT_PER_ACCOUNT_ADDRESS; i++) {
             assertEquals(200, browser.post(form.action(), form.withCredentials("throttled", "wrong")).statusCode());
         }
 

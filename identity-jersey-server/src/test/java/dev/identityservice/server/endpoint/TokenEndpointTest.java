@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.identityservice.server.http.BoundedBody;
 import dev.identityservice.server.http.Form;
-import dev.identityservice.server.http.LoginThrottle;
+import dev.identityservice.server.login.LoginLimits;
 import dev.identityservice.server.testing.TestServer;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -230,7 +230,7 @@ class TokenEndpointTest {
 
     @Test
     void tokenWhenRepeatedFailedLoginsThenThrottledEvenWithRightPasswordOtherAccountsUnaffected() {
-        for (int i = 0; i < LoginThrottle.MAX_FAILURES_PER_ACCOUNT; i++) {
+        for (int i = 0; i < LoginLimits.DEFAULT_PER_ACCOUNT_ADDRESS; i++) {
             assertError(server.post("/oauth2/token",
                     form("grant_type", "password", "username", "mallory-target", "password", "guess-" + i),
                     "Authorization", basic("app", SECRET)), 400, "invalid_grant");
@@ -246,7 +246,7 @@ class TokenEndpointTest {
         assertError(blocked, 400, "invalid_grant");
         assertTrue(json(blocked.body()).get("error_description").asText().startsWith("Too many failed attempts"));
         long retryAfter = Long.parseLong(blocked.headers().firstValue("Retry-After").orElseThrow());
-        assertTrue(retryAfter > 0 && retryAfter <= LoginThrottle.WINDOW.toSeconds());
+        assertTrue(retryAfter > 0 && retryAfter <= LoginLimits.DEFAULT_WINDOW.toSeconds());
         assertEquals(200, other.statusCode(), other.body());
         assertTrue(server.get("/metrics").body().contains("identity_logins_failed_total"));
     }

@@ -9,6 +9,7 @@ import dev.identityservice.core.key.MasterKey;
 import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.store.jdbc.DatabaseConfig;
 import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.core.user.PasswordHasher;
 import dev.identityservice.core.user.User;
 import dev.identityservice.core.user.UserProfile;
 import dev.identityservice.server.IdentityServer;
@@ -25,6 +26,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -32,6 +34,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The real server on port 0 with a private in-memory H2, a generated master key, ES256 keys (fast to
@@ -59,6 +62,11 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts with the test defaults, then {@code customize}. */
     public static TestServer start(Consumer<ServerConfig.Builder> customize) {
+        return start(customize, Clock.systemUTC(), UnaryOperator.identity());
+    }
+
+    /** Starts with the test defaults, then {@code customize}, on {@code clock} and with the hasher decorated. */
+    public static TestServer start(Consumer<ServerConfig.Builder> customize, Clock clock, UnaryOperator<PasswordHasher> hasher) {
         Path dataDir;
         try {
             dataDir = Files.createTempDirectory("identity-test");
@@ -78,7 +86,7 @@ public final class TestServer implements AutoCloseable {
                 .passwordHashIterations(1);
         customize.accept(builder);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        IdentityServer server = IdentityServer.start(builder.build(), new PrintStream(out, true, StandardCharsets.UTF_8));
+        IdentityServer server = IdentityServer.start(builder.build(), new PrintStream(out, true, StandardCharsets.UTF_8), clock, hasher);
         return new TestServer(server, out.toString(StandardCharsets.UTF_8));
     }
 

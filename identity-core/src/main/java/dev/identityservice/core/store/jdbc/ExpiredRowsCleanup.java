@@ -81,7 +81,8 @@ public final class ExpiredRowsCleanup implements Runnable {
             new Rule("sessions", List.of("id_hash"), "expires_at <= ?", 1),
             // The second instant is now: what the redemption issued must have expired too.
             new Rule("authorization_codes", List.of("code_hash"),
-                    "expires_at <= ? AND (issued_access_expires IS NULL OR issued_access_expires <= ?)", 2));
+                    "expires_at <= ? AND (issued_access_expires IS NULL OR issued_access_expires <= ?)", 2),
+            new Rule("login_attempts", List.of("bucket"), "expires_at <= ?", 1));
 
     private final Database database;
     private final Clock clock;
@@ -219,7 +220,7 @@ public final class ExpiredRowsCleanup implements Runnable {
         try {
             int removed = deleteExpired();
             if (removed > 0) {
-                LOG.info("Removed {} expired token, code and session rows", removed);
+                LOG.info("Removed {} expired token, code, session and login-attempt rows", removed);
             }
         } catch (RuntimeException e) {
             LOG.warn("Cleanup of expired rows failed; it will run again", e);

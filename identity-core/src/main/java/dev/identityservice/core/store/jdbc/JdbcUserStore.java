@@ -1,5 +1,6 @@
 package dev.identityservice.core.store.jdbc;
 
+import dev.identityservice.core.user.StoredCredentials;
 import dev.identityservice.core.user.User;
 import dev.identityservice.core.user.UserProfile;
 import dev.identityservice.core.user.UserStore;
@@ -106,6 +107,22 @@ public final class JdbcUserStore implements UserStore {
     public Optional<User> findByUsername(String tenantId, String username) {
         return findOne("SELECT " + COLUMNS + " FROM users WHERE tenant_id = ? AND username_normalized = ?",
                 tenantId, User.normalize(username));
+    }
+
+    @Override
+    public Optional<StoredCredentials> findCredentials(String tenantId, String username) {
+        return database.withConnection(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT id, password_hash, enabled FROM users WHERE tenant_id = ? AND username_normalized = ?")) {
+                select.setString(1, tenantId);
+                select.setString(2, User.normalize(username));
+                try (ResultSet result = select.executeQuery()) {
+                    return result.next()
+                            ? Optional.of(new StoredCredentials(result.getString(1), result.getString(2), result.getBoolean(3)))
+                            : Optional.empty();
+                }
+            }
+        });
     }
 
     /** Users of a tenant ordered by normalized username (database collation), then id. */

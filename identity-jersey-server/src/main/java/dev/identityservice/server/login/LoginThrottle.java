@@ -1,0 +1,193 @@
+package dev.identityservice.server.login;
+
+import dev.identityservice.core.login.AttemptBudget;
+import dev.identityservice.core.login.LoginAttemptStore;
+import dev.identityservice.core.user.User;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Slows down online password guessing at the password grant and the login page without handing a guesser a
+ * way to lock the owner out (NIST SP 800-63B §5.2.2; OWASP Authentication Cheat Sheet).
+ *
+ * <p>Every attempt first {@linkplain #begin reserves} one attempt from its budgets, atomically and in the shared
+ * database, <em>before</em> the password is hashed; a refused attempt costs no hash and counts nowhere. So N
+ * concurrent guesses cannot pass more than the budget, on one instance or many. The budgets
+ * ({@link LoginLimits}):
+ * <ul>
+ *   <li>with a valid {@linkplain DeviceCookies device cookie} for the account: only the cookie's own budget;</li>
+ *   <li>otherwise one account from one address, and one address over all accounts; plus the account's budget
+ *       unless the owner has signed in successfully from this address before (a "known address").</li>
+ * </ul>
+ * A guesser at one address spends only that address's budget for the account; a guesser with many addresses
+ * also spends the account's budget, which then refuses new addresses for the rest of its window (at most
+ * {@link LoginLimits#window()}), but never the owner's browsers with a device cookie nor the addresses they have
+ * signed in from, which is what serves clients of the password grant that keep no cookies.
+ *
+ * <p>A success gives its attempt back to the shared budgets and resets the account-at-address one; a failure
+ * keeps it. Buckets are stored as SHA-256 hashes of their keys: the table holds neither usernames nor addresses.
+ */
+public final class LoginThrottle {
+
+    /** The kinds of budget, in the one order in which they are reserved (so that reservations never deadlock). */
+    public enum Budget {
+        DEVICE, ACCOUNT_ADDRESS, ADDRESS, ACCOUNT;
+
+        /** The metric tag and audit field. */
+        public String tag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private static final String KNOWN_ADDRESS = "known";
+
+    private final LoginAttemptStore store;
+    private final LoginLimits limits;
+    private final Clock clock;
+    private final LoginAudit audit;
+
+    public LoginThrottle(LoginAttemptStore store, LoginLimits limits, Clock clock, LoginAudit audit) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.audit = Objects.requireNonNull(audit, "audit");
+    }
+
+    /**
+     * Reserves one attempt for {@code username} of {@code tenantId} from client {@code address}.
+     *
+     * @param deviceId the id of a device cookie already {@linkplain DeviceCookies#verify verified} for this
+     *                 username, or {@code null}
+     * @return the attempt, to be ended with {@link Attempt#succeeded} or {@link Attempt#failed}
+     * @throws Throttled when a budget is spent; nothing was reserved and no password may be checked
+     */
+    public Attempt begin(LoginAudit.Channel channel, String tenantId, String username, String address, String deviceId) {
+        String account = tenantId + '\0' + User.normalize(username == null ? "" : username);
+        String knownAddress = bucket(KNOWN_ADDRESS, account, address);
+        List<AttemptBudget> budgets = new ArrayList<>(3);
+        List<Budget> kinds = new ArrayList<>(3);
+        if (deviceId != null) {
+            add(budgets, kinds, Budget.DEVICE, bucket(Budget.DEVICE, tenantId, deviceId), limits.perDevice());
+        } else {
+            add(budgets, kinds, Budget.ACCOUNT_ADDRESS, bucket(Budget.ACCOUNT_ADDRESS, account, address), limits.perAccountAddress());
+            add(budgets, kinds, Budget.ADDRESS, bucket(Budget.ADDRESS, tenantId, address), limits.perAddress());
+            if (!store.isMarked(knownAddress, clock.instant())) {
+                add(budgets, kinds, Budget.ACCOUNT, bucket(Budget.ACCOUNT, account), limits.perAccount());
+            }
+        }
+        String fingerprint = accountFingerprint(tenantId, username);
+        Optional<LoginAttemptStore.Refusal> refusal = store.reserve(budgets, clock.instant());
+        if (refusal.isPresent()) {
+            Budget spent = kinds.get(budgets.indexOf(refusal.get().budget()));
+            Duration wait = Duration.between(clock.instant(), refusal.get().retryAt());
+            Duration retryAfter = wait.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : wait;
+            audit.throttled(channel, tenantId, fingerprint, address, deviceId != null, spent, retryAfter);
+            throw new Throttled(retryAfter);
+        }
+        return new Attempt(channel, tenantId, fingerprint, address, deviceId != null, budgets, kinds, knownAddress);
+    }
+
+    private void add(List<AttemptBudget> budgets, List<Budget> kinds, Budget kind, String bucket, int limit) {
+        budgets.add(new AttemptBudget(bucket, limit, limits.window()));
+        kinds.add(kind);
+    }
+
+    /** One reserved login attempt; end it exactly once. */
+    public final class Attempt {
+        private final LoginAudit.Channel channel;
+        private final String tenantId;
+        private final String account;
+        private final String address;
+        private final boolean device;
+        private final List<AttemptBudget> budgets;
+        private final List<Budget> kinds;
+        private final String knownAddress;
+
+        private Attempt(LoginAudit.Channel channel, String tenantId, String account, String address, boolean device,
+                        List<AttemptBudget> budgets, List<Budget> kinds, String knownAddress) {
+            this.channel = channel;
+            this.tenantId = tenantId;
+            this.account = account;
+            this.address = address;
+            this.device = device;
+            this.budgets = budgets;
+            this.kinds = kinds;
+            this.knownAddress = knownAddress;
+        }
+
+        /**
+         * The password was right: the shared budgets get the attempt back, and this address becomes known.
+         *
+         * @param userId the user's id for the audit line, or {@code null} where the caller does not have it
+         */
+        public void succeeded(String userId) {
+            for (int i = 0; i < budgets.size(); i++) {
+                String bucket = budgets.get(i).bucket();
+                switch (kinds.get(i)) {
+                    case DEVICE, ACCOUNT_ADDRESS -> store.reset(bucket);
+                    case ADDRESS, ACCOUNT -> store.release(bucket);
+                    default -> throw new IllegalStateException();
+                }
+            }
+            store.mark(knownAddress, clock.instant().plus(limits.trustedFor()));
+            audit.succeeded(channel, tenantId, account, address, device, userId);
+        }
+
+        /** No password was checked after all (a malformed request): every budget gets the attempt back. */
+        public void abandoned() {
+            budgets.forEach(budget -> store.release(budget.bucket()));
+        }
+
+        /** The credentials were wrong: the attempt stays counted. */
+        public void failed() {
+            audit.failed(channel, tenantId, account, address, device);
+        }
+    }
+
+    /** A login refused before any password check; {@link #retryAfter()} is at least one second. */
+    public static final class Throttled extends RuntimeException {
+        private final transient Duration retryAfter;
+
+        Throttled(Duration retryAfter) {
+            super("login throttled", null, false, false);
+            this.retryAfter = retryAfter;
+        }
+
+        public Duration retryAfter() {
+            return retryAfter;
+        }
+
+        /** {@code Retry-After} in whole seconds (RFC 9110 §10.2.3), at least 1. */
+        public String retryAfterHeader() {
+            return String.valueOf(Math.max(1, (retryAfter.toMillis() + 999) / 1000));
+        }
+    }
+
+    /** The audit log's stand-in for a username: 16 hex digits of SHA-256 over tenant and normalized username. */
+    public static String accountFingerprint(String tenantId, String username) {
+        byte[] digest = sha256(tenantId + '\0' + User.normalize(username == null ? "" : username));
+        return HexFormat.of().formatHex(digest, 0, 8);
+    }
+
+    private static String bucket(Object kind, String... parts) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(sha256(kind + "\0" + String.join("\0", parts)));
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
+    }
+}
