@@ -78,24 +78,28 @@ public final class SetupImporter {
         Map<String, String> attributes = entry.attributes() == null ? Map.of() : entry.attributes();
         Instant now = engine.clock().instant();
         Optional<User> existing = engine.users().findByUsername(tenantId, entry.username());
+        if (entry.passwordHash() != null) {
+            engine.passwordHasher().requireAtLeastCurrentStrength(entry.passwordHash());
+        }
         if (existing.isEmpty()) {
             char[] password = entry.password() == null ? null : entry.password().toCharArray();
             User user = engine.userRegistration().register(tenantId, entry.username(), password, profile, roles, attributes);
             if (entry.passwordHash() != null || Boolean.FALSE.equals(entry.enabled())) {
-                user = user.withPasswordHash(entry.passwordHash() != null ? entry.passwordHash() : user.passwordHash(), now)
-                        .withEnabled(!Boolean.FALSE.equals(entry.enabled()), now);
+                if (entry.passwordHash() != null) {
+                    user = engine.userRegistration().withImportedHash(user, entry.passwordHash());
+                }
+                user = user.withEnabled(!Boolean.FALSE.equals(entry.enabled()), now);
                 engine.users().update(user);
             }
             return;
         }
         User user = existing.get().withProfile(profile, attributes, now).withRoles(roles, now)
                 .withEnabled(!Boolean.FALSE.equals(entry.enabled()), now);
-        if (entry.passwordHash() != null) {
-            user = user.withPasswordHash(entry.passwordHash(), now);
+        if (entry.passwordHash() != null && !entry.passwordHash().equals(user.passwordHash())) {
+            user = engine.userRegistration().withImportedHash(user, entry.passwordHash());
         }
         engine.users().update(user);
-        if (entry.password() != null && (user.passwordHash() == null
-                || !engine.passwordHasher().verify(entry.password().toCharArray(), user.passwordHash()))) {
+        if (entry.password() != null && !engine.userRegistration().hasPassword(user, entry.password().toCharArray())) {
             engine.userRegistration().changePassword(user, entry.password().toCharArray());
         }
     }
