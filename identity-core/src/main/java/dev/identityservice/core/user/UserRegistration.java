@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Creates users from a plain password and changes passwords: hashes with the current parameters,
@@ -41,7 +40,7 @@ public final class UserRegistration {
         String storedName = Usernames.stored(username);
         String hash = password == null ? null : hash(password);
         Instant now = clock.instant();
-        User user = new User(tenantId, UUID.randomUUID().toString(), storedName, hash, true, profile, roles, attributes,
+        User user = new User(tenantId, UserSubjects.generate(), storedName, hash, true, profile, roles, attributes,
                 null, now, now);
         users.create(user);
         return user;

@@ -5,6 +5,7 @@ import dev.identityservice.core.IdentityEngine;
 import dev.identityservice.core.client.AccessTokenFormat;
 import dev.identityservice.core.client.ClaimMapping;
 import dev.identityservice.core.client.Client;
+import dev.identityservice.core.client.ClientRegistrationRules;
 import dev.identityservice.core.client.ClientSecrets;
 import dev.identityservice.core.client.GrantType;
 import dev.identityservice.core.key.SigningAlgorithm;
@@ -35,6 +36,16 @@ import org.slf4j.LoggerFactory;
 public final class SetupImporter {
 
     private static final Logger LOG = LoggerFactory.getLogger(SetupImporter.class);
+
+    /**
+     * Why {@code secretHash} is refused, at import and in the management API alike: client secrets are stored
+     * as a fast SHA-256 on the promise that they have at least {@value ClientSecrets#MIN_SECRET_LENGTH_CHARS}
+     * characters (see {@link ClientSecrets}); a hash brought from elsewhere cannot show that, and a short secret
+     * behind it falls to a dictionary in seconds.
+     */
+    public static final String SECRET_HASH_REFUSED = "secretHash is not accepted: a hash cannot show that its secret "
+            + "has the " + ClientSecrets.MIN_SECRET_LENGTH_CHARS + " characters that make a fast hash safe; give secret "
+            + "(hashed here) or, in the management API, nothing to get a generated one";
 
     private final IdentityEngine engine;
     private final URI defaultIssuer;
@@ -114,6 +125,7 @@ public final class SetupImporter {
                 .createdAt(existing.map(Client::createdAt).orElse(now))
                 .updatedAt(now)
                 .build();
+        ClientRegistrationRules.requireRegistrable(client);
         if (existing.isEmpty()) {
             engine.clients().create(client);
         } else if (!sameSettings(existing.get(), client)) {
@@ -155,7 +167,7 @@ public final class SetupImporter {
                     .orElseGet(() -> ClientSecrets.hash(entry.secret()));
         }
         if (entry.secretHash() != null) {
-            return entry.secretHash();
+            throw new IllegalArgumentException(SECRET_HASH_REFUSED);
         }
         return existing.map(Client::secretHash).orElseThrow(() -> new IllegalArgumentException(
                 "a new client needs secret, secretHash or \"public\": true"));
