@@ -46,6 +46,23 @@ class PasswordGrantDefaultsTest {
         }
     }
 
+    /** The README's management API recipe: the explicitly configured admin-cli client, as the admin audience. */
+    @Test
+    void passwordGrantWhenReadmeAdminCliExampleImportedThenAdminTokenOpensManagementApi() {
+        Path adminCli = Path.of("..", "examples", "admin-cli.json");
+        try (TestServer server = TestServer.start(b -> b.bootstrap(true).importFile(adminCli.toString()).adminAudiences("admin-cli"))) {
+            String adminPassword = line(server.bootstrapOutput, "admin user:");
+            HttpResponse<String> token = server.post("/oauth2/token", form("grant_type", "password", "username", "admin",
+                    "password", adminPassword), "Authorization", basic("admin-cli", "admin-cli-secret-change-me-0123456789abcdef"));
+            assertEquals(200, token.statusCode(), token.body());
+
+            HttpResponse<String> users = server.get("/admin/users?limit=10", "Authorization",
+                    "Bearer " + TestServer.json(token.body()).get("access_token").asText());
+
+            assertEquals(200, users.statusCode(), users.body());
+        }
+    }
+
     private static String line(String output, String label) {
         return output.lines().filter(l -> l.contains(label)).findFirst().orElseThrow().split(" / ")[1].strip();
     }
