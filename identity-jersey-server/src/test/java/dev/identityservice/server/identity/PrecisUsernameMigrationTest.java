@@ -91,6 +91,10 @@ class PrecisUsernameMigrationTest {
             assertEquals(200, login(server, "old timer").statusCode(), "a name PRECIS refuses keeps its old key");
             assertEquals(2, server.server.engine().users().list("default", 0, 100).stream()
                     .filter(u -> u.id().equals(zoeFirst) || u.id().equals(zoeSecond)).count(), "the duplicate is kept for an admin");
+            var duplicate = server.server.engine().users().findById("default", zoeSecond).orElseThrow();
+            server.server.engine().users().update(duplicate.withRoles(java.util.Set.of("to-be-renamed"), Instant.now()));
+            assertEquals(java.util.Set.of("to-be-renamed"),
+                    server.server.engine().users().findById("default", zoeSecond).orElseThrow().roles(), "the duplicate stays editable");
         }
     }
 
