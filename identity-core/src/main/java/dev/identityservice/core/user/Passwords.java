@@ -1,5 +1,6 @@
 package dev.identityservice.core.user;
 
+import java.nio.CharBuffer;
 import java.util.Arrays;
 import rocks.xmpp.precis.PrecisProfiles;
 
@@ -36,7 +37,7 @@ public final class Passwords {
      */
     public static char[] prepare(char[] password) {
         // The library works on CharSequences and answers a String: one short-lived copy we cannot wipe.
-        return PrecisProfiles.OPAQUE_STRING.enforce(java.nio.CharBuffer.wrap(password)).toCharArray();
+        return PrecisProfiles.OPAQUE_STRING.enforce(CharBuffer.wrap(password)).toCharArray();
     }
 
     /** {@link #prepare}, or {@code null} when OpaqueString refuses the password. */

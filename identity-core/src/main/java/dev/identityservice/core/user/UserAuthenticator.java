@@ -3,6 +3,7 @@ package dev.identityservice.core.user;
 import dev.identityservice.core.error.OAuthError;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,7 +17,8 @@ import java.util.concurrent.CompletableFuture;
  * OpaqueString form (RFC 8265, see {@link Usernames} and {@link Passwords}); a hash made before PRECIS of the
  * raw password still verifies once and is replaced by a hash of the prepared form.
  *
- * <p>Every failure is the same {@code invalid_grant} error, and every attempt costs one password hash:
+ * <p>Every failure is the same {@code invalid_grant} error, and every attempt costs one password hash (two
+ * when the typed password differs from its PRECIS form, for known and unknown users alike):
  * an unknown user, a user without a password and a disabled user are verified against a dummy hash made
  * with the current parameters, so that neither the answer nor its timing tells which usernames exist.
  */
@@ -76,7 +78,7 @@ public final class UserAuthenticator {
         try {
             return hasher.hash(prepared);
         } finally {
-            java.util.Arrays.fill(prepared, '\0');
+            Arrays.fill(prepared, '\0');
         }
     }
 

@@ -2,6 +2,7 @@ package dev.identityservice.core.user;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -86,7 +87,7 @@ public final class UserRegistration {
             }
             return hasher.hash(prepared);
         } finally {
-            java.util.Arrays.fill(prepared, '\0');
+            Arrays.fill(prepared, '\0');
         }
     }
 }
