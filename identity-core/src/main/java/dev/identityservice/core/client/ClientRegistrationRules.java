@@ -97,6 +97,19 @@ public final class ClientRegistrationRules {
         requireWebHost("allowedOrigins", parsed, scheme, origin);
     }
 
+    /**
+     * Whether {@code origin} passes {@link #requireOrigin}: for places that read origins stored before these
+     * rules (the CORS filter), which must not honour {@code "null"} or a wildcard from an old row.
+     */
+    public static boolean isRegistrableOrigin(String origin) {
+        try {
+            requireOrigin(origin);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     private static void requireWebHost(String field, URI parsed, String scheme, String value) {
         if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
             throw new IllegalArgumentException(field + ": an " + scheme + " URI needs a host name: " + value);

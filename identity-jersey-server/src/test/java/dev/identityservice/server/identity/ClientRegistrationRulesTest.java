@@ -119,6 +119,23 @@ class ClientRegistrationRulesTest {
         assertTrue(e.getMessage().contains("client spa") && e.getMessage().contains("allowedOrigins"), e.getMessage());
     }
 
+    /** A row from before the rules: its "null" and wildcard origins must not open CORS for the tenant. */
+    @Test
+    void corsWhenClientStoredBeforeTheRulesHasNullOrWildcardOriginThenNeverAllowed() {
+        server.save(server.confidential("default", "legacy-cors")
+                .allowedOrigins(java.util.Set.of("null", "*", "https://legacy-good.example.com")));
+
+        for (String origin : new String[] {"null", "*"}) {
+            HttpResponse<String> token = server.post("/oauth2/token", TestServer.form("grant_type", "client_credentials",
+                    "client_id", "legacy-cors", "client_secret", TestServer.SECRET), "Origin", origin);
+            assertEquals(200, token.statusCode(), token.body());
+            assertTrue(token.headers().firstValue("Access-Control-Allow-Origin").isEmpty(), origin);
+        }
+        HttpResponse<String> good = server.post("/oauth2/token", TestServer.form("grant_type", "client_credentials",
+                "client_id", "legacy-cors", "client_secret", TestServer.SECRET), "Origin", "https://legacy-good.example.com");
+        assertEquals("https://legacy-good.example.com", good.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+    }
+
     private void assertRefusedEverywhere(String clientTemplate, String field) throws IOException {
         String viaAdmin = "bad-admin-" + IDS.incrementAndGet();
         HttpResponse<String> response = admin.post("/admin/clients", clientTemplate.formatted(viaAdmin));
