@@ -50,12 +50,8 @@ public record Client(String tenantId, String clientId, String name, String secre
         if (idTokenEncryptionKey != null && idTokenEncryptionKey.isPrivate()) {
             throw new IllegalArgumentException("idTokenEncryptionKey must be a public key");
         }
-        for (String uri : redirectUris) {
-            RedirectUriMatcher.requireRegistrable(uri);
-        }
-        for (String uri : postLogoutRedirectUris) {
-            RedirectUriMatcher.requireRegistrable(uri);
-        }
+        requireRegistrable("redirectUris", redirectUris);
+        requireRegistrable("postLogoutRedirectUris", postLogoutRedirectUris);
         Limits.joinedAtMost("redirectUris", redirectUris, Limits.MAX_URI_LIST_CHARS);
         Limits.joinedAtMost("postLogoutRedirectUris", postLogoutRedirectUris, Limits.MAX_URI_LIST_CHARS);
         Limits.joinedAtMost("allowedOrigins", allowedOrigins, Limits.MAX_URI_LIST_CHARS);
@@ -68,6 +64,17 @@ public record Client(String tenantId, String clientId, String name, String secre
         }
         if (secretHash == null && grantTypes.contains(GrantType.CLIENT_CREDENTIALS)) {
             throw new IllegalArgumentException("a public client cannot use client_credentials");
+        }
+    }
+
+    /** The form checks every stored URI must pass; {@link ClientRegistrationRules} adds those for new registrations. */
+    private static void requireRegistrable(String field, List<String> uris) {
+        for (String uri : uris) {
+            try {
+                RedirectUriMatcher.requireRegistrable(uri);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(field + ": " + e.getMessage());
+            }
         }
     }
 

@@ -110,6 +110,24 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
         return stored == null || !stored.parameters.equals(parameters);
     }
 
+    /** Argon2id, version 0x13, and m, t, p, salt and tag length each at least the configured value. */
+    @Override
+    public void requireAtLeastCurrentStrength(String phcHash) {
+        Stored stored = Stored.parse(phcHash);
+        if (stored == null) {
+            throw new IllegalArgumentException("passwordHash must be an Argon2id (v=19) PHC string");
+        }
+        Argon2idParameters given = stored.parameters;
+        if (given.memoryKiB() < parameters.memoryKiB() || given.iterations() < parameters.iterations()
+                || given.parallelism() < parameters.parallelism() || given.saltLengthBytes() < parameters.saltLengthBytes()
+                || given.hashLengthBytes() < parameters.hashLengthBytes()) {
+            throw new IllegalArgumentException("passwordHash is weaker than the configured Argon2id parameters (m="
+                    + parameters.memoryKiB() + ", t=" + parameters.iterations() + ", p=" + parameters.parallelism()
+                    + ", salt " + parameters.saltLengthBytes() + " bytes, tag " + parameters.hashLengthBytes() + " bytes): m="
+                    + given.memoryKiB() + ", t=" + given.iterations() + ", p=" + given.parallelism());
+        }
+    }
+
     private byte[] derive(char[] password, byte[] salt, Argon2idParameters p, int hashLength) {
         slots.acquireUninterruptibly();
         try {

@@ -13,4 +13,12 @@ public interface PasswordHasher {
 
     /** Whether the hash was made with other (weaker) parameters than the current ones. */
     boolean needsRehash(String phcHash);
+
+    /**
+     * Fails unless {@code phcHash} is a hash this hasher verifies, made with parameters at least as costly as
+     * the current ones in every dimension; for hashes brought in from elsewhere (import, management API).
+     *
+     * @throws IllegalArgumentException naming what is missing or weaker
+     */
+    void requireAtLeastCurrentStrength(String phcHash);
 }

@@ -2,7 +2,6 @@ package dev.identityservice.core.user;
 
 import dev.identityservice.core.Limits;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -11,7 +10,7 @@ import java.util.Set;
  * A user of one tenant.
  *
  * @param id               stable subject identifier ({@code sub}); a UUID
- * @param username         unique per tenant, compared case-insensitively
+ * @param username         unique per tenant by its PRECIS UsernameCaseMapped form ({@link Usernames})
  * @param passwordHash     a PHC string (e.g. {@code $argon2id$v=19$m=...}), or {@code null} when no password login is possible
  * @param attributes       extra attributes that clients can map into claims
  * @param tokensValidAfter tokens issued before this instant are inactive; {@code null} when never revoked
@@ -48,9 +47,9 @@ public record User(String tenantId, String id, String username, String passwordH
         Limits.atMost(field, value, Limits.MAX_NAME_CHARS);
     }
 
-    /** The form in which usernames are compared and indexed. */
+    /** The form in which usernames are compared and indexed: {@link Usernames#key} (PRECIS, RFC 8265 §3.3). */
     public static String normalize(String username) {
-        return username.strip().toLowerCase(Locale.ROOT);
+        return Usernames.key(username);
     }
 
     public User withPasswordHash(String hash, Instant now) {

@@ -3,6 +3,7 @@ package dev.identityservice.core.user;
 import dev.identityservice.core.error.OAuthError;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,7 +13,12 @@ import java.util.concurrent.CompletableFuture;
  * Checks a username and password, as the resource owner password grant (RFC 6749 §4.3) and the login
  * page need it, and upgrades the stored hash when the hashing parameters have been raised.
  *
- * <p>Every failure is the same {@code invalid_grant} error, and every attempt costs one password hash:
+ * <p>The username is found by its PRECIS UsernameCaseMapped key and the password is checked in its PRECIS
+ * OpaqueString form (RFC 8265, see {@link Usernames} and {@link Passwords}); a hash made before PRECIS of the
+ * raw password still verifies once and is replaced by a hash of the prepared form.
+ *
+ * <p>Every failure is the same {@code invalid_grant} error, and every attempt costs one password hash (two
+ * when the typed password differs from its PRECIS form, for known and unknown users alike):
  * an unknown user, a user without a password and a disabled user are verified against a dummy hash made
  * with the current parameters, so that neither the answer nor its timing tells which usernames exist. For
  * the same reason the check reads only the user's credentials (one query, whether or not the name exists);
@@ -46,22 +52,39 @@ public final class UserAuthenticator {
         Optional<StoredCredentials> found = username == null || username.isBlank() || password == null
                 ? Optional.empty() : users.findCredentials(tenantId, username);
         String storedHash = found.map(StoredCredentials::passwordHash).orElse(null);
-        boolean verified = hasher.verify(password, storedHash != null ? storedHash : dummyHash.join());
-        if (!verified || storedHash == null || !found.get().enabled()) {
+        Passwords.Match match = password == null ? Passwords.Match.NONE
+                : Passwords.check(hasher, password, storedHash != null ? storedHash : dummyHash.join());
+        if (match == Passwords.Match.NONE || storedHash == null || !found.get().enabled()) {
             throw INVALID_CREDENTIALS.exception();
         }
         // Deleted or changed between the two reads: the password matched a user that is no longer there.
         User user = users.findById(tenantId, found.get().userId())
                 .filter(current -> current.enabled() && storedHash.equals(current.passwordHash()))
                 .orElseThrow(INVALID_CREDENTIALS::exception);
-        if (hasher.needsRehash(storedHash)) {
-            String upgraded = hasher.hash(password);
+        if (match == Passwords.Match.RAW || hasher.needsRehash(storedHash)) {
+            String upgraded = upgradedHash(password);
             // Conditional: a concurrent password change or a second login that upgraded first wins.
-            if (users.replacePasswordHash(tenantId, user.id(), storedHash, upgraded, clock.instant())) {
+            if (upgraded != null && users.replacePasswordHash(tenantId, user.id(), storedHash, upgraded, clock.instant())) {
                 return user.withPasswordHash(upgraded, clock.instant());
             }
         }
         return user;
+    }
+
+    /**
+     * The hash of the password's PRECIS form (RFC 8265 §4); a password stored before PRECIS that OpaqueString
+     * refuses (a control character) keeps its hash, since rehashing its raw form would keep the old rule alive.
+     */
+    private String upgradedHash(char[] password) {
+        char[] prepared = Passwords.prepareOrNull(password);
+        if (prepared == null) {
+            return null;
+        }
+        try {
+            return hasher.hash(prepared);
+        } finally {
+            Arrays.fill(prepared, '\0');
+        }
     }
 
     private static char[] randomPassword() {

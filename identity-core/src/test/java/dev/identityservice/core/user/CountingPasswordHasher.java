@@ -29,4 +29,9 @@ final class CountingPasswordHasher implements PasswordHasher {
     public boolean needsRehash(String phcHash) {
         return delegate.needsRehash(phcHash);
     }
+
+    @Override
+    public void requireAtLeastCurrentStrength(String phcHash) {
+        delegate.requireAtLeastCurrentStrength(phcHash);
+    }
 }

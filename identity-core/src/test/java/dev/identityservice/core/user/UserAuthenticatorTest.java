@@ -80,6 +80,22 @@ class UserAuthenticatorTest {
         assertEquals(before + 2, hasher.verifications.get());
     }
 
+    /** The raw-form fallback for pre-PRECIS hashes must not tell known from unknown users by its cost. */
+    @Test
+    void authenticateWhenPasswordDiffersFromItsPrecisFormThenTwoVerificationsForKnownAndUnknownUsersAlike() {
+        store(TestUsers.complete("zo\u00eb", hasher.hash("cr\u00e8me br\u00fbl\u00e9e".toCharArray())));
+        awaitDummyHash(authenticator);
+        char[] wrongNfd = "cre\u0300me bru\u0302le\u0301e!".toCharArray();
+
+        int before = hasher.verifications.get();
+        assertThrows(OAuthException.class, () -> authenticator.authenticate(TestUsers.TENANT, "zoe\u0308", wrongNfd));
+        assertEquals(before + 2, hasher.verifications.get());
+        assertThrows(OAuthException.class, () -> authenticator.authenticate(TestUsers.TENANT, "nobody", wrongNfd));
+        assertEquals(before + 4, hasher.verifications.get());
+        assertThrows(OAuthException.class, () -> authenticator.authenticate(TestUsers.TENANT, "zoe\u0308", "wrong ascii".toCharArray()));
+        assertEquals(before + 5, hasher.verifications.get(), "an ASCII password is its own PRECIS form: one verification");
+    }
+
     @Test
     void authenticateWhenUserDisabledOrWithoutPasswordThenSameErrorAfterAVerification() {
         store(TestUsers.complete("alice", hasher.hash(PASSWORD)).withEnabled(false, TestUsers.CREATED));

@@ -2,6 +2,7 @@ package dev.identityservice.server.admin;
 
 import dev.identityservice.core.IdentityEngine;
 import dev.identityservice.core.client.Client;
+import dev.identityservice.core.client.ClientRegistrationRules;
 import dev.identityservice.core.client.ClientSecrets;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.server.http.RequestTenant;
@@ -41,7 +42,7 @@ public final class ClientResource {
     }
 
     /**
-     * Creates a client. A confidential client without {@code secret} or {@code secretHash} gets a generated
+     * Creates a client. A confidential client without {@code secret} gets a generated
      * secret, returned in this response only; {@code "public": true} makes a public client.
      */
     @POST
@@ -82,8 +83,8 @@ public final class ClientResource {
     }
 
     /**
-     * Replaces every setting of a client. The credential stays unless the body gives {@code secret},
-     * {@code secretHash} or {@code "public": true}; a new secret is better made by {@code POST .../secret}.
+     * Replaces every setting of a client. The credential stays unless the body gives {@code secret}
+     * or {@code "public": true}; a new secret is better made by {@code POST .../secret}.
      */
     @PUT
     @Path("{clientId}")
@@ -129,8 +130,10 @@ public final class ClientResource {
 
     private Client build(Tenant tenant, ClientEntry entry, String secretHash, Instant createdAt, Instant updatedAt) {
         try {
-            return SetupImporter.clientSettings(tenant.id(), entry, defaultAccessTokenTtl)
+            Client client = SetupImporter.clientSettings(tenant.id(), entry, defaultAccessTokenTtl)
                     .secretHash(secretHash).createdAt(createdAt).updatedAt(updatedAt).build();
+            ClientRegistrationRules.requireRegistrable(client);
+            return client;
         } catch (IllegalArgumentException | NullPointerException e) {
             throw AdminErrors.invalid(e);
         }
@@ -154,7 +157,7 @@ public final class ClientResource {
             }
         }
         if (entry.secretHash() != null) {
-            return entry.secretHash();
+            throw AdminErrors.invalid(SetupImporter.SECRET_HASH_REFUSED);
         }
         String kept = existing.map(Client::secretHash).orElse(null);
         if (kept == null && Boolean.FALSE.equals(entry.publicClient())) {

@@ -51,6 +51,13 @@ public final class UserResource {
         if (engine.users().findByUsername(tenant.id(), entry.username()).isPresent()) {
             throw AdminErrors.conflict("username '" + entry.username() + "' is taken");
         }
+        if (entry.passwordHash() != null) {
+            try {
+                engine.passwordHasher().requireAtLeastCurrentStrength(entry.passwordHash());
+            } catch (IllegalArgumentException weak) {
+                throw AdminErrors.invalid(weak);
+            }
+        }
         User user;
         try {
             user = engine.userRegistration().register(tenant.id(), entry.username(),
@@ -64,8 +71,10 @@ public final class UserResource {
         }
         if (entry.passwordHash() != null || Boolean.FALSE.equals(entry.enabled())) {
             Instant now = engine.clock().instant();
-            user = user.withPasswordHash(entry.passwordHash() != null ? entry.passwordHash() : user.passwordHash(), now)
-                    .withEnabled(!Boolean.FALSE.equals(entry.enabled()), now);
+            if (entry.passwordHash() != null) {
+                user = engine.userRegistration().withImportedHash(user, entry.passwordHash());
+            }
+            user = user.withEnabled(!Boolean.FALSE.equals(entry.enabled()), now);
             engine.users().update(user);
         }
         return AdminJson.created(uri.getAbsolutePathBuilder().path(user.id()).build(), UserView.of(user));

@@ -65,6 +65,25 @@ public final class AuthorizationFlow {
         return maxAge == null || !engine.clock().instant().isAfter(session.session().authTime().plus(maxAge));
     }
 
+    /**
+     * The user an {@code id_token_hint} names (OIDC Core §3.1.2.1): its {@code sub}, or empty without a hint.
+     * The hint must be an ID token this tenant signed for the requesting client; its expiry does not matter,
+     * since it only says whom the client expects.
+     *
+     * @throws AuthorizationFailure {@code invalid_request} on the redirect URI when the hint is not such a token
+     */
+    Optional<String> hintedSubject(Tenant tenant, AuthorizationRequest authorization) {
+        String hint = authorization.idTokenHint();
+        if (hint == null) {
+            return Optional.empty();
+        }
+        return Optional.of(engine.idTokenHints().validate(tenant, hint, authorization.client().clientId())
+                .orElseThrow(() -> AuthorizationFailure.redirect(OAuthError.invalidRequest(
+                        "id_token_hint is not an ID token issued by this server to this client"),
+                        authorization.redirectUri(), authorization.state()))
+                .getSubject());
+    }
+
     /** Issues the code and redirects with it (RFC 6749 §4.1.2, RFC 9207 §2); extra cookies are set on the way. */
     Response issueCode(Tenant tenant, AuthorizationRequest authorization, SessionUser session, String... cookies) {
         String code = engine.authorizationCodes().issue(tenant, authorization.client(), session.user(),

@@ -29,12 +29,19 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
 
     /** The parameters a login form carries; anything else in a request is ignored (RFC 6749 §3.1). */
     static final List<String> PARAMETERS = List.of("response_type", "client_id", "redirect_uri", "scope", "state",
-            "nonce", "code_challenge", "code_challenge_method", "prompt", "max_age", "login_hint", "response_mode");
+            "nonce", "code_challenge", "code_challenge_method", "prompt", "max_age", "login_hint", "response_mode", "id_token_hint");
     private static final Set<String> PROMPTS = Set.of("none", "login", "consent", "select_account");
     private static final int MAX_VALUE_CHARS = 4096;
+    /** An ID token with a few claims and a signature is far below this; the validator has the same bound. */
+    private static final int MAX_ID_TOKEN_HINT_CHARS = 16_384;
 
     boolean promptNone() {
         return prompt.contains("none");
+    }
+
+    /** OIDC Core §3.1.2.1 {@code id_token_hint}: the ID token the client holds for the user it expects, or {@code null}. */
+    String idTokenHint() {
+        return carried.get("id_token_hint");
     }
 
     boolean promptLogin() {
@@ -79,7 +86,7 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
         for (String name : PARAMETERS) {
             String v = value(parameters, name);
             if (v != null) {
-                if (v.length() > MAX_VALUE_CHARS) {
+                if (v.length() > ("id_token_hint".equals(name) ? MAX_ID_TOKEN_HINT_CHARS : MAX_VALUE_CHARS)) {
                     throw fail(OAuthError.invalidRequest(name + " is too long"), redirectUri, state);
                 }
                 carried.put(name, v);

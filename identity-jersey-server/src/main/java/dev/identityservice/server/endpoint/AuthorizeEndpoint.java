@@ -17,7 +17,9 @@ import java.util.Optional;
  * The authorization endpoint (RFC 6749 §3.1, OIDC Core §3.1.2), GET and POST, {@code response_type=code}
  * only: validates the request, then issues a code at once when the browser has a login session that
  * satisfies {@code prompt} and {@code max_age}, otherwise shows the login page (or, with
- * {@code prompt=none}, redirects with {@code login_required}, OIDC Core §3.1.2.6).
+ * {@code prompt=none}, redirects with {@code login_required}, OIDC Core §3.1.2.6). An {@code id_token_hint}
+ * naming another user than the session's counts as no session: {@code login_required} under {@code prompt=none},
+ * a fresh login otherwise; a hint that is not our ID token for this client is {@code invalid_request}.
  */
 @Path(EndpointPaths.AUTHORIZE)
 public final class AuthorizeEndpoint {
@@ -49,8 +51,11 @@ public final class AuthorizeEndpoint {
             // A repeated parameter or a broken encoding: not even client_id can be trusted.
             return AuthorizationFlow.errorPage(malformed.error().description());
         }
-        Optional<AuthorizationFlow.SessionUser> session = flow.session(request, tenant);
         try {
+            Optional<String> hinted = flow.hintedSubject(tenant, authorization);
+            // A session of someone else than the hint names is no session for this request (OIDC Core §3.1.2.1).
+            Optional<AuthorizationFlow.SessionUser> session = flow.session(request, tenant)
+                    .filter(s -> hinted.isEmpty() || hinted.get().equals(s.user().id()));
             if (session.isPresent() && flow.satisfies(session.get(), authorization)) {
                 return flow.issueCode(tenant, authorization, session.get());
             }

@@ -35,11 +35,12 @@ import java.util.Optional;
  * named by {@code client_id} or by the {@code id_token_hint}; otherwise it shows a "signed out" page.
  *
  * <p>An {@code id_token_hint} that is not ours, or whose {@code aud} does not contain {@code client_id}, refuses
- * the whole request with an error page and ends nothing: it is a forged or confused request. A hint for a
- * different user than the session's does not end the session either (it asks to sign out someone who is not
- * signed in here). Without a hint the user is asked first (§2: the OP MUST ask when no {@code id_token_hint}
- * was given), with a CSRF-protected form that posts back here; without a session the page still says "signed
- * out", so repeating a logout is harmless.
+ * the whole request with an error page and ends nothing: it is a forged or confused request. Only a hint that
+ * names the session's own user is taken as the user's wish: without a hint, or with a hint of another user (an
+ * attacker's own ID token is valid too), the user is asked first (§2: the OP MUST ask when no {@code id_token_hint}
+ * was given), with a CSRF-protected form that posts back here. Whenever the page says "signed out" or the browser
+ * is sent on, the server session has ended with its refresh tokens; without a session the page still says
+ * "signed out", so repeating a logout is harmless.
  */
 @Path(EndpointPaths.LOGOUT)
 public final class LogoutEndpoint {
@@ -86,10 +87,16 @@ public final class LogoutEndpoint {
         boolean redirectAllowed = redirect != null && client.isPresent()
                 && RedirectUriMatcher.matches(client.get().postLogoutRedirectUris(), redirect);
         Optional<LoginSession> session = engine.sessions().find(tenant.id(), BrowserCookies.session(request, tenant));
-        if (claims.isEmpty() && session.isPresent()) {
+        // Only a hint naming the session's own user stands for the user's consent: anyone can hold some valid
+        // ID token (their own), and it must not sign out somebody else's browser.
+        String subject = claims.map(JWTClaimsSet::getSubject).orElse(null);
+        boolean hintIsSessionUser = subject != null && session.isPresent() && subject.equals(session.get().userId());
+        if (session.isPresent() && !hintIsSessionUser) {
             String confirm = value(parameters, "confirm");
             if (confirm == null) {
-                return confirmationPage(request, tenant, parameters, client, redirectAllowed ? redirect : null);
+                Map<String, String> carried = new LinkedHashMap<>(parameters);
+                client.ifPresent(c -> carried.put("client_id", c.clientId()));
+                return confirmationPage(request, tenant, carried, client, redirectAllowed ? redirect : null);
             }
             if (!BrowserCookies.csrfMatches(BrowserCookies.csrf(request, tenant), value(parameters, AuthorizationFlow.CSRF_FIELD))) {
                 return Html.page(403, Pages.message("Sign-out request refused",
@@ -99,9 +106,8 @@ public final class LogoutEndpoint {
                 return Html.page(200, Pages.message("Still signed in", "You are still signed in. You may close this window."), null);
             }
         }
-        String subject = claims.map(JWTClaimsSet::getSubject).orElse(null);
-        session.filter(s -> subject == null || subject.equals(s.userId()))
-                .ifPresent(s -> engine.sessions().end(s));
+        // Past this point the page says "signed out": the server session and its refresh tokens end with it.
+        session.ifPresent(s -> engine.sessions().end(s));
 
         String cleared = BrowserCookies.clearedSessionCookie(request, tenant);
         if (redirectAllowed) {

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.identityservice.core.change.Change;
 import dev.identityservice.core.client.Client;
+import dev.identityservice.core.client.ClientRegistrationRules;
 import dev.identityservice.core.client.ClientStore;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.server.endpoint.EndpointPaths;
@@ -142,7 +143,8 @@ public final class CorsFilter implements ContainerRequestFilter, ContainerRespon
         Set<String> all = new HashSet<>();
         for (int offset = 0; ; offset += PAGE_SIZE) {
             List<Client> page = clients.list(tenantId, offset, PAGE_SIZE);
-            page.forEach(c -> all.addAll(c.allowedOrigins()));
+            // A row from before the registration rules may hold "null" or a wildcard: never honoured.
+            page.forEach(c -> c.allowedOrigins().stream().filter(ClientRegistrationRules::isRegistrableOrigin).forEach(all::add));
             if (page.size() < PAGE_SIZE) {
                 return Set.copyOf(all);
             }

@@ -25,6 +25,13 @@ public final class Bootstrap {
     public static final String ADMIN_ROLE = "admin";
     public static final String DEMO_CLIENT_ID = "demo";
     public static final String DEMO_REDIRECT_URI = "http://127.0.0.1:8081/callback";
+    /**
+     * The demo client's grants: not the resource owner password grant, which RFC 9700 §2.4 says must not be
+     * used; a client gets it only where an operator asks for it explicitly (an import file or the management
+     * API), as the quickstart client does.
+     */
+    public static final Set<GrantType> DEMO_GRANT_TYPES =
+            Set.of(GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN, GrantType.CLIENT_CREDENTIALS);
 
     private final IdentityEngine engine;
     private final Duration accessTokenTtl;
@@ -50,7 +57,7 @@ public final class Bootstrap {
             engine.clients().create(Client.builder(tenantId, DEMO_CLIENT_ID)
                     .name("Demo client")
                     .secretHash(ClientSecrets.hash(secret))
-                    .grantTypes(Set.of(GrantType.PASSWORD, GrantType.REFRESH_TOKEN, GrantType.CLIENT_CREDENTIALS, GrantType.AUTHORIZATION_CODE))
+                    .grantTypes(DEMO_GRANT_TYPES)
                     .scopes(Set.of("openid", "profile", "email", "api"))
                     .redirectUris(List.of(DEMO_REDIRECT_URI))
                     .tokenSettings(TokenSettings.DEFAULTS.withAccessTokenTtl(accessTokenTtl))

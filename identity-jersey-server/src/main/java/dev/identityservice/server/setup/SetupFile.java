@@ -74,10 +74,12 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
     }
 
     /**
-     * A client; give {@code secret} (at least 32 characters, hashed here), {@code secretHash}, or
-     * {@code "public": true}. {@code tokenFormat} is {@code jwt} or {@code opaque}. {@code refreshReuseGrace} is a
-     * duration ({@code 0s} when absent): a rotated refresh token reused this soon is refused without revoking its
-     * family. {@code introspectionAudiences} lists audiences whose access tokens the client may introspect.
+     * A client; give {@code secret} (at least 32 characters, hashed here) or {@code "public": true}.
+     * {@code secretHash} is read only to refuse it by name (see {@link SetupImporter#SECRET_HASH_REFUSED}).
+     * URIs and origins follow {@link dev.identityservice.core.client.ClientRegistrationRules}.
+     * {@code tokenFormat} is {@code jwt} or {@code opaque}. {@code refreshReuseGrace} is a duration ({@code 0s}
+     * when absent): a rotated refresh token reused this soon is refused without revoking its family.
+     * {@code introspectionAudiences} lists audiences whose access tokens the client may introspect.
      */
     public record ClientEntry(String tenant, String clientId, String name, String secret, String secretHash,
                               @JsonProperty("public") Boolean publicClient, List<String> redirectUris,

@@ -5,6 +5,7 @@ import dev.identityservice.core.IdentityEngine;
 import dev.identityservice.core.client.AccessTokenFormat;
 import dev.identityservice.core.client.ClaimMapping;
 import dev.identityservice.core.client.Client;
+import dev.identityservice.core.client.ClientRegistrationRules;
 import dev.identityservice.core.client.ClientSecrets;
 import dev.identityservice.core.client.GrantType;
 import dev.identityservice.core.key.SigningAlgorithm;
@@ -35,6 +36,16 @@ import org.slf4j.LoggerFactory;
 public final class SetupImporter {
 
     private static final Logger LOG = LoggerFactory.getLogger(SetupImporter.class);
+
+    /**
+     * Why {@code secretHash} is refused, at import and in the management API alike: client secrets are stored
+     * as a fast SHA-256 on the promise that they have at least {@value ClientSecrets#MIN_SECRET_LENGTH_CHARS}
+     * characters (see {@link ClientSecrets}); a hash brought from elsewhere cannot show that, and a short secret
+     * behind it falls to a dictionary in seconds.
+     */
+    public static final String SECRET_HASH_REFUSED = "secretHash is not accepted: a hash cannot show that its secret "
+            + "has the " + ClientSecrets.MIN_SECRET_LENGTH_CHARS + " characters that make a fast hash safe; give secret "
+            + "(hashed here) or, in the management API, nothing to get a generated one";
 
     private final IdentityEngine engine;
     private final URI defaultIssuer;
@@ -78,24 +89,28 @@ public final class SetupImporter {
         Map<String, String> attributes = entry.attributes() == null ? Map.of() : entry.attributes();
         Instant now = engine.clock().instant();
         Optional<User> existing = engine.users().findByUsername(tenantId, entry.username());
+        if (entry.passwordHash() != null) {
+            engine.passwordHasher().requireAtLeastCurrentStrength(entry.passwordHash());
+        }
         if (existing.isEmpty()) {
             char[] password = entry.password() == null ? null : entry.password().toCharArray();
             User user = engine.userRegistration().register(tenantId, entry.username(), password, profile, roles, attributes);
             if (entry.passwordHash() != null || Boolean.FALSE.equals(entry.enabled())) {
-                user = user.withPasswordHash(entry.passwordHash() != null ? entry.passwordHash() : user.passwordHash(), now)
-                        .withEnabled(!Boolean.FALSE.equals(entry.enabled()), now);
+                if (entry.passwordHash() != null) {
+                    user = engine.userRegistration().withImportedHash(user, entry.passwordHash());
+                }
+                user = user.withEnabled(!Boolean.FALSE.equals(entry.enabled()), now);
                 engine.users().update(user);
             }
             return;
         }
         User user = existing.get().withProfile(profile, attributes, now).withRoles(roles, now)
                 .withEnabled(!Boolean.FALSE.equals(entry.enabled()), now);
-        if (entry.passwordHash() != null) {
-            user = user.withPasswordHash(entry.passwordHash(), now);
+        if (entry.passwordHash() != null && !entry.passwordHash().equals(user.passwordHash())) {
+            user = engine.userRegistration().withImportedHash(user, entry.passwordHash());
         }
         engine.users().update(user);
-        if (entry.password() != null && (user.passwordHash() == null
-                || !engine.passwordHasher().verify(entry.password().toCharArray(), user.passwordHash()))) {
+        if (entry.password() != null && !engine.userRegistration().hasPassword(user, entry.password().toCharArray())) {
             engine.userRegistration().changePassword(user, entry.password().toCharArray());
         }
     }
@@ -110,6 +125,7 @@ public final class SetupImporter {
                 .createdAt(existing.map(Client::createdAt).orElse(now))
                 .updatedAt(now)
                 .build();
+        ClientRegistrationRules.requireRegistrable(client);
         if (existing.isEmpty()) {
             engine.clients().create(client);
         } else if (!sameSettings(existing.get(), client)) {
@@ -152,7 +168,7 @@ public final class SetupImporter {
                     .orElseGet(() -> ClientSecrets.hash(entry.secret()));
         }
         if (entry.secretHash() != null) {
-            return entry.secretHash();
+            throw new IllegalArgumentException(SECRET_HASH_REFUSED);
         }
         return existing.map(Client::secretHash).orElseThrow(() -> new IllegalArgumentException(
                 "a new client needs secret, secretHash or \"public\": true"));

@@ -29,4 +29,9 @@ public final class CountingPasswordHasher implements PasswordHasher {
     public boolean needsRehash(String phcHash) {
         return hasher.needsRehash(phcHash);
     }
+
+    @Override
+    public void requireAtLeastCurrentStrength(String phcHash) {
+        hasher.requireAtLeastCurrentStrength(phcHash);
+    }
 }

@@ -23,8 +23,8 @@ import java.util.Set;
 /**
  * {@link UserStore} on the {@code users}, {@code user_roles} and {@code user_attributes} tables.
  *
- * <p>Usernames are unique per tenant in their {@link User#normalize normalized} form, enforced by the
- * database. Reading a user costs two queries on one connection: the user row, then its roles and
+ * <p>Usernames are unique per tenant in their {@link User#normalize normalized} form (PRECIS
+ * UsernameCaseMapped, RFC 8265 §3.3), enforced by the database. Reading a user costs two queries on one connection: the user row, then its roles and
  * attributes together; a password login runs this on every attempt.
  */
 public final class JdbcUserStore implements UserStore {
@@ -65,11 +65,16 @@ public final class JdbcUserStore implements UserStore {
     @Override
     public void update(User user) {
         translateUniqueViolation(user, () -> database.inTransaction(connection -> {
-            try (PreparedStatement update = connection.prepareStatement("UPDATE users SET " + FIELD_ASSIGNMENTS
-                    + ", updated_at = ?, username_normalized = ? WHERE tenant_id = ? AND id = ?")) {
-                int i = bindFields(update, 1, user);
+            // The key is recomputed only for a new name: a key the PRECIS migration had to leave as it was (two
+            // old accounts, one PRECIS name) stays, so that such an account can still be edited. The right-hand
+            // side reads the row as it was before this statement, on H2 and PostgreSQL alike.
+            try (PreparedStatement update = connection.prepareStatement("UPDATE users SET username_normalized = CASE "
+                    + "WHEN username = ? THEN username_normalized ELSE ? END, " + FIELD_ASSIGNMENTS
+                    + ", updated_at = ? WHERE tenant_id = ? AND id = ?")) {
+                update.setString(1, user.username());
+                update.setString(2, User.normalize(user.username()));
+                int i = bindFields(update, 3, user);
                 Timestamps.set(update, i++, user.updatedAt());
-                update.setString(i++, User.normalize(user.username()));
                 update.setString(i++, user.tenantId());
                 update.setString(i, user.id());
                 if (update.executeUpdate() == 0) {

@@ -1,0 +1,143 @@
+package dev.identityservice.core.client;
+
+import dev.identityservice.core.user.UserSubjects;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * What a client may be registered with, checked the same way for the management API and the import file
+ * (RFC 9700 §2.1, §4.1; RFC 8252 §7; RFC 9068 §5). Checked at registration, not when a stored client is read,
+ * so that a client stored under older rules still loads and can be corrected.
+ *
+ * <ul>
+ *   <li>Redirect and post-logout redirect URIs: {@code https} with a host; {@code http} only to a loopback
+ *       host ({@code localhost}, {@code 127.0.0.0/8}, {@code [::1]}, RFC 8252 §7.3); or a private-use scheme
+ *       in reverse-DNS form with a dot ({@code com.example.app:/cb}, RFC 8252 §7.1), which rules out
+ *       {@code javascript:}, {@code data:}, {@code file:}, {@code vbscript:} and the like. No fragment, no
+ *       user-info, no wildcard.</li>
+ *   <li>CORS origins: an exact serialized origin, {@code https://host[:port]} or a loopback {@code http} one;
+ *       never {@code "null"} (sandboxed frames and {@code file:} pages all send it) and never a wildcard.</li>
+ *   <li>Client ids: never in the shape of a user subject ({@link UserSubjects}).</li>
+ * </ul>
+ */
+public final class ClientRegistrationRules {
+
+    /** RFC 3986 scheme syntax with at least one dot: the reverse-DNS private-use schemes of RFC 8252 §7.1. */
+    private static final Pattern PRIVATE_USE_SCHEME = Pattern.compile("[a-z][a-z0-9+-]*(\\.[a-z0-9+-]+)+");
+
+    private ClientRegistrationRules() {
+    }
+
+    /**
+     * Fails unless every identifier, URI and origin of {@code client} may be registered.
+     *
+     * @throws IllegalArgumentException naming the field and the value
+     */
+    public static void requireRegistrable(Client client) {
+        if (UserSubjects.isUserSubjectShaped(client.clientId())) {
+            throw new IllegalArgumentException("clientId must not have the shape of a user subject (a UUID), so that "
+                    + "a client's tokens can never name a user (RFC 9068 §5): " + client.clientId());
+        }
+        for (String uri : client.redirectUris()) {
+            requireRedirectUri("redirectUris", uri);
+        }
+        for (String uri : client.postLogoutRedirectUris()) {
+            requireRedirectUri("postLogoutRedirectUris", uri);
+        }
+        for (String origin : client.allowedOrigins()) {
+            requireOrigin(origin);
+        }
+    }
+
+    /** A redirect URI as the class comment says; {@code field} names it in the error. */
+    static void requireRedirectUri(String field, String uri) {
+        try {
+            RedirectUriMatcher.requireRegistrable(uri);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(field + ": " + e.getMessage());
+        }
+        if (uri.indexOf('*') >= 0) {
+            throw new IllegalArgumentException(field + ": wildcards are not allowed, URIs match exactly: " + uri);
+        }
+        URI parsed = URI.create(uri);
+        String scheme = parsed.getScheme().toLowerCase(Locale.ROOT);
+        if ("https".equals(scheme) || "http".equals(scheme)) {
+            requireWebHost(field, parsed, scheme, uri);
+            return;
+        }
+        if (!PRIVATE_USE_SCHEME.matcher(scheme).matches()) {
+            throw new IllegalArgumentException(field + ": the scheme must be https, http to a loopback address, or a "
+                    + "private-use scheme in reverse-DNS form such as com.example.app (RFC 8252 §7.1): " + uri);
+        }
+    }
+
+    /** An exact origin (RFC 6454 §6.1 serialization) as the class comment says. */
+    static void requireOrigin(String origin) {
+        if (origin == null || origin.isBlank() || "null".equalsIgnoreCase(origin.strip())) {
+            throw new IllegalArgumentException("allowedOrigins: \"null\" and empty origins are not allowed: \""
+                    + origin + "\"");
+        }
+        if (origin.indexOf('*') >= 0) {
+            throw new IllegalArgumentException("allowedOrigins: wildcards are not allowed, origins match exactly: " + origin);
+        }
+        URI parsed;
+        try {
+            parsed = new URI(origin);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("allowedOrigins: not an origin: " + origin);
+        }
+        String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
+        if (!("https".equals(scheme) || "http".equals(scheme)) || origin.chars().anyMatch(c -> c <= 0x20)
+                || !parsed.getRawPath().isEmpty() || parsed.getRawQuery() != null || parsed.getRawFragment() != null) {
+            throw new IllegalArgumentException("allowedOrigins: an origin is scheme://host[:port] with scheme https "
+                    + "(or http to a loopback address), nothing after it: " + origin);
+        }
+        requireWebHost("allowedOrigins", parsed, scheme, origin);
+    }
+
+    /**
+     * Whether {@code origin} passes {@link #requireOrigin}: for places that read origins stored before these
+     * rules (the CORS filter), which must not honour {@code "null"} or a wildcard from an old row.
+     */
+    public static boolean isRegistrableOrigin(String origin) {
+        try {
+            requireOrigin(origin);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static void requireWebHost(String field, URI parsed, String scheme, String value) {
+        if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
+            throw new IllegalArgumentException(field + ": an " + scheme + " URI needs a host name: " + value);
+        }
+        if (parsed.getRawUserInfo() != null) {
+            throw new IllegalArgumentException(field + ": user-info (name@) is not allowed: " + value);
+        }
+        if ("http".equals(scheme) && !isLoopback(parsed.getHost())) {
+            throw new IllegalArgumentException(field + ": plain http is allowed only to a loopback address "
+                    + "(localhost, 127.0.0.1, [::1]); use https (RFC 9700 §2.1, RFC 8252 §7.3): " + value);
+        }
+    }
+
+    /** Loopback by name or literal; never resolved, so that DNS cannot change the answer. */
+    static boolean isLoopback(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        if ("localhost".equals(h) || "[::1]".equals(h)) {
+            return true;
+        }
+        String[] octets = h.split("\\.", -1);
+        if (octets.length != 4 || !"127".equals(octets[0])) {
+            return false;
+        }
+        for (String octet : octets) {
+            if (!octet.matches("\\d{1,3}") || Integer.parseInt(octet) > 255) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,120 @@
+package dev.identityservice.server.identity;
+
+import static dev.identityservice.server.testing.TestServer.basic;
+import static dev.identityservice.server.testing.TestServer.form;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.identityservice.core.store.jdbc.DatabaseConfig;
+import dev.identityservice.core.user.Argon2idParameters;
+import dev.identityservice.core.user.Argon2idPasswordHasher;
+import dev.identityservice.server.testing.TestServer;
+import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Kind: identifiers without a canonical form (issue 11 item 5), the migration path. A database at schema 1
+ * holds users keyed the old way ({@code strip().toLowerCase()}), including the NFC/NFD duplicate the old key
+ * allowed; the server starts on it, migration 5 re-keys by PRECIS, and the users sign in over HTTP under every
+ * spelling. On H2, and on PostgreSQL when {@code IDENTITY_TEST_POSTGRES_URL} is set.
+ */
+class PrecisUsernameMigrationTest {
+
+    private static final String PASSWORD = "migrated password 1";
+    private static final String ZOE_NFC = "Zo\u00eb";
+    private static final String ZOE_NFD = "Zoe\u0308";
+
+    @Test
+    void startWhenH2AtSchema1HasPrePrecisUsernamesThenRekeyedAndEverySpellingSignsIn() throws SQLException {
+        String url = DatabaseConfig.h2InMemory("migration-" + UUID.randomUUID()).jdbcUrl();
+        migrateFromSchema1(url, "sa", null);
+    }
+
+    @Test
+    void startWhenPostgresAtSchema1HasPrePrecisUsernamesThenRekeyedAndEverySpellingSignsIn() throws SQLException {
+        String url = System.getenv("IDENTITY_TEST_POSTGRES_URL");
+        assumeTrue(url != null && !url.isBlank(), "PostgreSQL migration test skipped: set IDENTITY_TEST_POSTGRES_URL="
+                + "jdbc:postgresql://127.0.0.1:5432/test?user=postgres to run it");
+        String schema = "mig_" + UUID.randomUUID().toString().replace("-", "");
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + schema);
+        }
+        try {
+            migrateFromSchema1(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema, null, null);
+        } finally {
+            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                s.execute("DROP SCHEMA " + schema + " CASCADE");
+            }
+        }
+    }
+
+    private static void migrateFromSchema1(String url, String user, String password) throws SQLException {
+        Flyway.configure().dataSource(url, user, password).locations("classpath:db/migration").target("1").load().migrate();
+        String oldHash = new Argon2idPasswordHasher(new Argon2idParameters(64, 1, 1, 16, 32), new SecureRandom())
+                .hash(PASSWORD.toCharArray());
+        String zoeFirst;
+        String zoeSecond;
+        try (Connection c = DriverManager.getConnection(url, user, password)) {
+            try (PreparedStatement tenant = c.prepareStatement("INSERT INTO tenants (id, issuer, signing_algorithm, "
+                    + "rotation_period_seconds, created_at) VALUES ('default', 'http://127.0.0.1', 'ES256', 2592000, ?)")) {
+                tenant.setTimestamp(1, Timestamp.from(Instant.now()));
+                tenant.executeUpdate();
+            }
+            zoeFirst = insertOldStyle(c, ZOE_NFC, oldHash, Instant.parse("2024-01-01T00:00:00Z"));
+            // The duplicate the old key let in: the same name in NFD, created later.
+            zoeSecond = insertOldStyle(c, ZOE_NFD, oldHash, Instant.parse("2024-02-01T00:00:00Z"));
+            insertOldStyle(c, "\uff2d\uff21\uff38", oldHash, Instant.parse("2024-03-01T00:00:00Z"));
+            insertOldStyle(c, "Old Timer", oldHash, Instant.parse("2024-04-01T00:00:00Z"));
+        }
+
+        try (TestServer server = TestServer.start(b -> b.dbUrl(url).dbUser(user).dbPassword(password))) {
+            server.confidentialClient("app");
+            for (String spelling : new String[] {ZOE_NFC, ZOE_NFD, "ZO\u00cb", "zo\u00eb"}) {
+                HttpResponse<String> response = login(server, spelling);
+                assertEquals(200, response.statusCode(), spelling + ": " + response.body());
+                assertEquals(zoeFirst, CanonicalUsernamesAndPasswordsTest.subjectOf(
+                        TestServer.json(response.body()).get("access_token").asText()), "the first-created account keeps the name");
+            }
+            assertEquals(200, login(server, "max").statusCode(), "fullwidth MAX became max");
+            assertEquals(200, login(server, "MAX").statusCode());
+            assertEquals(200, login(server, "old timer").statusCode(), "a name PRECIS refuses keeps its old key");
+            assertEquals(2, server.server.engine().users().list("default", 0, 100).stream()
+                    .filter(u -> u.id().equals(zoeFirst) || u.id().equals(zoeSecond)).count(), "the duplicate is kept for an admin");
+            var duplicate = server.server.engine().users().findById("default", zoeSecond).orElseThrow();
+            server.server.engine().users().update(duplicate.withRoles(java.util.Set.of("to-be-renamed"), Instant.now()));
+            assertEquals(java.util.Set.of("to-be-renamed"),
+                    server.server.engine().users().findById("default", zoeSecond).orElseThrow().roles(), "the duplicate stays editable");
+        }
+    }
+
+    private static String insertOldStyle(Connection c, String username, String hash, Instant created) throws SQLException {
+        String id = UUID.randomUUID().toString();
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO users (tenant_id, id, username, username_normalized, "
+                + "password_hash, enabled, email_verified, created_at, updated_at) VALUES ('default', ?, ?, ?, ?, TRUE, FALSE, ?, ?)")) {
+            insert.setString(1, id);
+            insert.setString(2, username);
+            insert.setString(3, username.strip().toLowerCase(Locale.ROOT));
+            insert.setString(4, hash);
+            insert.setTimestamp(5, Timestamp.from(created));
+            insert.setTimestamp(6, Timestamp.from(created));
+            insert.executeUpdate();
+        }
+        return id;
+    }
+
+    private static HttpResponse<String> login(TestServer server, String username) {
+        return server.post("/oauth2/token", form("grant_type", "password", "username", username, "password", PASSWORD),
+                "Authorization", basic("app", TestServer.SECRET));
+    }
+}
