@@ -59,7 +59,6 @@ class MultiInstanceIT {
     private ServerProcess a;
     private ServerProcess b;
     private ServerProcess c;
-    private String demoSecret;
     private String adminPassword;
 
     @BeforeAll
@@ -73,7 +72,6 @@ class MultiInstanceIT {
         }
         String masterKey = MasterKey.generate().toBase64();
         a = instance(masterKey);
-        demoSecret = a.demoSecret();
         adminPassword = a.adminPassword();
         CompletableFuture<ServerProcess> startB = CompletableFuture.supplyAsync(() -> instanceUnchecked(masterKey));
         c = instance(masterKey);
@@ -280,7 +278,7 @@ class MultiInstanceIT {
 
     private HttpResponse<String> post(ServerProcess server, String path, String body) {
         return send(HttpRequest.newBuilder(server.uri(path)).header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Authorization", basic("demo", demoSecret)).POST(HttpRequest.BodyPublishers.ofString(body)));
+                .header("Authorization", basic(ServerProcess.CLIENT_ID, ServerProcess.CLIENT_SECRET)).POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     private HttpResponse<String> admin(ServerProcess server, String method, String path, String token, String jsonBody) {

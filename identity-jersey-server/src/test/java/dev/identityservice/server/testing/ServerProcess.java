@@ -26,6 +26,12 @@ public final class ServerProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
     private static final Pattern ADMIN = Pattern.compile("admin user:\\s+admin / (\\S+)");
     private static final Pattern DEMO = Pattern.compile("demo client:\\s+demo / (\\S+)");
+    /**
+     * The client every process imports ({@code process/it-client.json}) and the management API accepts: the
+     * bootstrap {@code demo} client has no password grant (RFC 9700 §2.4).
+     */
+    public static final String CLIENT_ID = "it-client";
+    public static final String CLIENT_SECRET = "it-client-secret-0123456789abcdef-0123456789";
     /** How long a start may take on a busy two-core machine. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
@@ -44,13 +50,14 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code java -jar identity-server.jar --port 0 <arguments>} with cheap password hashing and ES256
-     * keys, and returns once it prints that it listens.
+     * Starts {@code java -jar identity-server.jar --port 0 <arguments>} with cheap password hashing, ES256
+     * keys and the {@link #CLIENT_ID} client imported, and returns once it prints that it listens.
      */
     public static ServerProcess start(String... arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar(),
                 "--host", "127.0.0.1", "--port", "0", "--signing-algorithm", "ES256",
-                "--password-hash-memory-kib", "1024", "--password-hash-iterations", "1"));
+                "--password-hash-memory-kib", "1024", "--password-hash-iterations", "1",
+                "--import", clientFile(), "--admin-audience", CLIENT_ID));
         command.addAll(List.of(arguments));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         List<String> lines = new CopyOnWriteArrayList<>();
@@ -134,6 +141,14 @@ public final class ServerProcess implements AutoCloseable {
             throw new IllegalStateException("run 'mvn verify' so that the jar is packaged first: " + jar);
         }
         return jar;
+    }
+
+    private static String clientFile() {
+        try {
+            return Path.of(ServerProcess.class.getResource("/process/it-client.json").toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String javaBinary() {
