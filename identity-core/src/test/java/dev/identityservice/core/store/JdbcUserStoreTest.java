@@ -196,6 +196,28 @@ class JdbcUserStoreTest {
         }
     }
 
+    /**
+     * An update built from a copy read before a "revoke every token" (another admin, another instance) must not
+     * write the old cut-off back: that would bring every revoked token back to life.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void updateWhenCopyReadBeforeTokensRevokedThenCutOffKept(DatabaseKind kind) {
+        try (Database database = open(kind)) {
+            JdbcUserStore store = new JdbcUserStore(database);
+            User bob = TestUsers.minimal("bob", HASH);
+            store.create(bob);
+            User readBeforeRevoke = store.findById(TestUsers.TENANT, bob.id()).orElseThrow();
+
+            store.setTokensValidAfter(TestUsers.TENANT, bob.id(), LATER);
+            store.update(readBeforeRevoke.withRoles(Set.of("admin"), LATER.plusSeconds(1)));
+
+            User stored = store.findById(TestUsers.TENANT, bob.id()).orElseThrow();
+            assertEquals(Set.of("admin"), stored.roles());
+            assertEquals(LATER, stored.tokensValidAfter());
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(DatabaseKind.class)
     void deleteWhenUserHasRolesAndAttributesThenAllRowsGone(DatabaseKind kind) {
