@@ -71,6 +71,41 @@ class IntrospectionAndRevocationTest {
         }
     }
 
+    /**
+     * Deleting a client is how an operator cuts off a leaked client: none of the tokens issued to it may stay
+     * active, JWT or opaque, its own (client credentials) or a user's, access or refresh, nor come back when a
+     * client of the same id is registered again.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void introspectWhenClientDeletedThenItsTokensInactive(DatabaseKind kind) {
+        try (TestEngine t = TestEngine.on(kind)) {
+            Tenant tenant = t.tenant("acme");
+            t.user(tenant, "alice", "user");
+            Client jwtClient = t.save(t.confidentialClient(tenant, "svc"));
+            Client opaqueClient = t.save(t.confidentialClient(tenant, "legacy")
+                    .tokenSettings(TokenSettings.DEFAULTS.withAccessTokenFormat(AccessTokenFormat.OPAQUE)));
+            List<String> tokens = new java.util.ArrayList<>();
+            for (Client client : List.of(jwtClient, opaqueClient)) {
+                tokens.add(t.token(tenant, client, "grant_type", "client_credentials").accessToken());
+                IssuedTokens user = t.passwordLogin(tenant, client, "alice");
+                tokens.add(user.accessToken());
+                tokens.add(user.refreshToken());
+            }
+            tokens.forEach(token -> assertTrue(t.engine.introspector().introspect(tenant, token, null).active()));
+
+            assertTrue(t.engine.clients().delete(tenant.id(), "svc"));
+            assertTrue(t.engine.clients().delete(tenant.id(), "legacy"));
+
+            tokens.forEach(token -> assertFalse(t.engine.introspector().introspect(tenant, token, null).active(),
+                    "a token of a deleted client: " + token.substring(0, 12)));
+            t.clock.advance(Duration.ofSeconds(1));
+            t.save(t.confidentialClient(tenant, "svc"));
+            assertFalse(t.engine.introspector().introspect(tenant, tokens.get(0), null).active(),
+                    "a token of the deleted client is not revived by a new client of the same id");
+        }
+    }
+
     @Test
     void introspectWhenRefreshTokenThenActiveUntilRotated() {
         try (TestEngine t = TestEngine.on(DatabaseKind.H2)) {
