@@ -131,7 +131,7 @@ public final class IdentityEngine {
                 new AuthorizationCodeGrant(codeStore, users, tokenSets, refreshTokens, accessTokenStore, clock)));
         this.sessions = new LoginSessions(new JdbcLoginSessionStore(database), refreshTokens, clock, builder.sessionTtl);
         this.accessTokenValidator = new AccessTokenValidator(keys, clock);
-        this.introspector = new TokenIntrospector(accessTokenValidator, accessTokenStore, refreshTokens, users, clock);
+        this.introspector = new TokenIntrospector(accessTokenValidator, accessTokenStore, refreshTokens, users, clients, clock);
         this.userInfo = new UserInfoProvider(introspector);
         this.idTokenHints = new IdTokenHintValidator(keys);
         this.revoker = new TokenRevoker(accessTokenValidator, accessTokenStore, refreshTokens, users, sessions, clock);

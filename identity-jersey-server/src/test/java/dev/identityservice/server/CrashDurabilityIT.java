@@ -37,8 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  * every refresh token a client received in a 200 works exactly once, no used token works again, and every
  * revocation answered 200 stays revoked.
  *
- * <p>Run with {@code -Didentity.crash.legacyH2=true} to start the H2 run on the settings before the fix (no
- * {@code WRITE_DELAY=0}): it then fails, counting the acknowledged writes the kills took.
+ * <p>Run with {@code -Didentity.crash.legacyH2=true} to start the H2 run on the settings before the fix (H2's
+ * default {@code WRITE_DELAY=500}, given explicitly: an H2 URL without one now gets {@code WRITE_DELAY=0}): it
+ * then fails, counting the acknowledged writes the kills took.
  */
 class CrashDurabilityIT {
 
@@ -68,7 +69,7 @@ class CrashDurabilityIT {
         List<String> arguments = new ArrayList<>(List.of("--data-dir", dataDir.toString()));
         if (Boolean.getBoolean("identity.crash.legacyH2")) {
             arguments.addAll(List.of("--db-url", "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("identity")
-                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"));
+                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=500"));
         }
         run("H2", arguments);
     }

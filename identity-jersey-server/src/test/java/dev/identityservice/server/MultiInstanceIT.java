@@ -4,6 +4,7 @@ import static dev.identityservice.server.testing.TestServer.basic;
 import static dev.identityservice.server.testing.TestServer.form;
 import static dev.identityservice.server.testing.TestServer.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -176,6 +177,27 @@ class MultiInstanceIT {
         for (ServerProcess server : List.of(b, c)) {
             assertEquals(401, clientCredentials(server, clientId, oldSecret).statusCode());
             assertEquals(200, clientCredentials(server, clientId, newSecret).statusCode());
+        }
+    }
+
+    @Test
+    void deleteClientWhenCalledOnAThenItsTokensInactiveOnBAndCAtOnce() throws Exception {
+        String root = adminToken(a, "admin", adminPassword);
+        String clientId = "gone-" + UUID.randomUUID().toString().substring(0, 8);
+        HttpResponse<String> created = admin(a, "POST", "/admin/clients", root,
+                "{\"clientId\":\"" + clientId + "\",\"grantTypes\":[\"client_credentials\"],\"scopes\":[\"api\"]}");
+        assertEquals(201, created.statusCode(), created.body());
+        HttpResponse<String> issued = clientCredentials(b, clientId, json(created.body()).get("secret").asText());
+        assertEquals(200, issued.statusCode(), issued.body());
+        String token = json(issued.body()).get("access_token").asText();
+        for (ServerProcess server : List.of(b, c)) {
+            assertTrue(introspect(server, token).get("active").asBoolean());
+        }
+
+        assertEquals(204, admin(a, "DELETE", "/admin/clients/" + clientId, root, null).statusCode());
+
+        for (ServerProcess server : List.of(b, c)) {
+            assertFalse(introspect(server, token).get("active").asBoolean(), "a deleted client's token at " + server.port());
         }
     }
 

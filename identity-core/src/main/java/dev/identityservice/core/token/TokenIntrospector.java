@@ -2,6 +2,7 @@ package dev.identityservice.core.token;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.identityservice.core.client.Client;
+import dev.identityservice.core.client.ClientStore;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.token.refresh.RefreshToken;
 import dev.identityservice.core.token.refresh.RefreshTokenService;
@@ -9,6 +10,7 @@ import dev.identityservice.core.user.User;
 import dev.identityservice.core.user.UserStore;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +18,8 @@ import java.util.Optional;
 
 /**
  * Token introspection (RFC 7662) for every token this server issues: JWT and opaque access tokens
- * and refresh tokens. A revoked token, or one issued before its user's "revoke everything", is inactive.
+ * and refresh tokens. A revoked token, one issued before its user's "revoke everything", and one issued to a
+ * client that has since been deleted are inactive.
  *
  * <p>What a calling client learns is limited (RFC 7662 §4): {@link #introspect(Tenant, Client, String, String)}
  * answers an access token only to its own client or to a client it is meant for ({@link Client#mayIntrospect}),
@@ -32,14 +35,16 @@ public final class TokenIntrospector {
     private final AccessTokenStore accessTokens;
     private final RefreshTokenService refreshTokens;
     private final UserStore users;
+    private final ClientStore clients;
     private final Clock clock;
 
     public TokenIntrospector(AccessTokenValidator validator, AccessTokenStore accessTokens, RefreshTokenService refreshTokens,
-                             UserStore users, Clock clock) {
+                             UserStore users, ClientStore clients, Clock clock) {
         this.validator = validator;
         this.accessTokens = accessTokens;
         this.refreshTokens = refreshTokens;
         this.users = users;
+        this.clients = clients;
         this.clock = clock;
     }
 
@@ -117,10 +122,10 @@ public final class TokenIntrospector {
         }
         JWTClaimsSet claims = validated.get();
         Instant issuedAt = claims.getIssueTime().toInstant();
-        if (accessTokens.isRevoked(tenant.id(), claims.getJWTID())) {
+        String clientId = claims.getClaim("client_id") instanceof String id ? id : null;
+        if (accessTokens.isRevoked(tenant.id(), claims.getJWTID()) || !clientExists(tenant, clientId, issuedAt)) {
             return Optional.of(ResolvedAccessToken.INACTIVE);
         }
-        String clientId = (String) claims.getClaim("client_id");
         Optional<User> user = Optional.empty();
         if (!claims.getSubject().equals(clientId) || claims.getClaim("roles") != null) {
             user = activeUser(tenant, claims.getSubject(), issuedAt);
@@ -155,7 +160,8 @@ public final class TokenIntrospector {
             return Optional.empty();
         }
         AccessTokenStore.OpaqueAccessToken opaque = found.get();
-        if (!clock.instant().isBefore(opaque.expiresAt()) || accessTokens.isRevoked(tenant.id(), opaque.jti())) {
+        if (!clock.instant().isBefore(opaque.expiresAt()) || accessTokens.isRevoked(tenant.id(), opaque.jti())
+                || !clientExists(tenant, opaque.clientId(), opaque.issuedAt())) {
             return Optional.of(ResolvedAccessToken.INACTIVE);
         }
         User user = opaque.userId() == null ? null : activeUser(tenant, opaque.userId(), opaque.issuedAt()).orElse(null);
@@ -188,7 +194,8 @@ public final class TokenIntrospector {
             // Only its own client may learn anything about a refresh token, however it is registered.
             return Optional.of(Introspection.INACTIVE);
         }
-        if (refresh.state() != RefreshToken.State.ACTIVE || !clock.instant().isBefore(refresh.expiresAt())) {
+        if (refresh.state() != RefreshToken.State.ACTIVE || !clock.instant().isBefore(refresh.expiresAt())
+                || !clientExists(tenant, refresh.clientId(), refresh.createdAt())) {
             return Optional.of(Introspection.INACTIVE);
         }
         Optional<User> user = activeUser(tenant, refresh.userId(), refresh.createdAt());
@@ -206,6 +213,17 @@ public final class TokenIntrospector {
         members.put("aud", caller == null ? null : AccessTokenIssuer.audience(caller));
         members.put("iss", tenant.issuer().toString());
         return Optional.of(Introspection.active(members));
+    }
+
+    /**
+     * Whether the client a token was issued to still exists, and is the one it was issued to: a client deleted
+     * and registered again under the same id does not revive the old one's tokens. Compared at whole seconds,
+     * the precision of a JWT's {@code iat}, so a token issued in the second its client was made stays valid.
+     */
+    private boolean clientExists(Tenant tenant, String clientId, Instant issuedAt) {
+        return clientId != null && clients.find(tenant.id(), clientId)
+                .filter(c -> !issuedAt.isBefore(c.createdAt().truncatedTo(ChronoUnit.SECONDS)))
+                .isPresent();
     }
 
     /** The user, if enabled and if the token was issued after their last "revoke everything". */

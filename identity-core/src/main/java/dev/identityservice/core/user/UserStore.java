@@ -10,7 +10,11 @@ public interface UserStore {
     /** Stores a new user with roles and attributes; {@link IllegalStateException} when the username is taken. */
     void create(User user);
 
-    /** Replaces everything of an existing user (username, hash, profile, roles, attributes, enabled). */
+    /**
+     * Replaces everything of an existing user (username, hash, profile, roles, attributes, enabled) except the
+     * token cut-off, which only {@link #setTokensValidAfter} moves: a copy read before a revocation must not
+     * write the old cut-off back and revive the revoked tokens.
+     */
     void update(User user);
 
     Optional<User> findById(String tenantId, String id);

@@ -53,4 +53,27 @@ class DatabaseTest {
             }
         }
     }
+
+    /**
+     * An operator who points {@code db.url} at an H2 file gets the same durable commits as the default file:
+     * H2's own default (a 500 ms write delay) let a SIGKILL undo a disable answered 200. A delay the URL sets
+     * explicitly is the operator's choice and kept.
+     */
+    @Test
+    void openWhenOperatorGivesH2FileUrlThenCommitsWrittenBeforeAcknowledged(@TempDir Path dir) throws Exception {
+        for (String url : List.of("jdbc:h2:file:" + dir.resolve("a"), "jdbc:h2:" + dir.resolve("b") + ";MODE=PostgreSQL",
+                "jdbc:h2:file:" + dir.resolve("c") + ";write_delay=0")) {
+            assertEquals(0, writeDelay(url), url);
+        }
+        assertEquals(200, writeDelay("jdbc:h2:file:" + dir.resolve("d") + ";WRITE_DELAY=200"));
+    }
+
+    private static int writeDelay(String url) throws Exception {
+        try (Database database = Database.open(new DatabaseConfig(url, "sa", "", 2));
+             Connection c = database.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet delay = s.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
+            assertTrue(delay.next());
+            return Integer.parseInt(delay.getString(1));
+        }
+    }
 }

@@ -14,6 +14,7 @@ import dev.identityservice.core.testing.TestEngine;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -68,6 +69,41 @@ class IntrospectionAndRevocationTest {
 
             t.clock.advance(Duration.ofMinutes(10));
             assertFalse(t.engine.introspector().introspect(tenant, tokens.accessToken(), null).active());
+        }
+    }
+
+    /**
+     * Deleting a client is how an operator cuts off a leaked client: none of the tokens issued to it may stay
+     * active, JWT or opaque, its own (client credentials) or a user's, access or refresh, nor come back when a
+     * client of the same id is registered again.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void introspectWhenClientDeletedThenItsTokensInactive(DatabaseKind kind) {
+        try (TestEngine t = TestEngine.on(kind)) {
+            Tenant tenant = t.tenant("acme");
+            t.user(tenant, "alice", "user");
+            Client jwtClient = t.save(t.confidentialClient(tenant, "svc"));
+            Client opaqueClient = t.save(t.confidentialClient(tenant, "legacy")
+                    .tokenSettings(TokenSettings.DEFAULTS.withAccessTokenFormat(AccessTokenFormat.OPAQUE)));
+            List<String> tokens = new java.util.ArrayList<>();
+            for (Client client : List.of(jwtClient, opaqueClient)) {
+                tokens.add(t.token(tenant, client, "grant_type", "client_credentials").accessToken());
+                IssuedTokens user = t.passwordLogin(tenant, client, "alice");
+                tokens.add(user.accessToken());
+                tokens.add(user.refreshToken());
+            }
+            tokens.forEach(token -> assertTrue(t.engine.introspector().introspect(tenant, token, null).active()));
+
+            assertTrue(t.engine.clients().delete(tenant.id(), "svc"));
+            assertTrue(t.engine.clients().delete(tenant.id(), "legacy"));
+
+            tokens.forEach(token -> assertFalse(t.engine.introspector().introspect(tenant, token, null).active(),
+                    "a token of a deleted client: " + token.substring(0, 12)));
+            t.clock.advance(Duration.ofSeconds(1));
+            t.save(t.confidentialClient(tenant, "svc"));
+            assertFalse(t.engine.introspector().introspect(tenant, tokens.get(0), null).active(),
+                    "a token of the deleted client is not revived by a new client of the same id");
         }
     }
 
@@ -171,6 +207,34 @@ class IntrospectionAndRevocationTest {
             IssuedTokens again = t.passwordLogin(tenant, client, "alice");
             assertTrue(t.engine.introspector().introspect(tenant, again.accessToken(), null).active(),
                     "a login after the revocation works");
+        }
+    }
+
+    /**
+     * After "revoke every token" (and so after an admin's password reset), a login in the same wall-clock second
+     * gets a JWT access token that is dead for its whole lifetime: its {@code iat} has whole seconds (RFC 7519
+     * NumericDate as Nimbus writes it), the cut-off has microseconds, so the new token looks issued before it.
+     * Seen over HTTP: revoke-tokens, then an immediate password login, then userinfo 401 (3 of 3 tries). No
+     * token leaks (a token issued before the cut-off stays dead); the user is locked out until the next
+     * refresh. Not fixed here: telling tokens of the same second apart needs the issue time at a finer grain
+     * than {@code iat} (a private claim, a stored issue record, or issuance waiting out the second).
+     */
+    @Disabled("open: a JWT issued in the same second as 'revoke every token', after it, is refused (iat has whole seconds)")
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void introspectWhenLoginInTheSameSecondAfterRevokeAllThenActive(DatabaseKind kind) {
+        try (TestEngine t = TestEngine.on(kind)) {
+            Tenant tenant = t.tenant("acme");
+            var alice = t.user(tenant, "alice", "user");
+            Client client = t.save(t.confidentialClient(tenant, "web"));
+            t.clock.advance(Duration.ofMillis(300));
+            t.engine.revoker().revokeAllOfUser(tenant.id(), alice.id());
+
+            t.clock.advance(Duration.ofMillis(200));
+            IssuedTokens after = t.passwordLogin(tenant, client, "alice");
+
+            assertTrue(t.engine.introspector().introspect(tenant, after.accessToken(), null).active(),
+                    "a login after the revocation works, even within the same second");
         }
     }
 }

@@ -1,9 +1,12 @@
 package dev.identityservice.core.store.jdbc;
 
+import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Where the engine keeps its data: an H2 file (the embedded default) or PostgreSQL.
+ * Where the engine keeps its data: an H2 file (the embedded default) or PostgreSQL. An H2 URL that is not
+ * in memory and sets no {@code WRITE_DELAY} gets {@link #H2_DURABLE_COMMITS}, whoever wrote it (the default
+ * file or an operator's {@code db.url}), so that no acknowledged write depends on how the URL was given.
  *
  * @param maxPoolSize upper bound of pooled connections
  */
@@ -22,6 +25,16 @@ public record DatabaseConfig(String jdbcUrl, String username, String password, i
         if (maxPoolSize < 1) {
             throw new IllegalArgumentException("maxPoolSize must be at least 1");
         }
+        jdbcUrl = withDurableH2Commits(jdbcUrl);
+    }
+
+    /** {@code url} with {@link #H2_DURABLE_COMMITS} for an H2 database on disk that sets no write delay of its own. */
+    private static String withDurableH2Commits(String url) {
+        boolean h2OnDisk = url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:");
+        if (!h2OnDisk || url.toUpperCase(Locale.ROOT).contains(";WRITE_DELAY=")) {
+            return url;
+        }
+        return url + H2_DURABLE_COMMITS;
     }
 
     /**

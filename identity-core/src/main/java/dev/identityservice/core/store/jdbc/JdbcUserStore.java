@@ -35,7 +35,7 @@ public final class JdbcUserStore implements UserStore {
     private static final String COLUMNS = "tenant_id, id, username, password_hash, enabled, name, given_name, family_name, "
             + "email, email_verified, picture, locale, tokens_valid_after, created_at, updated_at";
     private static final String FIELD_ASSIGNMENTS = "username = ?, password_hash = ?, enabled = ?, name = ?, given_name = ?, "
-            + "family_name = ?, email = ?, email_verified = ?, picture = ?, locale = ?, tokens_valid_after = ?";
+            + "family_name = ?, email = ?, email_verified = ?, picture = ?, locale = ?";
     private static final String USERNAME_CONSTRAINT = "users_username_unique";
 
     private final Database database;
@@ -52,6 +52,7 @@ public final class JdbcUserStore implements UserStore {
                 insert.setString(1, user.tenantId());
                 insert.setString(2, user.id());
                 int i = bindFields(insert, 3, user);
+                Timestamps.set(insert, i++, user.tokensValidAfter());
                 Timestamps.set(insert, i++, user.createdAt());
                 Timestamps.set(insert, i++, user.updatedAt());
                 insert.setString(i, User.normalize(user.username()));
@@ -250,7 +251,6 @@ public final class JdbcUserStore implements UserStore {
         statement.setBoolean(i++, profile.emailVerified());
         statement.setString(i++, profile.picture());
         statement.setString(i++, profile.locale());
-        Timestamps.set(statement, i++, user.tokensValidAfter());
         return i;
     }
 
