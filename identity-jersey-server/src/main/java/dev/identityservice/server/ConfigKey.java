@@ -1,5 +1,6 @@
 package dev.identityservice.server;
 
+import dev.identityservice.server.http.NonNegativeInteger;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -98,12 +99,10 @@ public enum ConfigKey {
         return Optional.empty();
     }
 
+    /** Every numeric setting is a count or a port: digits only, no sign, at most {@link Integer#MAX_VALUE}. */
     private static int parseInt(String key, String value) {
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + ": '" + value + "' is not a number");
-        }
+        return (int) NonNegativeInteger.parse(value, 0, Integer.MAX_VALUE).orElseThrow(
+                () -> new IllegalArgumentException(key + ": '" + value + "' is not a non-negative integer"));
     }
 
     private static boolean parseBoolean(String key, String value) {

@@ -35,6 +35,8 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
     public static final String MASTER_KEY_FILE_NAME = "master.key";
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+    /** The longest graceful stop: 1 hour. */
+    public static final Duration MAX_SHUTDOWN_TIMEOUT = Duration.ofHours(1);
     /**
      * The audiences the management API accepts by default: the bootstrap demo client's id, so that the
      * quickstart's password-grant token works; production points {@code admin.audience} at a dedicated client.
@@ -53,6 +55,9 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
             throw new IllegalArgumentException("admin.audience: at least one audience is required");
         }
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        if (shutdownTimeout.isNegative() || shutdownTimeout.compareTo(MAX_SHUTDOWN_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("shutdown.timeout: must be from 0s to 1h: " + shutdownTimeout);
+        }
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port: must be 0 to 65535: " + port);
         }
