@@ -27,6 +27,7 @@ public enum ConfigKey {
     TLS_KEYSTORE_PASSWORD("tls.keystore.password", true, "password of the PKCS12 keystore", (b, v) -> b.tlsKeystorePassword(v)),
     IMPORT("import", false, "JSON file of tenants, users and clients applied at start (create or update)", (b, v) -> b.importFile(v)),
     BOOTSTRAP("bootstrap", false, "create a first admin and a demo client when the default tenant has none (true/false)", (b, v) -> b.bootstrap(parseBoolean("bootstrap", v))),
+    HTTP_IDLE_TIMEOUT("http.idle.timeout", false, "how long a connection may stay silent, also within a request body, before it is closed", (b, v) -> b.idleTimeout(Durations.parse("http.idle.timeout", v))),
     SHUTDOWN_TIMEOUT("shutdown.timeout", false, "how long a graceful stop waits for requests in flight", (b, v) -> b.shutdownTimeout(Durations.parse("shutdown.timeout", v))),
     PASSWORD_HASH_MEMORY_KIB("password.hash.memory.kib", false, "Argon2id memory per password hash in KiB", (b, v) -> b.passwordHashMemoryKib(parseInt("password.hash.memory.kib", v))),
     PASSWORD_HASH_ITERATIONS("password.hash.iterations", false, "Argon2id passes per password hash", (b, v) -> b.passwordHashIterations(parseInt("password.hash.iterations", v))),

@@ -19,6 +19,7 @@ import dev.identityservice.server.error.WebApplicationExceptionMapper;
 import dev.identityservice.server.http.ClientAuthentication;
 import dev.identityservice.server.http.CorsFilter;
 import dev.identityservice.server.http.LoginThrottle;
+import dev.identityservice.server.http.SecurityHeadersFilter;
 import dev.identityservice.server.http.TenantResolver;
 import dev.identityservice.server.observability.HealthEndpoint;
 import dev.identityservice.server.observability.MetricsEndpoint;
@@ -50,6 +51,7 @@ public final class IdentityApplication extends ResourceConfig {
         ClientAuthentication clients = new ClientAuthentication(engine.clientAuthenticator());
         register(new TenantResolver(engine));
         register(new RequestMetricsFilter(metrics));
+        register(new SecurityHeadersFilter());
 
         register(new DiscoveryEndpoint());
         register(new JwksEndpoint(engine.keys()));

@@ -80,7 +80,14 @@ public final class IdentityServer implements AutoCloseable {
     /** Starts a server; the bootstrap credentials, if any are created, go to {@code out}. */
     public static IdentityServer start(ServerConfig config, PrintStream out) {
         LOG.info("Effective configuration: {}", config.describe());
+        boolean usesDataDir = config.dbUrl() == null || config.masterKey() == null;
+        if (usesDataDir) {
+            DataDirectory.prepare(config.dataDir());
+        }
         Database database = Database.open(config.databaseConfig());
+        if (usesDataDir) {
+            DataDirectory.tightenFiles(config.dataDir());
+        }
         ScheduledExecutorService jobs = null;
         Server jetty = null;
         try {

@@ -28,13 +28,18 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                            int dbPoolSize, String masterKey, SigningAlgorithm signingAlgorithm, Duration keyRotationPeriod,
                            Duration accessTokenTtl, Path tlsKeystore, String tlsKeystorePassword, Path importFile,
                            boolean bootstrap, Duration shutdownTimeout, int passwordHashMemoryKib, int passwordHashIterations,
-                           Set<String> adminAudiences) {
+                           Set<String> adminAudiences, Duration idleTimeout) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
     public static final String MASTER_KEY_FILE_NAME = "master.key";
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How long a connection may be silent, also in the middle of a request body, before it is closed: 30
+     * seconds, Jetty's default, said here so that it is documented and configurable.
+     */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
     /** The longest graceful stop: 1 hour. */
     public static final Duration MAX_SHUTDOWN_TIMEOUT = Duration.ofHours(1);
     /**
@@ -55,6 +60,10 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
             throw new IllegalArgumentException("admin.audience: at least one audience is required");
         }
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        if (idleTimeout.compareTo(Duration.ofMillis(100)) < 0 || idleTimeout.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("http.idle.timeout: must be from 100ms to 1h: " + idleTimeout);
+        }
         if (shutdownTimeout.isNegative() || shutdownTimeout.compareTo(MAX_SHUTDOWN_TIMEOUT) > 0) {
             throw new IllegalArgumentException("shutdown.timeout: must be from 0s to 1h: " + shutdownTimeout);
         }
@@ -130,6 +139,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         shown.put("import", importFile == null ? "" : importFile.toString());
         shown.put("bootstrap", String.valueOf(bootstrap));
         shown.put("shutdown.timeout", Durations.format(shutdownTimeout));
+        shown.put("http.idle.timeout", Durations.format(idleTimeout));
         shown.put("password.hash.memory.kib", String.valueOf(passwordHashMemoryKib));
         shown.put("password.hash.iterations", String.valueOf(passwordHashIterations));
         shown.put("admin.audience", String.join(",", new java.util.TreeSet<>(adminAudiences)));
@@ -172,6 +182,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         private int passwordHashMemoryKib = Argon2idParameters.OWASP_MEMORY_KIB;
         private int passwordHashIterations = Argon2idParameters.OWASP_ITERATIONS;
         private Set<String> adminAudiences = DEFAULT_ADMIN_AUDIENCES;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
 
         private Builder() {
         }
@@ -201,6 +212,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         public Builder importFile(String value) { this.importFile = value == null || value.isBlank() ? null : Path.of(value); return this; }
         public Builder bootstrap(boolean value) { this.bootstrap = value; return this; }
         public Builder shutdownTimeout(Duration value) { this.shutdownTimeout = value; return this; }
+        public Builder idleTimeout(Duration value) { this.idleTimeout = value; return this; }
         public Builder passwordHashMemoryKib(int value) { this.passwordHashMemoryKib = value; return this; }
         public Builder passwordHashIterations(int value) { this.passwordHashIterations = value; return this; }
         /** Comma-separated audiences; a token for the management API must carry one of them in {@code aud}. */
@@ -218,7 +230,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         public ServerConfig build() {
             return new ServerConfig(host, port, issuer, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, masterKey,
                     signingAlgorithm, keyRotationPeriod, accessTokenTtl, tlsKeystore, tlsKeystorePassword, importFile,
-                    bootstrap, shutdownTimeout, passwordHashMemoryKib, passwordHashIterations, adminAudiences);
+                    bootstrap, shutdownTimeout, passwordHashMemoryKib, passwordHashIterations, adminAudiences, idleTimeout);
         }
 
         private static String requireText(String key, String value) {
