@@ -8,6 +8,8 @@ import static dev.identityservice.server.testing.TestServer.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.identityservice.server.CommandLine;
+import dev.identityservice.server.ConfigLoader;
 import dev.identityservice.server.testing.Browser;
 import dev.identityservice.server.testing.CapturedLog;
 import dev.identityservice.server.testing.RawHttp;
@@ -163,6 +165,41 @@ class ClientSuppliedNumbersTest {
             assertTrue(exchange.status() == 400 || exchange.status() == -1 && exchange.closedByServer(), exchange.response());
             awaitQuiet();
             assertEquals(List.of(), log.at("ERROR"));
+        }
+    }
+
+    @Test
+    void configWhenNumbersSignedOrDurationsHugeThenStartRefusedNamingTheKey() {
+        Map<String, String> bad = Map.of(
+                "--port", "+8080",
+                "--db-pool-size", "-1",
+                "--password-hash-iterations", "99999999999",
+                "--key-rotation-period", "9999999999999d",
+                "--access-token-ttl", "PT9223372036854775807S",
+                "--shutdown-timeout", "3650d",
+                "--http-idle-timeout", "+5s");
+        bad.forEach((flag, value) -> {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> ConfigLoader.load(CommandLine.parse(flag, value), name -> null), flag + " " + value);
+            assertTrue(e.getMessage().startsWith(flag.substring(2).replace('-', '.')), e.getMessage());
+        });
+    }
+
+    @Test
+    void importWhenDurationsHugeThenStartRefusedNamingTheFieldNotOverflowLater(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        for (String entry : List.of(
+                "\"tenants\":[{\"id\":\"big\",\"rotationPeriod\":\"99999999999999d\"}]",
+                "\"clients\":[{\"clientId\":\"c\",\"secret\":\"" + SECRET + "\",\"grantTypes\":[\"client_credentials\"],"
+                        + "\"refreshPolicy\":{\"type\":\"sliding\",\"ttl\":\"30d\",\"max\":\"PT9223372036854775807S\"}}]",
+                "\"clients\":[{\"clientId\":\"c\",\"secret\":\"" + SECRET + "\",\"grantTypes\":[\"client_credentials\"],"
+                        + "\"accessTokenTtl\":\"+10m\"}]")) {
+            java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("setup-" + Math.abs(entry.hashCode()) + ".json"), "{" + entry + "}");
+
+            RuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                    () -> TestServer.start(b -> b.importFile(file.toString())).close(), entry);
+            assertTrue(e instanceof IllegalArgumentException || e.getCause() instanceof IllegalArgumentException, e.toString());
+            assertTrue(e.getMessage().matches("(?s).*(rotationPeriod|refreshPolicy|absoluteMax|accessTokenTtl).*"), e.getMessage());
         }
     }
 
