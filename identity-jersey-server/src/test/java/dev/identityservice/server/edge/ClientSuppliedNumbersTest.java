@@ -156,6 +156,45 @@ class ClientSuppliedNumbersTest {
     }
 
     @Test
+    void everyBodyReadingEndpointWhenBodyTruncatedThenNo500AndNoErrorLog() {
+        for (String path : List.of("/oauth2/token", "/oauth2/introspect", "/oauth2/revoke", "/oauth2/authorize", "/oauth2/authorize/login",
+                "/oauth2/logout", "/oauth2/userinfo", "/t/nobody/oauth2/token", "/no/such/path")) {
+            try (CapturedLog log = new CapturedLog()) {
+                RawHttp.Exchange exchange = RawHttp.send(server.server.port(), "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 300\r\n\r\nclient_id=web&x=", true,
+                        Duration.ofSeconds(10));
+
+                assertTrue(exchange.status() != 500 && (exchange.status() != -1 || exchange.closedByServer()), path + ": " + exchange.response());
+                awaitQuiet();
+                assertEquals(List.of(), log.at("ERROR"), path);
+                assertTrue(log.at("WARN").size() <= 1, path + ": " + log.lines());
+            }
+        }
+    }
+
+    @Test
+    void tokensWhenClaimsCarryOverflowingTimesThenRefusedNot500() {
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        String header = b64.encodeToString("{\"alg\":\"ES256\",\"typ\":\"at+jwt\",\"kid\":\"x\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        for (String claims : List.of("{\"exp\":99999999999999999999999,\"iat\":1,\"aud\":\"web\",\"sub\":\"a\"}",
+                "{\"exp\":9223372036854775807,\"iat\":-9223372036854775808,\"nbf\":1e308,\"aud\":\"web\"}",
+                "{\"exp\":-1e400,\"aud\":[\"web\"],\"auth_time\":9223372036854775807}")) {
+            String jwt = header + "." + b64.encodeToString(claims.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "." + b64.encodeToString(new byte[64]);
+            List<HttpResponse<String>> responses = List.of(
+                    server.get("/oauth2/userinfo", "Authorization", "Bearer " + jwt),
+                    server.post("/oauth2/introspect", form("token", jwt), "Authorization", basic("web", SECRET)),
+                    server.post("/oauth2/revoke", form("token", jwt), "Authorization", basic("web", SECRET)),
+                    server.get("/oauth2/logout?" + form("id_token_hint", jwt)),
+                    server.get("/oauth2/logout?" + form("id_token_hint", jwt, "client_id", "web")),
+                    signedIn.get(server.uri(authorize(Map.of("id_token_hint", jwt)))),
+                    server.get("/admin/users", "Authorization", "Bearer " + jwt));
+            for (HttpResponse<String> response : responses) {
+                assertTrue(response.statusCode() < 500, response.uri() + " " + claims + ": " + response.statusCode() + " " + response.body());
+            }
+        }
+    }
+
+    @Test
     void tokenWhenChunkedBodyBrokenThen400WithoutErrorLog() {
         try (CapturedLog log = new CapturedLog()) {
             RawHttp.Exchange exchange = RawHttp.send(server.server.port(), "POST /oauth2/token HTTP/1.1\r\nHost: 127.0.0.1\r\n"
