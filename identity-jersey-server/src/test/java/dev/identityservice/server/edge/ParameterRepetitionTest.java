@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * Issue 11, kind 1: repetition is refused only for the parameters an endpoint defines (RFC 6749 §3.1, §3.2);
  * unknown parameters, and RFC 8707 §2 {@code resource}, may repeat. Every endpoint that reads a form or a
  * query string: token, introspection, revocation, authorize (GET and POST), login, logout, userinfo (POST),
- * and the management API's query parameters.
+ * and the management API's query parameters; and, the same kind in JSON, a field given twice in a management
+ * API body or the import file.
  */
 class ParameterRepetitionTest {
 
@@ -158,6 +159,30 @@ class ParameterRepetitionTest {
             assertEquals(400, clients.statusCode(), query + ": " + clients.body());
         }
         assertEquals(200, server.get("/admin/users?x=1&x=2&limit=1", "Authorization", "Bearer " + token).statusCode());
+    }
+
+    @Test
+    void adminJsonWhenFieldRepeatedThen400NamingIt() {
+        String token = ClientSuppliedNumbersTest.adminToken(server);
+        for (String body : List.of("{\"username\":\"eve\",\"username\":\"root2\",\"password\":\"a long passphrase 1\"}",
+                "{\"username\":\"eve\",\"password\":\"a long passphrase 1\",\"profile\":{\"email\":\"a@x\",\"email\":\"b@x\"}}")) {
+            HttpResponse<String> response = server.post("/admin/users", body, "Authorization", "Bearer " + token,
+                    "Content-Type", "application/json");
+
+            assertEquals(400, response.statusCode(), response.body());
+            assertTrue(json(response.body()).get("error_description").asText().endsWith("is repeated"), response.body());
+        }
+        assertEquals(404, server.get("/admin/users/eve", "Authorization", "Bearer " + token).statusCode());
+    }
+
+    @Test
+    void importFileWhenFieldRepeatedThenStartRefused(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("setup.json"),
+                "{\"users\":[{\"username\":\"a\",\"username\":\"b\",\"password\":\"a long passphrase 1\"}]}");
+
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TestServer.start(b -> b.importFile(file.toString())).close());
+        assertTrue(e.getMessage().contains("Duplicate field 'username'"), e.getMessage());
     }
 
     private static String authorizeQuery() {
