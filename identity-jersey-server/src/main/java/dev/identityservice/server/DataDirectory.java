@@ -56,7 +56,10 @@ final class DataDirectory {
         }
     }
 
-    /** Narrows every regular file directly in {@code directory} to owner-only (the H2 files once H2 made them). */
+    /**
+     * Narrows every regular file directly in {@code directory} to owner-only (the H2 files once H2 made them),
+     * except the master key file: one found wider is refused by {@code MasterKey}, since it may have been read.
+     */
     static void tightenFiles(Path directory) {
         Path dir = directory.toAbsolutePath();
         if (!Files.isDirectory(dir) || !posix(dir)) {
@@ -64,7 +67,8 @@ final class DataDirectory {
         }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path file : files) {
-                if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                        && !file.getFileName().toString().equals(ServerConfig.MASTER_KEY_FILE_NAME)) {
                     narrow(file, OWNER_ONLY_FILE);
                 }
             }

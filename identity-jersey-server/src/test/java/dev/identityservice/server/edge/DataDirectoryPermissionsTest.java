@@ -62,6 +62,20 @@ class DataDirectoryPermissionsTest {
         }
     }
 
+    @Test
+    void startWhenMasterKeyFileWorldReadableThenRefusedNotQuietlyNarrowed() throws IOException {
+        Path data = root.resolve("leaky");
+        try (TestServer first = TestServer.start(b -> b.dataDir(data.toString()).dbUrl(null).masterKey(null))) {
+            assertEquals("rw-------", permissions(data.resolve("master.key")));
+        }
+        Files.setPosixFilePermissions(data.resolve("master.key"), PosixFilePermissions.fromString("rw-r--r--"));
+
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> TestServer.start(b -> b.dataDir(data.toString()).dbUrl(null).masterKey(null)).close());
+        assertTrue(e.getMessage().contains("master key file"), e.getMessage());
+        assertEquals("rw-r--r--", permissions(data.resolve("master.key")));
+    }
+
     private static List<Path> files(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(Files::isRegularFile).toList();
