@@ -55,6 +55,16 @@ class WellKnownPathInsertionTest {
     }
 
     @Test
+    void metadataWhenDefaultIssuerHasPathBehindProxyThenServedAtInsertedPath() {
+        try (TestServer proxied = TestServer.start(b -> b.issuer("https://id.example.com/idp"))) {
+            HttpResponse<String> response = proxied.get("/.well-known/oauth-authorization-server/idp");
+
+            assertEquals(200, response.statusCode(), response.body());
+            assertEquals("https://id.example.com/idp", json(response.body()).get("issuer").asText());
+        }
+    }
+
+    @Test
     void metadataWhenInsertedPathNamesNoIssuerThen404() {
         for (String path : List.of("/.well-known/oauth-authorization-server/t/nobody", "/.well-known/oauth-authorization-server/x",
                 "/.well-known/oauth-authorization-server/t/x/extra", "/.well-known/oauth-authorization-server/t/X")) {
