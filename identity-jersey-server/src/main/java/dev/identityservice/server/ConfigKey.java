@@ -1,5 +1,6 @@
 package dev.identityservice.server;
 
+import dev.identityservice.server.http.NonNegativeInteger;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -26,6 +27,7 @@ public enum ConfigKey {
     TLS_KEYSTORE_PASSWORD("tls.keystore.password", true, "password of the PKCS12 keystore", (b, v) -> b.tlsKeystorePassword(v)),
     IMPORT("import", false, "JSON file of tenants, users and clients applied at start (create or update)", (b, v) -> b.importFile(v)),
     BOOTSTRAP("bootstrap", false, "create a first admin and a demo client when the default tenant has none (true/false)", (b, v) -> b.bootstrap(parseBoolean("bootstrap", v))),
+    HTTP_IDLE_TIMEOUT("http.idle.timeout", false, "how long a connection may stay silent, also within a request body, before it is closed", (b, v) -> b.idleTimeout(Durations.parse("http.idle.timeout", v))),
     SHUTDOWN_TIMEOUT("shutdown.timeout", false, "how long a graceful stop waits for requests in flight", (b, v) -> b.shutdownTimeout(Durations.parse("shutdown.timeout", v))),
     PASSWORD_HASH_MEMORY_KIB("password.hash.memory.kib", false, "Argon2id memory per password hash in KiB", (b, v) -> b.passwordHashMemoryKib(parseInt("password.hash.memory.kib", v))),
     PASSWORD_HASH_ITERATIONS("password.hash.iterations", false, "Argon2id passes per password hash", (b, v) -> b.passwordHashIterations(parseInt("password.hash.iterations", v))),
@@ -107,12 +109,10 @@ public enum ConfigKey {
         return Optional.empty();
     }
 
+    /** Every numeric setting is a count or a port: digits only, no sign, at most {@link Integer#MAX_VALUE}. */
     private static int parseInt(String key, String value) {
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + ": '" + value + "' is not a number");
-        }
+        return (int) NonNegativeInteger.parse(value, 0, Integer.MAX_VALUE).orElseThrow(
+                () -> new IllegalArgumentException(key + ": '" + value + "' is not a non-negative integer"));
     }
 
     private static boolean parseBoolean(String key, String value) {

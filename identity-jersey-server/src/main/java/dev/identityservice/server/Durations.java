@@ -1,11 +1,22 @@
 package dev.identityservice.server;
 
+import dev.identityservice.server.http.NonNegativeInteger;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
-/** Parses configured durations: {@code 30s}, {@code 10m}, {@code 2h}, {@code 30d}, or ISO-8601 ({@code PT10M}). */
+/**
+ * Parses the durations of configuration, the management API and the import file: {@code 30s}, {@code 10m},
+ * {@code 2h}, {@code 30d} (digits only, no sign), or ISO-8601 ({@code PT10M}); never negative, never longer
+ * than {@link #MAX}. Each setting then applies its own, narrower range.
+ */
 public final class Durations {
+
+    /**
+     * The longest duration accepted anywhere: 100 years. No setting here means more, and the bound keeps every
+     * {@code instant + duration} far from {@link java.time.Instant#MAX} (and {@link Duration#toMillis} from overflow).
+     */
+    public static final Duration MAX = Duration.ofDays(36_500);
 
     private Durations() {
     }
@@ -17,8 +28,9 @@ public final class Durations {
         try {
             if (value.startsWith("p")) {
                 duration = Duration.parse(value.toUpperCase(Locale.ROOT));
-            } else if (value.length() >= 2 && Character.isDigit(value.charAt(0))) {
-                long amount = Long.parseLong(value.substring(0, value.length() - 1));
+            } else if (value.length() >= 2) {
+                long amount = NonNegativeInteger.parse(value.substring(0, value.length() - 1))
+                        .orElseThrow(IllegalArgumentException::new);
                 duration = switch (value.charAt(value.length() - 1)) {
                     case 's' -> Duration.ofSeconds(amount);
                     case 'm' -> Duration.ofMinutes(amount);
@@ -34,6 +46,9 @@ public final class Durations {
         }
         if (duration.isNegative()) {
             throw new IllegalArgumentException(key + ": must not be negative: " + text);
+        }
+        if (duration.compareTo(MAX) > 0) {
+            throw new IllegalArgumentException(key + ": must be at most " + format(MAX) + ": " + text);
         }
         return duration;
     }

@@ -19,12 +19,15 @@ import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.servlet.ServletContainer;
 
 /**
- * Builds the Jetty 12 server: one connector (HTTPS when a keystore is configured), Jersey as the only
+ * Builds the Jetty 12 server: one connector (HTTPS with HSTS when a keystore is configured), Jersey as the only
  * servlet, the forwarding headers of trusted reverse proxies ({@link TrustedProxies}), JSON error pages, the
  * access log, graceful stop, and virtual threads for requests when the JVM has them (Java 21+; detected at run
  * time by Jetty, so the code still compiles for Java 17).
  */
 final class HttpServerFactory {
+
+    /** The {@code Strict-Transport-Security} max-age sent on every HTTPS response: one year (RFC 6797 §6.1.1). */
+    static final java.time.Duration HSTS_MAX_AGE = java.time.Duration.ofDays(365);
 
     private HttpServerFactory() {
     }
@@ -50,13 +53,20 @@ final class HttpServerFactory {
             tls.setKeyStorePath(config.tlsKeystore().toAbsolutePath().toString());
             tls.setKeyStorePassword(config.tlsKeystorePassword());
             tls.setKeyStoreType("PKCS12");
-            http.addCustomizer(new SecureRequestCustomizer());
+            SecureRequestCustomizer secure = new SecureRequestCustomizer();
+            // RFC 6797: browsers that once reached us over TLS never try plain HTTP again for a year. Not
+            // includeSubDomains: other hosts of the operator's domain may not speak TLS, and that is theirs to say.
+            secure.setStsMaxAge(HSTS_MAX_AGE.toSeconds());
+            secure.setStsIncludeSubDomains(false);
+            http.addCustomizer(secure);
             connector = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(http));
         } else {
             connector = new ServerConnector(server, new HttpConnectionFactory(http));
         }
         connector.setHost(config.host());
         connector.setPort(config.port());
+        // Also bounds a stalled request body: the blocked read fails, and BoundedBody answers 400.
+        connector.setIdleTimeout(config.idleTimeout().toMillis());
         server.addConnector(connector);
 
         ServletContextHandler context = new ServletContextHandler();

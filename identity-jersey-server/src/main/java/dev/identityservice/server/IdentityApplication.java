@@ -19,6 +19,7 @@ import dev.identityservice.server.error.OAuthExceptionMapper;
 import dev.identityservice.server.error.WebApplicationExceptionMapper;
 import dev.identityservice.server.http.ClientAuthentication;
 import dev.identityservice.server.http.CorsFilter;
+import dev.identityservice.server.http.SecurityHeadersFilter;
 import dev.identityservice.server.http.TenantResolver;
 import dev.identityservice.server.login.DeviceCookies;
 import dev.identityservice.server.login.LoginAudit;
@@ -63,6 +64,7 @@ public final class IdentityApplication extends ResourceConfig {
         ClientAuthentication clients = new ClientAuthentication(engine.clientAuthenticator());
         register(new TenantResolver(engine));
         register(new RequestMetricsFilter(metrics));
+        register(new SecurityHeadersFilter());
 
         register(new DiscoveryEndpoint());
         register(new JwksEndpoint(engine.keys()));

@@ -90,7 +90,14 @@ public final class IdentityServer implements AutoCloseable {
      */
     public static IdentityServer start(ServerConfig config, PrintStream out, Clock clock, UnaryOperator<PasswordHasher> hasherDecorator) {
         LOG.info("Effective configuration: {}", config.describe());
+        boolean usesDataDir = config.dbUrl() == null || config.masterKey() == null;
+        if (usesDataDir) {
+            DataDirectory.prepare(config.dataDir());
+        }
         Database database = Database.open(config.databaseConfig());
+        if (usesDataDir) {
+            DataDirectory.tightenFiles(config.dataDir());
+        }
         ScheduledExecutorService jobs = null;
         Server jetty = null;
         try {

@@ -38,13 +38,20 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                            Duration accessTokenTtl, Path tlsKeystore, String tlsKeystorePassword, Path importFile,
                            boolean bootstrap, Duration shutdownTimeout, int passwordHashMemoryKib, int passwordHashIterations,
                            Set<String> adminAudiences, Duration changeReconcileInterval, Duration cleanupInterval,
-                           List<String> trustedProxies, LoginLimits loginLimits) {
+                           List<String> trustedProxies, LoginLimits loginLimits, Duration idleTimeout) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
     public static final String MASTER_KEY_FILE_NAME = "master.key";
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How long a connection may be silent, also in the middle of a request body, before it is closed: 30
+     * seconds, Jetty's default, said here so that it is documented and configurable.
+     */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+    /** The longest graceful stop: 1 hour. */
+    public static final Duration MAX_SHUTDOWN_TIMEOUT = Duration.ofHours(1);
     /**
      * The audiences the management API accepts by default: the bootstrap demo client's id, so that the
      * quickstart's password-grant token works; production points {@code admin.audience} at a dedicated client.
@@ -83,6 +90,13 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
             // Behind a proxy, http://host:port is the proxy's upstream, never what clients see; and the issuer is
             // never taken from a request header, because a token's iss must not depend on who asked.
             throw new IllegalArgumentException("issuer: required when proxy.trusted is set (the public URL clients use, e.g. https://id.example.com)");
+        }
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        if (idleTimeout.compareTo(Duration.ofMillis(100)) < 0 || idleTimeout.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("http.idle.timeout: must be from 100ms to 1h: " + idleTimeout);
+        }
+        if (shutdownTimeout.isNegative() || shutdownTimeout.compareTo(MAX_SHUTDOWN_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("shutdown.timeout: must be from 0s to 1h: " + shutdownTimeout);
         }
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port: must be 0 to 65535: " + port);
@@ -156,6 +170,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         shown.put("import", importFile == null ? "" : importFile.toString());
         shown.put("bootstrap", String.valueOf(bootstrap));
         shown.put("shutdown.timeout", Durations.format(shutdownTimeout));
+        shown.put("http.idle.timeout", Durations.format(idleTimeout));
         shown.put("password.hash.memory.kib", String.valueOf(passwordHashMemoryKib));
         shown.put("password.hash.iterations", String.valueOf(passwordHashIterations));
         shown.put("admin.audience", String.join(",", new java.util.TreeSet<>(adminAudiences)));
@@ -216,6 +231,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         private int loginLimitAccount = LoginLimits.DEFAULT_PER_ACCOUNT;
         private int loginLimitDevice = LoginLimits.DEFAULT_PER_DEVICE;
         private Duration loginTrustedFor = LoginLimits.DEFAULT_TRUSTED_FOR;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
 
         private Builder() {
         }
@@ -245,6 +261,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         public Builder importFile(String value) { this.importFile = value == null || value.isBlank() ? null : Path.of(value); return this; }
         public Builder bootstrap(boolean value) { this.bootstrap = value; return this; }
         public Builder shutdownTimeout(Duration value) { this.shutdownTimeout = value; return this; }
+        public Builder idleTimeout(Duration value) { this.idleTimeout = value; return this; }
         public Builder passwordHashMemoryKib(int value) { this.passwordHashMemoryKib = value; return this; }
         public Builder passwordHashIterations(int value) { this.passwordHashIterations = value; return this; }
         public Builder cleanupInterval(Duration value) { this.cleanupInterval = value; return this; }
@@ -284,7 +301,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                     signingAlgorithm, keyRotationPeriod, accessTokenTtl, tlsKeystore, tlsKeystorePassword, importFile,
                     bootstrap, shutdownTimeout, passwordHashMemoryKib, passwordHashIterations, adminAudiences,
                     changeReconcileInterval, cleanupInterval, trustedProxies, new LoginLimits(loginWindow, loginLimitAccountAddress, loginLimitAddress,
-                            loginLimitAccount, loginLimitDevice, loginTrustedFor));
+                            loginLimitAccount, loginLimitDevice, loginTrustedFor), idleTimeout);
         }
 
         private static String requireText(String key, String value) {

@@ -27,7 +27,7 @@ class TlsTest {
     private static final String PASSWORD = "keystore-password";
 
     @Test
-    void startWhenKeystoreConfiguredThenServesHttpsOnlyWithHttpsIssuer(@TempDir Path dir) throws Exception {
+    void startWhenKeystoreConfiguredThenServesHttpsOnlyWithHttpsIssuerAndHsts(@TempDir Path dir) throws Exception {
         Path keystore = dir.resolve("server.p12");
         Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
                 "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1",
@@ -52,6 +52,18 @@ class TlsTest {
                     .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, token.statusCode(), token.body());
+
+            // Issue 11, kind 12: HSTS on every HTTPS answer, JSON, errors and pages alike (RFC 6797 §7.1).
+            HttpResponse<String> error = https.send(HttpRequest.newBuilder(URI.create(base + "/oauth2/token"))
+                    .header("Content-Type", TestServer.FORM).POST(HttpRequest.BodyPublishers.ofString("grant_type=x")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> page = https.send(HttpRequest.newBuilder(URI.create(base + "/oauth2/authorize?client_id=nobody")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            for (HttpResponse<String> response : java.util.List.of(discovery, token, error, page)) {
+                assertEquals("max-age=31536000", response.headers().firstValue("Strict-Transport-Security").orElse(null),
+                        response.uri() + " " + response.statusCode());
+                assertEquals("nosniff", response.headers().firstValue("X-Content-Type-Options").orElse(null), response.uri().toString());
+            }
 
             HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             assertThrows(java.io.IOException.class, () -> plain.send(HttpRequest.newBuilder(

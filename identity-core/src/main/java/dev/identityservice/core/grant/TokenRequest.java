@@ -9,7 +9,9 @@ import java.util.Objects;
 /**
  * A token request (RFC 6749 §4) after the edge parsed the form and authenticated the client.
  *
- * @param parameters every form parameter once (the edge refuses repeated parameters, RFC 6749 §3.2)
+ * @param parameters each form parameter with one value (the edge refuses a repeat of any parameter the token
+ *                   endpoint defines, RFC 6749 §3.2; an extension parameter that may repeat, such as RFC 8707
+ *                   {@code resource}, arrives with its first value)
  */
 public record TokenRequest(Tenant tenant, Client client, Map<String, String> parameters) {
 

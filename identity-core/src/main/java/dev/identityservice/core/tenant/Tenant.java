@@ -23,6 +23,13 @@ public record Tenant(String id, URI issuer, SigningAlgorithm signingAlgorithm, D
 
     /** How long a key signs before the scheduled rotation, by default. */
     public static final Duration DEFAULT_ROTATION_PERIOD = Duration.ofDays(30);
+    /** The shortest rotation period: 1 hour. */
+    public static final Duration MIN_ROTATION_PERIOD = Duration.ofHours(1);
+    /**
+     * The longest rotation period: 10 years. Longer is no rotation at all, and the bound keeps
+     * {@code activatedAt + rotationPeriod} far from {@link Instant#MAX}, whatever an administrator types.
+     */
+    public static final Duration MAX_ROTATION_PERIOD = Duration.ofDays(3650);
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
@@ -43,8 +50,8 @@ public record Tenant(String id, URI issuer, SigningAlgorithm signingAlgorithm, D
         if (issuer.toString().endsWith("/")) {
             throw new IllegalArgumentException("issuer must not end with '/': " + issuer);
         }
-        if (rotationPeriod.compareTo(Duration.ofHours(1)) < 0) {
-            throw new IllegalArgumentException("rotationPeriod must be at least 1h: " + rotationPeriod);
+        if (rotationPeriod.compareTo(MIN_ROTATION_PERIOD) < 0 || rotationPeriod.compareTo(MAX_ROTATION_PERIOD) > 0) {
+            throw new IllegalArgumentException("rotationPeriod must be from 1h to 3650d: " + rotationPeriod);
         }
     }
 

@@ -21,6 +21,33 @@ class RedirectUriMatcherTest {
         assertTrue(RedirectUriMatcher.matches(REGISTERED, "https://app.example.com/cb?tenant=a"));
     }
 
+    private static final List<String> LOOPBACK = List.of("http://127.0.0.1/callback", "http://[::1]:8080/cb?x=1",
+            "http://localhost/callback");
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://127.0.0.1:51004/callback", "http://127.0.0.1:1/callback", "http://127.0.0.1/callback",
+            "http://[::1]/cb?x=1", "http://[::1]:49152/cb?x=1"})
+    void matchesWhenLoopbackIpLiteralWithAnyPortThenTrue(String requested) {
+        assertTrue(RedirectUriMatcher.matches(LOOPBACK, requested));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "http://localhost:51004/callback",                   // localhost: exact only (RFC 8252 §8.3)
+            "http://127.0.0.1:51004/callback/x",                 // path
+            "http://127.0.0.1:51004/Callback",                   // path case
+            "http://127.0.0.1:51004/callback?x=1",               // query
+            "http://[::1]:1/cb?x=2",                             // other query value
+            "https://127.0.0.1:51004/callback",                  // scheme
+            "http://127.0.0.2:51004/callback",                   // other loopback address: not the registered literal
+            "http://[::1]:51004/callback",                       // other literal than registered
+            "http://user@127.0.0.1:51004/callback",              // userinfo
+            "http://127.0.0.1:51004/callback#f",                 // fragment
+            "http://127.0.0.1:x/callback"})                      // malformed port
+    void matchesWhenLoopbackDiffersInMoreThanThePortThenFalse(String requested) {
+        assertFalse(RedirectUriMatcher.matches(LOOPBACK, requested));
+    }
+
     @ParameterizedTest
     @NullSource
     @ValueSource(strings = {

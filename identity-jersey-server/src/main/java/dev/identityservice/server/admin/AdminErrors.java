@@ -2,6 +2,8 @@ package dev.identityservice.server.admin;
 
 import dev.identityservice.core.error.OAuthError;
 import dev.identityservice.core.error.OAuthException;
+import dev.identityservice.server.http.NonNegativeInteger;
+import java.util.OptionalLong;
 
 /**
  * The management API's errors, in the server's one error shape ({@code error} + {@code error_description}):
@@ -37,18 +39,17 @@ final class AdminErrors {
         return new OAuthError("conflict", description, 409).exception();
     }
 
-    /** {@code offset} and {@code limit} query parameters: offset at least 0, limit 1 to {@value Page#MAX_LIMIT}. */
+    /**
+     * {@code offset} and {@code limit} query parameters: offset at least 0, limit 1 to {@value Page#MAX_LIMIT};
+     * digits only (no sign), anything else, however large, a 400 naming the parameter.
+     */
     static int intParam(String name, String value, int defaultValue, int min, int max) {
         if (value == null || value.isEmpty()) {
             return defaultValue;
         }
-        try {
-            int parsed = Integer.parseInt(value);
-            if (parsed >= min && parsed <= max) {
-                return parsed;
-            }
-        } catch (NumberFormatException ignored) {
-            // answered below, like an out-of-range number
+        OptionalLong parsed = NonNegativeInteger.parse(value, min, max);
+        if (parsed.isPresent()) {
+            return (int) parsed.getAsLong();
         }
         throw invalid("Query parameter '" + name + "' must be an integer from " + min + " to " + max);
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,6 +37,9 @@ final class AdminJson {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // A field given twice would silently take its last value (RFC 8259 §4 leaves it undefined): refused,
+            // like a repeated form parameter.
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .build();
 
@@ -58,9 +62,11 @@ final class AdminJson {
         } catch (UnrecognizedPropertyException e) {
             throw AdminErrors.invalid("Unknown field '" + path(e) + "'");
         } catch (JsonParseException e) {
+            rejectDuplicate(e);
             throw AdminErrors.invalid("Malformed JSON at line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr());
         } catch (JsonMappingException e) {
+            rejectDuplicate(e);
             String field = path(e);
             throw AdminErrors.invalid(field.isEmpty() ? "The body must be a JSON object" : "Field '" + field + "' has the wrong type");
         } catch (JacksonException e) {
@@ -91,6 +97,24 @@ final class AdminJson {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("value is not serializable as JSON", e);
         }
+    }
+
+    /** A 400 naming the field when {@code e} is, or wraps, the parser's duplicate-field error. */
+    private static void rejectDuplicate(JacksonException e) {
+        String duplicate = "Duplicate field '";
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = t instanceof JacksonException j ? j.getOriginalMessage() : null;
+            int end = message == null ? -1 : message.indexOf('\'', duplicate.length());
+            if (message != null && message.startsWith(duplicate) && end > duplicate.length()) {
+                throw AdminErrors.invalid("Field '" + printable(message.substring(duplicate.length(), end)) + "' is repeated");
+            }
+        }
+    }
+
+    /** A field name as it may be shown: ASCII, at most 40 characters. */
+    private static String printable(String name) {
+        String shown = name.length() > 40 ? name.substring(0, 40) : name;
+        return shown.replaceAll("[^\\x21-\\x7e]", "?");
     }
 
     /** The dotted path of the field a mapping error is about, e.g. {@code profile.email} or {@code roles[2]}. */

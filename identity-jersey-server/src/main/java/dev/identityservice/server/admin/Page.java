@@ -1,5 +1,8 @@
 package dev.identityservice.server.admin;
 
+import dev.identityservice.server.http.Form;
+import jakarta.ws.rs.core.UriInfo;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Function;
 
@@ -23,12 +26,16 @@ record Page<T>(List<T> items, Integer nextOffset) {
     }
 
     /**
-     * The page the {@code offset} and {@code limit} query parameters ask for (400 naming a bad one). It loads
+     * The page the {@code offset} and {@code limit} query parameters ask for (400 naming a bad or repeated one;
+     * other query parameters are ignored). It loads
      * {@code limit + 1} rows: the extra row only tells that there is a next page, without a count query.
      */
-    static <S, T> Page<T> load(String offsetParam, String limitParam, Rows<S> rows, Function<S, T> view) {
-        int offset = AdminErrors.intParam("offset", offsetParam, 0, 0, Integer.MAX_VALUE - MAX_LIMIT - 1);
-        int limit = AdminErrors.intParam("limit", limitParam, DEFAULT_LIMIT, 1, MAX_LIMIT);
+    static <S, T> Page<T> load(UriInfo uri, Rows<S> rows, Function<S, T> view) {
+        // Our strict parser, not @QueryParam: Jersey would silently take the first of two offsets.
+        String query = uri.getRequestUri().getRawQuery();
+        Form parameters = Form.parse(query == null ? new byte[0] : query.getBytes(StandardCharsets.US_ASCII));
+        int offset = AdminErrors.intParam("offset", parameters.get("offset"), 0, 0, Integer.MAX_VALUE - MAX_LIMIT - 1);
+        int limit = AdminErrors.intParam("limit", parameters.get("limit"), DEFAULT_LIMIT, 1, MAX_LIMIT);
         return of(rows.load(offset, limit + 1), offset, limit, view);
     }
 

@@ -13,7 +13,6 @@ import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
@@ -81,10 +80,9 @@ public final class UserResource {
     }
 
     @GET
-    public Response list(@Context ContainerRequestContext request, @QueryParam("offset") String offsetParam,
-                         @QueryParam("limit") String limitParam) {
+    public Response list(@Context ContainerRequestContext request, @Context UriInfo uri) {
         Tenant tenant = RequestTenant.of(request);
-        return AdminJson.ok(Page.load(offsetParam, limitParam, (offset, limit) -> engine.users().list(tenant.id(), offset, limit), UserView::of));
+        return AdminJson.ok(Page.load(uri, (offset, limit) -> engine.users().list(tenant.id(), offset, limit), UserView::of));
     }
 
     @GET

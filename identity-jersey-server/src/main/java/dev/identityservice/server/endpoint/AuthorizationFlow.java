@@ -16,6 +16,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -40,13 +41,19 @@ public final class AuthorizationFlow {
         return engine;
     }
 
-    /** The request's parameters: the query of a GET, the form of a POST (OIDC Core §3.1.2.1 allows both). */
-    static Map<String, String> parameters(ContainerRequestContext request, java.io.InputStream body) {
+    /**
+     * The request's parameters: the query of a GET, the form of a POST (OIDC Core §3.1.2.1 allows both), each
+     * with its first value; {@code invalid_request} when one of {@code defined} is repeated (RFC 6749 §3.1).
+     */
+    static Map<String, String> parameters(ContainerRequestContext request, java.io.InputStream body, Collection<String> defined) {
+        Form form;
         if ("POST".equals(request.getMethod())) {
-            return Form.read(request.getMediaType(), request.getLength(), body).parameters();
+            form = Form.read(request.getMediaType(), request.getLength(), body);
+        } else {
+            String query = request.getUriInfo().getRequestUri().getRawQuery();
+            form = Form.parse(query == null ? new byte[0] : query.getBytes(StandardCharsets.US_ASCII));
         }
-        String query = request.getUriInfo().getRequestUri().getRawQuery();
-        return Form.parse(query == null ? new byte[0] : query.getBytes(StandardCharsets.US_ASCII)).parameters();
+        return form.singleValued(defined);
     }
 
     /** The active session of the browser with its enabled user, if any. */
@@ -62,7 +69,8 @@ public final class AuthorizationFlow {
             return false;
         }
         Duration maxAge = authorization.maxAge();
-        return maxAge == null || !engine.clock().instant().isAfter(session.session().authTime().plus(maxAge));
+        // Compared as durations: authTime + maxAge would overflow Instant for a client's huge max_age.
+        return maxAge == null || Duration.between(session.session().authTime(), engine.clock().instant()).compareTo(maxAge) <= 0;
     }
 
     /**

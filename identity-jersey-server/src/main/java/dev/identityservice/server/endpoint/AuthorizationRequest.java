@@ -9,10 +9,12 @@ import dev.identityservice.core.error.OAuthException;
 import dev.identityservice.core.grant.Pkce;
 import dev.identityservice.core.grant.Scopes;
 import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.server.http.NonNegativeInteger;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -30,6 +32,14 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
     /** The parameters a login form carries; anything else in a request is ignored (RFC 6749 §3.1). */
     static final List<String> PARAMETERS = List.of("response_type", "client_id", "redirect_uri", "scope", "state",
             "nonce", "code_challenge", "code_challenge_method", "prompt", "max_age", "login_hint", "response_mode", "id_token_hint");
+    /**
+     * Every parameter RFC 6749 §4.1.1, RFC 7636 §4.3 and OIDC Core §3.1.2.1 define for this endpoint, used or
+     * not: none may repeat (RFC 6749 §3.1); anything else, e.g. RFC 8707 {@code resource}, is ignored.
+     */
+    static final Set<String> DEFINED = Set.of("response_type", "client_id", "redirect_uri", "scope", "state",
+            "response_mode", "nonce", "display", "prompt", "max_age", "ui_locales", "id_token_hint", "login_hint",
+            "acr_values", "claims", "claims_locales", "request", "request_uri", "registration", "code_challenge",
+            "code_challenge_method");
     private static final Set<String> PROMPTS = Set.of("none", "login", "consent", "select_account");
     private static final int MAX_VALUE_CHARS = 4096;
     /** An ID token with a few claims and a signature is far below this; the validator has the same bound. */
@@ -142,15 +152,13 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
         }
         Duration maxAge = null;
         if (carried.containsKey("max_age")) {
-            try {
-                long seconds = Long.parseLong(carried.get("max_age"));
-                if (seconds < 0) {
-                    throw new NumberFormatException();
-                }
-                maxAge = Duration.ofSeconds(seconds);
-            } catch (NumberFormatException e) {
+            // OIDC Core §3.1.2.1: a non-negative integer of seconds. One too large for a long still means
+            // "any session will do", so it saturates rather than failing.
+            OptionalLong seconds = NonNegativeInteger.parse(carried.get("max_age"));
+            if (seconds.isEmpty()) {
                 throw fail(OAuthError.invalidRequest("max_age must be a non-negative integer"), redirectUri, state);
             }
+            maxAge = Duration.ofSeconds(seconds.getAsLong());
         }
         return new AuthorizationRequest(client, redirectUri, state, carried.get("nonce"), scopes, challenge, prompt, maxAge,
                 carried.get("login_hint"), carried);

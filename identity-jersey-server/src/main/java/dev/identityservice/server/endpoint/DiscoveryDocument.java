@@ -13,15 +13,24 @@ import java.util.Set;
 
 /**
  * A tenant's provider metadata: OpenID Connect Discovery 1.0 §3, which RFC 8414 §2 extends, so one
- * document serves both well-known paths.
+ * document serves both well-known paths. It advertises only what the server does: every value here is
+ * backed by code, and what is not offered (request objects, the claims parameter) is said to be absent.
  */
 public final class DiscoveryDocument {
 
-    /** The scopes with a meaning of their own here; clients may register others (e.g. {@code api}). */
-    public static final List<String> SCOPES = List.of("openid", "profile", "email", "offline_access");
+    /**
+     * The scopes with a meaning of their own here ({@code ProfileClaims}); clients may register others (e.g.
+     * {@code api}). Not {@code offline_access}: refresh tokens follow the client's grant types, not a scope.
+     */
+    public static final List<String> SCOPES = List.of("openid", "profile", "email");
+    /**
+     * The claims ID tokens and UserInfo carry ({@code IdTokenIssuer}, {@code ProfileClaims}). Not {@code sid}
+     * (no session id is issued, no front- or back-channel logout is offered) and not {@code roles} (an access
+     * token claim, RFC 9068 §7.2.1.1, not one about the user for the client).
+     */
     public static final List<String> CLAIMS = List.of("iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash",
-            "amr", "azp", "sid", "name", "given_name", "family_name", "preferred_username", "picture", "locale",
-            "email", "email_verified", "roles");
+            "amr", "azp", "name", "given_name", "family_name", "preferred_username", "picture", "locale",
+            "email", "email_verified");
     /** What {@code IdTokenIssuer} encrypts with: RSA-OAEP-256 for RSA keys, ECDH-ES for EC keys, A256GCM content. */
     public static final List<String> ID_TOKEN_ENCRYPTION_ALGS = List.of("RSA-OAEP-256", "ECDH-ES");
     public static final List<String> ID_TOKEN_ENCRYPTION_ENCS = List.of("A256GCM");

@@ -20,6 +20,10 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The login form's target (OIDC Core §3.1.2.3, "Authorization Server Authenticates End-User"): checks the
@@ -34,6 +38,9 @@ public final class LoginEndpoint {
     private static final String INVALID = "Invalid username or password.";
     private static final String THROTTLED = "Too many failed attempts. Please wait a few minutes and try again.";
     private static final String EXPIRED = "This sign-in form has expired. Please sign in again.";
+    /** The authorization request's parameters plus the login form's own fields; none may repeat. */
+    private static final Set<String> DEFINED = union(AuthorizationRequest.DEFINED,
+            Set.of("username", "password", AuthorizationFlow.CSRF_FIELD, "action"));
 
     private final AuthorizationFlow flow;
     private final LoginThrottle throttle;
@@ -51,7 +58,7 @@ public final class LoginEndpoint {
         Map<String, String> form;
         AuthorizationRequest authorization;
         try {
-            form = AuthorizationFlow.parameters(request, body);
+            form = AuthorizationFlow.parameters(request, body, DEFINED);
             authorization = AuthorizationRequest.parse(tenant, flow.engine().clients(), form);
         } catch (AuthorizationFailure failure) {
             return flow.failure(tenant, failure);
@@ -113,5 +120,9 @@ public final class LoginEndpoint {
         } catch (OAuthException e) {
             return flow.failure(tenant, AuthorizationFailure.redirect(e.error(), authorization.redirectUri(), authorization.state()));
         }
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        return Stream.concat(a.stream(), b.stream()).collect(Collectors.toUnmodifiableSet());
     }
 }

@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * RP-Initiated Logout (OpenID Connect RP-Initiated Logout 1.0 §2, §3), GET and POST: ends the browser's
@@ -44,6 +45,13 @@ import java.util.Optional;
  */
 @Path(EndpointPaths.LOGOUT)
 public final class LogoutEndpoint {
+
+    /**
+     * The parameters RP-Initiated Logout §2 defines, plus the confirmation form's own; none may repeat
+     * (RFC 6749 §3.1 by analogy), others are ignored.
+     */
+    static final Set<String> DEFINED = Set.of("id_token_hint", "logout_hint", "client_id", "post_logout_redirect_uri",
+            "state", "ui_locales", "confirm", AuthorizationFlow.CSRF_FIELD);
 
     private final IdentityEngine engine;
 
@@ -65,7 +73,7 @@ public final class LogoutEndpoint {
         Tenant tenant = RequestTenant.of(request);
         Map<String, String> parameters;
         try {
-            parameters = AuthorizationFlow.parameters(request, body);
+            parameters = AuthorizationFlow.parameters(request, body, DEFINED);
         } catch (OAuthException malformed) {
             return refused(malformed.error().description());
         }

@@ -23,6 +23,8 @@ import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The token endpoint (RFC 6749 §3.2): authenticates the client, hands the grant to the engine and writes
@@ -30,6 +32,13 @@ import java.util.Map;
  */
 @Path(EndpointPaths.TOKEN)
 public final class TokenEndpoint {
+
+    /**
+     * The parameters RFC 6749 §4 and RFC 7636 §4.5 define for this endpoint: none may repeat (§3.2); any
+     * other, e.g. RFC 8707 §2 {@code resource}, which may repeat, is passed on and ignored by the grants.
+     */
+    static final Set<String> DEFINED = Set.of("grant_type", "client_id", "client_secret", "scope", "code", "redirect_uri",
+            "code_verifier", "refresh_token", "username", "password");
 
     private final TokenGrants grants;
     private final ClientAuthentication clients;
@@ -48,7 +57,7 @@ public final class TokenEndpoint {
         ClientAuthentication.AuthenticatedForm call = clients.read(request, body);
         Tenant tenant = call.tenant();
         Form form = call.form();
-        TokenRequest tokenRequest = new TokenRequest(tenant, call.client(), form.parameters());
+        TokenRequest tokenRequest = new TokenRequest(tenant, call.client(), form.singleValued(DEFINED));
         String grantType = form.optional("grant_type");
         IssuedTokens tokens = GrantType.PASSWORD.value().equals(grantType)
                 ? passwordGrant(tenant, tokenRequest, form.optional("username"), servletRequest.getRemoteAddr())

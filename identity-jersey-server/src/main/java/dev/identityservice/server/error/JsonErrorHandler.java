@@ -13,11 +13,13 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * Errors that Jetty answers itself (a malformed request line, an illegal URI, headers too large) as
- * RFC 6749 §5.2-shaped JSON rather than an HTML page; never a stack trace or an exception message.
+ * RFC 6749 §5.2-shaped JSON rather than an HTML page, with {@code X-Content-Type-Options: nosniff} like every
+ * other JSON answer; never a stack trace or an exception message.
  */
 public final class JsonErrorHandler extends ErrorHandler {
 
     private static final HttpField JSON = new HttpField(HttpHeader.CONTENT_TYPE, "application/json");
+    private static final HttpField NOSNIFF = new HttpField("X-Content-Type-Options", "nosniff");
 
     public JsonErrorHandler() {
         setShowStacks(false);
@@ -29,12 +31,14 @@ public final class JsonErrorHandler extends ErrorHandler {
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) throws IOException {
         response.getHeaders().put(JSON);
+        response.getHeaders().put(NOSNIFF);
         response.write(true, ByteBuffer.wrap(body(code)), callback);
     }
 
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
         fields.put(JSON);
+        fields.put(NOSNIFF);
         fields.put(HttpHeader.CACHE_CONTROL, "no-store");
         return ByteBuffer.wrap(body(status));
     }

@@ -5,17 +5,21 @@ import dev.identityservice.server.error.ChallengeException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a request body of at most {@value #MAX_BYTES} bytes; a larger one is refused with 413 before it is
- * buffered whole, whatever its {@code Content-Length} claims.
+ * buffered whole, whatever its {@code Content-Length} claims; a body that ends early or stalls (RFC 9112 §8:
+ * "incomplete message") is a 400.
  */
 public final class BoundedBody {
 
     /** The largest form or JSON body any endpoint accepts. */
     public static final int MAX_BYTES = 64 * 1024;
+
+    private static final Logger LOG = LoggerFactory.getLogger(BoundedBody.class);
 
     private BoundedBody() {
     }
@@ -37,8 +41,16 @@ public final class BoundedBody {
             }
             return out.toByteArray();
         } catch (IOException e) {
-            throw new UncheckedIOException("reading the request body failed", e);
+            // The client closed before its Content-Length, broke the chunking, or stalled past the idle timeout:
+            // its mistake, so a 400 and one line, not a 500 with a stack trace for every such request.
+            LOG.warn("Request body incomplete ({}): {}", e.getClass().getSimpleName(), e.getMessage());
+            throw incomplete();
         }
+    }
+
+    /** 400 and {@code Connection: close}: what is left of the stream cannot be trusted to frame a next request. */
+    private static RuntimeException incomplete() {
+        return new ChallengeException(OAuthError.invalidRequest("The request body is incomplete"), Map.of("Connection", "close"));
     }
 
     /**

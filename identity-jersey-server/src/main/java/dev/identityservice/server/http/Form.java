@@ -6,29 +6,44 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
+import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
+import java.nio.charset.UnsupportedCharsetException;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * An {@code application/x-www-form-urlencoded} request body (RFC 6749 §3.2, Appendix B), read strictly:
- * UTF-8 only, at most {@value BoundedBody#MAX_BYTES} bytes, and no parameter twice (§3.2: "Request and
- * response parameters MUST NOT be included more than once"). Every violation is {@code invalid_request}.
+ * An {@code application/x-www-form-urlencoded} request body or query string (RFC 6749 §3.1, §3.2,
+ * Appendix B), read strictly: UTF-8 only (under any of its registered charset names), at most
+ * {@value BoundedBody#MAX_BYTES} bytes and {@value #MAX_PARAMETERS} parameters. Every violation is
+ * {@code invalid_request}.
+ *
+ * <p>Repetition is policed where the meaning of a parameter is known: RFC 6749 §3.1/§3.2 forbid repeating
+ * the parameters an endpoint defines, ignore unknown ones, and extensions such as RFC 8707 §2
+ * {@code resource} may repeat. So the form keeps every value; {@link #get} and {@link #optional} refuse a
+ * repeated parameter (reading a parameter as one value is defining it), {@link #values} returns all, and an
+ * endpoint that hands the form on declares its parameters with {@link #singleValued}.
+ *
+ * <p>Our own parser because the servlet and JAX-RS parsers decode with the platform or a guessed charset,
+ * silently replace malformed bytes and merge repeats: none of them can be strict.
  */
 public final class Form {
 
-    /** The largest body read: 64 KiB, far above any real token request; larger ones are 413. */
-    /** The most parameters accepted; real requests have fewer than ten. */
+    /** The most parameters accepted (counting repeats); real requests have fewer than ten. */
     public static final int MAX_PARAMETERS = 64;
 
     private static final Form EMPTY = new Form(Map.of());
 
-    private final Map<String, String> parameters;
+    private final Map<String, List<String>> values;
 
-    private Form(Map<String, String> parameters) {
-        this.parameters = Collections.unmodifiableMap(parameters);
+    private Form(Map<String, List<String>> values) {
+        this.values = Collections.unmodifiableMap(values);
     }
 
     /**
@@ -43,10 +58,22 @@ public final class Form {
             throw OAuthError.invalidRequest("Content-Type must be application/x-www-form-urlencoded").exception();
         }
         String charset = contentType.getParameters().get(MediaType.CHARSET_PARAMETER);
-        if (charset != null && !"utf-8".equalsIgnoreCase(charset)) {
+        if (charset != null && !isUtf8(charset)) {
             throw OAuthError.invalidRequest("The form must be UTF-8").exception();
         }
         return parse(BoundedBody.read(body, contentLength));
+    }
+
+    /**
+     * Whether {@code charset} names UTF-8: matched without regard to case (RFC 9110 §8.3.2) and by any of its
+     * registered aliases ({@code utf8}, {@code unicode-1-1-utf-8}), as the JDK's charset registry knows them.
+     */
+    static boolean isUtf8(String charset) {
+        try {
+            return StandardCharsets.UTF_8.equals(Charset.forName(charset.strip()));
+        } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+            return false;
+        }
     }
 
     /** Parses an encoded form; exposed for tests and for query strings. */
@@ -55,7 +82,8 @@ public final class Form {
             return EMPTY;
         }
         String text = utf8(encoded);
-        Map<String, String> parameters = new LinkedHashMap<>();
+        Map<String, List<String>> parameters = new LinkedHashMap<>();
+        int count = 0;
         int start = 0;
         while (start <= text.length()) {
             int end = text.indexOf('&', start);
@@ -67,10 +95,8 @@ public final class Form {
                 int equals = pair.indexOf('=');
                 String name = decode(equals < 0 ? pair : pair.substring(0, equals));
                 String value = equals < 0 ? "" : decode(pair.substring(equals + 1));
-                if (parameters.putIfAbsent(name, value) != null) {
-                    throw OAuthError.invalidRequest("Parameter '" + printable(name) + "' is repeated").exception();
-                }
-                if (parameters.size() > MAX_PARAMETERS) {
+                parameters.computeIfAbsent(name, n -> new ArrayList<>(1)).add(value);
+                if (++count > MAX_PARAMETERS) {
                     throw OAuthError.invalidRequest("Too many parameters").exception();
                 }
             }
@@ -79,19 +105,48 @@ public final class Form {
         return new Form(parameters);
     }
 
-    /** The parameter's value; {@code null} when absent. */
+    /** The parameter's one value; {@code null} when absent; {@code invalid_request} when it is repeated. */
     public String get(String name) {
-        return parameters.get(name);
+        List<String> all = values.get(name);
+        if (all == null) {
+            return null;
+        }
+        if (all.size() > 1) {
+            throw repeated(name);
+        }
+        return all.get(0);
     }
 
-    /** The parameter's value, or {@code null} when absent or empty (RFC 6749 §3.1: empty means omitted). */
+    /** Like {@link #get}, but {@code null} also when empty (RFC 6749 §3.1: a parameter without value is omitted). */
     public String optional(String name) {
-        String value = parameters.get(name);
+        String value = get(name);
         return value == null || value.isEmpty() ? null : value;
     }
 
-    public Map<String, String> parameters() {
-        return parameters;
+    /** Every value of the parameter in request order; empty when absent. For parameters that may repeat. */
+    public List<String> values(String name) {
+        return List.copyOf(values.getOrDefault(name, List.of()));
+    }
+
+    /**
+     * The parameters with their first value, after checking that none of {@code defined} (the parameters
+     * the endpoint defines) is repeated; other parameters may repeat and are passed on with their first value.
+     *
+     * @throws dev.identityservice.core.error.OAuthException {@code invalid_request} naming a repeated defined parameter
+     */
+    public Map<String, String> singleValued(Collection<String> defined) {
+        Map<String, String> first = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> parameter : values.entrySet()) {
+            if (parameter.getValue().size() > 1 && defined.contains(parameter.getKey())) {
+                throw repeated(parameter.getKey());
+            }
+            first.put(parameter.getKey(), parameter.getValue().get(0));
+        }
+        return Collections.unmodifiableMap(first);
+    }
+
+    private static RuntimeException repeated(String name) {
+        return OAuthError.invalidRequest("Parameter '" + printable(name) + "' is repeated").exception();
     }
 
 

@@ -28,6 +28,8 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            // A field given twice would silently take its last value (RFC 8259 §4 leaves it undefined).
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
     public SetupFile {

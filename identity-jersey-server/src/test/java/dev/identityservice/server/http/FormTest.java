@@ -23,10 +23,43 @@ class FormTest {
     }
 
     @Test
-    void parseWhenRepeatedEvenIfEncodedDifferentlyThenInvalidRequest() {
-        OAuthException e = assertThrows(OAuthException.class, () -> Form.parse("scope=a&%73cope=b".getBytes(StandardCharsets.US_ASCII)));
+    void getWhenRepeatedEvenIfEncodedDifferentlyThenInvalidRequest() {
+        Form form = Form.parse("scope=a&%73cope=b".getBytes(StandardCharsets.US_ASCII));
+
+        OAuthException e = assertThrows(OAuthException.class, () -> form.get("scope"));
 
         assertEquals("invalid_request", e.error().code());
+        assertEquals(java.util.List.of("a", "b"), form.values("scope"));
+    }
+
+    @Test
+    void singleValuedWhenDefinedRepeatedThenInvalidRequestElseFirstValues() {
+        Form form = Form.parse("resource=a&resource=b&x=1&x=2&scope=s".getBytes(StandardCharsets.US_ASCII));
+
+        assertEquals(java.util.Map.of("resource", "a", "x", "1", "scope", "s"), form.singleValued(java.util.Set.of("scope", "code")));
+        assertThrows(OAuthException.class, () -> form.singleValued(java.util.Set.of("x")));
+    }
+
+    @Test
+    void isUtf8WhenRegisteredAliasAnyCaseThenTrueElseFalse() {
+        for (String name : java.util.List.of("utf-8", "UTF8", "utf8", "Unicode-1-1-UTF-8", " utf-8 ")) {
+            assertEquals(true, Form.isUtf8(name), name);
+        }
+        for (String name : java.util.List.of("latin1", "utf-16", "", "x y", "utf-8;")) {
+            assertEquals(false, Form.isUtf8(name), name);
+        }
+    }
+
+    @Test
+    void nonNegativeIntegerWhenSignedOrOtherDigitsThenEmptyWhenHugeThenSaturated() {
+        for (String text : java.util.List.of("+5", "-0", " 5", "5 ", "", "\u0665", "1_000", "0x1")) {
+            assertEquals(java.util.OptionalLong.empty(), NonNegativeInteger.parse(text), text);
+        }
+        assertEquals(java.util.OptionalLong.of(0), NonNegativeInteger.parse("000"));
+        assertEquals(java.util.OptionalLong.of(Long.MAX_VALUE), NonNegativeInteger.parse("9223372036854775807"));
+        assertEquals(java.util.OptionalLong.of(Long.MAX_VALUE), NonNegativeInteger.parse("9223372036854775808"));
+        assertEquals(java.util.OptionalLong.of(Long.MAX_VALUE), NonNegativeInteger.parse("9".repeat(400)));
+        assertEquals(java.util.OptionalLong.empty(), NonNegativeInteger.parse("65536", 0, 65_535));
     }
 
     @Test

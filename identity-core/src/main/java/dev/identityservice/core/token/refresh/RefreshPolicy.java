@@ -52,6 +52,8 @@ public sealed interface RefreshPolicy permits RefreshPolicy.BoundToAccessToken, 
 
         public static final Duration MIN_TTL = Duration.ofDays(1);
         public static final Duration MAX_TTL = Duration.ofDays(90);
+        /** The longest absolute maximum: 10 years; it also keeps {@code now + absoluteMax} far from overflow. */
+        public static final Duration MAX_ABSOLUTE = Duration.ofDays(3650);
 
         public Sliding {
             Objects.requireNonNull(ttl, "ttl");
@@ -59,8 +61,8 @@ public sealed interface RefreshPolicy permits RefreshPolicy.BoundToAccessToken, 
             if (ttl.compareTo(MIN_TTL) < 0 || ttl.compareTo(MAX_TTL) > 0) {
                 throw new IllegalArgumentException("sliding refresh ttl must be between 1 and 90 days: " + ttl);
             }
-            if (absoluteMax.compareTo(ttl) < 0) {
-                throw new IllegalArgumentException("sliding refresh absoluteMax must be at least the ttl: " + absoluteMax);
+            if (absoluteMax.compareTo(ttl) < 0 || absoluteMax.compareTo(MAX_ABSOLUTE) > 0) {
+                throw new IllegalArgumentException("sliding refresh absoluteMax must be from the ttl to 3650 days: " + absoluteMax);
             }
         }
 
