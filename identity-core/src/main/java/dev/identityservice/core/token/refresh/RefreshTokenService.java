@@ -86,7 +86,7 @@ public final class RefreshTokenService {
                 .filter(t -> t.tenantId().equals(tenant.id()) && t.clientId().equals(client.clientId()))
                 .orElseThrow(() -> OAuthError.invalidGrant(INVALID).exception());
         if (token.state() == RefreshToken.State.ROTATED) {
-            reused(tenant, client, token, now);
+            reused(tenant, client, token, now, clock.instant());
             throw OAuthError.invalidGrant(INVALID).exception();
         }
         if (token.state() == RefreshToken.State.REVOKED || !now.isBefore(token.expiresAt())) {
@@ -96,17 +96,25 @@ public final class RefreshTokenService {
     }
 
     /**
-     * A rotated token came back. A request that arrived no later than the rotation raced it (like the loser of
-     * the conditional update) and is only refused; a later one is a reuse: within the client's grace it is
+     * A rotated token came back. A request during whose lookup the rotation happened raced it (like the loser of
+     * the conditional update) and is only refused; any other is a reuse: within the client's grace it is
      * refused, otherwise its family is revoked.
+     *
+     * <p>The rotation is stamped by whichever instance rotated, so a race is recognised only when that stamp
+     * falls between this request's own readings of its clock before and after the lookup. A stamp outside them
+     * (another instance's clock ahead of ours, or ours stepped back) is no race we can see: it is a reuse, and a
+     * negative time since the rotation counts as zero, never as "within the grace".
      */
-    private void reused(Tenant tenant, Client client, RefreshToken token, Instant arrivedAt) {
-        if (token.usedAt() != null && !arrivedAt.isAfter(token.usedAt())) {
+    private void reused(Tenant tenant, Client client, RefreshToken token, Instant arrivedAt, Instant lookedUpAt) {
+        if (token.usedAt() != null && !arrivedAt.isAfter(token.usedAt()) && !token.usedAt().isAfter(lookedUpAt)) {
             LOG.debug("Refresh request of client {} of tenant {} lost a race with the rotation of its token", client.clientId(), tenant.id());
             return;
         }
         Duration grace = client.tokenSettings().refreshReuseGrace();
         Duration sinceRotation = token.usedAt() == null ? null : Duration.between(token.usedAt(), arrivedAt);
+        if (sinceRotation != null && sinceRotation.isNegative()) {
+            sinceRotation = Duration.ZERO;
+        }
         boolean withinGrace = sinceRotation != null && sinceRotation.compareTo(grace) < 0;
         ReuseOutcome outcome = withinGrace ? ReuseOutcome.WITHIN_GRACE : ReuseOutcome.FAMILY_REVOKED;
         // The family id is a random handle, not a credential: it lets an operator find the family, never use it.
