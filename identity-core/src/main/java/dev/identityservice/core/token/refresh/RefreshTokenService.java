@@ -32,6 +32,12 @@ public final class RefreshTokenService {
 
     /** What the server did about a reused (already rotated) refresh token. */
     public enum ReuseOutcome {
+        /**
+         * Two requests presented one token at once and this one lost (the token was rotated during its lookup, or
+         * the other won the conditional update): refused, the family left alone. The server cannot tell a client's
+         * own double request from a thief racing it, so it is reported like any other reuse.
+         */
+        CONCURRENT,
         /** Within the client's grace: refused, the family left alone. */
         WITHIN_GRACE,
         /** Past the grace (or without one): refused and the whole family revoked. */
@@ -107,7 +113,7 @@ public final class RefreshTokenService {
      */
     private void reused(Tenant tenant, Client client, RefreshToken token, Instant arrivedAt, Instant lookedUpAt) {
         if (token.usedAt() != null && !arrivedAt.isAfter(token.usedAt()) && !token.usedAt().isAfter(lookedUpAt)) {
-            LOG.debug("Refresh request of client {} of tenant {} lost a race with the rotation of its token", client.clientId(), tenant.id());
+            lostRace(tenant.id(), client.clientId(), token.familyId());
             return;
         }
         Duration grace = client.tokenSettings().refreshReuseGrace();
@@ -127,6 +133,13 @@ public final class RefreshTokenService {
         reuseListener.reuseDetected(tenant.id(), client.clientId(), outcome);
     }
 
+    /** A second, simultaneous use of one token: refused by the caller, the family kept, but logged and counted. */
+    private void lostRace(String tenantId, String clientId, String familyId) {
+        LOG.warn("Refresh token reuse detected: tenant={} client={} family={} outcome={} (presented twice at once)",
+                tenantId, clientId, familyId, ReuseOutcome.CONCURRENT);
+        reuseListener.reuseDetected(tenantId, clientId, ReuseOutcome.CONCURRENT);
+    }
+
     /**
      * Replaces {@code used} by a new token of the same family, paired with {@code accessToken}. The new token
      * carries the scope of the original grant, not a narrowing the refresh asked for: that narrowing applies
@@ -139,6 +152,7 @@ public final class RefreshTokenService {
         RefreshToken replacement = newToken(token, used.familyId(), authorization, used.scope(), accessToken,
                 used.familyExpiresAt(), now);
         if (!store.rotate(used.tokenHash(), now, replacement)) {
+            lostRace(used.tenantId(), used.clientId(), used.familyId());
             throw OAuthError.invalidGrant(INVALID).exception();
         }
         return token;
