@@ -188,6 +188,46 @@ class RefreshTokenGrantTest {
         }
     }
 
+    @Test
+    void refreshWhenRotatedTokenComesBackAtTheInstantOfItsRotationThenRefusedFamilyKeptAndCountedAsConcurrent() {
+        try (TestEngine t = TestEngine.on(DatabaseKind.H2)) {
+            Tenant tenant = t.tenant("acme");
+            t.user(tenant, "alice", "user");
+            Client client = t.save(t.confidentialClient(tenant, "web"));
+            IssuedTokens first = t.passwordLogin(tenant, client, "alice");
+            IssuedTokens second = t.refresh(tenant, client, first.refreshToken());
+
+            assertThrows(OAuthException.class, () -> t.refresh(tenant, client, first.refreshToken()));
+
+            assertEquals(List.of(RefreshTokenService.ReuseOutcome.CONCURRENT), t.reuseOutcomes,
+                    "a lost race is a second use of one token: refused and counted, never silent");
+            assertNotNull(t.refresh(tenant, client, second.refreshToken()).accessToken(), "the family is kept");
+        }
+    }
+
+    /**
+     * Two instances share one database and their clocks differ by a second (or NTP steps one back): the rotation
+     * is stamped by the clock that is ahead, the replay judged by the one behind. A replay after the rotation
+     * committed is no race, whatever the clocks say.
+     */
+    @Test
+    void refreshWhenReplayJudgedByAClockBehindTheRotationsThenFamilyRevokedAndCounted() {
+        try (TestEngine t = TestEngine.on(DatabaseKind.H2)) {
+            Tenant tenant = t.tenant("acme");
+            t.user(tenant, "alice", "user");
+            Client client = t.save(t.confidentialClient(tenant, "web"));
+            IssuedTokens first = t.passwordLogin(tenant, client, "alice");
+            IssuedTokens second = t.refresh(tenant, client, first.refreshToken());
+
+            t.clock.advance(Duration.ofSeconds(-1));
+            assertThrows(OAuthException.class, () -> t.refresh(tenant, client, first.refreshToken()));
+
+            assertEquals(List.of(RefreshTokenService.ReuseOutcome.FAMILY_REVOKED), t.reuseOutcomes,
+                    "a reuse after the rotation committed is detected under grace 0 even on a clock behind");
+            assertThrows(OAuthException.class, () -> t.refresh(tenant, client, second.refreshToken()));
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(DatabaseKind.class)
     void refreshWhenRotatedTokenReusedWithinConfiguredGraceThenRefusedWithoutRevokingFamily(DatabaseKind kind) {

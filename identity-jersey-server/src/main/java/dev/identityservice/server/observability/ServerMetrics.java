@@ -55,7 +55,7 @@ public final class ServerMetrics {
 
     /**
      * For the engine builder: a rotated refresh token was presented again. Counted as
-     * {@code identity_refresh_reuse_detected_total{outcome="within_grace"|"family_revoked"}}.
+     * {@code identity_refresh_reuse_detected_total{outcome="concurrent"|"within_grace"|"family_revoked"}}.
      */
     public RefreshTokenService.ReuseListener reuseListener() {
         return (tenantId, clientId, outcome) -> registry.counter("identity.refresh.reuse.detected",

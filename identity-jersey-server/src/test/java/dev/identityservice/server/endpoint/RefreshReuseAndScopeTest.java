@@ -18,7 +18,14 @@ import java.io.PrintStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -82,6 +89,40 @@ class RefreshReuseAndScopeTest {
         assertEquals(before + 1, reuseCount("within_grace"));
         assertTrue(log.contains("client=graced") && log.contains("outcome=WITHIN_GRACE"), log);
         assertFalse(log.contains(first), "no token value in the log");
+    }
+
+    /**
+     * A thief holding the current refresh token races the client with it: exactly one request wins, and the
+     * loser, whether it read the token before the rotation or after, is a second use of one token that an operator
+     * must see. Each loser is counted, as {@code concurrent} (refused, family kept) or {@code family_revoked}.
+     */
+    @Test
+    void refreshWhenTwoRequestsRaceWithOneTokenThenOneWinsAndEveryLoserCounted() throws Exception {
+        int rounds = 8;
+        double before = reuseCount("concurrent") + reuseCount("family_revoked");
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < rounds; round++) {
+                String token = server.passwordLogin("strict", "alice").get("refresh_token").asText();
+                CyclicBarrier start = new CyclicBarrier(2);
+                List<Future<Integer>> racers = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    racers.add(pool.submit(() -> {
+                        start.await(5, TimeUnit.SECONDS);
+                        return refresh("strict", token).statusCode();
+                    }));
+                }
+                List<Integer> statuses = new ArrayList<>();
+                for (Future<Integer> racer : racers) {
+                    statuses.add(racer.get(30, TimeUnit.SECONDS));
+                }
+                assertEquals(1, statuses.stream().filter(s -> s == 200).count(), statuses.toString());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(before + rounds, reuseCount("concurrent") + reuseCount("family_revoked"),
+                "every losing request is a detected reuse, counted");
     }
 
     @Test

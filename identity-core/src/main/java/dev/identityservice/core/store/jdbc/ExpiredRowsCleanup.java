@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *       to revoke and an unknown token is refused just the same.</li>
  *   <li>Opaque access tokens, revoked-token entries and login sessions go at their expiry.</li>
  *   <li>Authorization codes go {@link #CODE_RETENTION_AFTER_EXPIRY} past expiry, and not before the access
- *       token their redemption issued has expired, so that a late replay still revokes it (RFC 6749 §4.1.2).</li>
+ *       token their redemption issued has expired and the refresh family it started is gone, so that a late
+ *       replay still revokes them (RFC 6749 §4.1.2).</li>
  * </ul>
  */
 public final class ExpiredRowsCleanup implements Runnable {
@@ -79,9 +80,12 @@ public final class ExpiredRowsCleanup implements Runnable {
             new Rule("opaque_access_tokens", List.of("token_hash"), "expires_at <= ?", 1),
             new Rule("revoked_access_tokens", List.of("tenant_id", "jti"), "expires_at <= ?", 1),
             new Rule("sessions", List.of("id_hash"), "expires_at <= ?", 1),
-            // The second instant is now: what the redemption issued must have expired too.
+            // The second instant is now: what the redemption issued must have expired too, and the refresh family
+            // it started must be gone (the dead-family pass runs first), since a replay of the code revokes it.
             new Rule("authorization_codes", List.of("code_hash"),
-                    "expires_at <= ? AND (issued_access_expires IS NULL OR issued_access_expires <= ?)", 2),
+                    "expires_at <= ? AND (issued_access_expires IS NULL OR issued_access_expires <= ?) "
+                            + "AND (issued_family_id IS NULL OR NOT EXISTS (SELECT 1 FROM refresh_tokens f "
+                            + "WHERE f.tenant_id = authorization_codes.tenant_id AND f.family_id = authorization_codes.issued_family_id))", 2),
             new Rule("login_attempts", List.of("bucket"), "expires_at <= ?", 1));
 
     private final Database database;

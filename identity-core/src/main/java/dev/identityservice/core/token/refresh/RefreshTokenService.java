@@ -32,6 +32,12 @@ public final class RefreshTokenService {
 
     /** What the server did about a reused (already rotated) refresh token. */
     public enum ReuseOutcome {
+        /**
+         * Two requests presented one token at once and this one lost (the token was rotated during its lookup, or
+         * the other won the conditional update): refused, the family left alone. The server cannot tell a client's
+         * own double request from a thief racing it, so it is reported like any other reuse.
+         */
+        CONCURRENT,
         /** Within the client's grace: refused, the family left alone. */
         WITHIN_GRACE,
         /** Past the grace (or without one): refused and the whole family revoked. */
@@ -86,7 +92,7 @@ public final class RefreshTokenService {
                 .filter(t -> t.tenantId().equals(tenant.id()) && t.clientId().equals(client.clientId()))
                 .orElseThrow(() -> OAuthError.invalidGrant(INVALID).exception());
         if (token.state() == RefreshToken.State.ROTATED) {
-            reused(tenant, client, token, now);
+            reused(tenant, client, token, now, clock.instant());
             throw OAuthError.invalidGrant(INVALID).exception();
         }
         if (token.state() == RefreshToken.State.REVOKED || !now.isBefore(token.expiresAt())) {
@@ -96,17 +102,25 @@ public final class RefreshTokenService {
     }
 
     /**
-     * A rotated token came back. A request that arrived no later than the rotation raced it (like the loser of
-     * the conditional update) and is only refused; a later one is a reuse: within the client's grace it is
+     * A rotated token came back. A request during whose lookup the rotation happened raced it (like the loser of
+     * the conditional update) and is only refused; any other is a reuse: within the client's grace it is
      * refused, otherwise its family is revoked.
+     *
+     * <p>The rotation is stamped by whichever instance rotated, so a race is recognised only when that stamp
+     * falls between this request's own readings of its clock before and after the lookup. A stamp outside them
+     * (another instance's clock ahead of ours, or ours stepped back) is no race we can see: it is a reuse, and a
+     * negative time since the rotation counts as zero, never as "within the grace".
      */
-    private void reused(Tenant tenant, Client client, RefreshToken token, Instant arrivedAt) {
-        if (token.usedAt() != null && !arrivedAt.isAfter(token.usedAt())) {
-            LOG.debug("Refresh request of client {} of tenant {} lost a race with the rotation of its token", client.clientId(), tenant.id());
+    private void reused(Tenant tenant, Client client, RefreshToken token, Instant arrivedAt, Instant lookedUpAt) {
+        if (token.usedAt() != null && !arrivedAt.isAfter(token.usedAt()) && !token.usedAt().isAfter(lookedUpAt)) {
+            lostRace(tenant.id(), client.clientId(), token.familyId());
             return;
         }
         Duration grace = client.tokenSettings().refreshReuseGrace();
         Duration sinceRotation = token.usedAt() == null ? null : Duration.between(token.usedAt(), arrivedAt);
+        if (sinceRotation != null && sinceRotation.isNegative()) {
+            sinceRotation = Duration.ZERO;
+        }
         boolean withinGrace = sinceRotation != null && sinceRotation.compareTo(grace) < 0;
         ReuseOutcome outcome = withinGrace ? ReuseOutcome.WITHIN_GRACE : ReuseOutcome.FAMILY_REVOKED;
         // The family id is a random handle, not a credential: it lets an operator find the family, never use it.
@@ -117,6 +131,13 @@ public final class RefreshTokenService {
             revokeFamily(tenant.id(), token.familyId());
         }
         reuseListener.reuseDetected(tenant.id(), client.clientId(), outcome);
+    }
+
+    /** A second, simultaneous use of one token: refused by the caller, the family kept, but logged and counted. */
+    private void lostRace(String tenantId, String clientId, String familyId) {
+        LOG.warn("Refresh token reuse detected: tenant={} client={} family={} outcome={} (presented twice at once)",
+                tenantId, clientId, familyId, ReuseOutcome.CONCURRENT);
+        reuseListener.reuseDetected(tenantId, clientId, ReuseOutcome.CONCURRENT);
     }
 
     /**
@@ -131,6 +152,7 @@ public final class RefreshTokenService {
         RefreshToken replacement = newToken(token, used.familyId(), authorization, used.scope(), accessToken,
                 used.familyExpiresAt(), now);
         if (!store.rotate(used.tokenHash(), now, replacement)) {
+            lostRace(used.tenantId(), used.clientId(), used.familyId());
             throw OAuthError.invalidGrant(INVALID).exception();
         }
         return token;
