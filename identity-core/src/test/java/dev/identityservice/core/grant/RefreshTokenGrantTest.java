@@ -131,11 +131,35 @@ class RefreshTokenGrantTest {
 
     @ParameterizedTest
     @EnumSource(DatabaseKind.class)
-    void refreshWhen50ThreadsRaceWithOneTokenThenExactlyOneSucceeds(DatabaseKind kind) throws Exception {
+    void refreshWhen50ThreadsRaceWithOneTokenThenExactlyOneSucceedsAndWithoutGraceTheFamilyIsRevoked(DatabaseKind kind) throws Exception {
         try (TestEngine t = TestEngine.on(kind)) {
             Tenant tenant = t.tenant("acme");
             t.user(tenant, "alice", "user");
             Client client = t.save(t.confidentialClient(tenant, "web"));
+            IssuedTokens winner = race50(t, tenant, client);
+            assertThrows(OAuthException.class, () -> t.refresh(tenant, client, winner.refreshToken()), "grace 0: a simultaneous second use revokes the family, the winner's token too");
+            assertTrue(t.reuseOutcomes.contains(RefreshTokenService.ReuseOutcome.FAMILY_REVOKED), t.reuseOutcomes.toString());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void refreshWhen50ThreadsRaceWithOneTokenUnderAGraceThenExactlyOneSucceedsAndTheFamilyIsKept(DatabaseKind kind) throws Exception {
+        try (TestEngine t = TestEngine.on(kind)) {
+            Tenant tenant = t.tenant("acme");
+            t.user(tenant, "alice", "user");
+            Client withGrace = t.save(t.confidentialClient(tenant, "web")
+                    .tokenSettings(TokenSettings.DEFAULTS.withRefreshReuseGrace(Duration.ofSeconds(2))));
+            IssuedTokens winner = race50(t, tenant, withGrace);
+            assertNotNull(t.refresh(tenant, withGrace, winner.refreshToken()).accessToken(),
+                    "under a grace the winner's new token stays usable");
+            assertFalse(t.reuseOutcomes.contains(RefreshTokenService.ReuseOutcome.FAMILY_REVOKED), t.reuseOutcomes.toString());
+        }
+    }
+
+    /** 50 threads refresh one token at once: exactly one wins, every other gets {@code invalid_grant}. */
+    private static IssuedTokens race50(TestEngine t, Tenant tenant, Client client) throws Exception {
+        {
             String refreshToken = t.passwordLogin(tenant, client, "alice").refreshToken();
 
             int threads = 50;
@@ -164,8 +188,7 @@ class RefreshTokenGrantTest {
 
             assertEquals(1, winners.size());
             assertEquals(threads - 1, refused);
-            assertNotNull(t.refresh(tenant, client, winners.get(0).refreshToken()).accessToken(),
-                    "the winner's new token stays usable: a lost race is not a replay");
+            return winners.get(0);
         }
     }
 
@@ -189,11 +212,12 @@ class RefreshTokenGrantTest {
     }
 
     @Test
-    void refreshWhenRotatedTokenComesBackAtTheInstantOfItsRotationThenRefusedFamilyKeptAndCountedAsConcurrent() {
+    void refreshWhenRotatedTokenComesBackAtTheInstantOfItsRotationUnderAGraceThenRefusedFamilyKeptAndCountedAsConcurrent() {
         try (TestEngine t = TestEngine.on(DatabaseKind.H2)) {
             Tenant tenant = t.tenant("acme");
             t.user(tenant, "alice", "user");
-            Client client = t.save(t.confidentialClient(tenant, "web"));
+            Client client = t.save(t.confidentialClient(tenant, "web")
+                    .tokenSettings(TokenSettings.DEFAULTS.withRefreshReuseGrace(Duration.ofSeconds(2))));
             IssuedTokens first = t.passwordLogin(tenant, client, "alice");
             IssuedTokens second = t.refresh(tenant, client, first.refreshToken());
 

@@ -94,7 +94,8 @@ class RefreshReuseAndScopeTest {
     /**
      * A thief holding the current refresh token races the client with it: exactly one request wins, and the
      * loser, whether it read the token before the rotation or after, is a second use of one token that an operator
-     * must see. Each loser is counted, as {@code concurrent} (refused, family kept) or {@code family_revoked}.
+     * must see. Each loser is counted: {@code family_revoked} under the default grace of 0 (the race revokes the
+     * family), {@code concurrent} (refused, family kept) for a client with a grace.
      */
     @Test
     void refreshWhenTwoRequestsRaceWithOneTokenThenOneWinsAndEveryLoserCounted() throws Exception {

@@ -34,8 +34,9 @@ public final class RefreshTokenService {
     public enum ReuseOutcome {
         /**
          * Two requests presented one token at once and this one lost (the token was rotated during its lookup, or
-         * the other won the conditional update): refused, the family left alone. The server cannot tell a client's
-         * own double request from a thief racing it, so it is reported like any other reuse.
+         * the other won the conditional update), for a client with a reuse grace: refused, the family left alone.
+         * Without a grace a simultaneous second use revokes the family like any reuse: a thief who races the
+         * client and wins must not keep the session while the client is signed out.
          */
         CONCURRENT,
         /** Within the client's grace: refused, the family left alone. */
@@ -113,7 +114,7 @@ public final class RefreshTokenService {
      */
     private void reused(Tenant tenant, Client client, RefreshToken token, Instant arrivedAt, Instant lookedUpAt) {
         if (token.usedAt() != null && !arrivedAt.isAfter(token.usedAt()) && !token.usedAt().isAfter(lookedUpAt)) {
-            lostRace(tenant.id(), client.clientId(), token.familyId());
+            lostRace(tenant.id(), client, token.familyId());
             return;
         }
         Duration grace = client.tokenSettings().refreshReuseGrace();
@@ -133,11 +134,20 @@ public final class RefreshTokenService {
         reuseListener.reuseDetected(tenant.id(), client.clientId(), outcome);
     }
 
-    /** A second, simultaneous use of one token: refused by the caller, the family kept, but logged and counted. */
-    private void lostRace(String tenantId, String clientId, String familyId) {
+    /**
+     * A second, simultaneous use of one token, refused by the caller. RFC 9700 §4.14.2: the server cannot tell the
+     * client's own double request from a thief racing it, so without a reuse grace the family is revoked (the
+     * winner's new token included); a client given a grace keeps its family. Logged and counted either way.
+     */
+    private void lostRace(String tenantId, Client client, String familyId) {
+        boolean revoke = client.tokenSettings().refreshReuseGrace().isZero();
+        ReuseOutcome outcome = revoke ? ReuseOutcome.FAMILY_REVOKED : ReuseOutcome.CONCURRENT;
         LOG.warn("Refresh token reuse detected: tenant={} client={} family={} outcome={} (presented twice at once)",
-                tenantId, clientId, familyId, ReuseOutcome.CONCURRENT);
-        reuseListener.reuseDetected(tenantId, clientId, ReuseOutcome.CONCURRENT);
+                tenantId, client.clientId(), familyId, outcome);
+        if (revoke) {
+            revokeFamily(tenantId, familyId);
+        }
+        reuseListener.reuseDetected(tenantId, client.clientId(), outcome);
     }
 
     /**
@@ -152,7 +162,7 @@ public final class RefreshTokenService {
         RefreshToken replacement = newToken(token, used.familyId(), authorization, used.scope(), accessToken,
                 used.familyExpiresAt(), now);
         if (!store.rotate(used.tokenHash(), now, replacement)) {
-            lostRace(used.tenantId(), used.clientId(), used.familyId());
+            lostRace(used.tenantId(), authorization.client(), used.familyId());
             throw OAuthError.invalidGrant(INVALID).exception();
         }
         return token;
