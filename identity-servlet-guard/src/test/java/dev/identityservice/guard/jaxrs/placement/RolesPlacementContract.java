@@ -1,0 +1,69 @@
+package dev.identityservice.guard.jaxrs.placement;
+
+import static dev.identityservice.guard.testing.HttpCalls.get;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.identityservice.guard.testing.FakeIssuer;
+import dev.identityservice.guard.testing.TestKey;
+import dev.identityservice.guard.testing.TestTokens;
+import java.time.Clock;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every placement of the security annotations, called anonymously, with a token lacking the role
+ * and with a token carrying it. Subclasses deploy {@link PlacementResources} in one deployment style.
+ */
+abstract class RolesPlacementContract {
+    static final TestKey KEY = TestKey.rsa("placement-1");
+    static final String AUDIENCE = "orders-api";
+    static FakeIssuer issuer;
+
+    /** The URL the placement paths are relative to. */
+    abstract String base();
+
+    /** What an anonymous caller of an open method gets: 200, or 401 where a filter needs a token first. */
+    abstract int anonymousOnOpenMethod();
+
+    /** Path, then the status without a token, with a token lacking {@code reader}, and with it. */
+    static Stream<Arguments> placements() {
+        return Stream.of(
+                Arguments.of("own-method", 401, 403, 200),
+                Arguments.of("own-class", 401, 403, 200),
+                Arguments.of("interface-method", 401, 403, 200),
+                Arguments.of("interface-class", 401, 403, 200),
+                Arguments.of("superclass-method-overridden", 401, 403, 200),
+                Arguments.of("superclass-method-inherited", 401, 403, 200),
+                Arguments.of("superclass-class", 401, 403, 200),
+                Arguments.of("super-interface-method", 401, 403, 200),
+                Arguments.of("method-permit-over-class-roles", 200, 200, 200),
+                Arguments.of("method-roles-over-class-permit", 401, 403, 200),
+                Arguments.of("method-roles-over-class-deny", 401, 403, 200),
+                Arguments.of("method-deny-over-class-roles", 401, 403, 403),
+                Arguments.of("interface-method-over-impl-class-permit", 401, 403, 200),
+                Arguments.of("override-permit-over-interface-roles", 200, 200, 200),
+                Arguments.of("interface-deny", 401, 403, 403),
+                Arguments.of("class-deny", 401, 403, 403),
+                Arguments.of("generic-interface/42", 401, 403, 200),
+                Arguments.of("unannotated", 200, 200, 200));
+    }
+
+    static String bearer(String... roles) {
+        return "Bearer " + TestTokens.accessToken(issuer.url(), AUDIENCE, KEY, Clock.systemUTC())
+                .claim("roles", List.of(roles)).sign();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("placements")
+    void resourceMethodWhenAnnotationPlacedThereThenEnforced(String path, int anonymous, int withoutRole,
+            int withRole) throws Exception {
+        String url = base() + "/placement/" + path;
+        int expectedAnonymous = anonymous == 200 ? anonymousOnOpenMethod() : anonymous;
+        assertEquals(expectedAnonymous, get(url).statusCode(), "anonymous");
+        assertEquals(withoutRole, get(url, bearer("user")).statusCode(), "without the role");
+        assertEquals(withRole, get(url, bearer("reader")).statusCode(), "with the role");
+    }
+}
