@@ -7,8 +7,12 @@ import dev.identityservice.guard.testing.FakeIssuer;
 import dev.identityservice.guard.testing.TestKey;
 import dev.identityservice.guard.testing.TestTokens;
 import java.time.Clock;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,6 +25,18 @@ abstract class RolesPlacementContract {
     static final TestKey KEY = TestKey.rsa("placement-1");
     static final String AUDIENCE = "orders-api";
     static FakeIssuer issuer;
+
+    /**
+     * Starts the issuer with a JWKS whose first entry is unusable (an EC key without {@code y}, RFC
+     * 7517 §5), so that every test here also shows one bad entry does not disable the good key.
+     */
+    static FakeIssuer startIssuer() {
+        FakeIssuer started = FakeIssuer.start(KEY);
+        Map<String, Object> broken = new LinkedHashMap<>(TestKey.ec("broken-ec").publicJwk().toJSONObject());
+        broken.remove("y");
+        started.publishRaw(JSONObjectUtils.toJSONString(broken), KEY.publicJwk().toJSONString());
+        return started;
+    }
 
     /** The URL the placement paths are relative to. */
     abstract String base();
@@ -65,5 +81,10 @@ abstract class RolesPlacementContract {
         assertEquals(expectedAnonymous, get(url).statusCode(), "anonymous");
         assertEquals(withoutRole, get(url, bearer("user")).statusCode(), "without the role");
         assertEquals(withRole, get(url, bearer("reader")).statusCode(), "with the role");
+    }
+
+    @Test
+    void requestWhenJwksHasABadEntryBesideTheSigningKeyThenServed() throws Exception {
+        assertEquals(200, get(base() + "/placement/own-method", bearer("reader")).statusCode());
     }
 }

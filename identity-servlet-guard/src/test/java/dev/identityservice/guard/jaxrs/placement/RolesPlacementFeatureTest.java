@@ -2,7 +2,6 @@ package dev.identityservice.guard.jaxrs.placement;
 
 import dev.identityservice.guard.GuardConfig;
 import dev.identityservice.guard.jaxrs.GuardFeature;
-import dev.identityservice.guard.testing.FakeIssuer;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -19,7 +18,7 @@ class RolesPlacementFeatureTest extends RolesPlacementContract {
 
     @BeforeAll
     static void start() throws Exception {
-        issuer = FakeIssuer.start(KEY);
+        issuer = startIssuer();
         GuardConfig config = GuardConfig.builder().issuer(issuer.url()).audience(AUDIENCE).realm("orders").build();
         ResourceConfig application = new ResourceConfig()
                 .registerClasses(PlacementResources.all().toArray(Class<?>[]::new))

@@ -1,6 +1,5 @@
 package dev.identityservice.guard.jaxrs.placement;
 
-import dev.identityservice.guard.testing.FakeIssuer;
 import dev.identityservice.guard.testing.WebApps;
 import org.eclipse.jetty.server.Server;
 import org.junit.jupiter.api.AfterAll;
@@ -18,7 +17,7 @@ class RolesPlacementWebXmlTest extends RolesPlacementContract {
 
     @BeforeAll
     static void deploy(@TempDir java.nio.file.Path webapp) throws Exception {
-        issuer = FakeIssuer.start(KEY);
+        issuer = startIssuer();
         WebApps.Deployed deployed = WebApps.deploy("guard-jersey-webapp", webapp, issuer.url());
         server = deployed.server();
         base = deployed.base() + "/api";
