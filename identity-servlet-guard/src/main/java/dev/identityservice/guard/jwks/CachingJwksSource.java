@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -86,6 +87,19 @@ public final class CachingJwksSource implements AutoCloseable {
      * @throws VerificationUnavailableException if no usable key set can be had
      */
     public VerificationKey[] candidates(String kid) throws InvalidTokenException, VerificationUnavailableException {
+        return candidates(kid, () -> true);
+    }
+
+    /**
+     * The keys a token may have been signed with, refetching for an unknown {@code kid} only if
+     * {@code mayRefetch} agrees: a token that would be refused anyway must not spend the
+     * unknown-{@code kid} budget nor wait for a fetch.
+     *
+     * @param mayRefetch asked once, only when the {@code kid} is unknown to the cached set
+     * @see #candidates(String)
+     */
+    public VerificationKey[] candidates(String kid, BooleanSupplier mayRefetch)
+            throws InvalidTokenException, VerificationUnavailableException {
         Instant now = clock.instant();
         KeySetState current = state;
         if (!current.usableAt(now)) {
@@ -99,6 +113,9 @@ public final class CachingJwksSource implements AutoCloseable {
         VerificationKey[] found = current.keys.candidates(kid);
         if (found != null && found.length > 0) {
             return found;
+        }
+        if (!mayRefetch.getAsBoolean()) {
+            throw InvalidTokenException.invalidToken("unknown key id");
         }
         return afterUnknownKid(kid, now);
     }

@@ -87,4 +87,14 @@ abstract class RolesPlacementContract {
     void requestWhenJwksHasABadEntryBesideTheSigningKeyThenServed() throws Exception {
         assertEquals(200, get(base() + "/placement/own-method", bearer("reader")).statusCode());
     }
+
+    @Test
+    void requestWhenSignatureForgedThenChallengeNamesNoClaim() throws Exception {
+        String forged = TestTokens.accessToken("https://evil.example", "other-api", TestKey.rsa(KEY.kid()),
+                Clock.systemUTC()).claim("roles", "reader").sign();
+        var response = get(base() + "/placement/own-method", "Bearer " + forged);
+        assertEquals(401, response.statusCode());
+        assertEquals("Bearer realm=\"orders\", error=\"invalid_token\", error_description=\"invalid signature\"",
+                response.headers().firstValue("WWW-Authenticate").orElse(null));
+    }
 }
