@@ -92,16 +92,17 @@ public final class JwtTokenVerifier implements TokenVerifier {
         }
         Map<String, Object> header = json(token, 0, firstDot, "header");
         JWSAlgorithm algorithm = checkHeader(header);
+        boolean atJwt = isAtJwt(header.get("typ"));
         String kid = (String) header.get("kid");
         Map<String, Object> payload = json(token, firstDot + 1, secondDot, "payload");
 
         byte[] signature = base64Url(token, secondDot + 1, token.length());
-        VerificationKey key = select(keysFor(kid, payload), algorithm, kid == null);
+        VerificationKey key = select(keysFor(kid, payload, atJwt), algorithm, kid == null);
         if (!key.verify(algorithm, token.getBytes(StandardCharsets.US_ASCII), secondDot, signature)) {
             throw InvalidTokenException.invalidToken("invalid signature");
         }
         // Only now may a description name a claim: the issuer vouches for this token.
-        return claims.checkJwt(payload);
+        return claims.checkJwt(payload, atJwt);
     }
 
     /**
@@ -109,11 +110,11 @@ public final class JwtTokenVerifier implements TokenVerifier {
      * only a token whose claims would pass may ask for one; any other learns only that the key id
      * is unknown, never which claim failed (its signature was never verified).
      */
-    private VerificationKey[] keysFor(String kid, Map<String, Object> payload)
+    private VerificationKey[] keysFor(String kid, Map<String, Object> payload, boolean atJwt)
             throws InvalidTokenException, VerificationUnavailableException {
         return keys.candidates(kid, () -> {
             try {
-                claims.checkJwt(payload);
+                claims.checkJwt(payload, atJwt);
                 return true;
             } catch (InvalidTokenException implausible) {
                 return false;
@@ -143,6 +144,10 @@ public final class JwtTokenVerifier implements TokenVerifier {
             throw InvalidTokenException.invalidToken("malformed key id");
         }
         return algorithm;
+    }
+
+    private static boolean isAtJwt(Object typ) {
+        return typ instanceof String type && (type.equalsIgnoreCase("at+jwt") || type.equalsIgnoreCase("application/at+jwt"));
     }
 
     /** RFC 9068 §2.1: {@code at+jwt}, case-insensitively, with or without {@code application/}. */

@@ -97,4 +97,22 @@ abstract class RolesPlacementContract {
         assertEquals("Bearer realm=\"orders\", error=\"invalid_token\", error_description=\"invalid signature\"",
                 response.headers().firstValue("WWW-Authenticate").orElse(null));
     }
+
+    @Test
+    void requestWhenAtJwtHasNoSubButClientIdAdminThen401() throws Exception {
+        String token = TestTokens.accessToken(issuer.url(), AUDIENCE, KEY, Clock.systemUTC())
+                .withoutClaim("sub").claim("client_id", "admin").claim("roles", List.of("reader")).sign();
+        var response = get(base() + "/placement/own-method", "Bearer " + token);
+        assertEquals(401, response.statusCode());
+        assertEquals("Bearer realm=\"orders\", error=\"invalid_token\", "
+                + "error_description=\"an at+jwt token needs sub\"",
+                response.headers().firstValue("WWW-Authenticate").orElse(null));
+    }
+
+    @Test
+    void requestWhenRolesClaimIsABareStringThen401NotARole() throws Exception {
+        String token = TestTokens.accessToken(issuer.url(), AUDIENCE, KEY, Clock.systemUTC())
+                .claim("roles", "reader").sign();
+        assertEquals(401, get(base() + "/placement/own-method", "Bearer " + token).statusCode());
+    }
 }
