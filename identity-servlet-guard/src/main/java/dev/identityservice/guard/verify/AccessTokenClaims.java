@@ -60,11 +60,31 @@ final class AccessTokenClaims {
     }
 
     /**
-     * Checks an introspection response's claims (RFC 7662 §2.2), where every claim is optional but
-     * those present must be right.
+     * Checks an introspection response's claims (RFC 7662 §2.2). Most are optional there, but those
+     * present must be right, and two are not optional for a resource server: {@code aud} must name
+     * an accepted audience (an active token issued to another party, a refresh token say, has
+     * another audience or none), and {@code token_type} and Keycloak's {@code typ}, if present, must
+     * say access token ({@code Bearer}, RFC 6750; a DPoP-bound token presented as bearer is refused,
+     * RFC 9449 §7.2).
      */
     VerifiedToken checkIntrospected(Map<String, Object> claims) throws InvalidTokenException {
+        Object tokenType = claims.get("token_type");
+        if (tokenType != null && !isAccessTokenType(tokenType)) {
+            throw InvalidTokenException.invalidToken("not an access token");
+        }
+        Object typ = claims.get("typ");
+        if (typ != null && !(typ instanceof String t && (t.equalsIgnoreCase("Bearer") || t.equalsIgnoreCase("at+jwt")))) {
+            throw InvalidTokenException.invalidToken("not an access token");
+        }
+        if (claims.get("aud") == null) {
+            throw InvalidTokenException.invalidToken("audience not accepted");
+        }
         return check(claims, false);
+    }
+
+    private static boolean isAccessTokenType(Object tokenType) {
+        return tokenType instanceof String type && (type.equalsIgnoreCase("Bearer")
+                || type.equals("access_token") || type.equals("urn:ietf:params:oauth:token-type:access_token"));
     }
 
     private VerifiedToken check(Map<String, Object> claims, boolean jwt) throws InvalidTokenException {

@@ -115,4 +115,31 @@ abstract class RolesPlacementContract {
                 .claim("roles", "reader").sign();
         assertEquals(401, get(base() + "/placement/own-method", "Bearer " + token).statusCode());
     }
+
+    /** An opaque token the issuer's introspection answers with these extra members. */
+    static String opaque(String name, String members) {
+        String token = name + "-" + java.util.UUID.randomUUID();
+        issuer.introspectionAnswer(token, "{\"active\":true,\"sub\":\"bob\",\"client_id\":\"svc\",\"iss\":\""
+                + issuer.url() + "\",\"exp\":" + (System.currentTimeMillis() / 1000 + 300)
+                + ",\"roles\":[\"reader\"]" + members + "}");
+        return "Bearer " + token;
+    }
+
+    @Test
+    void requestWhenIntrospectedTokenHasNoAudienceThen401() throws Exception {
+        assertEquals(401, get(base() + "/placement/own-method", opaque("no-aud", ",\"token_type\":\"Bearer\""))
+                .statusCode());
+    }
+
+    @Test
+    void requestWhenIntrospectedTokenIsARefreshTokenThen401() throws Exception {
+        assertEquals(401, get(base() + "/placement/own-method",
+                opaque("refresh", ",\"aud\":\"orders-api\",\"token_type\":\"refresh_token\"")).statusCode());
+    }
+
+    @Test
+    void requestWhenIntrospectedAccessTokenForThisAudienceThenServed() throws Exception {
+        assertEquals(200, get(base() + "/placement/own-method",
+                opaque("access", ",\"aud\":\"orders-api\",\"token_type\":\"Bearer\"")).statusCode());
+    }
 }

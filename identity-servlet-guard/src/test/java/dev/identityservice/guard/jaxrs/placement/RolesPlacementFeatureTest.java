@@ -2,6 +2,7 @@ package dev.identityservice.guard.jaxrs.placement;
 
 import dev.identityservice.guard.GuardConfig;
 import dev.identityservice.guard.jaxrs.GuardFeature;
+import dev.identityservice.guard.testing.FakeIssuer;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -19,7 +20,8 @@ class RolesPlacementFeatureTest extends RolesPlacementContract {
     @BeforeAll
     static void start() throws Exception {
         issuer = startIssuer();
-        GuardConfig config = GuardConfig.builder().issuer(issuer.url()).audience(AUDIENCE).realm("orders").build();
+        GuardConfig config = GuardConfig.builder().issuer(issuer.url()).audience(AUDIENCE).realm("orders")
+                .introspectionClient(FakeIssuer.INTROSPECTION_CLIENT, FakeIssuer.INTROSPECTION_SECRET).build();
         ResourceConfig application = new ResourceConfig()
                 .registerClasses(PlacementResources.all().toArray(Class<?>[]::new))
                 .register(new GuardFeature(config));
