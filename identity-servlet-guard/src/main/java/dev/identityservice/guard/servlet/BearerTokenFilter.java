@@ -27,7 +27,9 @@ import java.util.Set;
  * in code, construct it with a {@link GuardConfig} or a {@link TokenVerifier}. Answers: no token,
  * 401 with a bare challenge; a bad token, 401 {@code invalid_token}; a malformed header, two tokens
  * or a token in the URI, 400 {@code invalid_request}; a missing role, 403 {@code
- * insufficient_scope}; keys unavailable, 503 with {@code Retry-After}.
+ * insufficient_scope}; keys unavailable, 503 with {@code Retry-After}. A CORS preflight passes
+ * without a token (unless {@code pass-cors-preflight} is false), to a CORS filter mapped before this
+ * one.
  */
 public class BearerTokenFilter extends HttpFilter {
 
@@ -79,7 +81,7 @@ public class BearerTokenFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         String path = pathOf(request);
-        if (rules.isPublic(path)) {
+        if (rules.isPublic(path) || (config.passCorsPreflight() && isCorsPreflight(request))) {
             chain.doFilter(request, response);
             return;
         }
@@ -133,6 +135,18 @@ public class BearerTokenFilter extends HttpFilter {
             }
         }
         return false;
+    }
+
+    /**
+     * A CORS preflight (Fetch standard, "CORS-preflight request"): {@code OPTIONS} with {@code Origin}
+     * and {@code Access-Control-Request-Method}. Browsers never send credentials with it, so asking
+     * for a token would make every cross-origin call fail; it reaches the application anonymously,
+     * where a CORS filter answers it.
+     */
+    static boolean isCorsPreflight(HttpServletRequest request) {
+        return "OPTIONS".equals(request.getMethod()) && request.getHeader("Origin") != null
+                && request.getHeader("Access-Control-Request-Method") != null
+                && request.getHeader("Authorization") == null;
     }
 
     /** The path within the application, as servlet URL patterns see it. */

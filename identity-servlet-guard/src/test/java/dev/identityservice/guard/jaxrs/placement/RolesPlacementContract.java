@@ -142,4 +142,23 @@ abstract class RolesPlacementContract {
         assertEquals(200, get(base() + "/placement/own-method",
                 opaque("access", ",\"aud\":\"orders-api\",\"token_type\":\"Bearer\"")).statusCode());
     }
+
+    @Test
+    void preflightWhenNoTokenThenPassesToTheApplication() throws Exception {
+        var response = dev.identityservice.guard.testing.HttpCalls.send("OPTIONS", base() + "/placement/own-method",
+                "Origin", "https://app.example", "Access-Control-Request-Method", "GET",
+                "Access-Control-Request-Headers", "authorization");
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals(null, response.headers().firstValue("WWW-Authenticate").orElse(null));
+    }
+
+    @Test
+    void optionsWhenNotAPreflightThenTokenStillNeededForProtectedMethods() throws Exception {
+        var plainOptions = dev.identityservice.guard.testing.HttpCalls.send("OPTIONS", base() + "/placement/own-method",
+                "Origin", "https://app.example");
+        assertEquals(anonymousOnOpenMethod() == 401 ? 401 : 200, plainOptions.statusCode());
+        var getWithPreflightHeaders = dev.identityservice.guard.testing.HttpCalls.send("GET",
+                base() + "/placement/own-method", "Origin", "https://app.example", "Access-Control-Request-Method", "GET");
+        assertEquals(401, getWithPreflightHeaders.statusCode());
+    }
 }
