@@ -174,9 +174,14 @@ public record GuardConfig(
      * @param maxStale         how long after its fetch the last good set still serves while the
      *                         issuer is unreachable
      * @param retryInterval    how long to wait after a failed fetch before the next
+     * @param maxWait          the longest a request waits for a fetch it needs (no keys yet, or an
+     *                         unknown {@code kid}); after it the request gets 503 while the fetch
+     *                         goes on in the background, so that a hanging issuer cannot hold
+     *                         request threads. A request whose key is cached never waits.
      */
     public record JwksSettings(Duration defaultLifetime, Duration minLifetime, Duration maxLifetime,
-            Duration refreshAhead, Duration refetchInterval, Duration maxStale, Duration retryInterval) {
+            Duration refreshAhead, Duration refetchInterval, Duration maxStale, Duration retryInterval,
+            Duration maxWait) {
 
         /** Default lifetime of a set without {@code max-age}: 5 minutes. */
         public static final Duration DEFAULT_LIFETIME_DEFAULT = Duration.ofMinutes(5);
@@ -192,6 +197,8 @@ public record GuardConfig(
         public static final Duration MAX_STALE_DEFAULT = Duration.ofHours(24);
         /** Default wait after a failed fetch: 5 seconds. */
         public static final Duration RETRY_INTERVAL_DEFAULT = Duration.ofSeconds(5);
+        /** Default longest wait of a request for a fetch: 500 milliseconds. */
+        public static final Duration MAX_WAIT_DEFAULT = Duration.ofMillis(500);
     }
 
     /**
@@ -278,6 +285,7 @@ public record GuardConfig(
         private Duration jwksRefetchInterval = JwksSettings.REFETCH_INTERVAL_DEFAULT;
         private Duration jwksMaxStale = JwksSettings.MAX_STALE_DEFAULT;
         private Duration jwksRetryInterval = JwksSettings.RETRY_INTERVAL_DEFAULT;
+        private Duration jwksMaxWait = JwksSettings.MAX_WAIT_DEFAULT;
         private Duration httpConnectTimeout = HttpSettings.CONNECT_TIMEOUT_DEFAULT;
         private Duration httpReadTimeout = HttpSettings.READ_TIMEOUT_DEFAULT;
         private int httpMaxResponseBytes = HttpSettings.MAX_RESPONSE_BYTES_DEFAULT;
@@ -439,6 +447,12 @@ public record GuardConfig(
             return this;
         }
 
+        /** {@code jwks-max-wait}: the longest a request waits for a fetch it needs. */
+        public Builder jwksMaxWait(Duration value) {
+            this.jwksMaxWait = value;
+            return this;
+        }
+
         /** {@code http-connect-timeout}. */
         public Builder httpConnectTimeout(Duration value) {
             this.httpConnectTimeout = value;
@@ -577,8 +591,9 @@ public record GuardConfig(
             checkPositive("jwks-refetch-interval", jwksRefetchInterval);
             checkBetween("jwks-max-stale", jwksMaxStale, Duration.ZERO, Duration.ofDays(30));
             checkPositive("jwks-retry-interval", jwksRetryInterval);
+            checkBetween("jwks-max-wait", jwksMaxWait, Duration.ofMillis(1), Duration.ofSeconds(30));
             return new JwksSettings(jwksDefaultLifetime, jwksMinLifetime, jwksMaxLifetime, jwksRefreshAhead,
-                    jwksRefetchInterval, jwksMaxStale, jwksRetryInterval);
+                    jwksRefetchInterval, jwksMaxStale, jwksRetryInterval, jwksMaxWait);
         }
 
         private IntrospectionSettings introspectionSettings() {

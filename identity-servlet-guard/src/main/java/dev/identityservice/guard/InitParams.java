@@ -50,6 +50,7 @@ final class InitParams {
             Map.entry("jwks-refetch-interval", (b, v) -> b.jwksRefetchInterval(duration("jwks-refetch-interval", v))),
             Map.entry("jwks-max-stale", (b, v) -> b.jwksMaxStale(duration("jwks-max-stale", v))),
             Map.entry("jwks-retry-interval", (b, v) -> b.jwksRetryInterval(duration("jwks-retry-interval", v))),
+            Map.entry("jwks-max-wait", (b, v) -> b.jwksMaxWait(duration("jwks-max-wait", v))),
             Map.entry("http-connect-timeout", (b, v) -> b.httpConnectTimeout(duration("http-connect-timeout", v))),
             Map.entry("http-read-timeout", (b, v) -> b.httpReadTimeout(duration("http-read-timeout", v))),
             Map.entry("http-max-response-bytes",

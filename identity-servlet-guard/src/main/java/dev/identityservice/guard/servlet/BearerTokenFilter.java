@@ -2,6 +2,7 @@ package dev.identityservice.guard.servlet;
 
 import dev.identityservice.guard.BearerHeader;
 import dev.identityservice.guard.GuardConfig;
+import dev.identityservice.guard.ThrottledWarning;
 import dev.identityservice.guard.TokenVerifier;
 import dev.identityservice.guard.VerifiedToken;
 import dev.identityservice.guard.error.BearerChallenge;
@@ -34,6 +35,7 @@ import java.util.Set;
 public class BearerTokenFilter extends HttpFilter {
 
     private static final System.Logger LOG = System.getLogger(BearerTokenFilter.class.getName());
+    private static final ThrottledWarning UNAVAILABLE = new ThrottledWarning(LOG);
 
     private transient GuardConfig config;
     private transient TokenVerifier verifier;
@@ -98,7 +100,7 @@ public class BearerTokenFilter extends HttpFilter {
             reject(response, e.error());
             return;
         } catch (VerificationUnavailableException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot verify tokens: " + e.getMessage());
+            UNAVAILABLE.warn("cannot verify tokens: " + e.getMessage());
             response.setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
             response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
             return;

@@ -48,7 +48,7 @@ class JwksCacheTest {
 
     GuardConfig.Builder config() {
         return GuardConfig.builder().issuer(issuer.url()).audience(AUDIENCE).clock(clock).listener(listener)
-                .tokenCacheMaxEntries(0);
+                .tokenCacheMaxEntries(0).jwksMaxWait(Duration.ofSeconds(5)); // HangingIssuerTest tests the bound
     }
 
     String token(TestKey key) {
