@@ -36,9 +36,17 @@ public final class VerificationKey {
     private final KeyType keyType;
     private final Curve curve;
     private final PublicKey publicKey;
+    /** Tink through Nimbus for Ed25519 when Tink is on the classpath; null otherwise. */
+    private final TinkEd25519 tink;
 
     private VerificationKey(String kid, JWSAlgorithm declaredAlgorithm, KeyType keyType, Curve curve,
             PublicKey publicKey) {
+        this(kid, declaredAlgorithm, keyType, curve, publicKey, null);
+    }
+
+    private VerificationKey(String kid, JWSAlgorithm declaredAlgorithm, KeyType keyType, Curve curve,
+            PublicKey publicKey, TinkEd25519 tink) {
+        this.tink = tink;
         this.kid = kid;
         this.declaredAlgorithm = declaredAlgorithm;
         this.keyType = keyType;
@@ -106,7 +114,8 @@ public final class VerificationKey {
                 System.arraycopy(raw, 0, encoded, prefix.length, raw.length);
                 PublicKey key = KeyFactory.getInstance(okp.getCurve().getName())
                         .generatePublic(new X509EncodedKeySpec(encoded));
-                return new VerificationKey(jwk.getKeyID(), declared, KeyType.OKP, okp.getCurve(), key);
+                TinkEd25519 tink = Curve.Ed25519.equals(okp.getCurve()) ? TinkEd25519.of(okp.toPublicJWK()) : null;
+                return new VerificationKey(jwk.getKeyID(), declared, KeyType.OKP, okp.getCurve(), key, tink);
             }
         } catch (JOSEException | GeneralSecurityException | RuntimeException e) {
             throw new UnusableKeyException("not a valid public key: " + e.getMessage());
@@ -129,6 +138,11 @@ public final class VerificationKey {
             }
         }
         return false;
+    }
+
+    /** Whether this key verifies through Tink (Ed25519 with Tink on the classpath). */
+    boolean usesTink() {
+        return tink != null;
     }
 
     /** The key id, or null. */
@@ -157,6 +171,9 @@ public final class VerificationKey {
         if (scheme == null || !fits(algorithm)
                 || (scheme.signatureLength() != 0 && signature.length != scheme.signatureLength())) {
             return false;
+        }
+        if (tink != null) {
+            return tink.verify(algorithm, signingInput, inputLength, signature);
         }
         Signature verifier = scheme.signature();
         try {
