@@ -174,10 +174,11 @@ public record GuardConfig(
      * @param maxStale         how long after its fetch the last good set still serves while the
      *                         issuer is unreachable
      * @param retryInterval    how long to wait after a failed fetch before the next
-     * @param maxWait          the longest a request waits for a fetch it needs (no keys yet, or an
-     *                         unknown {@code kid}); after it the request gets 503 while the fetch
-     *                         goes on in the background, so that a hanging issuer cannot hold
-     *                         request threads. A request whose key is cached never waits.
+     * @param maxWait          the longest a request with an unknown {@code kid} waits for the fetch;
+     *                         after it the request gets 503 while the fetch goes on in the
+     *                         background, so that a hanging issuer cannot hold request threads. A
+     *                         request whose key is cached never waits; with no usable keys at all
+     *                         (start-up) a request waits up to the HTTP timeouts.
      */
     public record JwksSettings(Duration defaultLifetime, Duration minLifetime, Duration maxLifetime,
             Duration refreshAhead, Duration refetchInterval, Duration maxStale, Duration retryInterval,
@@ -447,7 +448,7 @@ public record GuardConfig(
             return this;
         }
 
-        /** {@code jwks-max-wait}: the longest a request waits for a fetch it needs. */
+        /** {@code jwks-max-wait}: the longest a request with an unknown {@code kid} waits for its fetch. */
         public Builder jwksMaxWait(Duration value) {
             this.jwksMaxWait = value;
             return this;

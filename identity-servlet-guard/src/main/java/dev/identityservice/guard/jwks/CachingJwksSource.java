@@ -42,9 +42,10 @@ import java.util.function.BooleanSupplier;
  *       refresh nor be paid for by it;</li>
  *   <li>serving stale: past its lifetime the last good set keeps serving while refreshes fail, until
  *       {@code maxStale} after its fetch; failed refreshes are retried after {@code retryInterval};</li>
- *   <li>the wait bound: a request that needs a fetch (no keys yet, or an unknown {@code kid}) waits at
- *       most {@code maxWait}, then gets {@link VerificationUnavailableException} (503) while the fetch
- *       goes on, so that a hanging issuer holds no request thread for long.</li>
+ *   <li>the wait bound: a request with an unknown {@code kid} waits for its fetch at most {@code
+ *       maxWait}, then gets {@link VerificationUnavailableException} (503) while the fetch goes on, so
+ *       that a hanging issuer holds no request thread for long; only with no usable keys at all (at
+ *       start-up, or past {@code maxStale}) does a request wait up to one fetch's time limit.</li>
  * </ul>
  */
 public final class CachingJwksSource implements AutoCloseable {
@@ -57,6 +58,7 @@ public final class CachingJwksSource implements AutoCloseable {
     private final JwksSettings settings;
     private final Clock clock;
     private final GuardListener listener;
+    private final Duration fetchLimit;
     private final ThreadPoolExecutor fetchThread;
     private final AsyncLoadingCache<String, KeySetState> cache;
     private final AtomicReference<UnknownKidFetch> lastUnknownKidFetch = new AtomicReference<>();
@@ -72,12 +74,16 @@ public final class CachingJwksSource implements AutoCloseable {
 
     /**
      * @param fetcher  where keys come from; called on the fetch thread only, one call at a time
-     * @param settings cache timings and the wait bound
-     * @param clock    decides lifetimes and intervals
-     * @param listener receives fetch events
+     * @param settings   cache timings and the unknown-{@code kid} wait bound
+     * @param fetchLimit the longest one fetch may take (connect plus read timeout): how long a request
+     *                   waits when there are no usable keys at all, as at start-up
+     * @param clock      decides lifetimes and intervals
+     * @param listener   receives fetch events
      */
-    public CachingJwksSource(JwksFetcher fetcher, JwksSettings settings, Clock clock, GuardListener listener) {
+    public CachingJwksSource(JwksFetcher fetcher, JwksSettings settings, Duration fetchLimit, Clock clock,
+            GuardListener listener) {
         this.fetcher = fetcher;
+        this.fetchLimit = fetchLimit;
         this.settings = settings;
         this.clock = clock;
         this.listener = listener;
@@ -130,7 +136,12 @@ public final class CachingJwksSource implements AutoCloseable {
         if (current == null || current.keys == null) {
             current = awaitUsable(current);
         } else if (!now.isBefore(current.refreshAt) && !now.isBefore(current.nextAttemptAt)) {
-            refresh(FetchCause.REFRESH);
+            KeySetState newest = lastFetched;
+            if (newest != null && newest.keys != null && newest.nextAttemptAt.isAfter(current.nextAttemptAt)) {
+                current = newest; // a fetch just landed and Caffeine is installing it: no second refresh
+            } else {
+                refresh(FetchCause.REFRESH);
+            }
             if (!now.isBefore(current.expiresAt)) {
                 listener.servedStale(Duration.between(current.expiresAt, now));
             }
@@ -180,7 +191,7 @@ public final class CachingJwksSource implements AutoCloseable {
             // The last attempt failed and its retry interval (the entry's lifetime) has not passed.
             throw unavailable(settings.retryInterval(), failed.lastFailure, null);
         }
-        KeySetState loaded = await(cache.get(SET));
+        KeySetState loaded = await(cache.get(SET), fetchLimit);
         if (loaded.keys == null) {
             throw unavailable(settings.retryInterval(), loaded.lastFailure, null);
         }
@@ -213,7 +224,7 @@ public final class CachingJwksSource implements AutoCloseable {
             }
             waitFor = lastUnknownKidFetch.get().done;
         }
-        KeySetState next = await(waitFor);
+        KeySetState next = await(waitFor, settings.maxWait());
         VerificationKey[] found = next == null || next.keys == null ? null : next.keys.candidates(kid);
         if (found != null && found.length > 0) {
             return found;
@@ -225,12 +236,13 @@ public final class CachingJwksSource implements AutoCloseable {
         throw InvalidTokenException.invalidToken("unknown key id");
     }
 
-    /** Waits for a fetch at most {@code maxWait}; the fetch itself goes on either way. */
-    private KeySetState await(CompletableFuture<KeySetState> pending) throws VerificationUnavailableException {
+    /** Waits for a fetch at most {@code limit}; the fetch itself goes on either way. */
+    private KeySetState await(CompletableFuture<KeySetState> pending, Duration limit)
+            throws VerificationUnavailableException {
         try {
-            return pending.get(settings.maxWait().toMillis(), TimeUnit.MILLISECONDS);
+            return pending.get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw unavailable(settings.retryInterval(), "the issuer did not answer within " + settings.maxWait(), e);
+            throw unavailable(settings.retryInterval(), "the issuer did not answer within " + limit, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unavailable(settings.retryInterval(), "interrupted", e);
@@ -273,7 +285,9 @@ public final class CachingJwksSource implements AutoCloseable {
                 String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                 fetchFailed.warn("JWKS fetch failed (" + cause + "): " + reason);
                 listener.jwksFetchFailed(cause, reason);
-                return before.failed(reason, clock.instant().plus(settings.retryInterval()));
+                KeySetState after = before.failed(reason, clock.instant().plus(settings.retryInterval()));
+                lastFetched = after;
+                return after;
             }
         }
     }

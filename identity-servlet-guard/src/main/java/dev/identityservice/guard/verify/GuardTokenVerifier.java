@@ -59,7 +59,8 @@ public final class GuardTokenVerifier implements TokenVerifier, AutoCloseable {
         IssuerDiscovery discovery = new IssuerDiscovery(safe.issuer(), http);
         JwksFetcher fetcher = safe.jwksFetcher() != null ? safe.jwksFetcher()
                 : new HttpJwksFetcher(http, safe.jwksUri(), discovery);
-        CachingJwksSource keys = new CachingJwksSource(fetcher, safe.jwks(), safe.clock(), listener);
+        CachingJwksSource keys = new CachingJwksSource(fetcher, safe.jwks(),
+                safe.http().connectTimeout().plus(safe.http().readTimeout()), safe.clock(), listener);
         TokenVerifier opaque = safe.introspection() == null ? null
                 : new IntrospectionTokenVerifier(safe, http, discovery);
         keys.prefetch();
