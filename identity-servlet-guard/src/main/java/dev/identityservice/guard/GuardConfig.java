@@ -39,6 +39,15 @@ import java.util.function.Function;
  * @param clock               the clock deciding every question of time
  * @param listener            receives what the guard does
  * @param jwksFetcher         replaces the HTTP JWKS fetcher; null for the default
+ * @param principalClaim      the claim naming the caller ({@code getUserPrincipal()}); {@code sub}
+ *                            by default, and for {@code at+jwt} tokens {@code sub} is required
+ *                            whatever this names (RFC 9068 §2.2); never a silent fallback
+ * @param acceptStringRoles   whether a roles claim holding one bare string counts as one role, for
+ *                            issuers known to send {@code "roles": "user"}; otherwise such a token
+ *                            is refused, as the claim's type is wrong
+ * @param passCorsPreflight   whether the servlet filter lets a CORS preflight (an {@code OPTIONS}
+ *                            request with {@code Origin} and {@code Access-Control-Request-Method})
+ *                            through without a token, to the CORS filter behind it
  */
 public record GuardConfig(
         URI issuer,
@@ -59,7 +68,10 @@ public record GuardConfig(
         IntrospectionSettings introspection,
         Clock clock,
         GuardListener listener,
-        JwksFetcher jwksFetcher) {
+        JwksFetcher jwksFetcher,
+        String principalClaim,
+        boolean acceptStringRoles,
+        boolean passCorsPreflight) {
 
     /** Default accepted algorithms: those every mainstream issuer signs with. */
     public static final Set<JWSAlgorithm> ALGORITHMS_DEFAULT =
@@ -78,6 +90,8 @@ public record GuardConfig(
     public static final List<String> ROLES_CLAIMS_DEFAULT = List.of("roles");
     /** Default realm of the challenge. */
     public static final String REALM_DEFAULT = "api";
+    /** Default principal claim: {@code sub} (RFC 7519 §4.1.2). */
+    public static final String PRINCIPAL_CLAIM_DEFAULT = "sub";
     /** Default longest token looked at: 16 384 characters. */
     public static final int MAX_TOKEN_LENGTH_CHARS_DEFAULT = 16_384;
 
@@ -96,6 +110,7 @@ public record GuardConfig(
         Objects.requireNonNull(tokenCache, "tokenCache");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(principalClaim, "principalClaim");
     }
 
     /** A new builder with every default set. */
@@ -129,7 +144,8 @@ public record GuardConfig(
                 + ", rolesClaims=" + rolesClaims + ", rolePrefix=" + rolePrefix + ", realm=" + realm
                 + ", publicPaths=" + publicPaths + ", requiredRoles=" + requiredRoles
                 + ", maxTokenLength=" + maxTokenLength + ", " + jwks + ", " + http + ", " + tokenCache
-                + ", " + introspection + "]";
+                + ", " + introspection + ", principalClaim=" + principalClaim + ", acceptStringRoles="
+                + acceptStringRoles + ", passCorsPreflight=" + passCorsPreflight + "]";
     }
 
     /**
@@ -158,9 +174,15 @@ public record GuardConfig(
      * @param maxStale         how long after its fetch the last good set still serves while the
      *                         issuer is unreachable
      * @param retryInterval    how long to wait after a failed fetch before the next
+     * @param maxWait          the longest a request with an unknown {@code kid} waits for the fetch;
+     *                         after it the request gets 503 while the fetch goes on in the
+     *                         background, so that a hanging issuer cannot hold request threads. A
+     *                         request whose key is cached never waits; with no usable keys at all
+     *                         (start-up) a request waits up to the HTTP timeouts.
      */
     public record JwksSettings(Duration defaultLifetime, Duration minLifetime, Duration maxLifetime,
-            Duration refreshAhead, Duration refetchInterval, Duration maxStale, Duration retryInterval) {
+            Duration refreshAhead, Duration refetchInterval, Duration maxStale, Duration retryInterval,
+            Duration maxWait) {
 
         /** Default lifetime of a set without {@code max-age}: 5 minutes. */
         public static final Duration DEFAULT_LIFETIME_DEFAULT = Duration.ofMinutes(5);
@@ -176,6 +198,8 @@ public record GuardConfig(
         public static final Duration MAX_STALE_DEFAULT = Duration.ofHours(24);
         /** Default wait after a failed fetch: 5 seconds. */
         public static final Duration RETRY_INTERVAL_DEFAULT = Duration.ofSeconds(5);
+        /** Default longest wait of a request for a fetch: 500 milliseconds. */
+        public static final Duration MAX_WAIT_DEFAULT = Duration.ofMillis(500);
     }
 
     /**
@@ -262,6 +286,7 @@ public record GuardConfig(
         private Duration jwksRefetchInterval = JwksSettings.REFETCH_INTERVAL_DEFAULT;
         private Duration jwksMaxStale = JwksSettings.MAX_STALE_DEFAULT;
         private Duration jwksRetryInterval = JwksSettings.RETRY_INTERVAL_DEFAULT;
+        private Duration jwksMaxWait = JwksSettings.MAX_WAIT_DEFAULT;
         private Duration httpConnectTimeout = HttpSettings.CONNECT_TIMEOUT_DEFAULT;
         private Duration httpReadTimeout = HttpSettings.READ_TIMEOUT_DEFAULT;
         private int httpMaxResponseBytes = HttpSettings.MAX_RESPONSE_BYTES_DEFAULT;
@@ -275,6 +300,9 @@ public record GuardConfig(
         private Clock clock = Clock.systemUTC();
         private GuardListener listener = GuardListener.NONE;
         private JwksFetcher jwksFetcher;
+        private String principalClaim = PRINCIPAL_CLAIM_DEFAULT;
+        private boolean acceptStringRoles;
+        private boolean passCorsPreflight = true;
 
         private Builder() {
         }
@@ -318,6 +346,33 @@ public record GuardConfig(
         /** {@code roles-claims}: replaces the claim paths holding roles. */
         public Builder rolesClaims(String... paths) {
             this.rolesClaims = List.of(paths);
+            return this;
+        }
+
+        /**
+         * {@code principal-claim}: the claim naming the caller, {@code sub} by default; a token
+         * without it is refused. For {@code at+jwt} tokens {@code sub} is required as well.
+         */
+        public Builder principalClaim(String claim) {
+            this.principalClaim = claim;
+            return this;
+        }
+
+        /**
+         * {@code accept-string-roles}: read a roles claim holding one bare string as one role;
+         * false by default, refusing such tokens.
+         */
+        public Builder acceptStringRoles(boolean accept) {
+            this.acceptStringRoles = accept;
+            return this;
+        }
+
+        /**
+         * {@code pass-cors-preflight}: let CORS preflights through the filter without a token; true
+         * by default. A CORS filter must then answer them (place it before the guard's filter).
+         */
+        public Builder passCorsPreflight(boolean pass) {
+            this.passCorsPreflight = pass;
             return this;
         }
 
@@ -390,6 +445,12 @@ public record GuardConfig(
         /** {@code jwks-retry-interval}. */
         public Builder jwksRetryInterval(Duration value) {
             this.jwksRetryInterval = value;
+            return this;
+        }
+
+        /** {@code jwks-max-wait}: the longest a request with an unknown {@code kid} waits for its fetch. */
+        public Builder jwksMaxWait(Duration value) {
+            this.jwksMaxWait = value;
             return this;
         }
 
@@ -506,7 +567,8 @@ public record GuardConfig(
                     rolePrefix, realm, publicPaths, requiredRoles, maxTokenLength, jwksSettings,
                     new HttpSettings(httpConnectTimeout, httpReadTimeout, httpMaxResponseBytes),
                     new TokenCacheSettings(tokenCacheMaxEntries, tokenCacheMaxBytes),
-                    introspectionSettings(), clock, listener, jwksFetcher);
+                    introspectionSettings(), clock, listener, jwksFetcher,
+                    require("principal-claim", principalClaim), acceptStringRoles, passCorsPreflight);
         }
 
         private Set<JWSAlgorithm> acceptedAlgorithms() {
@@ -530,8 +592,9 @@ public record GuardConfig(
             checkPositive("jwks-refetch-interval", jwksRefetchInterval);
             checkBetween("jwks-max-stale", jwksMaxStale, Duration.ZERO, Duration.ofDays(30));
             checkPositive("jwks-retry-interval", jwksRetryInterval);
+            checkBetween("jwks-max-wait", jwksMaxWait, Duration.ofMillis(1), Duration.ofSeconds(30));
             return new JwksSettings(jwksDefaultLifetime, jwksMinLifetime, jwksMaxLifetime, jwksRefreshAhead,
-                    jwksRefetchInterval, jwksMaxStale, jwksRetryInterval);
+                    jwksRefetchInterval, jwksMaxStale, jwksRetryInterval, jwksMaxWait);
         }
 
         private IntrospectionSettings introspectionSettings() {

@@ -1,6 +1,7 @@
 package dev.identityservice.guard.jaxrs;
 
 import dev.identityservice.guard.BearerHeader;
+import dev.identityservice.guard.ThrottledWarning;
 import dev.identityservice.guard.TokenVerifier;
 import dev.identityservice.guard.VerifiedToken;
 import dev.identityservice.guard.error.InvalidTokenException;
@@ -26,6 +27,7 @@ import java.util.function.Predicate;
 final class BearerAuthenticationFilter implements ContainerRequestFilter {
 
     private static final System.Logger LOG = System.getLogger(BearerAuthenticationFilter.class.getName());
+    private static final ThrottledWarning UNAVAILABLE = new ThrottledWarning(LOG);
 
     private final TokenVerifier verifier;
     private final String realm;
@@ -61,7 +63,7 @@ final class BearerAuthenticationFilter implements ContainerRequestFilter {
         } catch (InvalidTokenException e) {
             request.abortWith(GuardResponses.rejected(realm, e.error()));
         } catch (VerificationUnavailableException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot verify tokens: " + e.getMessage());
+            UNAVAILABLE.warn("cannot verify tokens: " + e.getMessage());
             request.abortWith(GuardResponses.unavailable(e));
         }
     }

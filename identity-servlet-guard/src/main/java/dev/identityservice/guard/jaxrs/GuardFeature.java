@@ -4,9 +4,6 @@ import dev.identityservice.guard.GuardConfig;
 import dev.identityservice.guard.TokenVerifier;
 import dev.identityservice.guard.VerifiedToken;
 import dev.identityservice.guard.verify.GuardTokenVerifier;
-import jakarta.annotation.security.DenyAll;
-import jakarta.annotation.security.PermitAll;
-import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.container.DynamicFeature;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -19,8 +16,11 @@ import java.util.function.Predicate;
 /**
  * The JAX-RS feature of the guard: register one instance and bearer tokens are authenticated and
  * {@code @RolesAllowed}, {@code @PermitAll} and {@code @DenyAll} (Jakarta Annotations 2.1 §3) are
- * enforced, a method's annotation taking precedence over its class's. Unannotated resources are
- * open to everyone; a token, if sent, must still be valid.
+ * enforced wherever they sit: on the method or its class, or inherited from the interfaces and
+ * superclasses it implements, a method's annotation taking precedence over any class's (the rules
+ * are {@link RoleRequirement}'s). An anonymous caller of a protected method gets 401, an
+ * authenticated one without a role 403. Unannotated resources are open to everyone; a token, if
+ * sent, must still be valid.
  *
  * <pre>{@code
  * resourceConfig.register(new GuardFeature(GuardConfig.builder()
@@ -96,30 +96,13 @@ public final class GuardFeature implements Feature {
         public void configure(ResourceInfo resource, FeatureContext context) {
             Method method = resource.getResourceMethod();
             Class<?> type = resource.getResourceClass();
-            String[] roles = method == null ? null : rolesRequired(method, type);
-            if (roles != null) {
-                context.register(new RoleCheckFilter(roles, realm));
+            if (method == null || type == null) {
+                return;
             }
-        }
-
-        /** The roles a method requires, empty for "none suffices", or null for "open". */
-        private static String[] rolesRequired(Method method, Class<?> type) {
-            if (method.isAnnotationPresent(DenyAll.class)) {
-                return new String[0];
+            RoleRequirement requirement = RoleRequirement.of(type, method);
+            if (!requirement.open()) {
+                context.register(new RoleCheckFilter(requirement.anyOfRoles(), realm));
             }
-            if (method.isAnnotationPresent(RolesAllowed.class)) {
-                return method.getAnnotation(RolesAllowed.class).value();
-            }
-            if (method.isAnnotationPresent(PermitAll.class)) {
-                return null;
-            }
-            if (type.isAnnotationPresent(DenyAll.class)) {
-                return new String[0];
-            }
-            if (type.isAnnotationPresent(RolesAllowed.class)) {
-                return type.getAnnotation(RolesAllowed.class).value();
-            }
-            return null;
         }
     }
 }

@@ -1,8 +1,13 @@
 package dev.identityservice.guard.jwks;
 
+import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import dev.identityservice.guard.GuardConfig.JwksSettings;
 import dev.identityservice.guard.GuardListener;
 import dev.identityservice.guard.GuardListener.FetchCause;
+import dev.identityservice.guard.ThrottledWarning;
 import dev.identityservice.guard.error.InvalidTokenException;
 import dev.identityservice.guard.error.VerificationUnavailableException;
 import java.io.IOException;
@@ -12,86 +17,131 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 /**
  * The issuer's verification keys (RFC 7517), cached so that a request with a known {@code kid}
- * costs one volatile read: no lock, no I/O.
+ * costs a lock-free cache read: no lock, no I/O, no wait.
  *
+ * <p>Caffeine does what a cache does: the set's lifetime (the response's {@code max-age}, clamped to
+ * the configured bounds, and then {@code maxStale} of outage tolerance), one load at a time however
+ * many requests need it, and refresh-ahead in the background, a request past {@code refreshAhead}
+ * before expiry asking for a refresh that Caffeine runs once and that the request never waits for.
+ * Fetches run on one daemon thread of their own.
+ *
+ * <p>Our own code is only what Caffeine cannot know:
  * <ul>
- *   <li>A fetched set lives for the response's {@code max-age}, clamped to the configured bounds;
- *       from {@code refreshAhead} before its end a request starts a refresh in the background.</li>
- *   <li>One fetch at a time: every caller that needs one joins the fetch in flight.</li>
- *   <li>An unknown {@code kid} joins a fetch in flight, or starts one at most once per
- *       {@code refetchInterval}. That budget is its own: a flood of random ids can neither delay the
- *       regular refresh nor be paid for by it.</li>
- *   <li>While the issuer is unreachable the last good set serves until {@code maxStale} after its
- *       fetch; with no usable set the answer is {@link VerificationUnavailableException} (503).</li>
+ *   <li>the unknown-{@code kid} budget: such a {@code kid} joins a fetch in flight, or starts one at
+ *       most once per {@code refetchInterval}; a flood of random ids can neither delay the regular
+ *       refresh nor be paid for by it;</li>
+ *   <li>serving stale: past its lifetime the last good set keeps serving while refreshes fail, until
+ *       {@code maxStale} after its fetch; failed refreshes are retried after {@code retryInterval};</li>
+ *   <li>the wait bound: a request with an unknown {@code kid} waits for its fetch at most {@code
+ *       maxWait}, then gets {@link VerificationUnavailableException} (503) while the fetch goes on, so
+ *       that a hanging issuer holds no request thread for long; only with no usable keys at all (at
+ *       start-up, or past {@code maxStale}) does a request wait up to one fetch's time limit.</li>
  * </ul>
  */
 public final class CachingJwksSource implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(CachingJwksSource.class.getName());
-    private static final Duration AWAIT_MARGIN = Duration.ofSeconds(1);
+    /** The one cache entry: the issuer's whole key set. */
+    private static final String SET = "jwks";
 
     private final JwksFetcher fetcher;
     private final JwksSettings settings;
     private final Clock clock;
     private final GuardListener listener;
-    private final Duration awaitLimit;
-    private final ThreadPoolExecutor executor;
-    private final AtomicReference<CompletableFuture<KeySetState>> inFlight = new AtomicReference<>();
+    private final Duration fetchLimit;
+    private final ThreadPoolExecutor fetchThread;
+    private final AsyncLoadingCache<String, KeySetState> cache;
     private final AtomicReference<UnknownKidFetch> lastUnknownKidFetch = new AtomicReference<>();
-    private volatile KeySetState state = KeySetState.NONE;
+    private final AtomicReference<FetchCause> nextCause = new AtomicReference<>();
+    private final ThrottledWarning fetchFailed;
+    /** The refresh in flight, for unknown kids to join without spending their budget; null if none. */
+    private volatile CompletableFuture<KeySetState> refreshing;
+    /**
+     * What the last fetch produced. Caffeine installs a refreshed value just after its future
+     * completes; an unknown kid that saw the future complete reads this rather than race it.
+     */
+    private volatile KeySetState lastFetched;
 
     /**
-     * @param fetcher    where keys come from
-     * @param settings   cache timings
-     * @param fetchLimit the longest one fetch may take (connect plus read timeout)
+     * @param fetcher  where keys come from; called on the fetch thread only, one call at a time
+     * @param settings   cache timings and the unknown-{@code kid} wait bound
+     * @param fetchLimit the longest one fetch may take (connect plus read timeout): how long a request
+     *                   waits when there are no usable keys at all, as at start-up
      * @param clock      decides lifetimes and intervals
      * @param listener   receives fetch events
      */
     public CachingJwksSource(JwksFetcher fetcher, JwksSettings settings, Duration fetchLimit, Clock clock,
             GuardListener listener) {
         this.fetcher = fetcher;
+        this.fetchLimit = fetchLimit;
         this.settings = settings;
         this.clock = clock;
         this.listener = listener;
-        this.awaitLimit = fetchLimit.plus(AWAIT_MARGIN);
-        this.executor = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
+        this.fetchFailed = new ThrottledWarning(message -> LOG.log(System.Logger.Level.WARNING, message),
+                ThrottledWarning.INTERVAL_DEFAULT, clock);
+        this.fetchThread = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
             Thread thread = new Thread(runnable, "guard-jwks-fetch");
             thread.setDaemon(true);
             return thread;
         });
-        this.executor.allowCoreThreadTimeOut(true);
+        this.fetchThread.allowCoreThreadTimeOut(true);
+        long startMillis = clock.millis(); // a ticker counts from an arbitrary origin, and this one stays far from overflow
+        this.cache = Caffeine.newBuilder()
+                .ticker(() -> (clock.millis() - startMillis) * 1_000_000L)
+                .expireAfter(new UntilNoLongerServing())
+                .buildAsync(new Loader());
     }
 
     /** Starts the first fetch in the background, so that the first request usually finds keys. */
     public void prefetch() {
-        startFetch(FetchCause.INITIAL);
+        cache.get(SET);
     }
 
     /**
-     * The keys a token may have been signed with.
+     * The keys a token may have been signed with; refetches for an unknown {@code kid} within the
+     * budget.
      *
-     * @param kid the token's {@code kid}, or null for every key
-     * @return a non-empty array of candidate keys
-     * @throws InvalidTokenException            if the {@code kid} is unknown even after a refetch
-     *                                          or the refetch was rate-limited
-     * @throws VerificationUnavailableException if no usable key set can be had
+     * @see #candidates(String, BooleanSupplier)
      */
     public VerificationKey[] candidates(String kid) throws InvalidTokenException, VerificationUnavailableException {
+        return candidates(kid, () -> true);
+    }
+
+    /**
+     * The keys a token may have been signed with, refetching for an unknown {@code kid} only if
+     * {@code mayRefetch} agrees: a token that would be refused anyway must not spend the
+     * unknown-{@code kid} budget nor wait for a fetch.
+     *
+     * @param kid        the token's {@code kid}, or null for every key
+     * @param mayRefetch asked once, only when the {@code kid} is unknown to the cached set
+     * @return a non-empty array of candidate keys
+     * @throws InvalidTokenException            if the {@code kid} is unknown even after a refetch,
+     *                                          or the refetch was rate-limited or not allowed
+     * @throws VerificationUnavailableException if no usable key set can be had within the wait bound
+     */
+    public VerificationKey[] candidates(String kid, BooleanSupplier mayRefetch)
+            throws InvalidTokenException, VerificationUnavailableException {
         Instant now = clock.instant();
-        KeySetState current = state;
-        if (!current.usableAt(now)) {
-            current = awaitUsable(now, current);
-        } else if (!now.isBefore(current.refreshAt)) {
-            refreshInBackground(now, current);
+        KeySetState current = cached();
+        if (current == null || current.keys == null) {
+            current = awaitUsable(current);
+        } else if (!now.isBefore(current.refreshAt) && !now.isBefore(current.nextAttemptAt)) {
+            KeySetState newest = lastFetched;
+            if (newest != null && newest.keys != null && newest.nextAttemptAt.isAfter(current.nextAttemptAt)) {
+                current = newest; // a fetch just landed and Caffeine is installing it: no second refresh
+            } else {
+                refresh(FetchCause.REFRESH);
+            }
             if (!now.isBefore(current.expiresAt)) {
                 listener.servedStale(Duration.between(current.expiresAt, now));
             }
@@ -100,113 +150,146 @@ public final class CachingJwksSource implements AutoCloseable {
         if (found != null && found.length > 0) {
             return found;
         }
+        if (!mayRefetch.getAsBoolean()) {
+            throw InvalidTokenException.invalidToken("unknown key id");
+        }
         return afterUnknownKid(kid, now);
     }
 
     /** How many usable keys the cached set has; 0 before the first successful fetch. */
     public int cachedKeyCount() {
-        KeySetState current = state;
-        return current.keys == null ? 0 : current.keys.size();
+        KeySetState current = cached();
+        return current == null || current.keys == null ? 0 : current.keys.size();
     }
 
     @Override
     public void close() {
-        executor.shutdownNow();
+        fetchThread.shutdownNow();
     }
 
-    private void refreshInBackground(Instant now, KeySetState current) {
-        if (!now.isBefore(current.nextAttemptAt)) {
-            startFetch(FetchCause.REFRESH);
-        }
+    /** The cached state if loaded, without waiting; null while absent or loading. */
+    private KeySetState cached() {
+        CompletableFuture<KeySetState> entry = cache.getIfPresent(SET);
+        return entry != null && entry.isDone() && !entry.isCompletedExceptionally() ? entry.join() : null;
     }
 
-    private KeySetState awaitUsable(Instant now, KeySetState current) throws VerificationUnavailableException {
-        if (now.isBefore(current.nextAttemptAt) && inFlight.get() == null) {
-            throw unavailable(Duration.between(now, current.nextAttemptAt), current, null);
+    /** Starts a refresh, or joins the one in flight (Caffeine runs one per entry at a time). */
+    private CompletableFuture<KeySetState> refresh(FetchCause cause) {
+        nextCause.compareAndSet(null, cause);
+        CompletableFuture<KeySetState> running = cache.synchronous().refresh(SET);
+        refreshing = running;
+        running.whenComplete((state, error) -> {
+            if (refreshing == running) {
+                refreshing = null;
+            }
+        });
+        return running;
+    }
+
+    private KeySetState awaitUsable(KeySetState failed) throws VerificationUnavailableException {
+        if (failed != null) {
+            // The last attempt failed and its retry interval (the entry's lifetime) has not passed.
+            throw unavailable(settings.retryInterval(), failed.lastFailure, null);
         }
-        KeySetState next = await(startFetch(current.keys == null ? FetchCause.INITIAL : FetchCause.REFRESH));
-        if (next.usableAt(clock.instant())) {
-            return next;
+        KeySetState loaded = await(cache.get(SET), fetchLimit);
+        if (loaded.keys == null) {
+            throw unavailable(settings.retryInterval(), loaded.lastFailure, null);
         }
-        throw unavailable(settings.retryInterval(), next, null);
+        return loaded;
     }
 
     private VerificationKey[] afterUnknownKid(String kid, Instant now)
             throws InvalidTokenException, VerificationUnavailableException {
-        CompletableFuture<KeySetState> waitFor = inFlight.get();
-        if (waitFor == null) {
-            UnknownKidFetch last = lastUnknownKidFetch.get();
-            if (last != null && now.isBefore(last.startedAt.plus(settings.refetchInterval()))) {
-                if (last.done.isDone()) {
-                    // A fetch may have landed since this request read the state.
-                    VerificationKey[] landed = state.keys == null ? null : state.keys.candidates(kid);
-                    if (landed != null && landed.length > 0) {
-                        return landed;
-                    }
-                    listener.unknownKidRefetchRateLimited();
-                    throw InvalidTokenException.invalidToken("unknown key id");
+        CompletableFuture<KeySetState> waitFor;
+        UnknownKidFetch last = lastUnknownKidFetch.get();
+        CompletableFuture<KeySetState> running = refreshing;
+        if (running != null && !running.isDone()) {
+            waitFor = running; // joining a fetch in flight costs no budget
+        } else if (last != null && now.isBefore(last.startedAt.plus(settings.refetchInterval()))) {
+            if (last.done.isDone()) {
+                // A fetch may have landed since this request read the state.
+                KeySetState latest = lastFetched;
+                VerificationKey[] landed = latest == null || latest.keys == null ? null : latest.keys.candidates(kid);
+                if (landed != null && landed.length > 0) {
+                    return landed;
                 }
-                waitFor = last.done;
-            } else {
-                UnknownKidFetch mine = new UnknownKidFetch(now, new CompletableFuture<>());
-                if (lastUnknownKidFetch.compareAndSet(last, mine)) {
-                    startFetch(FetchCause.UNKNOWN_KID).whenComplete((next, error) -> mine.done.complete(next));
-                }
-                waitFor = lastUnknownKidFetch.get().done;
+                listener.unknownKidRefetchRateLimited();
+                throw InvalidTokenException.invalidToken("unknown key id");
             }
+            waitFor = last.done;
+        } else {
+            UnknownKidFetch mine = new UnknownKidFetch(now, new CompletableFuture<>());
+            if (lastUnknownKidFetch.compareAndSet(last, mine)) {
+                refresh(FetchCause.UNKNOWN_KID).whenComplete((next, error) -> mine.done.complete(next));
+            }
+            waitFor = lastUnknownKidFetch.get().done;
         }
-        KeySetState next = await(waitFor);
-        VerificationKey[] found = next.keys == null ? null : next.keys.candidates(kid);
+        KeySetState next = await(waitFor, settings.maxWait());
+        VerificationKey[] found = next == null || next.keys == null ? null : next.keys.candidates(kid);
         if (found != null && found.length > 0) {
             return found;
         }
-        if (next.lastFailure != null) {
+        if (next == null || next.lastFailure != null) {
             // The issuer could not be asked: the token may be signed with a key we cannot see yet.
-            throw unavailable(settings.retryInterval(), next, null);
+            throw unavailable(settings.retryInterval(), next == null ? null : next.lastFailure, null);
         }
         throw InvalidTokenException.invalidToken("unknown key id");
     }
 
-    /** The fetch in flight, or a new one; never more than one at a time. */
-    private CompletableFuture<KeySetState> startFetch(FetchCause cause) {
-        while (true) {
-            CompletableFuture<KeySetState> existing = inFlight.get();
-            if (existing != null) {
-                return existing;
-            }
-            CompletableFuture<KeySetState> mine = new CompletableFuture<>();
-            if (inFlight.compareAndSet(null, mine)) {
-                try {
-                    executor.execute(() -> fetchInto(mine, cause));
-                } catch (RejectedExecutionException closed) {
-                    inFlight.set(null);
-                    mine.complete(state);
-                }
-                return mine;
-            }
+    /** Waits for a fetch at most {@code limit}; the fetch itself goes on either way. */
+    private KeySetState await(CompletableFuture<KeySetState> pending, Duration limit)
+            throws VerificationUnavailableException {
+        try {
+            return pending.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw unavailable(settings.retryInterval(), "the issuer did not answer within " + limit, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable(settings.retryInterval(), "interrupted", e);
+        } catch (ExecutionException e) {
+            throw unavailable(settings.retryInterval(), String.valueOf(e.getCause()), e.getCause());
         }
     }
 
-    private void fetchInto(CompletableFuture<KeySetState> result, FetchCause cause) {
-        KeySetState before = state;
-        KeySetState after;
-        try {
-            FetchedJwks fetched = fetcher.fetch();
-            VerificationKeys keys = VerificationKeys.from(fetched.keySet());
-            if (keys.size() == 0) {
-                throw new IOException("the JWKS has no usable signature key");
-            }
-            after = before.refreshed(keys, lifetimeOf(fetched.maxAge()), clock.instant(), settings);
-            listener.jwksRefreshed(cause, keys.size());
-        } catch (Exception | LinkageError e) {
-            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            LOG.log(System.Logger.Level.WARNING, "JWKS fetch failed (" + cause + "): " + reason);
-            after = before.failed(reason, clock.instant().plus(settings.retryInterval()));
-            listener.jwksFetchFailed(cause, reason);
+    private static VerificationUnavailableException unavailable(Duration retryAfter, String reason, Throwable cause) {
+        return new VerificationUnavailableException("issuer keys unavailable: "
+                + (reason == null ? "no usable keys" : reason), retryAfter, cause);
+    }
+
+    /** Fetches on the fetch thread; never fails: a failure is a state, so the last good keys stay. */
+    private final class Loader implements AsyncCacheLoader<String, KeySetState> {
+        @Override
+        public CompletableFuture<KeySetState> asyncLoad(String key, Executor ignored) {
+            return CompletableFuture.supplyAsync(() -> fetch(KeySetState.NONE), fetchThread);
         }
-        state = after;
-        inFlight.set(null);
-        result.complete(after);
+
+        @Override
+        public CompletableFuture<KeySetState> asyncReload(String key, KeySetState old, Executor ignored) {
+            return CompletableFuture.supplyAsync(() -> fetch(old), fetchThread);
+        }
+
+        private KeySetState fetch(KeySetState before) {
+            FetchCause requested = nextCause.getAndSet(null);
+            FetchCause cause = before.keys == null ? FetchCause.INITIAL : requested == null ? FetchCause.REFRESH : requested;
+            try {
+                FetchedJwks fetched = fetcher.fetch();
+                VerificationKeys keys = VerificationKeys.from(fetched.keySet());
+                if (keys.size() == 0) {
+                    throw new IOException("the JWKS has no usable signature key");
+                }
+                KeySetState after = before.refreshed(keys, lifetimeOf(fetched.maxAge()), clock.instant(), settings);
+                lastFetched = after;
+                listener.jwksRefreshed(cause, keys.size());
+                return after;
+            } catch (Exception | LinkageError e) {
+                String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                fetchFailed.warn("JWKS fetch failed (" + cause + "): " + reason);
+                listener.jwksFetchFailed(cause, reason);
+                KeySetState after = before.failed(reason, clock.instant().plus(settings.retryInterval()));
+                lastFetched = after;
+                return after;
+            }
+        }
     }
 
     private Duration lifetimeOf(Optional<Duration> maxAge) {
@@ -217,22 +300,26 @@ public final class CachingJwksSource implements AutoCloseable {
         return lifetime.compareTo(settings.maxLifetime()) > 0 ? settings.maxLifetime() : lifetime;
     }
 
-    private KeySetState await(CompletableFuture<KeySetState> pending) throws VerificationUnavailableException {
-        try {
-            return pending.get(awaitLimit.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw unavailable(settings.retryInterval(), state, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unavailable(settings.retryInterval(), state, e);
-        } catch (ExecutionException e) {
-            throw unavailable(settings.retryInterval(), state, e.getCause());
+    /**
+     * An entry lives while it may serve: a good set until {@code staleUntil}, a failure without keys
+     * until its retry; then the next request loads afresh.
+     */
+    private final class UntilNoLongerServing implements Expiry<String, KeySetState> {
+        @Override
+        public long expireAfterCreate(String key, KeySetState state, long currentTime) {
+            Instant until = state.keys == null ? state.nextAttemptAt : state.staleUntil;
+            return Math.max(0, Duration.between(clock.instant(), until).toNanos());
         }
-    }
 
-    private static VerificationUnavailableException unavailable(Duration retryAfter, KeySetState state, Throwable cause) {
-        String reason = state.lastFailure == null ? "no usable keys" : state.lastFailure;
-        return new VerificationUnavailableException("issuer keys unavailable: " + reason, retryAfter, cause);
+        @Override
+        public long expireAfterUpdate(String key, KeySetState state, long currentTime, long currentDuration) {
+            return expireAfterCreate(key, state, currentTime);
+        }
+
+        @Override
+        public long expireAfterRead(String key, KeySetState state, long currentTime, long currentDuration) {
+            return currentDuration;
+        }
     }
 
     /** An unknown-kid fetch: when it started and when it is over. */
@@ -246,17 +333,13 @@ public final class CachingJwksSource implements AutoCloseable {
      * @param refreshAt     from when a background refresh starts
      * @param expiresAt     the end of the set's lifetime
      * @param staleUntil    the last instant the set may serve at all
-     * @param nextAttemptAt no fetch for expiry before this (after a failure)
+     * @param nextAttemptAt no refresh before this (after a failure)
      * @param lastFailure   why the last fetch failed, or null if it succeeded
      */
     private record KeySetState(VerificationKeys keys, Instant refreshAt, Instant expiresAt, Instant staleUntil,
             Instant nextAttemptAt, String lastFailure) {
 
         static final KeySetState NONE = new KeySetState(null, Instant.MIN, Instant.MIN, Instant.MIN, Instant.MIN, null);
-
-        boolean usableAt(Instant now) {
-            return keys != null && now.isBefore(staleUntil);
-        }
 
         KeySetState refreshed(VerificationKeys fresh, Duration lifetime, Instant now, JwksSettings settings) {
             Instant expires = now.plus(lifetime);

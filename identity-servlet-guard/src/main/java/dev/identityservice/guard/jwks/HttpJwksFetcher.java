@@ -1,6 +1,5 @@
 package dev.identityservice.guard.jwks;
 
-import com.nimbusds.jose.jwk.JWKSet;
 import dev.identityservice.guard.http.BoundedHttpClient;
 import dev.identityservice.guard.http.HttpDocument;
 import java.io.IOException;
@@ -36,7 +35,7 @@ public final class HttpJwksFetcher implements JwksFetcher {
             throw new IOException("JWKS at " + location + " answered HTTP " + document.status());
         }
         try {
-            return new FetchedJwks(JWKSet.parse(document.body()), document.maxAge());
+            return new FetchedJwks(JwkSetParser.parse(document.body()), document.maxAge());
         } catch (ParseException e) {
             throw new IOException("JWKS at " + location + " is not a JWK set: " + e.getMessage(), e);
         }

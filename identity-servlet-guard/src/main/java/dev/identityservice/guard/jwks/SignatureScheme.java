@@ -50,6 +50,16 @@ enum SignatureScheme {
         this.perThread = ThreadLocal.withInitial(this::newSignature);
     }
 
+    /** Whether some scheme verifies with keys on this curve. */
+    static boolean supportsCurve(Curve curve) {
+        for (SignatureScheme scheme : ALL) {
+            if (curve != null && curve.equals(scheme.curve)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The scheme for a JWS {@code alg}, or null if the guard cannot verify it. */
     static SignatureScheme of(JWSAlgorithm algorithm) {
         for (SignatureScheme scheme : ALL) {

@@ -36,9 +36,17 @@ public final class VerificationKey {
     private final KeyType keyType;
     private final Curve curve;
     private final PublicKey publicKey;
+    /** Tink through Nimbus for Ed25519 when Tink is on the classpath; null otherwise. */
+    private final TinkEd25519 tink;
 
     private VerificationKey(String kid, JWSAlgorithm declaredAlgorithm, KeyType keyType, Curve curve,
             PublicKey publicKey) {
+        this(kid, declaredAlgorithm, keyType, curve, publicKey, null);
+    }
+
+    private VerificationKey(String kid, JWSAlgorithm declaredAlgorithm, KeyType keyType, Curve curve,
+            PublicKey publicKey, TinkEd25519 tink) {
+        this.tink = tink;
         this.kid = kid;
         this.declaredAlgorithm = declaredAlgorithm;
         this.keyType = keyType;
@@ -49,39 +57,92 @@ public final class VerificationKey {
     /**
      * Prepares a JWK for verification.
      *
-     * @return the key, or null if the JWK cannot or may not verify signatures
+     * @return the key, ready to verify
+     * @throws UnusableKeyException if the JWK cannot or may not verify signatures: private key
+     *                              material, {@code use} other than {@code sig}, {@code key_ops}
+     *                              without {@code verify}, an {@code alg} that is not a signature
+     *                              algorithm for its key type, a symmetric or key-agreement key, an
+     *                              unsupported curve, an RSA modulus under 2048 bits
      */
-    static VerificationKey from(JWK jwk) throws JOSEException, GeneralSecurityException {
+    static VerificationKey from(JWK jwk) throws UnusableKeyException {
+        if (jwk.isPrivate()) {
+            // Whoever saw the set could sign with it: a leaked key proves nothing.
+            throw new UnusableKeyException("the entry publishes private key material");
+        }
         if (jwk.getKeyUse() != null && !KeyUse.SIGNATURE.equals(jwk.getKeyUse())) {
-            return null;
+            throw new UnusableKeyException("use is " + jwk.getKeyUse().identifier() + ", not sig");
         }
         if (jwk.getKeyOperations() != null && !jwk.getKeyOperations().contains(KeyOperation.VERIFY)) {
-            return null;
+            throw new UnusableKeyException("key_ops lacks verify");
         }
         JWSAlgorithm declared = jwk.getAlgorithm() == null ? null : JWSAlgorithm.parse(jwk.getAlgorithm().getName());
-        if (jwk instanceof RSAKey rsa) {
-            RSAPublicKey key = rsa.toRSAPublicKey();
-            return key.getModulus().bitLength() < RSA_MIN_MODULUS_BITS ? null
-                    : new VerificationKey(jwk.getKeyID(), declared, KeyType.RSA, null, key);
+        VerificationKey key = prepare(jwk, declared);
+        if (declared != null && !key.fits(declared)) {
+            throw new UnusableKeyException("alg " + declared + " is not a signature algorithm for this key");
         }
-        if (jwk instanceof ECKey ec) {
-            // Nimbus checks that the point is on the curve, which defeats invalid-curve attacks.
-            return new VerificationKey(jwk.getKeyID(), declared, KeyType.EC, ec.getCurve(), ec.toECPublicKey());
-        }
-        if (jwk instanceof OctetKeyPair okp) {
-            byte[] prefix = Curve.Ed25519.equals(okp.getCurve()) ? ED25519_PREFIX
-                    : Curve.Ed448.equals(okp.getCurve()) ? ED448_PREFIX : null;
-            if (prefix == null) {
-                return null; // X25519 and X448 are for key agreement
+        return key;
+    }
+
+    private static VerificationKey prepare(JWK jwk, JWSAlgorithm declared) throws UnusableKeyException {
+        try {
+            if (jwk instanceof RSAKey rsa) {
+                RSAPublicKey key = rsa.toRSAPublicKey();
+                if (key.getModulus().bitLength() < RSA_MIN_MODULUS_BITS) {
+                    throw new UnusableKeyException("RSA modulus under " + RSA_MIN_MODULUS_BITS + " bits");
+                }
+                return new VerificationKey(jwk.getKeyID(), declared, KeyType.RSA, null, key);
             }
-            byte[] raw = okp.getDecodedX();
-            byte[] encoded = new byte[prefix.length + raw.length];
-            System.arraycopy(prefix, 0, encoded, 0, prefix.length);
-            System.arraycopy(raw, 0, encoded, prefix.length, raw.length);
-            PublicKey key = KeyFactory.getInstance(okp.getCurve().getName()).generatePublic(new X509EncodedKeySpec(encoded));
-            return new VerificationKey(jwk.getKeyID(), declared, KeyType.OKP, okp.getCurve(), key);
+            if (jwk instanceof ECKey ec) {
+                if (!SignatureScheme.supportsCurve(ec.getCurve())) {
+                    throw new UnusableKeyException("curve " + ec.getCurve() + " is not supported");
+                }
+                // Nimbus checks that the point is on the curve, which defeats invalid-curve attacks.
+                return new VerificationKey(jwk.getKeyID(), declared, KeyType.EC, ec.getCurve(), ec.toECPublicKey());
+            }
+            if (jwk instanceof OctetKeyPair okp) {
+                byte[] prefix = Curve.Ed25519.equals(okp.getCurve()) ? ED25519_PREFIX
+                        : Curve.Ed448.equals(okp.getCurve()) ? ED448_PREFIX : null;
+                if (prefix == null) {
+                    throw new UnusableKeyException("curve " + okp.getCurve() + " is for key agreement, not signatures");
+                }
+                byte[] raw = okp.getDecodedX();
+                if (raw.length != (prefix == ED25519_PREFIX ? 32 : 57)) { // RFC 8032 §5.1.5, §5.2.5
+                    throw new UnusableKeyException("x has the wrong length for " + okp.getCurve());
+                }
+                byte[] encoded = new byte[prefix.length + raw.length];
+                System.arraycopy(prefix, 0, encoded, 0, prefix.length);
+                System.arraycopy(raw, 0, encoded, prefix.length, raw.length);
+                PublicKey key = KeyFactory.getInstance(okp.getCurve().getName())
+                        .generatePublic(new X509EncodedKeySpec(encoded));
+                TinkEd25519 tink = Curve.Ed25519.equals(okp.getCurve()) ? TinkEd25519.of(okp.toPublicJWK()) : null;
+                return new VerificationKey(jwk.getKeyID(), declared, KeyType.OKP, okp.getCurve(), key, tink);
+            }
+        } catch (JOSEException | GeneralSecurityException | RuntimeException e) {
+            throw new UnusableKeyException("not a valid public key: " + e.getMessage());
         }
-        return null;
+        throw new UnusableKeyException("key type " + jwk.getKeyType() + " cannot verify signatures");
+    }
+
+    /** Whether this key and {@code other} are the same public key with the same constraints. */
+    boolean sameAs(VerificationKey other) {
+        return keyType.equals(other.keyType) && java.util.Objects.equals(curve, other.curve)
+                && java.util.Objects.equals(declaredAlgorithm, other.declaredAlgorithm)
+                && java.util.Arrays.equals(publicKey.getEncoded(), other.publicKey.getEncoded());
+    }
+
+    /** Whether this key and {@code other} could both verify some algorithm, so a kid could not tell them apart. */
+    boolean overlaps(VerificationKey other) {
+        for (SignatureScheme scheme : SignatureScheme.values()) {
+            if (fits(scheme.algorithm()) && other.fits(scheme.algorithm())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether this key verifies through Tink (Ed25519 with Tink on the classpath). */
+    boolean usesTink() {
+        return tink != null;
     }
 
     /** The key id, or null. */
@@ -110,6 +171,9 @@ public final class VerificationKey {
         if (scheme == null || !fits(algorithm)
                 || (scheme.signatureLength() != 0 && signature.length != scheme.signatureLength())) {
             return false;
+        }
+        if (tink != null) {
+            return tink.verify(algorithm, signingInput, inputLength, signature);
         }
         Signature verifier = scheme.signature();
         try {

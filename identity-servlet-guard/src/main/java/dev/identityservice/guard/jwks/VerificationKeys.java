@@ -24,23 +24,24 @@ final class VerificationKeys {
         this.all = all;
     }
 
-    /** The usable keys of a JWKS; keys that cannot verify signatures are left out and logged. */
+    /**
+     * The usable keys of a JWKS. Each unusable entry is ignored (RFC 7517 §5) and logged; so are
+     * entries sharing a {@code kid} with a different key that could verify the same algorithm, since
+     * the {@code kid} could not say which of them signed (RFC 7517 §4.5 allows a shared {@code kid}
+     * only across key types). Identical repeats count once.
+     */
     static VerificationKeys from(JWKSet set) {
         List<VerificationKey> usable = new ArrayList<>();
-        Map<String, List<VerificationKey>> grouped = new HashMap<>();
         for (JWK jwk : set.getKeys()) {
-            VerificationKey key;
             try {
-                key = VerificationKey.from(jwk);
-            } catch (Exception e) {
-                LOG.log(System.Logger.Level.WARNING, "skipping JWK " + jwk.getKeyID() + ": " + e.getMessage());
-                continue;
+                usable.add(VerificationKey.from(jwk));
+            } catch (UnusableKeyException e) {
+                LOG.log(System.Logger.Level.WARNING, "ignoring JWK " + jwk.getKeyID() + ": " + e.getMessage());
             }
-            if (key == null) {
-                LOG.log(System.Logger.Level.DEBUG, "skipping JWK " + jwk.getKeyID() + ": not a signature key");
-                continue;
-            }
-            usable.add(key);
+        }
+        usable = withoutAmbiguousKids(usable);
+        Map<String, List<VerificationKey>> grouped = new HashMap<>();
+        for (VerificationKey key : usable) {
             if (key.kid() != null) {
                 grouped.computeIfAbsent(key.kid(), k -> new ArrayList<>(1)).add(key);
             }
@@ -48,6 +49,32 @@ final class VerificationKeys {
         Map<String, VerificationKey[]> byKid = new HashMap<>();
         grouped.forEach((kid, keys) -> byKid.put(kid, keys.toArray(NONE)));
         return new VerificationKeys(Map.copyOf(byKid), usable.toArray(NONE));
+    }
+
+    private static List<VerificationKey> withoutAmbiguousKids(List<VerificationKey> keys) {
+        List<VerificationKey> kept = new ArrayList<>(keys.size());
+        java.util.Set<String> ambiguous = new java.util.HashSet<>();
+        for (VerificationKey key : keys) {
+            boolean repeat = false;
+            for (VerificationKey earlier : kept) {
+                if (key.kid() != null && key.kid().equals(earlier.kid())) {
+                    if (key.sameAs(earlier)) {
+                        repeat = true;
+                    } else if (key.overlaps(earlier)) {
+                        ambiguous.add(key.kid());
+                    }
+                }
+            }
+            if (!repeat) {
+                kept.add(key);
+            }
+        }
+        if (!ambiguous.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "ignoring JWKs " + ambiguous
+                    + ": one kid names different keys for the same algorithm");
+            kept.removeIf(key -> ambiguous.contains(key.kid()));
+        }
+        return kept;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.identityservice.guard.servlet;
 
 import dev.identityservice.guard.BearerHeader;
 import dev.identityservice.guard.GuardConfig;
+import dev.identityservice.guard.ThrottledWarning;
 import dev.identityservice.guard.TokenVerifier;
 import dev.identityservice.guard.VerifiedToken;
 import dev.identityservice.guard.error.BearerChallenge;
@@ -27,11 +28,14 @@ import java.util.Set;
  * in code, construct it with a {@link GuardConfig} or a {@link TokenVerifier}. Answers: no token,
  * 401 with a bare challenge; a bad token, 401 {@code invalid_token}; a malformed header, two tokens
  * or a token in the URI, 400 {@code invalid_request}; a missing role, 403 {@code
- * insufficient_scope}; keys unavailable, 503 with {@code Retry-After}.
+ * insufficient_scope}; keys unavailable, 503 with {@code Retry-After}. A CORS preflight passes
+ * without a token (unless {@code pass-cors-preflight} is false), to a CORS filter mapped before this
+ * one.
  */
 public class BearerTokenFilter extends HttpFilter {
 
     private static final System.Logger LOG = System.getLogger(BearerTokenFilter.class.getName());
+    private static final ThrottledWarning UNAVAILABLE = new ThrottledWarning(LOG);
 
     private transient GuardConfig config;
     private transient TokenVerifier verifier;
@@ -79,7 +83,7 @@ public class BearerTokenFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         String path = pathOf(request);
-        if (rules.isPublic(path)) {
+        if (rules.isPublic(path) || (config.passCorsPreflight() && isCorsPreflight(request))) {
             chain.doFilter(request, response);
             return;
         }
@@ -96,7 +100,7 @@ public class BearerTokenFilter extends HttpFilter {
             reject(response, e.error());
             return;
         } catch (VerificationUnavailableException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot verify tokens: " + e.getMessage());
+            UNAVAILABLE.warn("cannot verify tokens: " + e.getMessage());
             response.setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
             response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
             return;
@@ -133,6 +137,18 @@ public class BearerTokenFilter extends HttpFilter {
             }
         }
         return false;
+    }
+
+    /**
+     * A CORS preflight (Fetch standard, "CORS-preflight request"): {@code OPTIONS} with {@code Origin}
+     * and {@code Access-Control-Request-Method}. Browsers never send credentials with it, so asking
+     * for a token would make every cross-origin call fail; it reaches the application anonymously,
+     * where a CORS filter answers it.
+     */
+    static boolean isCorsPreflight(HttpServletRequest request) {
+        return "OPTIONS".equals(request.getMethod()) && request.getHeader("Origin") != null
+                && request.getHeader("Access-Control-Request-Method") != null
+                && request.getHeader("Authorization") == null;
     }
 
     /** The path within the application, as servlet URL patterns see it. */

@@ -19,33 +19,72 @@ final class AccessTokenClaims {
     /** Claims only an ID token (OpenID Connect Core §2, §3.3.2.11) carries. */
     private static final String[] ID_TOKEN_CLAIMS = {"at_hash", "c_hash", "s_hash"};
 
+    /** RFC 9068 §2.2: the claims every JWT access token carries, besides {@code iss}, {@code exp}, {@code aud}. */
+    private static final String[] AT_JWT_REQUIRED_STRINGS = {"sub", "client_id", "jti"};
+
     private final String issuer;
     private final Set<String> audiences;
     private final long skewMillis;
     private final Clock clock;
     private final RolesExtractor roles;
+    private final String principalClaim;
 
     AccessTokenClaims(GuardConfig config) {
         this.issuer = config.issuer().toString();
         this.audiences = config.audiences();
         this.skewMillis = config.clockSkew().toMillis();
         this.clock = config.clock();
-        this.roles = new RolesExtractor(config.rolesClaims(), config.rolePrefix());
+        this.roles = new RolesExtractor(config.rolesClaims(), config.rolePrefix(), config.acceptStringRoles());
+        this.principalClaim = config.principalClaim();
     }
 
     /**
-     * Checks a JWT's claims; {@code iss}, {@code aud} and {@code exp} are required.
+     * Checks a JWT's claims: {@code iss}, {@code aud} and {@code exp} always; for an {@code at+jwt}
+     * also {@code sub}, {@code client_id}, {@code iat} and {@code jti} (RFC 9068 §2.2).
+     *
+     * @param atJwt whether the header typed the token {@code at+jwt}
      */
-    VerifiedToken checkJwt(Map<String, Object> claims) throws InvalidTokenException {
+    VerifiedToken checkJwt(Map<String, Object> claims, boolean atJwt) throws InvalidTokenException {
+        if (atJwt) {
+            for (String name : AT_JWT_REQUIRED_STRINGS) {
+                String value = stringOrNull(claims, name);
+                if (value == null || value.isEmpty()) {
+                    throw InvalidTokenException.invalidToken("an at+jwt token needs " + name);
+                }
+            }
+            if (claims.get("iat") == null) {
+                throw InvalidTokenException.invalidToken("an at+jwt token needs iat");
+            }
+        }
         return check(claims, true);
     }
 
     /**
-     * Checks an introspection response's claims (RFC 7662 §2.2), where every claim is optional but
-     * those present must be right.
+     * Checks an introspection response's claims (RFC 7662 §2.2). Most are optional there, but those
+     * present must be right, and two are not optional for a resource server: {@code aud} must name
+     * an accepted audience (an active token issued to another party, a refresh token say, has
+     * another audience or none), and {@code token_type} and Keycloak's {@code typ}, if present, must
+     * say access token ({@code Bearer}, RFC 6750; a DPoP-bound token presented as bearer is refused,
+     * RFC 9449 §7.2).
      */
     VerifiedToken checkIntrospected(Map<String, Object> claims) throws InvalidTokenException {
+        Object tokenType = claims.get("token_type");
+        if (tokenType != null && !isAccessTokenType(tokenType)) {
+            throw InvalidTokenException.invalidToken("not an access token");
+        }
+        Object typ = claims.get("typ");
+        if (typ != null && !(typ instanceof String t && (t.equalsIgnoreCase("Bearer") || t.equalsIgnoreCase("at+jwt")))) {
+            throw InvalidTokenException.invalidToken("not an access token");
+        }
+        if (claims.get("aud") == null) {
+            throw InvalidTokenException.invalidToken("audience not accepted");
+        }
         return check(claims, false);
+    }
+
+    private static boolean isAccessTokenType(Object tokenType) {
+        return tokenType instanceof String type && (type.equalsIgnoreCase("Bearer")
+                || type.equals("access_token") || type.equals("urn:ietf:params:oauth:token-type:access_token"));
     }
 
     private VerifiedToken check(Map<String, Object> claims, boolean jwt) throws InvalidTokenException {
@@ -85,15 +124,13 @@ final class AccessTokenClaims {
         if (clientId == null) {
             clientId = stringOrNull(claims, "azp");
         }
-        String subject = stringOrNull(claims, "sub");
-        if (subject == null) {
-            subject = jwt ? null : stringOrNull(claims, "username");
-        }
-        if (subject == null) {
-            subject = clientId;
-        }
-        if (subject == null) {
-            throw InvalidTokenException.invalidToken("token names no subject");
+        stringOrNull(claims, "sub");
+        stringOrNull(claims, "jti");
+        // The caller is the configured claim and nothing else: a token without it names nobody,
+        // and falling back to client_id would let a client named "admin" pass as a user.
+        String subject = stringOrNull(claims, principalClaim);
+        if (subject == null || subject.isEmpty()) {
+            throw InvalidTokenException.invalidToken("token has no " + principalClaim + " naming the caller");
         }
         Instant expiresAt = exp == null ? Instant.MAX : Instant.ofEpochMilli(exp);
         return new VerifiedToken(subject, iss instanceof String s ? s : issuer, audience, clientId, expiresAt,

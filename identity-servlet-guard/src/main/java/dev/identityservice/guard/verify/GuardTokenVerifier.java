@@ -140,6 +140,7 @@ public final class GuardTokenVerifier implements TokenVerifier, AutoCloseable {
     private static GuardConfig withListener(GuardConfig c, GuardListener listener) {
         return new GuardConfig(c.issuer(), c.jwksUri(), c.audiences(), c.algorithms(), c.clockSkew(), c.acceptPlainJwt(),
                 c.rolesClaims(), c.rolePrefix(), c.realm(), c.publicPaths(), c.requiredRoles(), c.maxTokenLength(),
-                c.jwks(), c.http(), c.tokenCache(), c.introspection(), c.clock(), listener, c.jwksFetcher());
+                c.jwks(), c.http(), c.tokenCache(), c.introspection(), c.clock(), listener, c.jwksFetcher(),
+                c.principalClaim(), c.acceptStringRoles(), c.passCorsPreflight());
     }
 }

@@ -18,14 +18,18 @@ import java.util.Map;
 
 /**
  * Verifies a JWT access token (RFC 9068 §4) in JWS compact serialization (RFC 7515 §7.1): strict
- * header checks, strict JSON, claims, then one signature verification with a key from the cached
- * JWKS.
+ * header checks, strict JSON, one signature verification with a key from the cached JWKS, then
+ * the claims.
  *
  * <p>The header rules: {@code alg} from the allow-list only (so never {@code none} or HMAC);
  * {@code jwk}, {@code jku}, {@code x5u} and {@code x5c} are refused, since keys named by the token
  * itself are never trusted; any {@code crit} is refused, since no extension is understood; {@code
- * typ} must be {@code at+jwt} unless plain JWTs are configured acceptable. Claims are checked before
- * the key is looked up, so that only a plausible token can spend the unknown-{@code kid} budget.
+ * typ} must be {@code at+jwt} unless plain JWTs are configured acceptable.
+ *
+ * <p>The signature is verified before any claim is judged, and a rejection names a failed claim only
+ * for a token whose signature verified: a forger learns nothing of the expected issuer, audience or
+ * roles. A token whose {@code kid} the cached set lacks must have passing claims to spend the
+ * unknown-{@code kid} refetch budget; otherwise it is refused as an unknown key id.
  */
 public final class JwtTokenVerifier implements TokenVerifier {
 
@@ -88,17 +92,34 @@ public final class JwtTokenVerifier implements TokenVerifier {
         }
         Map<String, Object> header = json(token, 0, firstDot, "header");
         JWSAlgorithm algorithm = checkHeader(header);
+        boolean atJwt = isAtJwt(header.get("typ"));
         String kid = (String) header.get("kid");
-
-        VerifiedToken verified = claims.checkJwt(json(token, firstDot + 1, secondDot, "payload"));
+        Map<String, Object> payload = json(token, firstDot + 1, secondDot, "payload");
 
         byte[] signature = base64Url(token, secondDot + 1, token.length());
-        byte[] signingInput = token.getBytes(StandardCharsets.US_ASCII);
-        VerificationKey key = select(keys.candidates(kid), algorithm, kid == null);
-        if (!key.verify(algorithm, signingInput, secondDot, signature)) {
+        VerificationKey key = select(keysFor(kid, payload, atJwt), algorithm, kid == null);
+        if (!key.verify(algorithm, token.getBytes(StandardCharsets.US_ASCII), secondDot, signature)) {
             throw InvalidTokenException.invalidToken("invalid signature");
         }
-        return verified;
+        // Only now may a description name a claim: the issuer vouches for this token.
+        return claims.checkJwt(payload, atJwt);
+    }
+
+    /**
+     * The candidate keys for {@code kid}. A {@code kid} the cached set lacks may cost a refetch, so
+     * only a token whose claims would pass may ask for one; any other learns only that the key id
+     * is unknown, never which claim failed (its signature was never verified).
+     */
+    private VerificationKey[] keysFor(String kid, Map<String, Object> payload, boolean atJwt)
+            throws InvalidTokenException, VerificationUnavailableException {
+        return keys.candidates(kid, () -> {
+            try {
+                claims.checkJwt(payload, atJwt);
+                return true;
+            } catch (InvalidTokenException implausible) {
+                return false;
+            }
+        });
     }
 
     private JWSAlgorithm checkHeader(Map<String, Object> header) throws InvalidTokenException {
@@ -123,6 +144,10 @@ public final class JwtTokenVerifier implements TokenVerifier {
             throw InvalidTokenException.invalidToken("malformed key id");
         }
         return algorithm;
+    }
+
+    private static boolean isAtJwt(Object typ) {
+        return typ instanceof String type && (type.equalsIgnoreCase("at+jwt") || type.equalsIgnoreCase("application/at+jwt"));
     }
 
     /** RFC 9068 §2.1: {@code at+jwt}, case-insensitively, with or without {@code application/}. */

@@ -10,16 +10,25 @@ import java.util.Set;
  * Reads roles from configured claim paths: {@code roles} (RFC 9068 §7.2.1.1), {@code groups}
  * (MicroProfile JWT), {@code realm_access.roles} and {@code resource_access.<client>.roles}
  * (Keycloak), {@code scope} and {@code scp}. A path names nested objects with dots. A list must hold
- * only strings; a string is one role, or for {@code scope}/{@code scp} a space-separated list. A
- * claim of any other type rejects the token rather than silently granting nothing.
+ * only strings; {@code scope}/{@code scp} may be a space-separated string (RFC 8693 §4.2). A bare
+ * string in any other roles claim ({@code "roles": "user"}) rejects the token, as its type is wrong,
+ * unless configured to be read as one role for issuers known to send that. A claim of any other type
+ * rejects the token rather than silently granting nothing.
  */
 public final class RolesExtractor {
 
     private final String[][] paths;
     private final String[] pathNames;
     private final String prefix;
+    private final boolean acceptString;
 
-    public RolesExtractor(List<String> claimPaths, String prefix) {
+    /**
+     * @param claimPaths   the claim paths holding roles
+     * @param prefix       prepended to every role
+     * @param acceptString whether a bare string outside {@code scope}/{@code scp} is one role
+     */
+    public RolesExtractor(List<String> claimPaths, String prefix, boolean acceptString) {
+        this.acceptString = acceptString;
         this.paths = new String[claimPaths.size()][];
         this.pathNames = claimPaths.toArray(new String[0]);
         for (int i = 0; i < paths.length; i++) {
@@ -56,6 +65,9 @@ public final class RolesExtractor {
 
     private void collect(Object value, String leaf, String pathName, Set<String> roles) throws InvalidTokenException {
         boolean spaceSeparated = "scope".equals(leaf) || "scp".equals(leaf);
+        if (value instanceof String && !spaceSeparated && !acceptString) {
+            throw wrongType(pathName);
+        }
         addStrings(value, spaceSeparated, pathName, prefix, roles);
     }
 
@@ -101,6 +113,6 @@ public final class RolesExtractor {
     }
 
     private static InvalidTokenException wrongType(String pathName) {
-        return InvalidTokenException.invalidToken("claim " + pathName + " is not a string or a list of strings");
+        return InvalidTokenException.invalidToken("claim " + pathName + " is not a list of strings");
     }
 }

@@ -12,12 +12,20 @@ import java.util.Map;
  * depth, as RFC 7515 §5.2 and RFC 7519 §7.2 require, so that two components can never read two
  * different claims from one token.
  *
+ * <p>Linear in the length of the text, and bounded before any work: a text over {@value #MAX_CHARS}
+ * characters or a number over {@value #MAX_NUMBER_CHARS} is refused unread. Our own code because no
+ * JSON library on the guard's classpath refuses duplicate names (Nimbus's Gson keeps the last).
+ *
  * <p>Values become {@link String}, {@link Boolean}, {@link Long} (integers that fit), {@link Double}
  * (other numbers), unmodifiable {@link List}s and {@link Map}s, or null.
  */
 final class StrictJson {
 
     private static final int MAX_DEPTH = 32;
+    /** The longest text parsed, in characters: 1 MiB, far above any token or introspection answer. */
+    static final int MAX_CHARS = 1 << 20;
+    /** The longest number, in characters; a NumericDate or a count needs 20. */
+    static final int MAX_NUMBER_CHARS = 64;
 
     private final String text;
     private int pos;
@@ -28,6 +36,9 @@ final class StrictJson {
 
     /** Parses a JSON text that must be one object. */
     static Map<String, Object> parseObject(String text) throws MalformedJsonException {
+        if (text.length() > MAX_CHARS) {
+            throw new MalformedJsonException("JSON longer than " + MAX_CHARS + " characters");
+        }
         StrictJson parser = new StrictJson(text);
         parser.skipWhitespace();
         if (parser.peek() != '{') {
@@ -138,7 +149,8 @@ final class StrictJson {
             }
             pos++;
         }
-        StringBuilder out = new StringBuilder(text.length() - start).append(text, start, pos);
+        // Sized by what was read so far, not by the rest of the text: that made many escaped strings quadratic.
+        StringBuilder out = new StringBuilder(pos - start + 16).append(text, start, pos);
         while (true) {
             char c = next();
             if (c == '"') {
@@ -205,6 +217,9 @@ final class StrictJson {
             }
             digits();
             integral = false;
+        }
+        if (pos - start > MAX_NUMBER_CHARS) {
+            throw new MalformedJsonException("number longer than " + MAX_NUMBER_CHARS + " characters at " + start);
         }
         String number = text.substring(start, pos);
         if (integral && pos - start <= 18) {

@@ -1,7 +1,5 @@
 package dev.identityservice.guard.testing;
 
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,7 +31,7 @@ public final class FakeIssuer implements AutoCloseable {
     public final AtomicInteger introspections = new AtomicInteger();
     private final Server server = new Server();
     private final Map<String, String> introspectionAnswers = new ConcurrentHashMap<>();
-    private volatile List<JWK> published = List.of();
+    private volatile List<String> published = List.of();
     private volatile boolean down;
     private volatile Duration delay = Duration.ZERO;
     private volatile String cacheControl;
@@ -67,11 +65,16 @@ public final class FakeIssuer implements AutoCloseable {
 
     /** Publishes exactly these keys. */
     public void publish(TestKey... keys) {
-        List<JWK> jwks = new ArrayList<>();
+        List<String> jwks = new ArrayList<>();
         for (TestKey key : keys) {
-            jwks.add(key.publicJwk());
+            jwks.add(key.publicJwk().toJSONString());
         }
         published = List.copyOf(jwks);
+    }
+
+    /** Publishes exactly these JWKS entries, as JSON text, well-formed or not. */
+    public void publishRaw(String... entries) {
+        published = List.of(entries);
     }
 
     public void down(boolean down) {
@@ -118,7 +121,7 @@ public final class FakeIssuer implements AutoCloseable {
                     if (cacheControl != null) {
                         response.getHeaders().put(HttpHeader.CACHE_CONTROL, cacheControl);
                     }
-                    json(response, callback, down ? 503 : 200, new JWKSet(published).toString(true));
+                    json(response, callback, down ? 503 : 200, "{\"keys\":[" + String.join(",", published) + "]}");
                 }
                 case "/introspect" -> introspect(request, response, callback);
                 default -> json(response, callback, 404, "{}");

@@ -21,6 +21,16 @@ public final class HttpCalls {
         return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Sends {@code method} to {@code url} with the given headers, name then value, and no body. */
+    public static HttpResponse<String> send(String method, String url, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     public static String challenge(HttpResponse<?> response) {
         return response.headers().firstValue("WWW-Authenticate").orElse(null);
     }

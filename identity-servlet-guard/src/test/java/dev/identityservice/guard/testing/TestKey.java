@@ -40,6 +40,11 @@ public final class TestKey {
         }
     }
 
+    /** A test key around an existing RSA key pair. */
+    public static TestKey of(RSAKey key) {
+        return new TestKey(key, key.toPublicJWK(), null, JWSAlgorithm.RS256);
+    }
+
     public static TestKey ec(String kid) {
         try {
             ECKey key = new ECKeyGenerator(Curve.P_256).keyID(kid).generate();

@@ -117,4 +117,38 @@ class IntrospectionTest {
         activeFor("opaque-5", Duration.ofMinutes(2));
         assertThrows(VerificationUnavailableException.class, () -> verifier.verify("opaque-5"));
     }
+
+    void answer(String token, String extraMembers) {
+        long exp = clock.millis() / 1000 + 120;
+        issuer.introspectionAnswer(token, "{\"active\":true,\"sub\":\"bob\",\"client_id\":\"svc\","
+                + "\"iss\":\"" + issuer.url() + "\",\"exp\":" + exp + extraMembers + "}");
+    }
+
+    String refusal(String token) {
+        return assertThrows(InvalidTokenException.class, () -> verifier.verify(token)).error().description();
+    }
+
+    @Test
+    void verifyWhenActiveWithoutAudienceThenRefused() {
+        answer("refresh-of-another-client", ",\"token_type\":\"Bearer\"");
+        assertEquals("audience not accepted", refusal("refresh-of-another-client"));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"\"token_type\":\"refresh_token\"",
+            "\"token_type\":\"urn:ietf:params:oauth:token-type:refresh_token\"", "\"token_type\":\"DPoP\"",
+            "\"token_type\":\"N_A\"", "\"token_type\":7", "\"typ\":\"Refresh\"", "\"typ\":\"Offline\"",
+            "\"typ\":\"ID\""})
+    void verifyWhenTypeSaysNotAnAccessTokenThenRefused(String member) {
+        answer("typed", ",\"aud\":\"orders-api\"," + member);
+        assertEquals("not an access token", refusal("typed"));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"Bearer", "bearer", "access_token",
+            "urn:ietf:params:oauth:token-type:access_token"})
+    void verifyWhenTokenTypeSaysAccessTokenAndAudienceMatchesThenAccepted(String type) throws Exception {
+        answer("typed-ok", ",\"aud\":[\"other\",\"orders-api\"],\"token_type\":\"" + type + "\"");
+        assertEquals("bob", verifier.verify("typed-ok").subject());
+    }
 }

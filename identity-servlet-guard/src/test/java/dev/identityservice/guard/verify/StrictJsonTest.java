@@ -44,4 +44,33 @@ class StrictJsonTest {
         String deep = "{\"a\":" + "[".repeat(100) + "]".repeat(100) + "}";
         assertThrows(StrictJson.MalformedJsonException.class, () -> StrictJson.parseObject(deep));
     }
+
+    /** The reported case: 700 KB of escaped strings took 6 s when each string was sized by the rest of the text. */
+    @Test
+    void parseObjectWhen700KbOfEscapedStringsThenLinear() {
+        StringBuilder json = new StringBuilder("{\"l\":[");
+        int strings = 1;
+        while (json.length() < 700_000) {
+            json.append("\"\\n\",");
+            strings++;
+        }
+        int expected = strings;
+        json.append("\"end\"]}");
+        // Quadratic, this allocates about 60 GB; linear, under a megabyte.
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5),
+                () -> assertEquals(expected, ((List<?>) StrictJson.parseObject(json.toString()).get("l")).size()));
+    }
+
+    @Test
+    void parseObjectWhenLongerThanTheBoundThenRefusedUnread() {
+        String huge = "{\"a\":\"" + "x".repeat(StrictJson.MAX_CHARS) + "\"}";
+        var e = assertThrows(StrictJson.MalformedJsonException.class, () -> StrictJson.parseObject(huge));
+        assertEquals("JSON longer than 1048576 characters", e.getMessage());
+    }
+
+    @Test
+    void parseObjectWhenNumberHasThousandsOfDigitsThenRefused() {
+        String json = "{\"exp\":" + "9".repeat(100_000) + "}";
+        assertThrows(StrictJson.MalformedJsonException.class, () -> StrictJson.parseObject(json));
+    }
 }
