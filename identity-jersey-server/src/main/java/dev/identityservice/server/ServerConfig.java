@@ -27,13 +27,15 @@ import java.util.Set;
  * @param tlsKeystore PKCS12 keystore for HTTPS, or {@code null} for plain HTTP
  * @param importFile JSON setup applied at start, or {@code null}
  * @param trustedProxies addresses and networks of reverse proxies whose forwarding headers are believed; empty: none
+ * @param proxyHeaders the one family of forwarding headers those proxies set (the other is ignored)
  * @param loginLimits the login throttle's budgets
  */
 public record ServerConfig(String host, int port, URI issuer, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            int dbPoolSize, String masterKey, SigningAlgorithm signingAlgorithm, Duration keyRotationPeriod,
                            Duration accessTokenTtl, Path tlsKeystore, String tlsKeystorePassword, Path importFile,
                            boolean bootstrap, Duration shutdownTimeout, int passwordHashMemoryKib, int passwordHashIterations,
-                           Set<String> adminAudiences, List<String> trustedProxies, LoginLimits loginLimits) {
+                           Set<String> adminAudiences, List<String> trustedProxies, TrustedProxies.Headers proxyHeaders,
+                           LoginLimits loginLimits) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -59,6 +61,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         }
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
         Objects.requireNonNull(loginLimits, "loginLimits");
+        Objects.requireNonNull(proxyHeaders, "proxyHeaders");
         List<String> proxies = List.copyOf(trustedProxies);
         trustedProxies = proxies;
         check("proxy.trusted", () -> TrustedProxies.validate(proxies));
@@ -143,6 +146,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         shown.put("password.hash.iterations", String.valueOf(passwordHashIterations));
         shown.put("admin.audience", String.join(",", new java.util.TreeSet<>(adminAudiences)));
         shown.put("proxy.trusted", String.join(",", trustedProxies));
+        shown.put("proxy.headers", proxyHeaders.value());
         shown.put("login.window", Durations.format(loginLimits.window()));
         shown.put("login.limit.account.address", String.valueOf(loginLimits.perAccountAddress()));
         shown.put("login.limit.address", String.valueOf(loginLimits.perAddress()));
@@ -189,6 +193,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         private int passwordHashIterations = Argon2idParameters.OWASP_ITERATIONS;
         private Set<String> adminAudiences = DEFAULT_ADMIN_AUDIENCES;
         private List<String> trustedProxies = List.of();
+        private TrustedProxies.Headers proxyHeaders = TrustedProxies.Headers.X_FORWARDED;
         private Duration loginWindow = LoginLimits.DEFAULT_WINDOW;
         private int loginLimitAccountAddress = LoginLimits.DEFAULT_PER_ACCOUNT_ADDRESS;
         private int loginLimitAddress = LoginLimits.DEFAULT_PER_ADDRESS;
@@ -249,6 +254,15 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
             this.trustedProxies = List.copyOf(proxies);
             return this;
         }
+        /** {@code x-forwarded} (the default) or {@code forwarded}: the forwarding headers the proxies set. */
+        public Builder proxyHeaders(String value) {
+            try {
+                this.proxyHeaders = TrustedProxies.Headers.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("proxy.headers: " + e.getMessage());
+            }
+            return this;
+        }
         public Builder loginWindow(Duration value) { this.loginWindow = value; return this; }
         public Builder loginLimitAccountAddress(int value) { this.loginLimitAccountAddress = value; return this; }
         public Builder loginLimitAddress(int value) { this.loginLimitAddress = value; return this; }
@@ -260,7 +274,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
             return new ServerConfig(host, port, issuer, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, masterKey,
                     signingAlgorithm, keyRotationPeriod, accessTokenTtl, tlsKeystore, tlsKeystorePassword, importFile,
                     bootstrap, shutdownTimeout, passwordHashMemoryKib, passwordHashIterations, adminAudiences,
-                    trustedProxies, new LoginLimits(loginWindow, loginLimitAccountAddress, loginLimitAddress,
+                    trustedProxies, proxyHeaders, new LoginLimits(loginWindow, loginLimitAccountAddress, loginLimitAddress,
                             loginLimitAccount, loginLimitDevice, loginTrustedFor));
         }
 
