@@ -26,8 +26,8 @@ import java.util.Optional;
  * ({@link LoginLimits}):
  * <ul>
  *   <li>with a valid {@linkplain DeviceCookies device cookie} for the account: only the cookie's own budget;</li>
- *   <li>otherwise one account from one address, and one address over all accounts; plus the account's budget
- *       unless the owner has signed in successfully from this address before (a "known address").</li>
+ *   <li>otherwise one account from one address; plus, unless the owner has signed in successfully from this
+ *       address before (a "known address"), one address over all accounts and the account's budget.</li>
  * </ul>
  * A guesser at one address spends only that address's budget for the account; a guesser with many addresses
  * also spends the account's budget, which then refuses new addresses for the rest of its window (at most
@@ -80,8 +80,10 @@ public final class LoginThrottle {
             add(budgets, kinds, Budget.DEVICE, bucket(Budget.DEVICE, tenantId, deviceId), limits.perDevice());
         } else {
             add(budgets, kinds, Budget.ACCOUNT_ADDRESS, bucket(Budget.ACCOUNT_ADDRESS, account, address), limits.perAccountAddress());
-            add(budgets, kinds, Budget.ADDRESS, bucket(Budget.ADDRESS, tenantId, address), limits.perAddress());
+            // Where the owner has signed in, the address's budget would be one that anyone else behind the same
+            // address (a NAT) spends for them: only the account-at-address budget applies there.
             if (!store.isMarked(knownAddress, clock.instant())) {
+                add(budgets, kinds, Budget.ADDRESS, bucket(Budget.ADDRESS, tenantId, address), limits.perAddress());
                 add(budgets, kinds, Budget.ACCOUNT, bucket(Budget.ACCOUNT, account), limits.perAccount());
             }
         }

@@ -1,0 +1,67 @@
+package dev.identityservice.server.login;
+
+import static dev.identityservice.server.login.LoginHttp.throttled;
+import static dev.identityservice.server.testing.TestServer.PASSWORD;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.identityservice.server.testing.TestServer;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The login throttle turned against the people it protects: attacks found in review. Addresses come through {@code X-Forwarded-For} from the trusted proxy (the test client).
+ */
+class LoginAbuseTest {
+
+    private static final String NAT = "198.51.100.20";
+    private static final int ADDRESS_LIMIT = 10;
+
+    private TestServer server;
+    private LoginHttp http;
+
+    @BeforeEach
+    void start() {
+        server = TestServer.start(b -> b.trustedProxies("127.0.0.1").issuer("http://id.test").loginLimitAddress(ADDRESS_LIMIT));
+        server.confidentialClient(LoginHttp.CLIENT);
+        server.user("alice", "user");
+        server.user("bob", "user");
+        http = new LoginHttp(server);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void tokenWhenSomeoneBehindTheOwnersNatSpendsTheAddressBudgetThenTheOwnerStillSignsInFromThere() {
+        assertEquals(200, http.passwordGrant(NAT, "alice", PASSWORD).statusCode(), "alice signs in from her office NAT");
+        List<CompletableFuture<HttpResponse<String>>> spray = new ArrayList<>();
+        for (int i = 0; i < ADDRESS_LIMIT + 5; i++) {
+            spray.add(http.passwordGrantAsync(NAT, "made-up-" + i, "guess"));
+        }
+        assertTrue(spray.stream().map(CompletableFuture::join).anyMatch(LoginHttp::throttled), "the NAT's address budget is spent");
+
+        HttpResponse<String> owner = http.passwordGrant(NAT, "alice", PASSWORD);
+
+        assertEquals(200, owner.statusCode(), "a colleague's junk must not lock alice out where she signs in: " + owner.body());
+        assertTrue(throttled(http.passwordGrant(NAT, "bob", PASSWORD)), "bob never signed in here: the address budget applies");
+    }
+
+    @Test
+    void tokenWhenRefusedByTheAccountAtAddressBudgetThenNothingIsTakenFromTheAddressBudget() {
+        for (int i = 0; i < LoginLimits.DEFAULT_PER_ACCOUNT_ADDRESS + 3 * ADDRESS_LIMIT; i++) {
+            http.passwordGrant(NAT, "alice", "guess-" + i);
+        }
+
+        HttpResponse<String> bob = http.passwordGrant(NAT, "bob", PASSWORD);
+
+        assertEquals(200, bob.statusCode(), "refused guesses at alice spend none of the address's budget: " + bob.body());
+    }
+}
