@@ -4,8 +4,7 @@ import dev.identityservice.core.login.AttemptBudget;
 import dev.identityservice.core.login.LoginAttemptStore;
 import dev.identityservice.core.user.User;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Slows down online password guessing at the password grant and the login page without handing a guesser a
@@ -35,7 +36,9 @@ import java.util.Optional;
  * signed in from, which is what serves clients of the password grant that keep no cookies.
  *
  * <p>A success gives its attempt back to the shared budgets and resets the account-at-address one; a failure
- * keeps it. Buckets are stored as SHA-256 hashes of their keys: the table holds neither usernames nor addresses.
+ * keeps it. Buckets are stored as HMAC-SHA256 of their keys under a server secret: the table holds neither
+ * usernames nor addresses, and since people type passwords into the username field, not a plain hash of one either
+ * (which anyone with a copy could test guesses against).
  */
 public final class LoginThrottle {
 
@@ -50,13 +53,23 @@ public final class LoginThrottle {
     }
 
     private static final String KNOWN_ADDRESS = "known";
+    private static final String HMAC = "HmacSHA256";
 
     private final LoginAttemptStore store;
     private final LoginLimits limits;
     private final Clock clock;
     private final LoginAudit audit;
+    private final SecretKeySpec key;
 
-    public LoginThrottle(LoginAttemptStore store, LoginLimits limits, Clock clock, LoginAudit audit) {
+    /**
+     * @param key at least 32 bytes of secret key material, the same on every instance (see {@link #deriveKey}):
+     *            buckets and audit fingerprints are keyed hashes under it
+     */
+    public LoginThrottle(LoginAttemptStore store, LoginLimits limits, Clock clock, LoginAudit audit, byte[] key) {
+        if (key.length < 32) {
+            throw new IllegalArgumentException("login throttle key must be at least 32 bytes");
+        }
+        this.key = new SecretKeySpec(key.clone(), HMAC);
         this.store = Objects.requireNonNull(store, "store");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -175,21 +188,32 @@ public final class LoginThrottle {
         }
     }
 
-    /** The audit log's stand-in for a username: 16 hex digits of SHA-256 over tenant and normalized username. */
-    public static String accountFingerprint(String tenantId, String username) {
-        byte[] digest = sha256(tenantId + '\0' + User.normalize(username == null ? "" : username));
+    /** A throttle key derived from {@code secret} (HMAC-SHA256 of a fixed label), e.g. the device-cookie key. */
+    public static byte[] deriveKey(byte[] secret) {
+        return hmac(new SecretKeySpec(secret, HMAC), "identity login throttle key v1");
+    }
+
+    /**
+     * The audit log's stand-in for a username: 16 hex digits of HMAC-SHA256 (this server's key) over tenant and
+     * normalized username. Keyed, because the name typed may be a password: lines of one account correlate, but
+     * a fingerprint cannot be tested against guesses without the key.
+     */
+    public String accountFingerprint(String tenantId, String username) {
+        byte[] digest = hmac(key, tenantId + '\0' + User.normalize(username == null ? "" : username));
         return HexFormat.of().formatHex(digest, 0, 8);
     }
 
-    private static String bucket(Object kind, String... parts) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(sha256(kind + "\0" + String.join("\0", parts)));
+    private String bucket(Object kind, String... parts) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(hmac(key, kind + "\0" + String.join("\0", parts)));
     }
 
-    private static byte[] sha256(String text) {
+    private static byte[] hmac(SecretKeySpec key, String text) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
+            Mac mac = Mac.getInstance(HMAC);
+            mac.init(key);
+            return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
         }
     }
 }

@@ -3,19 +3,28 @@ package dev.identityservice.server.login;
 import static dev.identityservice.server.login.LoginHttp.throttled;
 import static dev.identityservice.server.testing.TestServer.PASSWORD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.identityservice.server.testing.TestServer;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The login throttle turned against the people it protects: attacks found in review. Addresses come through {@code X-Forwarded-For} from the trusted proxy (the test client).
+ * The login throttle turned against the people it protects, and what it keeps about the names typed: attacks
+ * found in review. Addresses come through {@code X-Forwarded-For} from the trusted proxy (the test client).
  */
 class LoginAbuseTest {
 
@@ -63,5 +72,39 @@ class LoginAbuseTest {
         HttpResponse<String> bob = http.passwordGrant(NAT, "bob", PASSWORD);
 
         assertEquals(200, bob.statusCode(), "refused guesses at alice spend none of the address's budget: " + bob.body());
+    }
+
+    @Test
+    void tokenWhenAPasswordIsTypedAsUsernameThenTheStoredBucketsAreNotPlainHashesOfIt() throws Exception {
+        String typed = "Tr0ub4dor&3";
+        assertTrue(throttled(http.passwordGrant(NAT, typed, "x")) == false);
+
+        // Anyone with a copy of the table could test guesses offline against unkeyed hashes of what was typed.
+        Set<String> plain = new HashSet<>();
+        String account = "default\0" + typed.toLowerCase();
+        plain.add(sha256("ACCOUNT_ADDRESS\0" + account + "\0" + NAT));
+        plain.add(sha256("ACCOUNT\0" + account));
+        Set<String> stored = buckets();
+
+        assertFalse(stored.isEmpty());
+        assertTrue(stored.stream().noneMatch(plain::contains), "stored: " + stored);
+    }
+
+    private Set<String> buckets() {
+        return server.server.engine().database().withConnection(connection -> {
+            Set<String> found = new HashSet<>();
+            try (PreparedStatement select = connection.prepareStatement("SELECT bucket FROM login_attempts");
+                 ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    found.add(rows.getString(1));
+                }
+            }
+            return found;
+        });
+    }
+
+    private static String sha256(String text) throws Exception {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 }
