@@ -54,6 +54,13 @@ public final class LoginAudit {
                 channel.tag(), tenantId, account, address, device);
     }
 
+    /** The attempt counters could not be reached: a login refused without a password check (fail closed). */
+    void unavailable(Channel channel, String tenantId, String account, String address, RuntimeException cause) {
+        metrics.loginAttempt(channel.tag(), "unavailable");
+        LOG.error("event=login.unavailable channel={} tenant={} account={} address={} cause={}",
+                channel.tag(), tenantId, account, address, cause.getClass().getSimpleName(), cause);
+    }
+
     /** A refused attempt; a spent per-account budget is a lockout (of devices and addresses the owner never used). */
     void throttled(Channel channel, String tenantId, String account, String address, boolean device,
                    LoginThrottle.Budget budget, Duration retryAfter) {

@@ -2,6 +2,7 @@ package dev.identityservice.server.login;
 
 import dev.identityservice.core.login.AttemptBudget;
 import dev.identityservice.core.login.LoginAttemptStore;
+import dev.identityservice.core.store.jdbc.DataAccessException;
 import dev.identityservice.core.user.User;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -54,6 +55,7 @@ public final class LoginThrottle {
 
     private static final String KNOWN_ADDRESS = "known";
     private static final String HMAC = "HmacSHA256";
+    private static final int UNAVAILABLE_RETRY_AFTER_S = 5;
 
     private final LoginAttemptStore store;
     private final LoginLimits limits;
@@ -83,6 +85,8 @@ public final class LoginThrottle {
      *                 username, or {@code null}
      * @return the attempt, to be ended with {@link Attempt#succeeded} or {@link Attempt#failed}
      * @throws Throttled when a budget is spent; nothing was reserved and no password may be checked
+     * @throws Unavailable when the counters cannot be read or written (the database is down or too slow): the
+     *                     attempt is refused, since one that is not counted must not be checked either
      */
     public Attempt begin(LoginAudit.Channel channel, String tenantId, String username, String address, String deviceId) {
         String account = tenantId + '\0' + User.normalize(username == null ? "" : username);
@@ -95,13 +99,18 @@ public final class LoginThrottle {
             add(budgets, kinds, Budget.ACCOUNT_ADDRESS, bucket(Budget.ACCOUNT_ADDRESS, account, address), limits.perAccountAddress());
             // Where the owner has signed in, the address's budget would be one that anyone else behind the same
             // address (a NAT) spends for them: only the account-at-address budget applies there.
-            if (!store.isMarked(knownAddress, clock.instant())) {
+            if (!isMarked(channel, tenantId, username, address, knownAddress)) {
                 add(budgets, kinds, Budget.ADDRESS, bucket(Budget.ADDRESS, tenantId, address), limits.perAddress());
                 add(budgets, kinds, Budget.ACCOUNT, bucket(Budget.ACCOUNT, account), limits.perAccount());
             }
         }
         String fingerprint = accountFingerprint(tenantId, username);
-        Optional<LoginAttemptStore.Refusal> refusal = store.reserve(budgets, clock.instant());
+        Optional<LoginAttemptStore.Refusal> refusal;
+        try {
+            refusal = store.reserve(budgets, clock.instant());
+        } catch (DataAccessException e) {
+            throw unavailable(channel, tenantId, fingerprint, address, e);
+        }
         if (refusal.isPresent()) {
             Budget spent = kinds.get(budgets.indexOf(refusal.get().budget()));
             Duration wait = Duration.between(clock.instant(), refusal.get().retryAt());
@@ -110,6 +119,20 @@ public final class LoginThrottle {
             throw new Throttled(retryAfter);
         }
         return new Attempt(channel, tenantId, fingerprint, address, deviceId != null, budgets, kinds, knownAddress);
+    }
+
+    private boolean isMarked(LoginAudit.Channel channel, String tenantId, String username, String address, String bucket) {
+        try {
+            return store.isMarked(bucket, clock.instant());
+        } catch (DataAccessException e) {
+            throw unavailable(channel, tenantId, accountFingerprint(tenantId, username), address, e);
+        }
+    }
+
+    private Unavailable unavailable(LoginAudit.Channel channel, String tenantId, String account, String address,
+                                    DataAccessException cause) {
+        audit.unavailable(channel, tenantId, account, address, cause);
+        return new Unavailable();
     }
 
     private void add(List<AttemptBudget> budgets, List<Budget> kinds, Budget kind, String bucket, int limit) {
@@ -146,6 +169,16 @@ public final class LoginThrottle {
          * @param userId the user's id for the audit line, or {@code null} where the caller does not have it
          */
         public void succeeded(String userId) {
+            try {
+                giveBack();
+            } catch (DataAccessException e) {
+                // The password was right and the tokens may already be made: only a give-back is lost.
+                audit.unavailable(channel, tenantId, account, address, e);
+            }
+            audit.succeeded(channel, tenantId, account, address, device, userId);
+        }
+
+        private void giveBack() {
             for (int i = 0; i < budgets.size(); i++) {
                 String bucket = budgets.get(i).bucket();
                 switch (kinds.get(i)) {
@@ -155,7 +188,6 @@ public final class LoginThrottle {
                 }
             }
             store.mark(knownAddress, clock.instant().plus(limits.trustedFor()));
-            audit.succeeded(channel, tenantId, account, address, device, userId);
         }
 
         /** No password was checked after all (a malformed request): every budget gets the attempt back. */
@@ -191,6 +223,21 @@ public final class LoginThrottle {
     /** A throttle key derived from {@code secret} (HMAC-SHA256 of a fixed label), e.g. the device-cookie key. */
     public static byte[] deriveKey(byte[] secret) {
         return hmac(new SecretKeySpec(secret, HMAC), "identity login throttle key v1");
+    }
+
+    /**
+     * The counters could not be reached: a login refused, fail-closed, before any password check; answered with
+     * 503 and {@code Retry-After} {@value #UNAVAILABLE_RETRY_AFTER_S} seconds (RFC 9110 §15.6.4).
+     */
+    public static final class Unavailable extends RuntimeException {
+        Unavailable() {
+            super("login counters unavailable", null, false, false);
+        }
+
+        /** {@code Retry-After} in whole seconds. */
+        public String retryAfterHeader() {
+            return String.valueOf(UNAVAILABLE_RETRY_AFTER_S);
+        }
     }
 
     /**

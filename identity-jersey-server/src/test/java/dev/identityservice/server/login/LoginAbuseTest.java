@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.identityservice.server.testing.Browser;
 import dev.identityservice.server.testing.TestServer;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.Statement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -88,6 +91,28 @@ class LoginAbuseTest {
 
         assertFalse(stored.isEmpty());
         assertTrue(stored.stream().noneMatch(plain::contains), "stored: " + stored);
+    }
+
+    @Test
+    void tokenAndLoginWhenTheAttemptCountersCannotBeReachedThen503WithRetryAfterAndNoPasswordCheck() throws Exception {
+        http.passwordGrant(NAT, "alice", "guess");
+        // Another session holds every counter's row: the reservation waits for its lock and times out.
+        try (Connection holder = server.server.engine().database().dataSource().getConnection()) {
+            holder.setAutoCommit(false);
+            try (Statement statement = holder.createStatement()) {
+                statement.executeUpdate("UPDATE login_attempts SET attempts = attempts");
+            }
+            HttpResponse<String> token = http.passwordGrant(NAT, "alice", PASSWORD);
+            HttpResponse<String> form = http.browserLogin(new Browser(), NAT, "alice", PASSWORD);
+            holder.rollback();
+
+            assertEquals(503, token.statusCode(), token.body());
+            assertEquals("temporarily_unavailable", TestServer.json(token.body()).get("error").asText());
+            assertTrue(Long.parseLong(token.headers().firstValue("Retry-After").orElseThrow()) > 0);
+            assertEquals(503, form.statusCode(), form.body());
+            assertTrue(form.headers().firstValue("Retry-After").isPresent());
+            assertFalse(form.headers().allValues("Set-Cookie").stream().anyMatch(c -> c.startsWith("identity_session")));
+        }
     }
 
     private Set<String> buckets() {
