@@ -36,6 +36,8 @@ import javax.crypto.spec.SecretKeySpec;
  * {@link LoginLimits#window()}), but never the owner's browsers with a device cookie nor the addresses they have
  * signed in from, which is what serves clients of the password grant that keep no cookies.
  *
+ * <p>An address here is a {@linkplain ClientNetwork client network}: one spelling per address, one IPv6 /64.
+ *
  * <p>A success gives its attempt back to the shared budgets and resets the account-at-address one; a failure
  * keeps it. Buckets are stored as HMAC-SHA256 of their keys under a server secret: the table holds neither
  * usernames nor addresses, and since people type passwords into the username field, not a plain hash of one either
@@ -90,17 +92,18 @@ public final class LoginThrottle {
      */
     public Attempt begin(LoginAudit.Channel channel, String tenantId, String username, String address, String deviceId) {
         String account = tenantId + '\0' + User.normalize(username == null ? "" : username);
-        String knownAddress = bucket(KNOWN_ADDRESS, account, address);
+        String network = ClientNetwork.of(address);
+        String knownAddress = bucket(KNOWN_ADDRESS, account, network);
         List<AttemptBudget> budgets = new ArrayList<>(3);
         List<Budget> kinds = new ArrayList<>(3);
         if (deviceId != null) {
             add(budgets, kinds, Budget.DEVICE, bucket(Budget.DEVICE, tenantId, deviceId), limits.perDevice());
         } else {
-            add(budgets, kinds, Budget.ACCOUNT_ADDRESS, bucket(Budget.ACCOUNT_ADDRESS, account, address), limits.perAccountAddress());
+            add(budgets, kinds, Budget.ACCOUNT_ADDRESS, bucket(Budget.ACCOUNT_ADDRESS, account, network), limits.perAccountAddress());
             // Where the owner has signed in, the address's budget would be one that anyone else behind the same
             // address (a NAT) spends for them: only the account-at-address budget applies there.
             if (!isMarked(channel, tenantId, username, address, knownAddress)) {
-                add(budgets, kinds, Budget.ADDRESS, bucket(Budget.ADDRESS, tenantId, address), limits.perAddress());
+                add(budgets, kinds, Budget.ADDRESS, bucket(Budget.ADDRESS, tenantId, network), limits.perAddress());
                 add(budgets, kinds, Budget.ACCOUNT, bucket(Budget.ACCOUNT, account), limits.perAccount());
             }
         }

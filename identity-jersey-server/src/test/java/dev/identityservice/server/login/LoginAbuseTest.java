@@ -78,6 +78,28 @@ class LoginAbuseTest {
     }
 
     @Test
+    void tokenWhenOneIpv6NetworkRotatesAddressesAndSpellingsThenItIsOneClientAddress() {
+        String[] addresses = {"2001:db8:1:2::1", "2001:DB8:1:2::2", "[2001:db8:1:2:0:0:0:3]", "2001:db8:1:2:ffff::4",
+            "2001:0db8:0001:0002::5"};
+        for (int i = 0; i < LoginLimits.DEFAULT_PER_ACCOUNT_ADDRESS; i++) {
+            assertFalse(throttled(http.passwordGrant(addresses[i], "alice", "guess-" + i)));
+        }
+
+        assertTrue(throttled(http.passwordGrant("2001:db8:1:2:abcd::99", "alice", "guess")),
+                "a /64 is one subscriber: rotating its 2^64 addresses must not give a new budget each");
+        assertEquals(200, http.passwordGrant("2001:db8:1:3::1", "alice", PASSWORD).statusCode(), "the next /64 is someone else");
+    }
+
+    @Test
+    void tokenWhenAnIpv4AddressIsWrittenAsIpv4MappedIpv6ThenItIsTheSameAddress() {
+        for (int i = 0; i < LoginLimits.DEFAULT_PER_ACCOUNT_ADDRESS; i++) {
+            http.passwordGrant("192.0.2.7", "alice", "guess-" + i);
+        }
+
+        assertTrue(throttled(http.passwordGrant("::ffff:192.0.2.7", "alice", "guess")));
+    }
+
+    @Test
     void tokenWhenAPasswordIsTypedAsUsernameThenTheStoredBucketsAreNotPlainHashesOfIt() throws Exception {
         String typed = "Tr0ub4dor&3";
         assertTrue(throttled(http.passwordGrant(NAT, typed, "x")) == false);
