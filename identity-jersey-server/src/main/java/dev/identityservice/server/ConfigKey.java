@@ -30,7 +30,7 @@ public enum ConfigKey {
     PASSWORD_HASH_MEMORY_KIB("password.hash.memory.kib", false, "Argon2id memory per password hash in KiB", (b, v) -> b.passwordHashMemoryKib(parseInt("password.hash.memory.kib", v))),
     PASSWORD_HASH_ITERATIONS("password.hash.iterations", false, "Argon2id passes per password hash", (b, v) -> b.passwordHashIterations(parseInt("password.hash.iterations", v))),
     ADMIN_AUDIENCE("admin.audience", false, "comma-separated aud values accepted by the management API (default: demo)", (b, v) -> b.adminAudiences(v)),
-    PROXY_TRUSTED("proxy.trusted", false, "comma-separated addresses or CIDR networks of reverse proxies whose Forwarded / X-Forwarded-* headers are believed (requires issuer)", (b, v) -> b.trustedProxies(v)),
+    PROXY_TRUSTED("proxy.trusted", false, "comma-separated addresses or CIDR networks of reverse proxies whose forwarding headers (proxy.headers) are believed (requires issuer)", (b, v) -> b.trustedProxies(v)),
     PROXY_HEADERS("proxy.headers", false, "the forwarding headers the proxies set: x-forwarded (X-Forwarded-For/-Proto/-Host, the default) or forwarded (RFC 7239); the other family is ignored", (b, v) -> b.proxyHeaders(v)),
     LOGIN_WINDOW("login.window", false, "window of every login budget (default 15m)", (b, v) -> b.loginWindow(Durations.parse("login.window", v))),
     LOGIN_LIMIT_ACCOUNT_ADDRESS("login.limit.account.address", false, "login attempts per window of one account from one address (default 5)", (b, v) -> b.loginLimitAccountAddress(parseInt("login.limit.account.address", v))),
