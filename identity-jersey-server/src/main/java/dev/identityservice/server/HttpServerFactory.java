@@ -45,7 +45,7 @@ final class HttpServerFactory {
         http.setSendXPoweredBy(false);
         if (!config.trustedProxies().isEmpty()) {
             // Before anything reads the client address or scheme: the throttle, the access log, isSecure().
-            http.addCustomizer(new TrustedProxies(config.trustedProxies()));
+            http.addCustomizer(new TrustedProxies(config.trustedProxies(), config.proxyHeaders()));
         }
         ServerConnector connector;
         if (config.tls()) {

@@ -31,6 +31,7 @@ import java.util.Set;
  * @param changeReconcileInterval on PostgreSQL, how often tenants and key rings are re-read in case a change
  *                   notification was missed
  * @param trustedProxies addresses and networks of reverse proxies whose forwarding headers are believed; empty: none
+ * @param proxyHeaders the one family of forwarding headers those proxies set (the other is ignored)
  * @param loginLimits the login throttle's budgets
  */
 public record ServerConfig(String host, int port, URI issuer, Path dataDir, String dbUrl, String dbUser, String dbPassword,
@@ -38,7 +39,8 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                            Duration accessTokenTtl, Path tlsKeystore, String tlsKeystorePassword, Path importFile,
                            boolean bootstrap, Duration shutdownTimeout, int passwordHashMemoryKib, int passwordHashIterations,
                            Set<String> adminAudiences, Duration changeReconcileInterval, Duration cleanupInterval,
-                           List<String> trustedProxies, LoginLimits loginLimits, Duration idleTimeout) {
+                           List<String> trustedProxies, TrustedProxies.Headers proxyHeaders, LoginLimits loginLimits,
+                           Duration idleTimeout) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -83,6 +85,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
             throw new IllegalArgumentException("cleanup.interval: must be between 1s and 1d: " + Durations.format(cleanupInterval));
         }
         Objects.requireNonNull(loginLimits, "loginLimits");
+        Objects.requireNonNull(proxyHeaders, "proxyHeaders");
         List<String> proxies = List.copyOf(trustedProxies);
         trustedProxies = proxies;
         check("proxy.trusted", () -> TrustedProxies.validate(proxies));
@@ -177,6 +180,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         shown.put("change.reconcile.interval", Durations.format(changeReconcileInterval));
         shown.put("cleanup.interval", Durations.format(cleanupInterval));
         shown.put("proxy.trusted", String.join(",", trustedProxies));
+        shown.put("proxy.headers", proxyHeaders.value());
         shown.put("login.window", Durations.format(loginLimits.window()));
         shown.put("login.limit.account.address", String.valueOf(loginLimits.perAccountAddress()));
         shown.put("login.limit.address", String.valueOf(loginLimits.perAddress()));
@@ -225,6 +229,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         private Set<String> adminAudiences = DEFAULT_ADMIN_AUDIENCES;
         private Duration changeReconcileInterval = IdentityEngine.DEFAULT_RECONCILE_INTERVAL;
         private List<String> trustedProxies = List.of();
+        private TrustedProxies.Headers proxyHeaders = TrustedProxies.Headers.X_FORWARDED;
         private Duration loginWindow = LoginLimits.DEFAULT_WINDOW;
         private int loginLimitAccountAddress = LoginLimits.DEFAULT_PER_ACCOUNT_ADDRESS;
         private int loginLimitAddress = LoginLimits.DEFAULT_PER_ADDRESS;
@@ -289,6 +294,15 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
             this.trustedProxies = List.copyOf(proxies);
             return this;
         }
+        /** {@code x-forwarded} (the default) or {@code forwarded}: the forwarding headers the proxies set. */
+        public Builder proxyHeaders(String value) {
+            try {
+                this.proxyHeaders = TrustedProxies.Headers.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("proxy.headers: " + e.getMessage());
+            }
+            return this;
+        }
         public Builder loginWindow(Duration value) { this.loginWindow = value; return this; }
         public Builder loginLimitAccountAddress(int value) { this.loginLimitAccountAddress = value; return this; }
         public Builder loginLimitAddress(int value) { this.loginLimitAddress = value; return this; }
@@ -300,8 +314,9 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
             return new ServerConfig(host, port, issuer, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, masterKey,
                     signingAlgorithm, keyRotationPeriod, accessTokenTtl, tlsKeystore, tlsKeystorePassword, importFile,
                     bootstrap, shutdownTimeout, passwordHashMemoryKib, passwordHashIterations, adminAudiences,
-                    changeReconcileInterval, cleanupInterval, trustedProxies, new LoginLimits(loginWindow, loginLimitAccountAddress, loginLimitAddress,
-                            loginLimitAccount, loginLimitDevice, loginTrustedFor), idleTimeout);
+                    changeReconcileInterval, cleanupInterval, trustedProxies, proxyHeaders,
+                    new LoginLimits(loginWindow, loginLimitAccountAddress, loginLimitAddress, loginLimitAccount,
+                            loginLimitDevice, loginTrustedFor), idleTimeout);
         }
 
         private static String requireText(String key, String value) {

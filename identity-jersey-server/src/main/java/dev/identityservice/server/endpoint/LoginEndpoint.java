@@ -36,6 +36,7 @@ import java.util.stream.Stream;
 public final class LoginEndpoint {
 
     private static final String INVALID = "Invalid username or password.";
+    private static final String UNAVAILABLE = "Sign-in is unavailable for a moment. Please try again shortly.";
     private static final String THROTTLED = "Too many failed attempts. Please wait a few minutes and try again.";
     private static final String EXPIRED = "This sign-in form has expired. Please sign in again.";
     /** The authorization request's parameters plus the login form's own fields; none may repeat. */
@@ -83,6 +84,9 @@ public final class LoginEndpoint {
         } catch (LoginThrottle.Throttled throttled) {
             return Response.fromResponse(flow.loginPage(request, tenant, authorization, 429, username, THROTTLED))
                     .header("Retry-After", throttled.retryAfterHeader()).build();
+        } catch (LoginThrottle.Unavailable unavailable) {
+            return Response.fromResponse(flow.loginPage(request, tenant, authorization, 503, username, UNAVAILABLE))
+                    .header("Retry-After", unavailable.retryAfterHeader()).build();
         }
         String password = form.get("password");
         char[] secret = password == null ? null : password.toCharArray();

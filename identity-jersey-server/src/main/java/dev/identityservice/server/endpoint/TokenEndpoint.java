@@ -79,6 +79,9 @@ public final class TokenEndpoint {
             // invalid_grant rather than 429: OAuth clients show "login failed", while a 429 is often retried at once.
             throw new ChallengeException(OAuthError.invalidGrant("Too many failed attempts; retry later"),
                     Map.of("Retry-After", throttled.retryAfterHeader()));
+        } catch (LoginThrottle.Unavailable unavailable) {
+            throw new ChallengeException(OAuthError.temporarilyUnavailable("Sign-in is unavailable for a moment; retry later"),
+                    Map.of("Retry-After", unavailable.retryAfterHeader()));
         }
         boolean ended = false;
         try {

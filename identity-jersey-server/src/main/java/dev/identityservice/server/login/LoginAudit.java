@@ -13,8 +13,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A line is {@code event=... channel=... tenant=... account=... address=...} plus event fields. It never
  * holds a password, and not even the username tried: people type passwords into the username field. The
- * account is a fingerprint instead ({@link LoginThrottle#accountFingerprint}: the first 16 hex digits of a
- * SHA-256 of tenant and normalized username), which an operator can compute for a name they are asked about.
+ * account is a fingerprint instead ({@link LoginThrottle#accountFingerprint}: the first 16 hex digits of an
+ * HMAC-SHA256, under a key derived from the master key, of tenant and normalized username): the lines of one
+ * account correlate, and a success line names the user id, but a fingerprint cannot be tested against guessed
+ * passwords by whoever reads the log.
  */
 public final class LoginAudit {
 
@@ -50,6 +52,13 @@ public final class LoginAudit {
         metrics.loginFailed();
         LOG.info("event=login.failed channel={} tenant={} account={} address={} device={} reason=invalid_credentials",
                 channel.tag(), tenantId, account, address, device);
+    }
+
+    /** The attempt counters could not be reached: a login refused without a password check (fail closed). */
+    void unavailable(Channel channel, String tenantId, String account, String address, RuntimeException cause) {
+        metrics.loginAttempt(channel.tag(), "unavailable");
+        LOG.error("event=login.unavailable channel={} tenant={} account={} address={} cause={}",
+                channel.tag(), tenantId, account, address, cause.getClass().getSimpleName(), cause);
     }
 
     /** A refused attempt; a spent per-account budget is a lockout (of devices and addresses the owner never used). */

@@ -2,10 +2,10 @@ package dev.identityservice.server.login;
 
 import dev.identityservice.core.login.AttemptBudget;
 import dev.identityservice.core.login.LoginAttemptStore;
+import dev.identityservice.core.store.jdbc.DataAccessException;
 import dev.identityservice.core.user.User;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Slows down online password guessing at the password grant and the login page without handing a guesser a
@@ -26,16 +28,20 @@ import java.util.Optional;
  * ({@link LoginLimits}):
  * <ul>
  *   <li>with a valid {@linkplain DeviceCookies device cookie} for the account: only the cookie's own budget;</li>
- *   <li>otherwise one account from one address, and one address over all accounts; plus the account's budget
- *       unless the owner has signed in successfully from this address before (a "known address").</li>
+ *   <li>otherwise one account from one address; plus, unless the owner has signed in successfully from this
+ *       address before (a "known address"), one address over all accounts and the account's budget.</li>
  * </ul>
  * A guesser at one address spends only that address's budget for the account; a guesser with many addresses
  * also spends the account's budget, which then refuses new addresses for the rest of its window (at most
  * {@link LoginLimits#window()}), but never the owner's browsers with a device cookie nor the addresses they have
  * signed in from, which is what serves clients of the password grant that keep no cookies.
  *
+ * <p>An address here is a {@linkplain ClientNetwork client network}: one spelling per address, one IPv6 /64.
+ *
  * <p>A success gives its attempt back to the shared budgets and resets the account-at-address one; a failure
- * keeps it. Buckets are stored as SHA-256 hashes of their keys: the table holds neither usernames nor addresses.
+ * keeps it. Buckets are stored as HMAC-SHA256 of their keys under a server secret: the table holds neither
+ * usernames nor addresses, and since people type passwords into the username field, not a plain hash of one either
+ * (which anyone with a copy could test guesses against).
  */
 public final class LoginThrottle {
 
@@ -50,13 +56,24 @@ public final class LoginThrottle {
     }
 
     private static final String KNOWN_ADDRESS = "known";
+    private static final String HMAC = "HmacSHA256";
+    private static final int UNAVAILABLE_RETRY_AFTER_S = 5;
 
     private final LoginAttemptStore store;
     private final LoginLimits limits;
     private final Clock clock;
     private final LoginAudit audit;
+    private final SecretKeySpec key;
 
-    public LoginThrottle(LoginAttemptStore store, LoginLimits limits, Clock clock, LoginAudit audit) {
+    /**
+     * @param key at least 32 bytes of secret key material, the same on every instance (see {@link #deriveKey}):
+     *            buckets and audit fingerprints are keyed hashes under it
+     */
+    public LoginThrottle(LoginAttemptStore store, LoginLimits limits, Clock clock, LoginAudit audit, byte[] key) {
+        if (key.length < 32) {
+            throw new IllegalArgumentException("login throttle key must be at least 32 bytes");
+        }
+        this.key = new SecretKeySpec(key.clone(), HMAC);
         this.store = Objects.requireNonNull(store, "store");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -70,23 +87,33 @@ public final class LoginThrottle {
      *                 username, or {@code null}
      * @return the attempt, to be ended with {@link Attempt#succeeded} or {@link Attempt#failed}
      * @throws Throttled when a budget is spent; nothing was reserved and no password may be checked
+     * @throws Unavailable when the counters cannot be read or written (the database is down or too slow): the
+     *                     attempt is refused, since one that is not counted must not be checked either
      */
     public Attempt begin(LoginAudit.Channel channel, String tenantId, String username, String address, String deviceId) {
         String account = tenantId + '\0' + User.normalize(username == null ? "" : username);
-        String knownAddress = bucket(KNOWN_ADDRESS, account, address);
+        String network = ClientNetwork.of(address);
+        String knownAddress = bucket(KNOWN_ADDRESS, account, network);
         List<AttemptBudget> budgets = new ArrayList<>(3);
         List<Budget> kinds = new ArrayList<>(3);
         if (deviceId != null) {
             add(budgets, kinds, Budget.DEVICE, bucket(Budget.DEVICE, tenantId, deviceId), limits.perDevice());
         } else {
-            add(budgets, kinds, Budget.ACCOUNT_ADDRESS, bucket(Budget.ACCOUNT_ADDRESS, account, address), limits.perAccountAddress());
-            add(budgets, kinds, Budget.ADDRESS, bucket(Budget.ADDRESS, tenantId, address), limits.perAddress());
-            if (!store.isMarked(knownAddress, clock.instant())) {
+            add(budgets, kinds, Budget.ACCOUNT_ADDRESS, bucket(Budget.ACCOUNT_ADDRESS, account, network), limits.perAccountAddress());
+            // Where the owner has signed in, the address's budget would be one that anyone else behind the same
+            // address (a NAT) spends for them: only the account-at-address budget applies there.
+            if (!isMarked(channel, tenantId, username, address, knownAddress)) {
+                add(budgets, kinds, Budget.ADDRESS, bucket(Budget.ADDRESS, tenantId, network), limits.perAddress());
                 add(budgets, kinds, Budget.ACCOUNT, bucket(Budget.ACCOUNT, account), limits.perAccount());
             }
         }
         String fingerprint = accountFingerprint(tenantId, username);
-        Optional<LoginAttemptStore.Refusal> refusal = store.reserve(budgets, clock.instant());
+        Optional<LoginAttemptStore.Refusal> refusal;
+        try {
+            refusal = store.reserve(budgets, clock.instant());
+        } catch (DataAccessException e) {
+            throw unavailable(channel, tenantId, fingerprint, address, e);
+        }
         if (refusal.isPresent()) {
             Budget spent = kinds.get(budgets.indexOf(refusal.get().budget()));
             Duration wait = Duration.between(clock.instant(), refusal.get().retryAt());
@@ -95,6 +122,20 @@ public final class LoginThrottle {
             throw new Throttled(retryAfter);
         }
         return new Attempt(channel, tenantId, fingerprint, address, deviceId != null, budgets, kinds, knownAddress);
+    }
+
+    private boolean isMarked(LoginAudit.Channel channel, String tenantId, String username, String address, String bucket) {
+        try {
+            return store.isMarked(bucket, clock.instant());
+        } catch (DataAccessException e) {
+            throw unavailable(channel, tenantId, accountFingerprint(tenantId, username), address, e);
+        }
+    }
+
+    private Unavailable unavailable(LoginAudit.Channel channel, String tenantId, String account, String address,
+                                    DataAccessException cause) {
+        audit.unavailable(channel, tenantId, account, address, cause);
+        return new Unavailable();
     }
 
     private void add(List<AttemptBudget> budgets, List<Budget> kinds, Budget kind, String bucket, int limit) {
@@ -131,6 +172,16 @@ public final class LoginThrottle {
          * @param userId the user's id for the audit line, or {@code null} where the caller does not have it
          */
         public void succeeded(String userId) {
+            try {
+                giveBack();
+            } catch (DataAccessException e) {
+                // The password was right and the tokens may already be made: only a give-back is lost.
+                audit.unavailable(channel, tenantId, account, address, e);
+            }
+            audit.succeeded(channel, tenantId, account, address, device, userId);
+        }
+
+        private void giveBack() {
             for (int i = 0; i < budgets.size(); i++) {
                 String bucket = budgets.get(i).bucket();
                 switch (kinds.get(i)) {
@@ -140,7 +191,6 @@ public final class LoginThrottle {
                 }
             }
             store.mark(knownAddress, clock.instant().plus(limits.trustedFor()));
-            audit.succeeded(channel, tenantId, account, address, device, userId);
         }
 
         /** No password was checked after all (a malformed request): every budget gets the attempt back. */
@@ -173,21 +223,47 @@ public final class LoginThrottle {
         }
     }
 
-    /** The audit log's stand-in for a username: 16 hex digits of SHA-256 over tenant and normalized username. */
-    public static String accountFingerprint(String tenantId, String username) {
-        byte[] digest = sha256(tenantId + '\0' + User.normalize(username == null ? "" : username));
+    /** A throttle key derived from {@code secret} (HMAC-SHA256 of a fixed label), e.g. the device-cookie key. */
+    public static byte[] deriveKey(byte[] secret) {
+        return hmac(new SecretKeySpec(secret, HMAC), "identity login throttle key v1");
+    }
+
+    /**
+     * The counters could not be reached: a login refused, fail-closed, before any password check; answered with
+     * 503 and {@code Retry-After} {@value #UNAVAILABLE_RETRY_AFTER_S} seconds (RFC 9110 §15.6.4).
+     */
+    public static final class Unavailable extends RuntimeException {
+        Unavailable() {
+            super("login counters unavailable", null, false, false);
+        }
+
+        /** {@code Retry-After} in whole seconds. */
+        public String retryAfterHeader() {
+            return String.valueOf(UNAVAILABLE_RETRY_AFTER_S);
+        }
+    }
+
+    /**
+     * The audit log's stand-in for a username: 16 hex digits of HMAC-SHA256 (this server's key) over tenant and
+     * normalized username. Keyed, because the name typed may be a password: lines of one account correlate, but
+     * a fingerprint cannot be tested against guesses without the key.
+     */
+    public String accountFingerprint(String tenantId, String username) {
+        byte[] digest = hmac(key, tenantId + '\0' + User.normalize(username == null ? "" : username));
         return HexFormat.of().formatHex(digest, 0, 8);
     }
 
-    private static String bucket(Object kind, String... parts) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(sha256(kind + "\0" + String.join("\0", parts)));
+    private String bucket(Object kind, String... parts) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(hmac(key, kind + "\0" + String.join("\0", parts)));
     }
 
-    private static byte[] sha256(String text) {
+    private static byte[] hmac(SecretKeySpec key, String text) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
+            Mac mac = Mac.getInstance(HMAC);
+            mac.init(key);
+            return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
         }
     }
 }
