@@ -74,7 +74,7 @@ final class HttpServerFactory {
         GracefulHandler graceful = new GracefulHandler();
         graceful.setHandler(context);
         server.setHandler(graceful);
-        server.setErrorHandler(new JsonErrorHandler());
+        server.setErrorHandler(config.tls() ? new JsonErrorHandler("max-age=" + HSTS_MAX_AGE.toSeconds()) : new JsonErrorHandler());
         server.setRequestLog(AccessLog.create());
         server.setStopTimeout(config.shutdownTimeout().toMillis());
         server.setStopAtShutdown(false);
