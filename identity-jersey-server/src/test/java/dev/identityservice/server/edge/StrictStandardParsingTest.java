@@ -109,6 +109,17 @@ class StrictStandardParsingTest {
                 "Authorization", "Bearer " + token).statusCode());
     }
 
+    @Test
+    void importWhenFileNotUtf8ThenStartRefused(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        byte[] json = "{\"users\":[{\"username\":\"over\",\"password\":\"correct horse battery staple x\"}]}".getBytes(StandardCharsets.US_ASCII);
+        java.nio.file.Path file = java.nio.file.Files.write(dir.resolve("setup.json"), concat(json, new byte[] {(byte) 0xC0, (byte) 0xAF}));
+
+        RuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                () -> TestServer.start(b -> b.importFile(file.toString())).close());
+        assertTrue(String.valueOf(e.getMessage()).contains("not UTF-8")
+                || e.getCause() != null && String.valueOf(e.getCause().getMessage()).contains("not UTF-8"), e.toString());
+    }
+
     private static byte[] concat(byte[] json, byte[] inserted) {
         // Puts the bytes inside the username's value: {"username":"over<C0 AF>",...
         String text = new String(json, StandardCharsets.US_ASCII);
