@@ -65,10 +65,29 @@ class TlsTest {
                 assertEquals("nosniff", response.headers().firstValue("X-Content-Type-Options").orElse(null), response.uri().toString());
             }
 
+            // Found by the adversarial review: the errors Jetty answers itself (headers too large, a bad URI)
+            // never pass the TLS customizer; the JSON error handler adds HSTS to them.
+            HttpResponse<String> tooLarge = https.send(HttpRequest.newBuilder(URI.create(base + "/health"))
+                    .header("X-Padding", "a".repeat(20_000)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(431, tooLarge.statusCode());
+            assertEquals("max-age=31536000", tooLarge.headers().firstValue("Strict-Transport-Security").orElse(null), "431");
+            String badUri = rawOverTls(trusting(keystore), server.server.port(), "GET /%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+            assertTrue(badUri.startsWith("HTTP/1.1 400") && badUri.contains("Strict-Transport-Security: max-age=31536000"), badUri);
+
             HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             assertThrows(java.io.IOException.class, () -> plain.send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + server.server.port() + "/health")).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString()), "plain HTTP is not served on the TLS port");
+        }
+    }
+
+    /** Sends {@code request} as is over TLS (for requests no HTTP client would send) and returns the answer. */
+    private static String rawOverTls(SSLContext context, int port, String request) throws Exception {
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.identityservice.server.admin;
 
 import dev.identityservice.server.http.BoundedBody;
+import dev.identityservice.server.http.Utf8;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JacksonException;
@@ -52,13 +53,17 @@ final class AdminJson {
         if (contentType == null || !"application".equals(contentType.getType()) || !"json".equals(contentType.getSubtype())) {
             throw new OAuthError("invalid_request", "Content-Type must be application/json", 415).exception();
         }
+        String charset = contentType.getParameters().get(MediaType.CHARSET_PARAMETER);
+        if (charset != null && !Utf8.isUtf8(charset)) {
+            throw AdminErrors.invalid("The body must be UTF-8");
+        }
         byte[] bytes = BoundedBody.read(body, request.getLength());
         if (bytes.length == 0) {
             throw AdminErrors.invalid("A JSON body is required");
         }
         T value;
         try {
-            value = MAPPER.readValue(bytes, type);
+            value = MAPPER.readValue(text(bytes), type);
         } catch (UnrecognizedPropertyException e) {
             throw AdminErrors.invalid("Unknown field '" + path(e) + "'");
         } catch (JsonParseException e) {
@@ -78,6 +83,16 @@ final class AdminJson {
             throw AdminErrors.invalid("The body must be a JSON object");
         }
         return value;
+    }
+
+    /**
+     * The body as text: RFC 8259 §8.1 JSON is UTF-8, read strictly. Jackson given the bytes would guess UTF-16
+     * or UTF-32 from their pattern and decode malformed UTF-8 leniently (the overlong {@code C0 AF} as
+     * {@code /}). A leading byte order mark, which §8.1 lets a parser ignore, is ignored.
+     */
+    static String text(byte[] bytes) {
+        String text = Utf8.decode(bytes).orElseThrow(() -> AdminErrors.invalid("The body is not valid UTF-8"));
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
     }
 
     /** 200 with {@code value} as JSON. */

@@ -21,7 +21,20 @@ public final class JsonErrorHandler extends ErrorHandler {
     private static final HttpField JSON = new HttpField(HttpHeader.CONTENT_TYPE, "application/json");
     private static final HttpField NOSNIFF = new HttpField("X-Content-Type-Options", "nosniff");
 
+    /** Sent on Jetty's own errors under TLS too: the TLS connector's customizer never sees these requests. */
+    private final HttpField hsts;
+
+    /** For a plain HTTP connector. */
     public JsonErrorHandler() {
+        this(null);
+    }
+
+    /**
+     * @param hstsValue the {@code Strict-Transport-Security} value every other HTTPS response carries, or
+     *                  {@code null} without TLS
+     */
+    public JsonErrorHandler(String hstsValue) {
+        this.hsts = hstsValue == null ? null : new HttpField(HttpHeader.STRICT_TRANSPORT_SECURITY, hstsValue);
         setShowStacks(false);
         setShowCauses(false);
         setCacheControl("no-store");
@@ -32,6 +45,9 @@ public final class JsonErrorHandler extends ErrorHandler {
                                     Callback callback) throws IOException {
         response.getHeaders().put(JSON);
         response.getHeaders().put(NOSNIFF);
+        if (hsts != null) {
+            response.getHeaders().put(hsts);
+        }
         response.write(true, ByteBuffer.wrap(body(code)), callback);
     }
 
@@ -39,6 +55,9 @@ public final class JsonErrorHandler extends ErrorHandler {
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
         fields.put(JSON);
         fields.put(NOSNIFF);
+        if (hsts != null) {
+            fields.put(hsts);
+        }
         fields.put(HttpHeader.CACHE_CONTROL, "no-store");
         return ByteBuffer.wrap(body(status));
     }

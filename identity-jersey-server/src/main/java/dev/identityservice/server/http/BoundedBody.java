@@ -19,6 +19,10 @@ public final class BoundedBody {
     /** The largest form or JSON body any endpoint accepts. */
     public static final int MAX_BYTES = 64 * 1024;
 
+    /** What a body larger than {@link #MAX_BYTES} is refused with (413). */
+    public static final OAuthError TOO_LARGE = new OAuthError("invalid_request",
+            "The request body is larger than " + MAX_BYTES + " bytes", 413);
+
     private static final Logger LOG = LoggerFactory.getLogger(BoundedBody.class);
 
     private BoundedBody() {
@@ -58,7 +62,6 @@ public final class BoundedBody {
      * another request; saying so keeps clients from reusing it (RFC 9112 §9.6).
      */
     private static RuntimeException tooLarge() {
-        return new ChallengeException(new OAuthError("invalid_request",
-                "The request body is larger than " + MAX_BYTES + " bytes", 413), Map.of("Connection", "close"));
+        return new ChallengeException(TOO_LARGE, Map.of("Connection", "close"));
     }
 }

@@ -4,13 +4,7 @@ import dev.identityservice.core.error.OAuthError;
 import jakarta.ws.rs.core.MediaType;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.Charset;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
-import java.nio.charset.UnsupportedCharsetException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -58,22 +52,10 @@ public final class Form {
             throw OAuthError.invalidRequest("Content-Type must be application/x-www-form-urlencoded").exception();
         }
         String charset = contentType.getParameters().get(MediaType.CHARSET_PARAMETER);
-        if (charset != null && !isUtf8(charset)) {
+        if (charset != null && !Utf8.isUtf8(charset)) {
             throw OAuthError.invalidRequest("The form must be UTF-8").exception();
         }
         return parse(BoundedBody.read(body, contentLength));
-    }
-
-    /**
-     * Whether {@code charset} names UTF-8: matched without regard to case (RFC 9110 §8.3.2) and by any of its
-     * registered aliases ({@code utf8}, {@code unicode-1-1-utf-8}), as the JDK's charset registry knows them.
-     */
-    static boolean isUtf8(String charset) {
-        try {
-            return StandardCharsets.UTF_8.equals(Charset.forName(charset.strip()));
-        } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
-            return false;
-        }
     }
 
     /** Parses an encoded form; exposed for tests and for query strings. */
@@ -176,14 +158,7 @@ public final class Form {
     }
 
     private static String utf8(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw OAuthError.invalidRequest("The form is not valid UTF-8").exception();
-        }
+        return Utf8.decode(bytes).orElseThrow(() -> OAuthError.invalidRequest("The form is not valid UTF-8").exception());
     }
 
     private static String printable(String name) {

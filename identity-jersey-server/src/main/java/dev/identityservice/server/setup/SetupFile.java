@@ -4,16 +4,17 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import dev.identityservice.core.client.Client;
 import dev.identityservice.core.client.GrantType;
 import dev.identityservice.core.token.TokenSettings;
 import dev.identityservice.core.token.refresh.RefreshPolicy;
 import dev.identityservice.core.user.UserProfile;
 import dev.identityservice.server.Durations;
+import dev.identityservice.server.http.Utf8;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,7 +42,10 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
     /** Reads {@code file}; {@link IllegalArgumentException} with the parser's location on malformed input. */
     public static SetupFile read(Path file) {
         try {
-            return MAPPER.readValue(Files.readAllBytes(file), SetupFile.class);
+            // Decoded strictly first (RFC 8259 §8.1): Jackson given the bytes would read malformed UTF-8 leniently.
+            String text = Utf8.decode(Files.readAllBytes(file)).orElseThrow(
+                    () -> new IllegalArgumentException("import file " + file + " is invalid: not UTF-8"));
+            return MAPPER.readValue(text.startsWith("\uFEFF") ? text.substring(1) : text, SetupFile.class);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new IllegalArgumentException("import file " + file + " is invalid: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()), e);

@@ -43,10 +43,10 @@ class FormTest {
     @Test
     void isUtf8WhenRegisteredAliasAnyCaseThenTrueElseFalse() {
         for (String name : java.util.List.of("utf-8", "UTF8", "utf8", "Unicode-1-1-UTF-8", " utf-8 ")) {
-            assertEquals(true, Form.isUtf8(name), name);
+            assertEquals(true, Utf8.isUtf8(name), name);
         }
         for (String name : java.util.List.of("latin1", "utf-16", "", "x y", "utf-8;")) {
-            assertEquals(false, Form.isUtf8(name), name);
+            assertEquals(false, Utf8.isUtf8(name), name);
         }
     }
 
