@@ -92,11 +92,6 @@ public final class IntrospectionTokenVerifier implements TokenVerifier {
             if (!Boolean.TRUE.equals(result.get("active"))) {
                 return Outcome.rejected(BearerError.invalidToken("token is not active"), clock);
             }
-            // An issuer may answer for a refresh token too (RFC 7662 §2.2 token_type); only a bearer access token opens a resource.
-            Object tokenType = result.get("token_type");
-            if (tokenType != null && !"bearer".equalsIgnoreCase(String.valueOf(tokenType))) {
-                return Outcome.rejected(BearerError.invalidToken("token is not an access token"), clock);
-            }
             try {
                 return Outcome.accepted(claims.checkIntrospected(result), settings, clock);
             } catch (InvalidTokenException e) {

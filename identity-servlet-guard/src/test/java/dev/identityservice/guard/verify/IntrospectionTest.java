@@ -62,7 +62,7 @@ class IntrospectionTest {
                 + "\"client_id\":\"svc\",\"iss\":\"" + issuer.url() + "\",\"aud\":\"orders-api\",\"exp\":" + exp + "}");
 
         InvalidTokenException e = assertThrows(InvalidTokenException.class, () -> verifier.verify("refresh-1"));
-        assertEquals("token is not an access token", e.error().description());
+        assertEquals("not an access token", e.error().description());
     }
 
     @Test
