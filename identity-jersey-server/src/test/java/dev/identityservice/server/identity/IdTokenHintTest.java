@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,6 +120,12 @@ class IdTokenHintTest {
         invalid.put("issued to another client", idToken("other", "alice"));
         invalid.put("not a JWT", "not-a-jwt");
         invalid.put("an access token", accessToken("web", "alice"));
+        // Review variants: an unsigned copy, an HMAC "signed" copy under our kid (algorithm confusion), a JWE shape.
+        String[] parts = genuine.split("\\.");
+        String kid = TestServer.json(new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8)).get("kid").asText();
+        invalid.put("alg none", base64Url("{\"alg\":\"none\",\"kid\":\"" + kid + "\"}") + "." + parts[1] + ".");
+        invalid.put("HS256 under our kid", hs256(base64Url("{\"alg\":\"HS256\",\"kid\":\"" + kid + "\"}") + "." + parts[1]));
+        invalid.put("JWE shape", parts[0] + "." + parts[1] + ".AAAA.AAAA.AAAA");
 
         invalid.forEach((kind, hint) -> {
             for (String prompt : new String[] {"none", "login"}) {
@@ -190,6 +197,21 @@ class IdTokenHintTest {
     }
 
     // --- helpers ---
+
+    private static String base64Url(String json) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String hs256(String signingInput) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec("attacker-chosen-hmac-key-0123456789".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return signingInput + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new AssertionError(e);
+        }
+    }
 
     private static Browser signedIn(String username) {
         Browser browser = new Browser();
