@@ -31,6 +31,8 @@ class IdTokenHintTest {
 
     private static final String REDIRECT = "https://app.example.com/callback";
     private static final String SIGNED_OUT = "https://app.example.com/bye";
+    /** Registered on "other" only: a logout naming "web" must never be sent here. */
+    private static final String OTHER_SIGNED_OUT = "https://other.example.com/bye";
 
     private static TestServer server;
     private static String aliceId;
@@ -39,7 +41,7 @@ class IdTokenHintTest {
     static void start() {
         server = TestServer.start();
         server.save(server.confidential(Tenant.DEFAULT_ID, "web").postLogoutRedirectUris(List.of(SIGNED_OUT)));
-        server.confidentialClient("other");
+        server.save(server.confidential(Tenant.DEFAULT_ID, "other").postLogoutRedirectUris(List.of(OTHER_SIGNED_OUT)));
         aliceId = server.user("alice").id();
         server.user("carol");
     }
@@ -194,6 +196,54 @@ class IdTokenHintTest {
         assertTrue(response.body().contains("Signed out"));
         assertEquals("login_required", parameter(redirect(thief.get(authorize("prompt", "none"))), "error"),
                 "the page said signed out, so the server session is over, not just the cookie");
+    }
+
+    @Test
+    void logoutWhenPostLogoutRedirectUriIsAnotherClientsThenNeverRedirectedThere() {
+        Map<String, String[]> requests = new LinkedHashMap<>();
+        requests.put("hint of web, other's URI", new String[] {"id_token_hint", idToken("web", "alice"),
+                "post_logout_redirect_uri", OTHER_SIGNED_OUT});
+        requests.put("client_id web, other's URI", new String[] {"client_id", "web", "post_logout_redirect_uri", OTHER_SIGNED_OUT});
+        requests.put("no client, other's URI", new String[] {"post_logout_redirect_uri", OTHER_SIGNED_OUT});
+        requests.forEach((kind, parameters) -> {
+            for (Browser browser : new Browser[] {new Browser(), signedIn("alice")}) {
+                HttpResponse<String> response = browser.get(server.uri("/oauth2/logout?" + form(parameters)));
+                assertTrue(response.headers().firstValue("Location").isEmpty(), kind + " -> " + response.headers().map());
+            }
+        });
+    }
+
+    @Test
+    void logoutWhenHintIsForOneClientAndClientIdNamesAnotherThenRefusedAndSessionKept() {
+        Browser alice = signedIn("alice");
+
+        HttpResponse<String> response = alice.get(server.uri("/oauth2/logout?" + form("id_token_hint", idToken("web", "alice"),
+                "client_id", "other", "post_logout_redirect_uri", OTHER_SIGNED_OUT)));
+
+        assertTrue(response.headers().firstValue("Location").isEmpty(), response.headers().map().toString());
+        assertTrue(parameter(redirect(alice.get(authorize("prompt", "none"))), "code") != null, "the session is alive");
+    }
+
+    @Test
+    void logoutWhenConfirmationPostedWithoutOrWithAWrongCsrfTokenThen403AndSessionKept() {
+        Browser alice = signedIn("alice");
+        HttpResponse<String> question = alice.get(server.uri("/oauth2/logout?" + form("post_logout_redirect_uri", SIGNED_OUT,
+                "client_id", "web")));
+        Browser.LoginForm form = Browser.loginForm(question.body());
+
+        for (String csrf : new String[] {null, "forged"}) {
+            Map<String, String> fields = new LinkedHashMap<>(form.fields());
+            fields.put("confirm", "yes");
+            fields.keySet().removeIf(k -> k.toLowerCase(java.util.Locale.ROOT).contains("csrf"));
+            if (csrf != null) {
+                form.fields().keySet().stream().filter(k -> k.toLowerCase(java.util.Locale.ROOT).contains("csrf"))
+                        .forEach(k -> fields.put(k, csrf));
+            }
+            // The victim's own browser, cookies and all, posting a form the attacker made.
+            HttpResponse<String> posted = alice.post(form.action(), Browser.encode(fields));
+            assertEquals(403, posted.statusCode(), csrf + ": " + posted.body());
+        }
+        assertTrue(parameter(redirect(alice.get(authorize("prompt", "none"))), "code") != null, "the session is alive");
     }
 
     // --- helpers ---
