@@ -10,11 +10,13 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.server.setup.SetupFile;
 import dev.identityservice.server.setup.SetupImporter;
+import dev.identityservice.server.testing.Browser;
 import dev.identityservice.server.testing.TestServer;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,6 +35,8 @@ class UsernameAndPasswordAttacksTest {
     private static final String DOTTED_CAPITAL_I = "\u0130";
 
     private static TestServer server;
+    /** For the tests that fail many logins: its per-address throttle must not refuse the other tests' logins. */
+    private static TestServer probes;
     private static CanonicalUsernamesAndPasswordsTest.AdminHttp admin;
 
     @TempDir
@@ -44,11 +48,17 @@ class UsernameAndPasswordAttacksTest {
         server.confidentialClient("demo");
         server.user("root", "admin");
         admin = new CanonicalUsernamesAndPasswordsTest.AdminHttp(server);
+        probes = TestServer.start();
+        probes.confidentialClient("demo");
+        probes.user("root");
+        probes.user("form-victim");
+        probes.save(probes.confidential(Tenant.DEFAULT_ID, "web-attacks"));
     }
 
     @AfterAll
     static void stop() {
         server.close();
+        probes.close();
     }
 
     @ParameterizedTest
@@ -90,8 +100,8 @@ class UsernameAndPasswordAttacksTest {
     void passwordGrantWhenUsernameOrPasswordHasCodePointsPrecisRefusesThenInvalidGrantNot500(String odd) {
         String longOdd = odd.length() == 10 ? odd.repeat(30) : odd;
 
-        for (HttpResponse<String> response : new HttpResponse[] {passwordGrant(longOdd, TestServer.PASSWORD),
-                passwordGrant("root", longOdd)}) {
+        for (HttpResponse<String> response : new HttpResponse[] {passwordGrant(probes, longOdd, TestServer.PASSWORD),
+                passwordGrant(probes, "root", longOdd)}) {
             assertEquals(400, response.statusCode(), response.body());
             assertEquals("invalid_grant", TestServer.json(response.body()).get("error").asText(), response.body());
         }
@@ -108,8 +118,28 @@ class UsernameAndPasswordAttacksTest {
         assertEquals("invalid_request", TestServer.json(response.body()).get("error").asText());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"\u0130", "a\u0000b", "\u202eroot", "\ufb01", "ro\u200dot"})
+    void loginFormWhenUsernameOrPasswordHasCodePointsPrecisRefusesThenLoginPageAgainNot500(String odd) {
+        String value = odd.length() == 1 ? odd.repeat(300) : odd;
+        Browser browser = new Browser();
+        Browser.LoginForm form = Browser.loginForm(browser.get(probes.uri("/oauth2/authorize?" + form("response_type", "code",
+                "client_id", "web-attacks", "redirect_uri", "https://app.example.com/callback", "scope", "openid"))).body());
+
+        for (String[] credentials : new String[][] {{value, TestServer.PASSWORD}, {"form-victim", value}}) {
+            HttpResponse<String> response = browser.post(form.action(), form.withCredentials(credentials[0], credentials[1]));
+            // The login page again, or the throttle's 429 after several failures: never a 500.
+            assertTrue(List.of(200, 400, 401, 429).contains(response.statusCode()), response.statusCode() + ": " + response.body());
+            assertTrue(response.headers().firstValue("Location").isEmpty(), "no code");
+        }
+    }
+
     private static HttpResponse<String> passwordGrant(String username, String password) {
-        return server.post("/oauth2/token", form("grant_type", "password", "username", username, "password", password),
+        return passwordGrant(server, username, password);
+    }
+
+    private static HttpResponse<String> passwordGrant(TestServer target, String username, String password) {
+        return target.post("/oauth2/token", form("grant_type", "password", "username", username, "password", password),
                 "Authorization", basic("demo", TestServer.SECRET));
     }
 
