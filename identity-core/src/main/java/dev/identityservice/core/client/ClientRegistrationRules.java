@@ -95,6 +95,19 @@ public final class ClientRegistrationRules {
                     + "(or http to a loopback address), nothing after it: " + origin);
         }
         requireWebHost("allowedOrigins", parsed, scheme, origin);
+        // Browsers send the serialized origin (RFC 6454 §6.1): lower case, no default port. Any other spelling
+        // would never match and fail silently, so it is refused with the spelling that would.
+        int port = parsed.getPort();
+        if (port == 0 || port > 65535) {
+            throw new IllegalArgumentException("allowedOrigins: the port must be 1 to 65535: " + origin);
+        }
+        boolean defaultPort = port == ("https".equals(scheme) ? 443 : 80);
+        String serialized = scheme + "://" + parsed.getHost().toLowerCase(Locale.ROOT)
+                + (port == -1 || defaultPort ? "" : ":" + port);
+        if (!serialized.equals(origin)) {
+            throw new IllegalArgumentException("allowedOrigins: write the origin as browsers send it (RFC 6454 §6.1), "
+                    + serialized + ": " + origin);
+        }
     }
 
     /**

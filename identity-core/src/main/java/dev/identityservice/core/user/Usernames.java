@@ -1,5 +1,6 @@
 package dev.identityservice.core.user;
 
+import dev.identityservice.core.Limits;
 import java.util.Locale;
 import rocks.xmpp.precis.PrecisProfile;
 import rocks.xmpp.precis.PrecisProfiles;
@@ -32,25 +33,36 @@ public final class Usernames {
      * @throws IllegalArgumentException naming the rule when {@code username} is not a PRECIS username
      */
     public static String stored(String username) {
+        String stored;
         try {
-            return CASE_PRESERVED.enforce(username);
+            stored = CASE_PRESERVED.enforce(username);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("username must be a PRECIS username (RFC 8265 §3: letters, digits and "
                     + "ASCII punctuation, no spaces): " + e.getMessage());
         }
+        // Case mapping can lengthen a name ("İ" becomes "i" + U+0307), and the key has a column of its own.
+        if (CASE_MAPPED.enforce(stored).length() > Limits.MAX_NAME_CHARS) {
+            throw new IllegalArgumentException("username must be at most " + Limits.MAX_NAME_CHARS
+                    + " characters in its case-mapped form (RFC 8265 §3.3)");
+        }
+        return stored;
     }
 
     /**
      * The key under which a username is indexed, compared and found: its UsernameCaseMapped form (RFC 8265
      * §3.3), or, for a name that profile refuses (only names stored before it was enforced can be such), the
-     * former key: stripped and lower-cased. Never throws for a non-null name.
+     * former key: stripped and lower-cased. The same former key for a name stored before PRECIS whose
+     * case-mapped form no longer fits the key column (NFC can lengthen it); {@link #stored} refuses such new names.
+     * Never throws for a non-null name.
      */
     public static String key(String username) {
+        String key;
         try {
-            return CASE_MAPPED.enforce(username);
+            key = CASE_MAPPED.enforce(username);
         } catch (IllegalArgumentException notPrecis) {
             return legacyKey(username);
         }
+        return key.length() <= Limits.MAX_NAME_CHARS ? key : legacyKey(username);
     }
 
     /** The key of the schema before version 5, kept for names that PRECIS refuses. */

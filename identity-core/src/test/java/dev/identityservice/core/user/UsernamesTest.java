@@ -2,6 +2,7 @@ package dev.identityservice.core.user;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,5 +31,22 @@ class UsernamesTest {
     @Test
     void keyWhenNameRefusedByPrecisThenFormerStrippedLowerCaseKey() {
         assertEquals("old timer", Usernames.key(" Old Timer "));
+    }
+
+    @Test
+    void storedWhenCaseMappingLengthensTheNameBeyondTheKeyColumnThenRefused() {
+        // U+0130 lower-cases to "i" + U+0307: 128 characters stored, 256 in the key.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Usernames.stored("\u0130".repeat(128)));
+
+        assertTrue(e.getMessage().contains("case-mapped"), e.getMessage());
+        assertEquals(127, Usernames.stored("\u0130".repeat(127)).length());
+    }
+
+    @Test
+    void keyWhenOldNameLongerThanTheKeyColumnInPrecisFormThenFormerKey() {
+        // U+0958 is excluded from composition: NFC makes two characters of each, 400 in all.
+        String old = "\u0958".repeat(200);
+
+        assertEquals(Usernames.legacyKey(old), Usernames.key(old));
     }
 }

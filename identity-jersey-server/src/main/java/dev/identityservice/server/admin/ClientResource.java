@@ -64,7 +64,8 @@ public final class ClientResource {
         } catch (IllegalStateException taken) {
             throw AdminErrors.conflict("clientId '" + entry.clientId() + "' is taken");
         }
-        return AdminJson.created(uri.getAbsolutePathBuilder().path(client.clientId()).build(),
+        // The id is a template value, not template text: a client id may hold '{', '%' or ';' (visible ASCII).
+        return AdminJson.created(uri.getAbsolutePathBuilder().path("{clientId}").build(client.clientId()),
                 ClientEntry.of(client).withSecret(generated));
     }
 

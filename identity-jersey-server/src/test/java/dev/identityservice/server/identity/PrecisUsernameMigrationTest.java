@@ -59,6 +59,37 @@ class PrecisUsernameMigrationTest {
         }
     }
 
+    /**
+     * Found in review: the migration gives the PRECIS key to the first-created account only when that account's
+     * old key was not already the new one. When the older account is the NFD spelling and the newer one the
+     * NFC spelling, the newer one already holds the NFC key, so the older (usually the genuine) account is left on
+     * its NFD key, which no lookup computes any more: the later duplicate owns the name.
+     */
+    @Test
+    @org.junit.jupiter.api.Disabled("Open (review): V5 must move a later-created holder off the key its older "
+            + "duplicate wins, which needs a key for the loser that no lookup computes; not done in the review")
+    void startWhenOlderDuplicateIsTheNfdSpellingThenTheOlderAccountStillKeepsTheName() throws SQLException {
+        String url = DatabaseConfig.h2InMemory("migration-" + UUID.randomUUID()).jdbcUrl();
+        Flyway.configure().dataSource(url, "sa", null).locations("classpath:db/migration").target("1").load().migrate();
+        String hash = new Argon2idPasswordHasher(new Argon2idParameters(64, 1, 1, 16, 32), new SecureRandom())
+                .hash(PASSWORD.toCharArray());
+        String older;
+        try (Connection c = DriverManager.getConnection(url, "sa", null)) {
+            try (PreparedStatement tenant = c.prepareStatement("INSERT INTO tenants (id, issuer, signing_algorithm, "
+                    + "rotation_period_seconds, created_at) VALUES ('default', 'http://127.0.0.1', 'ES256', 2592000, ?)")) {
+                tenant.setTimestamp(1, Timestamp.from(Instant.now()));
+                tenant.executeUpdate();
+            }
+            older = insertOldStyle(c, ZOE_NFD, hash, Instant.parse("2024-01-01T00:00:00Z"));
+            insertOldStyle(c, ZOE_NFC, hash, Instant.parse("2024-02-01T00:00:00Z"));
+        }
+
+        try (TestServer server = TestServer.start(b -> b.dbUrl(url).dbUser("sa").dbPassword(null))) {
+            assertEquals(older, server.server.engine().users().findByUsername("default", ZOE_NFD).orElseThrow().id(),
+                    "the first-created account keeps the name (SECURITY.md, V5__Precis_usernames)");
+        }
+    }
+
     private static void migrateFromSchema1(String url, String user, String password) throws SQLException {
         Flyway.configure().dataSource(url, user, password).locations("classpath:db/migration").target("1").load().migrate();
         String oldHash = new Argon2idPasswordHasher(new Argon2idParameters(64, 1, 1, 16, 32), new SecureRandom())
