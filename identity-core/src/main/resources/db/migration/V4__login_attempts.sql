@@ -1,6 +1,7 @@
--- Login attempt counters shared by every server instance (issue 10): one row per bucket (an account, an
+-- Login attempt counters shared by every server instance: one row per bucket (an account, an
 -- address, an account at an address, a device cookie, or a "known address" mark), counted in fixed windows.
--- The bucket is a SHA-256 (base64url) of its key, so the table holds no username and no client address.
+-- The bucket is an HMAC-SHA256 (base64url) of its key under a key derived from the master key, so the table
+-- holds no username and no client address, and a password typed into the username field cannot be tested offline.
 -- A row past expires_at is a finished window: the next attempt restarts it; the cleanup job deletes it.
 CREATE TABLE login_attempts (
     bucket     VARCHAR(64) NOT NULL PRIMARY KEY,
