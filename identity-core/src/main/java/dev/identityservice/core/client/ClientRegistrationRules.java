@@ -1,5 +1,7 @@
 package dev.identityservice.core.client;
 
+import dev.identityservice.core.Limits;
+import dev.identityservice.core.Printable;
 import dev.identityservice.core.user.UserSubjects;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -19,7 +21,8 @@ import java.util.regex.Pattern;
  *       user-info, no wildcard.</li>
  *   <li>CORS origins: an exact serialized origin, {@code https://host[:port]} or a loopback {@code http} one;
  *       never {@code "null"} (sandboxed frames and {@code file:} pages all send it) and never a wildcard.</li>
- *   <li>Client ids: never in the shape of a user subject ({@link UserSubjects}).</li>
+ *   <li>Client ids: never in the shape of a user subject ({@link UserSubjects}); a new one only of the
+ *       unreserved characters of RFC 3986 §2.3 ({@link #requireNewClientId}).</li>
  * </ul>
  */
 public final class ClientRegistrationRules {
@@ -27,8 +30,36 @@ public final class ClientRegistrationRules {
     /** RFC 3986 scheme syntax with at least one dot: the reverse-DNS private-use schemes of RFC 8252 §7.1. */
     private static final Pattern PRIVATE_USE_SCHEME = Pattern.compile("[a-z][a-z0-9+-]*(\\.[a-z0-9+-]+)+");
 
+    /**
+     * The alphabet of new client ids: RFC 3986 §2.3 unreserved characters, a subset of RFC 6749 Appendix A.1
+     * VSCHAR. They are the only characters that read the same raw and percent-encoded wherever a client id
+     * travels: an admin API path ({@code /admin/clients/{id}}), a query string, a form body and Basic
+     * credentials (RFC 6749 §2.3.1 form-encodes the id there, and many clients skip it).
+     */
+    private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._~-]+");
+
     private ClientRegistrationRules() {
     }
+
+    /**
+     * Fails unless {@code clientId} may name a client created now: 1 to 255 of {@code A-Z a-z 0-9 - . _ ~}, and
+     * not {@code .} or {@code ..}. Why not all of VSCHAR: {@code %}, {@code /} and {@code \} make
+     * {@code /admin/clients/{id}} unreachable (Jetty refuses them encoded, raw they split the path); raw
+     * {@code ?}, {@code #} and {@code ;} end the path or start a path parameter; {@code .} and {@code ..} are
+     * dot segments that clients remove (RFC 3986 §5.2.4); {@code +} and {@code :} change meaning in form-encoded
+     * or Basic credentials sent without the encoding; the rest must be percent-encoded everywhere. Applied only
+     * to new clients, so that a client stored under older rules can still be replaced and imported.
+     *
+     * @throws IllegalArgumentException naming {@code clientId} and the value, escaped
+     */
+    public static void requireNewClientId(String clientId) {
+        if (clientId == null || clientId.length() > Limits.MAX_NAME_CHARS || !CLIENT_ID.matcher(clientId).matches()
+                || ".".equals(clientId) || "..".equals(clientId)) {
+            throw new IllegalArgumentException("clientId must be 1 to " + Limits.MAX_NAME_CHARS + " of the characters A-Z a-z 0-9 - . _ ~ "
+                    + "(RFC 3986 unreserved), and not . or .. alone: \"" + Printable.of(clientId) + "\"");
+        }
+    }
+
 
     /**
      * Fails unless every identifier, URI and origin of {@code client} may be registered.

@@ -53,7 +53,7 @@ public final class Usernames {
      * §3.3), or, for a name that profile refuses (only names stored before it was enforced can be such), the
      * former key: stripped and lower-cased. The same former key for a name stored before PRECIS whose
      * case-mapped form no longer fits the key column (NFC can lengthen it); {@link #stored} refuses such new names.
-     * Never throws for a non-null name.
+     * Never throws for a non-null name, and never answers a key that starts with a space ({@link #unreachableKey}).
      */
     public static String key(String username) {
         String key;
@@ -63,6 +63,18 @@ public final class Usernames {
             return legacyKey(username);
         }
         return key.length() <= Limits.MAX_NAME_CHARS ? key : legacyKey(username);
+    }
+
+    /**
+     * A key that {@link #key} never computes, for an account that lost its name to an older duplicate in the
+     * PRECIS migration (schema version 5): a space, then {@code duplicate:} and the account's id. No lookup can
+     * reach it: a UsernameCaseMapped form never holds a space (RFC 8265 §3.3), and the former key is stripped,
+     * so it never starts with one. The account stays listed, editable and deletable by id.
+     *
+     * @param userId the account's id (at most 36 characters, so the key fits the key column)
+     */
+    public static String unreachableKey(String userId) {
+        return " duplicate:" + userId;
     }
 
     /** The key of the schema before version 5, kept for names that PRECIS refuses. */

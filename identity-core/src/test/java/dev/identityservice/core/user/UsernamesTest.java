@@ -49,4 +49,16 @@ class UsernamesTest {
 
         assertEquals(Usernames.legacyKey(old), Usernames.key(old));
     }
+
+    /** The migration's set-aside key must be out of reach of every lookup, including its own spelling typed in. */
+    @ParameterizedTest
+    @ValueSource(strings = {" duplicate:0b5a7c4e-1111-4222-8333-123456789abc", "duplicate:0b5a7c4e-1111-4222-8333-123456789abc",
+            "\u00a0duplicate:0b5a7c4e-1111-4222-8333-123456789abc", "\t duplicate:0b5a7c4e-1111-4222-8333-123456789abc",
+            " DUPLICATE:0B5A7C4E-1111-4222-8333-123456789ABC"})
+    void keyWhenGivenTheUnreachableKeyOrASpellingOfItThenNeverThatKey(String typed) {
+        String unreachable = Usernames.unreachableKey("0b5a7c4e-1111-4222-8333-123456789abc");
+
+        assertTrue(unreachable.startsWith(" "), unreachable);
+        assertTrue(!Usernames.key(typed).equals(unreachable) && !Usernames.key(typed).startsWith(" "), typed);
+    }
 }

@@ -52,6 +52,11 @@ public final class ClientResource {
         if (entry.clientId() == null || entry.clientId().isBlank()) {
             throw AdminErrors.invalid("clientId is required");
         }
+        try {
+            ClientRegistrationRules.requireNewClientId(entry.clientId());
+        } catch (IllegalArgumentException e) {
+            throw AdminErrors.invalid(e);
+        }
         if (engine.clients().find(tenant.id(), entry.clientId()).isPresent()) {
             throw AdminErrors.conflict("clientId '" + entry.clientId() + "' is taken");
         }
@@ -64,7 +69,7 @@ public final class ClientResource {
         } catch (IllegalStateException taken) {
             throw AdminErrors.conflict("clientId '" + entry.clientId() + "' is taken");
         }
-        // The id is a template value, not template text: a client id may hold '{', '%' or ';' (visible ASCII).
+        // The id is a template value, not template text: a client id stored before the id alphabet may hold '{'.
         return AdminJson.created(uri.getAbsolutePathBuilder().path("{clientId}").build(client.clientId()),
                 ClientEntry.of(client).withSecret(generated));
     }

@@ -1,5 +1,6 @@
 package dev.identityservice.server.endpoint;
 
+import dev.identityservice.core.error.OAuthError;
 import dev.identityservice.core.error.OAuthException;
 import dev.identityservice.core.session.LoginSessions;
 import dev.identityservice.core.tenant.Tenant;
@@ -31,6 +32,11 @@ import java.util.stream.Stream;
  * {@link LoginThrottle} shared with the password grant, starts a login session and redirects with a code.
  * A successful login leaves a {@linkplain DeviceCookies device cookie} in the browser; with it, that browser's
  * later logins of that account are exempt from the budgets a guesser can spend.
+ *
+ * <p>When the request carries an {@code id_token_hint} and the password is another user's than the hint names,
+ * the answer is {@code login_required} on the redirect URI and no session is started (OIDC Core §3.1.2.1: the
+ * user the client asked for was neither logged in nor logged in by the request). The browser keeps the session
+ * it had, if any: the client asked for one person, and an error is no place to leave another signed in silently.
  */
 @Path(EndpointPaths.AUTHORIZE_LOGIN)
 public final class LoginEndpoint {
@@ -74,6 +80,13 @@ public final class LoginEndpoint {
         if ("cancel".equals(form.get("action"))) {
             return flow.failure(tenant, AuthorizationFlow.denied(authorization));
         }
+        Optional<String> hinted;
+        try {
+            // Checked again: the hint came back through the form, and no password is hashed for a forged one.
+            hinted = flow.hintedSubject(tenant, authorization);
+        } catch (AuthorizationFailure failure) {
+            return flow.failure(tenant, failure);
+        }
         // The remote address is the forwarded client's when the peer is a trusted proxy (TrustedProxies).
         String address = servletRequest.getRemoteAddr();
         Cookie deviceCookie = request.getCookies().get(DeviceCookies.name(tenant.id()));
@@ -101,7 +114,13 @@ public final class LoginEndpoint {
                 Arrays.fill(secret, '\0');
             }
         }
+        // The password was right either way: the throttle and the metric count a success.
         attempt.succeeded(user.id());
+        if (hinted.isPresent() && !hinted.get().equals(user.id())) {
+            return flow.failure(tenant, AuthorizationFailure.redirect(new OAuthError("login_required",
+                    "The user who signed in is not the one id_token_hint names", 400),
+                    authorization.redirectUri(), authorization.state()));
+        }
         return signedIn(request, tenant, authorization, user, deviceCookie(request, tenant, username));
     }
 

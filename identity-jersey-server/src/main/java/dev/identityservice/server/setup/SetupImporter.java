@@ -2,6 +2,7 @@ package dev.identityservice.server.setup;
 
 import com.nimbusds.jose.jwk.JWK;
 import dev.identityservice.core.IdentityEngine;
+import dev.identityservice.core.Printable;
 import dev.identityservice.core.client.AccessTokenFormat;
 import dev.identityservice.core.client.ClaimMapping;
 import dev.identityservice.core.client.Client;
@@ -58,9 +59,9 @@ public final class SetupImporter {
     }
 
     public void apply(SetupFile file) {
-        file.tenants().forEach(entry -> named("tenant " + entry.id(), () -> tenant(entry)));
-        file.users().forEach(entry -> named("user " + entry.username(), () -> user(entry)));
-        file.clients().forEach(entry -> named("client " + entry.clientId(), () -> client(entry)));
+        file.tenants().forEach(entry -> named("tenant " + Printable.of(entry.id()), () -> tenant(entry)));
+        file.users().forEach(entry -> named("user " + Printable.of(entry.username()), () -> user(entry)));
+        file.clients().forEach(entry -> named("client " + Printable.of(entry.clientId()), () -> client(entry)));
         LOG.info("Import applied: {} tenants, {} users, {} clients", file.tenants().size(), file.users().size(), file.clients().size());
     }
 
@@ -120,6 +121,9 @@ public final class SetupImporter {
         require(entry.clientId(), "clientId");
         Instant now = engine.clock().instant();
         Optional<Client> existing = engine.clients().find(tenantId, entry.clientId());
+        if (existing.isEmpty()) {
+            ClientRegistrationRules.requireNewClientId(entry.clientId());
+        }
         Client client = clientSettings(tenantId, entry, defaultAccessTokenTtl)
                 .secretHash(secretHash(entry, existing))
                 .createdAt(existing.map(Client::createdAt).orElse(now))

@@ -78,13 +78,10 @@ class IdTokenHintTest {
 
     /**
      * OIDC Core §3.1.2.1: when the user the hint names is neither logged in nor logged in by the request, the
-     * server SHOULD return an error. Found in review: the fresh login page accepts any account, and the client
-     * that asked for carol gets a code for alice.
+     * server SHOULD return an error. Found in review: the fresh login page accepted any account, and the client
+     * that asked for carol got a code for alice.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("Open (review): whether signing in as another user than the hint names should end in "
-            + "login_required (OIDC Core §3.1.2.1 SHOULD) or be an account switch is a product decision; the login "
-            + "endpoint does not compare the signed-in user with the hint today")
     void authorizeWhenHintNamesCarolAndTheFreshLoginIsAliceThenErrorNotACodeForAlice() {
         Browser browser = new Browser();
         HttpResponse<String> page = browser.get(authorize("id_token_hint", idToken("web", "carol")));
@@ -94,6 +91,40 @@ class IdTokenHintTest {
 
         assertNull(parameter(location, "code"), location);
         assertEquals("login_required", parameter(location, "error"));
+        assertEquals("s", parameter(location, "state"));
+        assertTrue(location.startsWith(REDIRECT + "?"), location);
+        assertEquals("login_required", parameter(redirect(browser.get(authorize("prompt", "none"))), "error"),
+                "no session was started for alice by a request that asked for carol (SECURITY.md)");
+    }
+
+    @Test
+    void authorizeWhenSessionUserSignsInAgainAgainstAHintForAnotherUserThenLoginRequiredAndTheSessionKept() {
+        Browser alice = signedIn("alice");
+        String refresh = refreshTokenOfSession(alice);
+        Browser.LoginForm form = Browser.loginForm(alice.get(authorize("id_token_hint", idToken("web", "carol"))).body());
+
+        String location = redirect(alice.post(form.action(), form.withCredentials("alice", PASSWORD)));
+
+        assertEquals("login_required", parameter(location, "error"));
+        assertNull(parameter(location, "code"), location);
+        assertTrue(parameter(redirect(alice.get(authorize("prompt", "none"))), "code") != null,
+                "the browser's session is neither ended nor replaced");
+        assertEquals(200, refresh(refresh).statusCode(), "nor are its refresh tokens revoked");
+    }
+
+    @Test
+    void loginWhenTheHintInTheFormWasTamperedThenInvalidRequestAndNoCode() {
+        Browser browser = new Browser();
+        Browser.LoginForm form = Browser.loginForm(browser.get(authorize("id_token_hint", idToken("web", "carol"))).body());
+        Map<String, String> fields = new LinkedHashMap<>(form.fields());
+        fields.put("id_token_hint", idToken("other", "alice"));
+        fields.put("username", "alice");
+        fields.put("password", PASSWORD);
+
+        String location = redirect(browser.post(form.action(), Browser.encode(fields)));
+
+        assertEquals("invalid_request", parameter(location, "error"), location);
+        assertNull(parameter(location, "code"), location);
     }
 
     @Test

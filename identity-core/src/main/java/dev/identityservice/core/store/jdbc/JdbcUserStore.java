@@ -66,8 +66,8 @@ public final class JdbcUserStore implements UserStore {
     @Override
     public void update(User user) {
         translateUniqueViolation(user, () -> database.inTransaction(connection -> {
-            // The key is recomputed only for a new name: a key the PRECIS migration had to leave as it was (two
-            // old accounts, one PRECIS name) stays, so that such an account can still be edited. The right-hand
+            // The key is recomputed only for a new name: the unreachable key the PRECIS migration gave the newer
+            // of two old accounts with one PRECIS name stays, so that such an account can still be edited. The right-hand
             // side reads the row as it was before this statement, on H2 and PostgreSQL alike.
             try (PreparedStatement update = connection.prepareStatement("UPDATE users SET username_normalized = CASE "
                     + "WHEN username = ? THEN username_normalized ELSE ? END, " + FIELD_ASSIGNMENTS
