@@ -47,6 +47,15 @@ public record User(String tenantId, String id, String username, String passwordH
         Limits.atMost(field, value, Limits.MAX_NAME_CHARS);
     }
 
+    /**
+     * Whether a token (access or refresh), code or session issued at {@code issuedAt} outlives the user's last
+     * "revoke everything": issued at or after {@link #tokensValidAfter}, a whole second, so a JWT's truncated
+     * {@code iat} and a stored instant with microseconds compare alike. The one place this is decided.
+     */
+    public boolean acceptsTokensIssuedAt(Instant issuedAt) {
+        return tokensValidAfter == null || !issuedAt.isBefore(tokensValidAfter);
+    }
+
     /** The form in which usernames are compared and indexed: {@link Usernames#key} (PRECIS, RFC 8265 §3.3). */
     public static String normalize(String username) {
         return Usernames.key(username);
