@@ -14,10 +14,13 @@ import java.util.Set;
  * @param passwordHash     a PHC string (e.g. {@code $argon2id$v=19$m=...}), or {@code null} when no password login is possible
  * @param attributes       extra attributes that clients can map into claims
  * @param tokensValidAfter tokens issued before this instant are inactive; {@code null} when never revoked
+ * @param version          how many times the stored row has been written since it was created (0 for a new
+ *                         user); the {@code with...} copies keep it, so that {@link UserStore#update} can tell a
+ *                         copy of the current row from a stale one
  */
 public record User(String tenantId, String id, String username, String passwordHash, boolean enabled,
                    UserProfile profile, Set<String> roles, Map<String, String> attributes,
-                   Instant tokensValidAfter, Instant createdAt, Instant updatedAt) {
+                   Instant tokensValidAfter, Instant createdAt, Instant updatedAt, long version) {
 
     public User {
         Objects.requireNonNull(tenantId, "tenantId");
@@ -38,6 +41,14 @@ public record User(String tenantId, String id, String username, String passwordH
             requireName("attribute name", name);
             Limits.atMost("attribute " + name, value, Limits.MAX_ATTRIBUTE_VALUE_CHARS);
         });
+    }
+
+    /** A user not stored yet, or a copy of version 0. */
+    public User(String tenantId, String id, String username, String passwordHash, boolean enabled,
+                UserProfile profile, Set<String> roles, Map<String, String> attributes,
+                Instant tokensValidAfter, Instant createdAt, Instant updatedAt) {
+        this(tenantId, id, username, passwordHash, enabled, profile, roles, attributes, tokensValidAfter, createdAt,
+                updatedAt, 0);
     }
 
     private static void requireName(String field, String value) {
@@ -62,18 +73,24 @@ public record User(String tenantId, String id, String username, String passwordH
     }
 
     public User withPasswordHash(String hash, Instant now) {
-        return new User(tenantId, id, username, hash, enabled, profile, roles, attributes, tokensValidAfter, createdAt, now);
+        return new User(tenantId, id, username, hash, enabled, profile, roles, attributes, tokensValidAfter, createdAt, now, version);
     }
 
     public User withRoles(Set<String> newRoles, Instant now) {
-        return new User(tenantId, id, username, passwordHash, enabled, profile, newRoles, attributes, tokensValidAfter, createdAt, now);
+        return new User(tenantId, id, username, passwordHash, enabled, profile, newRoles, attributes, tokensValidAfter, createdAt, now, version);
     }
 
     public User withProfile(UserProfile newProfile, Map<String, String> newAttributes, Instant now) {
-        return new User(tenantId, id, username, passwordHash, enabled, newProfile, roles, newAttributes, tokensValidAfter, createdAt, now);
+        return new User(tenantId, id, username, passwordHash, enabled, newProfile, roles, newAttributes, tokensValidAfter, createdAt, now, version);
+    }
+
+    /** This user as stored at {@code storedVersion}; for stores. */
+    public User withVersion(long storedVersion) {
+        return new User(tenantId, id, username, passwordHash, enabled, profile, roles, attributes, tokensValidAfter,
+                createdAt, updatedAt, storedVersion);
     }
 
     public User withEnabled(boolean isEnabled, Instant now) {
-        return new User(tenantId, id, username, passwordHash, isEnabled, profile, roles, attributes, tokensValidAfter, createdAt, now);
+        return new User(tenantId, id, username, passwordHash, isEnabled, profile, roles, attributes, tokensValidAfter, createdAt, now, version);
     }
 }
