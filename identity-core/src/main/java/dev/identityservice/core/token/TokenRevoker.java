@@ -16,6 +16,11 @@ import java.util.Optional;
  *
  * <p>Revoking a refresh token revokes its whole family and the access tokens issued with it (§2.1).
  * Unknown or invalid tokens are not an error (§2.2): the client's goal is already reached.
+ *
+ * <p>"Revoke everything of a user" sets a cut-off rounded up to the next whole second, the grain of a JWT's
+ * {@code iat}, and answers once the clock has passed it: nothing issued before it survives, and everything
+ * issued after the answer is live ({@link RevocationCutOff} says why, and what a racing login or another
+ * instance's clock sees).
  */
 public final class TokenRevoker {
 
