@@ -185,7 +185,9 @@ class MultiInstanceIT {
         String root = adminToken(a, "admin", adminPassword);
         String clientId = "gone-" + UUID.randomUUID().toString().substring(0, 8);
         HttpResponse<String> created = admin(a, "POST", "/admin/clients", root,
-                "{\"clientId\":\"" + clientId + "\",\"grantTypes\":[\"client_credentials\"],\"scopes\":[\"api\"]}");
+                "{\"clientId\":\"" + clientId + "\",\"grantTypes\":[\"client_credentials\"],\"scopes\":[\"api\"],"
+                // its tokens are for the introspecting client, which RFC 7662 §4 requires for it to see them
+                + "\"audience\":\"" + ServerProcess.CLIENT_ID + "\"}");
         assertEquals(201, created.statusCode(), created.body());
         HttpResponse<String> issued = clientCredentials(b, clientId, json(created.body()).get("secret").asText());
         assertEquals(200, issued.statusCode(), issued.body());
