@@ -41,6 +41,7 @@ import dev.identityservice.core.token.AccessTokenValidator;
 import dev.identityservice.core.token.IdTokenHintValidator;
 import dev.identityservice.core.token.IdTokenIssuer;
 import dev.identityservice.core.token.TokenIntrospector;
+import dev.identityservice.core.token.RevocationCutOff;
 import dev.identityservice.core.token.TokenRevoker;
 import dev.identityservice.core.token.TokenSetIssuer;
 import dev.identityservice.core.token.UserInfoProvider;
@@ -134,7 +135,8 @@ public final class IdentityEngine {
         this.introspector = new TokenIntrospector(accessTokenValidator, accessTokenStore, refreshTokens, users, clients, clock);
         this.userInfo = new UserInfoProvider(introspector);
         this.idTokenHints = new IdTokenHintValidator(keys);
-        this.revoker = new TokenRevoker(accessTokenValidator, accessTokenStore, refreshTokens, users, sessions, clock);
+        this.revoker = new TokenRevoker(accessTokenValidator, accessTokenStore, refreshTokens, users, sessions,
+                new RevocationCutOff(clock, builder.sleeper));
         this.cleanup = new ExpiredRowsCleanup(database, clock);
         reloadTenants();
         changes.subscribe(this::onChange);
@@ -288,6 +290,7 @@ public final class IdentityEngine {
         private RefreshTokenService.ReuseListener reuseListener = (tenantId, clientId, outcome) -> { };
         private Duration sessionTtl = LoginSessions.DEFAULT_SESSION_TTL;
         private Duration reconcileInterval = DEFAULT_RECONCILE_INTERVAL;
+        private RevocationCutOff.Sleeper sleeper = RevocationCutOff.Sleeper.THREAD_SLEEP;
 
         private Builder(Database database, MasterKey masterKey) {
             this.database = Objects.requireNonNull(database, "database");
@@ -302,6 +305,9 @@ public final class IdentityEngine {
         public Builder sessionTtl(Duration value) { this.sessionTtl = Objects.requireNonNull(value, "sessionTtl"); return this; }
         /** Default {@link #DEFAULT_RECONCILE_INTERVAL}; used on PostgreSQL only. */
         public Builder reconcileInterval(Duration value) { this.reconcileInterval = Objects.requireNonNull(value, "reconcileInterval"); return this; }
+
+        /** How "revoke everything" waits out its cut-off second; tests with a settable clock advance it instead. */
+        public Builder sleeper(RevocationCutOff.Sleeper value) { this.sleeper = Objects.requireNonNull(value, "sleeper"); return this; }
 
         public IdentityEngine build() {
             return new IdentityEngine(this);

@@ -10,7 +10,8 @@ import java.util.Optional;
 /**
  * A {@link UserStore} that publishes {@link Change.Kind#USERS} after each committed write that other
  * instances must see (create, update, revoke-all, delete). A password rehash at login is not published:
- * it changes nothing another instance decides on.
+ * it changes nothing another instance decides on. {@link #modify} is the interface's: it reads and updates
+ * through this decorator, so every attempt that writes is published.
  */
 public final class NotifyingUserStore implements UserStore {
 
@@ -29,9 +30,10 @@ public final class NotifyingUserStore implements UserStore {
     }
 
     @Override
-    public void update(User user) {
-        store.update(user);
+    public User update(User user) {
+        User stored = store.update(user);
         changes.publish(Change.users(user.tenantId()));
+        return stored;
     }
 
     @Override

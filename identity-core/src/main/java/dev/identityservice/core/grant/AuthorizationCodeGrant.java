@@ -71,6 +71,7 @@ public final class AuthorizationCodeGrant implements GrantHandler {
             throw OAuthError.invalidGrant(INVALID).exception();
         }
         User user = users.findById(code.tenantId(), code.userId()).filter(User::enabled)
+                .filter(u -> u.acceptsTokensIssuedAt(code.authTime())) // a login before "revoke everything"
                 .orElseThrow(() -> OAuthError.invalidGrant("The user of this code is no longer active").exception());
         Authorization authorization = new Authorization(request.tenant(), request.client(), user,
                 Scopes.parse(code.scope()), code.authTime(), List.of("pwd"), code.nonce(), code.sessionId());

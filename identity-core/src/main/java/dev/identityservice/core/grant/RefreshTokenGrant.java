@@ -36,6 +36,7 @@ public final class RefreshTokenGrant implements GrantHandler {
         RefreshToken used = refreshTokens.redeemable(request.tenant(), request.client(), request.required("refresh_token"));
         User user = users.findById(used.tenantId(), used.userId())
                 .filter(User::enabled)
+                .filter(u -> u.acceptsTokensIssuedAt(used.createdAt())) // made in a race with "revoke everything"
                 .orElseThrow(() -> OAuthError.invalidGrant("The user of this refresh token is no longer active").exception());
         var scopes = Scopes.narrowed(Scopes.parse(used.scope()), request.optional("scope"));
         Authorization authorization = new Authorization(request.tenant(), request.client(), user, scopes,

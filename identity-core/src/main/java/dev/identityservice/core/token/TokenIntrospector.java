@@ -230,7 +230,7 @@ public final class TokenIntrospector {
     private Optional<User> activeUser(Tenant tenant, String userId, Instant issuedAt) {
         return users.findById(tenant.id(), userId)
                 .filter(User::enabled)
-                .filter(u -> u.tokensValidAfter() == null || !issuedAt.isBefore(u.tokensValidAfter()));
+                .filter(u -> u.acceptsTokensIssuedAt(issuedAt));
     }
 
     static boolean isJwt(String token) {

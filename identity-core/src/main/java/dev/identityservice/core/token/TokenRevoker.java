@@ -8,7 +8,7 @@ import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.token.refresh.RefreshToken;
 import dev.identityservice.core.token.refresh.RefreshTokenService;
 import dev.identityservice.core.user.UserStore;
-import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -16,6 +16,11 @@ import java.util.Optional;
  *
  * <p>Revoking a refresh token revokes its whole family and the access tokens issued with it (§2.1).
  * Unknown or invalid tokens are not an error (§2.2): the client's goal is already reached.
+ *
+ * <p>"Revoke everything of a user" sets a cut-off rounded up to the next whole second, the grain of a JWT's
+ * {@code iat}, and answers once the clock has passed it: nothing issued before it survives, and everything
+ * issued after the answer is live ({@link RevocationCutOff} says why, and what a racing login or another
+ * instance's clock sees).
  */
 public final class TokenRevoker {
 
@@ -24,16 +29,16 @@ public final class TokenRevoker {
     private final RefreshTokenService refreshTokens;
     private final UserStore users;
     private final LoginSessions sessions;
-    private final Clock clock;
+    private final RevocationCutOff cutOffs;
 
     public TokenRevoker(AccessTokenValidator validator, AccessTokenStore accessTokens, RefreshTokenService refreshTokens,
-                        UserStore users, LoginSessions sessions, Clock clock) {
+                        UserStore users, LoginSessions sessions, RevocationCutOff cutOffs) {
         this.validator = validator;
         this.accessTokens = accessTokens;
         this.refreshTokens = refreshTokens;
         this.users = users;
         this.sessions = sessions;
-        this.clock = clock;
+        this.cutOffs = cutOffs;
     }
 
     /** Revokes {@code token} if it is one of {@code client}'s; a token of another client is {@code unauthorized_client}. */
@@ -62,11 +67,17 @@ public final class TokenRevoker {
     /**
      * Revokes everything of a user: every refresh-token family and its access tokens, every login
      * session, and (through {@code tokensValidAfter}) every access token issued so far.
+     *
+     * <p>The cut-off is the next whole second ({@link RevocationCutOff}); this returns only once the clock has
+     * reached it, up to a second later, so that a login after the answer gets live tokens although a JWT's
+     * {@code iat} has whole seconds.
      */
     public void revokeAllOfUser(String tenantId, String userId) {
-        users.setTokensValidAfter(tenantId, userId, clock.instant());
+        Instant cutOff = cutOffs.next();
+        users.setTokensValidAfter(tenantId, userId, cutOff);
         refreshTokens.revokeUser(tenantId, userId);
         sessions.endAllOfUser(tenantId, userId);
+        cutOffs.waitUntilPassed(cutOff);
     }
 
     private void revokeJwt(Tenant tenant, Client client, JWTClaimsSet claims) {

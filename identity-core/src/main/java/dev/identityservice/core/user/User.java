@@ -14,10 +14,13 @@ import java.util.Set;
  * @param passwordHash     a PHC string (e.g. {@code $argon2id$v=19$m=...}), or {@code null} when no password login is possible
  * @param attributes       extra attributes that clients can map into claims
  * @param tokensValidAfter tokens issued before this instant are inactive; {@code null} when never revoked
+ * @param version          how many times the stored row has been written since it was created (0 for a new
+ *                         user); the {@code with...} copies keep it, so that {@link UserStore#update} can tell a
+ *                         copy of the current row from a stale one
  */
 public record User(String tenantId, String id, String username, String passwordHash, boolean enabled,
                    UserProfile profile, Set<String> roles, Map<String, String> attributes,
-                   Instant tokensValidAfter, Instant createdAt, Instant updatedAt) {
+                   Instant tokensValidAfter, Instant createdAt, Instant updatedAt, long version) {
 
     public User {
         Objects.requireNonNull(tenantId, "tenantId");
@@ -40,11 +43,28 @@ public record User(String tenantId, String id, String username, String passwordH
         });
     }
 
+    /** A user not stored yet, or a copy of version 0. */
+    public User(String tenantId, String id, String username, String passwordHash, boolean enabled,
+                UserProfile profile, Set<String> roles, Map<String, String> attributes,
+                Instant tokensValidAfter, Instant createdAt, Instant updatedAt) {
+        this(tenantId, id, username, passwordHash, enabled, profile, roles, attributes, tokensValidAfter, createdAt,
+                updatedAt, 0);
+    }
+
     private static void requireName(String field, String value) {
         if (value.isBlank()) {
             throw new IllegalArgumentException(field + " must not be blank");
         }
         Limits.atMost(field, value, Limits.MAX_NAME_CHARS);
+    }
+
+    /**
+     * Whether a token (access or refresh), code or session issued at {@code issuedAt} outlives the user's last
+     * "revoke everything": issued at or after {@link #tokensValidAfter}, a whole second, so a JWT's truncated
+     * {@code iat} and a stored instant with microseconds compare alike. The one place this is decided.
+     */
+    public boolean acceptsTokensIssuedAt(Instant issuedAt) {
+        return tokensValidAfter == null || !issuedAt.isBefore(tokensValidAfter);
     }
 
     /** The form in which usernames are compared and indexed: {@link Usernames#key} (PRECIS, RFC 8265 §3.3). */
@@ -53,18 +73,24 @@ public record User(String tenantId, String id, String username, String passwordH
     }
 
     public User withPasswordHash(String hash, Instant now) {
-        return new User(tenantId, id, username, hash, enabled, profile, roles, attributes, tokensValidAfter, createdAt, now);
+        return new User(tenantId, id, username, hash, enabled, profile, roles, attributes, tokensValidAfter, createdAt, now, version);
     }
 
     public User withRoles(Set<String> newRoles, Instant now) {
-        return new User(tenantId, id, username, passwordHash, enabled, profile, newRoles, attributes, tokensValidAfter, createdAt, now);
+        return new User(tenantId, id, username, passwordHash, enabled, profile, newRoles, attributes, tokensValidAfter, createdAt, now, version);
     }
 
     public User withProfile(UserProfile newProfile, Map<String, String> newAttributes, Instant now) {
-        return new User(tenantId, id, username, passwordHash, enabled, newProfile, roles, newAttributes, tokensValidAfter, createdAt, now);
+        return new User(tenantId, id, username, passwordHash, enabled, newProfile, roles, newAttributes, tokensValidAfter, createdAt, now, version);
+    }
+
+    /** This user as stored at {@code storedVersion}; for stores. */
+    public User withVersion(long storedVersion) {
+        return new User(tenantId, id, username, passwordHash, enabled, profile, roles, attributes, tokensValidAfter,
+                createdAt, updatedAt, storedVersion);
     }
 
     public User withEnabled(boolean isEnabled, Instant now) {
-        return new User(tenantId, id, username, passwordHash, isEnabled, profile, roles, attributes, tokensValidAfter, createdAt, now);
+        return new User(tenantId, id, username, passwordHash, isEnabled, profile, roles, attributes, tokensValidAfter, createdAt, now, version);
     }
 }

@@ -3,6 +3,7 @@ package dev.identityservice.core.user;
 import dev.identityservice.core.error.OAuthError;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
@@ -64,8 +65,9 @@ public final class UserAuthenticator {
         if (match == Passwords.Match.RAW || hasher.needsRehash(storedHash)) {
             String upgraded = upgradedHash(password);
             // Conditional: a concurrent password change or a second login that upgraded first wins.
-            if (upgraded != null && users.replacePasswordHash(tenantId, user.id(), storedHash, upgraded, clock.instant())) {
-                return user.withPasswordHash(upgraded, clock.instant());
+            Instant now = clock.instant();
+            if (upgraded != null && users.replacePasswordHash(tenantId, user.id(), storedHash, upgraded, now)) {
+                return user.withPasswordHash(upgraded, now).withVersion(user.version() + 1); // the rehash moved it on
             }
         }
         return user;

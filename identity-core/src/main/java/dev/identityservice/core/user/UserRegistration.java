@@ -47,11 +47,18 @@ public final class UserRegistration {
         return user;
     }
 
-    /** Stores a new password for {@code user} and answers the updated user. */
+    /**
+     * Stores a new password for {@code user} and answers the updated user. Only the hash is taken from this call:
+     * it is set on a fresh copy ({@link UserStore#modify}), so a concurrent disable or demotion stays.
+     *
+     * @throws IllegalStateException             when the user no longer exists
+     * @throws UserChangedConcurrentlyException  when the user kept changing under every attempt
+     */
     public User changePassword(User user, char[] password) {
-        User updated = user.withPasswordHash(hash(password), clock.instant());
-        users.update(updated);
-        return updated;
+        String hash = hash(password);
+        Instant now = clock.instant();
+        return users.modify(user.tenantId(), user.id(), current -> current.withPasswordHash(hash, now))
+                .orElseThrow(() -> new IllegalStateException("user '" + user.id() + "' does not exist"));
     }
 
     /**

@@ -39,10 +39,20 @@ public final class TestEngine implements AutoCloseable {
     public final java.util.List<dev.identityservice.core.token.refresh.RefreshTokenService.ReuseOutcome> reuseOutcomes =
             new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    /**
+     * Runs while "revoke everything" waits out its cut-off second, after its writes and before it answers: a
+     * request racing the revocation. The wait itself advances {@link #clock} instead of sleeping.
+     */
+    public volatile Runnable duringRevocationWait = () -> { };
+
     private TestEngine(Database database) {
         this.database = database;
         this.engine = IdentityEngine.builder(database, MasterKey.generate())
                 .clock(clock)
+                .sleeper(duration -> {
+                    duringRevocationWait.run();
+                    clock.advance(duration);
+                })
                 .passwordHasher(new Argon2idPasswordHasher(FAST, new SecureRandom()))
                 .reuseListener((tenantId, clientId, outcome) -> {
                     reuseDetected.incrementAndGet();

@@ -14,7 +14,6 @@ import dev.identityservice.core.testing.TestEngine;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -212,14 +211,11 @@ class IntrospectionAndRevocationTest {
 
     /**
      * After "revoke every token" (and so after an admin's password reset), a login in the same wall-clock second
-     * gets a JWT access token that is dead for its whole lifetime: its {@code iat} has whole seconds (RFC 7519
-     * NumericDate as Nimbus writes it), the cut-off has microseconds, so the new token looks issued before it.
-     * Seen over HTTP: revoke-tokens, then an immediate password login, then userinfo 401 (3 of 3 tries). No
-     * token leaks (a token issued before the cut-off stays dead); the user is locked out until the next
-     * refresh. Not fixed here: telling tokens of the same second apart needs the issue time at a finer grain
-     * than {@code iat} (a private claim, a stored issue record, or issuance waiting out the second).
+     * gets live tokens: the cut-off is the next whole second and the revocation answers only once the clock has
+     * reached it (here the engine's clock, which the test engine's wait advances). Regression: the cut-off had
+     * microseconds and a JWT's {@code iat} whole seconds, so such a token looked older and was refused for its
+     * whole lifetime.
      */
-    @Disabled("open: a JWT issued in the same second as 'revoke every token', after it, is refused (iat has whole seconds)")
     @ParameterizedTest
     @EnumSource(DatabaseKind.class)
     void introspectWhenLoginInTheSameSecondAfterRevokeAllThenActive(DatabaseKind kind) {
@@ -235,6 +231,60 @@ class IntrospectionAndRevocationTest {
 
             assertTrue(t.engine.introspector().introspect(tenant, after.accessToken(), null).active(),
                     "a login after the revocation works, even within the same second");
+            assertTrue(t.engine.introspector().introspect(tenant, after.refreshToken(), null).active());
+            assertTrue(t.engine.introspector().introspect(tenant,
+                    t.refresh(tenant, client, after.refreshToken()).accessToken(), null).active());
+        }
+    }
+
+    /** The other side of the whole-second cut-off: a token issued earlier in the revocation's second stays dead. */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void introspectWhenLoginInTheSameSecondBeforeRevokeAllThenInactive(DatabaseKind kind) {
+        try (TestEngine t = TestEngine.on(kind)) {
+            Tenant tenant = t.tenant("acme");
+            var alice = t.user(tenant, "alice", "user");
+            Client client = t.save(t.confidentialClient(tenant, "web"));
+            Client opaque = t.save(t.confidentialClient(tenant, "legacy")
+                    .tokenSettings(TokenSettings.DEFAULTS.withAccessTokenFormat(AccessTokenFormat.OPAQUE)));
+            t.clock.advance(Duration.ofMillis(100));
+            IssuedTokens jwt = t.passwordLogin(tenant, client, "alice");
+            IssuedTokens handle = t.passwordLogin(tenant, opaque, "alice");
+            t.clock.advance(Duration.ofMillis(800));
+            t.engine.revoker().revokeAllOfUser(tenant.id(), alice.id());
+
+            assertEquals(java.time.Instant.parse("2026-03-01T10:00:01Z"), t.clock.instant(), "answered at the cut-off");
+            for (IssuedTokens tokens : List.of(jwt, handle)) {
+                assertFalse(t.engine.introspector().introspect(tenant, tokens.accessToken(), null).active());
+                assertFalse(t.engine.introspector().introspect(tenant, tokens.refreshToken(), null).active());
+            }
+        }
+    }
+
+    /**
+     * A login racing the revocation (its tokens issued after the revocation's writes, before its answer, in the
+     * cut-off's second) gets dead tokens, and its refresh token is refused by the grant as by introspection:
+     * it cannot be turned into tokens issued after the cut-off.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void refreshWhenLoginRacedRevokeAllThenRefusedAndInactive(DatabaseKind kind) {
+        try (TestEngine t = TestEngine.on(kind)) {
+            Tenant tenant = t.tenant("acme");
+            var alice = t.user(tenant, "alice", "user");
+            Client client = t.save(t.confidentialClient(tenant, "web"));
+            t.clock.advance(Duration.ofMillis(400));
+            IssuedTokens[] racing = new IssuedTokens[1];
+            t.duringRevocationWait = () -> racing[0] = t.passwordLogin(tenant, client, "alice");
+            t.engine.revoker().revokeAllOfUser(tenant.id(), alice.id());
+            t.duringRevocationWait = () -> { };
+
+            assertFalse(t.engine.introspector().introspect(tenant, racing[0].accessToken(), null).active());
+            assertFalse(t.engine.introspector().introspect(tenant, racing[0].refreshToken(), null).active());
+            assertEquals("invalid_grant", assertThrows(OAuthException.class,
+                    () -> t.refresh(tenant, client, racing[0].refreshToken())).error().code());
+            IssuedTokens after = t.passwordLogin(tenant, client, "alice");
+            assertTrue(t.engine.introspector().introspect(tenant, after.accessToken(), null).active());
         }
     }
 }

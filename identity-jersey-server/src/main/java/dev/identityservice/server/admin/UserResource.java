@@ -3,6 +3,7 @@ package dev.identityservice.server.admin;
 import dev.identityservice.core.IdentityEngine;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.user.User;
+import dev.identityservice.core.user.UserChangedConcurrentlyException;
 import dev.identityservice.server.http.RequestTenant;
 import dev.identityservice.server.setup.SetupFile.UserEntry;
 import dev.identityservice.server.setup.SetupImporter;
@@ -21,6 +22,7 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Users of the request's tenant: create, list (paged), read, patch, set password, disable, delete and revoke
@@ -70,11 +72,9 @@ public final class UserResource {
         }
         if (entry.passwordHash() != null || Boolean.FALSE.equals(entry.enabled())) {
             Instant now = engine.clock().instant();
-            if (entry.passwordHash() != null) {
-                user = engine.userRegistration().withImportedHash(user, entry.passwordHash());
-            }
-            user = user.withEnabled(!Boolean.FALSE.equals(entry.enabled()), now);
-            engine.users().update(user);
+            boolean enabled = !Boolean.FALSE.equals(entry.enabled());
+            user = modify(tenant, user.id(), u -> (entry.passwordHash() != null
+                    ? engine.userRegistration().withImportedHash(u, entry.passwordHash()) : u).withEnabled(enabled, now));
         }
         return AdminJson.created(uri.getAbsolutePathBuilder().path(user.id()).build(), UserView.of(user));
     }
@@ -96,9 +96,9 @@ public final class UserResource {
     public Response patch(@Context ContainerRequestContext request, @PathParam("id") String id, InputStream body) {
         Tenant tenant = RequestTenant.of(request);
         UserPatch patch = AdminJson.read(request, body, UserPatch.class);
-        User user = find(tenant, id);
         Instant now = engine.clock().instant();
-        try {
+        // Applied to a fresh copy on every attempt (see modify), so a concurrent disable or demotion is kept.
+        UnaryOperator<User> change = user -> {
             if (patch.roles() != null) {
                 user = user.withRoles(Set.copyOf(patch.roles()), now);
             }
@@ -106,13 +106,14 @@ public final class UserResource {
                 user = user.withProfile(patch.profile() != null ? SetupImporter.profile(patch.profile()) : user.profile(),
                         patch.attributes() != null ? patch.attributes() : user.attributes(), now);
             }
-            if (patch.enabled() != null) {
-                user = user.withEnabled(patch.enabled(), now);
-            }
+            return patch.enabled() != null ? user.withEnabled(patch.enabled(), now) : user;
+        };
+        User user;
+        try {
+            user = modify(tenant, id, change);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw AdminErrors.invalid(e);
         }
-        engine.users().update(user);
         if (Boolean.FALSE.equals(patch.enabled())) {
             engine.revoker().revokeAllOfUser(tenant.id(), user.id());
         }
@@ -133,6 +134,10 @@ public final class UserResource {
             engine.userRegistration().changePassword(user, change.password().toCharArray());
         } catch (IllegalArgumentException e) {
             throw AdminErrors.invalid(e);
+        } catch (UserChangedConcurrentlyException busy) {
+            throw conflict(id);
+        } catch (IllegalStateException deletedMeanwhile) {
+            throw AdminErrors.notFound("No user '" + id + "'");
         }
         // A reset is how an administrator answers a stolen password: whoever holds a session or a token
         // obtained with the old one must log in again.
@@ -154,8 +159,8 @@ public final class UserResource {
     }
 
     private Response setEnabled(Tenant tenant, String id, boolean enabled) {
-        User user = find(tenant, id).withEnabled(enabled, engine.clock().instant());
-        engine.users().update(user);
+        Instant now = engine.clock().instant();
+        User user = modify(tenant, id, u -> u.withEnabled(enabled, now));
         if (!enabled) {
             engine.revoker().revokeAllOfUser(tenant.id(), user.id());
             user = find(tenant, id); // the revocation moved tokensValidAfter
@@ -184,6 +189,22 @@ public final class UserResource {
             throw AdminErrors.notFound("No user '" + id + "'");
         }
         return Response.noContent().build();
+    }
+
+    /**
+     * {@link dev.identityservice.core.user.UserStore#modify}: the change is re-applied to a fresh copy when another
+     * write came in between; 404 when there is no such user, 409 {@code conflict} when every attempt met one.
+     */
+    private User modify(Tenant tenant, String id, UnaryOperator<User> change) {
+        try {
+            return engine.users().modify(tenant.id(), id, change).orElseThrow(() -> AdminErrors.notFound("No user '" + id + "'"));
+        } catch (UserChangedConcurrentlyException busy) {
+            throw conflict(id);
+        }
+    }
+
+    private static RuntimeException conflict(String id) {
+        return AdminErrors.conflict("user '" + id + "' is being changed concurrently; read it again and retry");
     }
 
     private User find(Tenant tenant, String id) {

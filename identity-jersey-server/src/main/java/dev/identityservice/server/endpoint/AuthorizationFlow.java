@@ -60,6 +60,7 @@ public final class AuthorizationFlow {
     Optional<SessionUser> session(ContainerRequestContext request, Tenant tenant) {
         return engine.sessions().find(tenant.id(), BrowserCookies.session(request, tenant))
                 .flatMap(s -> engine.users().findById(tenant.id(), s.userId()).filter(User::enabled)
+                        .filter(u -> u.acceptsTokensIssuedAt(s.authTime()))
                         .map(u -> new SessionUser(s, u)));
     }
 

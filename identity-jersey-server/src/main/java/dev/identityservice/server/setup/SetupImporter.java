@@ -97,20 +97,19 @@ public final class SetupImporter {
             char[] password = entry.password() == null ? null : entry.password().toCharArray();
             User user = engine.userRegistration().register(tenantId, entry.username(), password, profile, roles, attributes);
             if (entry.passwordHash() != null || Boolean.FALSE.equals(entry.enabled())) {
-                if (entry.passwordHash() != null) {
-                    user = engine.userRegistration().withImportedHash(user, entry.passwordHash());
-                }
-                user = user.withEnabled(!Boolean.FALSE.equals(entry.enabled()), now);
-                engine.users().update(user);
+                engine.users().modify(tenantId, user.id(), u -> (entry.passwordHash() != null
+                        ? engine.userRegistration().withImportedHash(u, entry.passwordHash()) : u)
+                        .withEnabled(!Boolean.FALSE.equals(entry.enabled()), now));
             }
             return;
         }
-        User user = existing.get().withProfile(profile, attributes, now).withRoles(roles, now)
-                .withEnabled(!Boolean.FALSE.equals(entry.enabled()), now);
-        if (entry.passwordHash() != null && !entry.passwordHash().equals(user.passwordHash())) {
-            user = engine.userRegistration().withImportedHash(user, entry.passwordHash());
-        }
-        engine.users().update(user);
+        // Re-applied to a fresh copy if an administrator or another instance writes the user meanwhile.
+        User user = engine.users().modify(tenantId, existing.get().id(), current -> {
+            User wanted = current.withProfile(profile, attributes, now).withRoles(roles, now)
+                    .withEnabled(!Boolean.FALSE.equals(entry.enabled()), now);
+            return entry.passwordHash() != null && !entry.passwordHash().equals(wanted.passwordHash())
+                    ? engine.userRegistration().withImportedHash(wanted, entry.passwordHash()) : wanted;
+        }).orElseThrow(() -> new IllegalStateException("deleted while being imported"));
         if (entry.password() != null && !engine.userRegistration().hasPassword(user, entry.password().toCharArray())) {
             engine.userRegistration().changePassword(user, entry.password().toCharArray());
         }

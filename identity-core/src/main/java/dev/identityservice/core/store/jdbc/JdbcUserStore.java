@@ -2,6 +2,7 @@ package dev.identityservice.core.store.jdbc;
 
 import dev.identityservice.core.user.StoredCredentials;
 import dev.identityservice.core.user.User;
+import dev.identityservice.core.user.UserChangedConcurrentlyException;
 import dev.identityservice.core.user.UserProfile;
 import dev.identityservice.core.user.UserStore;
 import java.sql.Connection;
@@ -33,7 +34,7 @@ public final class JdbcUserStore implements UserStore {
     public static final int MAX_PAGE_SIZE = 1000;
 
     private static final String COLUMNS = "tenant_id, id, username, password_hash, enabled, name, given_name, family_name, "
-            + "email, email_verified, picture, locale, tokens_valid_after, created_at, updated_at";
+            + "email, email_verified, picture, locale, tokens_valid_after, created_at, updated_at, version";
     private static final String FIELD_ASSIGNMENTS = "username = ?, password_hash = ?, enabled = ?, name = ?, given_name = ?, "
             + "family_name = ?, email = ?, email_verified = ?, picture = ?, locale = ?";
     private static final String USERNAME_CONSTRAINT = "users_username_unique";
@@ -48,13 +49,14 @@ public final class JdbcUserStore implements UserStore {
     public void create(User user) {
         translateUniqueViolation(user, () -> database.inTransaction(connection -> {
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO users (" + COLUMNS
-                    + ", username_normalized) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + ", username_normalized) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, user.tenantId());
                 insert.setString(2, user.id());
                 int i = bindFields(insert, 3, user);
                 Timestamps.set(insert, i++, user.tokensValidAfter());
                 Timestamps.set(insert, i++, user.createdAt());
                 Timestamps.set(insert, i++, user.updatedAt());
+                insert.setLong(i++, user.version());
                 insert.setString(i, User.normalize(user.username()));
                 insert.executeUpdate();
             }
@@ -63,22 +65,27 @@ public final class JdbcUserStore implements UserStore {
         }));
     }
 
+    /** Writes only over {@code user}'s version, and moves it on by one (see {@link UserStore#update}). */
     @Override
-    public void update(User user) {
+    public User update(User user) {
         translateUniqueViolation(user, () -> database.inTransaction(connection -> {
             // The key is recomputed only for a new name: the unreachable key the PRECIS migration gave the newer
             // of two old accounts with one PRECIS name stays, so that such an account can still be edited. The right-hand
             // side reads the row as it was before this statement, on H2 and PostgreSQL alike.
             try (PreparedStatement update = connection.prepareStatement("UPDATE users SET username_normalized = CASE "
                     + "WHEN username = ? THEN username_normalized ELSE ? END, " + FIELD_ASSIGNMENTS
-                    + ", updated_at = ? WHERE tenant_id = ? AND id = ?")) {
+                    + ", updated_at = ?, version = version + 1 WHERE tenant_id = ? AND id = ? AND version = ?")) {
                 update.setString(1, user.username());
                 update.setString(2, User.normalize(user.username()));
                 int i = bindFields(update, 3, user);
                 Timestamps.set(update, i++, user.updatedAt());
                 update.setString(i++, user.tenantId());
-                update.setString(i, user.id());
+                update.setString(i++, user.id());
+                update.setLong(i, user.version());
                 if (update.executeUpdate() == 0) {
+                    if (exists(connection, user)) {
+                        throw new UserChangedConcurrentlyException(user.id());
+                    }
                     throw new IllegalStateException("user '" + user.id() + "' does not exist");
                 }
             }
@@ -87,13 +94,24 @@ public final class JdbcUserStore implements UserStore {
             insertRolesAndAttributes(connection, user);
             return null;
         }));
+        return user.withVersion(user.version() + 1);
+    }
+
+    private static boolean exists(Connection connection, User user) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT 1 FROM users WHERE tenant_id = ? AND id = ?")) {
+            select.setString(1, user.tenantId());
+            select.setString(2, user.id());
+            try (ResultSet result = select.executeQuery()) {
+                return result.next();
+            }
+        }
     }
 
     @Override
     public boolean replacePasswordHash(String tenantId, String userId, String expectedHash, String newHash, Instant now) {
         return database.withConnection(connection -> {
-            try (PreparedStatement update = connection.prepareStatement("UPDATE users SET password_hash = ?, updated_at = ? "
-                    + "WHERE tenant_id = ? AND id = ? AND password_hash = ?")) {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE users SET password_hash = ?, updated_at = ?, "
+                    + "version = version + 1 WHERE tenant_id = ? AND id = ? AND password_hash = ?")) {
                 update.setString(1, newHash);
                 Timestamps.set(update, 2, now);
                 update.setString(3, tenantId);
@@ -302,19 +320,20 @@ public final class JdbcUserStore implements UserStore {
 
     /** The columns of one {@code users} row, before its roles and attributes are known. */
     private record UserRow(String tenantId, String id, String username, String passwordHash, boolean enabled,
-                           UserProfile profile, Instant tokensValidAfter, Instant createdAt, Instant updatedAt) {
+                           UserProfile profile, Instant tokensValidAfter, Instant createdAt, Instant updatedAt,
+                           long version) {
 
         static UserRow read(ResultSet row) throws SQLException {
             UserProfile profile = new UserProfile(row.getString("name"), row.getString("given_name"), row.getString("family_name"),
                     row.getString("email"), row.getBoolean("email_verified"), row.getString("picture"), row.getString("locale"));
             return new UserRow(row.getString("tenant_id"), row.getString("id"), row.getString("username"),
                     row.getString("password_hash"), row.getBoolean("enabled"), profile, Timestamps.get(row, "tokens_valid_after"),
-                    Timestamps.get(row, "created_at"), Timestamps.get(row, "updated_at"));
+                    Timestamps.get(row, "created_at"), Timestamps.get(row, "updated_at"), row.getLong("version"));
         }
 
         User toUser(Set<String> roles, Map<String, String> attributes) {
             return new User(tenantId, id, username, passwordHash, enabled, profile, roles, attributes, tokensValidAfter,
-                    createdAt, updatedAt);
+                    createdAt, updatedAt, version);
         }
     }
 }
