@@ -6,6 +6,7 @@ import jakarta.annotation.security.RolesAllowed;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.Type;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -68,13 +69,18 @@ record RoleRequirement(String[] anyOfRoles) {
                 return found;
             }
         }
+        RoleRequirement found = classLevel(hierarchy);
+        return found == null ? OPEN : found;
+    }
+
+    private static RoleRequirement classLevel(List<Class<?>> hierarchy) {
         for (Class<?> type : hierarchy) {
             RoleRequirement found = annotatedOn(type);
             if (found != null) {
                 return found;
             }
         }
-        return OPEN;
+        return null;
     }
 
     /** The requirement one element states, or null if it carries none of the annotations. */
@@ -116,8 +122,9 @@ record RoleRequirement(String[] anyOfRoles) {
 
     /**
      * The method {@code type} declares that {@code method} is, overrides or implements: same name and
-     * parameter count, and parameter types equal or, for generic declarations erased to a wider
-     * type, assignable one way or the other; an exact match is preferred. Null if none.
+     * parameter count, and parameter types equal or, where one side declares a generic parameter
+     * erased to a wider type, assignable to it (a plain overload with a wider parameter is not an
+     * override); an exact match is preferred. Null if none.
      */
     private static Method declaredOverride(Class<?> type, Method method) {
         Method loose = null;
@@ -130,12 +137,18 @@ record RoleRequirement(String[] anyOfRoles) {
             }
             Class<?>[] theirs = candidate.getParameterTypes();
             Class<?>[] ours = method.getParameterTypes();
+            Type[] theirsDeclared = candidate.getGenericParameterTypes();
+            Type[] oursDeclared = method.getGenericParameterTypes();
             boolean exact = true;
             boolean compatible = true;
             for (int i = 0; i < ours.length; i++) {
                 if (theirs[i] != ours[i]) {
                     exact = false;
-                    compatible &= theirs[i].isAssignableFrom(ours[i]) || ours[i].isAssignableFrom(theirs[i]);
+                    // Only a generic parameter erased to a wider type can make an override with another
+                    // erasure; a plain overload such as find(Object) beside find(String) is another
+                    // method, whose annotations must not decide for this one.
+                    compatible &= (theirs[i].isAssignableFrom(ours[i]) && !(theirsDeclared[i] instanceof Class))
+                            || (ours[i].isAssignableFrom(theirs[i]) && !(oursDeclared[i] instanceof Class));
                 }
             }
             if (exact) {

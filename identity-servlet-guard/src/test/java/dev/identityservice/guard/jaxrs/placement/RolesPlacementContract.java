@@ -64,7 +64,11 @@ abstract class RolesPlacementContract {
                 Arguments.of("interface-deny", 401, 403, 403),
                 Arguments.of("class-deny", 401, 403, 403),
                 Arguments.of("generic-interface/42", 401, 403, 200),
-                Arguments.of("unannotated", 200, 200, 200));
+                Arguments.of("unannotated", 200, 200, 200),
+                Arguments.of("overload-not-override", 401, 403, 200),
+                Arguments.of("covariant-bridge", 401, 403, 200),
+                Arguments.of("default-interface-method", 401, 403, 200),
+                Arguments.of("empty-roles-allowed", 401, 403, 403));
     }
 
     static String bearer(String... roles) {

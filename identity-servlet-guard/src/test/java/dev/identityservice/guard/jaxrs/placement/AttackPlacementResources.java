@@ -1,0 +1,82 @@
+package dev.identityservice.guard.jaxrs.placement;
+
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
+import java.util.List;
+
+/**
+ * Placements a reviewer tried against the resolution rules: overloads that are not overrides,
+ * class-level annotations on a superclass under a differently annotated subclass, bridge methods,
+ * default interface methods, conflicting interfaces and sub-resource locators. Each answers "ok";
+ * the role that passes is {@code reader}.
+ */
+public final class AttackPlacementResources {
+
+    private AttackPlacementResources() {
+    }
+
+    /** Every resource class below, for a {@code ResourceConfig}. */
+    public static List<Class<?>> all() {
+        return List.of(OverloadNotOverride.class, CovariantBridge.class,
+                DefaultInterfaceMethod.class, EmptyRolesAllowed.class);
+    }
+
+    /** A superclass overload that merely shares the name: it is not the resource method. */
+    public static class OverloadBase {
+        @PermitAll
+        public String find(Object anything) {
+            return "base";
+        }
+    }
+
+    /** The class requires {@code reader}; {@code find(String)} overrides nothing and inherits it. */
+    @Path("/placement/overload-not-override")
+    @RolesAllowed("reader")
+    public static class OverloadNotOverride extends OverloadBase {
+        @GET
+        public String find(@QueryParam("q") String q) {
+            return "ok";
+        }
+    }
+
+    public abstract static class GenericReaderBase<T> {
+        @GET
+        @RolesAllowed("reader")
+        public abstract T get();
+    }
+
+    /** A covariant override of a generic superclass method: javac adds a bridge method. */
+    @Path("/placement/covariant-bridge")
+    public static class CovariantBridge extends GenericReaderBase<String> {
+        @Override
+        public String get() {
+            return "ok";
+        }
+    }
+
+    public interface DefaultReaderApi {
+        @GET
+        @RolesAllowed("reader")
+        default String get() {
+            return "ok";
+        }
+    }
+
+    /** The resource method is the interface's default method itself. */
+    @Path("/placement/default-interface-method")
+    public static class DefaultInterfaceMethod implements DefaultReaderApi {
+    }
+
+    /** {@code @RolesAllowed({})}: no role allows it, so nobody may call it. */
+    @Path("/placement/empty-roles-allowed")
+    public static class EmptyRolesAllowed {
+        @GET
+        @RolesAllowed({})
+        public String get() {
+            return "ok";
+        }
+    }
+}
