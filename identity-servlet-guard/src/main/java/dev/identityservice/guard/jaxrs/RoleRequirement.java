@@ -24,8 +24,11 @@ import java.util.Set;
  *   <li>method level: the resource class's implementation of the method, then the methods it
  *       overrides or implements, superclasses before interfaces (the order of JAX-RS 3.1 §3.6
  *       annotation inheritance); the first of them carrying any of the three annotations decides;</li>
- *   <li>class level, only when no method level annotation exists: the resource class, then its
- *       superclasses, then its interfaces, breadth first;</li>
+ *   <li>class level, only when no method level annotation exists: first the class that declares
+ *       the implementation and its supertypes (a class-level annotation never affects a member a
+ *       superclass declares, Jakarta Annotations 2.1 §2.1, so a subclass's {@code @PermitAll}
+ *       does not open an inherited method of a {@code @RolesAllowed} superclass); if they carry
+ *       none, the resource class, then its superclasses, then its interfaces, breadth first;</li>
  *   <li>otherwise the method is open.</li>
  * </ol>
  * A method-level annotation therefore wins over any class-level one (Jakarta Annotations §2.10,
@@ -69,6 +72,16 @@ record RoleRequirement(String[] anyOfRoles) {
                 return found;
             }
         }
+        // Class level: first the class that declares the method that runs, and its supertypes, since a
+        // class-level annotation never affects members a superclass declares (Jakarta Annotations 2.1
+        // §2.1): a subclass's @PermitAll must not open a method its @RolesAllowed superclass declares.
+        Class<?> declaring = implementingClass(resourceClass, method);
+        if (declaring != null && declaring != resourceClass) {
+            RoleRequirement found = classLevel(hierarchyOf(declaring));
+            if (found != null) {
+                return found;
+            }
+        }
         RoleRequirement found = classLevel(hierarchy);
         return found == null ? OPEN : found;
     }
@@ -78,6 +91,16 @@ record RoleRequirement(String[] anyOfRoles) {
             RoleRequirement found = annotatedOn(type);
             if (found != null) {
                 return found;
+            }
+        }
+        return null;
+    }
+
+    /** The nearest class (not interface) from {@code resourceClass} up that declares {@code method}; null if none. */
+    private static Class<?> implementingClass(Class<?> resourceClass, Method method) {
+        for (Class<?> c = resourceClass; c != null && c != Object.class; c = c.getSuperclass()) {
+            if (declaredOverride(c, method) != null) {
+                return c;
             }
         }
         return null;

@@ -20,7 +20,7 @@ public final class AttackPlacementResources {
 
     /** Every resource class below, for a {@code ResourceConfig}. */
     public static List<Class<?>> all() {
-        return List.of(OverloadNotOverride.class, CovariantBridge.class,
+        return List.of(OverloadNotOverride.class, PermitSubclassOfRolesClass.class, CovariantBridge.class,
                 DefaultInterfaceMethod.class, EmptyRolesAllowed.class);
     }
 
@@ -40,6 +40,24 @@ public final class AttackPlacementResources {
         public String find(@QueryParam("q") String q) {
             return "ok";
         }
+    }
+
+    /** Class level applies to the methods this class declares (Jakarta Annotations §2.1). */
+    @RolesAllowed("reader")
+    public abstract static class RolesClassBase {
+        @GET
+        public String get() {
+            return "ok";
+        }
+    }
+
+    /**
+     * A subclass's class-level {@code @PermitAll} never affects a member declared by its superclass
+     * (Jakarta Annotations 2.1 §2.1): the inherited {@code get()} still requires {@code reader}.
+     */
+    @Path("/placement/permit-subclass-of-roles-class")
+    @PermitAll
+    public static class PermitSubclassOfRolesClass extends RolesClassBase {
     }
 
     public abstract static class GenericReaderBase<T> {

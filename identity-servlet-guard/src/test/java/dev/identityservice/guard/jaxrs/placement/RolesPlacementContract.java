@@ -66,6 +66,7 @@ abstract class RolesPlacementContract {
                 Arguments.of("generic-interface/42", 401, 403, 200),
                 Arguments.of("unannotated", 200, 200, 200),
                 Arguments.of("overload-not-override", 401, 403, 200),
+                Arguments.of("permit-subclass-of-roles-class", 401, 403, 200),
                 Arguments.of("covariant-bridge", 401, 403, 200),
                 Arguments.of("default-interface-method", 401, 403, 200),
                 Arguments.of("empty-roles-allowed", 401, 403, 403));
