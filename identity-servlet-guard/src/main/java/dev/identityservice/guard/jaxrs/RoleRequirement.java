@@ -23,7 +23,8 @@ import java.util.Set;
  * <ol>
  *   <li>method level: the resource class's implementation of the method, then the methods it
  *       overrides or implements, superclasses before interfaces (the order of JAX-RS 3.1 §3.6
- *       annotation inheritance); the first of them carrying any of the three annotations decides;</li>
+ *       annotation inheritance); the first class carrying any of the three annotations decides,
+ *       else the strictest of the interfaces that do;</li>
  *   <li>class level, only when no method level annotation exists: first the class that declares
  *       the implementation and its supertypes (a class-level annotation never affects a member a
  *       superclass declares, Jakarta Annotations 2.1 §2.1, so a subclass's {@code @PermitAll}
@@ -31,6 +32,8 @@ import java.util.Set;
  *       none, the resource class, then its superclasses, then its interfaces, breadth first;</li>
  *   <li>otherwise the method is open.</li>
  * </ol>
+ * Interface methods rank after every class's; when several unrelated interfaces annotate the
+ * method, the strictest of them holds, whatever the order of the {@code implements} clause.
  * A method-level annotation therefore wins over any class-level one (Jakarta Annotations §2.10,
  * §2.11), an overriding method's annotation over the overridden one, and an interface method's
  * {@code @RolesAllowed} is honoured when its implementation carries none. Where one element carries
@@ -65,12 +68,21 @@ record RoleRequirement(String[] anyOfRoles) {
         if (!hierarchy.contains(method.getDeclaringClass())) {
             hierarchy.addAll(hierarchyOf(method.getDeclaringClass()));
         }
+        List<Class<?>> annotatingInterfaces = new ArrayList<>();
+        List<RoleRequirement> interfaceRequirements = new ArrayList<>();
         for (Class<?> type : hierarchy) {
             Method declared = declaredOverride(type, method);
             RoleRequirement found = declared == null ? null : annotatedOn(declared);
-            if (found != null) {
+            if (found != null && !type.isInterface()) {
                 return found;
             }
+            if (found != null) {
+                annotatingInterfaces.add(type);
+                interfaceRequirements.add(found);
+            }
+        }
+        if (!annotatingInterfaces.isEmpty()) {
+            return strictestOf(annotatingInterfaces, interfaceRequirements);
         }
         // Class level: first the class that declares the method that runs, and its supertypes, since a
         // class-level annotation never affects members a superclass declares (Jakarta Annotations 2.1
@@ -104,6 +116,35 @@ record RoleRequirement(String[] anyOfRoles) {
             }
         }
         return null;
+    }
+
+    /**
+     * What interface methods that are all implemented by one resource method require together. An
+     * interface method overridden by a sub-interface's yields to it; of unrelated interfaces, which
+     * the implements clause lists first must not decide, so the strictest holds: {@code @DenyAll},
+     * else the roles every {@code @RolesAllowed} allows (none in common: nobody), else open.
+     */
+    private static RoleRequirement strictestOf(List<Class<?>> interfaces, List<RoleRequirement> requirements) {
+        Set<String> common = null;
+        for (int i = 0; i < interfaces.size(); i++) {
+            boolean overridden = false;
+            for (Class<?> other : interfaces) {
+                overridden |= other != interfaces.get(i) && interfaces.get(i).isAssignableFrom(other);
+            }
+            RoleRequirement requirement = requirements.get(i);
+            if (overridden || requirement.open()) {
+                continue;
+            }
+            if (requirement.anyOfRoles().length == 0) {
+                return DENY_ALL;
+            }
+            if (common == null) {
+                common = new LinkedHashSet<>(List.of(requirement.anyOfRoles()));
+            } else {
+                common.retainAll(List.of(requirement.anyOfRoles()));
+            }
+        }
+        return common == null ? OPEN : new RoleRequirement(common.toArray(String[]::new));
     }
 
     /** The requirement one element states, or null if it carries none of the annotations. */

@@ -3,6 +3,7 @@ package dev.identityservice.guard.jaxrs.placement;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
 import java.util.List;
@@ -21,7 +22,8 @@ public final class AttackPlacementResources {
     /** Every resource class below, for a {@code ResourceConfig}. */
     public static List<Class<?>> all() {
         return List.of(OverloadNotOverride.class, PermitSubclassOfRolesClass.class, CovariantBridge.class,
-                DefaultInterfaceMethod.class, EmptyRolesAllowed.class);
+                DefaultInterfaceMethod.class, EmptyRolesAllowed.class, LocatorWithRoles.class,
+                ConflictingInterfaces.class, ConflictingInterfacesReversed.class, OptionsHandler.class);
     }
 
     /** A superclass overload that merely shares the name: it is not the resource method. */
@@ -95,6 +97,68 @@ public final class AttackPlacementResources {
         @RolesAllowed({})
         public String get() {
             return "ok";
+        }
+    }
+
+    /** The sub-resource class a locator returns; it carries no annotation of its own. */
+    public static class LocatedResource {
+        @GET
+        public String get() {
+            return "ok";
+        }
+    }
+
+    /** {@code @RolesAllowed} on a sub-resource locator: the located resource's methods need the role. */
+    @Path("/placement/locator")
+    public static class LocatorWithRoles {
+        @Path("sub")
+        @RolesAllowed("reader")
+        public LocatedResource sub() {
+            return new LocatedResource();
+        }
+    }
+
+    public interface PermitApi {
+        @GET
+        @PermitAll
+        String get();
+    }
+
+    public interface ReaderOnlyApi {
+        @GET
+        @RolesAllowed("reader")
+        String get();
+    }
+
+    /** Two interfaces disagree about the same method: the order of the implements clause must not open it. */
+    @Path("/placement/conflicting-interfaces")
+    public static class ConflictingInterfaces implements PermitApi, ReaderOnlyApi {
+        @Override
+        public String get() {
+            return "ok";
+        }
+    }
+
+    @Path("/placement/conflicting-interfaces-reversed")
+    public static class ConflictingInterfacesReversed implements ReaderOnlyApi, PermitApi {
+        @Override
+        public String get() {
+            return "ok";
+        }
+    }
+
+    /** An application's own OPTIONS handler that returns data, in a class that needs {@code reader}. */
+    @Path("/placement/options-handler")
+    @RolesAllowed("reader")
+    public static class OptionsHandler {
+        @GET
+        public String get() {
+            return "ok";
+        }
+
+        @OPTIONS
+        public String options() {
+            return "secret-options-data";
         }
     }
 }
