@@ -22,7 +22,7 @@ public final class AttackPlacementResources {
     /** Every resource class below, for a {@code ResourceConfig}. */
     public static List<Class<?>> all() {
         return List.of(OverloadNotOverride.class, PermitSubclassOfRolesClass.class, CovariantBridge.class,
-                DefaultInterfaceMethod.class, EmptyRolesAllowed.class, LocatorWithRoles.class,
+                DefaultInterfaceMethod.class, EmptyRolesAllowed.class, LocatorWithRoles.class, OpenLocator.class,
                 ConflictingInterfaces.class, ConflictingInterfacesReversed.class, OptionsHandler.class);
     }
 
@@ -113,6 +113,15 @@ public final class AttackPlacementResources {
     public static class LocatorWithRoles {
         @Path("sub")
         @RolesAllowed("reader")
+        public LocatedResource sub() {
+            return new LocatedResource();
+        }
+    }
+
+    /** An unannotated locator: the located resource stays open. */
+    @Path("/placement/open-locator")
+    public static class OpenLocator {
+        @Path("sub")
         public LocatedResource sub() {
             return new LocatedResource();
         }

@@ -70,6 +70,7 @@ abstract class RolesPlacementContract {
                 Arguments.of("covariant-bridge", 401, 403, 200),
                 Arguments.of("default-interface-method", 401, 403, 200),
                 Arguments.of("empty-roles-allowed", 401, 403, 403),
+                Arguments.of("open-locator/sub", 200, 200, 200),
                 Arguments.of("conflicting-interfaces", 401, 403, 200),
                 Arguments.of("conflicting-interfaces-reversed", 401, 403, 200));
     }
@@ -177,13 +178,7 @@ abstract class RolesPlacementContract {
         assertEquals(false, response.body().contains("secret-options-data"), response.statusCode() + " " + response.body());
     }
 
-    /**
-     * Open defect found in review: {@code @RolesAllowed} on a sub-resource locator is not enforced; the
-     * located resource's unannotated {@code @GET} answers 200 to anyone. Jersey's own
-     * RolesAllowedDynamicFeature ignores locators too, but JAX-RS users put the annotation there.
-     */
-    @org.junit.jupiter.api.Disabled("open: @RolesAllowed on a sub-resource locator is ignored; a fix needs the matched "
-            + "locators (Jersey's ExtendedUriInfo, not in the JAX-RS API) and the locator has already run by then")
+    /** Found in review: {@code @RolesAllowed} on a sub-resource locator used to be ignored (200 to anyone). */
     @Test
     void locatorWhenAnnotatedWithRolesThenLocatedResourceNeedsTheRole() throws Exception {
         String url = base() + "/placement/locator/sub";
