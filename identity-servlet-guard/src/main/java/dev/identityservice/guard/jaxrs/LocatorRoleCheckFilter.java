@@ -40,12 +40,25 @@ final class LocatorRoleCheckFilter implements ContainerRequestFilter {
         }
     }
 
+    /** Per UriInfo class, Jersey's getter of the matched locators; empty on another runtime. Looked up once. */
+    private static final ClassValue<java.util.Optional<Method>> LOCATORS_GETTER = new ClassValue<>() {
+        @Override
+        protected java.util.Optional<Method> computeValue(Class<?> type) {
+            try {
+                return java.util.Optional.of(publicGetter(type, "getMatchedResourceLocators"));
+            } catch (NoSuchMethodException notJersey) {
+                return java.util.Optional.empty();
+            }
+        }
+    };
+
     private static List<?> matchedLocators(Object uriInfo) {
-        try {
-            Method getter = publicGetter(uriInfo, "getMatchedResourceLocators");
-            return getter.invoke(uriInfo) instanceof List<?> list ? list : List.of();
-        } catch (NoSuchMethodException notJersey) {
+        java.util.Optional<Method> getter = LOCATORS_GETTER.get(uriInfo.getClass());
+        if (getter.isEmpty()) {
             return List.of();
+        }
+        try {
+            return getter.get().invoke(uriInfo) instanceof List<?> list ? list : List.of();
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new IllegalStateException("cannot read the matched sub-resource locators", e);
         }
@@ -70,7 +83,11 @@ final class LocatorRoleCheckFilter implements ContainerRequestFilter {
      * implementations are often private nested classes, whose methods reflection may not call.
      */
     private static Method publicGetter(Object target, String name) throws NoSuchMethodException {
-        for (Class<?> c = target.getClass(); c != null; c = c.getSuperclass()) {
+        return publicGetter(target.getClass(), name);
+    }
+
+    private static Method publicGetter(Class<?> type, String name) throws NoSuchMethodException {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
             if (java.lang.reflect.Modifier.isPublic(c.getModifiers())) {
                 try {
                     return c.getMethod(name);
