@@ -18,7 +18,7 @@ import java.util.function.Predicate;
  * {@code @RolesAllowed}, {@code @PermitAll} and {@code @DenyAll} (Jakarta Annotations 2.1 §3) are
  * enforced wherever they sit: on the method or its class, or inherited from the interfaces and
  * superclasses it implements, a method's annotation taking precedence over any class's (the rules
- * are {@link RoleRequirement}'s). An anonymous caller of a protected method gets 401, an
+ * are {@link RoleRequirement}'s), and on the sub-resource locators a request passes through. An anonymous caller of a protected method gets 401, an
  * authenticated one without a role 403. Unannotated resources are open to everyone; a token, if
  * sent, must still be valid.
  *
@@ -81,6 +81,7 @@ public final class GuardFeature implements Feature {
     public boolean configure(FeatureContext context) {
         context.register(new BearerAuthenticationFilter(verifier, realm, scope));
         context.register(new RoleBinding(realm));
+        context.register(new LocatorRoleCheckFilter(realm));
         return true;
     }
 

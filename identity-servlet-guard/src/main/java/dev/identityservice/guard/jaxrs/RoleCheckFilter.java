@@ -26,18 +26,28 @@ final class RoleCheckFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
+        check(anyOfRoles, realm, request);
+    }
+
+    /**
+     * Aborts {@code request} unless its caller holds one of {@code anyOfRoles}.
+     *
+     * @return whether the request may go on (false: it has been aborted)
+     */
+    static boolean check(String[] anyOfRoles, String realm, ContainerRequestContext request) {
         SecurityContext security = request.getSecurityContext();
         if (security == null || security.getUserPrincipal() == null) {
             request.abortWith(GuardResponses.unauthenticated(realm));
-            return;
+            return false;
         }
         for (String role : anyOfRoles) {
             if (security.isUserInRole(role)) {
-                return;
+                return true;
             }
         }
         request.abortWith(GuardResponses.rejected(realm, BearerError.insufficientScope(
                 anyOfRoles.length == 0 ? "access denied" : "the token lacks a required role",
                 String.join(" ", anyOfRoles))));
+        return false;
     }
 }

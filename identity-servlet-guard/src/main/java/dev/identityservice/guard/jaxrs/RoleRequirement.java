@@ -6,6 +6,7 @@ import jakarta.annotation.security.RolesAllowed;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.Type;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -22,11 +23,17 @@ import java.util.Set;
  * <ol>
  *   <li>method level: the resource class's implementation of the method, then the methods it
  *       overrides or implements, superclasses before interfaces (the order of JAX-RS 3.1 §3.6
- *       annotation inheritance); the first of them carrying any of the three annotations decides;</li>
- *   <li>class level, only when no method level annotation exists: the resource class, then its
- *       superclasses, then its interfaces, breadth first;</li>
+ *       annotation inheritance); the first class carrying any of the three annotations decides,
+ *       else the strictest of the interfaces that do;</li>
+ *   <li>class level, only when no method level annotation exists: first the class that declares
+ *       the implementation and its supertypes (a class-level annotation never affects a member a
+ *       superclass declares, Jakarta Annotations 2.1 §2.1, so a subclass's {@code @PermitAll}
+ *       does not open an inherited method of a {@code @RolesAllowed} superclass); if they carry
+ *       none, the resource class, then its superclasses, then its interfaces, breadth first;</li>
  *   <li>otherwise the method is open.</li>
  * </ol>
+ * Interface methods rank after every class's; when several unrelated interfaces annotate the
+ * method, the strictest of them holds, whatever the order of the {@code implements} clause.
  * A method-level annotation therefore wins over any class-level one (Jakarta Annotations §2.10,
  * §2.11), an overriding method's annotation over the overridden one, and an interface method's
  * {@code @RolesAllowed} is honoured when its implementation carries none. Where one element carries
@@ -61,20 +68,83 @@ record RoleRequirement(String[] anyOfRoles) {
         if (!hierarchy.contains(method.getDeclaringClass())) {
             hierarchy.addAll(hierarchyOf(method.getDeclaringClass()));
         }
+        List<Class<?>> annotatingInterfaces = new ArrayList<>();
+        List<RoleRequirement> interfaceRequirements = new ArrayList<>();
         for (Class<?> type : hierarchy) {
             Method declared = declaredOverride(type, method);
             RoleRequirement found = declared == null ? null : annotatedOn(declared);
+            if (found != null && !type.isInterface()) {
+                return found;
+            }
+            if (found != null) {
+                annotatingInterfaces.add(type);
+                interfaceRequirements.add(found);
+            }
+        }
+        if (!annotatingInterfaces.isEmpty()) {
+            return strictestOf(annotatingInterfaces, interfaceRequirements);
+        }
+        // Class level: first the class that declares the method that runs, and its supertypes, since a
+        // class-level annotation never affects members a superclass declares (Jakarta Annotations 2.1
+        // §2.1): a subclass's @PermitAll must not open a method its @RolesAllowed superclass declares.
+        Class<?> declaring = implementingClass(resourceClass, method);
+        if (declaring != null && declaring != resourceClass) {
+            RoleRequirement found = classLevel(hierarchyOf(declaring));
             if (found != null) {
                 return found;
             }
         }
+        RoleRequirement found = classLevel(hierarchy);
+        return found == null ? OPEN : found;
+    }
+
+    private static RoleRequirement classLevel(List<Class<?>> hierarchy) {
         for (Class<?> type : hierarchy) {
             RoleRequirement found = annotatedOn(type);
             if (found != null) {
                 return found;
             }
         }
-        return OPEN;
+        return null;
+    }
+
+    /** The nearest class (not interface) from {@code resourceClass} up that declares {@code method}; null if none. */
+    private static Class<?> implementingClass(Class<?> resourceClass, Method method) {
+        for (Class<?> c = resourceClass; c != null && c != Object.class; c = c.getSuperclass()) {
+            if (declaredOverride(c, method) != null) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * What interface methods that are all implemented by one resource method require together. An
+     * interface method overridden by a sub-interface's yields to it; of unrelated interfaces, which
+     * the implements clause lists first must not decide, so the strictest holds: {@code @DenyAll},
+     * else the roles every {@code @RolesAllowed} allows (none in common: nobody), else open.
+     */
+    private static RoleRequirement strictestOf(List<Class<?>> interfaces, List<RoleRequirement> requirements) {
+        Set<String> common = null;
+        for (int i = 0; i < interfaces.size(); i++) {
+            boolean overridden = false;
+            for (Class<?> other : interfaces) {
+                overridden |= other != interfaces.get(i) && interfaces.get(i).isAssignableFrom(other);
+            }
+            RoleRequirement requirement = requirements.get(i);
+            if (overridden || requirement.open()) {
+                continue;
+            }
+            if (requirement.anyOfRoles().length == 0) {
+                return DENY_ALL;
+            }
+            if (common == null) {
+                common = new LinkedHashSet<>(List.of(requirement.anyOfRoles()));
+            } else {
+                common.retainAll(List.of(requirement.anyOfRoles()));
+            }
+        }
+        return common == null ? OPEN : new RoleRequirement(common.toArray(String[]::new));
     }
 
     /** The requirement one element states, or null if it carries none of the annotations. */
@@ -116,8 +186,9 @@ record RoleRequirement(String[] anyOfRoles) {
 
     /**
      * The method {@code type} declares that {@code method} is, overrides or implements: same name and
-     * parameter count, and parameter types equal or, for generic declarations erased to a wider
-     * type, assignable one way or the other; an exact match is preferred. Null if none.
+     * parameter count, and parameter types equal or, where one side declares a generic parameter
+     * erased to a wider type, assignable to it (a plain overload with a wider parameter is not an
+     * override); an exact match is preferred. Null if none.
      */
     private static Method declaredOverride(Class<?> type, Method method) {
         Method loose = null;
@@ -130,12 +201,18 @@ record RoleRequirement(String[] anyOfRoles) {
             }
             Class<?>[] theirs = candidate.getParameterTypes();
             Class<?>[] ours = method.getParameterTypes();
+            Type[] theirsDeclared = candidate.getGenericParameterTypes();
+            Type[] oursDeclared = method.getGenericParameterTypes();
             boolean exact = true;
             boolean compatible = true;
             for (int i = 0; i < ours.length; i++) {
                 if (theirs[i] != ours[i]) {
                     exact = false;
-                    compatible &= theirs[i].isAssignableFrom(ours[i]) || ours[i].isAssignableFrom(theirs[i]);
+                    // Only a generic parameter erased to a wider type can make an override with another
+                    // erasure; a plain overload such as find(Object) beside find(String) is another
+                    // method, whose annotations must not decide for this one.
+                    compatible &= (theirs[i].isAssignableFrom(ours[i]) && !(theirsDeclared[i] instanceof Class))
+                            || (ours[i].isAssignableFrom(theirs[i]) && !(oursDeclared[i] instanceof Class));
                 }
             }
             if (exact) {

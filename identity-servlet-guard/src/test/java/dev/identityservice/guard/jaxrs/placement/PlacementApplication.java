@@ -9,7 +9,7 @@ import org.glassfish.jersey.server.ResourceConfig;
  */
 public class PlacementApplication extends ResourceConfig {
     public PlacementApplication() {
-        registerClasses(PlacementResources.all().toArray(Class<?>[]::new));
+        registerClasses(PlacementResources.withAttacks().toArray(Class<?>[]::new));
         register(GuardFeature.behindServletFilter("orders"));
     }
 }

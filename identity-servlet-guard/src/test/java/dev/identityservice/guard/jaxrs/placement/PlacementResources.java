@@ -27,6 +27,13 @@ public final class PlacementResources {
                 InterfaceDeny.class, ClassDeny.class, GenericInterface.class, Unannotated.class);
     }
 
+    /** {@link #all()} and the reviewer's {@link AttackPlacementResources}. */
+    public static List<Class<?>> withAttacks() {
+        List<Class<?>> classes = new java.util.ArrayList<>(all());
+        classes.addAll(AttackPlacementResources.all());
+        return classes;
+    }
+
     @Path("/placement/own-method")
     public static class OwnMethod {
         @GET

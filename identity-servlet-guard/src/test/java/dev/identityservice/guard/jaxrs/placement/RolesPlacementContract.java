@@ -64,7 +64,15 @@ abstract class RolesPlacementContract {
                 Arguments.of("interface-deny", 401, 403, 403),
                 Arguments.of("class-deny", 401, 403, 403),
                 Arguments.of("generic-interface/42", 401, 403, 200),
-                Arguments.of("unannotated", 200, 200, 200));
+                Arguments.of("unannotated", 200, 200, 200),
+                Arguments.of("overload-not-override", 401, 403, 200),
+                Arguments.of("permit-subclass-of-roles-class", 401, 403, 200),
+                Arguments.of("covariant-bridge", 401, 403, 200),
+                Arguments.of("default-interface-method", 401, 403, 200),
+                Arguments.of("empty-roles-allowed", 401, 403, 403),
+                Arguments.of("open-locator/sub", 200, 200, 200),
+                Arguments.of("conflicting-interfaces", 401, 403, 200),
+                Arguments.of("conflicting-interfaces-reversed", 401, 403, 200));
     }
 
     static String bearer(String... roles) {
@@ -160,5 +168,22 @@ abstract class RolesPlacementContract {
         var getWithPreflightHeaders = dev.identityservice.guard.testing.HttpCalls.send("GET",
                 base() + "/placement/own-method", "Origin", "https://app.example", "Access-Control-Request-Method", "GET");
         assertEquals(401, getWithPreflightHeaders.statusCode());
+    }
+
+    @Test
+    void preflightWhenResourceHasItsOwnProtectedOptionsMethodThenHandlerNotReachedAnonymously() throws Exception {
+        var response = dev.identityservice.guard.testing.HttpCalls.send("OPTIONS",
+                base() + "/placement/options-handler", "Origin", "https://app.example",
+                "Access-Control-Request-Method", "GET");
+        assertEquals(false, response.body().contains("secret-options-data"), response.statusCode() + " " + response.body());
+    }
+
+    /** Found in review: {@code @RolesAllowed} on a sub-resource locator used to be ignored (200 to anyone). */
+    @Test
+    void locatorWhenAnnotatedWithRolesThenLocatedResourceNeedsTheRole() throws Exception {
+        String url = base() + "/placement/locator/sub";
+        assertEquals(401, get(url).statusCode(), "anonymous");
+        assertEquals(403, get(url, bearer("user")).statusCode(), "without the role");
+        assertEquals(200, get(url, bearer("reader")).statusCode(), "with the role");
     }
 }

@@ -23,7 +23,7 @@ class RolesPlacementFeatureTest extends RolesPlacementContract {
         GuardConfig config = GuardConfig.builder().issuer(issuer.url()).audience(AUDIENCE).realm("orders")
                 .introspectionClient(FakeIssuer.INTROSPECTION_CLIENT, FakeIssuer.INTROSPECTION_SECRET).build();
         ResourceConfig application = new ResourceConfig()
-                .registerClasses(PlacementResources.all().toArray(Class<?>[]::new))
+                .registerClasses(PlacementResources.withAttacks().toArray(Class<?>[]::new))
                 .register(new GuardFeature(config));
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
