@@ -47,7 +47,7 @@ import java.util.function.Function;
  *                            is refused, as the claim's type is wrong
  * @param passCorsPreflight   whether the servlet filter lets a CORS preflight (an {@code OPTIONS}
  *                            request with {@code Origin} and {@code Access-Control-Request-Method})
- *                            through without a token, to the CORS filter behind it
+ *                            through without a token, to a CORS filter behind it; off by default
  */
 public record GuardConfig(
         URI issuer,
@@ -302,7 +302,7 @@ public record GuardConfig(
         private JwksFetcher jwksFetcher;
         private String principalClaim = PRINCIPAL_CLAIM_DEFAULT;
         private boolean acceptStringRoles;
-        private boolean passCorsPreflight = true;
+        private boolean passCorsPreflight = false;
 
         private Builder() {
         }
@@ -368,8 +368,10 @@ public record GuardConfig(
         }
 
         /**
-         * {@code pass-cors-preflight}: let CORS preflights through the filter without a token; true
-         * by default. A CORS filter must then answer them (place it before the guard's filter).
+         * {@code pass-cors-preflight}: let CORS preflights through the filter without a token; false
+         * by default, because whatever is behind the filter then serves an anonymous {@code OPTIONS}, and a
+         * servlet that does not dispatch on the method (a proxy, a front controller) serves it like a GET.
+         * A CORS filter mapped before the guard answers preflights itself and needs no pass-through.
          */
         public Builder passCorsPreflight(boolean pass) {
             this.passCorsPreflight = pass;

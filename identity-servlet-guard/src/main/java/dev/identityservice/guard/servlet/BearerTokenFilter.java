@@ -28,9 +28,9 @@ import java.util.Set;
  * in code, construct it with a {@link GuardConfig} or a {@link TokenVerifier}. Answers: no token,
  * 401 with a bare challenge; a bad token, 401 {@code invalid_token}; a malformed header, two tokens
  * or a token in the URI, 400 {@code invalid_request}; a missing role, 403 {@code
- * insufficient_scope}; keys unavailable, 503 with {@code Retry-After}. A CORS preflight passes
- * without a token (unless {@code pass-cors-preflight} is false), to a CORS filter mapped before this
- * one.
+ * insufficient_scope}; keys unavailable, 503 with {@code Retry-After}. A CORS preflight is answered by
+ * a CORS filter mapped before this one; with {@code pass-cors-preflight} it passes without a token to
+ * whatever is behind this filter instead.
  */
 public class BearerTokenFilter extends HttpFilter {
 

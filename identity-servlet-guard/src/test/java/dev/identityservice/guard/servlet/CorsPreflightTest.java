@@ -19,7 +19,10 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** {@code pass-cors-preflight}: on by default, and off when a team wants every request authenticated. */
+/**
+ * {@code pass-cors-preflight}: off by default (a CORS filter mapped before the guard answers preflights), and on
+ * for a team whose CORS handling sits behind the guard.
+ */
 class CorsPreflightTest {
     FakeIssuer issuer = FakeIssuer.start(TestKey.rsa("cors-1"));
     Server server;
@@ -58,11 +61,17 @@ class CorsPreflightTest {
     }
 
     @Test
-    void preflightWhenPassingOnByDefaultThenReachesTheApplication() throws Exception {
+    void preflightWhenPassingTurnedOnThenReachesTheApplication() throws Exception {
         String url = start(true);
         var response = send("OPTIONS", url, "Origin", "https://app.example", "Access-Control-Request-Method", "DELETE");
         assertEquals(204, response.statusCode());
         assertEquals("https://app.example", response.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+    }
+
+    @Test
+    void fromInitParamsWhenPassCorsPreflightAbsentThenOff() {
+        assertEquals(false, GuardConfig.fromInitParams(java.util.Map.of("issuer", "https://id.example.com",
+                "audience", "api")).passCorsPreflight());
     }
 
     @Test
@@ -96,14 +105,12 @@ class CorsPreflightTest {
     }
 
     /**
-     * Open design risk found in review: with {@code pass-cors-preflight} on (the default), an anonymous
-     * {@code OPTIONS} carrying {@code Origin} and {@code Access-Control-Request-Method} reaches whatever is
-     * behind the filter, even under {@code required-roles}; a servlet that does not dispatch on the method
-     * (a proxy, a front controller) serves it like a GET. A CORS filter mapped before the guard, as the
-     * README advises, answers preflights itself, so the guard need not pass them on in that layout.
+     * Found in review: a passed-through anonymous {@code OPTIONS} carrying {@code Origin} and
+     * {@code Access-Control-Request-Method} reaches whatever is behind the filter, even under
+     * {@code required-roles}, and a servlet that does not dispatch on the method (a proxy, a front controller)
+     * serves it like a GET. So pass-through is off by default: a CORS filter mapped before the guard answers
+     * preflights itself.
      */
-    @org.junit.jupiter.api.Disabled("open: pass-cors-preflight is on by default and hands anonymous preflights to any "
-            + "servlet; deciding the default (or answering preflights in the guard) is a product decision")
     @Test
     void preflightWhenServletIgnoresTheMethodThenProtectedContentNotServedAnonymously() throws Exception {
         GuardConfig config = GuardConfig.builder().issuer(issuer.url()).audience("orders-api")
