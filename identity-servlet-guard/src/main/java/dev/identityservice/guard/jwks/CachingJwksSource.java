@@ -283,10 +283,12 @@ public final class CachingJwksSource implements AutoCloseable {
                 return after;
             } catch (Exception | LinkageError e) {
                 String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-                fetchFailed.warn("JWKS fetch failed (" + cause + "): " + reason);
-                listener.jwksFetchFailed(cause, reason);
+                // The state first, the listener after: the retry interval counts from the failure, not from
+                // whenever a listener returns.
                 KeySetState after = before.failed(reason, clock.instant().plus(settings.retryInterval()));
                 lastFetched = after;
+                fetchFailed.warn("JWKS fetch failed (" + cause + "): " + reason);
+                listener.jwksFetchFailed(cause, reason);
                 return after;
             }
         }
