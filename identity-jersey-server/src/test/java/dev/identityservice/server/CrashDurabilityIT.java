@@ -212,7 +212,9 @@ class CrashDurabilityIT {
         HttpResponse<String> answer = post(current, "/oauth2/token",
                 form("grant_type", "password", "username", "admin", "password", adminPassword));
         if (answer.statusCode() != 200) {
-            throw new AssertionError("login failed: " + answer.statusCode() + " " + answer.body());
+            String[] lines = current.output().split("\n");
+            String tail = String.join("\n", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - 60), lines.length));
+            throw new AssertionError("login failed: " + answer.statusCode() + " " + answer.body() + "\nserver output:\n" + tail);
         }
         received.incrementAndGet();
         return TestServer.json(answer.body()).get("refresh_token").asText();

@@ -25,7 +25,7 @@ public interface LoginAttemptStore {
     /** Gives back one attempt (a login that succeeded should not count against a shared budget). */
     void release(String bucket);
 
-    /** Forgets the bucket: its window and count start afresh. */
+    /** Forgets the bucket's attempts: its count starts afresh (the row stays until its window ends). */
     void reset(String bucket);
 
     /** Remembers {@code bucket} as a mark until {@code until} (e.g. "the owner has signed in from here"). */

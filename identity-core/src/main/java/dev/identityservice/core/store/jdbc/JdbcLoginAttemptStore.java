@@ -50,9 +50,16 @@ public final class JdbcLoginAttemptStore implements LoginAttemptStore {
         return refusal;
     }
 
+    /**
+     * How often one reservation goes round update-or-insert: a row can be created by another attempt (our insert
+     * then violates the key) and deleted again by a success's reset before our update, any number of times in
+     * theory; a few rounds settle every real interleaving.
+     */
+    private static final int MAX_ROUNDS = 5;
+
     private static Window take(Connection connection, AttemptBudget budget, Instant now) throws SQLException {
         Instant restartUntil = now.plus(budget.window());
-        if (increment(connection, budget.bucket(), now, restartUntil) == 0) {
+        for (int round = 1; increment(connection, budget.bucket(), now, restartUntil) == 0; round++) {
             Savepoint beforeInsert = connection.setSavepoint();
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO login_attempts (bucket, attempts, expires_at) VALUES (?, 1, ?)")) {
@@ -61,12 +68,12 @@ public final class JdbcLoginAttemptStore implements LoginAttemptStore {
                 insert.executeUpdate();
                 return new Window(1, restartUntil);
             } catch (SQLException e) {
-                if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                if (!UNIQUE_VIOLATION.equals(e.getSQLState()) || round == MAX_ROUNDS) {
                     throw e;
                 }
-                // Another attempt created the row first: count on it like every later attempt.
+                // Another attempt created the row first: count on it like every later attempt (the loop's update),
+                // unless a success's reset has deleted it again meanwhile (then insert again).
                 connection.rollback(beforeInsert);
-                increment(connection, budget.bucket(), now, restartUntil);
             }
         }
         try (PreparedStatement select = connection.prepareStatement(
@@ -106,9 +113,11 @@ public final class JdbcLoginAttemptStore implements LoginAttemptStore {
     @Override
     public void reset(String bucket) {
         database.withConnection(connection -> {
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM login_attempts WHERE bucket = ?")) {
-                delete.setString(1, bucket);
-                return delete.executeUpdate();
+            // Zeroed, not deleted: a row that vanishes under a concurrent reservation would send it round
+            // update-or-insert again; the cleanup deletes the row when its window ends.
+            try (PreparedStatement zero = connection.prepareStatement("UPDATE login_attempts SET attempts = 0 WHERE bucket = ?")) {
+                zero.setString(1, bucket);
+                return zero.executeUpdate();
             }
         });
     }
