@@ -60,9 +60,13 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
  * header {@code typ} {@code at+jwt} and the RFC 9068 required claims ({@code sub}, {@code iat}, {@code jti},
  * {@code client_id}). One subclass per algorithm; a library that cannot verify an algorithm has no
  * benchmark method for it rather than a stand-in.
+ *
+ * <p>Sampled per call rather than averaged: on a shared machine a preempted call inflates the mean by
+ * whole scheduler slices, while the median call stays close to the work itself, so ratios are read on
+ * medians.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
