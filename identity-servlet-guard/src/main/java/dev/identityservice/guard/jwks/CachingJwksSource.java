@@ -167,10 +167,13 @@ public final class CachingJwksSource implements AutoCloseable {
         fetchThread.shutdownNow();
     }
 
-    /** The cached state if loaded, without waiting; null while absent or loading. */
+    /**
+     * The cached state if loaded and not expired, without waiting; null while absent or loading. Read quietly:
+     * reads change nothing in this cache (one entry, expiry not reset by reads), and recording them made every
+     * 16th request hand Caffeine's upkeep to the common pool, waking a thread (measured in BENCHMARKS.md).
+     */
     private KeySetState cached() {
-        CompletableFuture<KeySetState> entry = cache.getIfPresent(SET);
-        return entry != null && entry.isDone() && !entry.isCompletedExceptionally() ? entry.join() : null;
+        return cache.synchronous().policy().getIfPresentQuietly(SET);
     }
 
     /** Starts a refresh, or joins the one in flight (Caffeine runs one per entry at a time). */
