@@ -180,6 +180,8 @@ class JwksCacheTest {
         VerificationUnavailableException e =
                 assertThrows(VerificationUnavailableException.class, () -> verifier.verify(token(KEY_A)));
         assertTrue(e.retryAfterSeconds() >= 1);
+        awaitCount(listener.fetchFailed::get, 3); // that request's fetch failed too; let its state land
+        Thread.sleep(200);
 
         issuer.down(false);
         clock.advance(GuardConfig.JwksSettings.RETRY_INTERVAL_DEFAULT);
