@@ -82,8 +82,8 @@ public final class Bootstrap {
             String password = adminPassword != null ? adminPassword : ClientSecrets.generate().substring(0, 24);
             engine.userRegistration().register(tenantId, ADMIN_USERNAME, password.toCharArray(),
                     new UserProfile("Administrator", null, null, null, false, null, null), Set.of(ADMIN_ROLE), Map.of());
-            created.append("  admin user:    ").append(ADMIN_USERNAME).append(" / ")
-                    .append(adminPassword != null ? "(the password of bootstrap.admin.password)" : password).append('\n');
+            created.append("  admin user:    ").append(ADMIN_USERNAME)
+                    .append(adminPassword != null ? " (password: bootstrap.admin.password)" : " / " + password).append('\n');
         }
         if (engine.clients().list(tenantId, 0, 1).isEmpty()) {
             String secret = demoSecret != null ? demoSecret : ClientSecrets.generate();
@@ -97,8 +97,8 @@ public final class Bootstrap {
                     .tokenSettings(TokenSettings.DEFAULTS.withAccessTokenTtl(accessTokenTtl))
                     .createdAt(now).updatedAt(now)
                     .build());
-            created.append("  demo client:   ").append(DEMO_CLIENT_ID).append(" / ")
-                    .append(demoSecret != null ? "(the secret of bootstrap.demo.secret)" : secret).append('\n');
+            created.append("  demo client:   ").append(DEMO_CLIENT_ID)
+                    .append(demoSecret != null ? " (secret: bootstrap.demo.secret)" : " / " + secret).append('\n');
         }
         if (created.length() > 0) {
             boolean secretShown = (adminPassword == null && created.indexOf("admin user") >= 0)

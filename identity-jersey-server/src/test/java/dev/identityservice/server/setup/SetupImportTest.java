@@ -93,14 +93,14 @@ class SetupImportTest {
     }
 
     @Test
-    void importWhenEntryChangedThenUpdatedInPlace() throws Exception {
+    void importWhenEntryChangedInSyncModeThenUpdatedInPlace() throws Exception {
         Path file = write(SETUP);
         try (TestServer server = TestServer.start(b -> b.importFile(file.toString()))) {
             var engine = server.server.engine();
             Path changed = write(SETUP.replace("\"roles\": [\"admin\", \"user\"]", "\"roles\": [\"user\"]")
                     .replace("carols-password-1", "carols-new-password"));
 
-            new SetupImporter(engine, server.server.issuer(), Duration.ofMinutes(10)).apply(SetupFile.read(changed));
+            new SetupImporter(engine, server.server.issuer(), Duration.ofMinutes(10), ImportMode.SYNC).apply(SetupFile.read(changed));
 
             assertFalse(engine.users().findByUsername("default", "carol").orElseThrow().roles().contains("admin"));
             assertEquals(400, server.post("/oauth2/token", form("grant_type", "password", "username", "carol",
