@@ -82,8 +82,8 @@ public final class AdminPasswordReset {
             err.println(COMMAND + ": cannot read " + e.getMessage());
             return 2;
         } catch (RuntimeException e) {
-            err.println(COMMAND + ": " + oneLine(e) + (e.toString().contains("already in use") || e.toString().contains("Locked")
-                    ? " (the H2 database is in use: stop the server first)" : ""));
+            String reason = oneLine(e);
+            err.println(COMMAND + ": " + reason + (reason.contains("already in use") ? " (stop the server first)" : ""));
             return 1;
         }
     }
