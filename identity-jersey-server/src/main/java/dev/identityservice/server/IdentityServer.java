@@ -55,6 +55,11 @@ public final class IdentityServer implements AutoCloseable {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && AdminPasswordReset.COMMAND.equals(args[0])) {
+            System.exit(AdminPasswordReset.run(java.util.List.of(args).subList(1, args.length), System::getenv, System.in,
+                    System.out, System.err));
+            return;
+        }
         ServerConfig config;
         try {
             CommandLine commandLine = CommandLine.parse(args);
@@ -71,6 +76,10 @@ public final class IdentityServer implements AutoCloseable {
         IdentityServer server;
         try {
             server = start(config, System.out);
+        } catch (StartFailure e) {
+            System.err.println("Start failed: " + e.getMessage());
+            System.exit(EXIT_START_FAILED);
+            return;
         } catch (RuntimeException e) {
             LOG.error("Start failed: {}", e.getMessage(), e);
             System.exit(EXIT_START_FAILED);
@@ -90,6 +99,8 @@ public final class IdentityServer implements AutoCloseable {
      */
     public static IdentityServer start(ServerConfig config, PrintStream out, Clock clock, UnaryOperator<PasswordHasher> hasherDecorator) {
         LOG.info("Effective configuration: {}", config.describe());
+        // Read before anything is created or printed: a typo must not cost the one-time credentials.
+        SetupFile setup = config.importFile() == null ? null : readSetup(config.importFile());
         boolean usesDataDir = config.dbUrl() == null || config.masterKey() == null;
         if (usesDataDir) {
             DataDirectory.prepare(config.dataDir());
@@ -102,7 +113,9 @@ public final class IdentityServer implements AutoCloseable {
         Server jetty = null;
         try {
             ServerMetrics metrics = new ServerMetrics();
-            MasterKey masterKey = masterKey(config);
+            MasterKey masterKey = MasterKeyCheck.load(config.masterKey(), config.dataDir().resolve(ServerConfig.MASTER_KEY_FILE_NAME), database);
+            MasterKeyCheck.verify(masterKey, database, config.masterKey() != null ? "master.key"
+                    : "file " + config.dataDir().resolve(ServerConfig.MASTER_KEY_FILE_NAME).toAbsolutePath());
             IdentityEngine engine = IdentityEngine.builder(database, masterKey)
                     .clock(clock)
                     .passwordHasher(hasherDecorator.apply(new Argon2idPasswordHasher(config.passwordHashParameters(), new SecureRandom())))
@@ -119,12 +132,25 @@ public final class IdentityServer implements AutoCloseable {
             int port = connector.getLocalPort();
             URI issuer = config.effectiveIssuer(port);
             defaultTenant(engine, config, issuer);
+            SetupImporter importer = new SetupImporter(engine, issuer, config.accessTokenTtl(), config.importMode());
+            Bootstrap bootstrap = new Bootstrap(engine, config.accessTokenTtl(), config.bootstrapAdminPassword(),
+                    config.bootstrapDemoSecret());
+            // Everything checked before the bootstrap creates or prints anything.
+            try {
+                bootstrap.check();
+                if (setup != null) {
+                    importer.check(setup);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new StartFailure(e.getMessage() + (setup != null && e.getMessage().startsWith("import:")
+                        ? " (file " + config.importFile().toAbsolutePath() + "; nothing was applied)" : ""));
+            }
             // Bootstrap first: a fresh installation gets its admin even when the import brings other users.
             if (config.bootstrap()) {
-                new Bootstrap(engine, config.accessTokenTtl()).run(out);
+                bootstrap.run(out);
             }
-            if (config.importFile() != null) {
-                new SetupImporter(engine, issuer, config.accessTokenTtl()).apply(SetupFile.read(config.importFile()));
+            if (setup != null) {
+                importer.apply(setup);
             }
             jobs = Executors.newSingleThreadScheduledExecutor(runnable -> {
                 Thread thread = new Thread(runnable, "identity-jobs");
@@ -155,11 +181,25 @@ public final class IdentityServer implements AutoCloseable {
         }
     }
 
-    private static MasterKey masterKey(ServerConfig config) {
-        if (config.masterKey() != null) {
-            return MasterKey.fromBase64(config.masterKey());
+    /** The import file, or a {@link StartFailure} naming it and what is wrong with it. */
+    private static SetupFile readSetup(java.nio.file.Path file) {
+        try {
+            return SetupFile.read(file);
+        } catch (IllegalArgumentException e) {
+            throw new StartFailure(e.getMessage() + " (import)");
+        } catch (java.io.UncheckedIOException e) {
+            throw new StartFailure(e.getMessage() + " (import): " + describe(e.getCause()));
         }
-        return MasterKey.loadOrCreate(config.dataDir().resolve(ServerConfig.MASTER_KEY_FILE_NAME));
+    }
+
+    private static String describe(java.io.IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
     public int port() {

@@ -10,6 +10,7 @@ import dev.identityservice.core.user.Argon2idParameters;
 import dev.identityservice.server.http.TrustedProxies;
 import dev.identityservice.server.login.LoginLimits;
 import dev.identityservice.server.setup.Bootstrap;
+import dev.identityservice.server.setup.ImportMode;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +29,9 @@ import java.util.Set;
  * @param masterKey  base64 master key, or {@code null} for the owner-only file {@code dataDir/master.key}
  * @param tlsKeystore PKCS12 keystore for HTTPS, or {@code null} for plain HTTP
  * @param importFile JSON setup applied at start, or {@code null}
+ * @param importMode what the import does with entities that already exist
+ * @param bootstrapAdminPassword the first admin's password, or {@code null} for a generated one printed once
+ * @param bootstrapDemoSecret the demo client's secret, or {@code null} for a generated one printed once
  * @param changeReconcileInterval on PostgreSQL, how often tenants and key rings are re-read in case a change
  *                   notification was missed
  * @param trustedProxies addresses and networks of reverse proxies whose forwarding headers are believed; empty: none
@@ -37,7 +41,7 @@ import java.util.Set;
 public record ServerConfig(String host, int port, URI issuer, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            int dbPoolSize, String masterKey, SigningAlgorithm signingAlgorithm, Duration keyRotationPeriod,
                            Duration accessTokenTtl, Path tlsKeystore, String tlsKeystorePassword, Path importFile,
-                           boolean bootstrap, Duration shutdownTimeout, int passwordHashMemoryKib, int passwordHashIterations,
+                           ImportMode importMode, boolean bootstrap, String bootstrapAdminPassword, String bootstrapDemoSecret, Duration shutdownTimeout, int passwordHashMemoryKib, int passwordHashIterations,
                            Set<String> adminAudiences, Duration changeReconcileInterval, Duration cleanupInterval,
                            List<String> trustedProxies, TrustedProxies.Headers proxyHeaders, LoginLimits loginLimits,
                            Duration idleTimeout) {
@@ -71,6 +75,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         Objects.requireNonNull(signingAlgorithm, "signingAlgorithm");
         Objects.requireNonNull(keyRotationPeriod, "keyRotationPeriod");
         Objects.requireNonNull(accessTokenTtl, "accessTokenTtl");
+        Objects.requireNonNull(importMode, "importMode");
         adminAudiences = Set.copyOf(adminAudiences);
         if (adminAudiences.isEmpty()) {
             throw new IllegalArgumentException("admin.audience: at least one audience is required");
@@ -170,8 +175,11 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         shown.put("access.token.ttl", Durations.format(accessTokenTtl));
         shown.put("tls.keystore", tlsKeystore == null ? "" : tlsKeystore.toString());
         shown.put("tls.keystore.password", tlsKeystorePassword == null ? "" : MASKED);
-        shown.put("import", importFile == null ? "" : importFile.toString());
+        shown.put("import", importFile == null ? "" : importFile.toAbsolutePath().toString());
+        shown.put("import.mode", importMode.value());
         shown.put("bootstrap", String.valueOf(bootstrap));
+        shown.put("bootstrap.admin.password", bootstrapAdminPassword == null ? "" : MASKED);
+        shown.put("bootstrap.demo.secret", bootstrapDemoSecret == null ? "" : MASKED);
         shown.put("shutdown.timeout", Durations.format(shutdownTimeout));
         shown.put("http.idle.timeout", Durations.format(idleTimeout));
         shown.put("password.hash.memory.kib", String.valueOf(passwordHashMemoryKib));
@@ -221,7 +229,10 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         private Path tlsKeystore;
         private String tlsKeystorePassword;
         private Path importFile;
+        private ImportMode importMode = ImportMode.CREATE_MISSING;
         private boolean bootstrap = true;
+        private String bootstrapAdminPassword;
+        private String bootstrapDemoSecret;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private Duration cleanupInterval = ExpiredRowsCleanup.DEFAULT_INTERVAL;
         private int passwordHashMemoryKib = Argon2idParameters.OWASP_MEMORY_KIB;
@@ -263,6 +274,9 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         public Builder accessTokenTtl(Duration value) { this.accessTokenTtl = value; return this; }
         public Builder tlsKeystore(String value) { this.tlsKeystore = value == null || value.isBlank() ? null : Path.of(value); return this; }
         public Builder tlsKeystorePassword(String value) { this.tlsKeystorePassword = value; return this; }
+        public Builder bootstrapAdminPassword(String value) { this.bootstrapAdminPassword = value == null || value.isEmpty() ? null : value; return this; }
+        public Builder bootstrapDemoSecret(String value) { this.bootstrapDemoSecret = value == null || value.isEmpty() ? null : value; return this; }
+        public Builder importMode(String value) { this.importMode = ImportMode.parse(requireText("import.mode", value)); return this; }
         public Builder importFile(String value) { this.importFile = value == null || value.isBlank() ? null : Path.of(value); return this; }
         public Builder bootstrap(boolean value) { this.bootstrap = value; return this; }
         public Builder shutdownTimeout(Duration value) { this.shutdownTimeout = value; return this; }
@@ -313,7 +327,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         public ServerConfig build() {
             return new ServerConfig(host, port, issuer, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, masterKey,
                     signingAlgorithm, keyRotationPeriod, accessTokenTtl, tlsKeystore, tlsKeystorePassword, importFile,
-                    bootstrap, shutdownTimeout, passwordHashMemoryKib, passwordHashIterations, adminAudiences,
+                    importMode, bootstrap, bootstrapAdminPassword, bootstrapDemoSecret, shutdownTimeout, passwordHashMemoryKib, passwordHashIterations, adminAudiences,
                     changeReconcileInterval, cleanupInterval, trustedProxies, proxyHeaders,
                     new LoginLimits(loginWindow, loginLimitAccountAddress, loginLimitAddress, loginLimitAccount,
                             loginLimitDevice, loginTrustedFor), idleTimeout);

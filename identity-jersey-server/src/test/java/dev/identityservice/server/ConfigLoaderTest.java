@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.identityservice.server.setup.ImportMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,46 @@ class ConfigLoaderTest {
         assertEquals(3000, config.port());
         assertEquals("0.0.0.0", config.host());
         assertEquals(Duration.ofMinutes(15), config.accessTokenTtl());
+    }
+
+    @Test
+    void loadWhenSecretGivenAsFileThenReadWithoutLineEndAndMasked() throws IOException {
+        Path secret = write("chosen-admin-password\n");
+
+        ServerConfig config = ConfigLoader.load(CommandLine.parse(),
+                Map.of("IDENTITY_BOOTSTRAP_ADMIN_PASSWORD_FILE", secret.toString())::get);
+
+        assertEquals("chosen-admin-password", config.bootstrapAdminPassword());
+        assertEquals("****", config.describe().get("bootstrap.admin.password"));
+    }
+
+    @Test
+    void loadWhenSecretFileMissingOrBothGivenThenFailsNamingTheVariable() {
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(CommandLine.parse(),
+                Map.of("IDENTITY_MASTER_KEY_FILE", dir.resolve("absent").toString())::get));
+        assertTrue(missing.getMessage().startsWith("IDENTITY_MASTER_KEY_FILE: cannot read"), missing.getMessage());
+
+        IllegalArgumentException both = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(CommandLine.parse(),
+                Map.of("IDENTITY_MASTER_KEY_FILE", "x", "IDENTITY_MASTER_KEY", "y")::get));
+        assertTrue(both.getMessage().contains("not both"), both.getMessage());
+    }
+
+    @Test
+    void loadWhenImportModeThenParsedAndUnknownModeRefused() {
+        assertEquals(ImportMode.CREATE_MISSING, ConfigLoader.load(CommandLine.parse(), name -> null).importMode());
+        assertEquals(ImportMode.SYNC, ConfigLoader.load(CommandLine.parse("--import-mode", "sync"), name -> null).importMode());
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLoader.load(CommandLine.parse("--import-mode", "merge"), name -> null));
+        assertTrue(e.getMessage().startsWith("import.mode"), e.getMessage());
+    }
+
+    @Test
+    void loadWhenConfigFileMissingThenOneLineNamingItsAbsolutePath() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLoader.load(CommandLine.parse("--config", "no-such.properties"), name -> null));
+
+        assertEquals("cannot read configuration file " + Path.of("no-such.properties").toAbsolutePath() + " (no such file)", e.getMessage());
     }
 
     @Test

@@ -15,9 +15,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The first start of a fresh installation: a first admin user (role {@code admin}, random password) when the
- * default tenant has no user, and a demo client when it has no client. Their credentials are printed once,
- * to standard output and not the log, and only when created here: they are stored as hashes only.
+ * The first start of a fresh installation: a first admin user (role {@code admin}) when the default tenant has
+ * no user, and a demo client when it has no client. A credential given by the operator
+ * ({@code bootstrap.admin.password}, {@code bootstrap.demo.secret}, or their {@code _FILE} variables) is used
+ * and never printed; one not given is generated and printed once, to standard output and not the log, and only
+ * when created here: they are stored as hashes only.
  */
 public final class Bootstrap {
 
@@ -35,10 +37,41 @@ public final class Bootstrap {
 
     private final IdentityEngine engine;
     private final Duration accessTokenTtl;
+    private final String adminPassword;
+    private final String demoSecret;
 
+    /** A bootstrap that generates both credentials. */
     public Bootstrap(IdentityEngine engine, Duration accessTokenTtl) {
+        this(engine, accessTokenTtl, null, null);
+    }
+
+    /**
+     * @param adminPassword the first admin's password, or {@code null} to generate and print one
+     * @param demoSecret    the demo client's secret, or {@code null} to generate and print one
+     */
+    public Bootstrap(IdentityEngine engine, Duration accessTokenTtl, String adminPassword, String demoSecret) {
         this.engine = engine;
         this.accessTokenTtl = accessTokenTtl;
+        this.adminPassword = adminPassword;
+        this.demoSecret = demoSecret;
+    }
+
+    /**
+     * Checks the given credentials against the rules, writing nothing (the start fails before anything is created).
+     *
+     * @throws IllegalArgumentException naming the setting
+     */
+    public void check() {
+        if (demoSecret != null && demoSecret.length() < ClientSecrets.MIN_SECRET_LENGTH_CHARS) {
+            throw new IllegalArgumentException("bootstrap.demo.secret must have at least " + ClientSecrets.MIN_SECRET_LENGTH_CHARS + " characters");
+        }
+        if (adminPassword != null) {
+            try {
+                SetupImporter.checkPassword(adminPassword);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("bootstrap.admin.password: " + e.getMessage());
+            }
+        }
     }
 
     /** Creates what is missing and prints the new credentials to {@code out}. */
@@ -46,13 +79,14 @@ public final class Bootstrap {
         String tenantId = Tenant.DEFAULT_ID;
         StringBuilder created = new StringBuilder();
         if (engine.users().list(tenantId, 0, 1).isEmpty()) {
-            String password = ClientSecrets.generate().substring(0, 24);
+            String password = adminPassword != null ? adminPassword : ClientSecrets.generate().substring(0, 24);
             engine.userRegistration().register(tenantId, ADMIN_USERNAME, password.toCharArray(),
                     new UserProfile("Administrator", null, null, null, false, null, null), Set.of(ADMIN_ROLE), Map.of());
-            created.append("  admin user:    ").append(ADMIN_USERNAME).append(" / ").append(password).append('\n');
+            created.append("  admin user:    ").append(ADMIN_USERNAME)
+                    .append(adminPassword != null ? " (password: bootstrap.admin.password)" : " / " + password).append('\n');
         }
         if (engine.clients().list(tenantId, 0, 1).isEmpty()) {
-            String secret = ClientSecrets.generate();
+            String secret = demoSecret != null ? demoSecret : ClientSecrets.generate();
             Instant now = engine.clock().instant();
             engine.clients().create(Client.builder(tenantId, DEMO_CLIENT_ID)
                     .name("Demo client")
@@ -63,10 +97,14 @@ public final class Bootstrap {
                     .tokenSettings(TokenSettings.DEFAULTS.withAccessTokenTtl(accessTokenTtl))
                     .createdAt(now).updatedAt(now)
                     .build());
-            created.append("  demo client:   ").append(DEMO_CLIENT_ID).append(" / ").append(secret).append('\n');
+            created.append("  demo client:   ").append(DEMO_CLIENT_ID)
+                    .append(demoSecret != null ? " (secret: bootstrap.demo.secret)" : " / " + secret).append('\n');
         }
         if (created.length() > 0) {
-            out.print("\n=== First start: these credentials are shown ONCE and stored only as hashes ===\n"
+            boolean secretShown = (adminPassword == null && created.indexOf("admin user") >= 0)
+                    || (demoSecret == null && created.indexOf("demo client") >= 0);
+            out.print((secretShown ? "\n=== First start: these credentials are shown ONCE and stored only as hashes ===\n"
+                    : "\n=== First start: created with the configured credentials ==================\n")
                     + created + "=================================================================================\n\n");
             out.flush();
         }

@@ -13,7 +13,10 @@ import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.token.TokenSettings;
 import dev.identityservice.core.token.refresh.RefreshPolicy;
+import dev.identityservice.core.user.Passwords;
 import dev.identityservice.core.user.User;
+import dev.identityservice.core.user.UserRegistration;
+import dev.identityservice.core.user.Usernames;
 import dev.identityservice.core.user.UserProfile;
 import dev.identityservice.server.Durations;
 import java.net.URI;
@@ -30,9 +33,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies a {@link SetupFile} idempotently: what is absent is created, what exists is updated to match,
- * nothing else is touched. Running it twice changes nothing the second time (a password that already
- * verifies is not re-hashed). A bad entry fails with the entry and field named.
+ * Applies a {@link SetupFile} in two phases. First every entry of the whole file is checked and turned into
+ * a planned step, without writing anything: one bad entry fails the import with the entry and field named
+ * and nothing applied. Then the steps are written and each entity is logged as created, updated, unchanged
+ * or skipped. What happens to an entity that already exists is the {@link ImportMode}: left alone
+ * ({@link ImportMode#CREATE_MISSING}, the default) or brought in line with the file ({@link ImportMode#SYNC}).
+ * Running it twice changes nothing the second time (a password that already verifies is not re-hashed).
+ *
+ * <p>The writes go through the stores one by one, not in one database transaction: a failure of the database
+ * itself in the middle leaves the steps before it applied (a later run completes them).
  */
 public final class SetupImporter {
 
@@ -48,75 +57,195 @@ public final class SetupImporter {
             + "has the " + ClientSecrets.MIN_SECRET_LENGTH_CHARS + " characters that make a fast hash safe; give secret "
             + "(hashed here) or, in the management API, nothing to get a generated one";
 
+    /** What the import did to one entity. */
+    public enum Outcome { CREATED, UPDATED, UNCHANGED, SKIPPED }
+
+    /** One planned write: {@code write} is empty for {@link Outcome#UNCHANGED} and {@link Outcome#SKIPPED}. */
+    private record Step(String what, Outcome outcome, Runnable write) {
+    }
+
     private final IdentityEngine engine;
     private final URI defaultIssuer;
     private final Duration defaultAccessTokenTtl;
+    private final ImportMode mode;
 
+    /** An importer in {@link ImportMode#CREATE_MISSING} mode. */
     public SetupImporter(IdentityEngine engine, URI defaultIssuer, Duration defaultAccessTokenTtl) {
+        this(engine, defaultIssuer, defaultAccessTokenTtl, ImportMode.CREATE_MISSING);
+    }
+
+    public SetupImporter(IdentityEngine engine, URI defaultIssuer, Duration defaultAccessTokenTtl, ImportMode mode) {
         this.engine = engine;
         this.defaultIssuer = defaultIssuer;
         this.defaultAccessTokenTtl = defaultAccessTokenTtl;
+        this.mode = mode;
     }
 
-    public void apply(SetupFile file) {
-        file.tenants().forEach(entry -> named("tenant " + Printable.of(entry.id()), () -> tenant(entry)));
-        file.users().forEach(entry -> named("user " + Printable.of(entry.username()), () -> user(entry)));
-        file.clients().forEach(entry -> named("client " + Printable.of(entry.clientId()), () -> client(entry)));
-        LOG.info("Import applied: {} tenants, {} users, {} clients", file.tenants().size(), file.users().size(), file.clients().size());
+    /**
+     * Checks the whole file, then applies it.
+     *
+     * @return the outcome per entity ({@code "user carol"} etc.), in file order
+     * @throws IllegalArgumentException naming the first bad entry and field; then nothing was written
+     */
+    public Map<String, Outcome> apply(SetupFile file) {
+        List<Step> steps = plan(file);
+        Map<String, Outcome> outcomes = new java.util.LinkedHashMap<>();
+        for (Step step : steps) {
+            named(step.what(), () -> {
+                step.write().run();
+                return step;
+            });
+            outcomes.put(step.what(), step.outcome());
+            if (step.outcome() == Outcome.SKIPPED) {
+                LOG.info("Import: {} exists, skipped (import.mode create-missing leaves it as it is)", step.what());
+            } else {
+                LOG.info("Import: {} {}", step.what(), step.outcome().name().toLowerCase(Locale.ROOT));
+            }
+        }
+        LOG.info("Import applied ({}): {} tenants, {} users, {} clients; {} created, {} updated, {} skipped", mode.value(),
+                file.tenants().size(), file.users().size(), file.clients().size(), count(outcomes, Outcome.CREATED),
+                count(outcomes, Outcome.UPDATED), count(outcomes, Outcome.SKIPPED));
+        return outcomes;
     }
 
-    private void tenant(SetupFile.TenantEntry entry) {
+    /**
+     * Checks every entry of {@code file} against the rules and the stored state, writing nothing.
+     *
+     * @throws IllegalArgumentException naming the first bad entry and field
+     */
+    public void check(SetupFile file) {
+        plan(file);
+    }
+
+    private List<Step> plan(SetupFile file) {
+        Set<String> declaredTenants = new LinkedHashSet<>();
+        file.tenants().forEach(t -> declaredTenants.add(t.id()));
+        List<Step> steps = new java.util.ArrayList<>();
+        file.tenants().forEach(entry -> steps.add(named("tenant " + Printable.of(entry.id()), () -> tenant(entry))));
+        file.users().forEach(entry -> steps.add(named("user " + Printable.of(entry.username()), () -> user(entry, declaredTenants))));
+        file.clients().forEach(entry -> steps.add(named("client " + Printable.of(entry.clientId()), () -> client(entry, declaredTenants))));
+        return steps;
+    }
+
+    private static long count(Map<String, Outcome> outcomes, Outcome outcome) {
+        return outcomes.values().stream().filter(o -> o == outcome).count();
+    }
+
+    private Step existing(boolean changed, Runnable update) {
+        if (mode == ImportMode.CREATE_MISSING) {
+            return new Step(null, Outcome.SKIPPED, () -> { });
+        }
+        return changed ? new Step(null, Outcome.UPDATED, update) : new Step(null, Outcome.UNCHANGED, () -> { });
+    }
+
+    private Step tenant(SetupFile.TenantEntry entry) {
+        require(entry.id(), "id");
         URI issuer = entry.issuer() != null ? URI.create(entry.issuer()) : URI.create(defaultIssuer + "/t/" + entry.id());
         SigningAlgorithm algorithm = entry.signingAlgorithm() == null ? SigningAlgorithm.DEFAULT : SigningAlgorithm.parse(entry.signingAlgorithm());
-        Tenant tenant = engine.ensureTenant(entry.id(), issuer, algorithm);
-        Duration period = entry.rotationPeriod() == null ? tenant.rotationPeriod() : Durations.parse("rotationPeriod", entry.rotationPeriod());
-        Tenant wanted = new Tenant(tenant.id(), issuer, tenant.signingAlgorithm(), period, tenant.createdAt());
-        if (!wanted.equals(tenant)) {
-            engine.updateTenant(wanted);
+        Duration period = entry.rotationPeriod() == null ? null : Durations.parse("rotationPeriod", entry.rotationPeriod());
+        Optional<Tenant> found = engine.tenant(entry.id());
+        if (found.isEmpty()) {
+            return new Step(null, Outcome.CREATED, () -> {
+                Tenant tenant = engine.ensureTenant(entry.id(), issuer, algorithm);
+                if (period != null && !period.equals(tenant.rotationPeriod())) {
+                    engine.updateTenant(new Tenant(tenant.id(), issuer, tenant.signingAlgorithm(), period, tenant.createdAt()));
+                }
+            });
         }
-        if (tenant.signingAlgorithm() != algorithm) {
-            engine.changeSigningAlgorithm(tenant.id(), algorithm);
-        }
+        Tenant tenant = found.get();
+        Tenant wanted = new Tenant(tenant.id(), issuer, tenant.signingAlgorithm(), period == null ? tenant.rotationPeriod() : period,
+                tenant.createdAt());
+        return existing(!wanted.equals(tenant) || tenant.signingAlgorithm() != algorithm, () -> {
+            if (!wanted.equals(tenant)) {
+                engine.updateTenant(wanted);
+            }
+            if (tenant.signingAlgorithm() != algorithm) {
+                engine.changeSigningAlgorithm(tenant.id(), algorithm);
+            }
+        });
     }
 
-    private void user(SetupFile.UserEntry entry) {
-        String tenantId = tenantOf(entry.tenant());
+    private Step user(SetupFile.UserEntry entry, Set<String> declaredTenants) {
+        String tenantId = tenantOf(entry.tenant(), declaredTenants);
         require(entry.username(), "username");
+        Usernames.stored(entry.username());
         if (entry.password() != null && entry.passwordHash() != null) {
             throw new IllegalArgumentException("give password or passwordHash, not both");
+        }
+        if (entry.password() != null) {
+            checkPassword(entry.password());
         }
         UserProfile profile = profile(entry.profile());
         Set<String> roles = entry.roles() == null ? Set.of() : Set.copyOf(entry.roles());
         Map<String, String> attributes = entry.attributes() == null ? Map.of() : entry.attributes();
         Instant now = engine.clock().instant();
-        Optional<User> existing = engine.users().findByUsername(tenantId, entry.username());
         if (entry.passwordHash() != null) {
             engine.passwordHasher().requireAtLeastCurrentStrength(entry.passwordHash());
         }
+        Optional<User> existing = engine.users().findByUsername(tenantId, entry.username());
         if (existing.isEmpty()) {
-            char[] password = entry.password() == null ? null : entry.password().toCharArray();
-            User user = engine.userRegistration().register(tenantId, entry.username(), password, profile, roles, attributes);
-            if (entry.passwordHash() != null || Boolean.FALSE.equals(entry.enabled())) {
-                engine.users().modify(tenantId, user.id(), u -> (entry.passwordHash() != null
-                        ? engine.userRegistration().withImportedHash(u, entry.passwordHash()) : u)
-                        .withEnabled(!Boolean.FALSE.equals(entry.enabled()), now));
-            }
-            return;
+            return new Step(null, Outcome.CREATED, () -> {
+                char[] password = entry.password() == null ? null : entry.password().toCharArray();
+                User user = engine.userRegistration().register(tenantId, entry.username(), password, profile, roles, attributes);
+                if (entry.passwordHash() != null || Boolean.FALSE.equals(entry.enabled())) {
+                    engine.users().modify(tenantId, user.id(), u -> (entry.passwordHash() != null
+                            ? engine.userRegistration().withImportedHash(u, entry.passwordHash()) : u)
+                            .withEnabled(!Boolean.FALSE.equals(entry.enabled()), now));
+                }
+            });
         }
-        // Re-applied to a fresh copy if an administrator or another instance writes the user meanwhile.
-        User user = engine.users().modify(tenantId, existing.get().id(), current -> {
-            User wanted = current.withProfile(profile, attributes, now).withRoles(roles, now)
-                    .withEnabled(!Boolean.FALSE.equals(entry.enabled()), now);
-            return entry.passwordHash() != null && !entry.passwordHash().equals(wanted.passwordHash())
-                    ? engine.userRegistration().withImportedHash(wanted, entry.passwordHash()) : wanted;
-        }).orElseThrow(() -> new IllegalStateException("deleted while being imported"));
-        if (entry.password() != null && !engine.userRegistration().hasPassword(user, entry.password().toCharArray())) {
-            engine.userRegistration().changePassword(user, entry.password().toCharArray());
+        if (mode == ImportMode.CREATE_MISSING) {
+            return existing(false, () -> { });
+        }
+        User stored = existing.get();
+        User wanted = stored.withProfile(profile, attributes, now).withRoles(roles, now)
+                .withEnabled(!Boolean.FALSE.equals(entry.enabled()), now);
+        if (entry.passwordHash() != null && !entry.passwordHash().equals(wanted.passwordHash())) {
+            wanted = engine.userRegistration().withImportedHash(wanted, entry.passwordHash());
+        }
+        boolean newPassword = entry.password() != null && !engine.userRegistration().hasPassword(stored, entry.password().toCharArray());
+        boolean changed = newPassword || !sameUser(stored, wanted);
+        return existing(changed, () -> {
+            // Re-applied to a fresh copy if an administrator or another instance writes the user meanwhile.
+            User user = engine.users().modify(tenantId, stored.id(), current -> {
+                User fresh = current.withProfile(profile, attributes, now).withRoles(roles, now)
+                        .withEnabled(!Boolean.FALSE.equals(entry.enabled()), now);
+                return entry.passwordHash() != null && !entry.passwordHash().equals(fresh.passwordHash())
+                        ? engine.userRegistration().withImportedHash(fresh, entry.passwordHash()) : fresh;
+            }).orElseThrow(() -> new IllegalStateException("deleted while being imported"));
+            if (newPassword) {
+                engine.userRegistration().changePassword(user, entry.password().toCharArray());
+            }
+        });
+    }
+
+    /**
+     * The rules of {@code UserRegistration} for a password, checked before anything is written.
+     *
+     * @throws IllegalArgumentException saying which rule it breaks (never quoting it)
+     */
+    public static void checkPassword(String password) {
+        char[] prepared;
+        try {
+            prepared = Passwords.prepare(password.toCharArray());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("password must be a PRECIS OpaqueString (RFC 8265 §4): no control characters");
+        }
+        int length = prepared.length;
+        java.util.Arrays.fill(prepared, '\0');
+        if (length < UserRegistration.MIN_PASSWORD_LENGTH_CHARS || length > UserRegistration.MAX_PASSWORD_LENGTH_CHARS) {
+            throw new IllegalArgumentException("password must be " + UserRegistration.MIN_PASSWORD_LENGTH_CHARS + " to "
+                    + UserRegistration.MAX_PASSWORD_LENGTH_CHARS + " characters");
         }
     }
 
-    private void client(SetupFile.ClientEntry entry) {
-        String tenantId = tenantOf(entry.tenant());
+    /** Equal but for the update time. */
+    private static boolean sameUser(User a, User b) {
+        return a.withEnabled(a.enabled(), b.updatedAt()).equals(b);
+    }
+
+    private Step client(SetupFile.ClientEntry entry, Set<String> declaredTenants) {
+        String tenantId = tenantOf(entry.tenant(), declaredTenants);
         require(entry.clientId(), "clientId");
         Instant now = engine.clock().instant();
         Optional<Client> existing = engine.clients().find(tenantId, entry.clientId());
@@ -130,10 +259,9 @@ public final class SetupImporter {
                 .build();
         ClientRegistrationRules.requireRegistrable(client);
         if (existing.isEmpty()) {
-            engine.clients().create(client);
-        } else if (!sameSettings(existing.get(), client)) {
-            engine.clients().update(client);
+            return new Step(null, Outcome.CREATED, () -> engine.clients().create(client));
         }
+        return existing(!sameSettings(existing.get(), client), () -> engine.clients().update(client));
     }
 
     /**
@@ -252,9 +380,9 @@ public final class SetupImporter {
         return a.toBuilder().updatedAt(b.updatedAt()).build().equals(b);
     }
 
-    private String tenantOf(String tenantId) {
+    private String tenantOf(String tenantId, Set<String> declaredTenants) {
         String id = tenantId == null ? Tenant.DEFAULT_ID : tenantId;
-        if (engine.tenant(id).isEmpty()) {
+        if (engine.tenant(id).isEmpty() && !declaredTenants.contains(id)) {
             throw new IllegalArgumentException("unknown tenant '" + id + "'; declare it under tenants");
         }
         return id;
@@ -270,9 +398,11 @@ public final class SetupImporter {
         }
     }
 
-    private static void named(String what, Runnable step) {
+    /** Runs {@code step}, naming {@code what} in its error, and gives the step that name. */
+    private static Step named(String what, java.util.function.Supplier<Step> step) {
         try {
-            step.run();
+            Step planned = step.get();
+            return new Step(what, planned.outcome(), planned.write());
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("import: " + what + ": " + e.getMessage(), e);
         }

@@ -136,8 +136,8 @@ class CanonicalUsernamesAndPasswordsTest {
         Path file = dir.resolve("setup.json");
         Files.writeString(file, "{\"users\":[{\"username\":\"" + ZOE_NFD.toUpperCase() + "\",\"roles\":[\"user\",\"imported\"]}]}");
 
-        new dev.identityservice.server.setup.SetupImporter(server.server.engine(), server.server.issuer(), java.time.Duration.ofMinutes(5))
-                .apply(dev.identityservice.server.setup.SetupFile.read(file));
+        new dev.identityservice.server.setup.SetupImporter(server.server.engine(), server.server.issuer(), java.time.Duration.ofMinutes(5),
+                dev.identityservice.server.setup.ImportMode.SYNC).apply(dev.identityservice.server.setup.SetupFile.read(file));
 
         List<User> zoes = server.server.engine().users().list(Tenant.DEFAULT_ID, 0, 1000).stream()
                 .filter(u -> u.username().equalsIgnoreCase(ZOE_NFC)).toList();

@@ -110,7 +110,8 @@ class ClientRegistrationAttacksTest {
         try {
             Files.writeString(file, "{\"clients\":[{\"clientId\":" + TextNode.valueOf(clientId) + ",\"name\":\"by import\","
                     + "\"secret\":\"" + TestServer.SECRET + "\",\"grantTypes\":[\"client_credentials\"]}]}");
-            new SetupImporter(server.server.engine(), server.server.issuer(), Duration.ofMinutes(5)).apply(SetupFile.read(file));
+            new SetupImporter(server.server.engine(), server.server.issuer(), Duration.ofMinutes(5),
+                    dev.identityservice.server.setup.ImportMode.SYNC).apply(SetupFile.read(file));
             assertEquals("by import", server.server.engine().clients().find(Tenant.DEFAULT_ID, clientId).orElseThrow().name());
         } finally {
             Files.delete(file);

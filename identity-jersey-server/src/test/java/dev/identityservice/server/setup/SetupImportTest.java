@@ -93,14 +93,14 @@ class SetupImportTest {
     }
 
     @Test
-    void importWhenEntryChangedThenUpdatedInPlace() throws Exception {
+    void importWhenEntryChangedInSyncModeThenUpdatedInPlace() throws Exception {
         Path file = write(SETUP);
         try (TestServer server = TestServer.start(b -> b.importFile(file.toString()))) {
             var engine = server.server.engine();
             Path changed = write(SETUP.replace("\"roles\": [\"admin\", \"user\"]", "\"roles\": [\"user\"]")
                     .replace("carols-password-1", "carols-new-password"));
 
-            new SetupImporter(engine, server.server.issuer(), Duration.ofMinutes(10)).apply(SetupFile.read(changed));
+            new SetupImporter(engine, server.server.issuer(), Duration.ofMinutes(10), ImportMode.SYNC).apply(SetupFile.read(changed));
 
             assertFalse(engine.users().findByUsername("default", "carol").orElseThrow().roles().contains("admin"));
             assertEquals(400, server.post("/oauth2/token", form("grant_type", "password", "username", "carol",
@@ -108,6 +108,77 @@ class SetupImportTest {
             assertEquals(200, server.post("/oauth2/token", form("grant_type", "password", "username", "carol",
                     "password", "carols-new-password"), "Authorization", basic("backend", CLIENT_SECRET)).statusCode());
         }
+    }
+
+    @Test
+    void importWhenReappliedInDefaultModeThenAdministrationSinceIsKept() throws Exception {
+        Path file = write(SETUP);
+        try (TestServer server = TestServer.start(b -> b.importFile(file.toString()))) {
+            var engine = server.server.engine();
+            var now = engine.clock().instant();
+            User carol = engine.users().findByUsername("default", "carol").orElseThrow();
+            carol = engine.userRegistration().changePassword(carol.withRoles(java.util.Set.of("user"), now).withEnabled(false, now),
+                    "changed-by-the-admin".toCharArray());
+            Client rotated = engine.clients().find("default", "backend").orElseThrow().toBuilder()
+                    .secretHash(dev.identityservice.core.client.ClientSecrets.hash("rotated-secret-0123456789-abcdefghijklmnop")).build();
+            engine.clients().update(rotated);
+
+            var outcomes = new SetupImporter(engine, server.server.issuer(), Duration.ofMinutes(10)).apply(SetupFile.read(file));
+
+            User after = engine.users().findByUsername("default", "carol").orElseThrow();
+            assertEquals(carol.passwordHash(), after.passwordHash());
+            assertEquals(java.util.Set.of("user"), after.roles());
+            assertFalse(after.enabled());
+            assertEquals(rotated.secretHash(), engine.clients().find("default", "backend").orElseThrow().secretHash());
+            assertEquals(SetupImporter.Outcome.SKIPPED, outcomes.get("user carol"));
+            assertEquals(SetupImporter.Outcome.SKIPPED, outcomes.get("client backend"));
+            assertEquals(SetupImporter.Outcome.SKIPPED, outcomes.get("tenant acme"));
+        }
+    }
+
+    @Test
+    void importWhenLastEntryInvalidThenNothingOfTheFileApplied() throws Exception {
+        Path file = write("""
+                {"tenants": [{"id": "fresh"}],
+                 "users": [{"tenant": "fresh", "username": "erin", "password": "erins-password-1"}],
+                 "clients": [{"clientId": "ok", "secret": "%s", "grantTypes": ["client_credentials"]},
+                             {"clientId": "lost", "grantTypes": ["client_credentials"]}]}
+                """.formatted(CLIENT_SECRET));
+        try (TestServer server = TestServer.start()) {
+            var engine = server.server.engine();
+
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new SetupImporter(engine, server.server.issuer(), Duration.ofMinutes(10)).apply(SetupFile.read(file)));
+
+            assertTrue(e.getMessage().contains("client lost"), e.getMessage());
+            assertTrue(engine.tenant("fresh").isEmpty());
+            assertTrue(engine.clients().find("default", "ok").isEmpty());
+        }
+    }
+
+    @Test
+    void importWhenUserOfTenantDeclaredInTheSameFileThenCheckedAndCreated() throws Exception {
+        Path file = write("""
+                {"tenants": [{"id": "fresh"}],
+                 "users": [{"tenant": "fresh", "username": "erin", "password": "erins-password-1"}]}
+                """);
+        try (TestServer server = TestServer.start()) {
+            var outcomes = new SetupImporter(server.server.engine(), server.server.issuer(), Duration.ofMinutes(10))
+                    .apply(SetupFile.read(file));
+
+            assertEquals(SetupImporter.Outcome.CREATED, outcomes.get("user erin"));
+            assertTrue(server.server.engine().users().findByUsername("fresh", "erin").isPresent());
+        }
+    }
+
+    @Test
+    void startWhenImportInvalidThenFailsNamingTheEntryAndNothingApplied() throws Exception {
+        Path file = write("{\"users\": [{\"username\": \"bob\", \"password\": \"short\"}]}");
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TestServer.start(b -> b.bootstrap(true).importFile(file.toString())).close());
+
+        assertTrue(e.getMessage().contains("user bob") && e.getMessage().contains("nothing was applied"), e.getMessage());
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -54,12 +55,75 @@ public final class ServerProcess implements AutoCloseable {
      * keys and the {@link #CLIENT_ID} client imported, and returns once it prints that it listens.
      */
     public static ServerProcess start(String... arguments) throws IOException {
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar(),
-                "--host", "127.0.0.1", "--port", "0", "--signing-algorithm", "ES256",
-                "--password-hash-memory-kib", "1024", "--password-hash-iterations", "1",
-                "--import", clientFile(), "--admin-audience", CLIENT_ID));
+        return start(null, Map.of(), arguments);
+    }
+
+    /**
+     * Like {@link #start(String...)}, in {@code workingDirectory} ({@code null}: this process's) with
+     * {@code environment} added to this process's.
+     */
+    public static ServerProcess start(Path workingDirectory, Map<String, String> environment, String... arguments) throws IOException {
+        List<String> command = new ArrayList<>(javaCommand());
+        command.addAll(testOptions());
         command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        return launch(command, workingDirectory, environment);
+    }
+
+    /** {@code java -Xmx256m ... -jar identity-server.jar}, the jar by its absolute path. */
+    public static List<String> javaCommand() {
+        return List.of(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", Path.of(jar()).toAbsolutePath().toString());
+    }
+
+    /** The options every test process gets: port 0, cheap hashing, ES256, the {@link #CLIENT_ID} client imported. */
+    public static List<String> testOptions() {
+        return List.of("--host", "127.0.0.1", "--port", "0", "--signing-algorithm", "ES256",
+                "--password-hash-memory-kib", "1024", "--password-hash-iterations", "1",
+                "--import", clientFile(), "--admin-audience", CLIENT_ID);
+    }
+
+    /** What a process that ran to its end printed (standard output and error together) and its exit code. */
+    public record Finished(int exitCode, String output) {
+    }
+
+    /**
+     * Runs {@code command} to its end (at most 60 s) in {@code workingDirectory} with {@code environment} added,
+     * {@code stdin} (may be {@code null}) as its standard input.
+     */
+    public static Finished run(List<String> command, Path workingDirectory, Map<String, String> environment, String stdin)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (workingDirectory != null) {
+            builder.directory(workingDirectory.toFile());
+        }
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        try (var in = process.getOutputStream()) {
+            if (stdin != null) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "";
+            }
+        });
+        if (!process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("the process did not end: " + command);
+        }
+        return new Finished(process.exitValue(), output.join());
+    }
+
+    /** Starts {@code command} (a server) and returns once it prints that it listens. */
+    public static ServerProcess launch(List<String> command, Path workingDirectory, Map<String, String> environment) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (workingDirectory != null) {
+            builder.directory(workingDirectory.toFile());
+        }
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         List<String> lines = new CopyOnWriteArrayList<>();
         CompletableFuture<int[]> listening = new CompletableFuture<>();
         String[] credentials = new String[2];
@@ -143,7 +207,7 @@ public final class ServerProcess implements AutoCloseable {
         return jar;
     }
 
-    private static String clientFile() {
+    public static String clientFile() {
         try {
             return Path.of(ServerProcess.class.getResource("/process/it-client.json").toURI()).toString();
         } catch (java.net.URISyntaxException e) {
