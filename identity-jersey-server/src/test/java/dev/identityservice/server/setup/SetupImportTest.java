@@ -117,8 +117,9 @@ class SetupImportTest {
             var engine = server.server.engine();
             var now = engine.clock().instant();
             User carol = engine.users().findByUsername("default", "carol").orElseThrow();
-            carol = engine.userRegistration().changePassword(carol.withRoles(java.util.Set.of("user"), now).withEnabled(false, now),
-                    "changed-by-the-admin".toCharArray());
+            carol = engine.users().modify("default", carol.id(), u -> u.withRoles(java.util.Set.of("user"), now).withEnabled(false, now))
+                    .orElseThrow();
+            carol = engine.userRegistration().changePassword(carol, "changed-by-the-admin".toCharArray());
             Client rotated = engine.clients().find("default", "backend").orElseThrow().toBuilder()
                     .secretHash(dev.identityservice.core.client.ClientSecrets.hash("rotated-secret-0123456789-abcdefghijklmnop")).build();
             engine.clients().update(rotated);
