@@ -235,6 +235,53 @@ class MultiInstanceIT {
         }
     }
 
+    /**
+     * Issue 10: the login budget lives in the shared database, so three instances give a guesser one budget, not
+     * three. 30 concurrent wrong guesses for one account from one address, spread over A, B and C: at most the
+     * per-account-and-address budget (5) is answered "wrong password"; every other one is throttled, and so is the
+     * next guess at any instance.
+     */
+    @Test
+    void loginWhenConcurrentWrongGuessesSpreadOverThreeInstancesThenOneSharedBudget() throws Exception {
+        String username = username(createUser("guessed-" + UUID.randomUUID().toString().substring(0, 8), "user"));
+        List<ServerProcess> instances = List.of(a, b, c);
+        ExecutorService guessers = Executors.newFixedThreadPool(30);
+        CountDownLatch go = new CountDownLatch(1);
+        try {
+            List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                ServerProcess target = instances.get(i % 3);
+                answers.add(guessers.submit(() -> {
+                    go.await();
+                    return post(target, "/oauth2/token", form("grant_type", "password", "username", username,
+                            "password", "wrong-guess-" + UUID.randomUUID()));
+                }));
+            }
+            go.countDown();
+            int checked = 0;
+            int throttled = 0;
+            for (Future<HttpResponse<String>> answer : answers) {
+                HttpResponse<String> response = answer.get();
+                assertEquals(400, response.statusCode(), response.body());
+                if (response.headers().firstValue("Retry-After").isPresent()) {
+                    throttled++;
+                } else {
+                    checked++;
+                }
+            }
+            System.out.printf("30 concurrent wrong guesses over three instances: %d checked, %d throttled%n", checked, throttled);
+            assertTrue(checked <= 5, "guesses that reached the password check: " + checked);
+            assertEquals(30 - checked, throttled);
+            for (ServerProcess server : instances) {
+                assertTrue(post(server, "/oauth2/token", form("grant_type", "password", "username", username,
+                        "password", "yet-another-guess")).headers().firstValue("Retry-After").isPresent(),
+                        "the spent budget holds at " + server.port());
+            }
+        } finally {
+            guessers.shutdownNow();
+        }
+    }
+
     private ServerProcess instance(String masterKey) throws IOException {
         Path dataDir = Files.createTempDirectory(dataDirs, "instance");
         return ServerProcess.start("--data-dir", dataDir.toString(), "--master-key", masterKey,
