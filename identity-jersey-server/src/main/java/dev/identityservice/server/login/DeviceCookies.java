@@ -2,7 +2,6 @@ package dev.identityservice.server.login;
 
 import dev.identityservice.core.user.User;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -13,7 +12,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -32,7 +30,6 @@ public final class DeviceCookies {
     private static final String NAME_PREFIX = "identity_device_";
     private static final String VERSION = "v1";
     private static final Pattern VALUE = Pattern.compile("v1\\.([A-Za-z0-9_-]{22})\\.([0-9]{1,12})\\.([A-Za-z0-9_-]{43})");
-    private static final String HMAC = "HmacSHA256";
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -48,14 +45,14 @@ public final class DeviceCookies {
         if (key.length < 32) {
             throw new IllegalArgumentException("device cookie key must be at least 32 bytes");
         }
-        this.key = new SecretKeySpec(key.clone(), HMAC);
+        this.key = HmacSha256.key(key);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.lifetime = Objects.requireNonNull(lifetime, "lifetime");
     }
 
     /** A key for device cookies derived from {@code masterKey} (HMAC-SHA256 of a fixed label), so it never leaves it. */
     public static byte[] deriveKey(byte[] masterKey) {
-        return mac(new SecretKeySpec(masterKey, HMAC), "identity device cookie key v1");
+        return HmacSha256.of(HmacSha256.key(masterKey), "identity device cookie key v1");
     }
 
     /** The cookie's name for a tenant. */
@@ -98,17 +95,8 @@ public final class DeviceCookies {
 
     private String sign(String tenantId, String username, String deviceId, long expires) {
         // NUL separates the fields: it occurs in none of them, so no two field lists give the same input.
-        return BASE64URL.encodeToString(mac(key, VERSION + '\0' + tenantId + '\0' + User.normalize(username) + '\0'
+        return BASE64URL.encodeToString(HmacSha256.of(key, VERSION + '\0' + tenantId + '\0' + User.normalize(username) + '\0'
                 + deviceId + '\0' + expires));
     }
 
-    private static byte[] mac(SecretKeySpec key, String input) {
-        try {
-            Mac mac = Mac.getInstance(HMAC);
-            mac.init(key);
-            return mac.doFinal(input.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
-    }
 }

@@ -4,8 +4,6 @@ import dev.identityservice.core.login.AttemptBudget;
 import dev.identityservice.core.login.LoginAttemptStore;
 import dev.identityservice.core.store.jdbc.DataAccessException;
 import dev.identityservice.core.user.User;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -56,7 +53,6 @@ public final class LoginThrottle {
     }
 
     private static final String KNOWN_ADDRESS = "known";
-    private static final String HMAC = "HmacSHA256";
     private static final int UNAVAILABLE_RETRY_AFTER_S = 5;
 
     private final LoginAttemptStore store;
@@ -73,7 +69,7 @@ public final class LoginThrottle {
         if (key.length < 32) {
             throw new IllegalArgumentException("login throttle key must be at least 32 bytes");
         }
-        this.key = new SecretKeySpec(key.clone(), HMAC);
+        this.key = HmacSha256.key(key);
         this.store = Objects.requireNonNull(store, "store");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -225,7 +221,7 @@ public final class LoginThrottle {
 
     /** A throttle key derived from {@code secret} (HMAC-SHA256 of a fixed label), e.g. the device-cookie key. */
     public static byte[] deriveKey(byte[] secret) {
-        return hmac(new SecretKeySpec(secret, HMAC), "identity login throttle key v1");
+        return HmacSha256.of(HmacSha256.key(secret), "identity login throttle key v1");
     }
 
     /**
@@ -249,21 +245,12 @@ public final class LoginThrottle {
      * a fingerprint cannot be tested against guesses without the key.
      */
     public String accountFingerprint(String tenantId, String username) {
-        byte[] digest = hmac(key, tenantId + '\0' + User.normalize(username == null ? "" : username));
+        byte[] digest = HmacSha256.of(key, tenantId + '\0' + User.normalize(username == null ? "" : username));
         return HexFormat.of().formatHex(digest, 0, 8);
     }
 
     private String bucket(Object kind, String... parts) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(hmac(key, kind + "\0" + String.join("\0", parts)));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(HmacSha256.of(key, kind + "\0" + String.join("\0", parts)));
     }
 
-    private static byte[] hmac(SecretKeySpec key, String text) {
-        try {
-            Mac mac = Mac.getInstance(HMAC);
-            mac.init(key);
-            return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
-    }
 }
