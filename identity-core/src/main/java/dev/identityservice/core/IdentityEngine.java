@@ -26,6 +26,8 @@ import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.session.LoginSessions;
 import dev.identityservice.core.store.jdbc.Database;
 import dev.identityservice.core.store.jdbc.ExpiredRowsCleanup;
+import dev.identityservice.core.store.jdbc.JdbcAuditEventStore;
+import dev.identityservice.core.audit.AuditEventStore;
 import dev.identityservice.core.store.jdbc.JdbcAccessTokenStore;
 import dev.identityservice.core.store.jdbc.JdbcAuthorizationCodeStore;
 import dev.identityservice.core.store.jdbc.JdbcClientStore;
@@ -103,6 +105,7 @@ public final class IdentityEngine {
     private final UserInfoProvider userInfo;
     private final IdTokenHintValidator idTokenHints;
     private final ExpiredRowsCleanup cleanup;
+    private final AuditEventStore auditEvents;
 
     private IdentityEngine(Builder builder) {
         this.database = builder.database;
@@ -137,7 +140,8 @@ public final class IdentityEngine {
         this.idTokenHints = new IdTokenHintValidator(keys);
         this.revoker = new TokenRevoker(accessTokenValidator, accessTokenStore, refreshTokens, users, sessions,
                 new RevocationCutOff(clock, builder.sleeper));
-        this.cleanup = new ExpiredRowsCleanup(database, clock);
+        this.cleanup = new ExpiredRowsCleanup(database, clock, builder.auditRetention);
+        this.auditEvents = new JdbcAuditEventStore(database);
         reloadTenants();
         changes.subscribe(this::onChange);
     }
@@ -278,6 +282,8 @@ public final class IdentityEngine {
     public UserInfoProvider userInfo() { return userInfo; }
     public IdTokenHintValidator idTokenHints() { return idTokenHints; }
     public ExpiredRowsCleanup cleanup() { return cleanup; }
+    /** The audit event log; its old rows go with the {@link #cleanup()}. */
+    public AuditEventStore auditEvents() { return auditEvents; }
 
     /** Configures an {@link IdentityEngine}; everything but the database and master key has a default. */
     public static final class Builder {
@@ -288,6 +294,7 @@ public final class IdentityEngine {
         private KeyRotationPolicy rotationPolicy = KeyRotationPolicy.DEFAULTS;
         private KeyRotationListener rotationListener = KeyRotationListener.NONE;
         private RefreshTokenService.ReuseListener reuseListener = (tenantId, clientId, outcome) -> { };
+        private Duration auditRetention = ExpiredRowsCleanup.DEFAULT_AUDIT_RETENTION;
         private Duration sessionTtl = LoginSessions.DEFAULT_SESSION_TTL;
         private Duration reconcileInterval = DEFAULT_RECONCILE_INTERVAL;
         private RevocationCutOff.Sleeper sleeper = RevocationCutOff.Sleeper.THREAD_SLEEP;
@@ -302,6 +309,8 @@ public final class IdentityEngine {
         public Builder rotationPolicy(KeyRotationPolicy value) { this.rotationPolicy = Objects.requireNonNull(value, "rotationPolicy"); return this; }
         public Builder rotationListener(KeyRotationListener value) { this.rotationListener = Objects.requireNonNull(value, "rotationListener"); return this; }
         public Builder reuseListener(RefreshTokenService.ReuseListener value) { this.reuseListener = Objects.requireNonNull(value, "reuseListener"); return this; }
+        /** How long audit events are kept (default {@link ExpiredRowsCleanup#DEFAULT_AUDIT_RETENTION}). */
+        public Builder auditRetention(Duration value) { this.auditRetention = Objects.requireNonNull(value, "auditRetention"); return this; }
         public Builder sessionTtl(Duration value) { this.sessionTtl = Objects.requireNonNull(value, "sessionTtl"); return this; }
         /** Default {@link #DEFAULT_RECONCILE_INTERVAL}; used on PostgreSQL only. */
         public Builder reconcileInterval(Duration value) { this.reconcileInterval = Objects.requireNonNull(value, "reconcileInterval"); return this; }

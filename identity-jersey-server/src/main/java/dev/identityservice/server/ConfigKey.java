@@ -44,7 +44,12 @@ public enum ConfigKey {
     LOGIN_LIMIT_ADDRESS("login.limit.address", false, "login attempts per window from one address over all accounts (default 100)", (b, v) -> b.loginLimitAddress(parseInt("login.limit.address", v))),
     LOGIN_LIMIT_ACCOUNT("login.limit.account", false, "login attempts per window of one account from unknown addresses without a device cookie (default 50)", (b, v) -> b.loginLimitAccount(parseInt("login.limit.account", v))),
     LOGIN_LIMIT_DEVICE("login.limit.device", false, "login attempts per window with one device cookie (default 10)", (b, v) -> b.loginLimitDevice(parseInt("login.limit.device", v))),
-    LOGIN_TRUSTED_FOR("login.trusted.for", false, "lifetime of device cookies and of known-address marks (default 30d)", (b, v) -> b.loginTrustedFor(Durations.parse("login.trusted.for", v)));
+    LOGIN_TRUSTED_FOR("login.trusted.for", false, "lifetime of device cookies and of known-address marks (default 30d)", (b, v) -> b.loginTrustedFor(Durations.parse("login.trusted.for", v))),
+    LOG_LEVEL("log.level", false, "level of every logger not named in log.levels: TRACE, DEBUG, INFO (default), WARN, ERROR or OFF", (b, v) -> b.logLevel(v)),
+    LOG_LEVELS("log.levels", false, "levels per logger or package, e.g. dev.identityservice.audit=INFO,org.eclipse.jetty=WARN", (b, v) -> b.logLevels(v)),
+    LOG_FORMAT("log.format", false, "text (default: timestamped lines) or json (one JSON object per line)", (b, v) -> b.logFormat(v)),
+    AUDIT_RETENTION("audit.retention", false, "how long audit events (GET /admin/events) are kept (default 90d; 1h to 3650d)", (b, v) -> b.auditRetention(Durations.parse("audit.retention", v))),
+    BOOTSTRAP_PRINT("bootstrap.print", false, "print generated bootstrap credentials to standard output instead of writing them to the owner-only file data.dir/bootstrap-credentials.txt (true/false)", (b, v) -> b.bootstrapPrint(parseBoolean("bootstrap.print", v)));
 
     /** The prefix of every environment variable the server reads. */
     public static final String ENV_PREFIX = "IDENTITY_";

@@ -3,6 +3,8 @@ package dev.identityservice.server;
 import dev.identityservice.core.IdentityEngine;
 import dev.identityservice.core.store.jdbc.JdbcLoginAttemptStore;
 import dev.identityservice.server.admin.AdminApi;
+import dev.identityservice.server.audit.AuditLog;
+import dev.identityservice.server.audit.ClientAddressFilter;
 import dev.identityservice.server.endpoint.AuthorizationFlow;
 import dev.identityservice.server.endpoint.AuthorizeEndpoint;
 import dev.identityservice.server.endpoint.DiscoveryEndpoint;
@@ -51,17 +53,15 @@ public final class IdentityApplication extends ResourceConfig {
         QUIETED.forEach(logger -> logger.setLevel(java.util.logging.Level.SEVERE));
     }
 
-    /** With the default login limits and a device-cookie key of its own (one instance only). */
-    public IdentityApplication(IdentityEngine engine, ServerMetrics metrics) {
-        this(engine, metrics, LoginLimits.DEFAULTS, randomKey());
-    }
-
     /**
      * @param loginLimits     the login throttle's budgets
      * @param deviceCookieKey the key of device cookies, the same on every instance (see {@link DeviceCookies#deriveKey})
+     * @param audit           where sign-ins, throttling and token failures are recorded
      */
-    public IdentityApplication(IdentityEngine engine, ServerMetrics metrics, LoginLimits loginLimits, byte[] deviceCookieKey) {
+    public IdentityApplication(IdentityEngine engine, ServerMetrics metrics, LoginLimits loginLimits, byte[] deviceCookieKey,
+                               AuditLog audit) {
         ClientAuthentication clients = new ClientAuthentication(engine.clientAuthenticator());
+        register(new ClientAddressFilter());
         register(new TenantResolver(engine));
         register(new RequestMetricsFilter(metrics));
         register(new SecurityHeadersFilter());
@@ -71,9 +71,9 @@ public final class IdentityApplication extends ResourceConfig {
         // One throttle for the password grant and the login page: both guess the same passwords. Its counters
         // are in the database, so every instance spends the same budgets.
         LoginThrottle throttle = new LoginThrottle(new JdbcLoginAttemptStore(engine.database()), loginLimits,
-                engine.clock(), new LoginAudit(metrics), LoginThrottle.deriveKey(deviceCookieKey));
+                engine.clock(), new LoginAudit(metrics, audit), LoginThrottle.deriveKey(deviceCookieKey));
         DeviceCookies devices = new DeviceCookies(deviceCookieKey, engine.clock(), loginLimits.trustedFor());
-        register(new TokenEndpoint(engine.tokenGrants(), clients, throttle, metrics));
+        register(new TokenEndpoint(engine.tokenGrants(), clients, throttle, metrics, audit));
         register(new UserInfoEndpoint(engine.userInfo()));
         register(new IntrospectionEndpoint(engine.introspector(), clients));
         register(new RevocationEndpoint(engine.revoker(), clients));
@@ -96,12 +96,6 @@ public final class IdentityApplication extends ResourceConfig {
         property(ServerProperties.WADL_FEATURE_DISABLE, true);
         // Error statuses go out as our JSON, never through the container's HTML error page.
         property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
-    }
-
-    private static byte[] randomKey() {
-        byte[] key = new byte[32];
-        new java.security.SecureRandom().nextBytes(key);
-        return key;
     }
 
     // ---- Management API (/admin, /t/{tenant}/admin): package dev.identityservice.server.admin ----

@@ -6,8 +6,12 @@ import dev.identityservice.core.store.jdbc.Database;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.user.Argon2idPasswordHasher;
 import dev.identityservice.core.user.PasswordHasher;
+import dev.identityservice.core.store.jdbc.JdbcAuditEventStore;
 import dev.identityservice.server.admin.AdminApi;
+import dev.identityservice.server.audit.AuditLog;
+import dev.identityservice.server.audit.AuditWriter;
 import dev.identityservice.server.login.DeviceCookies;
+import dev.identityservice.server.observability.LogSetup;
 import dev.identityservice.server.observability.ServerMetrics;
 import dev.identityservice.server.setup.Bootstrap;
 import dev.identityservice.server.setup.SetupFile;
@@ -40,11 +44,13 @@ public final class IdentityServer implements AutoCloseable {
     private final ServerMetrics metrics;
     private final Server jetty;
     private final ScheduledExecutorService jobs;
+    private final AuditWriter auditWriter;
     private final URI issuer;
     private final int port;
 
     private IdentityServer(Database database, IdentityEngine engine, ServerMetrics metrics, Server jetty,
-                           ScheduledExecutorService jobs, URI issuer, int port) {
+                           ScheduledExecutorService jobs, AuditWriter auditWriter, URI issuer, int port) {
+        this.auditWriter = auditWriter;
         this.database = database;
         this.engine = engine;
         this.metrics = metrics;
@@ -68,6 +74,7 @@ public final class IdentityServer implements AutoCloseable {
                 return;
             }
             config = ConfigLoader.load(commandLine, System::getenv);
+            LogSetup.apply(config.logging());
         } catch (RuntimeException e) {
             System.err.println("Configuration error: " + e.getMessage());
             System.exit(EXIT_CONFIGURATION);
@@ -111,21 +118,25 @@ public final class IdentityServer implements AutoCloseable {
         }
         ScheduledExecutorService jobs = null;
         Server jetty = null;
+        AuditWriter auditWriter = null;
         try {
             ServerMetrics metrics = new ServerMetrics();
+            auditWriter = new AuditWriter(new JdbcAuditEventStore(database), metrics.registry());
+            AuditLog audit = new AuditLog(clock, auditWriter);
             MasterKey masterKey = MasterKeyCheck.load(config.masterKey(), config.dataDir().resolve(ServerConfig.MASTER_KEY_FILE_NAME), database);
             MasterKeyCheck.verify(masterKey, database, config.masterKey() != null ? "master.key"
                     : "file " + config.dataDir().resolve(ServerConfig.MASTER_KEY_FILE_NAME).toAbsolutePath());
             IdentityEngine engine = IdentityEngine.builder(database, masterKey)
                     .clock(clock)
                     .passwordHasher(hasherDecorator.apply(new Argon2idPasswordHasher(config.passwordHashParameters(), new SecureRandom())))
-                    .rotationListener(metrics.rotationListener())
-                    .reuseListener(metrics.reuseListener())
+                    .rotationListener(metrics.rotationListener().andThen(audit.rotationListener()))
+                    .reuseListener(metrics.reuseListener().andThen(audit.reuseListener()))
+                    .auditRetention(config.auditRetention())
                     .reconcileInterval(config.changeReconcileInterval())
                     .build();
             byte[] deviceCookieKey = DeviceCookies.deriveKey(masterKey.secretKey().getEncoded());
-            jetty = HttpServerFactory.create(config, new IdentityApplication(engine, metrics, config.loginLimits(), deviceCookieKey)
-                    .withAdminApi(new AdminApi(engine, config.adminAudiences(), config.accessTokenTtl())));
+            jetty = HttpServerFactory.create(config, new IdentityApplication(engine, metrics, config.loginLimits(), deviceCookieKey, audit)
+                    .withAdminApi(new AdminApi(engine, config.adminAudiences(), config.accessTokenTtl(), audit)));
             // Bind first: with port 0 the default issuer needs the real port before any token is issued.
             ServerConnector connector = (ServerConnector) jetty.getConnectors()[0];
             connector.open();
@@ -161,11 +172,14 @@ public final class IdentityServer implements AutoCloseable {
             jetty.start();
             LOG.info("Identity server listening on {}://{}:{}, issuer {}", config.tls() ? "https" : "http",
                     config.host(), port, issuer);
-            return new IdentityServer(database, engine, metrics, jetty, jobs, issuer, port);
+            return new IdentityServer(database, engine, metrics, jetty, jobs, auditWriter, issuer, port);
         } catch (Exception e) {
             stopQuietly(jetty);
             if (jobs != null) {
                 jobs.shutdownNow();
+            }
+            if (auditWriter != null) {
+                auditWriter.close();
             }
             database.close();
             throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException("start failed: " + e.getMessage(), e);
@@ -219,11 +233,18 @@ public final class IdentityServer implements AutoCloseable {
         return metrics;
     }
 
+    /** What stores audit events, off the request threads. */
+    public AuditWriter auditWriter() {
+        return auditWriter;
+    }
+
     /** Stops taking requests, lets those in flight finish (up to the shutdown timeout), then closes the database. */
     @Override
     public void close() {
         LOG.info("Stopping the identity server");
         stopQuietly(jetty);
+        // After the last request, before the database: the events of the last requests are stored.
+        auditWriter.close();
         jobs.shutdownNow();
         engine.stopBackgroundJobs();
         database.close();

@@ -9,6 +9,7 @@ import dev.identityservice.core.token.TokenSettings;
 import dev.identityservice.core.user.Argon2idParameters;
 import dev.identityservice.server.http.TrustedProxies;
 import dev.identityservice.server.login.LoginLimits;
+import dev.identityservice.server.observability.LogSettings;
 import dev.identityservice.server.setup.Bootstrap;
 import dev.identityservice.server.setup.ImportMode;
 import java.net.URI;
@@ -37,6 +38,10 @@ import java.util.Set;
  * @param trustedProxies addresses and networks of reverse proxies whose forwarding headers are believed; empty: none
  * @param proxyHeaders the one family of forwarding headers those proxies set (the other is ignored)
  * @param loginLimits the login throttle's budgets
+ * @param logging    log levels and line format, applied by {@code main} ({@link LogSettings})
+ * @param auditRetention how long audit events are kept before the cleanup deletes them
+ * @param bootstrapPrint whether generated bootstrap credentials go to standard output instead of the
+ *                   owner-only file {@value #BOOTSTRAP_CREDENTIALS_FILE_NAME} in {@code dataDir}
  */
 public record ServerConfig(String host, int port, URI issuer, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            int dbPoolSize, String masterKey, SigningAlgorithm signingAlgorithm, Duration keyRotationPeriod,
@@ -44,7 +49,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                            ImportMode importMode, boolean bootstrap, String bootstrapAdminPassword, String bootstrapDemoSecret, Duration shutdownTimeout, int passwordHashMemoryKib, int passwordHashIterations,
                            Set<String> adminAudiences, Duration changeReconcileInterval, Duration cleanupInterval,
                            List<String> trustedProxies, TrustedProxies.Headers proxyHeaders, LoginLimits loginLimits,
-                           Duration idleTimeout) {
+                           Duration idleTimeout, LogSettings logging, Duration auditRetention, boolean bootstrapPrint) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -68,6 +73,12 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
     /** The longest cleanup interval: a day of expired rows is the most a table keeps. */
     public static final Duration MAX_CLEANUP_INTERVAL = Duration.ofDays(1);
     private static final String MASKED = "****";
+    /** The owner-only file in {@code data.dir} where generated bootstrap credentials are written. */
+    public static final String BOOTSTRAP_CREDENTIALS_FILE_NAME = "bootstrap-credentials.txt";
+    /** The shortest audit retention: 1 hour (the cleanup runs at most every day). */
+    public static final Duration MIN_AUDIT_RETENTION = Duration.ofHours(1);
+    /** The longest audit retention: 10 years. */
+    public static final Duration MAX_AUDIT_RETENTION = Duration.ofDays(3650);
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -98,6 +109,11 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
             // Behind a proxy, http://host:port is the proxy's upstream, never what clients see; and the issuer is
             // never taken from a request header, because a token's iss must not depend on who asked.
             throw new IllegalArgumentException("issuer: required when proxy.trusted is set (the public URL clients use, e.g. https://id.example.com)");
+        }
+        Objects.requireNonNull(logging, "logging");
+        Objects.requireNonNull(auditRetention, "auditRetention");
+        if (auditRetention.compareTo(MIN_AUDIT_RETENTION) < 0 || auditRetention.compareTo(MAX_AUDIT_RETENTION) > 0) {
+            throw new IllegalArgumentException("audit.retention: must be from 1h to 3650d: " + Durations.format(auditRetention));
         }
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         if (idleTimeout.compareTo(Duration.ofMillis(100)) < 0 || idleTimeout.compareTo(Duration.ofHours(1)) > 0) {
@@ -195,6 +211,11 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         shown.put("login.limit.account", String.valueOf(loginLimits.perAccount()));
         shown.put("login.limit.device", String.valueOf(loginLimits.perDevice()));
         shown.put("login.trusted.for", Durations.format(loginLimits.trustedFor()));
+        shown.put("log.level", logging.level());
+        shown.put("log.levels", logging.describeLevels());
+        shown.put("log.format", logging.format().value());
+        shown.put("audit.retention", Durations.format(auditRetention));
+        shown.put("bootstrap.print", String.valueOf(bootstrapPrint));
         return shown;
     }
 
@@ -248,6 +269,11 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         private int loginLimitDevice = LoginLimits.DEFAULT_PER_DEVICE;
         private Duration loginTrustedFor = LoginLimits.DEFAULT_TRUSTED_FOR;
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private String logLevel = LogSettings.DEFAULT_LEVEL;
+        private java.util.Map<String, String> logLevels = java.util.Map.of();
+        private LogSettings.Format logFormat = LogSettings.DEFAULT_FORMAT;
+        private Duration auditRetention = ExpiredRowsCleanup.DEFAULT_AUDIT_RETENTION;
+        private boolean bootstrapPrint;
 
         private Builder() {
         }
@@ -323,6 +349,13 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         public Builder loginLimitAccount(int value) { this.loginLimitAccount = value; return this; }
         public Builder loginLimitDevice(int value) { this.loginLimitDevice = value; return this; }
         public Builder loginTrustedFor(Duration value) { this.loginTrustedFor = value; return this; }
+        public Builder logLevel(String value) { this.logLevel = value; return this; }
+        /** Comma-separated {@code logger=LEVEL} pairs. */
+        public Builder logLevels(String value) { this.logLevels = LogSettings.parseLevels(value); return this; }
+        /** {@code text} or {@code json}. */
+        public Builder logFormat(String value) { this.logFormat = LogSettings.Format.parse(value); return this; }
+        public Builder auditRetention(Duration value) { this.auditRetention = value; return this; }
+        public Builder bootstrapPrint(boolean value) { this.bootstrapPrint = value; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(host, port, issuer, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, masterKey,
@@ -330,7 +363,8 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                     importMode, bootstrap, bootstrapAdminPassword, bootstrapDemoSecret, shutdownTimeout, passwordHashMemoryKib, passwordHashIterations, adminAudiences,
                     changeReconcileInterval, cleanupInterval, trustedProxies, proxyHeaders,
                     new LoginLimits(loginWindow, loginLimitAccountAddress, loginLimitAddress, loginLimitAccount,
-                            loginLimitDevice, loginTrustedFor), idleTimeout);
+                            loginLimitDevice, loginTrustedFor), idleTimeout,
+                    new LogSettings(logLevel, logLevels, logFormat), auditRetention, bootstrapPrint);
         }
 
         private static String requireText(String key, String value) {

@@ -25,4 +25,12 @@ public interface KeyRotationListener {
 
     /** {@code newActiveKid} now signs the tenant's tokens. */
     void rotated(String tenantId, String newActiveKid, Reason reason);
+
+    /** This listener, then {@code next}. */
+    default KeyRotationListener andThen(KeyRotationListener next) {
+        return (tenantId, newActiveKid, reason) -> {
+            rotated(tenantId, newActiveKid, reason);
+            next.rotated(tenantId, newActiveKid, reason);
+        };
+    }
 }

@@ -1,17 +1,20 @@
 package dev.identityservice.server.admin;
 
 import dev.identityservice.core.IdentityEngine;
+import dev.identityservice.server.audit.AuditLog;
 import jakarta.ws.rs.core.Configurable;
 import java.time.Duration;
 import java.util.Set;
 
 /**
- * The management API as one unit to register: the four resources and the {@link AdminGuard} that protects them.
+ * The management API as one unit to register: the resources, the {@link AdminGuard} that protects them and the
+ * {@link AdminAuditFilter} that records every change made through them.
  *
  * @param audiences             a token for the API must carry one of these in {@code aud}
  * @param defaultAccessTokenTtl the access token TTL of created clients that set none
+ * @param audit                 where administration events go
  */
-public record AdminApi(IdentityEngine engine, Set<String> audiences, Duration defaultAccessTokenTtl) {
+public record AdminApi(IdentityEngine engine, Set<String> audiences, Duration defaultAccessTokenTtl, AuditLog audit) {
 
     public AdminApi {
         audiences = Set.copyOf(audiences);
@@ -24,5 +27,7 @@ public record AdminApi(IdentityEngine engine, Set<String> audiences, Duration de
         application.register(new ClientResource(engine, defaultAccessTokenTtl));
         application.register(new KeyResource(engine));
         application.register(new TenantResource(engine));
+        application.register(new EventResource(engine.auditEvents()));
+        application.register(new AdminAuditFilter(audit));
     }
 }

@@ -8,9 +8,11 @@ import dev.identityservice.core.grant.TokenRequest;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.token.IssuedTokens;
 import dev.identityservice.server.error.ChallengeException;
+import dev.identityservice.server.audit.AuditLog;
 import dev.identityservice.server.http.ClientAuthentication;
 import dev.identityservice.server.http.Form;
 import dev.identityservice.server.http.Json;
+import dev.identityservice.server.http.RequestTenant;
 import dev.identityservice.server.login.LoginAudit;
 import dev.identityservice.server.login.LoginThrottle;
 import dev.identityservice.server.observability.ServerMetrics;
@@ -43,26 +45,56 @@ public final class TokenEndpoint {
     private final ClientAuthentication clients;
     private final LoginThrottle throttle;
     private final ServerMetrics metrics;
+    private final AuditLog audit;
 
-    public TokenEndpoint(TokenGrants grants, ClientAuthentication clients, LoginThrottle throttle, ServerMetrics metrics) {
+    public TokenEndpoint(TokenGrants grants, ClientAuthentication clients, LoginThrottle throttle, ServerMetrics metrics,
+                         AuditLog audit) {
         this.grants = grants;
         this.clients = clients;
         this.throttle = throttle;
         this.metrics = metrics;
+        this.audit = audit;
     }
 
     @POST
     public Response token(@Context ContainerRequestContext request, @Context HttpServletRequest servletRequest, InputStream body) {
-        ClientAuthentication.AuthenticatedForm call = clients.read(request, body);
+        String address = servletRequest.getRemoteAddr();
+        ClientAuthentication.AuthenticatedForm call;
+        try {
+            call = clients.read(request, body);
+        } catch (OAuthException e) {
+            throw refused(request, null, null, e.error(), address, e);
+        } catch (ChallengeException e) {
+            throw refused(request, null, null, e.error(), address, e);
+        }
         Tenant tenant = call.tenant();
         Form form = call.form();
         TokenRequest tokenRequest = new TokenRequest(tenant, call.client(), form.singleValued(DEFINED));
         String grantType = form.optional("grant_type");
-        IssuedTokens tokens = GrantType.PASSWORD.value().equals(grantType)
-                ? passwordGrant(tenant, tokenRequest, form.optional("username"), servletRequest.getRemoteAddr())
-                : grants.handle(tokenRequest);
+        boolean password = GrantType.PASSWORD.value().equals(grantType);
+        IssuedTokens tokens;
+        try {
+            tokens = password ? passwordGrant(tenant, tokenRequest, form.optional("username"), address) : grants.handle(tokenRequest);
+        } catch (OAuthException e) {
+            throw password && LOGIN_EVENTS.contains(e.error().code()) ? e : refused(request, call.client().clientId(), grantType, e.error(), address, e);
+        } catch (ChallengeException e) {
+            throw password && LOGIN_EVENTS.contains(e.error().code()) ? e : refused(request, call.client().clientId(), grantType, e.error(), address, e);
+        }
         metrics.tokenIssued(grantType);
         return Json.noStore(body(tokens));
+    }
+
+    /**
+     * The password grant's wrong passwords and throttling are {@code login.*} events already
+     * ({@link dev.identityservice.server.login.LoginAudit}); every other refusal is a {@code token.failed}.
+     */
+    private static final Set<String> LOGIN_EVENTS = Set.of("invalid_grant", "temporarily_unavailable");
+
+    /** Records {@code token.failed} with the RFC 6749 §5.2 code and returns {@code e} to be thrown. */
+    private RuntimeException refused(ContainerRequestContext request, String clientId, String grantType, OAuthError error,
+                                     String address, RuntimeException e) {
+        audit.tokenFailed(RequestTenant.of(request).id(), clientId, grantType, error.code(), address);
+        return e;
     }
 
     /**

@@ -1,26 +1,28 @@
 package dev.identityservice.server.login;
 
+import dev.identityservice.server.audit.AuditLog;
 import dev.identityservice.server.observability.ServerMetrics;
 import java.time.Duration;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
- * The audit trail of password logins: one structured line per failed login, throttle refusal, lockout and
- * success on logger {@value #LOGGER_NAME}, and the matching metric. Until the server has an audit event log
- * (another issue), operators route this logger to their own sink.
+ * The audit trail of password logins: every failed login, throttle refusal, lockout and success becomes an
+ * {@link AuditLog} event ({@code login.*}: a line on logger {@value #LOGGER_NAME} and a row readable at
+ * {@code /admin/events}) and the matching metric.
  *
- * <p>A line is {@code event=... channel=... tenant=... account=... address=...} plus event fields. It never
- * holds a password, and not even the username tried: people type passwords into the username field. The
- * account is a fingerprint instead ({@link LoginThrottle#accountFingerprint}: the first 16 hex digits of an
- * HMAC-SHA256, under a key derived from the master key, of tenant and normalized username): the lines of one
- * account correlate, and a success line names the user id, but a fingerprint cannot be tested against guessed
- * passwords by whoever reads the log.
+ * <p>An event never holds a password, and not even the username tried: people type passwords into the
+ * username field. The account is a fingerprint instead ({@link LoginThrottle#accountFingerprint}: the first 16
+ * hex digits of an HMAC-SHA256, under a key derived from the master key, of tenant and normalized username),
+ * as the subject {@code account:<fingerprint>}: the events of one account correlate, and a success names the
+ * user id where the channel knows it, but a fingerprint cannot be tested against guessed passwords by whoever
+ * reads the log.
  */
 public final class LoginAudit {
 
-    public static final String LOGGER_NAME = "dev.identityservice.audit";
+    public static final String LOGGER_NAME = AuditLog.LOGGER_NAME;
     private static final Logger LOG = LoggerFactory.getLogger(LOGGER_NAME);
 
     /** Where a login came from: the password grant or the login page; a metric tag. */
@@ -33,9 +35,11 @@ public final class LoginAudit {
     }
 
     private final ServerMetrics metrics;
+    private final AuditLog audit;
 
-    public LoginAudit(ServerMetrics metrics) {
+    public LoginAudit(ServerMetrics metrics, AuditLog audit) {
         this.metrics = metrics;
+        this.audit = audit;
     }
 
     void succeeded(Channel channel, String tenantId, String account, String address, boolean device, String userId) {
@@ -43,18 +47,21 @@ public final class LoginAudit {
         if (channel == Channel.FORM) {
             metrics.loginSucceeded();
         }
-        LOG.info("event=login.succeeded channel={} tenant={} account={} address={} device={} user={}",
-                channel.tag(), tenantId, account, address, device, userId == null ? "-" : userId);
+        audit.record(Level.INFO, tenantId, AuditLog.LOGIN_SUCCEEDED, null, userId == null ? subject(account) : userId,
+                null, address, "success", detail(channel, device) + (userId == null ? "" : " account=" + account));
     }
 
     void failed(Channel channel, String tenantId, String account, String address, boolean device) {
         metrics.loginAttempt(channel.tag(), "failure");
         metrics.loginFailed();
-        LOG.info("event=login.failed channel={} tenant={} account={} address={} device={} reason=invalid_credentials",
-                channel.tag(), tenantId, account, address, device);
+        audit.record(Level.INFO, tenantId, AuditLog.LOGIN_FAILED, null, subject(account), null, address, "failure",
+                detail(channel, device) + " reason=invalid_credentials");
     }
 
-    /** The attempt counters could not be reached: a login refused without a password check (fail closed). */
+    /**
+     * The attempt counters could not be reached: a login refused without a password check (fail closed). Logged
+     * with its cause, not stored: the database that failed is where the event would go.
+     */
     void unavailable(Channel channel, String tenantId, String account, String address, RuntimeException cause) {
         metrics.loginAttempt(channel.tag(), "unavailable");
         LOG.error("event=login.unavailable channel={} tenant={} account={} address={} cause={}",
@@ -67,8 +74,16 @@ public final class LoginAudit {
         metrics.loginAttempt(channel.tag(), "throttled");
         metrics.loginThrottled(budget.tag());
         metrics.loginFailed();
-        String event = budget == LoginThrottle.Budget.ACCOUNT ? "login.locked" : "login.throttled";
-        LOG.warn("event={} channel={} tenant={} account={} address={} device={} budget={} retry_after_s={}",
-                event, channel.tag(), tenantId, account, address, device, budget.tag(), retryAfter.toSeconds());
+        String type = budget == LoginThrottle.Budget.ACCOUNT ? AuditLog.LOGIN_LOCKED : AuditLog.LOGIN_THROTTLED;
+        audit.record(Level.WARN, tenantId, type, null, subject(account), null, address, "throttled",
+                detail(channel, device) + " budget=" + budget.tag() + " retry_after_s=" + retryAfter.toSeconds());
+    }
+
+    private static String subject(String account) {
+        return "account:" + account;
+    }
+
+    private static String detail(Channel channel, boolean device) {
+        return "channel=" + channel.tag() + " device=" + device;
     }
 }

@@ -160,7 +160,7 @@ class RefreshReuseAndScopeTest {
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
-    /** Runs {@code action} with standard error (where slf4j-simple logs) captured, and returns what was written. */
+    /** Runs {@code action} with standard error (where the test Logback configuration logs) captured, and returns what was written. */
     private static String capturingStandardError(Runnable action) {
         PrintStream original = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * What the server logs while a test step runs: slf4j-simple (the test logger, WARN and above) writes to the
+ * What the server logs while a test step runs: Logback (logback-test.xml: WARN and above, to standard error) writes to the
  * current {@code System.err}, which this swaps for a buffer and restores on {@link #close}. Also forwards
  * everything to the real stream so that a failing test still shows its log.
  */
@@ -27,7 +27,7 @@ public final class CapturedLog implements AutoCloseable {
         }
     }
 
-    /** The lines logged at this level (slf4j-simple writes the level as a word after the thread). */
+    /** The lines logged at this level (logback-test.xml writes the level as a word after the thread). */
     public List<String> at(String level) {
         return lines().stream().filter(line -> line.contains(" " + level + " ")).toList();
     }

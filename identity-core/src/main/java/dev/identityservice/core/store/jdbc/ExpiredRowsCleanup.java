@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Authorization codes go {@link #CODE_RETENTION_AFTER_EXPIRY} past expiry, and not before the access
  *       token their redemption issued has expired and the refresh family it started is gone, so that a late
  *       replay still revokes them (RFC 6749 §4.1.2).</li>
+ *   <li>Audit events go once they are older than the audit retention.</li>
  * </ul>
  */
 public final class ExpiredRowsCleanup implements Runnable {
@@ -41,6 +42,9 @@ public final class ExpiredRowsCleanup implements Runnable {
 
     /** How often the server runs the cleanup by default. */
     public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(10);
+
+    /** How long audit events are kept by default: 90 days. */
+    public static final Duration DEFAULT_AUDIT_RETENTION = Duration.ofDays(90);
 
     /** The most rows (refresh tokens: families) one statement deletes. */
     public static final int BATCH_SIZE = 1_000;
@@ -88,12 +92,29 @@ public final class ExpiredRowsCleanup implements Runnable {
                             + "WHERE f.tenant_id = authorization_codes.tenant_id AND f.family_id = authorization_codes.issued_family_id))", 2),
             new Rule("login_attempts", List.of("bucket"), "expires_at <= ?", 1));
 
+    /** Audit events past the retention; the instant is now minus the retention. */
+    private static final Rule AUDIT_EVENTS = new Rule("audit_events", List.of("id"), "occurred_at <= ?", 1);
+
     private final Database database;
     private final Clock clock;
+    private final Duration auditRetention;
 
+    /** A cleanup keeping audit events for {@link #DEFAULT_AUDIT_RETENTION}. */
     public ExpiredRowsCleanup(Database database, Clock clock) {
+        this(database, clock, DEFAULT_AUDIT_RETENTION);
+    }
+
+    /**
+     * @param auditRetention how long an audit event is kept (positive)
+     * @throws IllegalArgumentException when the retention is not positive
+     */
+    public ExpiredRowsCleanup(Database database, Clock clock, Duration auditRetention) {
+        if (auditRetention.isNegative() || auditRetention.isZero()) {
+            throw new IllegalArgumentException("audit retention must be positive: " + auditRetention);
+        }
         this.database = database;
         this.clock = clock;
+        this.auditRetention = auditRetention;
     }
 
     /**
@@ -110,6 +131,7 @@ public final class ExpiredRowsCleanup implements Runnable {
             Instant cutOff = rule.table().equals("authorization_codes") ? now.minus(CODE_RETENTION_AFTER_EXPIRY) : now;
             removed += deleteWhere(rule, rule.instants() == 1 ? List.of(cutOff) : List.of(cutOff, now));
         }
+        removed += deleteWhere(AUDIT_EVENTS, List.of(now.minus(auditRetention)));
         return removed;
     }
 
@@ -224,7 +246,7 @@ public final class ExpiredRowsCleanup implements Runnable {
         try {
             int removed = deleteExpired();
             if (removed > 0) {
-                LOG.info("Removed {} expired token, code, session and login-attempt rows", removed);
+                LOG.info("Removed {} expired token, code, session, login-attempt and audit-event rows", removed);
             }
         } catch (RuntimeException e) {
             LOG.warn("Cleanup of expired rows failed; it will run again", e);

@@ -49,6 +49,32 @@ public final class RefreshTokenService {
     @FunctionalInterface
     public interface ReuseListener {
         void reuseDetected(String tenantId, String clientId, ReuseOutcome outcome);
+
+        /**
+         * The same, with the user the family belongs to and the family's id (a random handle, not a credential),
+         * for an audit log; what the service calls. By default the short form.
+         */
+        default void reuseDetected(String tenantId, String clientId, String userId, String familyId, ReuseOutcome outcome) {
+            reuseDetected(tenantId, clientId, outcome);
+        }
+
+        /** This listener, then {@code next}, each told in the long form. */
+        default ReuseListener andThen(ReuseListener next) {
+            ReuseListener first = this;
+            return new ReuseListener() {
+                @Override
+                public void reuseDetected(String tenantId, String clientId, ReuseOutcome outcome) {
+                    first.reuseDetected(tenantId, clientId, outcome);
+                    next.reuseDetected(tenantId, clientId, outcome);
+                }
+
+                @Override
+                public void reuseDetected(String tenantId, String clientId, String userId, String familyId, ReuseOutcome outcome) {
+                    first.reuseDetected(tenantId, clientId, userId, familyId, outcome);
+                    next.reuseDetected(tenantId, clientId, userId, familyId, outcome);
+                }
+            };
+        }
     }
 
     private final RefreshTokenStore store;
@@ -114,7 +140,7 @@ public final class RefreshTokenService {
      */
     private void reused(Tenant tenant, Client client, RefreshToken token, Instant arrivedAt, Instant lookedUpAt) {
         if (token.usedAt() != null && !arrivedAt.isAfter(token.usedAt()) && !token.usedAt().isAfter(lookedUpAt)) {
-            lostRace(tenant.id(), client, token.familyId());
+            lostRace(tenant.id(), client, token.userId(), token.familyId());
             return;
         }
         Duration grace = client.tokenSettings().refreshReuseGrace();
@@ -131,7 +157,7 @@ public final class RefreshTokenService {
         if (!withinGrace) {
             revokeFamily(tenant.id(), token.familyId());
         }
-        reuseListener.reuseDetected(tenant.id(), client.clientId(), outcome);
+        reuseListener.reuseDetected(tenant.id(), client.clientId(), token.userId(), token.familyId(), outcome);
     }
 
     /**
@@ -139,7 +165,7 @@ public final class RefreshTokenService {
      * client's own double request from a thief racing it, so without a reuse grace the family is revoked (the
      * winner's new token included); a client given a grace keeps its family. Logged and counted either way.
      */
-    private void lostRace(String tenantId, Client client, String familyId) {
+    private void lostRace(String tenantId, Client client, String userId, String familyId) {
         boolean revoke = client.tokenSettings().refreshReuseGrace().isZero();
         ReuseOutcome outcome = revoke ? ReuseOutcome.FAMILY_REVOKED : ReuseOutcome.CONCURRENT;
         LOG.warn("Refresh token reuse detected: tenant={} client={} family={} outcome={} (presented twice at once)",
@@ -147,7 +173,7 @@ public final class RefreshTokenService {
         if (revoke) {
             revokeFamily(tenantId, familyId);
         }
-        reuseListener.reuseDetected(tenantId, client.clientId(), outcome);
+        reuseListener.reuseDetected(tenantId, client.clientId(), userId, familyId, outcome);
     }
 
     /**
@@ -162,7 +188,7 @@ public final class RefreshTokenService {
         RefreshToken replacement = newToken(token, used.familyId(), authorization, used.scope(), accessToken,
                 used.familyExpiresAt(), now);
         if (!store.rotate(used.tokenHash(), now, replacement)) {
-            lostRace(used.tenantId(), authorization.client(), used.familyId());
+            lostRace(used.tenantId(), authorization.client(), used.userId(), used.familyId());
             throw OAuthError.invalidGrant(INVALID).exception();
         }
         return token;

@@ -1,0 +1,67 @@
+package dev.identityservice.server.observability;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.JsonEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import org.slf4j.ILoggerFactory;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies {@link LogSettings} to Logback, the server's SLF4J backend, once at start, before the first line that
+ * matters. The packaged {@code logback.xml} is the text format at INFO on standard error; this changes the levels
+ * and, for {@code json}, swaps the console encoder for Logback's {@link JsonEncoder} (one object per line with
+ * {@code timestamp} in epoch milliseconds, {@code level}, {@code loggerName}, {@code threadName}, {@code mdc}
+ * and {@code formattedMessage}; a throwable as {@code throwable}). No other JSON library, no logstash encoder.
+ *
+ * <p>Called from {@code main} only: tests and embedders keep their own Logback configuration.
+ */
+public final class LogSetup {
+
+    /** The name of the console appender of the packaged {@code logback.xml}. */
+    static final String CONSOLE = "CONSOLE";
+
+    private LogSetup() {
+    }
+
+    /**
+     * Applies {@code settings}; does nothing (and says so on standard error) when SLF4J is bound to another
+     * backend, since an embedder's logging is theirs.
+     */
+    public static void apply(LogSettings settings) {
+        ILoggerFactory factory = LoggerFactory.getILoggerFactory();
+        if (!(factory instanceof LoggerContext context)) {
+            System.err.println("log.* settings ignored: SLF4J is bound to " + factory.getClass().getName() + ", not Logback");
+            return;
+        }
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.toLevel(settings.level()));
+        settings.levels().forEach((name, level) -> context.getLogger(name).setLevel(Level.toLevel(level)));
+        if (settings.format() == LogSettings.Format.JSON) {
+            root.detachAndStopAllAppenders();
+            root.addAppender(jsonConsole(context));
+        }
+    }
+
+    private static ConsoleAppender<ILoggingEvent> jsonConsole(LoggerContext context) {
+        JsonEncoder encoder = new JsonEncoder();
+        encoder.setContext(context);
+        // The formatted message only: the raw template and its arguments would say everything twice.
+        encoder.setWithMessage(false);
+        encoder.setWithArguments(false);
+        encoder.setWithFormattedMessage(true);
+        encoder.setWithContext(false);
+        encoder.setWithSequenceNumber(false);
+        encoder.setWithNanoseconds(false);
+        encoder.start();
+        ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
+        appender.setContext(context);
+        appender.setName(CONSOLE);
+        appender.setTarget("System.err");
+        appender.setEncoder(encoder);
+        appender.start();
+        return appender;
+    }
+}
