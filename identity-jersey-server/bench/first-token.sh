@@ -14,7 +14,7 @@ fresh=""
 if [ -z "$data" ]; then data="$(mktemp -d)"; fresh="$data"; fi
 secret_file="$data/demo-secret"
 start_ns=$(date +%s%N)
-java "$@" -jar "$jar" --port "$port" --data-dir "$data" >"$data/out.log" 2>&1 &
+java "$@" -jar "$jar" --port "$port" --data-dir "$data" --bootstrap-print true >"$data/out.log" 2>&1 &
 pid=$!
 trap 'kill -9 "$pid" 2>/dev/null || true; [ -n "$fresh" ] && rm -rf "$fresh"' EXIT
 secret="$(cat "$secret_file" 2>/dev/null || true)"

@@ -15,7 +15,7 @@ port="${PORT:-18081}"; duration="${DURATION:-20s}"; connections="${CONNECTIONS:-
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 1; }
 [ -f "$jar" ] || { echo "build first: mvn -pl identity-jersey-server -am package -DskipTests" >&2; exit 1; }
 data="$(mktemp -d)"; out="$data/out.log"
-"$java" "$@" -jar "$jar" --port "$port" --data-dir "$data/d" >"$out" 2>&1 &
+"$java" "$@" -jar "$jar" --port "$port" --data-dir "$data/d" --bootstrap-print true >"$out" 2>&1 &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$data"' EXIT
 

@@ -17,7 +17,7 @@ data="$(mktemp -d)"; out="$data/out.log"; timing="$data/time.log"
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$data"' EXIT
 
 start_ns=$(date +%s%N)
-/usr/bin/time -v -o "$timing" "$java" "$@" -jar "$jar" --port "$port" --data-dir "$data/d" >"$out" 2>&1 &
+/usr/bin/time -v -o "$timing" "$java" "$@" -jar "$jar" --port "$port" --data-dir "$data/d" --bootstrap-print true >"$out" 2>&1 &
 pid=$!
 secret=""
 while :; do

@@ -158,7 +158,11 @@ public final class IdentityServer implements AutoCloseable {
             }
             // Bootstrap first: a fresh installation gets its admin even when the import brings other users.
             if (config.bootstrap()) {
-                bootstrap.run(out);
+                try {
+                    bootstrap.run(out, config.bootstrapPrint() ? null : config.dataDir().resolve(ServerConfig.BOOTSTRAP_CREDENTIALS_FILE_NAME));
+                } catch (java.io.UncheckedIOException e) {
+                    throw new StartFailure(e.getMessage() + " (data.dir, or bootstrap.print=true)");
+                }
             }
             if (setup != null) {
                 importer.apply(setup);

@@ -36,13 +36,17 @@ class ShadedJarIT {
     Path dataDir;
 
     @Test
-    void jarWhenStartedFreshThenPrintsCredentialsOnceAndIssuesTokens() throws Exception {
+    void jarWhenStartedFreshThenWritesCredentialsOnceToAnOwnerOnlyFileAndIssuesTokens() throws Exception {
         List<String> firstRun = runUntilListening(true);
-        assertTrue(firstRun.stream().anyMatch(l -> l.contains("admin user:    admin / ")), String.join("\n", firstRun));
+        Path credentials = dataDir.resolve("bootstrap-credentials.txt");
+        assertTrue(firstRun.stream().anyMatch(l -> l.contains(credentials.toAbsolutePath().toString())), String.join("\n", firstRun));
+        assertTrue(firstRun.stream().noneMatch(l -> l.contains("admin user:    admin / ")), "no secret on the console: " + firstRun);
+        assertTrue(Files.readString(credentials).contains("admin user:    admin / "));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(credentials)));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("master.key"))));
 
         List<String> secondRun = runUntilListening(false);
-        assertTrue(secondRun.stream().noneMatch(l -> l.contains("admin user:")), "credentials are printed only once");
+        assertTrue(secondRun.stream().noneMatch(l -> l.contains("bootstrap-credentials")), "credentials are shown only once");
     }
 
     @Test
@@ -56,7 +60,7 @@ class ShadedJarIT {
         }
     }
 
-    /** Starts the jar, waits for the listening line, on the first run gets a token with the printed demo secret, stops it. */
+    /** Starts the jar, waits for the listening line, on the first run gets a token with the demo secret from the credentials file, stops it. */
     private List<String> runUntilListening(boolean expectCredentials) throws Exception {
         Process process = new ProcessBuilder(javaBinary(), "-jar", jar(), "--port", "0", "--data-dir", dataDir.toString(),
                 "--password-hash-memory-kib", "1024", "--password-hash-iterations", "1")
@@ -67,13 +71,11 @@ class ShadedJarIT {
             String line;
             while ((line = reader.readLine()) != null) {
                 lines.add(line);
-                Matcher demo = DEMO.matcher(line);
-                if (demo.find()) {
-                    secret = demo.group(1);
-                }
                 Matcher listening = LISTENING.matcher(line);
                 if (listening.find()) {
                     if (expectCredentials) {
+                        Matcher demo = DEMO.matcher(Files.readString(dataDir.resolve("bootstrap-credentials.txt")));
+                        secret = demo.find() ? demo.group(1) : null;
                         assertEquals(200, clientCredentials(Integer.parseInt(listening.group(1)), secret).statusCode());
                     }
                     break;

@@ -7,7 +7,14 @@ import dev.identityservice.core.client.GrantType;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.token.TokenSettings;
 import dev.identityservice.core.user.UserProfile;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,8 +25,10 @@ import java.util.Set;
  * The first start of a fresh installation: a first admin user (role {@code admin}) when the default tenant has
  * no user, and a demo client when it has no client. A credential given by the operator
  * ({@code bootstrap.admin.password}, {@code bootstrap.demo.secret}, or their {@code _FILE} variables) is used
- * and never printed; one not given is generated and printed once, to standard output and not the log, and only
- * when created here: they are stored as hashes only.
+ * and never shown; one not given is generated and shown once, only when created here (they are stored as
+ * hashes only): written to an owner-only file ({@code data.dir/bootstrap-credentials.txt}) whose path alone is
+ * printed, so that no secret ends up in journald or a container log; or, with {@code bootstrap.print=true},
+ * printed to standard output (never the log).
  */
 public final class Bootstrap {
 
@@ -76,6 +85,18 @@ public final class Bootstrap {
 
     /** Creates what is missing and prints the new credentials to {@code out}. */
     public void run(PrintStream out) {
+        run(out, null);
+    }
+
+    /**
+     * Creates what is missing. Generated credentials go to {@code credentialsFile} (created owner-only, with its
+     * directory; replaced if it exists) and {@code out} gets its path; with {@code credentialsFile} null they are
+     * printed to {@code out}. Credentials the operator configured are only named, never shown.
+     *
+     * @throws UncheckedIOException when the file cannot be written (the user and client exist by then: the
+     *         message says to reset the password with {@code reset-admin-password})
+     */
+    public void run(PrintStream out, Path credentialsFile) {
         String tenantId = Tenant.DEFAULT_ID;
         StringBuilder created = new StringBuilder();
         if (engine.users().list(tenantId, 0, 1).isEmpty()) {
@@ -103,10 +124,43 @@ public final class Bootstrap {
         if (created.length() > 0) {
             boolean secretShown = (adminPassword == null && created.indexOf("admin user") >= 0)
                     || (demoSecret == null && created.indexOf("demo client") >= 0);
-            out.print((secretShown ? "\n=== First start: these credentials are shown ONCE and stored only as hashes ===\n"
+            String text = (secretShown ? "\n=== First start: these credentials are shown ONCE and stored only as hashes ===\n"
                     : "\n=== First start: created with the configured credentials ==================\n")
-                    + created + "=================================================================================\n\n");
+                    + created + "=================================================================================\n\n";
+            if (secretShown && credentialsFile != null) {
+                writeOwnerOnly(credentialsFile, text.strip() + "\n");
+                text = "\n=== First start: the generated credentials of the admin user and the demo client are in\n"
+                        + "    " + credentialsFile.toAbsolutePath() + " (owner-only). Read it, then delete it. ===\n\n";
+            }
+            out.print(text);
             out.flush();
+        }
+    }
+
+    /** Writes {@code text} to {@code file}, owner-only from its creation on where the file system has POSIX permissions. */
+    private static void writeOwnerOnly(Path file, String text) {
+        Path target = file.toAbsolutePath();
+        try {
+            boolean posix = target.getFileSystem().supportedFileAttributeViews().contains("posix");
+            Path parent = target.getParent();
+            if (parent != null && Files.notExists(parent)) {
+                if (posix) {
+                    Files.createDirectories(parent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                } else {
+                    Files.createDirectories(parent);
+                }
+            }
+            // Deleted first: an old file may be wider than owner-only, and the attribute applies at creation only.
+            Files.deleteIfExists(target);
+            if (posix) {
+                Files.createFile(target, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } else {
+                Files.createFile(target);
+            }
+            Files.writeString(target, text, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the bootstrap credentials to " + target + " (" + e.getClass().getSimpleName()
+                    + "); the admin user exists: set its password with reset-admin-password", e);
         }
     }
 }

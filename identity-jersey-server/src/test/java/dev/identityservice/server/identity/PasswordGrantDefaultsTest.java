@@ -20,7 +20,7 @@ class PasswordGrantDefaultsTest {
     @Test
     void passwordGrantWhenBootstrapDemoClientThenUnauthorizedClientButClientCredentialsWorks() {
         try (TestServer server = TestServer.start(b -> b.bootstrap(true))) {
-            String output = server.bootstrapOutput;
+            String output = server.bootstrapCredentials();
             String admin = line(output, "admin user:");
             String secret = line(output, "demo client:");
 
@@ -51,7 +51,7 @@ class PasswordGrantDefaultsTest {
     void passwordGrantWhenReadmeAdminCliExampleImportedThenAdminTokenOpensManagementApi() {
         Path adminCli = Path.of("..", "examples", "admin-cli.json");
         try (TestServer server = TestServer.start(b -> b.bootstrap(true).importFile(adminCli.toString()).adminAudiences("admin-cli"))) {
-            String adminPassword = line(server.bootstrapOutput, "admin user:");
+            String adminPassword = line(server.bootstrapCredentials(), "admin user:");
             HttpResponse<String> token = server.post("/oauth2/token", form("grant_type", "password", "username", "admin",
                     "password", adminPassword), "Authorization", basic("admin-cli", "admin-cli-secret-change-me-0123456789abcdef"));
             assertEquals(200, token.statusCode(), token.body());

@@ -14,6 +14,7 @@ import dev.identityservice.core.client.AccessTokenFormat;
 import dev.identityservice.core.client.Client;
 import dev.identityservice.core.token.refresh.RefreshPolicy;
 import dev.identityservice.core.user.User;
+import dev.identityservice.server.ServerConfig;
 import dev.identityservice.server.testing.TestServer;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -202,9 +203,13 @@ class SetupImportTest {
     }
 
     @Test
-    void bootstrapWhenFreshThenPrintsAdminAndDemoCredentialsOnceAndTheyWork() {
+    void bootstrapWhenFreshThenWritesAdminAndDemoCredentialsOnceAndTheyWork() throws IOException {
         try (TestServer server = TestServer.start(b -> b.bootstrap(true))) {
-            String output = server.bootstrapOutput;
+            String output = server.bootstrapCredentials();
+            Path file = server.dataDir.resolve(ServerConfig.BOOTSTRAP_CREDENTIALS_FILE_NAME);
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+            assertTrue(server.bootstrapOutput.contains(file.toAbsolutePath().toString()), server.bootstrapOutput);
+            assertFalse(server.bootstrapOutput.contains(" / "), "no secret on standard output: " + server.bootstrapOutput);
             String secret = output.lines().filter(l -> l.contains("demo client:")).findFirst().orElseThrow().split(" / ")[1].strip();
 
             assertTrue(output.contains("admin user:    admin / "), output);
@@ -212,7 +217,7 @@ class SetupImportTest {
                     "Authorization", basic(Bootstrap.DEMO_CLIENT_ID, secret)).statusCode());
             var again = new java.io.ByteArrayOutputStream();
             new Bootstrap(server.server.engine(), Duration.ofMinutes(10)).run(new java.io.PrintStream(again));
-            assertEquals("", again.toString(), "credentials are printed only when created");
+            assertEquals("", again.toString(), "credentials are shown only when created");
             assertNull(server.server.engine().users().findByUsername("default", "admin").orElseThrow().tokensValidAfter());
         }
     }
@@ -223,8 +228,17 @@ class SetupImportTest {
         Path file = write("{\"users\": [{\"username\": \"alice\", \"password\": \"alice-password-1\", \"roles\": [\"user\"]}]}");
 
         try (TestServer server = TestServer.start(b -> b.bootstrap(true).importFile(file.toString()))) {
-            assertTrue(server.bootstrapOutput.contains("admin user:    admin / "), server.bootstrapOutput);
+            assertTrue(server.bootstrapCredentials().contains("admin user:    admin / "), server.bootstrapCredentials());
             assertTrue(server.server.engine().users().findByUsername("default", "alice").isPresent());
+        }
+    }
+
+    /** bootstrap.print=true: the operator asked for the generated credentials on standard output, and no file. */
+    @Test
+    void bootstrapWhenPrintRequestedThenCredentialsOnStandardOutputAndNoFile() {
+        try (TestServer server = TestServer.start(b -> b.bootstrap(true).bootstrapPrint(true))) {
+            assertTrue(server.bootstrapOutput.contains("admin user:    admin / "), server.bootstrapOutput);
+            assertFalse(Files.exists(server.dataDir.resolve(ServerConfig.BOOTSTRAP_CREDENTIALS_FILE_NAME)));
         }
     }
 

@@ -27,6 +27,8 @@ public final class ServerProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
     private static final Pattern ADMIN = Pattern.compile("admin user:\\s+admin / (\\S+)");
     private static final Pattern DEMO = Pattern.compile("demo client:\\s+demo / (\\S+)");
+    /** The bootstrap's notice naming the owner-only file it wrote the generated credentials to. */
+    private static final Pattern CREDENTIALS_FILE = Pattern.compile("^\\s+(\\S+bootstrap-credentials\\.txt) \\(owner-only\\)");
     /**
      * The client every process imports ({@code process/it-client.json}) and the management API accepts: the
      * bootstrap {@code demo} client has no password grant (RFC 9700 §2.4).
@@ -132,13 +134,16 @@ public final class ServerProcess implements AutoCloseable {
                 String line;
                 while ((line = reader.readLine()) != null) {
                     lines.add(line);
-                    Matcher admin = ADMIN.matcher(line);
-                    if (admin.find()) {
-                        credentials[0] = admin.group(1);
-                    }
-                    Matcher demo = DEMO.matcher(line);
-                    if (demo.find()) {
-                        credentials[1] = demo.group(1);
+                    Matcher file = CREDENTIALS_FILE.matcher(line);
+                    for (String credentialLine : file.find() ? Files.readAllLines(Path.of(file.group(1))) : List.of(line)) {
+                        Matcher admin = ADMIN.matcher(credentialLine);
+                        if (admin.find()) {
+                            credentials[0] = admin.group(1);
+                        }
+                        Matcher demo = DEMO.matcher(credentialLine);
+                        if (demo.find()) {
+                            credentials[1] = demo.group(1);
+                        }
                     }
                     Matcher port = LISTENING.matcher(line);
                     if (port.find()) {
@@ -174,12 +179,12 @@ public final class ServerProcess implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
-    /** The bootstrap admin's password, printed on the first start only; otherwise {@code null}. */
+    /** The bootstrap admin's password, shown (in the credentials file) on the first start only; otherwise {@code null}. */
     public String adminPassword() {
         return adminPassword;
     }
 
-    /** The bootstrap demo client's secret, printed on the first start only; otherwise {@code null}. */
+    /** The bootstrap demo client's secret, shown on the first start only; otherwise {@code null}. */
     public String demoSecret() {
         return demoSecret;
     }

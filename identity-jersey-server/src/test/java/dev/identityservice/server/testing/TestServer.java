@@ -49,11 +49,30 @@ public final class TestServer implements AutoCloseable {
 
     public final IdentityServer server;
     public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** What the start printed to standard output (the bootstrap's notice). */
     public final String bootstrapOutput;
+    /** The data directory, a fresh temporary one. */
+    public final Path dataDir;
 
-    private TestServer(IdentityServer server, String bootstrapOutput) {
+    private TestServer(IdentityServer server, String bootstrapOutput, Path dataDir) {
         this.server = server;
         this.bootstrapOutput = bootstrapOutput;
+        this.dataDir = dataDir;
+    }
+
+    /** The generated bootstrap credentials: the owner-only file the bootstrap wrote, else what it printed. */
+    public String bootstrapCredentials() {
+        Path file = dataDir.resolve(ServerConfig.BOOTSTRAP_CREDENTIALS_FILE_NAME);
+        try {
+            return Files.exists(file) ? Files.readString(file) : bootstrapOutput;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until the audit events recorded so far are stored (they are written off the request thread). */
+    public void flushAudit() {
+        server.auditWriter().flush(Duration.ofSeconds(10));
     }
 
     public static TestServer start() {
@@ -87,7 +106,7 @@ public final class TestServer implements AutoCloseable {
         customize.accept(builder);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         IdentityServer server = IdentityServer.start(builder.build(), new PrintStream(out, true, StandardCharsets.UTF_8), clock, hasher);
-        return new TestServer(server, out.toString(StandardCharsets.UTF_8));
+        return new TestServer(server, out.toString(StandardCharsets.UTF_8), dataDir);
     }
 
     public URI uri(String path) {
