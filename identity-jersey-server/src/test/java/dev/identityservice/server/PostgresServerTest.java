@@ -48,4 +48,49 @@ class PostgresServerTest {
             }
         }
     }
+
+    /** The audit log on PostgreSQL: events stored off the request thread, read back filtered, and expired by the cleanup. */
+    @Test
+    void auditWhenOnPostgresThenEventsFilteredByTimeAndDeletedPastRetention() throws SQLException {
+        String url = System.getenv(URL_VARIABLE);
+        assumeTrue(url != null && !url.isBlank(), "PostgreSQL server test skipped: set " + URL_VARIABLE);
+        String schema = "srv_" + UUID.randomUUID().toString().replace("-", "");
+        try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE SCHEMA " + schema);
+        }
+        String schemaUrl = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+        dev.identityservice.server.testing.SettableClock clock = dev.identityservice.server.testing.SettableClock.startingNow();
+
+        try (TestServer server = TestServer.start(b -> b.dbUrl(schemaUrl).dbUser(null).auditRetention(java.time.Duration.ofDays(30)),
+                clock, java.util.function.UnaryOperator.identity())) {
+            server.save(server.confidential("default", "demo").createdAt(clock.instant()).updatedAt(clock.instant()));
+            server.user("root", "admin");
+            var alice = server.user("alice");
+            String first = server.passwordLogin("demo", "root").get("access_token").asText();
+            server.post("/admin/users/" + alice.id() + "/disable", "", "Authorization", "Bearer " + first);
+            server.flushAudit();
+            java.time.Instant between = clock.instant().plusMillis(1);
+            clock.advance(java.time.Duration.ofDays(20));
+            String admin = server.passwordLogin("demo", "root").get("access_token").asText(); // the first one expired
+            server.post("/admin/users/" + alice.id() + "/enable", "", "Authorization", "Bearer " + admin);
+            server.flushAudit();
+
+            HttpResponse<String> before = server.get("/admin/events?subject=" + alice.id() + "&to=" + between, "Authorization", "Bearer " + admin);
+            assertEquals(200, before.statusCode(), before.body());
+            assertEquals("admin.user.disable", TestServer.json(before.body()).get("items").get(0).get("type").asText());
+            assertEquals(1, TestServer.json(before.body()).get("items").size());
+
+            clock.advance(java.time.Duration.ofDays(15)); // the disable is 35 days old, the enable 15
+            server.server.engine().cleanup().deleteExpired();
+            String later = server.passwordLogin("demo", "root").get("access_token").asText();
+            HttpResponse<String> after = server.get("/admin/events?subject=" + alice.id(), "Authorization", "Bearer " + later);
+            var items = TestServer.json(after.body()).get("items");
+            assertEquals(1, items.size(), after.body());
+            assertEquals("admin.user.enable", items.get(0).get("type").asText());
+        } finally {
+            try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+                statement.execute("DROP SCHEMA " + schema + " CASCADE");
+            }
+        }
+    }
 }

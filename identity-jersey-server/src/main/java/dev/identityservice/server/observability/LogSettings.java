@@ -18,14 +18,15 @@ import java.util.Set;
  */
 public record LogSettings(String level, Map<String, String> levels, Format format) {
 
+    // Before DEFAULTS, which the constructor checks against it.
+    private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
+
     /** The level of loggers not named in {@code log.levels}. */
     public static final String DEFAULT_LEVEL = "INFO";
     /** What an operator reads by default: text lines. */
     public static final Format DEFAULT_FORMAT = Format.TEXT;
     /** The settings of a server started without log options. */
     public static final LogSettings DEFAULTS = new LogSettings(DEFAULT_LEVEL, Map.of(), DEFAULT_FORMAT);
-
-    private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
     /** The line format. */
     public enum Format {

@@ -1,0 +1,106 @@
+package dev.identityservice.server.observability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.util.ContextInitializer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.identityservice.server.testing.CapturedLog;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link LogSetup} on the real Logback: the JSON layout, levels per package, and the packaged text format. Each
+ * test restores the test configuration ({@code logback-test.xml}) afterwards.
+ */
+class LogSetupTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @AfterEach
+    void restoreTestConfiguration() throws Exception {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        context.reset();
+        new ContextInitializer(context).autoConfig();
+    }
+
+    @Test
+    void applyWhenJsonThenEveryLineIsOneJsonObjectWithTimestampLevelLoggerAndMessage() throws Exception {
+        LogSetup.apply(new LogSettings("INFO", Map.of(), LogSettings.Format.JSON));
+        Logger logger = LoggerFactory.getLogger("dev.identityservice.test.json");
+
+        List<String> lines;
+        try (CapturedLog log = new CapturedLog()) {
+            logger.info("listening on {} with \"quotes\"", "port 1234");
+            logger.warn("second line", new IllegalStateException("boom"));
+            lines = log.lines();
+        }
+
+        assertEquals(2, lines.size(), String.join("\n", lines));
+        JsonNode first = JSON.readTree(lines.get(0));
+        assertTrue(first.get("timestamp").isNumber(), lines.get(0));
+        assertTrue(Math.abs(first.get("timestamp").asLong() - System.currentTimeMillis()) < 60_000, lines.get(0));
+        assertEquals("INFO", first.get("level").asText());
+        assertEquals("dev.identityservice.test.json", first.get("loggerName").asText());
+        assertEquals("listening on port 1234 with \"quotes\"", first.get("formattedMessage").asText());
+        JsonNode second = JSON.readTree(lines.get(1));
+        assertEquals("WARN", second.get("level").asText());
+        assertTrue(second.get("throwable").toString().contains("boom"), lines.get(1));
+    }
+
+    @Test
+    void applyWhenLevelPerPackageThenItsLoggersFollowItAndTheRestTheRootLevel() {
+        LogSetup.apply(new LogSettings("WARN", Map.of("dev.identityservice.audit", "DEBUG"), LogSettings.Format.TEXT));
+
+        assertTrue(LoggerFactory.getLogger("dev.identityservice.audit").isDebugEnabled());
+        assertTrue(LoggerFactory.getLogger("dev.identityservice.audit.sub").isDebugEnabled());
+        assertFalse(LoggerFactory.getLogger("dev.identityservice.server.IdentityServer").isInfoEnabled());
+        assertTrue(LoggerFactory.getLogger("org.eclipse.jetty.server.Server").isWarnEnabled());
+    }
+
+    /** The packaged logback.xml (what the server uses outside tests): ISO-8601 UTC timestamp, level, thread, logger. */
+    @Test
+    void packagedConfigurationWhenLoggingThenTimestampedTextLine() throws Exception {
+        LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
+        JoranConfigurator configurator = new JoranConfigurator();
+        configurator.setContext(context);
+        configurator.doConfigure(LogSetup.class.getResource("/logback.xml"));
+
+        List<String> lines;
+        try (CapturedLog log = new CapturedLog()) {
+            context.getLogger("dev.identityservice.test.text").info("hello");
+            context.getLogger("dev.identityservice.test.text").debug("not at INFO");
+            lines = log.lines();
+        } finally {
+            context.stop();
+        }
+
+        assertEquals(1, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO  \\[[^]]+] dev\\.identityservice\\.test\\.text - hello"),
+                lines.get(0));
+    }
+
+    @Test
+    void settingsWhenBadLevelOrPairThenErrorNamesTheSetting() {
+        IllegalArgumentException level = assertThrows(IllegalArgumentException.class,
+                () -> new LogSettings("LOUD", Map.of(), LogSettings.Format.TEXT));
+        IllegalArgumentException pair = assertThrows(IllegalArgumentException.class, () -> LogSettings.parseLevels("org.eclipse.jetty"));
+        IllegalArgumentException format = assertThrows(IllegalArgumentException.class, () -> LogSettings.Format.parse("xml"));
+
+        assertTrue(level.getMessage().startsWith("log.level:"), level.getMessage());
+        assertTrue(pair.getMessage().startsWith("log.levels:"), pair.getMessage());
+        assertTrue(format.getMessage().contains("xml"), format.getMessage());
+        assertEquals(Map.of("a.b", "debug", "c", "WARN"), LogSettings.parseLevels(" a.b=debug, c=WARN ,"));
+        assertEquals("a.b=DEBUG", new LogSettings("info", LogSettings.parseLevels("a.b=debug"), LogSettings.Format.TEXT).describeLevels());
+    }
+}
