@@ -1,5 +1,6 @@
 package dev.identityservice.core;
 
+import dev.identityservice.core.audit.AuditEventStore;
 import dev.identityservice.core.change.Change;
 import dev.identityservice.core.change.ChangeNotifier;
 import dev.identityservice.core.change.InProcessChangeNotifier;
@@ -26,9 +27,8 @@ import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.session.LoginSessions;
 import dev.identityservice.core.store.jdbc.Database;
 import dev.identityservice.core.store.jdbc.ExpiredRowsCleanup;
-import dev.identityservice.core.store.jdbc.JdbcAuditEventStore;
-import dev.identityservice.core.audit.AuditEventStore;
 import dev.identityservice.core.store.jdbc.JdbcAccessTokenStore;
+import dev.identityservice.core.store.jdbc.JdbcAuditEventStore;
 import dev.identityservice.core.store.jdbc.JdbcAuthorizationCodeStore;
 import dev.identityservice.core.store.jdbc.JdbcClientStore;
 import dev.identityservice.core.store.jdbc.JdbcLoginSessionStore;
@@ -42,8 +42,8 @@ import dev.identityservice.core.token.AccessTokenIssuer;
 import dev.identityservice.core.token.AccessTokenValidator;
 import dev.identityservice.core.token.IdTokenHintValidator;
 import dev.identityservice.core.token.IdTokenIssuer;
-import dev.identityservice.core.token.TokenIntrospector;
 import dev.identityservice.core.token.RevocationCutOff;
+import dev.identityservice.core.token.TokenIntrospector;
 import dev.identityservice.core.token.TokenRevoker;
 import dev.identityservice.core.token.TokenSetIssuer;
 import dev.identityservice.core.token.UserInfoProvider;

@@ -31,8 +31,8 @@ import java.util.Set;
  * @param tlsKeystore PKCS12 keystore for HTTPS, or {@code null} for plain HTTP
  * @param importFile JSON setup applied at start, or {@code null}
  * @param importMode what the import does with entities that already exist
- * @param bootstrapAdminPassword the first admin's password, or {@code null} for a generated one printed once
- * @param bootstrapDemoSecret the demo client's secret, or {@code null} for a generated one printed once
+ * @param bootstrapAdminPassword the first admin's password, or {@code null} for a generated one shown once (see bootstrapPrint)
+ * @param bootstrapDemoSecret the demo client's secret, or {@code null} for a generated one shown once (see bootstrapPrint)
  * @param changeReconcileInterval on PostgreSQL, how often tenants and key rings are re-read in case a change
  *                   notification was missed
  * @param trustedProxies addresses and networks of reverse proxies whose forwarding headers are believed; empty: none

@@ -176,4 +176,24 @@ class ConfigLoaderTest {
         Files.writeString(file, content);
         return file;
     }
+
+    @Test
+    void loadWhenLogAndAuditSettingsThenParsedAndBadOnesNamed() {
+        ServerConfig config = ConfigLoader.load(CommandLine.parse("--log-format", "json", "--log-levels",
+                "dev.identityservice.audit=info,org.eclipse.jetty=WARN", "--audit-retention", "30d", "--bootstrap-print", "true"),
+                Map.of("IDENTITY_LOG_LEVEL", "warn")::get);
+
+        assertEquals(dev.identityservice.server.observability.LogSettings.Format.JSON, config.logging().format());
+        assertEquals("WARN", config.logging().level());
+        assertEquals(Map.of("dev.identityservice.audit", "INFO", "org.eclipse.jetty", "WARN"), config.logging().levels());
+        assertEquals(java.time.Duration.ofDays(30), config.auditRetention());
+        assertTrue(config.bootstrapPrint());
+        assertEquals("json", config.describe().get("log.format"));
+        for (String[] bad : new String[][] {{"--log-level", "LOUD"}, {"--log-levels", "org.eclipse.jetty"},
+                {"--log-format", "xml"}, {"--audit-retention", "1m"}}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ConfigLoader.load(CommandLine.parse(bad), name -> null));
+            assertTrue(e.getMessage().startsWith(bad[0].substring(2).replace('-', '.')), e.getMessage());
+        }
+    }
 }

@@ -159,8 +159,15 @@ class OperatorIT {
         Matcher printed = Pattern.compile("New password: (\\S+)").matcher(reset.output());
         assertTrue(printed.find(), reset.output());
         try (ServerProcess second = ServerProcess.start("--data-dir", data.toString())) {
-            assertEquals(200, passwordGrant(second, "admin", printed.group(1)).statusCode());
+            HttpResponse<String> admin = passwordGrant(second, "admin", printed.group(1));
+            assertEquals(200, admin.statusCode());
             assertEquals(400, passwordGrant(second, "admin", original).statusCode());
+            // The reset is in the audit log, naming the operating-system account that ran it.
+            String token = dev.identityservice.server.testing.TestServer.json(admin.body()).get("access_token").asText();
+            HttpResponse<String> events = http.send(HttpRequest.newBuilder(second.uri("/admin/events?type=admin.user.reset-password"))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, events.statusCode(), events.body());
+            assertTrue(events.body().contains("\"actor\":\"os:" + System.getProperty("user.name") + "\""), events.body());
         }
     }
 

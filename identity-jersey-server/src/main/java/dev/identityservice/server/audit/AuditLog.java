@@ -4,6 +4,7 @@ import dev.identityservice.core.audit.AuditEvent;
 import dev.identityservice.core.key.KeyRotationListener;
 import dev.identityservice.core.token.refresh.RefreshTokenService;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -75,7 +76,8 @@ public final class AuditLog {
      */
     public void record(Level level, String tenantId, String type, String actor, String subject, String client,
                        String address, String outcome, String detail) {
-        AuditEvent event = new AuditEvent(UUID.randomUUID().toString(), tenantId, clock.instant(), type, actor, subject,
+        // Milliseconds: what H2 and PostgreSQL both keep exactly, so an event reads back as it was recorded.
+        AuditEvent event = new AuditEvent(UUID.randomUUID().toString(), tenantId, clock.instant().truncatedTo(ChronoUnit.MILLIS), type, actor, subject,
                 client, address, outcome, detail);
         LOG.atLevel(level).log("event={} tenant={} actor={} subject={} client={} address={} outcome={}{}",
                 event.type(), event.tenantId(), dash(event.actor()), dash(event.subject()), dash(event.client()),

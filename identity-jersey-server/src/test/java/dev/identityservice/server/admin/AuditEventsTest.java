@@ -141,9 +141,12 @@ class AuditEventsTest {
 
         assertEquals(erin.id(), only("admin.user.revoke-tokens").subject());
         assertEquals(root.id(), only("admin.key.rotate").actor());
-        AuditEvent rotated = only("key.rotated");
-        assertEquals("reason=manual", rotated.detail());
-        assertEquals("127.0.0.1", rotated.address());
+        List<AuditEvent> rotations = events("key.rotated");
+        AuditEvent manual = rotations.stream().filter(e -> "reason=manual".equals(e.detail())).findFirst().orElseThrow();
+        AuditEvent initial = rotations.stream().filter(e -> "reason=initial".equals(e.detail())).findFirst().orElseThrow();
+        assertEquals("127.0.0.1", manual.address());
+        assertEquals("system", initial.actor());
+        assertEquals(2, rotations.size(), rotations.toString());
     }
 
     @Test
@@ -181,7 +184,7 @@ class AuditEventsTest {
         assertEquals(gina.id(), event.get("subject").asText());
         assertEquals(root.id(), event.get("actor").asText());
         assertEquals("127.0.0.1", event.get("address").asText());
-        assertEquals(clock.instant().toString(), event.get("time").asText());
+        assertEquals(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString(), event.get("time").asText());
     }
 
     @Test
@@ -245,8 +248,9 @@ class AuditEventsTest {
         admin.post("/admin/users/" + judy.id() + "/disable", adminToken, "");
         server.flushAudit();
         clock.advance(Duration.ofDays(60));
-        adminToken = admin.token("", "demo", "root"); // the first one expired
-        admin.post("/admin/users/" + judy.id() + "/enable", adminToken, "");
+        // Straight to the writer: the guard checks a token's times on the real clock, so no HTTP call 60 days ahead.
+        server.server.auditWriter().offer(new AuditEvent(java.util.UUID.randomUUID().toString(), Tenant.DEFAULT_ID,
+                clock.instant(), "admin.user.enable", root.id(), judy.id(), "demo", "127.0.0.1", "success", null));
         server.flushAudit();
         clock.advance(Duration.ofDays(31)); // the disable is 91 days old, the enable 31 (retention: 90 days)
 
