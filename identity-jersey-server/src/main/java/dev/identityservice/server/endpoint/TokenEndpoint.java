@@ -59,29 +59,27 @@ public final class TokenEndpoint {
     @POST
     public Response token(@Context ContainerRequestContext request, @Context HttpServletRequest servletRequest, InputStream body) {
         String address = servletRequest.getRemoteAddr();
-        ClientAuthentication.AuthenticatedForm call;
+        String clientId = null;
+        String grantType = null;
         try {
-            call = clients.read(request, body);
-        } catch (OAuthException e) {
-            throw refused(request, null, null, e.error(), address, e);
-        } catch (ChallengeException e) {
-            throw refused(request, null, null, e.error(), address, e);
+            ClientAuthentication.AuthenticatedForm call = clients.read(request, body);
+            clientId = call.client().clientId();
+            Tenant tenant = call.tenant();
+            Form form = call.form();
+            TokenRequest tokenRequest = new TokenRequest(tenant, call.client(), form.singleValued(DEFINED));
+            grantType = form.optional("grant_type");
+            IssuedTokens tokens = GrantType.PASSWORD.value().equals(grantType)
+                    ? passwordGrant(tenant, tokenRequest, form.optional("username"), address)
+                    : grants.handle(tokenRequest);
+            metrics.tokenIssued(grantType);
+            return Json.noStore(body(tokens));
+        } catch (OAuthException | ChallengeException e) {
+            OAuthError error = e instanceof OAuthException oauth ? oauth.error() : ((ChallengeException) e).error();
+            if (!(GrantType.PASSWORD.value().equals(grantType) && LOGIN_EVENTS.contains(error.code()))) {
+                audit.tokenFailed(RequestTenant.of(request).id(), clientId, grantType, error.code(), address);
+            }
+            throw e;
         }
-        Tenant tenant = call.tenant();
-        Form form = call.form();
-        TokenRequest tokenRequest = new TokenRequest(tenant, call.client(), form.singleValued(DEFINED));
-        String grantType = form.optional("grant_type");
-        boolean password = GrantType.PASSWORD.value().equals(grantType);
-        IssuedTokens tokens;
-        try {
-            tokens = password ? passwordGrant(tenant, tokenRequest, form.optional("username"), address) : grants.handle(tokenRequest);
-        } catch (OAuthException e) {
-            throw password && LOGIN_EVENTS.contains(e.error().code()) ? e : refused(request, call.client().clientId(), grantType, e.error(), address, e);
-        } catch (ChallengeException e) {
-            throw password && LOGIN_EVENTS.contains(e.error().code()) ? e : refused(request, call.client().clientId(), grantType, e.error(), address, e);
-        }
-        metrics.tokenIssued(grantType);
-        return Json.noStore(body(tokens));
     }
 
     /**
@@ -89,13 +87,6 @@ public final class TokenEndpoint {
      * ({@link dev.identityservice.server.login.LoginAudit}); every other refusal is a {@code token.failed}.
      */
     private static final Set<String> LOGIN_EVENTS = Set.of("invalid_grant", "temporarily_unavailable");
-
-    /** Records {@code token.failed} with the RFC 6749 §5.2 code and returns {@code e} to be thrown. */
-    private RuntimeException refused(ContainerRequestContext request, String clientId, String grantType, OAuthError error,
-                                     String address, RuntimeException e) {
-        audit.tokenFailed(RequestTenant.of(request).id(), clientId, grantType, error.code(), address);
-        return e;
-    }
 
     /**
      * The attempt is reserved before the grant hashes the password. A client of the password grant keeps no

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Applies {@link LogSettings} to Logback, the server's SLF4J backend, once at start, before the first line that
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * {@code timestamp} in epoch milliseconds, {@code level}, {@code loggerName}, {@code threadName}, {@code mdc}
  * and {@code formattedMessage}; a throwable as {@code throwable}). No other JSON library, no logstash encoder.
  *
- * <p>Called from {@code main} only: tests and embedders keep their own Logback configuration.
+ * <p>It also routes {@code java.util.logging} (Jersey, HK2) to SLF4J. Called from {@code main} only: tests and
+ * embedders keep their own logging configuration.
  */
 public final class LogSetup {
 
@@ -36,6 +38,10 @@ public final class LogSetup {
             System.err.println("log.* settings ignored: SLF4J is bound to " + factory.getClass().getName() + ", not Logback");
             return;
         }
+        // Jersey and HK2 log through java.util.logging: one backend, one format (the propagator of the packaged
+        // logback.xml keeps the JUL levels equal to Logback's, so a disabled JUL line costs nothing).
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.toLevel(settings.level()));
         settings.levels().forEach((name, level) -> context.getLogger(name).setLevel(Level.toLevel(level)));
