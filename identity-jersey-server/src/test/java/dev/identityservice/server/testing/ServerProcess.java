@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  */
 public final class ServerProcess implements AutoCloseable {
 
-    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
+    /** The listening line, also inside a JSON log line ({@code --log-format json} escapes the slashes). */
+    private static final Pattern LISTENING = Pattern.compile("listening on http:\\\\?/\\\\?/127\\.0\\.0\\.1:(\\d+)");
     private static final Pattern ADMIN = Pattern.compile("admin user:\\s+admin / (\\S+)");
     private static final Pattern DEMO = Pattern.compile("demo client:\\s+demo / (\\S+)");
     /** The bootstrap's notice naming the owner-only file it wrote the generated credentials to. */
