@@ -23,11 +23,13 @@ import dev.identityservice.core.key.KeyRotator;
 import dev.identityservice.core.key.MasterKey;
 import dev.identityservice.core.key.PrivateKeyCipher;
 import dev.identityservice.core.key.SigningAlgorithm;
+import dev.identityservice.core.registration.ClientRegistrations;
 import dev.identityservice.core.session.LoginSessions;
 import dev.identityservice.core.store.jdbc.Database;
 import dev.identityservice.core.store.jdbc.ExpiredRowsCleanup;
 import dev.identityservice.core.store.jdbc.JdbcAccessTokenStore;
 import dev.identityservice.core.store.jdbc.JdbcAuthorizationCodeStore;
+import dev.identityservice.core.store.jdbc.JdbcClientRegistrationStore;
 import dev.identityservice.core.store.jdbc.JdbcClientStore;
 import dev.identityservice.core.store.jdbc.JdbcLoginSessionStore;
 import dev.identityservice.core.store.jdbc.JdbcRefreshTokenStore;
@@ -103,6 +105,7 @@ public final class IdentityEngine {
     private final UserInfoProvider userInfo;
     private final IdTokenHintValidator idTokenHints;
     private final ExpiredRowsCleanup cleanup;
+    private final ClientRegistrations registrations;
 
     private IdentityEngine(Builder builder) {
         this.database = builder.database;
@@ -138,6 +141,7 @@ public final class IdentityEngine {
         this.revoker = new TokenRevoker(accessTokenValidator, accessTokenStore, refreshTokens, users, sessions,
                 new RevocationCutOff(clock, builder.sleeper));
         this.cleanup = new ExpiredRowsCleanup(database, clock);
+        this.registrations = new ClientRegistrations(new JdbcClientRegistrationStore(database), clients, changes, clock);
         reloadTenants();
         changes.subscribe(this::onChange);
     }
@@ -200,7 +204,7 @@ public final class IdentityEngine {
         return tenant;
     }
 
-    /** Replaces a tenant's issuer and rotation period (the algorithm changes through {@link KeyRotator#changeAlgorithm}). */
+    /** Replaces a tenant's issuer, rotation period and registration mode (the algorithm changes through {@link KeyRotator#changeAlgorithm}). */
     public Tenant updateTenant(Tenant tenant) {
         tenantStore.update(tenant);
         reloadTenants();
@@ -278,6 +282,8 @@ public final class IdentityEngine {
     public UserInfoProvider userInfo() { return userInfo; }
     public IdTokenHintValidator idTokenHints() { return idTokenHints; }
     public ExpiredRowsCleanup cleanup() { return cleanup; }
+    /** Dynamic client registration (RFC 7591, RFC 7592): initial and registration access tokens. */
+    public ClientRegistrations registrations() { return registrations; }
 
     /** Configures an {@link IdentityEngine}; everything but the database and master key has a default. */
     public static final class Builder {

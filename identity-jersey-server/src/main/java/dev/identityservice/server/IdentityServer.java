@@ -177,7 +177,7 @@ public final class IdentityServer implements AutoCloseable {
         Tenant tenant = engine.ensureTenant(Tenant.DEFAULT_ID, issuer, config.signingAlgorithm());
         if (!tenant.issuer().equals(issuer) || !tenant.rotationPeriod().equals(config.keyRotationPeriod())) {
             LOG.info("Default tenant: issuer {}, key rotation period {}", issuer, Durations.format(config.keyRotationPeriod()));
-            engine.updateTenant(new Tenant(tenant.id(), issuer, tenant.signingAlgorithm(), config.keyRotationPeriod(), tenant.createdAt()));
+            engine.updateTenant(tenant.withIssuer(issuer).withRotationPeriod(config.keyRotationPeriod()));
         }
     }
 

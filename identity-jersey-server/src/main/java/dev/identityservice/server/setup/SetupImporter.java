@@ -148,13 +148,12 @@ public final class SetupImporter {
             return new Step(null, Outcome.CREATED, () -> {
                 Tenant tenant = engine.ensureTenant(entry.id(), issuer, algorithm);
                 if (period != null && !period.equals(tenant.rotationPeriod())) {
-                    engine.updateTenant(new Tenant(tenant.id(), issuer, tenant.signingAlgorithm(), period, tenant.createdAt()));
+                    engine.updateTenant(tenant.withIssuer(issuer).withRotationPeriod(period));
                 }
             });
         }
         Tenant tenant = found.get();
-        Tenant wanted = new Tenant(tenant.id(), issuer, tenant.signingAlgorithm(), period == null ? tenant.rotationPeriod() : period,
-                tenant.createdAt());
+        Tenant wanted = tenant.withIssuer(issuer).withRotationPeriod(period == null ? tenant.rotationPeriod() : period);
         return existing(!wanted.equals(tenant) || tenant.signingAlgorithm() != algorithm, () -> {
             if (!wanted.equals(tenant)) {
                 engine.updateTenant(wanted);

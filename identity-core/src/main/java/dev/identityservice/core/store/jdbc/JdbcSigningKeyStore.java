@@ -61,15 +61,13 @@ public final class JdbcSigningKeyStore implements SigningKeyStore {
     /** Locks the tenant row until the transaction ends and reads it under that lock. */
     private static Tenant lockTenant(Connection connection, String tenantId) throws SQLException {
         try (PreparedStatement lock = connection.prepareStatement(
-                "SELECT id, issuer, signing_algorithm, rotation_period_seconds, created_at FROM tenants WHERE id = ? FOR UPDATE")) {
+                "SELECT " + JdbcTenantStore.COLUMNS + " FROM tenants WHERE id = ? FOR UPDATE")) {
             lock.setString(1, tenantId);
             try (ResultSet row = lock.executeQuery()) {
                 if (!row.next()) {
                     throw new IllegalArgumentException("unknown tenant '" + tenantId + "'");
                 }
-                return new Tenant(row.getString("id"), URI.create(row.getString("issuer")),
-                        SigningAlgorithm.parse(row.getString("signing_algorithm")),
-                        Duration.ofSeconds(row.getLong("rotation_period_seconds")), Timestamps.get(row, "created_at"));
+                return JdbcTenantStore.read(row);
             }
         }
     }
