@@ -44,7 +44,9 @@ public enum ConfigKey {
     LOGIN_LIMIT_ADDRESS("login.limit.address", false, "login attempts per window from one address over all accounts (default 100)", (b, v) -> b.loginLimitAddress(parseInt("login.limit.address", v))),
     LOGIN_LIMIT_ACCOUNT("login.limit.account", false, "login attempts per window of one account from unknown addresses without a device cookie (default 50)", (b, v) -> b.loginLimitAccount(parseInt("login.limit.account", v))),
     LOGIN_LIMIT_DEVICE("login.limit.device", false, "login attempts per window with one device cookie (default 10)", (b, v) -> b.loginLimitDevice(parseInt("login.limit.device", v))),
-    LOGIN_TRUSTED_FOR("login.trusted.for", false, "lifetime of device cookies and of known-address marks (default 30d)", (b, v) -> b.loginTrustedFor(Durations.parse("login.trusted.for", v)));
+    LOGIN_TRUSTED_FOR("login.trusted.for", false, "lifetime of device cookies and of known-address marks (default 30d)", (b, v) -> b.loginTrustedFor(Durations.parse("login.trusted.for", v))),
+    REGISTRATION_MODE("registration.mode", false, "dynamic client registration (RFC 7591) of the default tenant, set at every start: disabled, open or initial-access-token (default: unset, the stored setting stays; new tenants start disabled)", (b, v) -> b.registrationMode(v)),
+    REGISTRATION_MAX_CLIENTS("registration.max.clients", false, "the most dynamically registered clients a tenant keeps; registration is refused beyond (default 1000)", (b, v) -> b.registrationMaxClients(parseInt("registration.max.clients", v)));
 
     /** The prefix of every environment variable the server reads. */
     public static final String ENV_PREFIX = "IDENTITY_";

@@ -2,6 +2,8 @@ package dev.identityservice.server;
 
 import dev.identityservice.core.IdentityEngine;
 import dev.identityservice.core.key.SigningAlgorithm;
+import dev.identityservice.core.registration.ClientRegistrations;
+import dev.identityservice.core.registration.RegistrationMode;
 import dev.identityservice.core.store.jdbc.DatabaseConfig;
 import dev.identityservice.core.store.jdbc.ExpiredRowsCleanup;
 import dev.identityservice.core.tenant.Tenant;
@@ -37,6 +39,9 @@ import java.util.Set;
  * @param trustedProxies addresses and networks of reverse proxies whose forwarding headers are believed; empty: none
  * @param proxyHeaders the one family of forwarding headers those proxies set (the other is ignored)
  * @param loginLimits the login throttle's budgets
+ * @param registrationMode the default tenant's client registration mode, applied at every start, or {@code null}
+ *                   to leave the stored one (set by the management API or the import file)
+ * @param registrationMaxClients the most dynamically registered clients (RFC 7591) a tenant keeps
  */
 public record ServerConfig(String host, int port, URI issuer, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            int dbPoolSize, String masterKey, SigningAlgorithm signingAlgorithm, Duration keyRotationPeriod,
@@ -44,7 +49,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                            ImportMode importMode, boolean bootstrap, String bootstrapAdminPassword, String bootstrapDemoSecret, Duration shutdownTimeout, int passwordHashMemoryKib, int passwordHashIterations,
                            Set<String> adminAudiences, Duration changeReconcileInterval, Duration cleanupInterval,
                            List<String> trustedProxies, TrustedProxies.Headers proxyHeaders, LoginLimits loginLimits,
-                           Duration idleTimeout) {
+                           Duration idleTimeout, RegistrationMode registrationMode, int registrationMaxClients) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -108,6 +113,9 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         }
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port: must be 0 to 65535: " + port);
+        }
+        if (registrationMaxClients < 1) {
+            throw new IllegalArgumentException("registration.max.clients: must be at least 1: " + registrationMaxClients);
         }
         if (dbPoolSize < 1) {
             throw new IllegalArgumentException("db.pool.size: must be at least 1: " + dbPoolSize);
@@ -195,6 +203,8 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         shown.put("login.limit.account", String.valueOf(loginLimits.perAccount()));
         shown.put("login.limit.device", String.valueOf(loginLimits.perDevice()));
         shown.put("login.trusted.for", Durations.format(loginLimits.trustedFor()));
+        shown.put("registration.mode", registrationMode == null ? "(stored per tenant)" : registrationMode.value());
+        shown.put("registration.max.clients", String.valueOf(registrationMaxClients));
         return shown;
     }
 
@@ -248,6 +258,8 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         private int loginLimitDevice = LoginLimits.DEFAULT_PER_DEVICE;
         private Duration loginTrustedFor = LoginLimits.DEFAULT_TRUSTED_FOR;
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private RegistrationMode registrationMode;
+        private int registrationMaxClients = ClientRegistrations.DEFAULT_MAX_CLIENTS_PER_TENANT;
 
         private Builder() {
         }
@@ -323,6 +335,8 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         public Builder loginLimitAccount(int value) { this.loginLimitAccount = value; return this; }
         public Builder loginLimitDevice(int value) { this.loginLimitDevice = value; return this; }
         public Builder loginTrustedFor(Duration value) { this.loginTrustedFor = value; return this; }
+        public Builder registrationMode(String value) { this.registrationMode = value == null || value.isBlank() ? null : RegistrationMode.parse(value); return this; }
+        public Builder registrationMaxClients(int value) { this.registrationMaxClients = value; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(host, port, issuer, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, masterKey,
@@ -330,7 +344,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                     importMode, bootstrap, bootstrapAdminPassword, bootstrapDemoSecret, shutdownTimeout, passwordHashMemoryKib, passwordHashIterations, adminAudiences,
                     changeReconcileInterval, cleanupInterval, trustedProxies, proxyHeaders,
                     new LoginLimits(loginWindow, loginLimitAccountAddress, loginLimitAddress, loginLimitAccount,
-                            loginLimitDevice, loginTrustedFor), idleTimeout);
+                            loginLimitDevice, loginTrustedFor), idleTimeout, registrationMode, registrationMaxClients);
         }
 
         private static String requireText(String key, String value) {

@@ -41,6 +41,18 @@ public record ClientKeys(JWKSet jwks, URI jwksUri) {
         }
     }
 
+    /** Equal when the same public keys (as JSON) or the same URL: a JWK Set has no value equality of its own. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ClientKeys that && java.util.Objects.equals(jwksUri, that.jwksUri)
+                && java.util.Objects.equals(jwks == null ? null : jwks.toString(true), that.jwks == null ? null : that.jwks.toString(true));
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(jwks == null ? null : jwks.toString(true), jwksUri);
+    }
+
     /** Whether the client registered keys either way. */
     public boolean present() {
         return jwks != null || jwksUri != null;

@@ -5,6 +5,7 @@ import dev.identityservice.core.Printable;
 import dev.identityservice.core.user.UserSubjects;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -76,23 +77,12 @@ public final class ClientRegistrationRules {
             throw new IllegalArgumentException("clientId must not have the shape of a user subject (a UUID), so that "
                     + "a client's tokens can never name a user (RFC 9068 §5): " + client.clientId());
         }
-        for (String uri : client.redirectUris()) {
-            requireRedirectUri("redirectUris", uri);
-        }
+        requireRedirectUris(client.applicationType(), client.redirectUris());
         for (String uri : client.postLogoutRedirectUris()) {
             requireRedirectUri("postLogoutRedirectUris", uri);
         }
         for (String origin : client.allowedOrigins()) {
             requireOrigin(origin);
-        }
-        if (client.applicationType() == ApplicationType.WEB) {
-            for (String uri : client.redirectUris()) {
-                String scheme = URI.create(uri).getScheme().toLowerCase(Locale.ROOT);
-                if (!"https".equals(scheme) && !"http".equals(scheme)) {
-                    throw new IllegalArgumentException("redirectUris: a web client is redirected to https (or http to a "
-                            + "loopback address); private-use schemes are for native clients (OIDC Registration §2): " + uri);
-                }
-            }
         }
         requireWebUrl("jwksUri", client.keys().jwksUri());
         ClientDescription d = client.description();
@@ -100,6 +90,23 @@ public final class ClientRegistrationRules {
         requireWebUrl("clientUri", d.clientUri());
         requireWebUrl("policyUri", d.policyUri());
         requireWebUrl("tosUri", d.tosUri());
+    }
+
+    /**
+     * Fails unless every redirect URI may be registered for a client of {@code type} ({@code null}: not said).
+     * The registration endpoint calls it alone to tell {@code invalid_redirect_uri} from other metadata errors.
+     *
+     * @throws IllegalArgumentException naming {@code redirectUris} and the value
+     */
+    public static void requireRedirectUris(ApplicationType type, List<String> uris) {
+        for (String uri : uris) {
+            requireRedirectUri("redirectUris", uri);
+            String scheme = URI.create(uri).getScheme().toLowerCase(Locale.ROOT);
+            if (type == ApplicationType.WEB && !"https".equals(scheme) && !"http".equals(scheme)) {
+                throw new IllegalArgumentException("redirectUris: a web client is redirected to https (or http to a "
+                        + "loopback address); private-use schemes are for native clients (OIDC Registration §2): " + uri);
+            }
+        }
     }
 
     /** {@code null}, or a URL as the class comment says; {@code field} names it in the error. */

@@ -10,11 +10,17 @@ import java.util.Set;
  *
  * @param audiences             a token for the API must carry one of these in {@code aud}
  * @param defaultAccessTokenTtl the access token TTL of created clients that set none
+ * @param maxRegisteredClients  the cap on dynamically registered clients per tenant, shown by {@link RegistrationResource}
  */
-public record AdminApi(IdentityEngine engine, Set<String> audiences, Duration defaultAccessTokenTtl) {
+public record AdminApi(IdentityEngine engine, Set<String> audiences, Duration defaultAccessTokenTtl, int maxRegisteredClients) {
 
     public AdminApi {
         audiences = Set.copyOf(audiences);
+    }
+
+    /** With the default cap on dynamically registered clients. */
+    public AdminApi(IdentityEngine engine, Set<String> audiences, Duration defaultAccessTokenTtl) {
+        this(engine, audiences, defaultAccessTokenTtl, dev.identityservice.core.registration.ClientRegistrations.DEFAULT_MAX_CLIENTS_PER_TENANT);
     }
 
     /** Registers the resources and the guard with a JAX-RS application. */
@@ -24,5 +30,6 @@ public record AdminApi(IdentityEngine engine, Set<String> audiences, Duration de
         application.register(new ClientResource(engine, defaultAccessTokenTtl));
         application.register(new KeyResource(engine));
         application.register(new TenantResource(engine));
+        application.register(new RegistrationResource(engine, maxRegisteredClients));
     }
 }
