@@ -160,9 +160,10 @@ public final class JdbcClientRegistrationStore implements ClientRegistrationStor
                 List<InitialAccessToken> tokens = new ArrayList<>();
                 try (ResultSet row = select.executeQuery()) {
                     while (row.next()) {
-                        int maxUses = row.getInt("max_uses");
+                        int limit = row.getInt("max_uses");
+                        Integer maxUses = row.wasNull() ? null : limit;
                         tokens.add(new InitialAccessToken(row.getString("id"), row.getString("tenant_id"),
-                                row.wasNull() ? null : maxUses, row.getInt("uses"), Timestamps.get(row, "created_at"),
+                                maxUses, row.getInt("uses"), Timestamps.get(row, "created_at"),
                                 Timestamps.get(row, "expires_at")));
                     }
                 }
