@@ -43,6 +43,10 @@ public final class RegistrationResource {
     record Settings(String mode, Integer registeredClients, Integer maxClients) {
     }
 
+    /** The body of {@code PUT}: only the mode is set; the count and the cap are not. */
+    record ModeChange(String mode) {
+    }
+
     /** What an administrator asks of a new initial access token. */
     record TokenRequest(String expiresIn, Integer maxUses) {
     }
@@ -72,7 +76,7 @@ public final class RegistrationResource {
     @PUT
     public Response put(@Context ContainerRequestContext request, InputStream body) {
         Tenant tenant = RequestTenant.of(request);
-        Settings settings = AdminJson.read(request, body, Settings.class);
+        ModeChange settings = AdminJson.read(request, body, ModeChange.class);
         if (settings.mode() == null) {
             throw AdminErrors.invalid("mode is required: disabled, open or initial-access-token");
         }

@@ -155,6 +155,25 @@ class ClientRegistrationTest {
     }
 
     @Test
+    void tenantWhenCreatedOrImportedWithRegistrationThenOnlyThatTenantRegisters(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path setup = dir.resolve("setup.json");
+        java.nio.file.Files.writeString(setup, "{\"tenants\":[{\"id\":\"imported\",\"registration\":\"open\"}]}");
+        server = TestServer.start(b -> b.importFile(setup.toString()));
+        RegistrationHttp http = new RegistrationHttp(server);
+        String admin = http.adminToken();
+
+        JsonNode created = body(http.admin("POST", "/admin/tenants", admin, "{\"id\":\"shop\",\"registration\":\"initial-access-token\"}"), 201);
+
+        assertEquals("initial-access-token", created.get("registration").asText());
+        assertTrue(json(server.get("/t/shop/.well-known/openid-configuration").body()).has("registration_endpoint"));
+        assertEquals(401, server.post("/t/shop/oauth2/register", PUBLIC_CLIENT, "Content-Type", "application/json").statusCode());
+        assertEquals(201, server.post("/t/imported/oauth2/register", PUBLIC_CLIENT, "Content-Type", "application/json").statusCode());
+        assertEquals(404, http.register(PUBLIC_CLIENT).statusCode(), "the default tenant stays disabled");
+        assertEquals(1, server.server.engine().registrations().count("imported"));
+    }
+
+    @Test
     void registerWhenInitialAccessTokenMissingWrongUsedUpExpiredOrRevokedThen401() {
         SettableClock clock = SettableClock.startingNow();
         server = TestServer.start(b -> b.registrationMode("initial-access-token"), clock, UnaryOperator.identity());
