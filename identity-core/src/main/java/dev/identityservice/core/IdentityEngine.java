@@ -24,12 +24,14 @@ import dev.identityservice.core.key.KeyRotator;
 import dev.identityservice.core.key.MasterKey;
 import dev.identityservice.core.key.PrivateKeyCipher;
 import dev.identityservice.core.key.SigningAlgorithm;
+import dev.identityservice.core.registration.ClientRegistrations;
 import dev.identityservice.core.session.LoginSessions;
 import dev.identityservice.core.store.jdbc.Database;
 import dev.identityservice.core.store.jdbc.ExpiredRowsCleanup;
 import dev.identityservice.core.store.jdbc.JdbcAccessTokenStore;
 import dev.identityservice.core.store.jdbc.JdbcAuditEventStore;
 import dev.identityservice.core.store.jdbc.JdbcAuthorizationCodeStore;
+import dev.identityservice.core.store.jdbc.JdbcClientRegistrationStore;
 import dev.identityservice.core.store.jdbc.JdbcClientStore;
 import dev.identityservice.core.store.jdbc.JdbcLoginSessionStore;
 import dev.identityservice.core.store.jdbc.JdbcRefreshTokenStore;
@@ -106,6 +108,7 @@ public final class IdentityEngine {
     private final IdTokenHintValidator idTokenHints;
     private final ExpiredRowsCleanup cleanup;
     private final AuditEventStore auditEvents;
+    private final ClientRegistrations registrations;
 
     private IdentityEngine(Builder builder) {
         this.database = builder.database;
@@ -142,6 +145,7 @@ public final class IdentityEngine {
                 new RevocationCutOff(clock, builder.sleeper));
         this.cleanup = new ExpiredRowsCleanup(database, clock, builder.auditRetention);
         this.auditEvents = new JdbcAuditEventStore(database);
+        this.registrations = new ClientRegistrations(new JdbcClientRegistrationStore(database), clients, changes, clock);
         reloadTenants();
         changes.subscribe(this::onChange);
     }
@@ -204,7 +208,7 @@ public final class IdentityEngine {
         return tenant;
     }
 
-    /** Replaces a tenant's issuer and rotation period (the algorithm changes through {@link KeyRotator#changeAlgorithm}). */
+    /** Replaces a tenant's issuer, rotation period and registration mode (the algorithm changes through {@link KeyRotator#changeAlgorithm}). */
     public Tenant updateTenant(Tenant tenant) {
         tenantStore.update(tenant);
         reloadTenants();
@@ -284,6 +288,8 @@ public final class IdentityEngine {
     public ExpiredRowsCleanup cleanup() { return cleanup; }
     /** The audit event log; its old rows go with the {@link #cleanup()}. */
     public AuditEventStore auditEvents() { return auditEvents; }
+    /** Dynamic client registration (RFC 7591, RFC 7592): initial and registration access tokens. */
+    public ClientRegistrations registrations() { return registrations; }
 
     /** Configures an {@link IdentityEngine}; everything but the database and master key has a default. */
     public static final class Builder {

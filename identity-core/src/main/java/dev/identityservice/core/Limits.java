@@ -25,6 +25,10 @@ public final class Limits {
     public static final int MAX_SCOPE_LIST_CHARS = 4096;
     /** A client's access-token audience. */
     public static final int MAX_AUDIENCE_CHARS = 1024;
+    /** A client's public JWK Set as stored JSON (RFC 7517 §5): 32 KiB, room for 16 RSA-4096 keys with certificates. */
+    public static final int MAX_JWKS_CHARS = 32 * 1024;
+    /** A client's contacts (e-mail addresses), space-separated. */
+    public static final int MAX_CONTACT_LIST_CHARS = 4096;
 
     private Limits() {
     }

@@ -49,7 +49,9 @@ public enum ConfigKey {
     LOG_LEVELS("log.levels", false, "levels per logger or package, e.g. dev.identityservice.audit=INFO,org.eclipse.jetty=WARN", (b, v) -> b.logLevels(v)),
     LOG_FORMAT("log.format", false, "text (default: timestamped lines) or json (one JSON object per line)", (b, v) -> b.logFormat(v)),
     AUDIT_RETENTION("audit.retention", false, "how long audit events (GET /admin/events) are kept (default 90d; 1h to 3650d)", (b, v) -> b.auditRetention(Durations.parse("audit.retention", v))),
-    BOOTSTRAP_PRINT("bootstrap.print", false, "print generated bootstrap credentials to standard output instead of writing them to the owner-only file data.dir/bootstrap-credentials.txt (true/false)", (b, v) -> b.bootstrapPrint(parseBoolean("bootstrap.print", v)));
+    BOOTSTRAP_PRINT("bootstrap.print", false, "print generated bootstrap credentials to standard output instead of writing them to the owner-only file data.dir/bootstrap-credentials.txt (true/false)", (b, v) -> b.bootstrapPrint(parseBoolean("bootstrap.print", v))),
+    REGISTRATION_MODE("registration.mode", false, "dynamic client registration (RFC 7591) of the default tenant, set at every start: disabled, open or initial-access-token (default: unset, the stored setting stays; new tenants start disabled)", (b, v) -> b.registrationMode(v)),
+    REGISTRATION_MAX_CLIENTS("registration.max.clients", false, "the most dynamically registered clients a tenant keeps; registration is refused beyond (default 1000)", (b, v) -> b.registrationMaxClients(parseInt("registration.max.clients", v)));
 
     /** The prefix of every environment variable the server reads. */
     public static final String ENV_PREFIX = "IDENTITY_";

@@ -100,6 +100,17 @@ public final class IdentityApplication extends ResourceConfig {
 
     // ---- Management API (/admin, /t/{tenant}/admin): package dev.identityservice.server.admin ----
 
+    /**
+     * Adds dynamic client registration (RFC 7591, RFC 7592), which answers only for tenants that enable it.
+     *
+     * @param defaultAccessTokenTtl the access token lifetime of registered clients
+     * @param maxClients            the most registered clients a tenant keeps
+     */
+    public IdentityApplication withClientRegistration(IdentityEngine engine, java.time.Duration defaultAccessTokenTtl, int maxClients) {
+        register(new dev.identityservice.server.registration.RegistrationEndpoint(engine, defaultAccessTokenTtl, maxClients));
+        return this;
+    }
+
     /** Adds the management API, protected by our own guard; see {@link AdminApi}. */
     public IdentityApplication withAdminApi(AdminApi adminApi) {
         adminApi.registerWith(this);

@@ -136,7 +136,8 @@ public final class IdentityServer implements AutoCloseable {
                     .build();
             byte[] deviceCookieKey = DeviceCookies.deriveKey(masterKey.secretKey().getEncoded());
             jetty = HttpServerFactory.create(config, new IdentityApplication(engine, metrics, config.loginLimits(), deviceCookieKey, audit)
-                    .withAdminApi(new AdminApi(engine, config.adminAudiences(), config.accessTokenTtl(), audit)));
+                    .withAdminApi(new AdminApi(engine, config.adminAudiences(), config.accessTokenTtl(), audit, config.registrationMaxClients()))
+                    .withClientRegistration(engine, config.accessTokenTtl(), config.registrationMaxClients()));
             // Bind first: with port 0 the default issuer needs the real port before any token is issued.
             ServerConnector connector = (ServerConnector) jetty.getConnectors()[0];
             connector.open();
@@ -190,12 +191,15 @@ public final class IdentityServer implements AutoCloseable {
         }
     }
 
-    /** Creates the default tenant, or brings its issuer and rotation period in line with the configuration. */
+    /** Creates the default tenant, or brings its issuer, rotation period and (when set) registration mode in line with the configuration. */
     private static void defaultTenant(IdentityEngine engine, ServerConfig config, URI issuer) {
         Tenant tenant = engine.ensureTenant(Tenant.DEFAULT_ID, issuer, config.signingAlgorithm());
-        if (!tenant.issuer().equals(issuer) || !tenant.rotationPeriod().equals(config.keyRotationPeriod())) {
-            LOG.info("Default tenant: issuer {}, key rotation period {}", issuer, Durations.format(config.keyRotationPeriod()));
-            engine.updateTenant(new Tenant(tenant.id(), issuer, tenant.signingAlgorithm(), config.keyRotationPeriod(), tenant.createdAt()));
+        Tenant wanted = tenant.withIssuer(issuer).withRotationPeriod(config.keyRotationPeriod())
+                .withRegistrationMode(config.registrationMode() == null ? tenant.registrationMode() : config.registrationMode());
+        if (!wanted.equals(tenant)) {
+            LOG.info("Default tenant: issuer {}, key rotation period {}, client registration {}", issuer,
+                    Durations.format(config.keyRotationPeriod()), wanted.registrationMode().value());
+            engine.updateTenant(wanted);
         }
     }
 

@@ -2,6 +2,8 @@ package dev.identityservice.server;
 
 import dev.identityservice.core.IdentityEngine;
 import dev.identityservice.core.key.SigningAlgorithm;
+import dev.identityservice.core.registration.ClientRegistrations;
+import dev.identityservice.core.registration.RegistrationMode;
 import dev.identityservice.core.store.jdbc.DatabaseConfig;
 import dev.identityservice.core.store.jdbc.ExpiredRowsCleanup;
 import dev.identityservice.core.tenant.Tenant;
@@ -42,6 +44,9 @@ import java.util.Set;
  * @param auditRetention how long audit events are kept before the cleanup deletes them
  * @param bootstrapPrint whether generated bootstrap credentials go to standard output instead of the
  *                   owner-only file {@value #BOOTSTRAP_CREDENTIALS_FILE_NAME} in {@code dataDir}
+ * @param registrationMode the default tenant's client registration mode, applied at every start, or {@code null}
+ *                   to leave the stored one (set by the management API or the import file)
+ * @param registrationMaxClients the most dynamically registered clients (RFC 7591) a tenant keeps
  */
 public record ServerConfig(String host, int port, URI issuer, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            int dbPoolSize, String masterKey, SigningAlgorithm signingAlgorithm, Duration keyRotationPeriod,
@@ -49,7 +54,8 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                            ImportMode importMode, boolean bootstrap, String bootstrapAdminPassword, String bootstrapDemoSecret, Duration shutdownTimeout, int passwordHashMemoryKib, int passwordHashIterations,
                            Set<String> adminAudiences, Duration changeReconcileInterval, Duration cleanupInterval,
                            List<String> trustedProxies, TrustedProxies.Headers proxyHeaders, LoginLimits loginLimits,
-                           Duration idleTimeout, LogSettings logging, Duration auditRetention, boolean bootstrapPrint) {
+                           Duration idleTimeout, LogSettings logging, Duration auditRetention, boolean bootstrapPrint,
+                           RegistrationMode registrationMode, int registrationMaxClients) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -124,6 +130,9 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         }
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port: must be 0 to 65535: " + port);
+        }
+        if (registrationMaxClients < 1) {
+            throw new IllegalArgumentException("registration.max.clients: must be at least 1: " + registrationMaxClients);
         }
         if (dbPoolSize < 1) {
             throw new IllegalArgumentException("db.pool.size: must be at least 1: " + dbPoolSize);
@@ -216,6 +225,8 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         shown.put("log.format", logging.format().value());
         shown.put("audit.retention", Durations.format(auditRetention));
         shown.put("bootstrap.print", String.valueOf(bootstrapPrint));
+        shown.put("registration.mode", registrationMode == null ? "(stored per tenant)" : registrationMode.value());
+        shown.put("registration.max.clients", String.valueOf(registrationMaxClients));
         return shown;
     }
 
@@ -274,6 +285,8 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         private LogSettings.Format logFormat = LogSettings.DEFAULT_FORMAT;
         private Duration auditRetention = ExpiredRowsCleanup.DEFAULT_AUDIT_RETENTION;
         private boolean bootstrapPrint;
+        private RegistrationMode registrationMode;
+        private int registrationMaxClients = ClientRegistrations.DEFAULT_MAX_CLIENTS_PER_TENANT;
 
         private Builder() {
         }
@@ -356,6 +369,8 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         public Builder logFormat(String value) { this.logFormat = LogSettings.Format.parse(value); return this; }
         public Builder auditRetention(Duration value) { this.auditRetention = value; return this; }
         public Builder bootstrapPrint(boolean value) { this.bootstrapPrint = value; return this; }
+        public Builder registrationMode(String value) { this.registrationMode = value == null || value.isBlank() ? null : RegistrationMode.parse(value); return this; }
+        public Builder registrationMaxClients(int value) { this.registrationMaxClients = value; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(host, port, issuer, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, masterKey,
@@ -364,7 +379,8 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                     changeReconcileInterval, cleanupInterval, trustedProxies, proxyHeaders,
                     new LoginLimits(loginWindow, loginLimitAccountAddress, loginLimitAddress, loginLimitAccount,
                             loginLimitDevice, loginTrustedFor), idleTimeout,
-                    new LogSettings(logLevel, logLevels, logFormat), auditRetention, bootstrapPrint);
+                    new LogSettings(logLevel, logLevels, logFormat), auditRetention, bootstrapPrint,
+                    registrationMode, registrationMaxClients);
         }
 
         private static String requireText(String key, String value) {

@@ -22,12 +22,30 @@ import java.util.Set;
  * @param introspectionAudiences audiences this client serves as a resource server: besides its own tokens and
  *                               those whose {@code aud} is its client id, it may introspect access tokens whose
  *                               {@code aud} names one of these (RFC 7662 §4); empty by default
+ * @param keys                   the client's public keys, by value or by URL (RFC 7591 §2); {@link ClientKeys#NONE} by default
+ * @param tokenEndpointAuthMethod the one way the client authenticates (RFC 7591 §2 {@code token_endpoint_auth_method}),
+ *                               or {@code null} for any that fits it: {@code none} for a public client, a secret
+ *                               method for a confidential one
+ * @param requestObjectSigningAlg the JWS algorithm its request objects must be signed with (OIDC Registration §2),
+ *                               one of {@link #REQUEST_OBJECT_SIGNING_ALGS}, or {@code null} when not registered
+ * @param applicationType        {@code web} or {@code native} (OIDC Registration §2), or {@code null} when not said
+ * @param description            contacts and informational URLs (RFC 7591 §2); {@link ClientDescription#NONE} by default
  */
 public record Client(String tenantId, String clientId, String name, String secretHash,
                      List<String> redirectUris, List<String> postLogoutRedirectUris, Set<String> allowedOrigins,
                      Set<GrantType> grantTypes, Set<String> scopes, TokenSettings tokenSettings,
                      JWK idTokenEncryptionKey, List<ClaimMapping> claimMappings,
-                     Set<String> introspectionAudiences, Instant createdAt, Instant updatedAt) {
+                     Set<String> introspectionAudiences, Instant createdAt, Instant updatedAt, ClientKeys keys,
+                     ClientCredentials.Method tokenEndpointAuthMethod, String requestObjectSigningAlg,
+                     ApplicationType applicationType, ClientDescription description) {
+
+    /**
+     * The algorithms a client may register for its request objects: {@code none} (unsigned, OIDC Core §6.1) and
+     * the asymmetric JWS algorithms of RFC 7518 §3.1 and RFC 8037 §3.1 (a symmetric one would need the client
+     * secret in clear, which is stored only as a hash).
+     */
+    public static final Set<String> REQUEST_OBJECT_SIGNING_ALGS = Set.of("none", "RS256", "RS384", "RS512", "PS256",
+            "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA");
 
     public Client {
         Objects.requireNonNull(tenantId, "tenantId");
@@ -64,6 +82,17 @@ public record Client(String tenantId, String clientId, String name, String secre
         }
         if (secretHash == null && grantTypes.contains(GrantType.CLIENT_CREDENTIALS)) {
             throw new IllegalArgumentException("a public client cannot use client_credentials");
+        }
+        keys = keys == null ? ClientKeys.NONE : keys;
+        description = description == null ? ClientDescription.NONE : description;
+        if (tokenEndpointAuthMethod != null && (tokenEndpointAuthMethod == ClientCredentials.Method.NONE) != (secretHash == null)) {
+            throw new IllegalArgumentException(secretHash == null
+                    ? "tokenEndpointAuthMethod: a public client authenticates with none"
+                    : "tokenEndpointAuthMethod: a confidential client authenticates with client_secret_basic or client_secret_post");
+        }
+        if (requestObjectSigningAlg != null && !REQUEST_OBJECT_SIGNING_ALGS.contains(requestObjectSigningAlg)) {
+            throw new IllegalArgumentException("requestObjectSigningAlg must be one of " + new java.util.TreeSet<>(REQUEST_OBJECT_SIGNING_ALGS)
+                    + ": " + requestObjectSigningAlg);
         }
     }
 
@@ -104,6 +133,11 @@ public record Client(String tenantId, String clientId, String name, String secre
         return grantTypes.contains(grantType);
     }
 
+    /** Whether the client may authenticate with {@code method}: the registered one, or any when none is registered. */
+    public boolean accepts(ClientCredentials.Method method) {
+        return tokenEndpointAuthMethod == null || tokenEndpointAuthMethod == method;
+    }
+
     public static Builder builder(String tenantId, String clientId) {
         return new Builder(tenantId, clientId);
     }
@@ -123,6 +157,11 @@ public record Client(String tenantId, String clientId, String name, String secre
         b.introspectionAudiences.addAll(introspectionAudiences);
         b.createdAt = createdAt;
         b.updatedAt = updatedAt;
+        b.keys = keys;
+        b.tokenEndpointAuthMethod = tokenEndpointAuthMethod;
+        b.requestObjectSigningAlg = requestObjectSigningAlg;
+        b.applicationType = applicationType;
+        b.description = description;
         return b;
     }
 
@@ -143,6 +182,11 @@ public record Client(String tenantId, String clientId, String name, String secre
         private final Set<String> introspectionAudiences = new LinkedHashSet<>();
         private Instant createdAt;
         private Instant updatedAt;
+        private ClientKeys keys = ClientKeys.NONE;
+        private ClientCredentials.Method tokenEndpointAuthMethod;
+        private String requestObjectSigningAlg;
+        private ApplicationType applicationType;
+        private ClientDescription description = ClientDescription.NONE;
 
         private Builder(String tenantId, String clientId) {
             this.tenantId = tenantId;
@@ -166,11 +210,16 @@ public record Client(String tenantId, String clientId, String name, String secre
         public Builder introspectionAudiences(Set<String> value) { introspectionAudiences.clear(); introspectionAudiences.addAll(value); return this; }
         public Builder createdAt(Instant value) { this.createdAt = value; return this; }
         public Builder updatedAt(Instant value) { this.updatedAt = value; return this; }
+        public Builder keys(ClientKeys value) { this.keys = value; return this; }
+        public Builder tokenEndpointAuthMethod(ClientCredentials.Method value) { this.tokenEndpointAuthMethod = value; return this; }
+        public Builder requestObjectSigningAlg(String value) { this.requestObjectSigningAlg = value; return this; }
+        public Builder applicationType(ApplicationType value) { this.applicationType = value; return this; }
+        public Builder description(ClientDescription value) { this.description = value; return this; }
 
         public Client build() {
             return new Client(tenantId, clientId, name, secretHash, redirectUris, postLogoutRedirectUris, allowedOrigins,
                     grantTypes, scopes, tokenSettings, idTokenEncryptionKey, claimMappings, introspectionAudiences,
-                    createdAt, updatedAt);
+                    createdAt, updatedAt, keys, tokenEndpointAuthMethod, requestObjectSigningAlg, applicationType, description);
         }
     }
 }

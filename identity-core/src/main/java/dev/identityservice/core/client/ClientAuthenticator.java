@@ -46,8 +46,15 @@ public final class ClientAuthenticator {
         return client;
     }
 
-    /** {@link #authenticate(String, String, String)} for credentials parsed at the edge. */
+    /**
+     * {@link #authenticate(String, String, String)} for credentials parsed at the edge; a client that registered a
+     * {@link Client#tokenEndpointAuthMethod} must also have used that method (RFC 7591 §2), else {@link #FAILED}.
+     */
     public Client authenticate(String tenantId, ClientCredentials credentials) {
-        return authenticate(tenantId, credentials.clientId(), credentials.secret());
+        Client client = authenticate(tenantId, credentials.clientId(), credentials.secret());
+        if (!client.accepts(credentials.method())) {
+            throw FAILED.exception();
+        }
+        return client;
     }
 }

@@ -27,6 +27,21 @@ public record ClientCredentials(String clientId, String secret, Method method) {
         public String value() {
             return value;
         }
+
+        /**
+         * The method named {@code value}, its RFC 7591 §2 name.
+         *
+         * @throws IllegalArgumentException naming the supported methods when this server has no such method
+         */
+        public static Method parse(String value) {
+            for (Method method : values()) {
+                if (method.value.equals(value)) {
+                    return method;
+                }
+            }
+            throw new IllegalArgumentException("token_endpoint_auth_method must be client_secret_basic, client_secret_post "
+                    + "or none; this server does not support '" + value + "'");
+        }
     }
 
     public ClientCredentials {

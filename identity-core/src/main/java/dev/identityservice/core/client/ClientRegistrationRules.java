@@ -5,6 +5,7 @@ import dev.identityservice.core.Printable;
 import dev.identityservice.core.user.UserSubjects;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -21,6 +22,11 @@ import java.util.regex.Pattern;
  *       user-info, no wildcard.</li>
  *   <li>CORS origins: an exact serialized origin, {@code https://host[:port]} or a loopback {@code http} one;
  *       never {@code "null"} (sandboxed frames and {@code file:} pages all send it) and never a wildcard.</li>
+ *   <li>Application types (OIDC Registration §2): a {@code web} client's redirect URIs are {@code https} or
+ *       loopback {@code http}, never a private-use scheme (no browser page can receive one); a {@code native}
+ *       client may use all three forms (RFC 8252 §7.1 to §7.3).</li>
+ *   <li>Other URLs of a client ({@code jwks_uri}, {@code logo_uri}, {@code client_uri}, {@code policy_uri},
+ *       {@code tos_uri}): {@code https} with a host, or loopback {@code http}; no user-info, no fragment.</li>
  *   <li>Client ids: never in the shape of a user subject ({@link UserSubjects}); a new one only of the
  *       unreserved characters of RFC 3986 §2.3 ({@link #requireNewClientId}).</li>
  * </ul>
@@ -71,15 +77,49 @@ public final class ClientRegistrationRules {
             throw new IllegalArgumentException("clientId must not have the shape of a user subject (a UUID), so that "
                     + "a client's tokens can never name a user (RFC 9068 §5): " + client.clientId());
         }
-        for (String uri : client.redirectUris()) {
-            requireRedirectUri("redirectUris", uri);
-        }
+        requireRedirectUris(client.applicationType(), client.redirectUris());
         for (String uri : client.postLogoutRedirectUris()) {
             requireRedirectUri("postLogoutRedirectUris", uri);
         }
         for (String origin : client.allowedOrigins()) {
             requireOrigin(origin);
         }
+        requireWebUrl("jwksUri", client.keys().jwksUri());
+        ClientDescription d = client.description();
+        requireWebUrl("logoUri", d.logoUri());
+        requireWebUrl("clientUri", d.clientUri());
+        requireWebUrl("policyUri", d.policyUri());
+        requireWebUrl("tosUri", d.tosUri());
+    }
+
+    /**
+     * Fails unless every redirect URI may be registered for a client of {@code type} ({@code null}: not said).
+     * The registration endpoint calls it alone to tell {@code invalid_redirect_uri} from other metadata errors.
+     *
+     * @throws IllegalArgumentException naming {@code redirectUris} and the value
+     */
+    public static void requireRedirectUris(ApplicationType type, List<String> uris) {
+        for (String uri : uris) {
+            requireRedirectUri("redirectUris", uri);
+            String scheme = URI.create(uri).getScheme().toLowerCase(Locale.ROOT);
+            if (type == ApplicationType.WEB && !"https".equals(scheme) && !"http".equals(scheme)) {
+                throw new IllegalArgumentException("redirectUris: a web client is redirected to https (or http to a "
+                        + "loopback address); private-use schemes are for native clients (OIDC Registration §2): " + uri);
+            }
+        }
+    }
+
+    /** {@code null}, or a URL as the class comment says; {@code field} names it in the error. */
+    static void requireWebUrl(String field, URI url) {
+        if (url == null) {
+            return;
+        }
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        if (!("https".equals(scheme) || "http".equals(scheme)) || url.getRawFragment() != null
+                || url.toString().chars().anyMatch(c -> c <= 0x20 || c == 0x7f)) {
+            throw new IllegalArgumentException(field + ": must be an https URL without fragment: " + url);
+        }
+        requireWebHost(field, url, scheme, url.toString());
     }
 
     /** A redirect URI as the class comment says; {@code field} names it in the error. */

@@ -1,6 +1,7 @@
 package dev.identityservice.core.tenant;
 
 import dev.identityservice.core.key.SigningAlgorithm;
+import dev.identityservice.core.registration.RegistrationMode;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,8 +16,10 @@ import java.util.regex.Pattern;
  * @param issuer            the {@code iss} of every token of this tenant (OIDC Discovery §4.3: https or http, no query or fragment)
  * @param signingAlgorithm  the algorithm of the next key this tenant generates
  * @param rotationPeriod    how long a key signs before the scheduled rotation replaces it
+ * @param registrationMode  whether clients may register themselves (RFC 7591); {@link RegistrationMode#DISABLED} by default
  */
-public record Tenant(String id, URI issuer, SigningAlgorithm signingAlgorithm, Duration rotationPeriod, Instant createdAt) {
+public record Tenant(String id, URI issuer, SigningAlgorithm signingAlgorithm, Duration rotationPeriod, Instant createdAt,
+                     RegistrationMode registrationMode) {
 
     /** The tenant that serves when only one is configured. */
     public static final String DEFAULT_ID = "default";
@@ -39,6 +42,7 @@ public record Tenant(String id, URI issuer, SigningAlgorithm signingAlgorithm, D
         Objects.requireNonNull(signingAlgorithm, "signingAlgorithm");
         Objects.requireNonNull(rotationPeriod, "rotationPeriod");
         Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(registrationMode, "registrationMode");
         if (!ID.matcher(id).matches()) {
             throw new IllegalArgumentException("tenant id must match " + ID.pattern() + ": '" + id + "'");
         }
@@ -55,11 +59,24 @@ public record Tenant(String id, URI issuer, SigningAlgorithm signingAlgorithm, D
         }
     }
 
+    /** A new tenant: client registration {@link RegistrationMode#DISABLED}. */
+    public Tenant(String id, URI issuer, SigningAlgorithm signingAlgorithm, Duration rotationPeriod, Instant createdAt) {
+        this(id, issuer, signingAlgorithm, rotationPeriod, createdAt, RegistrationMode.DISABLED);
+    }
+
     public Tenant withSigningAlgorithm(SigningAlgorithm algorithm) {
-        return new Tenant(id, issuer, algorithm, rotationPeriod, createdAt);
+        return new Tenant(id, issuer, algorithm, rotationPeriod, createdAt, registrationMode);
     }
 
     public Tenant withRotationPeriod(Duration period) {
-        return new Tenant(id, issuer, signingAlgorithm, period, createdAt);
+        return new Tenant(id, issuer, signingAlgorithm, period, createdAt, registrationMode);
+    }
+
+    public Tenant withIssuer(URI value) {
+        return new Tenant(id, value, signingAlgorithm, rotationPeriod, createdAt, registrationMode);
+    }
+
+    public Tenant withRegistrationMode(RegistrationMode mode) {
+        return new Tenant(id, issuer, signingAlgorithm, rotationPeriod, createdAt, mode);
     }
 }

@@ -9,7 +9,7 @@ public interface TenantStore {
     /** Stores a new tenant; fails with {@link IllegalStateException} when the id is taken. */
     void create(Tenant tenant);
 
-    /** Replaces issuer, algorithm and rotation period of an existing tenant. */
+    /** Replaces issuer, algorithm, rotation period and registration mode of an existing tenant. */
     void update(Tenant tenant);
 
     Optional<Tenant> find(String id);

@@ -13,8 +13,10 @@ import java.util.Set;
  * @param audiences             a token for the API must carry one of these in {@code aud}
  * @param defaultAccessTokenTtl the access token TTL of created clients that set none
  * @param audit                 where administration events go
+ * @param maxRegisteredClients  the cap on dynamically registered clients per tenant, shown by {@link RegistrationResource}
  */
-public record AdminApi(IdentityEngine engine, Set<String> audiences, Duration defaultAccessTokenTtl, AuditLog audit) {
+public record AdminApi(IdentityEngine engine, Set<String> audiences, Duration defaultAccessTokenTtl, AuditLog audit,
+                       int maxRegisteredClients) {
 
     public AdminApi {
         audiences = Set.copyOf(audiences);
@@ -29,5 +31,6 @@ public record AdminApi(IdentityEngine engine, Set<String> audiences, Duration de
         application.register(new TenantResource(engine));
         application.register(new EventResource(engine.auditEvents()));
         application.register(new AdminAuditFilter(audit));
+        application.register(new RegistrationResource(engine, maxRegisteredClients));
     }
 }

@@ -100,7 +100,7 @@ public final class ClientResource {
             throw AdminErrors.invalid("clientId must be absent or '" + clientId + "', the id of this path");
         }
         Client existing = find(tenant, clientId);
-        ClientEntry named = entry.clientId() != null ? entry : withClientId(entry, clientId);
+        ClientEntry named = entry.clientId() != null ? entry : entry.withClientId(clientId);
         Client client = build(tenant, named, credential(named, null, Optional.of(existing)), existing.createdAt(),
                 engine.clock().instant());
         engine.clients().update(client);
@@ -134,10 +134,7 @@ public final class ClientResource {
 
     private Client build(Tenant tenant, ClientEntry entry, String secretHash, Instant createdAt, Instant updatedAt) {
         try {
-            Client client = SetupImporter.clientSettings(tenant.id(), entry, defaultAccessTokenTtl)
-                    .secretHash(secretHash).createdAt(createdAt).updatedAt(updatedAt).build();
-            ClientRegistrationRules.requireRegistrable(client);
-            return client;
+            return SetupImporter.registrableClient(tenant.id(), entry, defaultAccessTokenTtl, secretHash, createdAt, updatedAt);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw AdminErrors.invalid(e);
         }
@@ -172,12 +169,5 @@ public final class ClientResource {
 
     private Client find(Tenant tenant, String clientId) {
         return engine.clients().find(tenant.id(), clientId).orElseThrow(() -> AdminErrors.notFound("No client '" + clientId + "'"));
-    }
-
-    private static ClientEntry withClientId(ClientEntry e, String clientId) {
-        return new ClientEntry(e.tenant(), clientId, e.name(), e.secret(), e.secretHash(), e.publicClient(), e.redirectUris(),
-                e.postLogoutRedirectUris(), e.allowedOrigins(), e.grantTypes(), e.scopes(), e.tokenFormat(), e.accessTokenTtl(),
-                e.idTokenTtl(), e.refreshPolicy(), e.audience(), e.idTokenEncryptionJwk(), e.claimMappings(),
-                e.refreshReuseGrace(), e.introspectionAudiences());
     }
 }

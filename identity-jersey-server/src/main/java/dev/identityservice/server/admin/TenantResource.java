@@ -2,6 +2,7 @@ package dev.identityservice.server.admin;
 
 import dev.identityservice.core.IdentityEngine;
 import dev.identityservice.core.key.SigningAlgorithm;
+import dev.identityservice.core.registration.RegistrationMode;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.server.Durations;
 import dev.identityservice.server.http.RequestTenant;
@@ -55,13 +56,15 @@ public final class TenantResource {
             Duration period = entry.rotationPeriod() == null ? Tenant.DEFAULT_ROTATION_PERIOD
                     : Durations.parse("rotationPeriod", entry.rotationPeriod());
             // Validate everything before anything is stored, so a bad field leaves no half-made tenant.
-            Tenant wanted = new Tenant(entry.id(), issuer, algorithm, period, engine.clock().instant());
+            RegistrationMode registration = entry.registration() == null ? RegistrationMode.DISABLED
+                    : RegistrationMode.parse(entry.registration());
+            Tenant wanted = new Tenant(entry.id(), issuer, algorithm, period, engine.clock().instant(), registration);
             if (engine.tenants().stream().anyMatch(t -> t.issuer().equals(wanted.issuer()))) {
                 throw AdminErrors.conflict("issuer '" + wanted.issuer() + "' belongs to another tenant");
             }
             tenant = engine.ensureTenant(wanted.id(), wanted.issuer(), wanted.signingAlgorithm());
-            if (!tenant.rotationPeriod().equals(period)) {
-                tenant = engine.updateTenant(tenant.withRotationPeriod(period));
+            if (!tenant.rotationPeriod().equals(period) || tenant.registrationMode() != registration) {
+                tenant = engine.updateTenant(tenant.withRotationPeriod(period).withRegistrationMode(registration));
             }
         } catch (IllegalArgumentException e) {
             throw AdminErrors.invalid(e);

@@ -74,6 +74,10 @@ public final class DiscoveryDocument {
         m.put("request_parameter_supported", false);
         // Discovery §3 defaults this one to true, so it must be said.
         m.put("request_uri_parameter_supported", false);
+        // OIDC Discovery §3, RFC 8414 §2: only where the tenant lets clients register.
+        if (tenant.registrationMode().enabled()) {
+            m.put("registration_endpoint", EndpointPaths.url(issuer, EndpointPaths.REGISTER));
+        }
         return m;
     }
 }

@@ -21,6 +21,8 @@ public final class EndpointPaths {
     public static final String INTROSPECT = "oauth2/introspect";
     public static final String REVOKE = "oauth2/revoke";
     public static final String LOGOUT = "oauth2/logout";
+    /** RFC 7591 §3; each registered client's configuration endpoint (RFC 7592) is under it. */
+    public static final String REGISTER = "oauth2/register";
 
     private EndpointPaths() {
     }

@@ -54,8 +54,12 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
         }
     }
 
-    /** A tenant; {@code issuer} defaults to the default tenant's issuer + {@code /t/{id}}. */
-    public record TenantEntry(String id, String issuer, String signingAlgorithm, String rotationPeriod) {
+    /**
+     * A tenant; {@code issuer} defaults to the default tenant's issuer + {@code /t/{id}}. {@code registration} is
+     * {@code disabled} (the default), {@code open} or {@code initial-access-token}: whether clients may register
+     * themselves (RFC 7591).
+     */
+    public record TenantEntry(String id, String issuer, String signingAlgorithm, String rotationPeriod, String registration) {
     }
 
     /** A user; give {@code password} (hashed here) or {@code passwordHash} (a PHC string), or neither. */
@@ -86,6 +90,9 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
      * {@code tokenFormat} is {@code jwt} or {@code opaque}. {@code refreshReuseGrace} is a duration ({@code 0s}
      * when absent): a rotated refresh token reused this soon is refused without revoking its family.
      * {@code introspectionAudiences} lists audiences whose access tokens the client may introspect.
+     * {@code jwks} (a public JWK Set) or {@code jwksUri}, {@code tokenEndpointAuthMethod}, {@code requestObjectSigningAlg},
+     * {@code applicationType} ({@code web} or {@code native}), {@code contacts} and the informational URLs are the
+     * client metadata of RFC 7591 §2 and OIDC Registration §2, with the meaning and rules they have there.
      */
     public record ClientEntry(String tenant, String clientId, String name, String secret, String secretHash,
                               @JsonProperty("public") Boolean publicClient, List<String> redirectUris,
@@ -93,7 +100,9 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
                               List<String> scopes, String tokenFormat, String accessTokenTtl, String idTokenTtl,
                               RefreshPolicyEntry refreshPolicy, String audience, Map<String, Object> idTokenEncryptionJwk,
                               List<ClaimMappingEntry> claimMappings, String refreshReuseGrace,
-                              List<String> introspectionAudiences) {
+                              List<String> introspectionAudiences, Map<String, Object> jwks, String jwksUri,
+                              String tokenEndpointAuthMethod, String requestObjectSigningAlg, String applicationType,
+                              List<String> contacts, String logoUri, String clientUri, String policyUri, String tosUri) {
 
         /**
          * The entry of a stored client, the inverse of {@code SetupImporter.clientSettings}: every setting,
@@ -112,14 +121,32 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
                     c.idTokenEncryptionKey() == null ? null : c.idTokenEncryptionKey().toJSONObject(),
                     c.claimMappings().stream().map(m -> new ClaimMappingEntry(m.tokenType().name().toLowerCase(Locale.ROOT),
                             m.attribute(), m.claim())).toList(),
-                    Durations.format(t.refreshReuseGrace()), c.introspectionAudiences().stream().sorted().toList());
+                    Durations.format(t.refreshReuseGrace()), c.introspectionAudiences().stream().sorted().toList(),
+                    c.keys().jwks() == null ? null : c.keys().jwks().toJSONObject(true), text(c.keys().jwksUri()),
+                    c.tokenEndpointAuthMethod() == null ? null : c.tokenEndpointAuthMethod().value(),
+                    c.requestObjectSigningAlg(), c.applicationType() == null ? null : c.applicationType().value(),
+                    c.description().contacts(), text(c.description().logoUri()), text(c.description().clientUri()),
+                    text(c.description().policyUri()), text(c.description().tosUri()));
+        }
+
+        private static String text(java.net.URI uri) {
+            return uri == null ? null : uri.toString();
+        }
+
+        /** A copy with {@code id} as its client id. */
+        public ClientEntry withClientId(String id) {
+            return new ClientEntry(tenant, id, name, secret, secretHash, publicClient, redirectUris, postLogoutRedirectUris,
+                    allowedOrigins, grantTypes, scopes, tokenFormat, accessTokenTtl, idTokenTtl, refreshPolicy, audience,
+                    idTokenEncryptionJwk, claimMappings, refreshReuseGrace, introspectionAudiences, jwks, jwksUri,
+                    tokenEndpointAuthMethod, requestObjectSigningAlg, applicationType, contacts, logoUri, clientUri, policyUri, tosUri);
         }
 
         /** A copy with {@code secret} set: the one response that shows a new secret. */
         public ClientEntry withSecret(String newSecret) {
             return new ClientEntry(tenant, clientId, name, newSecret, null, publicClient, redirectUris, postLogoutRedirectUris,
                     allowedOrigins, grantTypes, scopes, tokenFormat, accessTokenTtl, idTokenTtl, refreshPolicy, audience,
-                    idTokenEncryptionJwk, claimMappings, refreshReuseGrace, introspectionAudiences);
+                    idTokenEncryptionJwk, claimMappings, refreshReuseGrace, introspectionAudiences, jwks, jwksUri,
+                    tokenEndpointAuthMethod, requestObjectSigningAlg, applicationType, contacts, logoUri, clientUri, policyUri, tosUri);
         }
 
         /** Never shows the secret. */

@@ -1,23 +1,29 @@
 package dev.identityservice.server.setup;
 
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
 import dev.identityservice.core.IdentityEngine;
 import dev.identityservice.core.Printable;
 import dev.identityservice.core.client.AccessTokenFormat;
+import dev.identityservice.core.client.ApplicationType;
 import dev.identityservice.core.client.ClaimMapping;
 import dev.identityservice.core.client.Client;
+import dev.identityservice.core.client.ClientCredentials;
+import dev.identityservice.core.client.ClientDescription;
+import dev.identityservice.core.client.ClientKeys;
 import dev.identityservice.core.client.ClientRegistrationRules;
 import dev.identityservice.core.client.ClientSecrets;
 import dev.identityservice.core.client.GrantType;
 import dev.identityservice.core.key.SigningAlgorithm;
+import dev.identityservice.core.registration.RegistrationMode;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.token.TokenSettings;
 import dev.identityservice.core.token.refresh.RefreshPolicy;
 import dev.identityservice.core.user.Passwords;
 import dev.identityservice.core.user.User;
+import dev.identityservice.core.user.UserProfile;
 import dev.identityservice.core.user.UserRegistration;
 import dev.identityservice.core.user.Usernames;
-import dev.identityservice.core.user.UserProfile;
 import dev.identityservice.server.Durations;
 import java.net.URI;
 import java.text.ParseException;
@@ -143,18 +149,21 @@ public final class SetupImporter {
         URI issuer = entry.issuer() != null ? URI.create(entry.issuer()) : URI.create(defaultIssuer + "/t/" + entry.id());
         SigningAlgorithm algorithm = entry.signingAlgorithm() == null ? SigningAlgorithm.DEFAULT : SigningAlgorithm.parse(entry.signingAlgorithm());
         Duration period = entry.rotationPeriod() == null ? null : Durations.parse("rotationPeriod", entry.rotationPeriod());
+        RegistrationMode registration = entry.registration() == null ? null : RegistrationMode.parse(entry.registration());
         Optional<Tenant> found = engine.tenant(entry.id());
         if (found.isEmpty()) {
             return new Step(null, Outcome.CREATED, () -> {
                 Tenant tenant = engine.ensureTenant(entry.id(), issuer, algorithm);
-                if (period != null && !period.equals(tenant.rotationPeriod())) {
-                    engine.updateTenant(new Tenant(tenant.id(), issuer, tenant.signingAlgorithm(), period, tenant.createdAt()));
+                Tenant wanted = tenant.withIssuer(issuer).withRotationPeriod(period == null ? tenant.rotationPeriod() : period)
+                        .withRegistrationMode(registration == null ? tenant.registrationMode() : registration);
+                if (!wanted.equals(tenant)) {
+                    engine.updateTenant(wanted);
                 }
             });
         }
         Tenant tenant = found.get();
-        Tenant wanted = new Tenant(tenant.id(), issuer, tenant.signingAlgorithm(), period == null ? tenant.rotationPeriod() : period,
-                tenant.createdAt());
+        Tenant wanted = tenant.withIssuer(issuer).withRotationPeriod(period == null ? tenant.rotationPeriod() : period)
+                .withRegistrationMode(registration == null ? tenant.registrationMode() : registration);
         return existing(!wanted.equals(tenant) || tenant.signingAlgorithm() != algorithm, () -> {
             if (!wanted.equals(tenant)) {
                 engine.updateTenant(wanted);
@@ -252,16 +261,27 @@ public final class SetupImporter {
         if (existing.isEmpty()) {
             ClientRegistrationRules.requireNewClientId(entry.clientId());
         }
-        Client client = clientSettings(tenantId, entry, defaultAccessTokenTtl)
-                .secretHash(secretHash(entry, existing))
-                .createdAt(existing.map(Client::createdAt).orElse(now))
-                .updatedAt(now)
-                .build();
-        ClientRegistrationRules.requireRegistrable(client);
+        Client client = registrableClient(tenantId, entry, defaultAccessTokenTtl, secretHash(entry, existing),
+                existing.map(Client::createdAt).orElse(now), now);
         if (existing.isEmpty()) {
             return new Step(null, Outcome.CREATED, () -> engine.clients().create(client));
         }
         return existing(!sameSettings(existing.get(), client), () -> engine.clients().update(client));
+    }
+
+    /**
+     * The client {@code entry} describes with the given credential and times, checked by
+     * {@link ClientRegistrationRules#requireRegistrable}: the one way a client is made from the JSON shape by the
+     * import file, the management API and dynamic registration.
+     *
+     * @throws IllegalArgumentException naming the bad field
+     */
+    public static Client registrableClient(String tenantId, SetupFile.ClientEntry entry, Duration defaultAccessTokenTtl,
+                                           String secretHash, Instant createdAt, Instant updatedAt) {
+        Client client = clientSettings(tenantId, entry, defaultAccessTokenTtl)
+                .secretHash(secretHash).createdAt(createdAt).updatedAt(updatedAt).build();
+        ClientRegistrationRules.requireRegistrable(client);
+        return client;
     }
 
     /**
@@ -281,7 +301,36 @@ public final class SetupImporter {
                 .tokenSettings(tokenSettings(entry, defaultAccessTokenTtl))
                 .idTokenEncryptionKey(jwk(entry.idTokenEncryptionJwk()))
                 .claimMappings(list(entry.claimMappings()).stream().map(SetupImporter::claimMapping).toList())
-                .introspectionAudiences(new LinkedHashSet<>(list(entry.introspectionAudiences())));
+                .introspectionAudiences(new LinkedHashSet<>(list(entry.introspectionAudiences())))
+                .keys(new ClientKeys(jwks(entry.jwks()), uri("jwksUri", entry.jwksUri())))
+                .tokenEndpointAuthMethod(entry.tokenEndpointAuthMethod() == null ? null
+                        : ClientCredentials.Method.parse(entry.tokenEndpointAuthMethod()))
+                .requestObjectSigningAlg(entry.requestObjectSigningAlg())
+                .applicationType(entry.applicationType() == null ? null : ApplicationType.parse(entry.applicationType()))
+                .description(new ClientDescription(list(entry.contacts()), uri("logoUri", entry.logoUri()),
+                        uri("clientUri", entry.clientUri()), uri("policyUri", entry.policyUri()), uri("tosUri", entry.tosUri())));
+    }
+
+    private static URI uri(String field, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return new URI(value);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException(field + ": not a URL");
+        }
+    }
+
+    private static JWKSet jwks(Map<String, Object> json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return JWKSet.parse(json);
+        } catch (java.text.ParseException | RuntimeException e) {
+            throw new IllegalArgumentException("jwks: not a JWK Set (RFC 7517 §5)");
+        }
     }
 
     private static String secretHash(SetupFile.ClientEntry entry, Optional<Client> existing) {

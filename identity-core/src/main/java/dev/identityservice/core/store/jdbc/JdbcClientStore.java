@@ -1,6 +1,12 @@
 package dev.identityservice.core.store.jdbc;
 
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import dev.identityservice.core.client.ApplicationType;
+import dev.identityservice.core.client.ClientCredentials;
+import dev.identityservice.core.client.ClientDescription;
+import dev.identityservice.core.client.ClientKeys;
+import java.net.URI;
 import dev.identityservice.core.client.AccessTokenFormat;
 import dev.identityservice.core.client.ClaimMapping;
 import dev.identityservice.core.client.Client;
@@ -43,11 +49,13 @@ public final class JdbcClientStore implements ClientStore {
     private static final String COLUMNS = "tenant_id, client_id, name, secret_hash, redirect_uris, post_logout_redirect_uris, "
             + "allowed_origins, grant_types, scopes, audience, access_token_format, access_token_ttl_seconds, id_token_ttl_seconds, "
             + "refresh_policy, refresh_ttl_seconds, refresh_max_seconds, id_token_encryption_jwk, refresh_reuse_grace_seconds, "
-            + "introspection_audiences, created_at, updated_at";
+            + "introspection_audiences, jwks, jwks_uri, token_endpoint_auth_method, request_object_signing_alg, application_type, "
+            + "contacts, logo_uri, client_uri, policy_uri, tos_uri, created_at, updated_at";
     private static final String FIELD_ASSIGNMENTS = "name = ?, secret_hash = ?, redirect_uris = ?, post_logout_redirect_uris = ?, "
             + "allowed_origins = ?, grant_types = ?, scopes = ?, audience = ?, access_token_format = ?, access_token_ttl_seconds = ?, "
             + "id_token_ttl_seconds = ?, refresh_policy = ?, refresh_ttl_seconds = ?, refresh_max_seconds = ?, id_token_encryption_jwk = ?, "
-            + "refresh_reuse_grace_seconds = ?, introspection_audiences = ?";
+            + "refresh_reuse_grace_seconds = ?, introspection_audiences = ?, jwks = ?, jwks_uri = ?, token_endpoint_auth_method = ?, "
+            + "request_object_signing_alg = ?, application_type = ?, contacts = ?, logo_uri = ?, client_uri = ?, policy_uri = ?, tos_uri = ?";
     private static final String BOUND = "BOUND";
     private static final String SLIDING = "SLIDING";
 
@@ -62,16 +70,7 @@ public final class JdbcClientStore implements ClientStore {
         requireStorable(client);
         try {
             database.inTransaction(connection -> {
-                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO clients (" + COLUMNS
-                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                    insert.setString(1, client.tenantId());
-                    insert.setString(2, client.clientId());
-                    int i = bindFields(insert, 3, client);
-                    Timestamps.set(insert, i++, client.createdAt());
-                    Timestamps.set(insert, i, client.updatedAt());
-                    insert.executeUpdate();
-                }
-                insertClaimMappings(connection, client);
+                insert(connection, client);
                 return null;
             });
         } catch (DataAccessException e) {
@@ -80,6 +79,26 @@ public final class JdbcClientStore implements ClientStore {
             }
             throw e;
         }
+    }
+
+    /**
+     * Inserts {@code client} within the caller's transaction on {@code connection}, so that a client can be
+     * stored together with other rows (its registration, {@code JdbcClientRegistrationStore}).
+     *
+     * @throws SQLException a unique violation when the id is taken
+     */
+    static void insert(Connection connection, Client client) throws SQLException {
+        requireStorable(client);
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO clients (" + COLUMNS + ") VALUES ("
+                + String.join(", ", Collections.nCopies(COLUMNS.split(",").length, "?")) + ")")) {
+            insert.setString(1, client.tenantId());
+            insert.setString(2, client.clientId());
+            int i = bindFields(insert, 3, client);
+            Timestamps.set(insert, i++, client.createdAt());
+            Timestamps.set(insert, i, client.updatedAt());
+            insert.executeUpdate();
+        }
+        insertClaimMappings(connection, client);
     }
 
     @Override
@@ -192,6 +211,18 @@ public final class JdbcClientStore implements ClientStore {
         statement.setString(i++, key == null ? null : key.toPublicJWK().toJSONString());
         statement.setLong(i++, settings.refreshReuseGrace().toSeconds());
         statement.setString(i++, String.join(" ", client.introspectionAudiences().stream().sorted().toList()));
+        ClientKeys keys = client.keys();
+        statement.setString(i++, keys.jwks() == null ? null : keys.jwks().toString(true));
+        statement.setString(i++, keys.jwksUri() == null ? null : keys.jwksUri().toString());
+        statement.setString(i++, client.tokenEndpointAuthMethod() == null ? null : client.tokenEndpointAuthMethod().name());
+        statement.setString(i++, client.requestObjectSigningAlg());
+        statement.setString(i++, client.applicationType() == null ? null : client.applicationType().name());
+        ClientDescription d = client.description();
+        statement.setString(i++, String.join(" ", d.contacts()));
+        statement.setString(i++, d.logoUri() == null ? null : d.logoUri().toString());
+        statement.setString(i++, d.clientUri() == null ? null : d.clientUri().toString());
+        statement.setString(i++, d.policyUri() == null ? null : d.policyUri().toString());
+        statement.setString(i++, d.tosUri() == null ? null : d.tosUri().toString());
         return i;
     }
 
@@ -224,6 +255,13 @@ public final class JdbcClientStore implements ClientStore {
                 .tokenSettings(settings)
                 .idTokenEncryptionKey(parseJwk(row.getString("id_token_encryption_jwk")))
                 .introspectionAudiences(new HashSet<>(split(row.getString("introspection_audiences"))))
+                .keys(new ClientKeys(parseJwks(row.getString("jwks")), uri(row.getString("jwks_uri"))))
+                .tokenEndpointAuthMethod(row.getString("token_endpoint_auth_method") == null ? null
+                        : ClientCredentials.Method.valueOf(row.getString("token_endpoint_auth_method")))
+                .requestObjectSigningAlg(row.getString("request_object_signing_alg"))
+                .applicationType(row.getString("application_type") == null ? null : ApplicationType.valueOf(row.getString("application_type")))
+                .description(new ClientDescription(split(row.getString("contacts")), uri(row.getString("logo_uri")),
+                        uri(row.getString("client_uri")), uri(row.getString("policy_uri")), uri(row.getString("tos_uri"))))
                 .createdAt(Timestamps.get(row, "created_at"))
                 .updatedAt(Timestamps.get(row, "updated_at"));
     }
@@ -304,6 +342,21 @@ public final class JdbcClientStore implements ClientStore {
 
     private static List<String> split(String value) {
         return value == null || value.isEmpty() ? List.of() : Arrays.asList(value.split(" "));
+    }
+
+    private static URI uri(String value) {
+        return value == null ? null : URI.create(value);
+    }
+
+    private static JWKSet parseJwks(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return JWKSet.parse(json);
+        } catch (ParseException e) {
+            throw new IllegalStateException("stored jwks is not a JWK Set", e);
+        }
     }
 
     private static JWK parseJwk(String json) {

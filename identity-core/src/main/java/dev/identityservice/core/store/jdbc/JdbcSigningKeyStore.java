@@ -8,13 +8,11 @@ import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.key.SigningKey;
 import dev.identityservice.core.key.SigningKeyStore;
 import dev.identityservice.core.tenant.Tenant;
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.text.ParseException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -61,15 +59,13 @@ public final class JdbcSigningKeyStore implements SigningKeyStore {
     /** Locks the tenant row until the transaction ends and reads it under that lock. */
     private static Tenant lockTenant(Connection connection, String tenantId) throws SQLException {
         try (PreparedStatement lock = connection.prepareStatement(
-                "SELECT id, issuer, signing_algorithm, rotation_period_seconds, created_at FROM tenants WHERE id = ? FOR UPDATE")) {
+                "SELECT " + JdbcTenantStore.COLUMNS + " FROM tenants WHERE id = ? FOR UPDATE")) {
             lock.setString(1, tenantId);
             try (ResultSet row = lock.executeQuery()) {
                 if (!row.next()) {
                     throw new IllegalArgumentException("unknown tenant '" + tenantId + "'");
                 }
-                return new Tenant(row.getString("id"), URI.create(row.getString("issuer")),
-                        SigningAlgorithm.parse(row.getString("signing_algorithm")),
-                        Duration.ofSeconds(row.getLong("rotation_period_seconds")), Timestamps.get(row, "created_at"));
+                return JdbcTenantStore.read(row);
             }
         }
     }

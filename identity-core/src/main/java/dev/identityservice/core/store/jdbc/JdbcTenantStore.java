@@ -1,6 +1,7 @@
 package dev.identityservice.core.store.jdbc;
 
 import dev.identityservice.core.key.SigningAlgorithm;
+import dev.identityservice.core.registration.RegistrationMode;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.tenant.TenantStore;
 import java.net.URI;
@@ -15,7 +16,7 @@ import java.util.Optional;
 /** {@link TenantStore} on the {@code tenants} table. */
 public final class JdbcTenantStore implements TenantStore {
 
-    private static final String COLUMNS = "id, issuer, signing_algorithm, rotation_period_seconds, created_at";
+    static final String COLUMNS = "id, issuer, signing_algorithm, rotation_period_seconds, created_at, registration_mode";
 
     private final Database database;
 
@@ -28,12 +29,13 @@ public final class JdbcTenantStore implements TenantStore {
         try {
             database.withConnection(connection -> {
                 try (PreparedStatement insert = connection.prepareStatement(
-                        "INSERT INTO tenants (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?)")) {
+                        "INSERT INTO tenants (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)")) {
                     insert.setString(1, tenant.id());
                     insert.setString(2, tenant.issuer().toString());
                     insert.setString(3, tenant.signingAlgorithm().name());
                     insert.setLong(4, tenant.rotationPeriod().toSeconds());
                     Timestamps.set(insert, 5, tenant.createdAt());
+                    insert.setString(6, tenant.registrationMode().name());
                     return insert.executeUpdate();
                 }
             });
@@ -49,11 +51,12 @@ public final class JdbcTenantStore implements TenantStore {
     public void update(Tenant tenant) {
         int updated = database.withConnection(connection -> {
             try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE tenants SET issuer = ?, signing_algorithm = ?, rotation_period_seconds = ? WHERE id = ?")) {
+                    "UPDATE tenants SET issuer = ?, signing_algorithm = ?, rotation_period_seconds = ?, registration_mode = ? WHERE id = ?")) {
                 update.setString(1, tenant.issuer().toString());
                 update.setString(2, tenant.signingAlgorithm().name());
                 update.setLong(3, tenant.rotationPeriod().toSeconds());
-                update.setString(4, tenant.id());
+                update.setString(4, tenant.registrationMode().name());
+                update.setString(5, tenant.id());
                 return update.executeUpdate();
             }
         });
@@ -88,9 +91,11 @@ public final class JdbcTenantStore implements TenantStore {
         });
     }
 
-    private static Tenant read(ResultSet row) throws SQLException {
+    /** The tenant in a row holding {@link #COLUMNS}. */
+    static Tenant read(ResultSet row) throws SQLException {
         return new Tenant(row.getString("id"), URI.create(row.getString("issuer")),
                 SigningAlgorithm.parse(row.getString("signing_algorithm")),
-                Duration.ofSeconds(row.getLong("rotation_period_seconds")), Timestamps.get(row, "created_at"));
+                Duration.ofSeconds(row.getLong("rotation_period_seconds")), Timestamps.get(row, "created_at"),
+                RegistrationMode.valueOf(row.getString("registration_mode")));
     }
 }
