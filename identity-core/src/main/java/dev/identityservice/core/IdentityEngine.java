@@ -226,6 +226,19 @@ public final class IdentityEngine {
         multiTenant = all.size() > 1;
     }
 
+    /**
+     * Re-reads what this engine holds in memory (tenants, key rings) from the store, and forgets the key rings
+     * of tenants that no longer exist. For use after a rolled-back {@link Database#inOneTransaction}: the
+     * engine cached what the transaction wrote, which the store no longer has.
+     */
+    public void reloadCaches() {
+        reloadTenants();
+        keys.retainTenants(tenantCache.keySet());
+        for (String tenantId : tenantCache.keySet()) {
+            keys.reload(tenantId);
+        }
+    }
+
     public List<Tenant> tenants() {
         return List.copyOf(tenantCache.values());
     }
