@@ -317,8 +317,15 @@ public final class SetupImporter {
         if (entry.secretHash() != null) {
             throw new IllegalArgumentException(SECRET_HASH_REFUSED);
         }
+        if (Boolean.FALSE.equals(entry.publicClient())) {
+            // An exported confidential client ("public": false, no secret: exports never hold one). It is created
+            // with a secret nobody knows, so it cannot be used until an administrator gives it one.
+            return existing.map(Client::secretHash).filter(hash -> hash != null)
+                    .orElseGet(() -> ClientSecrets.hash(ClientSecrets.generate()));
+        }
         return existing.map(Client::secretHash).orElseThrow(() -> new IllegalArgumentException(
-                "a new client needs secret, secretHash or \"public\": true"));
+                "a new client needs secret, \"public\": true, or \"public\": false to be given a secret later "
+                        + "(POST /admin/clients/{clientId}/secret)"));
     }
 
     private static TokenSettings tokenSettings(SetupFile.ClientEntry entry, Duration defaultAccessTokenTtl) {
