@@ -11,7 +11,8 @@
 #     instance imports) gets a token of that issuer; the forwarded client address reaches the servers (5 wrong
 #     passwords from 127.0.0.2 throttle 127.0.0.2, while 127.0.0.3 still signs in: the servers saw two
 #     addresses, not nginx's one); both instances served; http redirects to https; the bootstrap secrets,
-#     given as _FILE, never reach the logs; README's pg_dump backup command writes a restorable dump.
+#     given as _FILE, never reach the logs; deploy/identity-server.service parses (systemd-analyze verify);
+#     README's pg_dump backup command writes a restorable dump.
 # Everything it started is stopped and the schema dropped on exit. Exit codes: 0 checked, 1 a check failed,
 # 3 could not run (no nginx and it cannot be installed, or PostgreSQL unreachable): the caller decides
 # whether that is a skip.
@@ -204,7 +205,16 @@ for secret in "$admin_password" "$demo_secret" "$client_secret" alice-password-1
 done
 log "both instances served; http -> https; no secret in the logs"
 
-# --- 5. README's backup command ---
+# --- 5. The systemd unit parses (every key known), where systemd-analyze exists ---
+if command -v systemd-analyze >/dev/null; then
+  verdict=$(systemd-analyze verify deploy/identity-server.service 2>&1 || true)
+  if grep -qiE 'unknown|ignoring|invalid|failed to parse' <<<"$verdict"; then
+    fail "systemd-analyze verify deploy/identity-server.service: $verdict"
+  fi
+  log "systemd unit: every setting understood"
+fi
+
+# --- 6. README's backup command ---
 pg_dump --format=custom --schema="$schema" --file="$work/identity.dump" "$libpq_url"
 pg_restore --list "$work/identity.dump" >"$work/dump-contents.txt"
 grep -q "TABLE DATA $schema signing_keys" "$work/dump-contents.txt" || fail "the dump has no signing_keys data"
