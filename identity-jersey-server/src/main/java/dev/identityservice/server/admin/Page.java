@@ -1,9 +1,9 @@
 package dev.identityservice.server.admin;
 
+import dev.identityservice.core.Printable;
 import dev.identityservice.server.http.Form;
 import jakarta.ws.rs.core.UriInfo;
 import java.nio.charset.StandardCharsets;
-import dev.identityservice.core.Printable;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

@@ -2,11 +2,11 @@ package dev.identityservice.server.admin;
 
 import dev.identityservice.core.IdentityEngine;
 import dev.identityservice.core.client.ClientSecrets;
+import dev.identityservice.core.key.SigningAlgorithm;
+import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.user.User;
 import dev.identityservice.core.user.UserProfile;
 import dev.identityservice.core.user.Usernames;
-import dev.identityservice.core.key.SigningAlgorithm;
-import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.server.Durations;
 import dev.identityservice.server.http.RequestTenant;
 import dev.identityservice.server.http.TenantResolver;
@@ -93,7 +93,7 @@ public final class TenantResource {
         String password = generated != null ? generated : entry.admin() == null ? null : entry.admin().password();
         Created made;
         try {
-            made = engine.database().inOneTransaction(() -> {
+            made = engine.inOneTransaction(() -> {
                 Tenant created = engine.ensureTenant(wanted.id(), wanted.issuer(), wanted.signingAlgorithm());
                 if (!created.rotationPeriod().equals(wanted.rotationPeriod())) {
                     created = engine.updateTenant(created.withRotationPeriod(wanted.rotationPeriod()));
@@ -102,12 +102,8 @@ public final class TenantResource {
                         entry.admin().username(), password.toCharArray(), UserProfile.EMPTY, Set.of(AdminGuard.ADMIN_ROLE), Map.of());
                 return new Created(created, user);
             });
-        } catch (RuntimeException e) {
-            engine.reloadCaches();
-            if (e instanceof IllegalArgumentException invalid) {
-                throw AdminErrors.invalid(invalid);
-            }
-            throw e;
+        } catch (IllegalArgumentException invalid) {
+            throw AdminErrors.invalid(invalid);
         }
         TenantView.AdminView admin = made.admin() == null ? null
                 : new TenantView.AdminView(made.admin().id(), made.admin().username(), generated);

@@ -2,6 +2,7 @@ package dev.identityservice.server.setup;
 
 import dev.identityservice.core.IdentityEngine;
 import dev.identityservice.core.client.Client;
+import dev.identityservice.core.store.jdbc.JdbcClientStore;
 import dev.identityservice.core.store.jdbc.JdbcUserStore;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.user.User;
@@ -31,7 +32,7 @@ import java.util.function.BiFunction;
 public final class SetupExport {
 
     /** Rows read per query while exporting: the stores' largest page. */
-    private static final int BATCH = JdbcUserStore.MAX_PAGE_SIZE;
+    private static final int BATCH = Math.min(JdbcUserStore.MAX_PAGE_SIZE, JdbcClientStore.MAX_PAGE_SIZE);
 
     private SetupExport() {
     }

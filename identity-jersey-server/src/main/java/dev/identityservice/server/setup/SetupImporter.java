@@ -83,10 +83,10 @@ public final class SetupImporter {
     }
 
     /**
-     * Checks the whole file, then applies it in one database transaction ({@link
-     * dev.identityservice.core.store.jdbc.Database#inOneTransaction}): when a write fails midway (a constraint
-     * the checks cannot see, the database going away), every write before it is rolled back too, and the engine
-     * forgets what it had cached of them. What was done is logged per entity once it is committed.
+     * Checks the whole file, then applies it in one database transaction ({@link IdentityEngine#inOneTransaction}):
+     * when a write fails midway (a constraint the checks cannot see, the database going away), every write before
+     * it is rolled back too, and the engine forgets what it had cached of them. What was done is logged per
+     * entity once it is committed.
      *
      * @return the outcome per entity ({@code "user carol"} etc.), in file order
      * @throws IllegalArgumentException naming the first bad entry and field, or the entry whose write failed;
@@ -95,22 +95,16 @@ public final class SetupImporter {
     public Map<String, Outcome> apply(SetupFile file) {
         List<Step> steps = plan(file);
         Map<String, Outcome> outcomes = new java.util.LinkedHashMap<>();
-        try {
-            engine.database().inOneTransaction(() -> {
-                for (Step step : steps) {
-                    named(step.what(), () -> {
-                        step.write().run();
-                        return step;
-                    });
-                    outcomes.put(step.what(), step.outcome());
-                }
-                return null;
-            });
-        } catch (RuntimeException e) {
-            // The caches (tenants, key rings) saw the rolled-back writes of this thread.
-            engine.reloadCaches();
-            throw e;
-        }
+        engine.inOneTransaction(() -> {
+            for (Step step : steps) {
+                named(step.what(), () -> {
+                    step.write().run();
+                    return step;
+                });
+                outcomes.put(step.what(), step.outcome());
+            }
+            return null;
+        });
         outcomes.forEach((what, outcome) -> {
             if (outcome == Outcome.SKIPPED) {
                 LOG.info("Import: {} exists, skipped (import.mode create-missing leaves it as it is)", what);

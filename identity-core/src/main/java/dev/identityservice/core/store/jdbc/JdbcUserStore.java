@@ -165,8 +165,8 @@ public final class JdbcUserStore implements UserStore {
 
     /** The SQL of {@link #search} on {@code database}, for tests that ask the planner about it. */
     static String searchSql(Database database) {
-        return selectPage(" AND " + PrefixSearch.on(database, "username_normalized", "a").sql(),
-                PrefixSearch.on(database, "username_normalized", "a").orderBy());
+        PrefixSearch prefix = PrefixSearch.on(database, "username_normalized", "a");
+        return selectPage(" AND " + prefix.sql(), prefix.orderBy());
     }
 
     private static String selectPage(String condition, String orderBy) {
