@@ -234,6 +234,30 @@ public final class IdentityEngine {
         multiTenant = all.size() > 1;
     }
 
+    /**
+     * Runs {@code job} in one database transaction ({@link Database#inOneTransaction}): every store write it
+     * makes on this thread through this engine is committed together, or none is. When it throws, the engine
+     * also re-reads what it holds in memory (tenants, key rings), which saw the rolled-back writes: a tenant
+     * whose creation was rolled back must not keep keys the store never kept.
+     */
+    public <T> T inOneTransaction(java.util.function.Supplier<T> job) {
+        try {
+            return database.inOneTransaction(job);
+        } catch (RuntimeException e) {
+            reloadCaches();
+            throw e;
+        }
+    }
+
+    /** Re-reads the tenants and key rings from the store, and forgets the rings of tenants that are gone. */
+    private void reloadCaches() {
+        reloadTenants();
+        keys.retainTenants(tenantCache.keySet());
+        for (String tenantId : tenantCache.keySet()) {
+            keys.reload(tenantId);
+        }
+    }
+
     public List<Tenant> tenants() {
         return List.copyOf(tenantCache.values());
     }

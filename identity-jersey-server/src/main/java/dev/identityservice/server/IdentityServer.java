@@ -2,6 +2,7 @@ package dev.identityservice.server;
 
 import dev.identityservice.core.IdentityEngine;
 import dev.identityservice.core.key.MasterKey;
+import dev.identityservice.core.store.jdbc.DataAccessException;
 import dev.identityservice.core.store.jdbc.Database;
 import dev.identityservice.core.store.jdbc.JdbcAuditEventStore;
 import dev.identityservice.core.tenant.Tenant;
@@ -166,7 +167,12 @@ public final class IdentityServer implements AutoCloseable {
                 }
             }
             if (setup != null) {
-                importer.apply(setup);
+                try {
+                    importer.apply(setup);
+                } catch (IllegalArgumentException | DataAccessException e) {
+                    throw new StartFailure(e.getMessage() + " (file " + config.importFile().toAbsolutePath()
+                            + "; nothing of it was applied: the import is one transaction)");
+                }
             }
             jobs = Executors.newSingleThreadScheduledExecutor(runnable -> {
                 Thread thread = new Thread(runnable, "identity-jobs");

@@ -39,6 +39,11 @@ public final class NotifyingClientStore implements ClientStore {
     }
 
     @Override
+    public List<Client> search(String tenantId, String prefix, int offset, int limit) {
+        return store.search(tenantId, prefix, offset, limit);
+    }
+
+    @Override
     public boolean delete(String tenantId, String clientId) {
         boolean deleted = store.delete(tenantId, clientId);
         if (deleted) {

@@ -57,6 +57,11 @@ public final class NotifyingUserStore implements UserStore {
     }
 
     @Override
+    public List<User> search(String tenantId, String prefix, int offset, int limit) {
+        return store.search(tenantId, prefix, offset, limit);
+    }
+
+    @Override
     public boolean replacePasswordHash(String tenantId, String userId, String expectedHash, String newHash, Instant now) {
         return store.replacePasswordHash(tenantId, userId, expectedHash, newHash, now);
     }

@@ -16,5 +16,14 @@ public interface ClientStore {
 
     List<Client> list(String tenantId, int offset, int limit);
 
+    /**
+     * Clients of a tenant whose display name starts with {@code namePrefix}, compared case-insensitively by
+     * {@link ClientNames#key}, in the order of those keys; clients without a name never match. Served by an index.
+     *
+     * @param namePrefix at least one character
+     * @throws IllegalArgumentException for an empty prefix, or an offset or limit out of range
+     */
+    List<Client> search(String tenantId, String namePrefix, int offset, int limit);
+
     boolean delete(String tenantId, String clientId);
 }

@@ -88,6 +88,14 @@ public final class KeyRotator implements KeyRingProvider {
         }
     }
 
+    /**
+     * Forgets the rings of every tenant not in {@code tenantIds}: a tenant whose creation was rolled back
+     * must not keep keys that the store never kept.
+     */
+    public void retainTenants(java.util.Set<String> tenantIds) {
+        rings.keySet().retainAll(tenantIds);
+    }
+
     /** NEXT starts signing, ACTIVE becomes ROTATED (still published), a new NEXT is published. */
     public KeyRing rotate(String tenantId) {
         return write(tenantId, KeyRotationListener.Reason.MANUAL, 1, t -> t.rotate(false)).ring;

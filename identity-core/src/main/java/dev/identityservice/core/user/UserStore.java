@@ -67,6 +67,16 @@ public interface UserStore {
     List<User> list(String tenantId, int offset, int limit);
 
     /**
+     * Users of a tenant whose username starts with {@code usernamePrefix}, compared in the form usernames are
+     * compared in ({@link Usernames#key}: PRECIS case-mapped, RFC 8265 §3.3), so {@code AL} finds {@code alice};
+     * ordered by that form. Served by an index.
+     *
+     * @param usernamePrefix at least one character
+     * @throws IllegalArgumentException for an empty prefix, or an offset or limit out of range
+     */
+    List<User> search(String tenantId, String usernamePrefix, int offset, int limit);
+
+    /**
      * Replaces the password hash only if it is still {@code expectedHash}, touching nothing else: the
      * rehash at login must not undo an administrator's concurrent change to the user. Moves the version on,
      * so that an update from a copy read before cannot put the old hash back.

@@ -27,9 +27,10 @@ import java.util.regex.Pattern;
  * confined to admin paths. Other endpoints, such as UserInfo, read their bearer tokens themselves and must
  * never meet the admin audience rule, so the feature is scoped to admin paths ({@link GuardFeature#onlyFor}).
  *
- * <p>Rules: the token's {@code iss} must be the issuer of the tenant whose admin path is called (a token of
- * tenant A never administers tenant B: 401 {@code invalid_token}), its {@code aud} must contain one of the
- * configured admin audiences, and its {@code roles} claim must contain {@value #ADMIN_ROLE}.
+ * <p>Rules: the token's {@code iss} must be the issuer of the tenant whose admin path is called, or the default
+ * tenant's, whose administrators manage every tenant (a token of tenant A never administers tenant B: 401
+ * {@code invalid_token}), its {@code aud} must contain one of the configured admin audiences, and its
+ * {@code roles} claim must contain {@value #ADMIN_ROLE}.
  */
 public final class AdminGuard implements Feature {
 
@@ -49,7 +50,7 @@ public final class AdminGuard implements Feature {
     @Override
     public boolean configure(FeatureContext context) {
         new GuardFeature(verifier, REALM).onlyFor(AdminGuard::isAdminPath).configure(context);
-        context.register(new TenantIssuerCheck());
+        context.register(new TenantIssuerCheck(verifier));
         context.register(new JsonChallengeBody());
         return true;
     }
@@ -64,16 +65,22 @@ public final class AdminGuard implements Feature {
     /**
      * Refuses a token of another tenant: it runs right after the guard's authentication, which itself runs
      * after the {@code TenantResolver} (lower priority), and compares the verified {@code iss} with the issuer
-     * of the tenant being administered.
+     * of the tenant being administered (or the default tenant's, see {@link TenantGuards#administers}).
      */
     @PreMatching
     @Priority(Priorities.AUTHENTICATION + 1)
     static final class TenantIssuerCheck implements ContainerRequestFilter {
 
+        private final TenantGuards guards;
+
+        TenantIssuerCheck(TenantGuards guards) {
+            this.guards = guards;
+        }
+
         @Override
         public void filter(ContainerRequestContext request) {
             if (isAdminPath(request) && request.getSecurityContext() instanceof TokenSecurityContext authenticated
-                    && !RequestTenant.of(request).issuer().toString().equals(authenticated.token().issuer())) {
+                    && !guards.administers(authenticated.token().issuer(), RequestTenant.of(request))) {
                 request.abortWith(Response.status(Response.Status.UNAUTHORIZED)
                         .header(HttpHeaders.WWW_AUTHENTICATE, BearerChallenge.forError(REALM,
                                 BearerError.invalidToken("the token was issued for another tenant")))

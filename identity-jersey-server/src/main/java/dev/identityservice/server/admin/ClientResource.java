@@ -23,6 +23,7 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Clients of the request's tenant, in the import file's client shape. A secret is shown once: in the answer
@@ -31,6 +32,9 @@ import java.util.Optional;
 @Path("admin/clients")
 @RolesAllowed(AdminGuard.ADMIN_ROLE)
 public final class ClientResource {
+
+    /** The list filter: a display-name prefix. */
+    static final String NAME_FILTER = "name";
 
     private final IdentityEngine engine;
     private final Duration defaultAccessTokenTtl;
@@ -74,10 +78,17 @@ public final class ClientResource {
                 ClientEntry.of(client).withSecret(generated));
     }
 
+    /**
+     * One page of the tenant's clients ordered by client id; with {@code name}, only those whose display name
+     * starts with it, case-insensitively ({@link dev.identityservice.core.client.ClientNames#key}), ordered by
+     * name. Other query parameters are a 400.
+     */
     @GET
     public Response list(@Context ContainerRequestContext request, @Context UriInfo uri) {
         Tenant tenant = RequestTenant.of(request);
-        return AdminJson.ok(Page.load(uri, (offset, limit) -> engine.clients().list(tenant.id(), offset, limit), ClientEntry::of));
+        return AdminJson.ok(Page.load(uri, Set.of(NAME_FILTER), (filters, offset, limit) -> filters.containsKey(NAME_FILTER)
+                ? engine.clients().search(tenant.id(), filters.get(NAME_FILTER), offset, limit)
+                : engine.clients().list(tenant.id(), offset, limit), ClientEntry::of));
     }
 
     @GET

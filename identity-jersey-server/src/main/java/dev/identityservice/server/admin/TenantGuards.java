@@ -71,6 +71,19 @@ final class TenantGuards implements TokenVerifier {
                 verified.expiresAt(), user.roles(), verified.scopes(), verified.claims());
     }
 
+    /**
+     * Whether a verified token of {@code issuer} may administer {@code tenant}: a token of that tenant, or of
+     * the default tenant, whose administrators manage every tenant (so that a tenant created through the API
+     * can be given clients and users before it has an administrator of its own). A tenant's own administrators
+     * never reach another tenant.
+     */
+    boolean administers(String issuer, Tenant tenant) {
+        if (tenant.issuer().toString().equals(issuer)) {
+            return true;
+        }
+        return engine.tenant(Tenant.DEFAULT_ID).map(root -> root.issuer().toString().equals(issuer)).orElse(false);
+    }
+
     /** The guard for {@code tenant} as its keys are now; compiled again after any key change. */
     GuardTokenVerifier guardOf(Tenant tenant) {
         KeyRing ring = engine.keys().keyRing(tenant.id());

@@ -1,13 +1,18 @@
 package dev.identityservice.server.admin;
 
 import dev.identityservice.core.IdentityEngine;
+import dev.identityservice.core.client.ClientSecrets;
 import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.registration.RegistrationMode;
 import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.core.user.User;
+import dev.identityservice.core.user.UserProfile;
+import dev.identityservice.core.user.Usernames;
 import dev.identityservice.server.Durations;
 import dev.identityservice.server.http.RequestTenant;
 import dev.identityservice.server.http.TenantResolver;
-import dev.identityservice.server.setup.SetupFile.TenantEntry;
+import dev.identityservice.server.setup.SetupExport;
+import dev.identityservice.server.setup.SetupImporter;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -21,15 +26,21 @@ import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Tenants, managed by the default tenant's administrators only: under {@code /t/{tenant}/admin} they do not
  * exist (404), so a tenant's admin can neither see nor create other tenants. The body is the import file's
- * tenant entry; a new tenant gets its first keys (ACTIVE and NEXT) at once.
+ * tenant entry plus an optional first administrator; a new tenant gets its first keys (ACTIVE and NEXT) at
+ * once, and is administered at {@code /t/{id}/admin} by the default tenant's administrators and its own.
  */
 @Path("admin/tenants")
 @RolesAllowed(AdminGuard.ADMIN_ROLE)
 public final class TenantResource {
+
+    /** The length of a generated first-admin password: 24 base64url characters, 144 bits. */
+    static final int GENERATED_PASSWORD_CHARS = 24;
 
     private final IdentityEngine engine;
 
@@ -37,17 +48,23 @@ public final class TenantResource {
         this.engine = engine;
     }
 
+    /**
+     * Creates a tenant with its first keys and, when the body names one, its first administrator, in one
+     * transaction (a refused password leaves no tenant behind). The administrator's password is the caller's,
+     * or generated and shown in this answer only. Default tenant's administrators only.
+     */
     @POST
     public Response create(@Context ContainerRequestContext request, @Context UriInfo uri, InputStream body) {
         Tenant root = requireRoot(request);
-        TenantEntry entry = AdminJson.read(request, body, TenantEntry.class);
+        TenantCreation entry = AdminJson.read(request, body, TenantCreation.class);
         if (entry.id() == null || entry.id().isBlank()) {
             throw AdminErrors.invalid("id is required");
         }
         if (engine.tenant(entry.id()).isPresent()) {
             throw AdminErrors.conflict("tenant '" + entry.id() + "' exists");
         }
-        Tenant tenant;
+        Tenant wanted;
+        String generated = null;
         try {
             URI issuer = entry.issuer() != null ? URI.create(entry.issuer())
                     : URI.create(root.issuer() + "/" + TenantResolver.TENANT_PATH_PREFIX + entry.id());
@@ -58,18 +75,62 @@ public final class TenantResource {
             // Validate everything before anything is stored, so a bad field leaves no half-made tenant.
             RegistrationMode registration = entry.registration() == null ? RegistrationMode.DISABLED
                     : RegistrationMode.parse(entry.registration());
-            Tenant wanted = new Tenant(entry.id(), issuer, algorithm, period, engine.clock().instant(), registration);
-            if (engine.tenants().stream().anyMatch(t -> t.issuer().equals(wanted.issuer()))) {
-                throw AdminErrors.conflict("issuer '" + wanted.issuer() + "' belongs to another tenant");
-            }
-            tenant = engine.ensureTenant(wanted.id(), wanted.issuer(), wanted.signingAlgorithm());
-            if (!tenant.rotationPeriod().equals(period) || tenant.registrationMode() != registration) {
-                tenant = engine.updateTenant(tenant.withRotationPeriod(period).withRegistrationMode(registration));
+            wanted = new Tenant(entry.id(), issuer, algorithm, period, engine.clock().instant(), registration);
+            if (entry.admin() != null) {
+                if (entry.admin().username() == null || entry.admin().username().isBlank()) {
+                    throw AdminErrors.invalid("admin.username is required");
+                }
+                Usernames.stored(entry.admin().username());
+                if (entry.admin().password() != null) {
+                    SetupImporter.checkPassword(entry.admin().password());
+                } else {
+                    generated = ClientSecrets.generate().substring(0, GENERATED_PASSWORD_CHARS);
+                }
             }
         } catch (IllegalArgumentException e) {
             throw AdminErrors.invalid(e);
         }
-        return AdminJson.created(uri.getAbsolutePathBuilder().path(tenant.id()).build(), TenantView.of(tenant));
+        if (engine.tenants().stream().anyMatch(t -> t.issuer().equals(wanted.issuer()))) {
+            throw AdminErrors.conflict("issuer '" + wanted.issuer() + "' belongs to another tenant");
+        }
+        String password = generated != null ? generated : entry.admin() == null ? null : entry.admin().password();
+        Created made;
+        try {
+            made = engine.inOneTransaction(() -> {
+                Tenant created = engine.ensureTenant(wanted.id(), wanted.issuer(), wanted.signingAlgorithm());
+                if (!created.rotationPeriod().equals(wanted.rotationPeriod())
+                        || created.registrationMode() != wanted.registrationMode()) {
+                    created = engine.updateTenant(created.withRotationPeriod(wanted.rotationPeriod())
+                            .withRegistrationMode(wanted.registrationMode()));
+                }
+                User user = entry.admin() == null ? null : engine.userRegistration().register(created.id(),
+                        entry.admin().username(), password.toCharArray(), UserProfile.EMPTY, Set.of(AdminGuard.ADMIN_ROLE), Map.of());
+                return new Created(created, user);
+            });
+        } catch (IllegalArgumentException invalid) {
+            throw AdminErrors.invalid(invalid);
+        }
+        TenantView.AdminView admin = made.admin() == null ? null
+                : new TenantView.AdminView(made.admin().id(), made.admin().username(), generated);
+        return AdminJson.created(uri.getAbsolutePathBuilder().path(made.tenant().id()).build(), TenantView.of(made.tenant(), admin));
+    }
+
+    /** What a creation stored: the tenant, and its first administrator or null. */
+    private record Created(Tenant tenant, User admin) {
+    }
+
+    /**
+     * The tenant's configuration as an import file ({@link SetupExport}): the tenant, its users with their roles,
+     * profiles and attributes, and its clients with every setting; never a password, hash or client secret.
+     * Default tenant's administrators only.
+     */
+    @GET
+    @Path("{id}/export")
+    public Response export(@Context ContainerRequestContext request, @PathParam("id") String id) {
+        Tenant root = requireRoot(request);
+        Tenant tenant = engine.tenant(id).orElseThrow(() -> AdminErrors.notFound("No tenant '" + id + "'"));
+        return Response.fromResponse(AdminJson.ok(SetupExport.of(engine, tenant, root.issuer())))
+                .header("Content-Disposition", "attachment; filename=\"" + tenant.id() + "-setup.json\"").build();
     }
 
     @GET

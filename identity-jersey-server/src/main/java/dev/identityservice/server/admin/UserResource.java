@@ -32,6 +32,9 @@ import java.util.function.UnaryOperator;
 @RolesAllowed(AdminGuard.ADMIN_ROLE)
 public final class UserResource {
 
+    /** The list filter: a username prefix. */
+    static final String USERNAME_FILTER = "username";
+
     private final IdentityEngine engine;
 
     UserResource(IdentityEngine engine) {
@@ -79,10 +82,16 @@ public final class UserResource {
         return AdminJson.created(uri.getAbsolutePathBuilder().path(user.id()).build(), UserView.of(user));
     }
 
+    /**
+     * One page of the tenant's users ordered by username; with {@code username}, only those whose username starts
+     * with it, compared as usernames are (case-insensitive, RFC 8265 §3.3). Other query parameters are a 400.
+     */
     @GET
     public Response list(@Context ContainerRequestContext request, @Context UriInfo uri) {
         Tenant tenant = RequestTenant.of(request);
-        return AdminJson.ok(Page.load(uri, (offset, limit) -> engine.users().list(tenant.id(), offset, limit), UserView::of));
+        return AdminJson.ok(Page.load(uri, Set.of(USERNAME_FILTER), (filters, offset, limit) -> filters.containsKey(USERNAME_FILTER)
+                ? engine.users().search(tenant.id(), filters.get(USERNAME_FILTER), offset, limit)
+                : engine.users().list(tenant.id(), offset, limit), UserView::of));
     }
 
     @GET

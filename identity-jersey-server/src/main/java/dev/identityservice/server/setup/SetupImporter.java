@@ -16,6 +16,7 @@ import dev.identityservice.core.client.ClientSecrets;
 import dev.identityservice.core.client.GrantType;
 import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.registration.RegistrationMode;
+import dev.identityservice.core.store.jdbc.DataAccessException;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.token.TokenSettings;
 import dev.identityservice.core.token.refresh.RefreshPolicy;
@@ -46,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * ({@link ImportMode#CREATE_MISSING}, the default) or brought in line with the file ({@link ImportMode#SYNC}).
  * Running it twice changes nothing the second time (a password that already verifies is not re-hashed).
  *
- * <p>The writes go through the stores one by one, not in one database transaction: a failure of the database
- * itself in the middle leaves the steps before it applied (a later run completes them).
+ * <p>The writes go through the stores in one database transaction: a write that fails midway (a database
+ * constraint, the database itself) leaves nothing of the file applied.
  */
 public final class SetupImporter {
 
@@ -88,26 +89,35 @@ public final class SetupImporter {
     }
 
     /**
-     * Checks the whole file, then applies it.
+     * Checks the whole file, then applies it in one database transaction ({@link IdentityEngine#inOneTransaction}):
+     * when a write fails midway (a constraint the checks cannot see, the database going away), every write before
+     * it is rolled back too, and the engine forgets what it had cached of them. What was done is logged per
+     * entity once it is committed.
      *
      * @return the outcome per entity ({@code "user carol"} etc.), in file order
-     * @throws IllegalArgumentException naming the first bad entry and field; then nothing was written
+     * @throws IllegalArgumentException naming the first bad entry and field, or the entry whose write failed;
+     *                                  either way nothing was written
      */
     public Map<String, Outcome> apply(SetupFile file) {
         List<Step> steps = plan(file);
         Map<String, Outcome> outcomes = new java.util.LinkedHashMap<>();
-        for (Step step : steps) {
-            named(step.what(), () -> {
-                step.write().run();
-                return step;
-            });
-            outcomes.put(step.what(), step.outcome());
-            if (step.outcome() == Outcome.SKIPPED) {
-                LOG.info("Import: {} exists, skipped (import.mode create-missing leaves it as it is)", step.what());
-            } else {
-                LOG.info("Import: {} {}", step.what(), step.outcome().name().toLowerCase(Locale.ROOT));
+        engine.inOneTransaction(() -> {
+            for (Step step : steps) {
+                named(step.what(), () -> {
+                    step.write().run();
+                    return step;
+                });
+                outcomes.put(step.what(), step.outcome());
             }
-        }
+            return null;
+        });
+        outcomes.forEach((what, outcome) -> {
+            if (outcome == Outcome.SKIPPED) {
+                LOG.info("Import: {} exists, skipped (import.mode create-missing leaves it as it is)", what);
+            } else {
+                LOG.info("Import: {} {}", what, outcome.name().toLowerCase(Locale.ROOT));
+            }
+        });
         LOG.info("Import applied ({}): {} tenants, {} users, {} clients; {} created, {} updated, {} skipped", mode.value(),
                 file.tenants().size(), file.users().size(), file.clients().size(), count(outcomes, Outcome.CREATED),
                 count(outcomes, Outcome.UPDATED), count(outcomes, Outcome.SKIPPED));
@@ -350,8 +360,15 @@ public final class SetupImporter {
         if (entry.secretHash() != null) {
             throw new IllegalArgumentException(SECRET_HASH_REFUSED);
         }
+        if (Boolean.FALSE.equals(entry.publicClient())) {
+            // An exported confidential client ("public": false, no secret: exports never hold one). It is created
+            // with a secret nobody knows, so it cannot be used until an administrator gives it one.
+            return existing.map(Client::secretHash).filter(hash -> hash != null)
+                    .orElseGet(() -> ClientSecrets.hash(ClientSecrets.generate()));
+        }
         return existing.map(Client::secretHash).orElseThrow(() -> new IllegalArgumentException(
-                "a new client needs secret, secretHash or \"public\": true"));
+                "a new client needs secret, \"public\": true, or \"public\": false to be given a secret later "
+                        + "(POST /admin/clients/{clientId}/secret)"));
     }
 
     private static TokenSettings tokenSettings(SetupFile.ClientEntry entry, Duration defaultAccessTokenTtl) {
@@ -452,8 +469,21 @@ public final class SetupImporter {
         try {
             Step planned = step.get();
             return new Step(what, planned.outcome(), planned.write());
+        } catch (DataAccessException e) {
+            throw new IllegalArgumentException("import: " + what + ": the database refused the write: " + firstLine(e), e);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("import: " + what + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The first line of a database error, with its SQLState: PostgreSQL adds the failing row on the next lines
+     * ({@code Detail: Failing row contains ...}), password and secret hashes included, which no log should keep.
+     */
+    private static String firstLine(DataAccessException e) {
+        String message = String.valueOf(e.getMessage());
+        int end = message.indexOf('\n');
+        String state = e.getCause() instanceof java.sql.SQLException sql ? " (SQLState " + sql.getSQLState() + ")" : "";
+        return (end < 0 ? message : message.substring(0, end)).strip() + state;
     }
 }

@@ -20,6 +20,9 @@ public final class Database implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
+    /** The connection of this thread's {@link #inOneTransaction}, which every store call on the thread joins. */
+    private final ThreadLocal<Connection> shared = new ThreadLocal<>();
+
     private final HikariDataSource dataSource;
     private final DatabaseConfig config;
 
@@ -32,7 +35,7 @@ public final class Database implements AutoCloseable {
      * The version of the newest migration in {@code db/migration}; a test keeps it equal to the files.
      * A database already at it starts without loading Flyway, which is half a second of every start.
      */
-    public static final String SCHEMA_VERSION = "10";
+    public static final String SCHEMA_VERSION = "12";
 
     /** Opens the pool and applies the Flyway migrations in {@code db/migration} unless the schema is current. */
     public static Database open(DatabaseConfig config) {
@@ -141,8 +144,15 @@ public final class Database implements AutoCloseable {
         T run(Connection connection) throws SQLException;
     }
 
-    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    /**
+     * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. Inside
+     * {@link #inOneTransaction}, on that thread, it joins the surrounding transaction instead.
+     */
     public <T> T inTransaction(Work<T> work) {
+        Connection joined = shared.get();
+        if (joined != null) {
+            return runJoined(joined, work);
+        }
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -158,9 +168,55 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Runs {@code work} on an auto-commit connection (one statement, or reads). */
+    /**
+     * Runs {@code work} on an auto-commit connection (one statement, or reads). Inside
+     * {@link #inOneTransaction}, on that thread, it runs in the surrounding transaction instead.
+     */
     public <T> T withConnection(Work<T> work) {
+        Connection joined = shared.get();
+        if (joined != null) {
+            return runJoined(joined, work);
+        }
         try (Connection connection = dataSource.getConnection()) {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw new DataAccessException(e);
+        }
+    }
+
+    /**
+     * Runs {@code job} so that every store call it makes on this thread ({@link #inTransaction},
+     * {@link #withConnection}) shares one transaction: all of its writes are committed when it returns, and
+     * none when it throws, whichever store wrote them. For a batch of writes through several stores that must
+     * apply entirely or not at all (the {@code --import} file). Calls on other threads are not part of it; a
+     * nested call joins the outer transaction.
+     *
+     * @throws DataAccessException when the database fails (then nothing of {@code job} is committed)
+     */
+    public <T> T inOneTransaction(java.util.function.Supplier<T> job) {
+        if (shared.get() != null) {
+            return job.get();
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            shared.set(connection);
+            try {
+                T result = job.get();
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                shared.remove();
+            }
+        } catch (SQLException e) {
+            throw new DataAccessException(e);
+        }
+    }
+
+    private static <T> T runJoined(Connection connection, Work<T> work) {
+        try {
             return work.run(connection);
         } catch (SQLException e) {
             throw new DataAccessException(e);

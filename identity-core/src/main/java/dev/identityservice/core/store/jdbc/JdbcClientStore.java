@@ -10,6 +10,7 @@ import java.net.URI;
 import dev.identityservice.core.client.AccessTokenFormat;
 import dev.identityservice.core.client.ClaimMapping;
 import dev.identityservice.core.client.Client;
+import dev.identityservice.core.client.ClientNames;
 import dev.identityservice.core.client.ClientStore;
 import dev.identityservice.core.client.GrantType;
 import dev.identityservice.core.token.TokenSettings;
@@ -55,7 +56,11 @@ public final class JdbcClientStore implements ClientStore {
             + "allowed_origins = ?, grant_types = ?, scopes = ?, audience = ?, access_token_format = ?, access_token_ttl_seconds = ?, "
             + "id_token_ttl_seconds = ?, refresh_policy = ?, refresh_ttl_seconds = ?, refresh_max_seconds = ?, id_token_encryption_jwk = ?, "
             + "refresh_reuse_grace_seconds = ?, introspection_audiences = ?, jwks = ?, jwks_uri = ?, token_endpoint_auth_method = ?, "
-            + "request_object_signing_alg = ?, application_type = ?, contacts = ?, logo_uri = ?, client_uri = ?, policy_uri = ?, tos_uri = ?";
+            + "request_object_signing_alg = ?, application_type = ?, contacts = ?, logo_uri = ?, client_uri = ?, policy_uri = ?, tos_uri = ?, "
+            + "name_key = ?";
+    /** The columns an insert writes: the key, {@link #FIELD_ASSIGNMENTS}, then the two timestamps. */
+    private static final String INSERT_COLUMNS = "tenant_id, client_id, " + FIELD_ASSIGNMENTS.replace(" = ?", "")
+            + ", created_at, updated_at";
     private static final String BOUND = "BOUND";
     private static final String SLIDING = "SLIDING";
 
@@ -89,8 +94,8 @@ public final class JdbcClientStore implements ClientStore {
      */
     static void insert(Connection connection, Client client) throws SQLException {
         requireStorable(client);
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO clients (" + COLUMNS + ") VALUES ("
-                + String.join(", ", Collections.nCopies(COLUMNS.split(",").length, "?")) + ")")) {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO clients (" + INSERT_COLUMNS + ") VALUES ("
+                + String.join(", ", Collections.nCopies(INSERT_COLUMNS.split(",").length, "?")) + ")")) {
             insert.setString(1, client.tenantId());
             insert.setString(2, client.clientId());
             int i = bindFields(insert, 3, client);
@@ -149,16 +154,38 @@ public final class JdbcClientStore implements ClientStore {
     /** Clients of a tenant ordered by client id. */
     @Override
     public List<Client> list(String tenantId, int offset, int limit) {
+        return page(tenantId, "", "client_id", (select, i) -> i, offset, limit);
+    }
+
+    /** The prefix in key form, on the {@code (tenant_id, name_key)} index ({@link PrefixSearch}). */
+    @Override
+    public List<Client> search(String tenantId, String namePrefix, int offset, int limit) {
+        PrefixSearch prefix = PrefixSearch.on(database, "name_key", ClientNames.key(namePrefix));
+        return page(tenantId, " AND " + prefix.sql(), prefix.orderBy() + ", client_id", prefix::bind, offset, limit);
+    }
+
+    /** The SQL of {@link #search} on {@code database}, for tests that ask the planner about it. */
+    static String searchSql(Database database) {
+        PrefixSearch prefix = PrefixSearch.on(database, "name_key", "a");
+        return selectPage(" AND " + prefix.sql(), prefix.orderBy() + ", client_id");
+    }
+
+    private static String selectPage(String condition, String orderBy) {
+        return "SELECT " + COLUMNS + " FROM clients WHERE tenant_id = ?" + condition + " ORDER BY " + orderBy
+                + " OFFSET ? ROWS FETCH NEXT ? ROWS ONLY";
+    }
+
+    private List<Client> page(String tenantId, String condition, String orderBy, PrefixSearch.Binder binder, int offset, int limit) {
         if (offset < 0 || limit < 1 || limit > MAX_PAGE_SIZE) {
             throw new IllegalArgumentException("offset must be >= 0 and limit between 1 and " + MAX_PAGE_SIZE);
         }
         return database.withConnection(connection -> {
             Map<String, Client.Builder> builders = new LinkedHashMap<>();
-            try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS
-                    + " FROM clients WHERE tenant_id = ? ORDER BY client_id OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
+            try (PreparedStatement select = connection.prepareStatement(selectPage(condition, orderBy))) {
                 select.setString(1, tenantId);
-                select.setInt(2, offset);
-                select.setInt(3, limit);
+                int i = binder.bind(select, 2);
+                select.setInt(i++, offset);
+                select.setInt(i, limit);
                 try (ResultSet row = select.executeQuery()) {
                     while (row.next()) {
                         builders.put(row.getString("client_id"), read(row));
@@ -223,6 +250,7 @@ public final class JdbcClientStore implements ClientStore {
         statement.setString(i++, d.clientUri() == null ? null : d.clientUri().toString());
         statement.setString(i++, d.policyUri() == null ? null : d.policyUri().toString());
         statement.setString(i++, d.tosUri() == null ? null : d.tosUri().toString());
+        statement.setString(i++, ClientNames.key(client.name()));
         return i;
     }
 

@@ -5,6 +5,7 @@ import dev.identityservice.core.user.User;
 import dev.identityservice.core.user.UserChangedConcurrentlyException;
 import dev.identityservice.core.user.UserProfile;
 import dev.identityservice.core.user.UserStore;
+import dev.identityservice.core.user.Usernames;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -152,16 +153,38 @@ public final class JdbcUserStore implements UserStore {
     /** Users of a tenant ordered by normalized username (database collation), then id. */
     @Override
     public List<User> list(String tenantId, int offset, int limit) {
+        return page(tenantId, "", "username_normalized", (select, i) -> i, offset, limit);
+    }
+
+    /** The prefix in key form, on the {@code (tenant_id, username_normalized)} index ({@link PrefixSearch}). */
+    @Override
+    public List<User> search(String tenantId, String usernamePrefix, int offset, int limit) {
+        PrefixSearch prefix = PrefixSearch.on(database, "username_normalized", Usernames.key(usernamePrefix));
+        return page(tenantId, " AND " + prefix.sql(), prefix.orderBy(), prefix::bind, offset, limit);
+    }
+
+    /** The SQL of {@link #search} on {@code database}, for tests that ask the planner about it. */
+    static String searchSql(Database database) {
+        PrefixSearch prefix = PrefixSearch.on(database, "username_normalized", "a");
+        return selectPage(" AND " + prefix.sql(), prefix.orderBy());
+    }
+
+    private static String selectPage(String condition, String orderBy) {
+        return "SELECT " + COLUMNS + " FROM users WHERE tenant_id = ?" + condition + " ORDER BY " + orderBy
+                + ", id OFFSET ? ROWS FETCH NEXT ? ROWS ONLY";
+    }
+
+    private List<User> page(String tenantId, String condition, String orderBy, PrefixSearch.Binder binder, int offset, int limit) {
         if (offset < 0 || limit < 1 || limit > MAX_PAGE_SIZE) {
             throw new IllegalArgumentException("offset must be >= 0 and limit between 1 and " + MAX_PAGE_SIZE);
         }
         return database.withConnection(connection -> {
             List<UserRow> rows = new ArrayList<>();
-            try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM users WHERE tenant_id = ? "
-                    + "ORDER BY username_normalized, id OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
+            try (PreparedStatement select = connection.prepareStatement(selectPage(condition, orderBy))) {
                 select.setString(1, tenantId);
-                select.setInt(2, offset);
-                select.setInt(3, limit);
+                int i = binder.bind(select, 2);
+                select.setInt(i++, offset);
+                select.setInt(i, limit);
                 try (ResultSet result = select.executeQuery()) {
                     while (result.next()) {
                         rows.add(UserRow.read(result));
