@@ -44,7 +44,9 @@ public enum ConfigKey {
     LOGIN_LIMIT_ADDRESS("login.limit.address", false, "login attempts per window from one address over all accounts (default 100)", (b, v) -> b.loginLimitAddress(parseInt("login.limit.address", v))),
     LOGIN_LIMIT_ACCOUNT("login.limit.account", false, "login attempts per window of one account from unknown addresses without a device cookie (default 50)", (b, v) -> b.loginLimitAccount(parseInt("login.limit.account", v))),
     LOGIN_LIMIT_DEVICE("login.limit.device", false, "login attempts per window with one device cookie (default 10)", (b, v) -> b.loginLimitDevice(parseInt("login.limit.device", v))),
-    LOGIN_TRUSTED_FOR("login.trusted.for", false, "lifetime of device cookies and of known-address marks (default 30d)", (b, v) -> b.loginTrustedFor(Durations.parse("login.trusted.for", v)));
+    LOGIN_TRUSTED_FOR("login.trusted.for", false, "lifetime of device cookies and of known-address marks (default 30d)", (b, v) -> b.loginTrustedFor(Durations.parse("login.trusted.for", v))),
+    DB_CONNECTION_TIMEOUT("db.connection.timeout", false, "how long a request waits for a database connection before it answers 503 with Retry-After (default 3s; from PT0.25S to 1m)", (b, v) -> b.dbConnectionTimeout(Durations.parse("db.connection.timeout", v))),
+    MANAGEMENT_PORT("management.port", false, "port of a listener on 127.0.0.1 serving /metrics and /health without a token (then /metrics is not on port); unset (default): /metrics on port requires an admin bearer token", (b, v) -> b.managementPort(v.isBlank() ? null : parseInt("management.port", v)));
 
     /** The prefix of every environment variable the server reads. */
     public static final String ENV_PREFIX = "IDENTITY_";

@@ -8,6 +8,7 @@ import dev.identityservice.core.user.Argon2idPasswordHasher;
 import dev.identityservice.core.user.PasswordHasher;
 import dev.identityservice.server.admin.AdminApi;
 import dev.identityservice.server.login.DeviceCookies;
+import dev.identityservice.server.observability.DatabaseHealth;
 import dev.identityservice.server.observability.ServerMetrics;
 import dev.identityservice.server.setup.Bootstrap;
 import dev.identityservice.server.setup.SetupFile;
@@ -21,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.UnaryOperator;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.glassfish.jersey.server.ResourceConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,20 +40,24 @@ public final class IdentityServer implements AutoCloseable {
     private final Database database;
     private final IdentityEngine engine;
     private final ServerMetrics metrics;
+    private final DatabaseHealth databaseHealth;
     private final Server jetty;
     private final ScheduledExecutorService jobs;
     private final URI issuer;
     private final int port;
+    private final int managementPort;
 
-    private IdentityServer(Database database, IdentityEngine engine, ServerMetrics metrics, Server jetty,
-                           ScheduledExecutorService jobs, URI issuer, int port) {
+    private IdentityServer(Database database, IdentityEngine engine, ServerMetrics metrics, DatabaseHealth databaseHealth,
+                           Server jetty, ScheduledExecutorService jobs, URI issuer, int port, int managementPort) {
         this.database = database;
         this.engine = engine;
         this.metrics = metrics;
+        this.databaseHealth = databaseHealth;
         this.jetty = jetty;
         this.jobs = jobs;
         this.issuer = issuer;
         this.port = port;
+        this.managementPort = managementPort;
     }
 
     public static void main(String[] args) {
@@ -105,14 +111,16 @@ public final class IdentityServer implements AutoCloseable {
         if (usesDataDir) {
             DataDirectory.prepare(config.dataDir());
         }
-        Database database = Database.open(config.databaseConfig());
+        Database database = openDatabase(config);
         if (usesDataDir) {
             DataDirectory.tightenFiles(config.dataDir());
         }
         ScheduledExecutorService jobs = null;
         Server jetty = null;
+        ServerMetrics metrics = new ServerMetrics();
+        DatabaseHealth databaseHealth = new DatabaseHealth(database);
         try {
-            ServerMetrics metrics = new ServerMetrics();
+            database.publishMetricsTo(metrics.registry());
             MasterKey masterKey = MasterKeyCheck.load(config.masterKey(), config.dataDir().resolve(ServerConfig.MASTER_KEY_FILE_NAME), database);
             MasterKeyCheck.verify(masterKey, database, config.masterKey() != null ? "master.key"
                     : "file " + config.dataDir().resolve(ServerConfig.MASTER_KEY_FILE_NAME).toAbsolutePath());
@@ -124,12 +132,25 @@ public final class IdentityServer implements AutoCloseable {
                     .reconcileInterval(config.changeReconcileInterval())
                     .build();
             byte[] deviceCookieKey = DeviceCookies.deriveKey(masterKey.secretKey().getEncoded());
-            jetty = HttpServerFactory.create(config, new IdentityApplication(engine, metrics, config.loginLimits(), deviceCookieKey)
-                    .withAdminApi(new AdminApi(engine, config.adminAudiences(), config.accessTokenTtl())));
+            IdentityApplication application = new IdentityApplication(engine, metrics, config.loginLimits(), deviceCookieKey, databaseHealth)
+                    .withAdminApi(new AdminApi(engine, config.adminAudiences(), config.accessTokenTtl()));
+            ResourceConfig management = null;
+            if (config.managementPort() == null) {
+                application.withGuardedMetrics(metrics);
+            } else {
+                management = IdentityApplication.management(metrics, databaseHealth, engine.keys());
+            }
+            jetty = HttpServerFactory.create(config, application, management, metrics);
             // Bind first: with port 0 the default issuer needs the real port before any token is issued.
             ServerConnector connector = (ServerConnector) jetty.getConnectors()[0];
-            connector.open();
+            open(connector, config.host(), config.port(), ConfigKey.PORT);
             int port = connector.getLocalPort();
+            int managementPort = -1;
+            if (management != null) {
+                ServerConnector managementConnector = (ServerConnector) jetty.getConnectors()[1];
+                open(managementConnector, ServerConfig.MANAGEMENT_HOST, config.managementPort(), ConfigKey.MANAGEMENT_PORT);
+                managementPort = managementConnector.getLocalPort();
+            }
             URI issuer = config.effectiveIssuer(port);
             defaultTenant(engine, config, issuer);
             SetupImporter importer = new SetupImporter(engine, issuer, config.accessTokenTtl(), config.importMode());
@@ -161,14 +182,53 @@ public final class IdentityServer implements AutoCloseable {
             jetty.start();
             LOG.info("Identity server listening on {}://{}:{}, issuer {}", config.tls() ? "https" : "http",
                     config.host(), port, issuer);
-            return new IdentityServer(database, engine, metrics, jetty, jobs, issuer, port);
+            if (managementPort >= 0) {
+                LOG.info("Management (metrics, health) listening on http://{}:{}", ServerConfig.MANAGEMENT_HOST, managementPort);
+            }
+            return new IdentityServer(database, engine, metrics, databaseHealth, jetty, jobs, issuer, port, managementPort);
         } catch (Exception e) {
             stopQuietly(jetty);
             if (jobs != null) {
                 jobs.shutdownNow();
             }
+            databaseHealth.close();
+            metrics.close();
             database.close();
             throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException("start failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Opens the pool (and migrates); a database that cannot be reached or refuses the login is a
+     * {@link StartFailure} naming the settings to check, not a stack trace.
+     */
+    private static Database openDatabase(ServerConfig config) {
+        try {
+            return Database.open(config.databaseConfig());
+        } catch (RuntimeException e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String settings = config.dbUrl() == null
+                    ? "check data.dir / IDENTITY_DATA_DIR (is another server using it?)"
+                    : "check db.url / IDENTITY_DB_URL, db.user, db.password, and that the database is running";
+            throw new StartFailure("cannot open the database " + config.databaseConfig().maskedUrl() + ": "
+                    + (root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().strip().replaceAll("\\s+", " "))
+                    + " (" + settings + ")");
+        }
+    }
+
+    /** Binds {@code connector}; a port in use (or an address not of this machine) is a {@link StartFailure} naming {@code key}. */
+    private static void open(ServerConnector connector, String host, int port, ConfigKey key) throws java.io.IOException {
+        try {
+            connector.open();
+        } catch (java.io.IOException e) {
+            Throwable cause = e.getCause() instanceof java.net.BindException bind ? bind : e;
+            String reason = cause.getMessage() != null && cause.getMessage().contains("in use") ? "the port is in use"
+                    : String.valueOf(cause.getMessage());
+            throw new StartFailure("cannot listen on " + host + ":" + port + ": " + reason + " (change " + key.key()
+                    + " / " + key.envName() + " / " + key.flag() + ", or stop the process that holds it)");
         }
     }
 
@@ -206,6 +266,11 @@ public final class IdentityServer implements AutoCloseable {
         return port;
     }
 
+    /** The bound port of the management listener ({@code management.port}), or -1 when there is none. */
+    public int managementPort() {
+        return managementPort;
+    }
+
     /** The default tenant's issuer. */
     public URI issuer() {
         return issuer;
@@ -226,6 +291,8 @@ public final class IdentityServer implements AutoCloseable {
         stopQuietly(jetty);
         jobs.shutdownNow();
         engine.stopBackgroundJobs();
+        databaseHealth.close();
+        metrics.close();
         database.close();
     }
 

@@ -37,6 +37,10 @@ import java.util.Set;
  * @param trustedProxies addresses and networks of reverse proxies whose forwarding headers are believed; empty: none
  * @param proxyHeaders the one family of forwarding headers those proxies set (the other is ignored)
  * @param loginLimits the login throttle's budgets
+ * @param dbConnectionTimeout how long a request waits for a database connection before it answers 503
+ * @param managementPort the port of the management listener on {@link #MANAGEMENT_HOST} serving {@code /metrics}
+ *                   and {@code /health} without a token, or {@code null} (the default): none, and {@code /metrics}
+ *                   on the main port requires an admin bearer token
  */
 public record ServerConfig(String host, int port, URI issuer, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            int dbPoolSize, String masterKey, SigningAlgorithm signingAlgorithm, Duration keyRotationPeriod,
@@ -44,7 +48,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                            ImportMode importMode, boolean bootstrap, String bootstrapAdminPassword, String bootstrapDemoSecret, Duration shutdownTimeout, int passwordHashMemoryKib, int passwordHashIterations,
                            Set<String> adminAudiences, Duration changeReconcileInterval, Duration cleanupInterval,
                            List<String> trustedProxies, TrustedProxies.Headers proxyHeaders, LoginLimits loginLimits,
-                           Duration idleTimeout) {
+                           Duration idleTimeout, Duration dbConnectionTimeout, Integer managementPort) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -56,6 +60,11 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
      * seconds, Jetty's default, said here so that it is documented and configurable.
      */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * The address of the management listener: loopback only, so that metrics are reachable from this machine
+     * (a local Prometheus or agent, an SSH tunnel) and never from the network.
+     */
+    public static final String MANAGEMENT_HOST = "127.0.0.1";
     /** The longest graceful stop: 1 hour. */
     public static final Duration MAX_SHUTDOWN_TIMEOUT = Duration.ofHours(1);
     /**
@@ -112,6 +121,11 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         if (dbPoolSize < 1) {
             throw new IllegalArgumentException("db.pool.size: must be at least 1: " + dbPoolSize);
         }
+        Objects.requireNonNull(dbConnectionTimeout, "dbConnectionTimeout");
+        check("db.connection.timeout", () -> new DatabaseConfig("jdbc:h2:mem:check", null, null, 1, dbConnectionTimeout));
+        if (managementPort != null && (managementPort < 0 || managementPort > 65_535 || (managementPort != 0 && managementPort == port))) {
+            throw new IllegalArgumentException("management.port: must be 0 to 65535 and differ from port: " + managementPort);
+        }
         if (tlsKeystore != null && tlsKeystorePassword == null) {
             throw new IllegalArgumentException("tls.keystore.password: required when tls.keystore is set");
         }
@@ -147,9 +161,10 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
     /** Where the data lives: the configured database, or the H2 file under {@link #dataDir()}. */
     public DatabaseConfig databaseConfig() {
         if (dbUrl == null) {
-            return DatabaseConfig.h2File(dataDir);
+            DatabaseConfig h2 = DatabaseConfig.h2File(dataDir);
+            return new DatabaseConfig(h2.jdbcUrl(), h2.username(), h2.password(), h2.maxPoolSize(), dbConnectionTimeout);
         }
-        return new DatabaseConfig(dbUrl, dbUser, dbPassword, dbPoolSize);
+        return new DatabaseConfig(dbUrl, dbUser, dbPassword, dbPoolSize, dbConnectionTimeout);
     }
 
     /** The Argon2id parameters for password hashing. */
@@ -195,6 +210,8 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         shown.put("login.limit.account", String.valueOf(loginLimits.perAccount()));
         shown.put("login.limit.device", String.valueOf(loginLimits.perDevice()));
         shown.put("login.trusted.for", Durations.format(loginLimits.trustedFor()));
+        shown.put("db.connection.timeout", Durations.format(dbConnectionTimeout));
+        shown.put("management.port", managementPort == null ? "" : String.valueOf(managementPort));
         return shown;
     }
 
@@ -248,6 +265,8 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         private int loginLimitDevice = LoginLimits.DEFAULT_PER_DEVICE;
         private Duration loginTrustedFor = LoginLimits.DEFAULT_TRUSTED_FOR;
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private Duration dbConnectionTimeout = DatabaseConfig.DEFAULT_CONNECTION_TIMEOUT;
+        private Integer managementPort;
 
         private Builder() {
         }
@@ -323,6 +342,9 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         public Builder loginLimitAccount(int value) { this.loginLimitAccount = value; return this; }
         public Builder loginLimitDevice(int value) { this.loginLimitDevice = value; return this; }
         public Builder loginTrustedFor(Duration value) { this.loginTrustedFor = value; return this; }
+        public Builder dbConnectionTimeout(Duration value) { this.dbConnectionTimeout = value; return this; }
+        /** The management listener's port, or {@code null} for none. */
+        public Builder managementPort(Integer value) { this.managementPort = value; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(host, port, issuer, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, masterKey,
@@ -330,7 +352,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                     importMode, bootstrap, bootstrapAdminPassword, bootstrapDemoSecret, shutdownTimeout, passwordHashMemoryKib, passwordHashIterations, adminAudiences,
                     changeReconcileInterval, cleanupInterval, trustedProxies, proxyHeaders,
                     new LoginLimits(loginWindow, loginLimitAccountAddress, loginLimitAddress, loginLimitAccount,
-                            loginLimitDevice, loginTrustedFor), idleTimeout);
+                            loginLimitDevice, loginTrustedFor), idleTimeout, dbConnectionTimeout, managementPort);
         }
 
         private static String requireText(String key, String value) {

@@ -54,11 +54,19 @@ public final class AdminGuard implements Feature {
         return true;
     }
 
-    /** Whether a request (after tenant resolution) is for {@code admin} or below. */
+    /**
+     * Whether a request (after tenant resolution) is for {@code admin} or below, or for {@code metrics}, which
+     * the same admins may read ({@code MetricsEndpoint}).
+     */
     static boolean isAdminPath(ContainerRequestContext request) {
         String path = request.getUriInfo().getPath(false);
         int start = path.startsWith("/") ? 1 : 0;
-        return path.startsWith("admin", start) && (path.length() == start + 5 || path.charAt(start + 5) == '/');
+        return isSegment(path, start, "admin") || isSegment(path, start, "metrics");
+    }
+
+    private static boolean isSegment(String path, int start, String segment) {
+        int end = start + segment.length();
+        return path.startsWith(segment, start) && (path.length() == end || path.charAt(end) == '/');
     }
 
     /**
