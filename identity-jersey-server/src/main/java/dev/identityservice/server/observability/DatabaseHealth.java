@@ -12,14 +12,14 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Whether the database is reachable, answered within {@link #PROBE_TIMEOUT} however slow the database is:
  * one check at a time runs on a thread of its own (callers share it, so a flood of probes cannot pile up
- * connections or threads), and its result is kept for {@link #RESULT_TTL}. A request that met the database
- * down ({@link #markDown}) makes readiness false at once; the next check after {@link #RESULT_TTL} sees it back.
+ * connections or threads). A request that met the database down ({@link #markDown}) makes readiness false at
+ * once; the first check after {@link #RESULT_TTL} sees it back.
  */
 public final class DatabaseHealth implements AutoCloseable {
 
     /** The longest a readiness answer waits for the database: 1 second. */
     public static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
-    /** How long a check's result stands: 1 second, so probes every second cost at most one query. */
+    /** How long a "down" stands before the database is probed again: 1 second. */
     static final Duration RESULT_TTL = Duration.ofSeconds(1);
     /**
      * The {@code Retry-After} of a 503 while the database is down: 5 seconds, a few readiness periods, so that
@@ -34,17 +34,21 @@ public final class DatabaseHealth implements AutoCloseable {
         return thread;
     });
     private final AtomicReference<CompletableFuture<Boolean>> inFlight = new AtomicReference<>();
-    private volatile Result last = new Result(true, Long.MIN_VALUE);
+    private volatile Result last = new Result(true, 0);
 
     public DatabaseHealth(Database database) {
         this.database = database;
     }
 
-    /** Whether the database answered within {@link #PROBE_TIMEOUT}; never blocks longer than that. */
+    /**
+     * Whether the database answered within {@link #PROBE_TIMEOUT}; never blocks longer than that. A "down" stands
+     * for {@link #RESULT_TTL} (no probe meanwhile); an "up" is never reused, so readiness turns false at the first
+     * probe after the database went away.
+     */
     public boolean reachable() {
         Result known = last;
-        if (known.checkedAtNanos != Long.MIN_VALUE && System.nanoTime() - known.checkedAtNanos < RESULT_TTL.toNanos()) {
-            return known.up;
+        if (!known.up && System.nanoTime() - known.checkedAtNanos < RESULT_TTL.toNanos()) {
+            return false;
         }
         try {
             return check().get(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

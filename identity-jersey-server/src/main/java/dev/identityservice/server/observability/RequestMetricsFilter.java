@@ -9,7 +9,6 @@ import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
 import java.util.List;
-import java.util.Set;
 import org.glassfish.jersey.server.ExtendedUriInfo;
 import org.glassfish.jersey.uri.UriTemplate;
 
@@ -26,7 +25,6 @@ import org.glassfish.jersey.uri.UriTemplate;
 public final class RequestMetricsFilter implements ContainerRequestFilter, ContainerResponseFilter {
 
     private static final String START = RequestMetricsFilter.class.getName() + ".start";
-    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
     private final ServerMetrics metrics;
 
@@ -53,8 +51,7 @@ public final class RequestMetricsFilter implements ContainerRequestFilter, Conta
         metrics.request(resource == null ? "unmatched" : resource.getSimpleName(), outcome(status));
         Object start = request.getProperty(START);
         if (start instanceof Long startNanos) {
-            String method = METHODS.contains(request.getMethod()) ? request.getMethod() : "other";
-            metrics.requestTimed(resource == null ? "unmatched" : template(uriInfo.getMatchedTemplates()), method,
+            metrics.requestTimed(resource == null ? "unmatched" : template(uriInfo.getMatchedTemplates()), ServerMetrics.method(request.getMethod()),
                     status / 100 + "xx", System.nanoTime() - startNanos);
         }
     }

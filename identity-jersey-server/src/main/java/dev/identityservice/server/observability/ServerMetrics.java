@@ -13,6 +13,8 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.jetty12.server.DefaultJettyCoreRequestTagsProvider;
+import io.micrometer.jetty12.server.JettyCoreRequestTagsProvider;
 import io.micrometer.jetty12.server.TimedHandler;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.Handler;
@@ -35,6 +37,8 @@ public final class ServerMetrics implements AutoCloseable {
             .description("Password logins refused: wrong credentials or throttled").register(registry);
     private final Counter loginsSucceeded = Counter.builder("identity.logins.succeeded")
             .description("Password logins accepted at the login page").register(registry);
+
+    private static final java.util.Set<String> METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
@@ -61,9 +65,17 @@ public final class ServerMetrics implements AutoCloseable {
     public Handler bindJetty(Server server, Handler handler) {
         JettyConnectionMetrics.addToAllConnectors(server, registry, Tags.empty());
         new JettyServerThreadPoolMetrics(server.getThreadPool(), Tags.empty()).bindTo(registry);
-        TimedHandler timed = new TimedHandler(registry, Tags.empty());
+        JettyCoreRequestTagsProvider defaults = new DefaultJettyCoreRequestTagsProvider();
+        // Jetty passes any method token through; the default tags would make each one a series.
+        TimedHandler timed = new TimedHandler(registry, Tags.empty(),
+                request -> Tags.of(defaults.getTags(request)).and("method", method(request.getMethod())));
         timed.setHandler(handler);
         return timed;
+    }
+
+    /** {@code method} when it is one of the standard methods, else {@code other}: a tag value from a fixed set. */
+    public static String method(String method) {
+        return METHODS.contains(method) ? method : "other";
     }
 
     /**
