@@ -109,7 +109,11 @@ public final class IdentityServer implements AutoCloseable {
         SetupFile setup = config.importFile() == null ? null : readSetup(config.importFile());
         boolean usesDataDir = config.dbUrl() == null || config.masterKey() == null;
         if (usesDataDir) {
-            DataDirectory.prepare(config.dataDir());
+            try {
+                DataDirectory.prepare(config.dataDir());
+            } catch (java.io.UncheckedIOException e) {
+                throw new StartFailure(e.getMessage() + ": " + describe(e.getCause()) + " (check data.dir / IDENTITY_DATA_DIR, its owner and mode)");
+            }
         }
         Database database = openDatabase(config);
         if (usesDataDir) {
@@ -121,7 +125,15 @@ public final class IdentityServer implements AutoCloseable {
         DatabaseHealth databaseHealth = new DatabaseHealth(database);
         try {
             database.publishMetricsTo(metrics.registry());
-            MasterKey masterKey = MasterKeyCheck.load(config.masterKey(), config.dataDir().resolve(ServerConfig.MASTER_KEY_FILE_NAME), database);
+            MasterKey masterKey;
+            try {
+                masterKey = MasterKeyCheck.load(config.masterKey(), config.dataDir().resolve(ServerConfig.MASTER_KEY_FILE_NAME), database);
+            } catch (java.io.UncheckedIOException e) {
+                throw new StartFailure(e.getMessage() + ": " + describe(e.getCause()) + " (check the file's owner and mode, or set master.key / IDENTITY_MASTER_KEY)");
+            } catch (IllegalStateException e) {
+                // A key file readable by others: the message says which and how to fix it.
+                throw new StartFailure(e.getMessage());
+            }
             MasterKeyCheck.verify(masterKey, database, config.masterKey() != null ? "master.key"
                     : "file " + config.dataDir().resolve(ServerConfig.MASTER_KEY_FILE_NAME).toAbsolutePath());
             IdentityEngine engine = IdentityEngine.builder(database, masterKey)
@@ -258,6 +270,12 @@ public final class IdentityServer implements AutoCloseable {
         }
         if (e instanceof java.nio.file.AccessDeniedException) {
             return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException || e instanceof java.nio.file.NotDirectoryException) {
+            return "a file is in the way, not a directory";
+        }
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
         }
         return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }

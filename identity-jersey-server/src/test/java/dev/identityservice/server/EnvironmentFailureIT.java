@@ -82,6 +82,16 @@ class EnvironmentFailureIT {
         assertOneLine(wrong.output(), "cannot open the TLS keystore " + garbage.toAbsolutePath());
     }
 
+    @Test
+    void startWhenDataDirIsAFileThenOneLineNamingDataDir() throws Exception {
+        Path file = java.nio.file.Files.writeString(dir.resolve("not-a-directory"), "x");
+
+        ServerProcess.Finished run = run("--data-dir", file.resolve("data").toString());
+
+        assertEquals(1, run.exitCode(), run.output());
+        assertOneLine(run.output(), "(check data.dir / IDENTITY_DATA_DIR, its owner and mode)");
+    }
+
     /** The message is on one line of its own, and nothing looks like a stack trace. */
     private static void assertOneLine(String output, String expected) {
         assertTrue(output.lines().anyMatch(line -> line.contains(expected)), output);

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 /**
  * The guard of the management API: the guard's own {@link GuardFeature} (bearer authentication, and
  * {@code @RolesAllowed} with 401 for nobody and 403 {@code insufficient_scope} for a caller without the role),
- * confined to admin paths. Other endpoints, such as UserInfo, read their bearer tokens themselves and must
+ * confined to admin paths and {@code /metrics}. Other endpoints, such as UserInfo, read their bearer tokens themselves and must
  * never meet the admin audience rule, so the feature is scoped to admin paths ({@link GuardFeature#onlyFor}).
  *
  * <p>Rules: the token's {@code iss} must be the issuer of the tenant whose admin path is called (a token of
