@@ -26,10 +26,11 @@ import org.glassfish.jersey.servlet.ServletContainer;
 
 /**
  * Builds the Jetty 12 server: one connector (HTTPS with HSTS when a keystore is configured), and when
- * {@code management.port} is set a second, plain HTTP one on {@link ServerConfig#MANAGEMENT_HOST} that reaches only
- * the management application (metrics and health); Jersey as the only servlet, Micrometer's Jetty metrics, the forwarding headers of trusted reverse proxies ({@link TrustedProxies}), JSON error pages, the
- * access log, graceful stop, and virtual threads for requests when the JVM has them (Java 21+; detected at run
- * time by Jetty, so the code still compiles for Java 17).
+ * {@code management.port} is set a second, plain HTTP one on {@link ServerConfig#MANAGEMENT_HOST} that reaches
+ * only the management application (metrics and health); Jersey as the only servlet, Micrometer's Jetty metrics,
+ * the forwarding headers of trusted reverse proxies ({@link TrustedProxies}), JSON error pages, the access log,
+ * graceful stop, and virtual threads for requests when the JVM has them (Java 21+; detected at run time by Jetty,
+ * so the code still compiles for Java 17).
  */
 final class HttpServerFactory {
 
