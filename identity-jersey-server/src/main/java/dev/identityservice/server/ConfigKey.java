@@ -51,7 +51,9 @@ public enum ConfigKey {
     AUDIT_RETENTION("audit.retention", false, "how long audit events (GET /admin/events) are kept (default 90d; 1h to 3650d)", (b, v) -> b.auditRetention(Durations.parse("audit.retention", v))),
     BOOTSTRAP_PRINT("bootstrap.print", false, "print generated bootstrap credentials to standard output instead of writing them to the owner-only file data.dir/bootstrap-credentials.txt (true/false)", (b, v) -> b.bootstrapPrint(parseBoolean("bootstrap.print", v))),
     REGISTRATION_MODE("registration.mode", false, "dynamic client registration (RFC 7591) of the default tenant, set at every start: disabled, open or initial-access-token (default: unset, the stored setting stays; new tenants start disabled)", (b, v) -> b.registrationMode(v)),
-    REGISTRATION_MAX_CLIENTS("registration.max.clients", false, "the most dynamically registered clients a tenant keeps; registration is refused beyond (default 1000)", (b, v) -> b.registrationMaxClients(parseInt("registration.max.clients", v)));
+    REGISTRATION_MAX_CLIENTS("registration.max.clients", false, "the most dynamically registered clients a tenant keeps; registration is refused beyond (default 1000)", (b, v) -> b.registrationMaxClients(parseInt("registration.max.clients", v))),
+    DB_CONNECTION_TIMEOUT("db.connection.timeout", false, "how long a request waits for a database connection before it answers 503 with Retry-After (default 3s; from PT0.25S to 1m)", (b, v) -> b.dbConnectionTimeout(Durations.parse("db.connection.timeout", v))),
+    MANAGEMENT_PORT("management.port", false, "port of a listener on 127.0.0.1 serving /metrics and /health without a token (then /metrics is not on port); unset (default): /metrics on port requires an admin bearer token", (b, v) -> b.managementPort(v.isBlank() ? null : parseInt("management.port", v)));
 
     /** The prefix of every environment variable the server reads. */
     public static final String ENV_PREFIX = "IDENTITY_";

@@ -4,16 +4,19 @@ import dev.identityservice.server.error.JsonErrorHandler;
 import dev.identityservice.server.http.HeaderSyntaxFilter;
 import dev.identityservice.server.http.TrustedProxies;
 import dev.identityservice.server.observability.AccessLog;
+import dev.identityservice.server.observability.ServerMetrics;
 import jakarta.servlet.DispatcherType;
 import java.util.EnumSet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.VirtualThreads;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -22,10 +25,12 @@ import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.servlet.ServletContainer;
 
 /**
- * Builds the Jetty 12 server: one connector (HTTPS with HSTS when a keystore is configured), Jersey as the only
- * servlet, the forwarding headers of trusted reverse proxies ({@link TrustedProxies}), JSON error pages, the
- * access log, graceful stop, and virtual threads for requests when the JVM has them (Java 21+; detected at run
- * time by Jetty, so the code still compiles for Java 17).
+ * Builds the Jetty 12 server: one connector (HTTPS with HSTS when a keystore is configured), and when
+ * {@code management.port} is set a second, plain HTTP one on {@link ServerConfig#MANAGEMENT_HOST} that reaches
+ * only the management application (metrics and health); Jersey as the only servlet, Micrometer's Jetty metrics,
+ * the forwarding headers of trusted reverse proxies ({@link TrustedProxies}), JSON error pages, the access log,
+ * graceful stop, and virtual threads for requests when the JVM has them (Java 21+; detected at run time by Jetty,
+ * so the code still compiles for Java 17).
  */
 final class HttpServerFactory {
 
@@ -35,7 +40,16 @@ final class HttpServerFactory {
     private HttpServerFactory() {
     }
 
-    static Server create(ServerConfig config, ResourceConfig application) {
+    /** The connector of the main port: the first of {@link Server#getConnectors()}. */
+    static final String MAIN_CONNECTOR = "main";
+    /** The connector of {@code management.port}, when set: the second. */
+    static final String MANAGEMENT_CONNECTOR = "management";
+
+    /**
+     * @param management the application of the management listener, or {@code null} when {@code management.port}
+     *                   is unset
+     */
+    static Server create(ServerConfig config, ResourceConfig application, ResourceConfig management, ServerMetrics metrics) {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("identity-http");
         if (VirtualThreads.areSupported()) {
@@ -52,6 +66,7 @@ final class HttpServerFactory {
         }
         ServerConnector connector;
         if (config.tls()) {
+            checkKeystore(config.tlsKeystore(), config.tlsKeystorePassword());
             SslContextFactory.Server tls = new SslContextFactory.Server();
             tls.setKeyStorePath(config.tlsKeystore().toAbsolutePath().toString());
             tls.setKeyStorePassword(config.tlsKeystorePassword());
@@ -66,24 +81,68 @@ final class HttpServerFactory {
         } else {
             connector = new ServerConnector(server, new HttpConnectionFactory(http));
         }
+        connector.setName(MAIN_CONNECTOR);
         connector.setHost(config.host());
         connector.setPort(config.port());
         // Also bounds a stalled request body: the blocked read fails, and BoundedBody answers 400.
         connector.setIdleTimeout(config.idleTimeout().toMillis());
         server.addConnector(connector);
 
-        ServletContextHandler context = new ServletContextHandler();
-        context.setContextPath("/");
-        context.addServlet(new ServletHolder("jersey", new ServletContainer(application)), "/*");
-        // Headers Jersey would refuse before our error shapes apply: checked in front of it.
-        context.addFilter(HeaderSyntaxFilter.class, "/*", EnumSet.of(DispatcherType.REQUEST));
+        ServletContextHandler context = jerseyContext(application);
+        Handler contexts = context;
+        if (management != null) {
+            HttpConfiguration plain = new HttpConfiguration();
+            plain.setSendServerVersion(false);
+            plain.setSendXPoweredBy(false);
+            ServerConnector managementConnector = new ServerConnector(server, new HttpConnectionFactory(plain));
+            managementConnector.setName(MANAGEMENT_CONNECTOR);
+            managementConnector.setHost(ServerConfig.MANAGEMENT_HOST);
+            managementConnector.setPort(config.managementPort());
+            managementConnector.setIdleTimeout(config.idleTimeout().toMillis());
+            server.addConnector(managementConnector);
+            // "@name" virtual hosts tie each context to one connector: the main port never serves the open
+            // metrics, and the management port serves nothing else.
+            context.setVirtualHosts(java.util.List.of("@" + MAIN_CONNECTOR));
+            ServletContextHandler managementContext = jerseyContext(management);
+            managementContext.setVirtualHosts(java.util.List.of("@" + MANAGEMENT_CONNECTOR));
+            contexts = new ContextHandlerCollection(context, managementContext);
+        }
         GracefulHandler graceful = new GracefulHandler();
-        graceful.setHandler(context);
-        server.setHandler(graceful);
+        graceful.setHandler(contexts);
+        server.setHandler(metrics.bindJetty(server, graceful));
         server.setErrorHandler(config.tls() ? new JsonErrorHandler("max-age=" + HSTS_MAX_AGE.toSeconds()) : new JsonErrorHandler());
         server.setRequestLog(AccessLog.create());
         server.setStopTimeout(config.shutdownTimeout().toMillis());
         server.setStopAtShutdown(false);
         return server;
+    }
+
+    /**
+     * Opens the keystore once before Jetty does, so that a missing or unreadable file or a wrong password is a
+     * {@link StartFailure} naming the setting, not a stack trace from inside Jetty's start.
+     */
+    private static void checkKeystore(java.nio.file.Path keystore, String password) {
+        String file = keystore.toAbsolutePath().toString();
+        if (!java.nio.file.Files.isRegularFile(keystore)) {
+            throw new StartFailure("cannot read the TLS keystore " + file + ": no such file (check tls.keystore / IDENTITY_TLS_KEYSTORE)");
+        }
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(keystore)) {
+            java.security.KeyStore.getInstance("PKCS12").load(in, password.toCharArray());
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new StartFailure("cannot read the TLS keystore " + file + ": permission denied (check tls.keystore / IDENTITY_TLS_KEYSTORE"
+                    + " and the file's owner and mode)");
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new StartFailure("cannot open the TLS keystore " + file + ": " + e.getMessage()
+                    + " (check tls.keystore.password / IDENTITY_TLS_KEYSTORE_PASSWORD, and that the file is PKCS12)");
+        }
+    }
+
+    private static ServletContextHandler jerseyContext(ResourceConfig application) {
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        context.addServlet(new ServletHolder("jersey", new ServletContainer(application)), "/*");
+        // Headers Jersey would refuse before our error shapes apply: checked in front of it.
+        context.addFilter(HeaderSyntaxFilter.class, "/*", EnumSet.of(DispatcherType.REQUEST));
+        return context;
     }
 }

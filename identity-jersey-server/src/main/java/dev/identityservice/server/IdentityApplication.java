@@ -1,6 +1,7 @@
 package dev.identityservice.server;
 
 import dev.identityservice.core.IdentityEngine;
+import dev.identityservice.core.key.KeyRingProvider;
 import dev.identityservice.core.store.jdbc.JdbcLoginAttemptStore;
 import dev.identityservice.server.admin.AdminApi;
 import dev.identityservice.server.audit.AuditLog;
@@ -16,6 +17,7 @@ import dev.identityservice.server.endpoint.RevocationEndpoint;
 import dev.identityservice.server.endpoint.TokenEndpoint;
 import dev.identityservice.server.endpoint.UserInfoEndpoint;
 import dev.identityservice.server.error.ChallengeExceptionMapper;
+import dev.identityservice.server.error.DatabaseUnavailableMapper;
 import dev.identityservice.server.error.FallbackExceptionMapper;
 import dev.identityservice.server.error.OAuthExceptionMapper;
 import dev.identityservice.server.error.WebApplicationExceptionMapper;
@@ -27,6 +29,7 @@ import dev.identityservice.server.login.DeviceCookies;
 import dev.identityservice.server.login.LoginAudit;
 import dev.identityservice.server.login.LoginLimits;
 import dev.identityservice.server.login.LoginThrottle;
+import dev.identityservice.server.observability.DatabaseHealth;
 import dev.identityservice.server.observability.HealthEndpoint;
 import dev.identityservice.server.observability.MetricsEndpoint;
 import dev.identityservice.server.observability.RequestMetricsFilter;
@@ -57,9 +60,10 @@ public final class IdentityApplication extends ResourceConfig {
      * @param loginLimits     the login throttle's budgets
      * @param deviceCookieKey the key of device cookies, the same on every instance (see {@link DeviceCookies#deriveKey})
      * @param audit           where sign-ins, throttling and token failures are recorded
+     * @param databaseHealth  readiness; told at once when a request finds the database down
      */
     public IdentityApplication(IdentityEngine engine, ServerMetrics metrics, LoginLimits loginLimits, byte[] deviceCookieKey,
-                               AuditLog audit) {
+                               AuditLog audit, DatabaseHealth databaseHealth) {
         ClientAuthentication clients = new ClientAuthentication(engine.clientAuthenticator());
         register(new ClientAddressFilter());
         register(new TenantResolver(engine));
@@ -85,13 +89,14 @@ public final class IdentityApplication extends ResourceConfig {
         CorsFilter cors = new CorsFilter(engine.clients());
         engine.changes().subscribe(cors::changed);
         register(cors);
-        register(new HealthEndpoint(engine));
-        register(new MetricsEndpoint(metrics));
+        register(new HealthEndpoint(databaseHealth, engine.keys()));
 
         register(new OAuthExceptionMapper());
         register(new ChallengeExceptionMapper());
         register(new WebApplicationExceptionMapper());
-        register(new FallbackExceptionMapper());
+        DatabaseUnavailableMapper outages = new DatabaseUnavailableMapper(databaseHealth::markDown, DatabaseHealth.RETRY_AFTER_SECONDS);
+        register(outages);
+        register(new FallbackExceptionMapper(outages));
 
         property(ServerProperties.WADL_FEATURE_DISABLE, true);
         // Error statuses go out as our JSON, never through the container's HTML error page.
@@ -109,6 +114,30 @@ public final class IdentityApplication extends ResourceConfig {
     public IdentityApplication withClientRegistration(IdentityEngine engine, java.time.Duration defaultAccessTokenTtl, int maxClients) {
         register(new dev.identityservice.server.registration.RegistrationEndpoint(engine, defaultAccessTokenTtl, maxClients));
         return this;
+    }
+
+    /**
+     * Adds {@code /metrics} on this application's port, guarded like the management API (see
+     * {@link MetricsEndpoint}); call with {@link #withAdminApi} only, whose guard enforces it.
+     */
+    public IdentityApplication withGuardedMetrics(ServerMetrics metrics) {
+        register(new MetricsEndpoint(metrics));
+        return this;
+    }
+
+    /**
+     * The management listener's application: {@code /metrics} and {@code /health} without a token (no guard is
+     * installed), for the loopback-only port of the {@code management.port} setting.
+     */
+    public static ResourceConfig management(ServerMetrics metrics, DatabaseHealth databaseHealth, KeyRingProvider keys) {
+        ResourceConfig management = new ResourceConfig();
+        management.register(new MetricsEndpoint(metrics));
+        management.register(new HealthEndpoint(databaseHealth, keys));
+        management.register(new WebApplicationExceptionMapper());
+        management.register(new FallbackExceptionMapper());
+        management.property(ServerProperties.WADL_FEATURE_DISABLE, true);
+        management.property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
+        return management;
     }
 
     /** Adds the management API, protected by our own guard; see {@link AdminApi}. */

@@ -12,6 +12,7 @@ import dev.identityservice.server.admin.AdminApi;
 import dev.identityservice.server.audit.AuditLog;
 import dev.identityservice.server.audit.AuditWriter;
 import dev.identityservice.server.login.DeviceCookies;
+import dev.identityservice.server.observability.DatabaseHealth;
 import dev.identityservice.server.observability.LogSetup;
 import dev.identityservice.server.observability.ServerMetrics;
 import dev.identityservice.server.setup.Bootstrap;
@@ -26,6 +27,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.UnaryOperator;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.glassfish.jersey.server.ResourceConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,22 +45,27 @@ public final class IdentityServer implements AutoCloseable {
     private final Database database;
     private final IdentityEngine engine;
     private final ServerMetrics metrics;
+    private final DatabaseHealth databaseHealth;
     private final Server jetty;
     private final ScheduledExecutorService jobs;
     private final AuditWriter auditWriter;
     private final URI issuer;
     private final int port;
+    private final int managementPort;
 
-    private IdentityServer(Database database, IdentityEngine engine, ServerMetrics metrics, Server jetty,
-                           ScheduledExecutorService jobs, AuditWriter auditWriter, URI issuer, int port) {
+    private IdentityServer(Database database, IdentityEngine engine, ServerMetrics metrics, DatabaseHealth databaseHealth,
+                           Server jetty, ScheduledExecutorService jobs, AuditWriter auditWriter, URI issuer, int port,
+                           int managementPort) {
         this.auditWriter = auditWriter;
         this.database = database;
         this.engine = engine;
         this.metrics = metrics;
+        this.databaseHealth = databaseHealth;
         this.jetty = jetty;
         this.jobs = jobs;
         this.issuer = issuer;
         this.port = port;
+        this.managementPort = managementPort;
     }
 
     public static void main(String[] args) {
@@ -111,20 +118,34 @@ public final class IdentityServer implements AutoCloseable {
         SetupFile setup = config.importFile() == null ? null : readSetup(config.importFile());
         boolean usesDataDir = config.dbUrl() == null || config.masterKey() == null;
         if (usesDataDir) {
-            DataDirectory.prepare(config.dataDir());
+            try {
+                DataDirectory.prepare(config.dataDir());
+            } catch (java.io.UncheckedIOException e) {
+                throw new StartFailure(e.getMessage() + ": " + describe(e.getCause()) + " (check data.dir / IDENTITY_DATA_DIR, its owner and mode)");
+            }
         }
-        Database database = Database.open(config.databaseConfig());
+        Database database = openDatabase(config);
         if (usesDataDir) {
             DataDirectory.tightenFiles(config.dataDir());
         }
         ScheduledExecutorService jobs = null;
         Server jetty = null;
+        ServerMetrics metrics = new ServerMetrics();
+        DatabaseHealth databaseHealth = new DatabaseHealth(database);
         AuditWriter auditWriter = null;
         try {
-            ServerMetrics metrics = new ServerMetrics();
+            database.publishMetricsTo(metrics.registry());
             auditWriter = new AuditWriter(new JdbcAuditEventStore(database), metrics.registry());
             AuditLog audit = new AuditLog(clock, auditWriter);
-            MasterKey masterKey = MasterKeyCheck.load(config.masterKey(), config.dataDir().resolve(ServerConfig.MASTER_KEY_FILE_NAME), database);
+            MasterKey masterKey;
+            try {
+                masterKey = MasterKeyCheck.load(config.masterKey(), config.dataDir().resolve(ServerConfig.MASTER_KEY_FILE_NAME), database);
+            } catch (java.io.UncheckedIOException e) {
+                throw new StartFailure(e.getMessage() + ": " + describe(e.getCause()) + " (check the file's owner and mode, or set master.key / IDENTITY_MASTER_KEY)");
+            } catch (IllegalStateException e) {
+                // A key file readable by others: the message says which and how to fix it.
+                throw new StartFailure(e.getMessage());
+            }
             MasterKeyCheck.verify(masterKey, database, config.masterKey() != null ? "master.key"
                     : "file " + config.dataDir().resolve(ServerConfig.MASTER_KEY_FILE_NAME).toAbsolutePath());
             IdentityEngine engine = IdentityEngine.builder(database, masterKey)
@@ -136,13 +157,27 @@ public final class IdentityServer implements AutoCloseable {
                     .reconcileInterval(config.changeReconcileInterval())
                     .build();
             byte[] deviceCookieKey = DeviceCookies.deriveKey(masterKey.secretKey().getEncoded());
-            jetty = HttpServerFactory.create(config, new IdentityApplication(engine, metrics, config.loginLimits(), deviceCookieKey, audit)
+            IdentityApplication application = new IdentityApplication(engine, metrics, config.loginLimits(), deviceCookieKey,
+                    audit, databaseHealth)
                     .withAdminApi(new AdminApi(engine, config.adminAudiences(), config.accessTokenTtl(), audit, config.registrationMaxClients()))
-                    .withClientRegistration(engine, config.accessTokenTtl(), config.registrationMaxClients()));
+                    .withClientRegistration(engine, config.accessTokenTtl(), config.registrationMaxClients());
+            ResourceConfig management = null;
+            if (config.managementPort() == null) {
+                application.withGuardedMetrics(metrics);
+            } else {
+                management = IdentityApplication.management(metrics, databaseHealth, engine.keys());
+            }
+            jetty = HttpServerFactory.create(config, application, management, metrics);
             // Bind first: with port 0 the default issuer needs the real port before any token is issued.
             ServerConnector connector = (ServerConnector) jetty.getConnectors()[0];
-            connector.open();
+            open(connector, config.host(), config.port(), ConfigKey.PORT);
             int port = connector.getLocalPort();
+            int managementPort = -1;
+            if (management != null) {
+                ServerConnector managementConnector = (ServerConnector) jetty.getConnectors()[1];
+                open(managementConnector, ServerConfig.MANAGEMENT_HOST, config.managementPort(), ConfigKey.MANAGEMENT_PORT);
+                managementPort = managementConnector.getLocalPort();
+            }
             URI issuer = config.effectiveIssuer(port);
             defaultTenant(engine, config, issuer);
             SetupImporter importer = new SetupImporter(engine, issuer, config.accessTokenTtl(), config.importMode());
@@ -183,7 +218,10 @@ public final class IdentityServer implements AutoCloseable {
             jetty.start();
             LOG.info("Identity server listening on {}://{}:{}, issuer {}", config.tls() ? "https" : "http",
                     config.host(), port, issuer);
-            return new IdentityServer(database, engine, metrics, jetty, jobs, auditWriter, issuer, port);
+            if (managementPort >= 0) {
+                LOG.info("Management (metrics, health) listening on http://{}:{}", ServerConfig.MANAGEMENT_HOST, managementPort);
+            }
+            return new IdentityServer(database, engine, metrics, databaseHealth, jetty, jobs, auditWriter, issuer, port, managementPort);
         } catch (Exception e) {
             stopQuietly(jetty);
             if (jobs != null) {
@@ -192,8 +230,44 @@ public final class IdentityServer implements AutoCloseable {
             if (auditWriter != null) {
                 auditWriter.close();
             }
+            databaseHealth.close();
+            metrics.close();
             database.close();
             throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException("start failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Opens the pool (and migrates); a database that cannot be reached or refuses the login is a
+     * {@link StartFailure} naming the settings to check, not a stack trace.
+     */
+    private static Database openDatabase(ServerConfig config) {
+        try {
+            return Database.open(config.databaseConfig());
+        } catch (RuntimeException e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String settings = config.dbUrl() == null
+                    ? "check data.dir / IDENTITY_DATA_DIR (is another server using it?)"
+                    : "check db.url / IDENTITY_DB_URL, db.user, db.password, and that the database is running";
+            throw new StartFailure("cannot open the database " + config.databaseConfig().maskedUrl() + ": "
+                    + (root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().strip().replaceAll("\\s+", " "))
+                    + " (" + settings + ")");
+        }
+    }
+
+    /** Binds {@code connector}; a port in use (or an address not of this machine) is a {@link StartFailure} naming {@code key}. */
+    private static void open(ServerConnector connector, String host, int port, ConfigKey key) throws java.io.IOException {
+        try {
+            connector.open();
+        } catch (java.io.IOException e) {
+            Throwable cause = e.getCause() instanceof java.net.BindException bind ? bind : e;
+            String reason = cause.getMessage() != null && cause.getMessage().contains("in use") ? "the port is in use"
+                    : String.valueOf(cause.getMessage());
+            throw new StartFailure("cannot listen on " + host + ":" + port + ": " + reason + " (change " + key.key()
+                    + " / " + key.envName() + " / " + key.flag() + ", or stop the process that holds it)");
         }
     }
 
@@ -227,11 +301,22 @@ public final class IdentityServer implements AutoCloseable {
         if (e instanceof java.nio.file.AccessDeniedException) {
             return "permission denied";
         }
+        if (e instanceof java.nio.file.FileAlreadyExistsException || e instanceof java.nio.file.NotDirectoryException) {
+            return "a file is in the way, not a directory";
+        }
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
+        }
         return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
     public int port() {
         return port;
+    }
+
+    /** The bound port of the management listener ({@code management.port}), or -1 when there is none. */
+    public int managementPort() {
+        return managementPort;
     }
 
     /** The default tenant's issuer. */
@@ -261,6 +346,8 @@ public final class IdentityServer implements AutoCloseable {
         auditWriter.close();
         jobs.shutdownNow();
         engine.stopBackgroundJobs();
+        databaseHealth.close();
+        metrics.close();
         database.close();
     }
 

@@ -47,6 +47,10 @@ import java.util.Set;
  * @param registrationMode the default tenant's client registration mode, applied at every start, or {@code null}
  *                   to leave the stored one (set by the management API or the import file)
  * @param registrationMaxClients the most dynamically registered clients (RFC 7591) a tenant keeps
+ * @param dbConnectionTimeout how long a request waits for a database connection before it answers 503
+ * @param managementPort the port of the management listener on {@link #MANAGEMENT_HOST} serving {@code /metrics}
+ *                   and {@code /health} without a token, or {@code null} (the default): none, and {@code /metrics}
+ *                   on the main port requires an admin bearer token
  */
 public record ServerConfig(String host, int port, URI issuer, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            int dbPoolSize, String masterKey, SigningAlgorithm signingAlgorithm, Duration keyRotationPeriod,
@@ -55,7 +59,8 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                            Set<String> adminAudiences, Duration changeReconcileInterval, Duration cleanupInterval,
                            List<String> trustedProxies, TrustedProxies.Headers proxyHeaders, LoginLimits loginLimits,
                            Duration idleTimeout, LogSettings logging, Duration auditRetention, boolean bootstrapPrint,
-                           RegistrationMode registrationMode, int registrationMaxClients) {
+                           RegistrationMode registrationMode, int registrationMaxClients,
+                           Duration dbConnectionTimeout, Integer managementPort) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -67,6 +72,11 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
      * seconds, Jetty's default, said here so that it is documented and configurable.
      */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * The address of the management listener: loopback only, so that metrics are reachable from this machine
+     * (a local Prometheus or agent, an SSH tunnel) and never from the network.
+     */
+    public static final String MANAGEMENT_HOST = "127.0.0.1";
     /** The longest graceful stop: 1 hour. */
     public static final Duration MAX_SHUTDOWN_TIMEOUT = Duration.ofHours(1);
     /**
@@ -137,6 +147,11 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         if (dbPoolSize < 1) {
             throw new IllegalArgumentException("db.pool.size: must be at least 1: " + dbPoolSize);
         }
+        Objects.requireNonNull(dbConnectionTimeout, "dbConnectionTimeout");
+        check("db.connection.timeout", () -> new DatabaseConfig("jdbc:h2:mem:check", null, null, 1, dbConnectionTimeout));
+        if (managementPort != null && (managementPort < 0 || managementPort > 65_535 || (managementPort != 0 && managementPort == port))) {
+            throw new IllegalArgumentException("management.port: must be 0 to 65535 and differ from port: " + managementPort);
+        }
         if (tlsKeystore != null && tlsKeystorePassword == null) {
             throw new IllegalArgumentException("tls.keystore.password: required when tls.keystore is set");
         }
@@ -172,9 +187,10 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
     /** Where the data lives: the configured database, or the H2 file under {@link #dataDir()}. */
     public DatabaseConfig databaseConfig() {
         if (dbUrl == null) {
-            return DatabaseConfig.h2File(dataDir);
+            DatabaseConfig h2 = DatabaseConfig.h2File(dataDir);
+            return new DatabaseConfig(h2.jdbcUrl(), h2.username(), h2.password(), h2.maxPoolSize(), dbConnectionTimeout);
         }
-        return new DatabaseConfig(dbUrl, dbUser, dbPassword, dbPoolSize);
+        return new DatabaseConfig(dbUrl, dbUser, dbPassword, dbPoolSize, dbConnectionTimeout);
     }
 
     /** The Argon2id parameters for password hashing. */
@@ -227,6 +243,8 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         shown.put("bootstrap.print", String.valueOf(bootstrapPrint));
         shown.put("registration.mode", registrationMode == null ? "(stored per tenant)" : registrationMode.value());
         shown.put("registration.max.clients", String.valueOf(registrationMaxClients));
+        shown.put("db.connection.timeout", Durations.format(dbConnectionTimeout));
+        shown.put("management.port", managementPort == null ? "" : String.valueOf(managementPort));
         return shown;
     }
 
@@ -287,6 +305,8 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         private boolean bootstrapPrint;
         private RegistrationMode registrationMode;
         private int registrationMaxClients = ClientRegistrations.DEFAULT_MAX_CLIENTS_PER_TENANT;
+        private Duration dbConnectionTimeout = DatabaseConfig.DEFAULT_CONNECTION_TIMEOUT;
+        private Integer managementPort;
 
         private Builder() {
         }
@@ -371,6 +391,9 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         public Builder bootstrapPrint(boolean value) { this.bootstrapPrint = value; return this; }
         public Builder registrationMode(String value) { this.registrationMode = value == null || value.isBlank() ? null : RegistrationMode.parse(value); return this; }
         public Builder registrationMaxClients(int value) { this.registrationMaxClients = value; return this; }
+        public Builder dbConnectionTimeout(Duration value) { this.dbConnectionTimeout = value; return this; }
+        /** The management listener's port, or {@code null} for none. */
+        public Builder managementPort(Integer value) { this.managementPort = value; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(host, port, issuer, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, masterKey,
@@ -380,7 +403,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                     new LoginLimits(loginWindow, loginLimitAccountAddress, loginLimitAddress, loginLimitAccount,
                             loginLimitDevice, loginTrustedFor), idleTimeout,
                     new LogSettings(logLevel, logLevels, logFormat), auditRetention, bootstrapPrint,
-                    registrationMode, registrationMaxClients);
+                    registrationMode, registrationMaxClients, dbConnectionTimeout, managementPort);
         }
 
         private static String requireText(String key, String value) {

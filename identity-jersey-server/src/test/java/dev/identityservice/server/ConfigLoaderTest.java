@@ -162,6 +162,25 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void loadWhenDbConnectionTimeoutAndManagementPortThenAppliedElseDefaultsAndBadValuesNamed() {
+        ServerConfig defaults = ConfigLoader.load(CommandLine.parse(), name -> null);
+        assertEquals(Duration.ofSeconds(3), defaults.databaseConfig().connectionTimeout());
+        assertEquals(null, defaults.managementPort());
+
+        ServerConfig config = ConfigLoader.load(CommandLine.parse("--db-connection-timeout", "PT0.5S", "--management-port", "9464"),
+                Map.of("IDENTITY_DB_URL", "jdbc:postgresql://db/identity")::get);
+        assertEquals(Duration.ofMillis(500), config.databaseConfig().connectionTimeout());
+        assertEquals(9464, config.managementPort());
+
+        IllegalArgumentException tooShort = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLoader.load(CommandLine.parse("--db-connection-timeout", "0s"), name -> null));
+        assertTrue(tooShort.getMessage().startsWith("db.connection.timeout:"), tooShort.getMessage());
+        IllegalArgumentException samePort = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLoader.load(CommandLine.parse("--port", "9000", "--management-port", "9000"), name -> null));
+        assertTrue(samePort.getMessage().startsWith("management.port:"), samePort.getMessage());
+    }
+
+    @Test
     void helpWhenPrintedThenListsEveryFlagAndVariable() {
         String help = ConfigLoader.help();
 

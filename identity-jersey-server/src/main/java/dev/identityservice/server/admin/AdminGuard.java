@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 /**
  * The guard of the management API: the guard's own {@link GuardFeature} (bearer authentication, and
  * {@code @RolesAllowed} with 401 for nobody and 403 {@code insufficient_scope} for a caller without the role),
- * confined to admin paths. Other endpoints, such as UserInfo, read their bearer tokens themselves and must
+ * confined to admin paths and {@code /metrics}. Other endpoints, such as UserInfo, read their bearer tokens themselves and must
  * never meet the admin audience rule, so the feature is scoped to admin paths ({@link GuardFeature#onlyFor}).
  *
  * <p>Rules: the token's {@code iss} must be the issuer of the tenant whose admin path is called, or the default
@@ -55,11 +55,19 @@ public final class AdminGuard implements Feature {
         return true;
     }
 
-    /** Whether a request (after tenant resolution) is for {@code admin} or below. */
+    /**
+     * Whether a request (after tenant resolution) is for {@code admin} or below, or for {@code metrics}, which
+     * the same admins may read ({@code MetricsEndpoint}).
+     */
     static boolean isAdminPath(ContainerRequestContext request) {
         String path = request.getUriInfo().getPath(false);
         int start = path.startsWith("/") ? 1 : 0;
-        return path.startsWith("admin", start) && (path.length() == start + 5 || path.charAt(start + 5) == '/');
+        return isSegment(path, start, "admin") || isSegment(path, start, "metrics");
+    }
+
+    private static boolean isSegment(String path, int start, String segment) {
+        int end = start + segment.length();
+        return path.startsWith(segment, start) && (path.length() == end || path.charAt(end) == '/');
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.identityservice.server.error;
 
 import dev.identityservice.core.error.OAuthError;
+import dev.identityservice.core.store.jdbc.DataAccessException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
@@ -17,8 +18,23 @@ public final class FallbackExceptionMapper implements ExceptionMapper<Throwable>
 
     private static final Logger LOG = LoggerFactory.getLogger(FallbackExceptionMapper.class);
 
+    /** Database outages wrapped in another exception go to this one; {@code null}: none (then 500 too). */
+    private final DatabaseUnavailableMapper outages;
+
+    /** Without outage handling, for {@link DatabaseUnavailableMapper}'s own fallback. */
+    public FallbackExceptionMapper() {
+        this(null);
+    }
+
+    public FallbackExceptionMapper(DatabaseUnavailableMapper outages) {
+        this.outages = outages;
+    }
+
     @Override
     public Response toResponse(Throwable exception) {
+        if (outages != null && DataAccessException.isConnectionFailure(exception)) {
+            return outages.unavailable(exception);
+        }
         String incident = UUID.randomUUID().toString();
         LOG.error("Unexpected failure, incident {}", incident, exception);
         OAuthError error = OAuthError.serverError();

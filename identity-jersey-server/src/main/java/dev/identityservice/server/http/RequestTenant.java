@@ -11,6 +11,11 @@ public final class RequestTenant {
     private RequestTenant() {
     }
 
+    /** The resolved tenant, or empty where no {@link TenantResolver} runs (the management listener). */
+    public static java.util.Optional<Tenant> find(ContainerRequestContext request) {
+        return request.getProperty(PROPERTY) instanceof Tenant resolved ? java.util.Optional.of(resolved) : java.util.Optional.empty();
+    }
+
     public static Tenant of(ContainerRequestContext request) {
         Object tenant = request.getProperty(PROPERTY);
         if (!(tenant instanceof Tenant resolved)) {

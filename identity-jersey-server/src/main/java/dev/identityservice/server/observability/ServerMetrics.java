@@ -3,14 +3,34 @@ package dev.identityservice.server.observability;
 import dev.identityservice.core.key.KeyRotationListener;
 import dev.identityservice.core.token.refresh.RefreshTokenService;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jetty.JettyConnectionMetrics;
+import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.jetty12.server.DefaultJettyCoreRequestTagsProvider;
+import io.micrometer.jetty12.server.JettyCoreRequestTagsProvider;
+import io.micrometer.jetty12.server.TimedHandler;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Server;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
- * The server's Prometheus metrics. Tags take values from small fixed sets (endpoint class, outcome,
- * grant type, rotation reason, login channel and budget), never from request input, so that a client cannot blow up their number.
+ * The server's Prometheus metrics: its own counters, the per-endpoint latency histogram, and Micrometer's
+ * binders for the JVM (memory, GC, threads, class loading, processor, uptime), the HikariCP pool
+ * ({@link dev.identityservice.core.store.jdbc.Database#publishMetricsTo}) and Jetty (connections, thread pool,
+ * request timing). Tags take values from small fixed sets (endpoint template, method, status class, outcome,
+ * grant type, rotation reason, login channel and budget), never from request input, so that a client cannot
+ * blow up their number.
  */
-public final class ServerMetrics {
+public final class ServerMetrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter loginsFailed = Counter.builder("identity.logins.failed")
@@ -18,8 +38,60 @@ public final class ServerMetrics {
     private final Counter loginsSucceeded = Counter.builder("identity.logins.succeeded")
             .description("Password logins accepted at the login page").register(registry);
 
+    private static final java.util.Set<String> METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    /** A registry with the JVM binders bound. */
+    public ServerMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
     public PrometheusMeterRegistry registry() {
         return registry;
+    }
+
+    /**
+     * Binds Jetty's metrics before {@code server} starts: open connections and bytes per connector
+     * ({@code jetty_connections_*}), the request thread pool ({@code jetty_threads_*}), and every request
+     * Jetty answers, including those it refuses before Jersey ({@code jetty_server_requests_seconds} by method,
+     * status and outcome), timed by a handler wrapped around {@code handler}, which is returned.
+     */
+    public Handler bindJetty(Server server, Handler handler) {
+        JettyConnectionMetrics.addToAllConnectors(server, registry, Tags.empty());
+        new JettyServerThreadPoolMetrics(server.getThreadPool(), Tags.empty()).bindTo(registry);
+        JettyCoreRequestTagsProvider defaults = new DefaultJettyCoreRequestTagsProvider();
+        // Jetty passes any method token through; the default tags would make each one a series.
+        TimedHandler timed = new TimedHandler(registry, Tags.empty(),
+                request -> Tags.of(defaults.getTags(request)).and("method", method(request.getMethod())));
+        timed.setHandler(handler);
+        return timed;
+    }
+
+    /** {@code method} when it is one of the standard methods, else {@code other}: a tag value from a fixed set. */
+    public static String method(String method) {
+        return METHODS.contains(method) ? method : "other";
+    }
+
+    /**
+     * One request answered: {@code identity_http_server_requests_seconds{endpoint, method, status}}, a histogram
+     * (Prometheus buckets) so that percentiles can be computed across instances.
+     *
+     * @param endpoint the matched path template, or {@code unmatched}
+     * @param status   the status class, {@code 2xx} to {@code 5xx}
+     */
+    public void requestTimed(String endpoint, String method, String status, long nanos) {
+        Timer.builder("identity.http.server.requests")
+                .description("Requests answered by the identity server's endpoints")
+                .tags("endpoint", endpoint, "method", method, "status", status)
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** One request answered by {@code endpoint} with {@code outcome} (success, client_error, server_error, ...). */
@@ -70,5 +142,11 @@ public final class ServerMetrics {
     /** The Prometheus text exposition format. */
     public String scrape() {
         return registry.scrape();
+    }
+
+    /** Stops the GC listener (it holds JMX notification listeners otherwise). */
+    @Override
+    public void close() {
+        gc.close();
     }
 }

@@ -70,7 +70,8 @@ class DataDirectoryPermissionsTest {
         }
         Files.setPosixFilePermissions(data.resolve("master.key"), PosixFilePermissions.fromString("rw-r--r--"));
 
-        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        // A StartFailure: main prints its one line, no stack trace (issue 14).
+        dev.identityservice.server.StartFailure e = org.junit.jupiter.api.Assertions.assertThrows(dev.identityservice.server.StartFailure.class,
                 () -> TestServer.start(b -> b.dataDir(data.toString()).dbUrl(null).masterKey(null)).close());
         assertTrue(e.getMessage().contains("master key file"), e.getMessage());
         assertEquals("rw-r--r--", permissions(data.resolve("master.key")));

@@ -171,7 +171,7 @@ class AuthorizeEndpointTest {
         assertTrue(response.headers().firstValue("Location").isEmpty());
         assertTrue(response.body().contains("Invalid username or password."));
         assertTrue(response.headers().allValues("Set-Cookie").stream().noneMatch(c -> c.startsWith("identity_session")));
-        assertTrue(server.get("/metrics").body().matches("(?s).*identity_logins_failed_total [1-9].*"));
+        assertTrue(server.metrics().matches("(?s).*identity_logins_failed_total [1-9].*"));
     }
 
     @Test

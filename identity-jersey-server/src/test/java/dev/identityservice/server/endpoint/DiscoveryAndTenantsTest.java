@@ -136,7 +136,7 @@ class DiscoveryAndTenantsTest {
     void metricsWhenTokensIssuedThenCountedByGrantAndEndpoint() {
         server.post("/t/acme/oauth2/token", form("grant_type", "client_credentials"), "Authorization", basic("acme-app", SECRET));
 
-        String metrics = server.get("/metrics").body();
+        String metrics = server.metrics();
 
         assertTrue(metrics.contains("identity_tokens_issued_total{grant_type=\"client_credentials\"}"), metrics);
         assertTrue(metrics.contains("endpoint=\"TokenEndpoint\""), metrics);

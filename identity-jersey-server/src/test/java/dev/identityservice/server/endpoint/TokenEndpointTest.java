@@ -248,7 +248,7 @@ class TokenEndpointTest {
         long retryAfter = Long.parseLong(blocked.headers().firstValue("Retry-After").orElseThrow());
         assertTrue(retryAfter > 0 && retryAfter <= LoginLimits.DEFAULT_WINDOW.toSeconds());
         assertEquals(200, other.statusCode(), other.body());
-        assertTrue(server.get("/metrics").body().contains("identity_logins_failed_total"));
+        assertTrue(server.metrics().contains("identity_logins_failed_total"));
     }
 
     static void assertError(HttpResponse<String> response, int status, String error) {

@@ -61,7 +61,7 @@ class LoginProtectionTest {
         assertTrue(hashes.get() <= LoginLimits.DEFAULT_PER_ACCOUNT_ADDRESS, "hashed: " + hashes.get());
         assertTrue(answers.stream().allMatch(r -> r.statusCode() == 400 && r.body().contains("invalid_grant")));
         assertEquals(100 - hashes.get(), answers.stream().filter(LoginHttp::throttled).count());
-        String metrics = server.get("/metrics").body();
+        String metrics = server.metrics();
         assertTrue(metrics.contains("identity_login_throttled_total{budget=\"account_address\"} " + (100 - hashes.get())), metrics);
         assertTrue(metrics.contains("identity_login_attempts_total{channel=\"token\",outcome=\"failure\"} " + hashes.get()), metrics);
     }
@@ -75,7 +75,7 @@ class LoginProtectionTest {
         guesses.forEach(CompletableFuture::join);
 
         assertTrue(hashes.get() <= LoginLimits.DEFAULT_PER_ACCOUNT, "hashed: " + hashes.get());
-        assertTrue(server.get("/metrics").body().contains("identity_login_throttled_total{budget=\"account\"}"));
+        assertTrue(server.metrics().contains("identity_login_throttled_total{budget=\"account\"}"));
     }
 
     @Test

@@ -109,6 +109,14 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(server, out.toString(StandardCharsets.UTF_8), dataDir);
     }
 
+    /**
+     * What {@code /metrics} serves, read in-process: the endpoint itself requires an admin token (see
+     * {@code MetricsAndHealthTest}), and minting one would count a login in the very counters a test reads.
+     */
+    public String metrics() {
+        return server.metrics().scrape();
+    }
+
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + server.port() + path);
     }

@@ -31,6 +31,9 @@ public final class Database implements AutoCloseable {
         this.config = config;
     }
 
+    /** The pool's name, the {@code pool} tag of its metrics. */
+    public static final String POOL_NAME = "identity-db";
+
     /**
      * The version of the newest migration in {@code db/migration}; a test keeps it equal to the files.
      * A database already at it starts without loading Flyway, which is half a second of every start.
@@ -45,7 +48,10 @@ public final class Database implements AutoCloseable {
         hikari.setPassword(config.password());
         hikari.setMaximumPoolSize(config.maxPoolSize());
         hikari.setMinimumIdle(Math.min(2, config.maxPoolSize()));
-        hikari.setPoolName("identity-db");
+        hikari.setPoolName(POOL_NAME);
+        hikari.setConnectionTimeout(config.connectionTimeout().toMillis());
+        // A pooled connection is checked before it is handed out when it sat idle; the check must fit in the bound.
+        hikari.setValidationTimeout(Math.max(DatabaseConfig.MIN_CONNECTION_TIMEOUT.toMillis(), config.connectionTimeout().toMillis() / 2));
         hikari.setInitializationFailTimeout(10_000);
         HikariDataSource dataSource = new HikariDataSource(hikari);
         try {
@@ -221,6 +227,15 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             throw new DataAccessException(e);
         }
+    }
+
+    /**
+     * Publishes the pool's metrics ({@code hikaricp_connections*}, tagged {@code pool="identity-db"}) to
+     * {@code meterRegistry}, a Micrometer {@code MeterRegistry} (typed {@code Object} as in HikariCP, so that the
+     * core needs no Micrometer). Once per pool; {@link IllegalStateException} on a second call.
+     */
+    public void publishMetricsTo(Object meterRegistry) {
+        dataSource.setMetricRegistry(meterRegistry);
     }
 
     /** Whether the database answers a trivial query within {@code timeoutSeconds}. */

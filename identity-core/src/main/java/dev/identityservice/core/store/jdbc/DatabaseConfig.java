@@ -1,5 +1,6 @@
 package dev.identityservice.core.store.jdbc;
 
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -9,10 +10,20 @@ import java.util.Objects;
  * file or an operator's {@code db.url}), so that no acknowledged write depends on how the URL was given.
  *
  * @param maxPoolSize upper bound of pooled connections
+ * @param connectionTimeout the longest a request waits for a connection before it fails (then the server
+ *                    answers 503): {@link #DEFAULT_CONNECTION_TIMEOUT}, at least {@link #MIN_CONNECTION_TIMEOUT}
  */
-public record DatabaseConfig(String jdbcUrl, String username, String password, int maxPoolSize) {
+public record DatabaseConfig(String jdbcUrl, String username, String password, int maxPoolSize, Duration connectionTimeout) {
 
     public static final int DEFAULT_MAX_POOL_SIZE = 10;
+    /**
+     * 3 seconds, not HikariCP's 30: while the database is down a request fails within this bound instead of
+     * holding a client (and a request thread) for half a minute; a healthy pool hands out connections in
+     * microseconds, and opening a new one to a reachable database takes milliseconds.
+     */
+    public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(3);
+    /** HikariCP's own lower bound: 250 ms. */
+    public static final Duration MIN_CONNECTION_TIMEOUT = Duration.ofMillis(250);
 
     /** H2 set up to accept the PostgreSQL dialect of the one schema both databases share. */
     private static final String H2_POSTGRESQL_MODE = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
@@ -25,7 +36,16 @@ public record DatabaseConfig(String jdbcUrl, String username, String password, i
         if (maxPoolSize < 1) {
             throw new IllegalArgumentException("maxPoolSize must be at least 1");
         }
+        Objects.requireNonNull(connectionTimeout, "connectionTimeout");
+        if (connectionTimeout.compareTo(MIN_CONNECTION_TIMEOUT) < 0 || connectionTimeout.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new IllegalArgumentException("connection timeout must be from 250ms to 1m: " + connectionTimeout);
+        }
         jdbcUrl = withDurableH2Commits(jdbcUrl);
+    }
+
+    /** With the {@link #DEFAULT_CONNECTION_TIMEOUT}. */
+    public DatabaseConfig(String jdbcUrl, String username, String password, int maxPoolSize) {
+        this(jdbcUrl, username, password, maxPoolSize, DEFAULT_CONNECTION_TIMEOUT);
     }
 
     /** {@code url} with {@link #H2_DURABLE_COMMITS} for an H2 database on disk that sets no write delay of its own. */

@@ -1,0 +1,177 @@
+package dev.identityservice.server.observability;
+
+import static dev.identityservice.server.testing.TestServer.SECRET;
+import static dev.identityservice.server.testing.TestServer.basic;
+import static dev.identityservice.server.testing.TestServer.form;
+import static dev.identityservice.server.testing.TestServer.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.identityservice.server.testing.TcpProxy;
+import dev.identityservice.server.testing.TestServer;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The server on PostgreSQL reached through a {@link TcpProxy}, which the test cuts (every connection reset, new ones
+ * refused) and restores, as when the database host goes away and comes back (issue 14, item 5). While it is away
+ * every request that needs the database answers 503 with {@code Retry-After} within the connection timeout, never
+ * 500; readiness is false within its probe bound; JWKS, discovery and liveness keep answering from memory; and the
+ * server recovers on its own. Skipped unless {@code IDENTITY_TEST_POSTGRES_URL} is set.
+ */
+class DatabaseOutageTest {
+
+    private static final String URL_VARIABLE = "IDENTITY_TEST_POSTGRES_URL";
+    private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(2);
+    /** What the bound allows beyond the connection timeout: a busy two-core machine. */
+    private static final Duration SLACK = Duration.ofSeconds(2);
+
+    private String url;
+    private String schema;
+    private TcpProxy proxy;
+    private TestServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        url = System.getenv(URL_VARIABLE);
+        assumeTrue(url != null && !url.isBlank(), "database outage test skipped: set " + URL_VARIABLE
+                + "=jdbc:postgresql://127.0.0.1:5432/test?user=postgres to run it");
+        schema = "outage_" + UUID.randomUUID().toString().replace("-", "");
+        try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE SCHEMA " + schema);
+        }
+        URI target = URI.create(url.substring("jdbc:".length()));
+        proxy = TcpProxy.to(target.getHost(), target.getPort() < 0 ? 5432 : target.getPort());
+        String proxied = "jdbc:postgresql://127.0.0.1:" + proxy.port() + target.getRawPath()
+                + "?" + (target.getRawQuery() == null ? "" : target.getRawQuery() + "&") + "currentSchema=" + schema;
+        server = TestServer.start(b -> b.dbUrl(proxied).dbUser(null).dbConnectionTimeout(CONNECTION_TIMEOUT)
+                .adminAudiences("app"));
+        server.confidentialClient("app");
+        server.user("root", "admin");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (schema != null) {
+            try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+                statement.execute("DROP SCHEMA " + schema + " CASCADE");
+            }
+        }
+    }
+
+    @Test
+    void requestsWhenDatabaseCutThen503RetryAfterWithinBoundAndRecoveryWhenRestored() throws Exception {
+        String adminToken = server.passwordLogin("app", "root").get("access_token").asText();
+        assertEquals(200, clientCredentials().statusCode());
+        assertEquals(200, server.get("/health/ready").statusCode());
+
+        proxy.cut();
+
+        // Readiness turns false within its own bound, however long the pool would wait.
+        Timed<HttpResponse<String>> ready = timed(() -> server.get("/health/ready"));
+        assertEquals(503, ready.value.statusCode(), ready.value.body());
+        assertTrue(ready.elapsed.compareTo(DatabaseHealth.PROBE_TIMEOUT.plus(SLACK)) < 0, "readiness took " + ready.elapsed);
+        assertEquals("down", json(ready.value.body()).get("database").asText());
+        assertEquals(String.valueOf(DatabaseHealth.RETRY_AFTER_SECONDS), ready.value.headers().firstValue("Retry-After").orElse(null));
+        assertEquals(503, server.get("/health").statusCode());
+        // Liveness does no I/O: the process is fine and must not be restarted.
+        assertEquals(200, server.get("/health/live").statusCode());
+
+        // The token endpoint: RFC 6749-shaped temporarily_unavailable, 503, Retry-After, within the connection timeout.
+        Timed<HttpResponse<String>> token = timed(this::clientCredentials);
+        assertUnavailable(token.value);
+        assertTrue(token.elapsed.compareTo(CONNECTION_TIMEOUT.plus(SLACK)) < 0, "token endpoint took " + token.elapsed);
+        assertEquals("no-store", token.value.headers().firstValue("Cache-Control").orElse(null));
+
+        // Concurrent requests of every kind that needs the database: all 503, none 500, all within the bound.
+        // (Own threads: the common pool may have one on a two-core machine, which would serialize the calls.)
+        ExecutorService callers = Executors.newFixedThreadPool(16);
+        List<CompletableFuture<Timed<HttpResponse<String>>>> calls = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            calls.add(CompletableFuture.supplyAsync(() -> timed(this::clientCredentials), callers));
+            calls.add(CompletableFuture.supplyAsync(() -> timed(() -> server.post("/oauth2/token",
+                    form("grant_type", "password", "username", "root", "password", TestServer.PASSWORD),
+                    "Authorization", basic("app", SECRET))), callers));
+            calls.add(CompletableFuture.supplyAsync(() -> timed(() -> server.get("/admin/users", "Authorization", "Bearer " + adminToken)), callers));
+            calls.add(CompletableFuture.supplyAsync(() -> timed(() -> server.get("/oauth2/userinfo", "Authorization", "Bearer " + adminToken)), callers));
+        }
+        callers.shutdown();
+        for (CompletableFuture<Timed<HttpResponse<String>>> call : calls) {
+            Timed<HttpResponse<String>> answer = call.join();
+            assertUnavailable(answer.value);
+            assertTrue(answer.elapsed.compareTo(CONNECTION_TIMEOUT.plus(SLACK).plus(SLACK)) < 0, "took " + answer.elapsed);
+        }
+
+        // From memory: the keys and the metadata.
+        Timed<HttpResponse<String>> jwks = timed(() -> server.get("/oauth2/jwks"));
+        assertEquals(200, jwks.value.statusCode());
+        assertTrue(jwks.elapsed.compareTo(Duration.ofSeconds(1)) < 0, "JWKS took " + jwks.elapsed);
+        assertEquals(200, server.get("/.well-known/openid-configuration").statusCode());
+
+        proxy.restore();
+
+        // No restart: the pool reconnects, and readiness follows.
+        Timed<HttpResponse<String>> recovered = timed(() -> awaitStatus(200, this::clientCredentials, Duration.ofSeconds(20)));
+        assertEquals(200, recovered.value.statusCode(), recovered.value.body());
+        System.out.printf("Database outage: readiness 503 in %d ms, token 503 in %d ms, served again %d ms after the restore%n",
+                ready.elapsed.toMillis(), token.elapsed.toMillis(), recovered.elapsed.toMillis());
+        assertEquals(200, awaitStatus(200, () -> server.get("/health/ready"), Duration.ofSeconds(10)).statusCode());
+        assertEquals(200, server.get("/admin/users", "Authorization", "Bearer " + adminToken).statusCode());
+        assertTrue(server.metrics().contains("hikaricp_connections_timeout_total"), "the pool's timeouts are counted");
+    }
+
+    private HttpResponse<String> clientCredentials() {
+        return server.post("/oauth2/token", form("grant_type", "client_credentials"), "Authorization", basic("app", SECRET));
+    }
+
+    private static void assertUnavailable(HttpResponse<String> response) {
+        assertEquals(503, response.statusCode(), response.body());
+        assertEquals("temporarily_unavailable", json(response.body()).get("error").asText(), response.body());
+        assertEquals(String.valueOf(DatabaseHealth.RETRY_AFTER_SECONDS), response.headers().firstValue("Retry-After").orElse(null));
+    }
+
+    private static HttpResponse<String> awaitStatus(int status, Supplier<HttpResponse<String>> request, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        HttpResponse<String> last = request.get();
+        while (last.statusCode() != status && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return last;
+            }
+            last = request.get();
+        }
+        return last;
+    }
+
+    private record Timed<T>(T value, Duration elapsed) {
+    }
+
+    private static <T> Timed<T> timed(Supplier<T> call) {
+        long start = System.nanoTime();
+        T value = call.get();
+        return new Timed<>(value, Duration.ofNanos(System.nanoTime() - start));
+    }
+}

@@ -1,0 +1,128 @@
+package dev.identityservice.server.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A TCP forwarder on 127.0.0.1 in front of a real server (PostgreSQL), to take that server away and bring it back:
+ * {@link #cut()} closes every forwarded connection and stops listening, so that new connections are refused as
+ * when the database host is down; {@link #restore()} listens again on the same port.
+ */
+public final class TcpProxy implements AutoCloseable {
+
+    private final InetSocketAddress target;
+    private final int port;
+    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private volatile ServerSocket listener;
+
+    private TcpProxy(InetSocketAddress target, ServerSocket listener) {
+        this.target = target;
+        this.listener = listener;
+        this.port = listener.getLocalPort();
+        accept(listener);
+    }
+
+    /** Forwards a free port of 127.0.0.1 to {@code host:port}. */
+    public static TcpProxy to(String host, int port) throws IOException {
+        return new TcpProxy(new InetSocketAddress(host, port), bind(0));
+    }
+
+    /** The port the proxy listens on (the same after {@link #restore()}). */
+    public int port() {
+        return port;
+    }
+
+    /** Resets every forwarded connection and refuses new ones. */
+    public synchronized void cut() throws IOException {
+        listener.close();
+        for (Socket socket : sockets) {
+            try {
+                socket.setSoLinger(true, 0); // RST, as a host that went away
+                socket.close();
+            } catch (IOException ignored) {
+                // Already closed.
+            }
+        }
+        sockets.clear();
+    }
+
+    /** Accepts and forwards connections again, on the same port. */
+    public synchronized void restore() throws IOException {
+        listener = bind(port);
+        accept(listener);
+    }
+
+    private static ServerSocket bind(int port) throws IOException {
+        ServerSocket socket = new ServerSocket();
+        socket.setReuseAddress(true);
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        return socket;
+    }
+
+    private void accept(ServerSocket serverSocket) {
+        Thread acceptor = new Thread(() -> {
+            while (!serverSocket.isClosed()) {
+                try {
+                    Socket client = serverSocket.accept();
+                    Socket upstream = new Socket();
+                    try {
+                        upstream.connect(target, 5_000);
+                    } catch (IOException refused) {
+                        closeQuietly(client);
+                        continue;
+                    }
+                    sockets.add(client);
+                    sockets.add(upstream);
+                    pump(client, upstream);
+                    pump(upstream, client);
+                } catch (IOException closed) {
+                    // The listener was closed by cut(), or the target refused: the client sees its socket close.
+                }
+            }
+        }, "tcp-proxy-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    private void pump(Socket from, Socket to) {
+        Thread pump = new Thread(() -> {
+            byte[] buffer = new byte[8192];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    out.write(buffer, 0, n);
+                    out.flush();
+                }
+            } catch (IOException closed) {
+                // One side went away; closing both below ends the other pump.
+            } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+                sockets.remove(from);
+                sockets.remove(to);
+            }
+        }, "tcp-proxy-pump");
+        pump.setDaemon(true);
+        pump.start();
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // Already closed.
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        cut();
+    }
+}
