@@ -25,6 +25,14 @@ public final class Limits {
     public static final int MAX_SCOPE_LIST_CHARS = 4096;
     /** A client's access-token audience. */
     public static final int MAX_AUDIENCE_CHARS = 1024;
+    /** An IANA time zone name (OIDC Core §5.1 {@code zoneinfo}), e.g. {@code America/Argentina/Buenos_Aires}. */
+    public static final int MAX_ZONEINFO_CHARS = 64;
+    /** A telephone number (OIDC Core §5.1 {@code phone_number}): E.164 is at most 16 characters, plus an extension. */
+    public static final int MAX_PHONE_CHARS = 64;
+    /** A postal address's {@code formatted} or {@code street_address} (OIDC Core §5.1.1), lines included. */
+    public static final int MAX_ADDRESS_CHARS = 1024;
+    /** An OIDC Core §5.5 {@code claims} request as stored with a code or refresh token (JSON text). */
+    public static final int MAX_CLAIMS_REQUEST_CHARS = 4096;
 
     private Limits() {
     }

@@ -2,6 +2,7 @@ package dev.identityservice.core.client;
 
 import com.nimbusds.jose.jwk.JWK;
 import dev.identityservice.core.Limits;
+import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.token.TokenSettings;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,12 +23,17 @@ import java.util.Set;
  * @param introspectionAudiences audiences this client serves as a resource server: besides its own tokens and
  *                               those whose {@code aud} is its client id, it may introspect access tokens whose
  *                               {@code aud} names one of these (RFC 7662 §4); empty by default
+ * @param idTokenSignedResponseAlg  the JWS algorithm of this client's ID tokens (OIDC Registration §2
+ *                                  {@code id_token_signed_response_alg}), or {@code null} for RS256
+ * @param userinfoSignedResponseAlg the JWS algorithm of signed UserInfo responses ({@code application/jwt},
+ *                                  {@code userinfo_signed_response_alg}), or {@code null} for plain JSON
  */
 public record Client(String tenantId, String clientId, String name, String secretHash,
                      List<String> redirectUris, List<String> postLogoutRedirectUris, Set<String> allowedOrigins,
                      Set<GrantType> grantTypes, Set<String> scopes, TokenSettings tokenSettings,
                      JWK idTokenEncryptionKey, List<ClaimMapping> claimMappings,
-                     Set<String> introspectionAudiences, Instant createdAt, Instant updatedAt) {
+                     Set<String> introspectionAudiences, Instant createdAt, Instant updatedAt,
+                     SigningAlgorithm idTokenSignedResponseAlg, SigningAlgorithm userinfoSignedResponseAlg) {
 
     public Client {
         Objects.requireNonNull(tenantId, "tenantId");
@@ -78,6 +84,11 @@ public record Client(String tenantId, String clientId, String name, String secre
         }
     }
 
+    /** The algorithm of this client's ID tokens: the registered one, RS256 by default (OIDC Registration §2). */
+    public SigningAlgorithm idTokenAlgorithm() {
+        return idTokenSignedResponseAlg == null ? SigningAlgorithm.RS256 : idTokenSignedResponseAlg;
+    }
+
     /** A client without a secret (a browser or native app); it must use PKCE. */
     public boolean isPublic() {
         return secretHash == null;
@@ -123,6 +134,8 @@ public record Client(String tenantId, String clientId, String name, String secre
         b.introspectionAudiences.addAll(introspectionAudiences);
         b.createdAt = createdAt;
         b.updatedAt = updatedAt;
+        b.idTokenSignedResponseAlg = idTokenSignedResponseAlg;
+        b.userinfoSignedResponseAlg = userinfoSignedResponseAlg;
         return b;
     }
 
@@ -143,6 +156,8 @@ public record Client(String tenantId, String clientId, String name, String secre
         private final Set<String> introspectionAudiences = new LinkedHashSet<>();
         private Instant createdAt;
         private Instant updatedAt;
+        private SigningAlgorithm idTokenSignedResponseAlg;
+        private SigningAlgorithm userinfoSignedResponseAlg;
 
         private Builder(String tenantId, String clientId) {
             this.tenantId = tenantId;
@@ -166,11 +181,13 @@ public record Client(String tenantId, String clientId, String name, String secre
         public Builder introspectionAudiences(Set<String> value) { introspectionAudiences.clear(); introspectionAudiences.addAll(value); return this; }
         public Builder createdAt(Instant value) { this.createdAt = value; return this; }
         public Builder updatedAt(Instant value) { this.updatedAt = value; return this; }
+        public Builder idTokenSignedResponseAlg(SigningAlgorithm value) { this.idTokenSignedResponseAlg = value; return this; }
+        public Builder userinfoSignedResponseAlg(SigningAlgorithm value) { this.userinfoSignedResponseAlg = value; return this; }
 
         public Client build() {
             return new Client(tenantId, clientId, name, secretHash, redirectUris, postLogoutRedirectUris, allowedOrigins,
                     grantTypes, scopes, tokenSettings, idTokenEncryptionKey, claimMappings, introspectionAudiences,
-                    createdAt, updatedAt);
+                    createdAt, updatedAt, idTokenSignedResponseAlg, userinfoSignedResponseAlg);
         }
     }
 }

@@ -5,12 +5,14 @@ import dev.identityservice.core.grant.Scopes;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.user.User;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The UserInfo response (OIDC Core §5.3): the claims about the user that the access token's scopes
- * release. The token must be active (revocation included) and carry {@code openid}.
+ * The UserInfo response (OIDC Core §5.3): {@code sub}, the claims the access token's scopes request (§5.4),
+ * and those the {@code claims} parameter asked for {@code userinfo} (§5.5), {@code acr} included. The token
+ * must be active (revocation included) and carry {@code openid}.
  */
 public final class UserInfoProvider {
 
@@ -20,11 +22,15 @@ public final class UserInfoProvider {
         this.introspector = introspector;
     }
 
+    /** The claims for {@code accessToken}, and the client it was issued to (for a signed response). */
+    public record UserInfo(Map<String, Object> claims, String clientId) {
+    }
+
     /**
      * The claims for {@code accessToken}; {@code invalid_token} (401) when it is not an active access
      * token about a user, {@code insufficient_scope} (403) without {@code openid}.
      */
-    public Map<String, Object> userInfo(Tenant tenant, String accessToken) {
+    public UserInfo userInfo(Tenant tenant, String accessToken) {
         TokenIntrospector.ResolvedAccessToken resolved = introspector.activeAccessToken(tenant, accessToken)
                 .orElseThrow(() -> OAuthError.invalidToken("The access token is invalid, expired or revoked").exception());
         User user = resolved.user();
@@ -35,9 +41,14 @@ public final class UserInfoProvider {
         if (!scopes.contains("openid")) {
             throw OAuthError.insufficientScope("The access token lacks the openid scope").exception();
         }
+        Set<String> names = new LinkedHashSet<>(ProfileClaims.requestedBy(scopes));
+        names.addAll(resolved.userinfoClaims());
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("sub", user.id());
-        claims.putAll(ProfileClaims.of(user, scopes));
-        return claims;
+        claims.putAll(ProfileClaims.of(user, names));
+        if (names.contains("acr")) {
+            claims.put("acr", AuthenticationContext.ACR_PASSWORD);
+        }
+        return new UserInfo(claims, String.valueOf(resolved.introspection().members().get("client_id")));
     }
 }

@@ -6,6 +6,7 @@ import dev.identityservice.core.client.ClaimMapping;
 import dev.identityservice.core.client.Client;
 import dev.identityservice.core.client.ClientStore;
 import dev.identityservice.core.client.GrantType;
+import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.token.TokenSettings;
 import dev.identityservice.core.token.refresh.RefreshPolicy;
 import java.sql.Connection;
@@ -43,11 +44,12 @@ public final class JdbcClientStore implements ClientStore {
     private static final String COLUMNS = "tenant_id, client_id, name, secret_hash, redirect_uris, post_logout_redirect_uris, "
             + "allowed_origins, grant_types, scopes, audience, access_token_format, access_token_ttl_seconds, id_token_ttl_seconds, "
             + "refresh_policy, refresh_ttl_seconds, refresh_max_seconds, id_token_encryption_jwk, refresh_reuse_grace_seconds, "
-            + "introspection_audiences, created_at, updated_at";
+            + "introspection_audiences, id_token_signed_response_alg, userinfo_signed_response_alg, created_at, updated_at";
     private static final String FIELD_ASSIGNMENTS = "name = ?, secret_hash = ?, redirect_uris = ?, post_logout_redirect_uris = ?, "
             + "allowed_origins = ?, grant_types = ?, scopes = ?, audience = ?, access_token_format = ?, access_token_ttl_seconds = ?, "
             + "id_token_ttl_seconds = ?, refresh_policy = ?, refresh_ttl_seconds = ?, refresh_max_seconds = ?, id_token_encryption_jwk = ?, "
-            + "refresh_reuse_grace_seconds = ?, introspection_audiences = ?";
+            + "refresh_reuse_grace_seconds = ?, introspection_audiences = ?, id_token_signed_response_alg = ?, "
+            + "userinfo_signed_response_alg = ?";
     private static final String BOUND = "BOUND";
     private static final String SLIDING = "SLIDING";
 
@@ -63,7 +65,7 @@ public final class JdbcClientStore implements ClientStore {
         try {
             database.inTransaction(connection -> {
                 try (PreparedStatement insert = connection.prepareStatement("INSERT INTO clients (" + COLUMNS
-                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                     insert.setString(1, client.tenantId());
                     insert.setString(2, client.clientId());
                     int i = bindFields(insert, 3, client);
@@ -192,6 +194,8 @@ public final class JdbcClientStore implements ClientStore {
         statement.setString(i++, key == null ? null : key.toPublicJWK().toJSONString());
         statement.setLong(i++, settings.refreshReuseGrace().toSeconds());
         statement.setString(i++, String.join(" ", client.introspectionAudiences().stream().sorted().toList()));
+        statement.setString(i++, client.idTokenSignedResponseAlg() == null ? null : client.idTokenSignedResponseAlg().name());
+        statement.setString(i++, client.userinfoSignedResponseAlg() == null ? null : client.userinfoSignedResponseAlg().name());
         return i;
     }
 
@@ -225,7 +229,13 @@ public final class JdbcClientStore implements ClientStore {
                 .idTokenEncryptionKey(parseJwk(row.getString("id_token_encryption_jwk")))
                 .introspectionAudiences(new HashSet<>(split(row.getString("introspection_audiences"))))
                 .createdAt(Timestamps.get(row, "created_at"))
-                .updatedAt(Timestamps.get(row, "updated_at"));
+                .updatedAt(Timestamps.get(row, "updated_at"))
+                .idTokenSignedResponseAlg(algorithm(row.getString("id_token_signed_response_alg")))
+                .userinfoSignedResponseAlg(algorithm(row.getString("userinfo_signed_response_alg")));
+    }
+
+    private static SigningAlgorithm algorithm(String name) {
+        return name == null ? null : SigningAlgorithm.parse(name);
     }
 
     private static Map<String, List<ClaimMapping>> claimMappings(Connection connection, String tenantId, Collection<String> clientIds)
