@@ -1,5 +1,7 @@
 package dev.identityservice.core.token;
 
+import dev.identityservice.core.client.Client;
+import dev.identityservice.core.client.ClientStore;
 import dev.identityservice.core.error.OAuthError;
 import dev.identityservice.core.grant.Scopes;
 import dev.identityservice.core.tenant.Tenant;
@@ -17,13 +19,20 @@ import java.util.Set;
 public final class UserInfoProvider {
 
     private final TokenIntrospector introspector;
+    private final ClientStore clients;
+    private final IdTokenIssuer signer;
 
-    public UserInfoProvider(TokenIntrospector introspector) {
+    public UserInfoProvider(TokenIntrospector introspector, ClientStore clients, IdTokenIssuer signer) {
         this.introspector = introspector;
+        this.clients = clients;
+        this.signer = signer;
     }
 
-    /** The claims for {@code accessToken}, and the client it was issued to (for a signed response). */
-    public record UserInfo(Map<String, Object> claims, String clientId) {
+    /**
+     * The response: the claims, and when the token's client registered a {@code userinfo_signed_response_alg},
+     * the same claims as a signed JWT ({@code application/jwt}, §5.3.2), else {@code null}.
+     */
+    public record UserInfo(Map<String, Object> claims, String signedJwt) {
     }
 
     /**
@@ -49,6 +58,9 @@ public final class UserInfoProvider {
         if (names.contains("acr")) {
             claims.put("acr", AuthenticationContext.ACR_PASSWORD);
         }
-        return new UserInfo(claims, String.valueOf(resolved.introspection().members().get("client_id")));
+        // The introspector found the client to exist; a deletion since then only means no signature.
+        Client client = clients.find(tenant.id(), String.valueOf(resolved.introspection().members().get("client_id")))
+                .filter(c -> c.userinfoSignedResponseAlg() != null).orElse(null);
+        return new UserInfo(claims, client == null ? null : signer.signUserInfo(tenant, client, claims));
     }
 }

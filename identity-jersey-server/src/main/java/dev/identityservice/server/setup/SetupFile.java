@@ -8,6 +8,7 @@ import dev.identityservice.core.client.Client;
 import dev.identityservice.core.client.GrantType;
 import dev.identityservice.core.token.TokenSettings;
 import dev.identityservice.core.token.refresh.RefreshPolicy;
+import dev.identityservice.core.user.Address;
 import dev.identityservice.core.user.UserProfile;
 import dev.identityservice.server.Durations;
 import dev.identityservice.server.http.Utf8;
@@ -69,13 +70,30 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
         }
     }
 
-    /** OIDC Core §5.1 standard claims of a user. */
+    /**
+     * OIDC Core §5.1 standard claims of a user, in camelCase ({@code profile} is the profile page's URL);
+     * formats as {@link UserProfile#requireWellFormed()} checks them.
+     */
     public record ProfileEntry(String name, String givenName, String familyName, String email, Boolean emailVerified,
-                               String picture, String locale) {
+                               String picture, String locale, String middleName, String nickname, String profile,
+                               String website, String gender, String birthdate, String zoneinfo, String phoneNumber,
+                               Boolean phoneNumberVerified, AddressEntry address) {
 
         /** The entry of a stored profile: the inverse of {@code SetupImporter.profile}. */
         public static ProfileEntry of(UserProfile p) {
-            return new ProfileEntry(p.name(), p.givenName(), p.familyName(), p.email(), p.emailVerified(), p.picture(), p.locale());
+            return new ProfileEntry(p.name(), p.givenName(), p.familyName(), p.email(), p.emailVerified(), p.picture(),
+                    p.locale(), p.middleName(), p.nickname(), p.profile(), p.website(), p.gender(), p.birthdate(),
+                    p.zoneinfo(), p.phoneNumber(), p.phoneNumberVerified(), AddressEntry.of(p.address()));
+        }
+    }
+
+    /** The {@code address} claim (OIDC Core §5.1.1); {@code streetAddress} and {@code formatted} may hold line breaks. */
+    public record AddressEntry(String formatted, String streetAddress, String locality, String region, String postalCode,
+                               String country) {
+
+        static AddressEntry of(Address a) {
+            return a == null ? null : new AddressEntry(a.formatted(), a.streetAddress(), a.locality(), a.region(),
+                    a.postalCode(), a.country());
         }
     }
 
@@ -86,6 +104,8 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
      * {@code tokenFormat} is {@code jwt} or {@code opaque}. {@code refreshReuseGrace} is a duration ({@code 0s}
      * when absent): a rotated refresh token reused this soon is refused without revoking its family.
      * {@code introspectionAudiences} lists audiences whose access tokens the client may introspect.
+     * {@code idTokenSignedResponseAlg} ({@code RS256}, the default, {@code ES256} or {@code EdDSA}) signs the client's
+     * ID tokens; {@code userinfoSignedResponseAlg}, when set, makes {@code /userinfo} answer it a signed JWT.
      */
     public record ClientEntry(String tenant, String clientId, String name, String secret, String secretHash,
                               @JsonProperty("public") Boolean publicClient, List<String> redirectUris,
@@ -93,7 +113,8 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
                               List<String> scopes, String tokenFormat, String accessTokenTtl, String idTokenTtl,
                               RefreshPolicyEntry refreshPolicy, String audience, Map<String, Object> idTokenEncryptionJwk,
                               List<ClaimMappingEntry> claimMappings, String refreshReuseGrace,
-                              List<String> introspectionAudiences) {
+                              List<String> introspectionAudiences, String idTokenSignedResponseAlg,
+                              String userinfoSignedResponseAlg) {
 
         /**
          * The entry of a stored client, the inverse of {@code SetupImporter.clientSettings}: every setting,
@@ -112,14 +133,17 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
                     c.idTokenEncryptionKey() == null ? null : c.idTokenEncryptionKey().toJSONObject(),
                     c.claimMappings().stream().map(m -> new ClaimMappingEntry(m.tokenType().name().toLowerCase(Locale.ROOT),
                             m.attribute(), m.claim())).toList(),
-                    Durations.format(t.refreshReuseGrace()), c.introspectionAudiences().stream().sorted().toList());
+                    Durations.format(t.refreshReuseGrace()), c.introspectionAudiences().stream().sorted().toList(),
+                    c.idTokenSignedResponseAlg() == null ? null : c.idTokenSignedResponseAlg().name(),
+                    c.userinfoSignedResponseAlg() == null ? null : c.userinfoSignedResponseAlg().name());
         }
 
         /** A copy with {@code secret} set: the one response that shows a new secret. */
         public ClientEntry withSecret(String newSecret) {
             return new ClientEntry(tenant, clientId, name, newSecret, null, publicClient, redirectUris, postLogoutRedirectUris,
                     allowedOrigins, grantTypes, scopes, tokenFormat, accessTokenTtl, idTokenTtl, refreshPolicy, audience,
-                    idTokenEncryptionJwk, claimMappings, refreshReuseGrace, introspectionAudiences);
+                    idTokenEncryptionJwk, claimMappings, refreshReuseGrace, introspectionAudiences, idTokenSignedResponseAlg,
+                    userinfoSignedResponseAlg);
         }
 
         /** Never shows the secret. */
