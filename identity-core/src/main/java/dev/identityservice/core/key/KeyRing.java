@@ -14,11 +14,14 @@ import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.SignedJWT;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * An immutable snapshot of one tenant's signing keys, swapped atomically on rotation.
@@ -96,10 +99,10 @@ public final class KeyRing {
     }
 
     /** The algorithms {@link #signer(SigningAlgorithm)} can sign with now: the main chain's and RS256 (OIDC Core §15.1). */
-    public java.util.Set<SigningAlgorithm> idTokenAlgorithms() {
-        java.util.Set<SigningAlgorithm> algorithms = java.util.EnumSet.noneOf(SigningAlgorithm.class);
+    public Set<SigningAlgorithm> idTokenAlgorithms() {
+        Set<SigningAlgorithm> algorithms = EnumSet.noneOf(SigningAlgorithm.class);
         algorithms.addAll(signers.keySet());
-        return java.util.Collections.unmodifiableSet(algorithms);
+        return Collections.unmodifiableSet(algorithms);
     }
 
     public String tenantId() {

@@ -17,11 +17,10 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import dev.identityservice.core.client.ClaimMapping;
 import dev.identityservice.core.client.Client;
 import dev.identityservice.core.error.OAuthError;
-import dev.identityservice.core.tenant.Tenant;
-import java.util.Map;
 import dev.identityservice.core.key.KeyRing;
 import dev.identityservice.core.key.KeyRingProvider;
 import dev.identityservice.core.key.SigningAlgorithm;
+import dev.identityservice.core.tenant.Tenant;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,6 +29,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
+import java.util.Map;
 
 /**
  * Issues OpenID Connect ID tokens (OIDC Core §2): {@code aud} is the client, with {@code nonce},

@@ -4,6 +4,7 @@ import dev.identityservice.core.IdentityEngine;
 import dev.identityservice.core.client.Client;
 import dev.identityservice.core.client.ClientRegistrationRules;
 import dev.identityservice.core.client.ClientSecrets;
+import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.server.http.RequestTenant;
 import dev.identityservice.server.setup.SetupFile.ClientEntry;
@@ -23,6 +24,7 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Clients of the request's tenant, in the import file's client shape. A secret is shown once: in the answer
@@ -137,9 +139,19 @@ public final class ClientResource {
             Client client = SetupImporter.clientSettings(tenant.id(), entry, defaultAccessTokenTtl)
                     .secretHash(secretHash).createdAt(createdAt).updatedAt(updatedAt).build();
             ClientRegistrationRules.requireRegistrable(client);
+            requireSignable(tenant, "idTokenSignedResponseAlg", client.idTokenSignedResponseAlg());
+            requireSignable(tenant, "userinfoSignedResponseAlg", client.userinfoSignedResponseAlg());
             return client;
         } catch (IllegalArgumentException | NullPointerException e) {
             throw AdminErrors.invalid(e);
+        }
+    }
+
+    /** A client's signing algorithm must be one the tenant's keys sign with now (RS256 always is). */
+    private void requireSignable(Tenant tenant, String field, SigningAlgorithm algorithm) {
+        Set<SigningAlgorithm> available = engine.keys().keyRing(tenant.id()).idTokenAlgorithms();
+        if (algorithm != null && !available.contains(algorithm)) {
+            throw new IllegalArgumentException(field + ": this tenant signs with " + available + " only");
         }
     }
 

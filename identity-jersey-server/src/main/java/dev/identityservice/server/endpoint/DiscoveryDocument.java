@@ -6,6 +6,7 @@ import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.token.AuthenticationContext;
 import dev.identityservice.core.token.ProfileClaims;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -39,7 +40,7 @@ public final class DiscoveryDocument {
     }
 
     private static List<String> claims() {
-        List<String> claims = new java.util.ArrayList<>(List.of("iss", "sub", "aud", "exp", "iat", "auth_time", "nonce",
+        List<String> claims = new ArrayList<>(List.of("iss", "sub", "aud", "exp", "iat", "auth_time", "nonce",
                 "at_hash", "acr", "amr", "azp"));
         claims.addAll(ProfileClaims.PROFILE);
         claims.addAll(ProfileClaims.EMAIL);

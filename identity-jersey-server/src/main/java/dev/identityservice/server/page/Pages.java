@@ -1,10 +1,15 @@
 package dev.identityservice.server.page;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.Map;
 
 /**
  * The texts of the server's pages (OIDC Core §3.1.2.3 leaves the login UI to the provider): a login form,
- * and a message page for errors and for "signed out". Minimal inline CSS; no script at all.
+ * a message page for errors and for "signed out", and the form-post response. Minimal inline CSS; no script but
+ * the form-post page's one line, which its CSP allows by hash.
  */
 public final class Pages {
 
@@ -76,7 +81,7 @@ public final class Pages {
      */
     public static final String AUTO_SUBMIT_SCRIPT = "document.forms[0].submit()";
     /** The CSP Level 3 source of {@link #AUTO_SUBMIT_SCRIPT}: {@code 'sha256-<base64 of its SHA-256>'}. */
-    public static final String AUTO_SUBMIT_SCRIPT_HASH = "'sha256-" + java.util.Base64.getEncoder().encodeToString(
+    public static final String AUTO_SUBMIT_SCRIPT_HASH = "'sha256-" + Base64.getEncoder().encodeToString(
             sha256(AUTO_SUBMIT_SCRIPT)) + "'";
 
     private static final Template FORM_POST = Template.of("""
@@ -151,8 +156,8 @@ public final class Pages {
 
     private static byte[] sha256(String text) {
         try {
-            return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

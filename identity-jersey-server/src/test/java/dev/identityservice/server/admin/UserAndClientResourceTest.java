@@ -310,5 +310,10 @@ class UserAndClientResourceTest {
                 {"clientId":"hs","secret":"a-secret-that-is-at-least-32-characters-long","grantTypes":["authorization_code"],
                  "redirectUris":["https://signed.example/cb"],"idTokenSignedResponseAlg":"HS256"}""");
         assertTrue(body(refused, 400).get("error_description").asText().contains("idTokenSignedResponseAlg"), refused.body());
+        HttpResponse<String> unsignable = admin.post("/admin/clients", token, """
+                {"clientId":"ed","secret":"a-secret-that-is-at-least-32-characters-long","grantTypes":["authorization_code"],
+                 "redirectUris":["https://signed.example/cb"],"idTokenSignedResponseAlg":"EdDSA"}""");
+        assertTrue(body(unsignable, 400).get("error_description").asText().contains("signs with [RS256, ES256] only"),
+                unsignable.body());
     }
 }
