@@ -13,8 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.identityservice.core.client.AccessTokenFormat;
 import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.core.token.TokenSettings;
 import dev.identityservice.core.user.Address;
 import dev.identityservice.core.user.UserProfile;
 import dev.identityservice.server.testing.TestServer;
@@ -50,6 +52,8 @@ class StandardClaimsAndUserInfoTest {
         server.server.engine().userRegistration().register(Tenant.DEFAULT_ID, "alice", PASSWORD.toCharArray(), profile,
                 Set.of("user"), Map.of());
         server.save(server.confidential(Tenant.DEFAULT_ID, "web").scopes(Set.of("openid", "profile", "email", "address", "phone")));
+        server.save(server.confidential(Tenant.DEFAULT_ID, "opaque").scopes(Set.of("openid", "profile"))
+                .tokenSettings(TokenSettings.DEFAULTS.withAccessTokenFormat(AccessTokenFormat.OPAQUE)));
         server.save(server.confidential(Tenant.DEFAULT_ID, "es-client").scopes(Set.of("openid", "profile", "email"))
                 .idTokenSignedResponseAlg(SigningAlgorithm.ES256).userinfoSignedResponseAlg(SigningAlgorithm.RS256));
     }
@@ -152,6 +156,27 @@ class StandardClaimsAndUserInfoTest {
         assertEquals("alice@example.com", verified(server, "", again.get("id_token").asText()).getJWTClaimsSet().getStringClaim("email"));
         assertEquals(List.of("sub", "given_name", "phone_number"),
                 fieldNames(TestServer.json(userinfoGet(again.get("access_token").asText()).body())));
+    }
+
+    @Test
+    void claimsParameterWhenUserinfoMemberAndOpaqueAccessTokenThenUserinfoStillAnswersIt() {
+        Map<String, String> redirect = authorize(server, "", "client_id", "opaque", "scope", "openid",
+                "claims", "{\"userinfo\":{\"email\":null,\"acr\":{\"essential\":true,\"value\":\"1\"}}}");
+        String accessToken = redeem(server, "", "opaque", redirect.get("code")).get("access_token").asText();
+
+        assertFalse(accessToken.contains("."), "opaque");
+        JsonNode info = TestServer.json(userinfoGet(accessToken).body());
+        assertEquals(List.of("sub", "email", "acr"), fieldNames(info));
+        assertEquals("1", info.get("acr").asText());
+    }
+
+    @Test
+    void claimsParameterWhenIdTokenSubIsAnotherUserThenLoginRequiredAndNoCode() {
+        Map<String, String> redirect = authorize(server, "", "client_id", "web", "scope", "openid",
+                "claims", "{\"id_token\":{\"sub\":{\"value\":\"someone-else\"}}}");
+
+        assertEquals("login_required", redirect.get("error"));
+        assertFalse(redirect.containsKey("code"));
     }
 
     @Test
