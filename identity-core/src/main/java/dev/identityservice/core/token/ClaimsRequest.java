@@ -4,6 +4,7 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.identityservice.core.Limits;
 import dev.identityservice.core.error.OAuthError;
 import java.text.ParseException;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -54,8 +55,9 @@ public record ClaimsRequest(Map<String, Claim> userinfo, Map<String, Claim> idTo
     }
 
     public ClaimsRequest {
-        userinfo = Map.copyOf(userinfo);
-        idToken = Map.copyOf(idToken);
+        // In request order, so that what is stored (and what /userinfo answers) follows the client's own order.
+        userinfo = Collections.unmodifiableMap(new LinkedHashMap<>(userinfo));
+        idToken = Collections.unmodifiableMap(new LinkedHashMap<>(idToken));
     }
 
     /**
