@@ -128,7 +128,8 @@ public final class IdentityEngine {
         var accessTokenStore = new JdbcAccessTokenStore(database);
         var refreshTokens = new RefreshTokenService(new JdbcRefreshTokenStore(database), accessTokenStore, clock, builder.reuseListener);
         var accessTokenIssuer = new AccessTokenIssuer(keys, accessTokenStore, clock, () -> multiTenant);
-        var tokenSets = new TokenSetIssuer(accessTokenIssuer, new IdTokenIssuer(keys, clock), refreshTokens);
+        var idTokenIssuer = new IdTokenIssuer(keys, clock);
+        var tokenSets = new TokenSetIssuer(accessTokenIssuer, idTokenIssuer, refreshTokens);
         var codeStore = new JdbcAuthorizationCodeStore(database);
         this.authorizationCodes = new AuthorizationCodes(codeStore, clock);
         this.tokenGrants = new TokenGrants(List.of(
@@ -139,7 +140,7 @@ public final class IdentityEngine {
         this.sessions = new LoginSessions(new JdbcLoginSessionStore(database), refreshTokens, clock, builder.sessionTtl);
         this.accessTokenValidator = new AccessTokenValidator(keys, clock);
         this.introspector = new TokenIntrospector(accessTokenValidator, accessTokenStore, refreshTokens, users, clients, clock);
-        this.userInfo = new UserInfoProvider(introspector);
+        this.userInfo = new UserInfoProvider(introspector, clients, idTokenIssuer);
         this.idTokenHints = new IdTokenHintValidator(keys);
         this.revoker = new TokenRevoker(accessTokenValidator, accessTokenStore, refreshTokens, users, sessions,
                 new RevocationCutOff(clock, builder.sleeper));

@@ -29,6 +29,14 @@ public final class Limits {
     public static final int MAX_JWKS_CHARS = 32 * 1024;
     /** A client's contacts (e-mail addresses), space-separated. */
     public static final int MAX_CONTACT_LIST_CHARS = 4096;
+    /** An IANA time zone name (OIDC Core §5.1 {@code zoneinfo}), e.g. {@code America/Argentina/Buenos_Aires}. */
+    public static final int MAX_ZONEINFO_CHARS = 64;
+    /** A telephone number (OIDC Core §5.1 {@code phone_number}): E.164 is at most 16 characters, plus an extension. */
+    public static final int MAX_PHONE_CHARS = 64;
+    /** A postal address's {@code formatted} or {@code street_address} (OIDC Core §5.1.1), lines included. */
+    public static final int MAX_ADDRESS_CHARS = 1024;
+    /** An OIDC Core §5.5 {@code claims} request as stored with a code or refresh token (JSON text). */
+    public static final int MAX_CLAIMS_REQUEST_CHARS = 4096;
 
     private Limits() {
     }

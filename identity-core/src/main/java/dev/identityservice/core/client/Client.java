@@ -2,6 +2,7 @@ package dev.identityservice.core.client;
 
 import com.nimbusds.jose.jwk.JWK;
 import dev.identityservice.core.Limits;
+import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.token.TokenSettings;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +31,10 @@ import java.util.Set;
  *                               one of {@link #REQUEST_OBJECT_SIGNING_ALGS}, or {@code null} when not registered
  * @param applicationType        {@code web} or {@code native} (OIDC Registration §2), or {@code null} when not said
  * @param description            contacts and informational URLs (RFC 7591 §2); {@link ClientDescription#NONE} by default
+ * @param idTokenSignedResponseAlg  the JWS algorithm of this client's ID tokens (OIDC Registration §2
+ *                                  {@code id_token_signed_response_alg}), or {@code null} for RS256
+ * @param userinfoSignedResponseAlg the JWS algorithm of signed UserInfo responses ({@code application/jwt},
+ *                                  {@code userinfo_signed_response_alg}), or {@code null} for plain JSON
  */
 public record Client(String tenantId, String clientId, String name, String secretHash,
                      List<String> redirectUris, List<String> postLogoutRedirectUris, Set<String> allowedOrigins,
@@ -37,7 +42,8 @@ public record Client(String tenantId, String clientId, String name, String secre
                      JWK idTokenEncryptionKey, List<ClaimMapping> claimMappings,
                      Set<String> introspectionAudiences, Instant createdAt, Instant updatedAt, ClientKeys keys,
                      ClientCredentials.Method tokenEndpointAuthMethod, String requestObjectSigningAlg,
-                     ApplicationType applicationType, ClientDescription description) {
+                     ApplicationType applicationType, ClientDescription description,
+                     SigningAlgorithm idTokenSignedResponseAlg, SigningAlgorithm userinfoSignedResponseAlg) {
 
     /**
      * The algorithms a client may register for its request objects: {@code none} (unsigned, OIDC Core §6.1) and
@@ -107,6 +113,11 @@ public record Client(String tenantId, String clientId, String name, String secre
         }
     }
 
+    /** The algorithm of this client's ID tokens: the registered one, RS256 by default (OIDC Registration §2). */
+    public SigningAlgorithm idTokenAlgorithm() {
+        return idTokenSignedResponseAlg == null ? SigningAlgorithm.RS256 : idTokenSignedResponseAlg;
+    }
+
     /** A client without a secret (a browser or native app); it must use PKCE. */
     public boolean isPublic() {
         return secretHash == null;
@@ -162,6 +173,8 @@ public record Client(String tenantId, String clientId, String name, String secre
         b.requestObjectSigningAlg = requestObjectSigningAlg;
         b.applicationType = applicationType;
         b.description = description;
+        b.idTokenSignedResponseAlg = idTokenSignedResponseAlg;
+        b.userinfoSignedResponseAlg = userinfoSignedResponseAlg;
         return b;
     }
 
@@ -187,6 +200,8 @@ public record Client(String tenantId, String clientId, String name, String secre
         private String requestObjectSigningAlg;
         private ApplicationType applicationType;
         private ClientDescription description = ClientDescription.NONE;
+        private SigningAlgorithm idTokenSignedResponseAlg;
+        private SigningAlgorithm userinfoSignedResponseAlg;
 
         private Builder(String tenantId, String clientId) {
             this.tenantId = tenantId;
@@ -215,11 +230,14 @@ public record Client(String tenantId, String clientId, String name, String secre
         public Builder requestObjectSigningAlg(String value) { this.requestObjectSigningAlg = value; return this; }
         public Builder applicationType(ApplicationType value) { this.applicationType = value; return this; }
         public Builder description(ClientDescription value) { this.description = value; return this; }
+        public Builder idTokenSignedResponseAlg(SigningAlgorithm value) { this.idTokenSignedResponseAlg = value; return this; }
+        public Builder userinfoSignedResponseAlg(SigningAlgorithm value) { this.userinfoSignedResponseAlg = value; return this; }
 
         public Client build() {
             return new Client(tenantId, clientId, name, secretHash, redirectUris, postLogoutRedirectUris, allowedOrigins,
                     grantTypes, scopes, tokenSettings, idTokenEncryptionKey, claimMappings, introspectionAudiences,
-                    createdAt, updatedAt, keys, tokenEndpointAuthMethod, requestObjectSigningAlg, applicationType, description);
+                    createdAt, updatedAt, keys, tokenEndpointAuthMethod, requestObjectSigningAlg, applicationType, description,
+                    idTokenSignedResponseAlg, userinfoSignedResponseAlg);
         }
     }
 }

@@ -8,11 +8,14 @@ import java.util.Objects;
  *
  * @param codeChallenge the RFC 7636 S256 challenge, or {@code null} for a confidential client that sent none
  * @param consumedAt    when it was redeemed; a second redemption is a replay
+ * @param claimsRequest the OIDC Core §5.5 claims request as {@link dev.identityservice.core.token.ClaimsRequest#toJson}
+ *                      stored it, or {@code null}
  */
 public record AuthorizationCode(String codeHash, String tenantId, String clientId, String userId, String sessionId,
                                 String redirectUri, String scope, String nonce, String codeChallenge,
                                 Instant authTime, Instant expiresAt, Instant consumedAt,
-                                String issuedFamilyId, String issuedAccessJti, Instant issuedAccessExpiresAt) {
+                                String issuedFamilyId, String issuedAccessJti, Instant issuedAccessExpiresAt,
+                                String claimsRequest) {
 
     public AuthorizationCode {
         Objects.requireNonNull(codeHash, "codeHash");

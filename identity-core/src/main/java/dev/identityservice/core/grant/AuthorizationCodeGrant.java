@@ -3,7 +3,9 @@ package dev.identityservice.core.grant;
 import dev.identityservice.core.client.GrantType;
 import dev.identityservice.core.error.OAuthError;
 import dev.identityservice.core.token.AccessTokenStore;
+import dev.identityservice.core.token.AuthenticationContext;
 import dev.identityservice.core.token.Authorization;
+import dev.identityservice.core.token.ClaimsRequest;
 import dev.identityservice.core.token.IssuedTokens;
 import dev.identityservice.core.token.OpaqueTokens;
 import dev.identityservice.core.token.TokenSetIssuer;
@@ -74,7 +76,8 @@ public final class AuthorizationCodeGrant implements GrantHandler {
                 .filter(u -> u.acceptsTokensIssuedAt(code.authTime())) // a login before "revoke everything"
                 .orElseThrow(() -> OAuthError.invalidGrant("The user of this code is no longer active").exception());
         Authorization authorization = new Authorization(request.tenant(), request.client(), user,
-                Scopes.parse(code.scope()), code.authTime(), List.of("pwd"), code.nonce(), code.sessionId());
+                Scopes.parse(code.scope()), code.authTime(), List.of(AuthenticationContext.AMR_PASSWORD), code.nonce(),
+                code.sessionId(), ClaimsRequest.fromJson(code.claimsRequest()));
         TokenSetIssuer.IssuedTokenSet issued = issuer.issue(authorization);
         codes.recordIssued(codeHash, issued.refreshFamilyId(), issued.accessToken().jti(), issued.accessToken().expiresAt());
         return issued.tokens();

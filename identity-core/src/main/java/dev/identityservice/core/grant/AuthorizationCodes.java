@@ -3,6 +3,7 @@ package dev.identityservice.core.grant;
 import dev.identityservice.core.client.Client;
 import dev.identityservice.core.error.OAuthError;
 import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.core.token.ClaimsRequest;
 import dev.identityservice.core.token.OpaqueTokens;
 import dev.identityservice.core.user.User;
 import java.time.Clock;
@@ -27,14 +28,22 @@ public final class AuthorizationCodes {
         this.clock = clock;
     }
 
+    /** Issues a code without individually requested claims. */
+    public String issue(Tenant tenant, Client client, User user, String redirectUri, Set<String> scopes, String nonce,
+                        String codeChallenge, Instant authTime, String sessionId) {
+        return issue(tenant, client, user, redirectUri, scopes, nonce, codeChallenge, authTime, sessionId, ClaimsRequest.NONE);
+    }
+
     /**
      * Issues a code for {@code user}'s approval of {@code client}'s request.
      *
      * @param codeChallenge an S256 challenge; required for public clients
      * @param sessionId     the login session's hash, so logout can revoke what the code yields
+     * @param claims        the claims requested individually (OIDC Core §5.5), answered when the code is redeemed
+     *                      and at {@code /userinfo}
      */
     public String issue(Tenant tenant, Client client, User user, String redirectUri, Set<String> scopes, String nonce,
-                        String codeChallenge, Instant authTime, String sessionId) {
+                        String codeChallenge, Instant authTime, String sessionId, ClaimsRequest claims) {
         if (codeChallenge == null && client.isPublic()) {
             throw OAuthError.invalidRequest("PKCE code_challenge with method S256 is required for public clients").exception();
         }
@@ -45,7 +54,7 @@ public final class AuthorizationCodes {
         Instant now = clock.instant();
         store.insert(new AuthorizationCode(OpaqueTokens.hash(code), tenant.id(), client.clientId(), user.id(), sessionId,
                 redirectUri, String.join(" ", scopes), nonce, codeChallenge, authTime, now.plus(CODE_TTL), null,
-                null, null, null));
+                null, null, null, claims.toJson()));
         return code;
     }
 }

@@ -1,6 +1,7 @@
 package dev.identityservice.core.grant;
 
 import dev.identityservice.core.client.GrantType;
+import dev.identityservice.core.token.AuthenticationContext;
 import dev.identityservice.core.token.Authorization;
 import dev.identityservice.core.token.IssuedTokens;
 import dev.identityservice.core.token.TokenSetIssuer;
@@ -43,7 +44,7 @@ public final class PasswordGrant implements GrantHandler {
             Arrays.fill(password, '\0');
         }
         Authorization authorization = new Authorization(request.tenant(), request.client(), user, scopes,
-                clock.instant(), List.of("pwd"), null, null);
+                clock.instant(), List.of(AuthenticationContext.AMR_PASSWORD), null, null);
         return issuer.issue(authorization).tokens();
     }
 }

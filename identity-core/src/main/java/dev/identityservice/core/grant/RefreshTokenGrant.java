@@ -3,6 +3,7 @@ package dev.identityservice.core.grant;
 import dev.identityservice.core.client.GrantType;
 import dev.identityservice.core.error.OAuthError;
 import dev.identityservice.core.token.Authorization;
+import dev.identityservice.core.token.ClaimsRequest;
 import dev.identityservice.core.token.IssuedTokens;
 import dev.identityservice.core.token.TokenSetIssuer;
 import dev.identityservice.core.token.refresh.RefreshToken;
@@ -40,7 +41,7 @@ public final class RefreshTokenGrant implements GrantHandler {
                 .orElseThrow(() -> OAuthError.invalidGrant("The user of this refresh token is no longer active").exception());
         var scopes = Scopes.narrowed(Scopes.parse(used.scope()), request.optional("scope"));
         Authorization authorization = new Authorization(request.tenant(), request.client(), user, scopes,
-                used.authTime(), used.amr(), null, used.sessionId());
+                used.authTime(), used.amr(), null, used.sessionId(), ClaimsRequest.fromJson(used.claimsRequest()));
         return issuer.refresh(used, authorization);
     }
 }

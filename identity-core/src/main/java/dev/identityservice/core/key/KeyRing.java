@@ -14,11 +14,14 @@ import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.SignedJWT;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * An immutable snapshot of one tenant's signing keys, swapped atomically on rotation.
@@ -26,6 +29,10 @@ import java.util.Optional;
  * <p>It holds everything a request needs, computed once: the ready-to-use signer of the
  * {@code ACTIVE} key, a verifier per published key, and the JWKS bytes (keys {@code NEXT},
  * {@code ACTIVE} and {@code ROTATED}).
+ *
+ * <p>A tenant whose own ({@link KeyPurpose#MAIN main}) chain is not RS256 also holds an RS256
+ * {@link KeyPurpose#ID_TOKEN} chain: {@link #signer(SigningAlgorithm)} then signs ID tokens with either
+ * algorithm, and {@link #idTokenAlgorithms()} is exactly what discovery may advertise for them.
  */
 public final class KeyRing {
 
@@ -33,6 +40,8 @@ public final class KeyRing {
     private final List<SigningKey> keys;
     private final SigningKey active;
     private final JWSSigner activeSigner;
+    /** The signer per algorithm an ACTIVE key has: the main chain's first, then the ID-token chain's. */
+    private final Map<SigningAlgorithm, Signer> signers;
     private final Map<String, SigningKey> publishedByKid;
     private final Map<String, JWSVerifier> verifiersByKid;
     private final byte[] jwksJson;
@@ -43,8 +52,16 @@ public final class KeyRing {
         this.keys = keys.stream()
                 .sorted(Comparator.comparing(SigningKey::createdAt).reversed().thenComparing(SigningKey::kid))
                 .toList();
-        this.active = keys.stream().filter(k -> k.state() == KeyState.ACTIVE).findFirst().orElse(null);
+        this.active = keys.stream().filter(k -> k.state() == KeyState.ACTIVE && k.purpose() == KeyPurpose.MAIN)
+                .findFirst().orElse(null);
         this.activeSigner = active == null ? null : signerFor(active.jwk());
+        Map<SigningAlgorithm, Signer> byAlgorithm = new LinkedHashMap<>();
+        if (active != null) {
+            byAlgorithm.put(active.algorithm(), new Signer(active, activeSigner));
+        }
+        keys.stream().filter(k -> k.state() == KeyState.ACTIVE && k.purpose() == KeyPurpose.ID_TOKEN)
+                .forEach(k -> byAlgorithm.putIfAbsent(k.algorithm(), new Signer(k, signerFor(k.jwk()))));
+        this.signers = Map.copyOf(byAlgorithm);
         Map<String, SigningKey> published = new LinkedHashMap<>();
         for (SigningKey key : this.keys) {
             if (key.state().published()) {
@@ -59,12 +76,33 @@ public final class KeyRing {
         this.jwksJson = new JWKSet(jwks).toString(true).getBytes(StandardCharsets.UTF_8);
     }
 
-    /** A snapshot of {@code keys}; at most one may be {@code ACTIVE}. */
+    /** A snapshot of {@code keys}; at most one per {@link KeyPurpose} may be {@code ACTIVE}. */
     public static KeyRing of(String tenantId, List<SigningKey> keys) {
-        if (keys.stream().filter(k -> k.state() == KeyState.ACTIVE).count() > 1) {
-            throw new IllegalArgumentException("a key ring has at most one ACTIVE key");
+        for (KeyPurpose purpose : KeyPurpose.values()) {
+            if (keys.stream().filter(k -> k.state() == KeyState.ACTIVE && k.purpose() == purpose).count() > 1) {
+                throw new IllegalArgumentException("a key ring has at most one ACTIVE key per purpose");
+            }
         }
         return new KeyRing(tenantId, keys);
+    }
+
+    /** An ACTIVE key with its ready signer. */
+    public record Signer(SigningKey key, JWSSigner signer) {
+    }
+
+    /**
+     * The signer of ID tokens (and signed UserInfo) with {@code algorithm}: the main ACTIVE key when it has that
+     * algorithm, else the ACTIVE key of the ID-token chain that has; empty when the tenant cannot sign with it.
+     */
+    public Optional<Signer> signer(SigningAlgorithm algorithm) {
+        return Optional.ofNullable(signers.get(algorithm));
+    }
+
+    /** The algorithms {@link #signer(SigningAlgorithm)} can sign with now: the main chain's and RS256 (OIDC Core §15.1). */
+    public Set<SigningAlgorithm> idTokenAlgorithms() {
+        Set<SigningAlgorithm> algorithms = EnumSet.noneOf(SigningAlgorithm.class);
+        algorithms.addAll(signers.keySet());
+        return Collections.unmodifiableSet(algorithms);
     }
 
     public String tenantId() {

@@ -79,9 +79,7 @@ public final class KeyRotator implements KeyRingProvider {
     public KeyRing reload(String tenantId) {
         synchronized (writeLock(tenantId)) {
             List<SigningKey> stored = store.load(tenantId);
-            boolean complete = stored.stream().anyMatch(k -> k.state() == KeyState.ACTIVE)
-                    && stored.stream().anyMatch(k -> k.state() == KeyState.NEXT);
-            if (!complete) {
+            if (!KeyTransitions.isComplete(tenant(tenantId), stored)) {
                 return write(tenantId, KeyRotationListener.Reason.INITIAL, 2, KeyTransitions::initialise).ring;
             }
             return publish(tenantId, stored);
@@ -222,7 +220,8 @@ public final class KeyRotator implements KeyRingProvider {
     }
 
     private static String activeKid(List<SigningKey> keys) {
-        return keys.stream().filter(k -> k.state() == KeyState.ACTIVE).map(SigningKey::kid).findFirst().orElse(null);
+        return keys.stream().filter(k -> k.state() == KeyState.ACTIVE && k.purpose() == KeyPurpose.MAIN)
+                .map(SigningKey::kid).findFirst().orElse(null);
     }
 
     private static Map<String, KeyState> statesByKid(List<SigningKey> keys) {
@@ -233,29 +232,42 @@ public final class KeyRotator implements KeyRingProvider {
     private record Outcome(KeyRing ring, boolean rotated, KeyRotationListener.Reason event) {
     }
 
-    /** Keys generated before the transaction for the algorithm the tenant had then. */
+    /**
+     * Keys generated before the transaction for the algorithm the tenant had then, and as many RS256 keys for
+     * the ID-token chain when that algorithm is not RS256 (the chain rotates with the main one).
+     */
     private final class PregeneratedKeys implements KeyTransitions.KeySource {
 
-        private final SigningAlgorithm algorithm;
-        private final Deque<SigningKey> ready = new ArrayDeque<>();
+        private final Map<SigningAlgorithm, Deque<SigningKey>> ready = new java.util.EnumMap<>(SigningAlgorithm.class);
 
         PregeneratedKeys(SigningAlgorithm algorithm, int count, String tenantId, Instant createdAt) {
-            this.algorithm = algorithm;
+            List<SigningAlgorithm> wanted = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                wanted.add(algorithm);
+                if (algorithm != SigningAlgorithm.RS256) {
+                    wanted.add(SigningAlgorithm.RS256);
+                }
+            }
             // RSA generation dominates a first start; the keys are independent, so use every core.
             // The common pool has one worker on two cores, so this thread makes one key itself.
             List<CompletableFuture<SigningKey>> pending = new ArrayList<>();
-            for (int i = 1; i < count; i++) {
-                pending.add(CompletableFuture.supplyAsync(() -> generator.generate(tenantId, algorithm, createdAt)));
+            for (SigningAlgorithm each : wanted.subList(Math.min(1, wanted.size()), wanted.size())) {
+                pending.add(CompletableFuture.supplyAsync(() -> generator.generate(tenantId, each, createdAt)));
             }
-            if (count > 0) {
-                ready.add(generator.generate(tenantId, algorithm, createdAt));
+            if (!wanted.isEmpty()) {
+                add(generator.generate(tenantId, wanted.get(0), createdAt));
             }
-            pending.forEach(future -> ready.add(future.join()));
+            pending.forEach(future -> add(future.join()));
+        }
+
+        private void add(SigningKey key) {
+            ready.computeIfAbsent(key.algorithm(), a -> new ArrayDeque<>()).add(key);
         }
 
         @Override
         public SigningKey newKey(String tenantId, SigningAlgorithm wanted, Instant createdAt) {
-            return wanted == algorithm && !ready.isEmpty() ? ready.poll() : generator.generate(tenantId, wanted, createdAt);
+            Deque<SigningKey> keys = ready.get(wanted);
+            return keys != null && !keys.isEmpty() ? keys.poll() : generator.generate(tenantId, wanted, createdAt);
         }
     }
 

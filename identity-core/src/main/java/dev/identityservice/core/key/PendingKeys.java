@@ -28,11 +28,6 @@ final class PendingKeys {
         return Optional.ofNullable(current.get(kid));
     }
 
-    /** The newest key in {@code state}, if any. */
-    Optional<SigningKey> newest(KeyState state) {
-        return inState(state).stream().max(Comparator.comparing(SigningKey::createdAt));
-    }
-
     List<SigningKey> inState(KeyState state) {
         return current.values().stream().filter(key -> key.state() == state).toList();
     }

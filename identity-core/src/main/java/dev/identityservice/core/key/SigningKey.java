@@ -9,9 +9,17 @@ import java.util.Objects;
  *
  * @param kid the RFC 7638 JWK thumbprint (SHA-256, base64url) of the public key
  * @param jwk the full key pair; {@link #publicJwk()} is what the JWKS publishes
+ * @param purpose the chain the key belongs to: the tenant's own, or the RS256 chain for ID tokens
  */
 public record SigningKey(String tenantId, String kid, SigningAlgorithm algorithm, KeyState state, JWK jwk,
-                         Instant createdAt, Instant activatedAt, Instant rotatedAt, Instant revokedAt) {
+                         Instant createdAt, Instant activatedAt, Instant rotatedAt, Instant revokedAt,
+                         KeyPurpose purpose) {
+
+    /** A key of the tenant's {@link KeyPurpose#MAIN main} chain. */
+    public SigningKey(String tenantId, String kid, SigningAlgorithm algorithm, KeyState state, JWK jwk,
+                      Instant createdAt, Instant activatedAt, Instant rotatedAt, Instant revokedAt) {
+        this(tenantId, kid, algorithm, state, jwk, createdAt, activatedAt, rotatedAt, revokedAt, KeyPurpose.MAIN);
+    }
 
     public SigningKey {
         Objects.requireNonNull(tenantId, "tenantId");
@@ -20,6 +28,7 @@ public record SigningKey(String tenantId, String kid, SigningAlgorithm algorithm
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(jwk, "jwk");
         Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(purpose, "purpose");
         if (!kid.equals(jwk.getKeyID())) {
             throw new IllegalArgumentException("jwk must carry kid " + kid);
         }
@@ -35,15 +44,20 @@ public record SigningKey(String tenantId, String kid, SigningAlgorithm algorithm
     public String toString() {
         return "SigningKey[tenantId=" + tenantId + ", kid=" + kid + ", algorithm=" + algorithm + ", state=" + state
                 + ", createdAt=" + createdAt + ", activatedAt=" + activatedAt + ", rotatedAt=" + rotatedAt
-                + ", revokedAt=" + revokedAt + "]";
+                + ", revokedAt=" + revokedAt + ", purpose=" + purpose + "]";
     }
 
     public SigningKey withState(KeyState newState, Instant at) {
         return switch (newState) {
-            case NEXT -> new SigningKey(tenantId, kid, algorithm, newState, jwk, createdAt, null, null, null);
-            case ACTIVE -> new SigningKey(tenantId, kid, algorithm, newState, jwk, createdAt, at, null, null);
-            case ROTATED -> new SigningKey(tenantId, kid, algorithm, newState, jwk, createdAt, activatedAt, at, null);
-            case REVOKED -> new SigningKey(tenantId, kid, algorithm, newState, jwk, createdAt, activatedAt, rotatedAt, at);
+            case NEXT -> new SigningKey(tenantId, kid, algorithm, newState, jwk, createdAt, null, null, null, purpose);
+            case ACTIVE -> new SigningKey(tenantId, kid, algorithm, newState, jwk, createdAt, at, null, null, purpose);
+            case ROTATED -> new SigningKey(tenantId, kid, algorithm, newState, jwk, createdAt, activatedAt, at, null, purpose);
+            case REVOKED -> new SigningKey(tenantId, kid, algorithm, newState, jwk, createdAt, activatedAt, rotatedAt, at, purpose);
         };
+    }
+
+    /** This key in the chain {@code newPurpose}; for new keys of the ID-token chain. */
+    public SigningKey withPurpose(KeyPurpose newPurpose) {
+        return new SigningKey(tenantId, kid, algorithm, state, jwk, createdAt, activatedAt, rotatedAt, revokedAt, newPurpose);
     }
 }

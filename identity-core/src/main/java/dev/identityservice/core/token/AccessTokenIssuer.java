@@ -20,11 +20,17 @@ import java.util.function.BooleanSupplier;
 /**
  * Issues access tokens: RFC 9068 JWTs ({@code typ: at+jwt}) signed by the tenant's ACTIVE key, or
  * opaque handles for clients configured so, resolved later by introspection (RFC 7662).
+ *
+ * <p>A JWT carries {@code acr} when the client asked for it (RFC 9068 §2.2.1), and, when the OIDC Core §5.5
+ * {@code claims} parameter asked {@code /userinfo} for individual claims, their names in
+ * {@value #USERINFO_CLAIMS}, so that the UserInfo endpoint can answer them later without server-side state.
  */
 public final class AccessTokenIssuer {
 
     /** RFC 9068 §2.1: the media type of JWT access tokens. */
     public static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
+    /** The private claim that names the claims requested for {@code /userinfo} (an array of claim names). */
+    public static final String USERINFO_CLAIMS = "userinfo_claims";
 
     private final KeyRingProvider keys;
     private final AccessTokenStore store;
@@ -61,6 +67,12 @@ public final class AccessTokenIssuer {
             claims.claim("roles", List.copyOf(authorization.user().roles().stream().sorted().toList()))
                     .claim("auth_time", authorization.authTime().getEpochSecond())
                     .claim("amr", authorization.amr());
+            if (authorization.acrRequested()) {
+                claims.claim("acr", AuthenticationContext.ACR_PASSWORD);
+            }
+            if (!authorization.claims().userinfo().isEmpty()) {
+                claims.claim(USERINFO_CLAIMS, List.copyOf(authorization.claims().userinfoNames()));
+            }
         }
         if (multiTenant.getAsBoolean()) {
             claims.claim("tenant", authorization.tenant().id());
@@ -76,7 +88,8 @@ public final class AccessTokenIssuer {
                 authorization.client().clientId(), authorization.subject(), user == null ? null : user.id(),
                 user == null ? null : user.username(), authorization.scopeString(),
                 user == null ? "" : String.join(" ", user.roles().stream().sorted().toList()),
-                audience(authorization.client()), now, expiresAt));
+                audience(authorization.client()), now, expiresAt,
+                String.join(" ", authorization.claims().userinfoNames())));
         return new IssuedAccessToken(token, jti, now, expiresAt);
     }
 
@@ -87,11 +100,16 @@ public final class AccessTokenIssuer {
 
     /** Signs {@code claims} with the ring's ACTIVE key, naming it in {@code kid}. */
     static String sign(KeyRing ring, JOSEObjectType type, JWTClaimsSet claims) {
-        SigningKey key = ring.active();
+        return sign(new KeyRing.Signer(ring.active(), ring.activeSigner()), type, claims);
+    }
+
+    /** Signs {@code claims} with {@code signer}'s key, naming it in {@code kid}. */
+    static String sign(KeyRing.Signer signer, JOSEObjectType type, JWTClaimsSet claims) {
+        SigningKey key = signer.key();
         JWSHeader header = new JWSHeader.Builder(key.algorithm().jwsAlgorithm()).type(type).keyID(key.kid()).build();
         SignedJWT jwt = new SignedJWT(header, claims);
         try {
-            jwt.sign(ring.activeSigner());
+            jwt.sign(signer.signer());
         } catch (JOSEException e) {
             throw new IllegalStateException("signing with key " + key.kid() + " failed", e);
         }

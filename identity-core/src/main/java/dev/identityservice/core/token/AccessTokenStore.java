@@ -9,10 +9,15 @@ import java.util.Optional;
  */
 public interface AccessTokenStore {
 
-    /** What an opaque access token stands for. */
+    /**
+     * What an opaque access token stands for.
+     *
+     * @param userinfoClaims the claims the OIDC Core §5.5 {@code claims} parameter asked {@code /userinfo} for,
+     *                       space-separated ({@code ""} for none)
+     */
     record OpaqueAccessToken(String tokenHash, String tenantId, String jti, String clientId, String subject,
                              String userId, String username, String scope, String roles, String audience,
-                             Instant issuedAt, Instant expiresAt) {
+                             Instant issuedAt, Instant expiresAt, String userinfoClaims) {
     }
 
     void saveOpaque(OpaqueAccessToken token);

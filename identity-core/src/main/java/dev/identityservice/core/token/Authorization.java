@@ -15,9 +15,16 @@ import java.util.Set;
  * @param amr       authentication methods (RFC 8176), e.g. {@code pwd}
  * @param nonce     the OIDC nonce to echo in the ID token, or {@code null}
  * @param sessionId the hash of the login session the tokens belong to, or {@code null}
+ * @param claims    the claims requested individually (OIDC Core §5.5, {@code acr_values} folded in); never null
  */
 public record Authorization(Tenant tenant, Client client, User user, Set<String> scopes, Instant authTime,
-                            List<String> amr, String nonce, String sessionId) {
+                            List<String> amr, String nonce, String sessionId, ClaimsRequest claims) {
+
+    /** An authorization without individually requested claims. */
+    public Authorization(Tenant tenant, Client client, User user, Set<String> scopes, Instant authTime,
+                         List<String> amr, String nonce, String sessionId) {
+        this(tenant, client, user, scopes, authTime, amr, nonce, sessionId, ClaimsRequest.NONE);
+    }
 
     public Authorization {
         Objects.requireNonNull(tenant, "tenant");
@@ -25,6 +32,12 @@ public record Authorization(Tenant tenant, Client client, User user, Set<String>
         Objects.requireNonNull(authTime, "authTime");
         scopes = Set.copyOf(scopes);
         amr = List.copyOf(amr == null ? List.of() : amr);
+        claims = claims == null ? ClaimsRequest.NONE : claims;
+    }
+
+    /** Whether the client asked for {@code acr} (§3.1.2.1 {@code acr_values} or §5.5), in the ID token or UserInfo. */
+    public boolean acrRequested() {
+        return claims.idToken().containsKey("acr") || claims.userinfo().containsKey("acr");
     }
 
     /** The {@code sub} of the tokens: the user's id, or the client id for a client acting for itself. */

@@ -15,9 +15,12 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.identityservice.core.client.ClaimMapping;
+import dev.identityservice.core.client.Client;
+import dev.identityservice.core.error.OAuthError;
 import dev.identityservice.core.key.KeyRing;
 import dev.identityservice.core.key.KeyRingProvider;
 import dev.identityservice.core.key.SigningAlgorithm;
+import dev.identityservice.core.tenant.Tenant;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -26,10 +29,18 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
+import java.util.Map;
 
 /**
  * Issues OpenID Connect ID tokens (OIDC Core §2): {@code aud} is the client, with {@code nonce},
- * {@code auth_time}, {@code at_hash} and the profile claims the granted scopes allow (§5.4).
+ * {@code auth_time}, {@code at_hash}, {@code amr}, and {@code acr} when the client asked for it. An access token
+ * is always issued with an ID token here, so the claims the scopes request go to {@code /userinfo} (§5.4); the ID
+ * token carries only those the {@code claims} parameter asks for in {@code id_token} (§5.5), and the client's
+ * claim mappings.
+ *
+ * <p>Signed with the client's {@code id_token_signed_response_alg}, RS256 by default (OIDC Core §15.1: a tenant
+ * whose own keys are ES256 or EdDSA keeps RS256 keys for this, see {@link dev.identityservice.core.key.KeyPurpose}).
+ * {@link #signUserInfo} signs UserInfo responses the same way (§5.3.2).
  *
  * <p>When the client registered an encryption key, the signed token is nested in a JWE
  * (RSA-OAEP-256 or ECDH-ES, A256GCM; OIDC Core §10.2).
@@ -51,8 +62,8 @@ public final class IdTokenIssuer {
         Instant now = clock.instant();
         String tenantId = authorization.tenant().id();
         // One snapshot for at_hash and signature: a rotation in between must not pair them wrongly.
-        KeyRing ring = keys.keyRing(tenantId);
-        SigningAlgorithm algorithm = ring.active().algorithm();
+        KeyRing.Signer signer = signer(tenantId, authorization.client().idTokenAlgorithm(), "id_token_signed_response_alg");
+        SigningAlgorithm algorithm = signer.key().algorithm();
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(authorization.tenant().issuer().toString())
                 .subject(authorization.subject())
@@ -68,13 +79,41 @@ public final class IdTokenIssuer {
         if (!authorization.amr().isEmpty()) {
             claims.claim("amr", authorization.amr());
         }
+        if (authorization.acrRequested()) {
+            claims.claim("acr", AuthenticationContext.ACR_PASSWORD);
+        }
         if (authorization.user() != null) {
-            ProfileClaims.of(authorization.user(), authorization.scopes()).forEach(claims::claim);
+            ProfileClaims.of(authorization.user(), authorization.claims().idToken().keySet()).forEach(claims::claim);
         }
         ClaimsCustomizer.apply(authorization, ClaimMapping.TokenType.ID, claims);
-        String signed = AccessTokenIssuer.sign(ring, JWT, claims.build());
+        String signed = AccessTokenIssuer.sign(signer, JWT, claims.build());
         JWK encryptionKey = authorization.client().idTokenEncryptionKey();
         return encryptionKey == null ? signed : encrypt(signed, encryptionKey);
+    }
+
+    /**
+     * The UserInfo response as a JWT (OIDC Core §5.3.2, media type {@code application/jwt}): {@code claims} with
+     * {@code iss} and {@code aud} (the client), signed with the client's {@code userinfo_signed_response_alg}.
+     *
+     * @throws dev.identityservice.core.error.OAuthException {@code unauthorized_client} when the client registered
+     *         none, or one the tenant cannot sign with now
+     */
+    public String signUserInfo(Tenant tenant, Client client, Map<String, Object> claims) {
+        if (client.userinfoSignedResponseAlg() == null) {
+            throw OAuthError.unauthorizedClient("The client registered no userinfo_signed_response_alg").exception();
+        }
+        KeyRing.Signer signer = signer(tenant.id(), client.userinfoSignedResponseAlg(), "userinfo_signed_response_alg");
+        JWTClaimsSet.Builder jwt = new JWTClaimsSet.Builder()
+                .issuer(tenant.issuer().toString())
+                .audience(client.clientId())
+                .issueTime(Date.from(clock.instant()));
+        claims.forEach(jwt::claim);
+        return AccessTokenIssuer.sign(signer, JWT, jwt.build());
+    }
+
+    private KeyRing.Signer signer(String tenantId, SigningAlgorithm algorithm, String setting) {
+        return keys.keyRing(tenantId).signer(algorithm).orElseThrow(() -> OAuthError.unauthorizedClient(
+                "The client's " + setting + " " + algorithm + " cannot be signed by this tenant's keys").exception());
     }
 
     /**

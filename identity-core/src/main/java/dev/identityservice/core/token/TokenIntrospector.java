@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Token introspection (RFC 7662) for every token this server issues: JWT and opaque access tokens
@@ -51,9 +53,15 @@ public final class TokenIntrospector {
     /**
      * An access token as introspection resolved it, with the user it was issued to ({@code null} for a
      * client's own token, and for inactive tokens), so that callers need not load the user again.
+     *
+     * @param userinfoClaims the claims OIDC Core §5.5 asked {@code /userinfo} for when the token was issued
      */
-    public record ResolvedAccessToken(Introspection introspection, User user) {
-        static final ResolvedAccessToken INACTIVE = new ResolvedAccessToken(Introspection.INACTIVE, null);
+    public record ResolvedAccessToken(Introspection introspection, User user, Set<String> userinfoClaims) {
+        static final ResolvedAccessToken INACTIVE = new ResolvedAccessToken(Introspection.INACTIVE, null, Set.of());
+
+        public ResolvedAccessToken {
+            userinfoClaims = Set.copyOf(userinfoClaims);
+        }
     }
 
     /** The access token behind {@code token} if it is active: JWT or opaque, revocation included. */
@@ -147,7 +155,9 @@ public final class TokenIntrospector {
         members.put("jti", claims.getJWTID());
         members.put("roles", claims.getClaim("roles"));
         members.put("tenant", claims.getClaim("tenant"));
-        return Optional.of(new ResolvedAccessToken(Introspection.active(members), user.orElse(null)));
+        Set<String> userinfoClaims = claims.getClaim(AccessTokenIssuer.USERINFO_CLAIMS) instanceof List<?> names
+                ? names.stream().map(String::valueOf).collect(Collectors.toSet()) : Set.of();
+        return Optional.of(new ResolvedAccessToken(Introspection.active(members), user.orElse(null), userinfoClaims));
     }
 
     private Optional<ResolvedAccessToken> opaqueAccessToken(Tenant tenant, String token) {
@@ -181,7 +191,8 @@ public final class TokenIntrospector {
         members.put("iss", tenant.issuer().toString());
         members.put("jti", opaque.jti());
         members.put("roles", opaque.roles().isEmpty() ? List.of() : List.of(opaque.roles().split(" ")));
-        return Optional.of(new ResolvedAccessToken(Introspection.active(members), user));
+        Set<String> userinfoClaims = opaque.userinfoClaims().isEmpty() ? Set.of() : Set.of(opaque.userinfoClaims().split(" "));
+        return Optional.of(new ResolvedAccessToken(Introspection.active(members), user, userinfoClaims));
     }
 
     private Optional<Introspection> refreshToken(Tenant tenant, Client caller, String token) {

@@ -77,7 +77,7 @@ class PasswordGrantTest {
     }
 
     @Test
-    void passwordGrantWhenOpenIdRequestedThenIdTokenForClientWithAtHashAndProfile() throws Exception {
+    void passwordGrantWhenOpenIdRequestedThenIdTokenForClientWithAtHashAndProfileLeftToUserInfo() throws Exception {
         try (TestEngine t = TestEngine.on(DatabaseKind.H2)) {
             Tenant tenant = t.tenant("acme");
             var alice = t.user(tenant, "alice", "user");
@@ -89,9 +89,10 @@ class PasswordGrantTest {
             JWTClaimsSet id = Jwts.verify(t.engine.keys().keyRing("acme").jwksJson(), tokens.idToken());
             assertEquals(List.of("web"), id.getAudience());
             assertEquals(alice.id(), id.getSubject());
-            assertEquals("Alice Example", id.getStringClaim("name"));
-            assertEquals("alice@example.com", id.getStringClaim("email"));
-            assertTrue(id.getBooleanClaim("email_verified"));
+            // OIDC Core §5.4: an access token was issued, so the scopes' claims are UserInfo's, not the ID token's.
+            assertNull(id.getClaim("name"));
+            assertNull(id.getClaim("email"));
+            assertEquals(List.of("pwd"), id.getStringListClaim("amr"));
             byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
                     .digest(tokens.accessToken().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             String expectedAtHash = java.util.Base64.getUrlEncoder().withoutPadding()

@@ -87,7 +87,7 @@ class JdbcSigningKeyStoreTest {
 
             List<String> cells = allCells(fixture);
 
-            assertEquals(keys.size() * 10, cells.size(), "every column of every row read");
+            assertEquals(keys.size() * 11, cells.size(), "every column of every row read");
             for (String cell : cells) {
                 assertFalse(cell.contains("\"d\":"), "a column holds a private JWK member: " + cell);
                 for (String secret : secrets) {

@@ -50,11 +50,11 @@ final class KeyFixture implements AutoCloseable {
         return rotatorBuilder().build();
     }
 
-    /** Rows of the tenant in {@code state}, counted by SQL. */
+    /** Rows of the tenant's main chain in {@code state}, counted by SQL (an ES256 tenant also has an RS256 ID-token chain). */
     int count(KeyState state) {
         return database.withConnection(connection -> {
             try (PreparedStatement count = connection.prepareStatement(
-                    "SELECT COUNT(*) FROM signing_keys WHERE tenant_id = ? AND state = ?")) {
+                    "SELECT COUNT(*) FROM signing_keys WHERE tenant_id = ? AND state = ? AND purpose = 'MAIN'")) {
                 count.setString(1, TENANT);
                 count.setString(2, state.name());
                 try (ResultSet row = count.executeQuery()) {

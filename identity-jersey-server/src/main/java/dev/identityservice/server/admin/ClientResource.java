@@ -4,6 +4,7 @@ import dev.identityservice.core.IdentityEngine;
 import dev.identityservice.core.client.Client;
 import dev.identityservice.core.client.ClientRegistrationRules;
 import dev.identityservice.core.client.ClientSecrets;
+import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.server.http.RequestTenant;
 import dev.identityservice.server.setup.SetupFile.ClientEntry;
@@ -145,9 +146,20 @@ public final class ClientResource {
 
     private Client build(Tenant tenant, ClientEntry entry, String secretHash, Instant createdAt, Instant updatedAt) {
         try {
-            return SetupImporter.registrableClient(tenant.id(), entry, defaultAccessTokenTtl, secretHash, createdAt, updatedAt);
+            Client client = SetupImporter.registrableClient(tenant.id(), entry, defaultAccessTokenTtl, secretHash, createdAt, updatedAt);
+            requireSignable(tenant, "idTokenSignedResponseAlg", client.idTokenSignedResponseAlg());
+            requireSignable(tenant, "userinfoSignedResponseAlg", client.userinfoSignedResponseAlg());
+            return client;
         } catch (IllegalArgumentException | NullPointerException e) {
             throw AdminErrors.invalid(e);
+        }
+    }
+
+    /** A client's signing algorithm must be one the tenant's keys sign with now (RS256 always is). */
+    private void requireSignable(Tenant tenant, String field, SigningAlgorithm algorithm) {
+        Set<SigningAlgorithm> available = engine.keys().keyRing(tenant.id()).idTokenAlgorithms();
+        if (algorithm != null && !available.contains(algorithm)) {
+            throw new IllegalArgumentException(field + ": this tenant signs with " + available + " only");
         }
     }
 

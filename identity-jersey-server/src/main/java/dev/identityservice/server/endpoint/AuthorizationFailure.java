@@ -13,22 +13,32 @@ final class AuthorizationFailure extends RuntimeException {
     private final transient OAuthError error;
     private final String redirectUri;
     private final String state;
+    private final boolean formPost;
 
-    private AuthorizationFailure(OAuthError error, String redirectUri, String state) {
+    private AuthorizationFailure(OAuthError error, String redirectUri, String state, boolean formPost) {
         super(error.code(), null, false, false);
         this.error = error;
         this.redirectUri = redirectUri;
         this.state = state;
+        this.formPost = formPost;
     }
 
     /** An error page (400): the redirect URI cannot be trusted. */
     static AuthorizationFailure page(String description) {
-        return new AuthorizationFailure(OAuthError.invalidRequest(description), null, null);
+        return new AuthorizationFailure(OAuthError.invalidRequest(description), null, null, false);
     }
 
-    /** An error sent back to the client's validated redirect URI. */
-    static AuthorizationFailure redirect(OAuthError error, String redirectUri, String state) {
-        return new AuthorizationFailure(error, Objects.requireNonNull(redirectUri, "redirectUri"), state);
+    /**
+     * An error sent back to the client's validated redirect URI, in the query or, with {@code formPost}, as an
+     * auto-submitted form (OAuth 2.0 Form Post Response Mode §2).
+     */
+    static AuthorizationFailure redirect(OAuthError error, String redirectUri, String state, boolean formPost) {
+        return new AuthorizationFailure(error, Objects.requireNonNull(redirectUri, "redirectUri"), state, formPost);
+    }
+
+    /** Whether the error is posted to the redirect URI ({@code response_mode=form_post}) rather than redirected. */
+    boolean formPost() {
+        return formPost;
     }
 
     OAuthError error() {

@@ -4,6 +4,7 @@ import dev.identityservice.core.IdentityEngine;
 import dev.identityservice.core.error.OAuthError;
 import dev.identityservice.core.session.LoginSession;
 import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.core.token.ClaimsRequest;
 import dev.identityservice.core.user.User;
 import dev.identityservice.server.http.BrowserCookies;
 import dev.identityservice.server.http.Form;
@@ -87,20 +88,30 @@ public final class AuthorizationFlow {
             return Optional.empty();
         }
         return Optional.of(engine.idTokenHints().validate(tenant, hint, authorization.client().clientId())
-                .orElseThrow(() -> AuthorizationFailure.redirect(OAuthError.invalidRequest(
-                        "id_token_hint is not an ID token issued by this server to this client"),
-                        authorization.redirectUri(), authorization.state()))
+                .orElseThrow(() -> authorization.failure(OAuthError.invalidRequest(
+                        "id_token_hint is not an ID token issued by this server to this client")))
                 .getSubject());
     }
 
-    /** Issues the code and redirects with it (RFC 6749 §4.1.2, RFC 9207 §2); extra cookies are set on the way. */
+    /**
+     * Issues the code and sends it back (RFC 6749 §4.1.2, RFC 9207 §2) in the request's response mode; extra
+     * cookies are set on the way. The claims requested individually (OIDC Core §5.5) are stored with the code.
+     *
+     * @throws AuthorizationFailure {@code login_required} when the {@code claims} parameter asks for an ID token
+     *         {@code sub} other than the session's user (OIDC Core §3.1.2.2)
+     */
     Response issueCode(Tenant tenant, AuthorizationRequest authorization, SessionUser session, String... cookies) {
+        ClaimsRequest.Claim sub = authorization.claims().idToken().get("sub");
+        if (sub != null && !sub.accepts(session.user().id())) {
+            throw authorization.failure(new OAuthError("login_required", "The signed-in user is not the requested sub", 400));
+        }
         String code = engine.authorizationCodes().issue(tenant, authorization.client(), session.user(),
                 authorization.redirectUri(), authorization.scopes(), authorization.nonce(), authorization.codeChallenge(),
-                session.session().authTime(), session.session().idHash());
+                session.session().authTime(), session.session().idHash(), authorization.claims());
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("code", code);
-        Response.ResponseBuilder response = redirect(tenant, authorization.redirectUri(), parameters, authorization.state());
+        Response.ResponseBuilder response = respond(tenant, authorization.redirectUri(), parameters, authorization.state(),
+                authorization.formPost());
         for (String cookie : cookies) {
             response.header(HttpHeaders.SET_COOKIE, cookie);
         }
@@ -117,7 +128,7 @@ public final class AuthorizationFlow {
         if (failure.error().description() != null) {
             parameters.put("error_description", failure.error().description());
         }
-        return redirect(tenant, failure.redirectUri(), parameters, failure.state()).build();
+        return respond(tenant, failure.redirectUri(), parameters, failure.state(), failure.formPost()).build();
     }
 
     static Response errorPage(String description) {
@@ -144,12 +155,21 @@ public final class AuthorizationFlow {
         return Response.fromResponse(page).header(HttpHeaders.SET_COOKIE, BrowserCookies.csrfCookie(request, tenant, token)).build();
     }
 
-    private Response.ResponseBuilder redirect(Tenant tenant, String redirectUri, Map<String, String> parameters, String state) {
+    /**
+     * The authorization response: a 302 with {@code parameters} in the redirect URI's query, or with
+     * {@code formPost} a page that posts them there (OAuth 2.0 Form Post Response Mode §2), so that they stay out
+     * of URLs, logs and the {@code Referer}.
+     */
+    private Response.ResponseBuilder respond(Tenant tenant, String redirectUri, Map<String, String> parameters, String state,
+                                             boolean formPost) {
         if (state != null) {
             parameters.put("state", state);
         }
         // RFC 9207: the issuer lets the client detect a mix-up between authorization servers.
         parameters.put("iss", tenant.issuer().toString());
+        if (formPost) {
+            return Response.fromResponse(Html.autoSubmit(Pages.formPost(redirectUri, parameters), formActionSource(redirectUri)));
+        }
         StringBuilder location = new StringBuilder(redirectUri).append(redirectUri.indexOf('?') < 0 ? '?' : '&');
         boolean first = true;
         for (Map.Entry<String, String> p : parameters.entrySet()) {
@@ -182,7 +202,6 @@ public final class AuthorizationFlow {
 
     /** For the access_denied redirect of the login page's Cancel button. */
     static AuthorizationFailure denied(AuthorizationRequest authorization) {
-        return AuthorizationFailure.redirect(OAuthError.accessDenied("The user cancelled the sign-in"),
-                authorization.redirectUri(), authorization.state());
+        return authorization.failure(OAuthError.accessDenied("The user cancelled the sign-in"));
     }
 }

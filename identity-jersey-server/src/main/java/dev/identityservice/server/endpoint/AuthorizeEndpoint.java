@@ -60,13 +60,12 @@ public final class AuthorizeEndpoint {
                 return flow.issueCode(tenant, authorization, session.get());
             }
             if (authorization.promptNone()) {
-                throw AuthorizationFailure.redirect(new OAuthError("login_required", "The user is not signed in", 400),
-                        authorization.redirectUri(), authorization.state());
+                throw authorization.failure(new OAuthError("login_required", "The user is not signed in", 400));
             }
         } catch (AuthorizationFailure failure) {
             return flow.failure(tenant, failure);
         } catch (OAuthException e) {
-            return flow.failure(tenant, AuthorizationFailure.redirect(e.error(), authorization.redirectUri(), authorization.state()));
+            return flow.failure(tenant, authorization.failure(e.error()));
         }
         return flow.loginPage(request, tenant, authorization, 200, null, null);
     }

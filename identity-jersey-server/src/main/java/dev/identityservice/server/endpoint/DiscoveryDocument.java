@@ -4,6 +4,9 @@ import dev.identityservice.core.client.ClientCredentials;
 import dev.identityservice.core.client.GrantType;
 import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.core.token.AuthenticationContext;
+import dev.identityservice.core.token.ProfileClaims;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -14,23 +17,21 @@ import java.util.Set;
 /**
  * A tenant's provider metadata: OpenID Connect Discovery 1.0 §3, which RFC 8414 §2 extends, so one
  * document serves both well-known paths. It advertises only what the server does: every value here is
- * backed by code, and what is not offered (request objects, the claims parameter) is said to be absent.
+ * backed by code, and what is not offered (request objects) is said to be absent.
  */
 public final class DiscoveryDocument {
 
     /**
-     * The scopes with a meaning of their own here ({@code ProfileClaims}); clients may register others (e.g.
-     * {@code api}). Not {@code offline_access}: refresh tokens follow the client's grant types, not a scope.
+     * The scopes with a meaning of their own here ({@code ProfileClaims}, OIDC Core §5.4); clients may register
+     * others (e.g. {@code api}). Not {@code offline_access}: refresh tokens follow the client's grant types.
      */
-    public static final List<String> SCOPES = List.of("openid", "profile", "email");
+    public static final List<String> SCOPES = List.of("openid", "profile", "email", "address", "phone");
     /**
      * The claims ID tokens and UserInfo carry ({@code IdTokenIssuer}, {@code ProfileClaims}). Not {@code sid}
      * (no session id is issued, no front- or back-channel logout is offered) and not {@code roles} (an access
      * token claim, RFC 9068 §7.2.1.1, not one about the user for the client).
      */
-    public static final List<String> CLAIMS = List.of("iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash",
-            "amr", "azp", "name", "given_name", "family_name", "preferred_username", "picture", "locale",
-            "email", "email_verified");
+    public static final List<String> CLAIMS = claims();
     /** What {@code IdTokenIssuer} encrypts with: RSA-OAEP-256 for RSA keys, ECDH-ES for EC keys, A256GCM content. */
     public static final List<String> ID_TOKEN_ENCRYPTION_ALGS = List.of("RSA-OAEP-256", "ECDH-ES");
     public static final List<String> ID_TOKEN_ENCRYPTION_ENCS = List.of("A256GCM");
@@ -38,13 +39,26 @@ public final class DiscoveryDocument {
     private DiscoveryDocument() {
     }
 
-    public static Map<String, Object> of(Tenant tenant) {
+    private static List<String> claims() {
+        List<String> claims = new ArrayList<>(List.of("iss", "sub", "aud", "exp", "iat", "auth_time", "nonce",
+                "at_hash", "acr", "amr", "azp"));
+        claims.addAll(ProfileClaims.PROFILE);
+        claims.addAll(ProfileClaims.EMAIL);
+        claims.addAll(ProfileClaims.ADDRESS);
+        claims.addAll(ProfileClaims.PHONE);
+        return List.copyOf(claims);
+    }
+
+    /**
+     * The document of {@code tenant}, whose keys can sign ID tokens and UserInfo responses with exactly
+     * {@code idTokenAlgorithms} ({@code KeyRing#idTokenAlgorithms}: RS256 always, and the tenant's own).
+     */
+    public static Map<String, Object> of(Tenant tenant, Set<SigningAlgorithm> idTokenAlgorithms) {
         var issuer = tenant.issuer();
         List<String> authMethods = Arrays.stream(ClientCredentials.Method.values()).map(ClientCredentials.Method::value).toList();
         List<String> secretMethods = authMethods.stream().filter(m -> !"none".equals(m)).toList();
         Set<String> signingAlgs = new LinkedHashSet<>();
-        signingAlgs.add(SigningAlgorithm.RS256.name());
-        signingAlgs.add(tenant.signingAlgorithm().name());
+        idTokenAlgorithms.forEach(algorithm -> signingAlgs.add(algorithm.name()));
 
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("issuer", issuer.toString());
@@ -57,10 +71,12 @@ public final class DiscoveryDocument {
         m.put("end_session_endpoint", EndpointPaths.url(issuer, EndpointPaths.LOGOUT));
         m.put("scopes_supported", SCOPES);
         m.put("response_types_supported", List.of("code"));
-        m.put("response_modes_supported", List.of("query"));
+        m.put("response_modes_supported", AuthorizationRequest.RESPONSE_MODES);
         m.put("grant_types_supported", Arrays.stream(GrantType.values()).map(GrantType::value).toList());
         m.put("subject_types_supported", List.of("public"));
         m.put("id_token_signing_alg_values_supported", List.copyOf(signingAlgs));
+        m.put("userinfo_signing_alg_values_supported", List.copyOf(signingAlgs));
+        m.put("acr_values_supported", AuthenticationContext.ACR_VALUES_SUPPORTED);
         m.put("id_token_encryption_alg_values_supported", ID_TOKEN_ENCRYPTION_ALGS);
         m.put("id_token_encryption_enc_values_supported", ID_TOKEN_ENCRYPTION_ENCS);
         m.put("token_endpoint_auth_methods_supported", authMethods);
@@ -70,7 +86,7 @@ public final class DiscoveryDocument {
         // RFC 9207 §3: every authorization response carries iss.
         m.put("authorization_response_iss_parameter_supported", true);
         m.put("claims_supported", CLAIMS);
-        m.put("claims_parameter_supported", false);
+        m.put("claims_parameter_supported", true);
         m.put("request_parameter_supported", false);
         // Discovery §3 defaults this one to true, so it must be said.
         m.put("request_uri_parameter_supported", false);

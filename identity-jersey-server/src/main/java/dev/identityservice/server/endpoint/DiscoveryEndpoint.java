@@ -9,12 +9,15 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import dev.identityservice.core.key.KeyRingProvider;
+import dev.identityservice.core.key.SigningAlgorithm;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Provider metadata (OpenID Connect Discovery 1.0 §4, RFC 8414 §3) as precomputed bytes per tenant,
- * recomputed only when the tenant's settings change.
+ * recomputed only when the tenant's settings or the algorithms its keys can sign ID tokens with change.
  */
 @Path("")
 public final class DiscoveryEndpoint {
@@ -23,6 +26,11 @@ public final class DiscoveryEndpoint {
     public static final int MAX_AGE_SECONDS = 300;
 
     private final Map<String, Rendered> rendered = new ConcurrentHashMap<>();
+    private final KeyRingProvider keys;
+
+    public DiscoveryEndpoint(KeyRingProvider keys) {
+        this.keys = keys;
+    }
 
     @GET
     @Path(EndpointPaths.OPENID_CONFIGURATION)
@@ -38,8 +46,9 @@ public final class DiscoveryEndpoint {
 
     private Response document(Tenant tenant) {
         Rendered current = rendered.get(tenant.id());
-        if (current == null || !current.tenant.equals(tenant)) {
-            current = new Rendered(tenant, Json.bytes(DiscoveryDocument.of(tenant)));
+        Set<SigningAlgorithm> algorithms = keys.keyRing(tenant.id()).idTokenAlgorithms();
+        if (current == null || !current.tenant.equals(tenant) || !current.algorithms.equals(algorithms)) {
+            current = new Rendered(tenant, algorithms, Json.bytes(DiscoveryDocument.of(tenant, algorithms)));
             rendered.put(tenant.id(), current);
         }
         return Response.ok(current.json, MediaType.APPLICATION_JSON_TYPE)
@@ -47,6 +56,6 @@ public final class DiscoveryEndpoint {
                 .build();
     }
 
-    private record Rendered(Tenant tenant, byte[] json) {
+    private record Rendered(Tenant tenant, Set<SigningAlgorithm> algorithms, byte[] json) {
     }
 }

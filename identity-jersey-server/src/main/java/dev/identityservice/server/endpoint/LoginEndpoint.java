@@ -117,9 +117,8 @@ public final class LoginEndpoint {
         // The password was right either way: the throttle and the metric count a success.
         attempt.succeeded(user.id());
         if (hinted.isPresent() && !hinted.get().equals(user.id())) {
-            return flow.failure(tenant, AuthorizationFailure.redirect(new OAuthError("login_required",
-                    "The user who signed in is not the one id_token_hint names", 400),
-                    authorization.redirectUri(), authorization.state()));
+            return flow.failure(tenant, authorization.failure(new OAuthError("login_required",
+                    "The user who signed in is not the one id_token_hint names", 400)));
         }
         return signedIn(request, tenant, authorization, user, deviceCookie(request, tenant, username));
     }
@@ -140,8 +139,10 @@ public final class LoginEndpoint {
         String cookie = BrowserCookies.sessionCookie(request, tenant, started.cookieValue(), lifetime);
         try {
             return flow.issueCode(tenant, authorization, new AuthorizationFlow.SessionUser(started.session(), user), cookie, deviceCookie);
+        } catch (AuthorizationFailure failure) {
+            return flow.failure(tenant, failure);
         } catch (OAuthException e) {
-            return flow.failure(tenant, AuthorizationFailure.redirect(e.error(), authorization.redirectUri(), authorization.state()));
+            return flow.failure(tenant, authorization.failure(e.error()));
         }
     }
 

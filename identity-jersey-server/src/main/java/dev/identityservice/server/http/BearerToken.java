@@ -5,7 +5,7 @@ import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.server.error.ChallengeException;
 import java.util.regex.Pattern;
 
-/** Reads an RFC 6750 §2.1 bearer token from an {@code Authorization} header value. */
+/** Reads an RFC 6750 bearer token from an {@code Authorization} header value (§2.1) or a form body (§2.2). */
 public final class BearerToken {
 
     /** RFC 6750 §2.1 b64token. */
@@ -27,9 +27,18 @@ public final class BearerToken {
         if (authorization == null || !authorization.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
             throw ChallengeException.bearer(new OAuthError("invalid_token", "A bearer token is required", 401), realm, false);
         }
-        String token = authorization.substring(SCHEME.length()).strip();
+        return fromFormValue(authorization.substring(SCHEME.length()).strip(), tenant);
+    }
+
+    /**
+     * {@code token} if it has the RFC 6750 §2.1 b64token form (also what an RFC 6750 §2.2 {@code access_token}
+     * form parameter must hold).
+     *
+     * @throws ChallengeException 400 {@code invalid_request} when it has not
+     */
+    public static String fromFormValue(String token, Tenant tenant) {
         if (token.isEmpty() || token.length() > MAX_TOKEN_LENGTH_CHARS || !B64TOKEN.matcher(token).matches()) {
-            throw ChallengeException.bearer(OAuthError.invalidRequest("Malformed bearer token"), realm, true);
+            throw ChallengeException.bearer(OAuthError.invalidRequest("Malformed bearer token"), tenant.id(), true);
         }
         return token;
     }

@@ -54,11 +54,24 @@ public final class Html {
      */
     public static Response page(int status, String html, String formTargets) {
         String formAction = formTargets == null || formTargets.isEmpty() ? "'self'" : "'self' " + formTargets;
+        return secured(status, html, "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+                + "form-action " + formAction + "; frame-ancestors 'none'; base-uri 'none'");
+    }
+
+    /**
+     * The form-post response page ({@link Pages#formPost}): the same headers, with a CSP that runs exactly the
+     * auto-submit script (by its hash, CSP Level 3 §2.3.1) and lets the form go only to {@code formTarget}.
+     */
+    public static Response autoSubmit(String html, String formTarget) {
+        return secured(200, html, "default-src 'none'; script-src " + Pages.AUTO_SUBMIT_SCRIPT_HASH + "; form-action "
+                + formTarget + "; frame-ancestors 'none'; base-uri 'none'");
+    }
+
+    private static Response secured(int status, String html, String csp) {
         return Response.status(status)
                 .type(CONTENT_TYPE)
                 .entity(html)
-                .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
-                        + "form-action " + formAction + "; frame-ancestors 'none'; base-uri 'none'")
+                .header("Content-Security-Policy", csp)
                 .header("X-Frame-Options", "DENY")
                 .header("X-Content-Type-Options", "nosniff")
                 .header("Referrer-Policy", "no-referrer")

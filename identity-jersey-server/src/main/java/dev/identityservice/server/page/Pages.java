@@ -1,10 +1,15 @@
 package dev.identityservice.server.page;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.Map;
 
 /**
  * The texts of the server's pages (OIDC Core §3.1.2.3 leaves the login UI to the provider): a login form,
- * and a message page for errors and for "signed out". Minimal inline CSS; no script at all.
+ * a message page for errors and for "signed out", and the form-post response. Minimal inline CSS; no script but
+ * the form-post page's one line, which its CSP allows by hash.
  */
 public final class Pages {
 
@@ -70,6 +75,34 @@ public final class Pages {
             <p>{{message}}</p>
             """);
 
+    /**
+     * The one script any page of this server runs: it submits the form-post response. Allowed by its hash in the
+     * page's CSP ({@link #AUTO_SUBMIT_SCRIPT_HASH}), so that no other inline script could run there.
+     */
+    public static final String AUTO_SUBMIT_SCRIPT = "document.forms[0].submit()";
+    /** The CSP Level 3 source of {@link #AUTO_SUBMIT_SCRIPT}: {@code 'sha256-<base64 of its SHA-256>'}. */
+    public static final String AUTO_SUBMIT_SCRIPT_HASH = "'sha256-" + Base64.getEncoder().encodeToString(
+            sha256(AUTO_SUBMIT_SCRIPT)) + "'";
+
+    private static final Template FORM_POST = Template.of("""
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="referrer" content="no-referrer">
+            <title>Continue</title>
+            </head>
+            <body>
+            <form method="post" action="{{action}}">
+            {{hidden}}
+            <noscript><p>Scripts are off in this browser: press Continue to return to the application.</p>
+            <button type="submit">Continue</button></noscript>
+            </form>
+            <script>{{script}}</script>
+            </body>
+            </html>
+            """);
+
     private static final Template ERROR_BOX = Template.of("<p class=\"error\" role=\"alert\">{{message}}</p>");
     private static final Template HIDDEN = Template.of("<input type=\"hidden\" name=\"{{name}}\" value=\"{{value}}\">\n");
 
@@ -108,6 +141,25 @@ public final class Pages {
                 "action", action,
                 "hidden", new Html.Safe(fields.toString())));
         return LAYOUT.render(Map.of("title", "Sign out?", "content", new Html.Safe(content)));
+    }
+
+    /**
+     * The OAuth 2.0 Form Post Response Mode page (§2): a form of {@code parameters} that posts itself to
+     * {@code action} (the client's redirect URI), with a button for browsers without scripts.
+     */
+    public static String formPost(String action, Map<String, String> parameters) {
+        StringBuilder fields = new StringBuilder();
+        parameters.forEach((name, value) -> fields.append(HIDDEN.render(Map.of("name", name, "value", value))));
+        return FORM_POST.render(Map.of("action", action, "hidden", new Html.Safe(fields.toString()),
+                "script", new Html.Safe(AUTO_SUBMIT_SCRIPT)));
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A page with a heading and one sentence: errors, and "signed out". */

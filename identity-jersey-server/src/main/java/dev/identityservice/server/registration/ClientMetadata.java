@@ -87,10 +87,10 @@ final class ClientMetadata {
     /**
      * Parses a JSON object of client metadata.
      *
-     * @param idTokenSigningAlg the one algorithm ID tokens of this tenant are signed with now
+     * @param idTokenSigningAlgs the algorithms this tenant can sign ID tokens with now
      * @throws OAuthException {@code invalid_client_metadata} naming the field, or {@code invalid_request} for malformed JSON
      */
-    static Request parse(String body, String idTokenSigningAlg) {
+    static Request parse(String body, java.util.Set<String> idTokenSigningAlgs) {
         JsonNode node;
         try {
             node = MAPPER.readTree(body);
@@ -109,8 +109,8 @@ final class ClientMetadata {
             throw invalid("subject_type: only public is supported");
         }
         String idTokenAlg = text(json, "id_token_signed_response_alg");
-        if (idTokenAlg != null && !idTokenAlg.equals(idTokenSigningAlg)) {
-            throw invalid("id_token_signed_response_alg: ID tokens of this issuer are signed with " + idTokenSigningAlg);
+        if (idTokenAlg != null && !idTokenSigningAlgs.contains(idTokenAlg)) {
+            throw invalid("id_token_signed_response_alg: ID tokens of this issuer are signed with one of " + idTokenSigningAlgs);
         }
         if (json.has("require_auth_time") && !json.get("require_auth_time").isBoolean() && !json.get("require_auth_time").isNull()) {
             throw invalid("require_auth_time must be a boolean"); // auth_time is in every ID token anyway
@@ -155,12 +155,13 @@ final class ClientMetadata {
                 grantTypes, scopes, null, null, null, null, null, null, null, null, null,
                 object(json, "jwks"), text(json, "jwks_uri"), authMethod.value(), text(json, "request_object_signing_alg"),
                 applicationType == null ? ApplicationType.WEB.value() : applicationType, strings(json, "contacts"),
-                text(json, "logo_uri"), text(json, "client_uri"), text(json, "policy_uri"), text(json, "tos_uri"));
+                text(json, "logo_uri"), text(json, "client_uri"), text(json, "policy_uri"), text(json, "tos_uri"),
+                idTokenAlg, null);
         return new Request(entry, json);
     }
 
     /** The metadata of a stored client, as registered (RFC 7591 §3.2.1), without any credential. */
-    static Map<String, Object> of(Client client, String idTokenSigningAlg) {
+    static Map<String, Object> of(Client client) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("client_id", client.clientId());
         m.put("client_id_issued_at", client.createdAt().getEpochSecond());
@@ -192,7 +193,8 @@ final class ClientMetadata {
         }
         putIfPresent(m, "jwks_uri", client.keys().jwksUri());
         putIfPresent(m, "request_object_signing_alg", client.requestObjectSigningAlg());
-        m.put("id_token_signed_response_alg", idTokenSigningAlg);
+        m.put("id_token_signed_response_alg", client.idTokenSignedResponseAlg() == null ? "RS256"
+                : client.idTokenSignedResponseAlg().name());
         m.put("subject_type", "public");
         return m;
     }

@@ -85,7 +85,7 @@ public final class RegistrationEndpoint {
                 throw invalidToken(tenant, "The initial access token is unknown, expired or used up");
             }
         }
-        ClientMetadata.Request parsed = ClientMetadata.parse(json(request, body), idTokenSigningAlg(tenant));
+        ClientMetadata.Request parsed = ClientMetadata.parse(json(request, body), idTokenSigningAlgs(tenant));
         String secret = parsed.isPublic() ? null : ClientSecrets.generate();
         Instant now = engine.clock().instant();
         Client client = build(tenant, parsed.entry().withClientId(OpaqueTokens.newJti()),
@@ -126,7 +126,7 @@ public final class RegistrationEndpoint {
         Tenant tenant = enabledTenant(request);
         String token = BearerToken.from(request.getHeaderString(HttpHeaders.AUTHORIZATION), tenant);
         Client existing = authorized(tenant, clientId, token);
-        ClientMetadata.Request parsed = ClientMetadata.parse(json(request, body), idTokenSigningAlg(tenant));
+        ClientMetadata.Request parsed = ClientMetadata.parse(json(request, body), idTokenSigningAlgs(tenant));
         if (!clientId.equals(parsed.clientId())) {
             throw ClientMetadata.invalid("client_id must be given and be this client's id (RFC 7592 §2.2)");
         }
@@ -199,7 +199,7 @@ public final class RegistrationEndpoint {
     }
 
     private Map<String, Object> information(Tenant tenant, Client client, String secret, String registrationAccessToken) {
-        Map<String, Object> info = ClientMetadata.of(client, idTokenSigningAlg(tenant));
+        Map<String, Object> info = ClientMetadata.of(client);
         if (secret != null) {
             info.put("client_secret", secret);
         }
@@ -208,8 +208,10 @@ public final class RegistrationEndpoint {
         return info;
     }
 
-    private String idTokenSigningAlg(Tenant tenant) {
-        return engine.keys().keyRing(tenant.id()).active().algorithm().name();
+    /** The algorithms this tenant can sign ID tokens with now (RS256 always, OIDC Core §15.1). */
+    private java.util.Set<String> idTokenSigningAlgs(Tenant tenant) {
+        return engine.keys().keyRing(tenant.id()).idTokenAlgorithms().stream().map(Enum::name)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     private static URI configurationUri(Tenant tenant, Client client) {

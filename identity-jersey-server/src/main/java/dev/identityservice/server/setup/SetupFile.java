@@ -8,6 +8,7 @@ import dev.identityservice.core.client.Client;
 import dev.identityservice.core.client.GrantType;
 import dev.identityservice.core.token.TokenSettings;
 import dev.identityservice.core.token.refresh.RefreshPolicy;
+import dev.identityservice.core.user.Address;
 import dev.identityservice.core.user.UserProfile;
 import dev.identityservice.server.Durations;
 import dev.identityservice.server.http.Utf8;
@@ -73,13 +74,30 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
         }
     }
 
-    /** OIDC Core §5.1 standard claims of a user. */
+    /**
+     * OIDC Core §5.1 standard claims of a user, in camelCase ({@code profile} is the profile page's URL);
+     * formats as {@link UserProfile#requireWellFormed()} checks them.
+     */
     public record ProfileEntry(String name, String givenName, String familyName, String email, Boolean emailVerified,
-                               String picture, String locale) {
+                               String picture, String locale, String middleName, String nickname, String profile,
+                               String website, String gender, String birthdate, String zoneinfo, String phoneNumber,
+                               Boolean phoneNumberVerified, AddressEntry address) {
 
         /** The entry of a stored profile: the inverse of {@code SetupImporter.profile}. */
         public static ProfileEntry of(UserProfile p) {
-            return new ProfileEntry(p.name(), p.givenName(), p.familyName(), p.email(), p.emailVerified(), p.picture(), p.locale());
+            return new ProfileEntry(p.name(), p.givenName(), p.familyName(), p.email(), p.emailVerified(), p.picture(),
+                    p.locale(), p.middleName(), p.nickname(), p.profile(), p.website(), p.gender(), p.birthdate(),
+                    p.zoneinfo(), p.phoneNumber(), p.phoneNumberVerified(), AddressEntry.of(p.address()));
+        }
+    }
+
+    /** The {@code address} claim (OIDC Core §5.1.1); {@code streetAddress} and {@code formatted} may hold line breaks. */
+    public record AddressEntry(String formatted, String streetAddress, String locality, String region, String postalCode,
+                               String country) {
+
+        static AddressEntry of(Address a) {
+            return a == null ? null : new AddressEntry(a.formatted(), a.streetAddress(), a.locality(), a.region(),
+                    a.postalCode(), a.country());
         }
     }
 
@@ -93,6 +111,8 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
      * {@code jwks} (a public JWK Set) or {@code jwksUri}, {@code tokenEndpointAuthMethod}, {@code requestObjectSigningAlg},
      * {@code applicationType} ({@code web} or {@code native}), {@code contacts} and the informational URLs are the
      * client metadata of RFC 7591 §2 and OIDC Registration §2, with the meaning and rules they have there.
+     * {@code idTokenSignedResponseAlg} ({@code RS256}, the default, {@code ES256} or {@code EdDSA}) signs the client's
+     * ID tokens; {@code userinfoSignedResponseAlg}, when set, makes {@code /userinfo} answer it a signed JWT.
      */
     public record ClientEntry(String tenant, String clientId, String name, String secret, String secretHash,
                               @JsonProperty("public") Boolean publicClient, List<String> redirectUris,
@@ -102,7 +122,8 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
                               List<ClaimMappingEntry> claimMappings, String refreshReuseGrace,
                               List<String> introspectionAudiences, Map<String, Object> jwks, String jwksUri,
                               String tokenEndpointAuthMethod, String requestObjectSigningAlg, String applicationType,
-                              List<String> contacts, String logoUri, String clientUri, String policyUri, String tosUri) {
+                              List<String> contacts, String logoUri, String clientUri, String policyUri, String tosUri,
+                              String idTokenSignedResponseAlg, String userinfoSignedResponseAlg) {
 
         /**
          * The entry of a stored client, the inverse of {@code SetupImporter.clientSettings}: every setting,
@@ -126,7 +147,9 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
                     c.tokenEndpointAuthMethod() == null ? null : c.tokenEndpointAuthMethod().value(),
                     c.requestObjectSigningAlg(), c.applicationType() == null ? null : c.applicationType().value(),
                     c.description().contacts(), text(c.description().logoUri()), text(c.description().clientUri()),
-                    text(c.description().policyUri()), text(c.description().tosUri()));
+                    text(c.description().policyUri()), text(c.description().tosUri()),
+                    c.idTokenSignedResponseAlg() == null ? null : c.idTokenSignedResponseAlg().name(),
+                    c.userinfoSignedResponseAlg() == null ? null : c.userinfoSignedResponseAlg().name());
         }
 
         private static String text(java.net.URI uri) {
@@ -138,7 +161,8 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
             return new ClientEntry(tenant, id, name, secret, secretHash, publicClient, redirectUris, postLogoutRedirectUris,
                     allowedOrigins, grantTypes, scopes, tokenFormat, accessTokenTtl, idTokenTtl, refreshPolicy, audience,
                     idTokenEncryptionJwk, claimMappings, refreshReuseGrace, introspectionAudiences, jwks, jwksUri,
-                    tokenEndpointAuthMethod, requestObjectSigningAlg, applicationType, contacts, logoUri, clientUri, policyUri, tosUri);
+                    tokenEndpointAuthMethod, requestObjectSigningAlg, applicationType, contacts, logoUri, clientUri, policyUri, tosUri,
+                    idTokenSignedResponseAlg, userinfoSignedResponseAlg);
         }
 
         /** A copy with {@code secret} set: the one response that shows a new secret. */
@@ -146,7 +170,8 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
             return new ClientEntry(tenant, clientId, name, newSecret, null, publicClient, redirectUris, postLogoutRedirectUris,
                     allowedOrigins, grantTypes, scopes, tokenFormat, accessTokenTtl, idTokenTtl, refreshPolicy, audience,
                     idTokenEncryptionJwk, claimMappings, refreshReuseGrace, introspectionAudiences, jwks, jwksUri,
-                    tokenEndpointAuthMethod, requestObjectSigningAlg, applicationType, contacts, logoUri, clientUri, policyUri, tosUri);
+                    tokenEndpointAuthMethod, requestObjectSigningAlg, applicationType, contacts, logoUri, clientUri, policyUri, tosUri,
+                    idTokenSignedResponseAlg, userinfoSignedResponseAlg);
         }
 
         /** Never shows the secret. */

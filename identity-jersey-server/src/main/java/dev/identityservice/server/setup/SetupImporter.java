@@ -25,6 +25,8 @@ import dev.identityservice.core.user.User;
 import dev.identityservice.core.user.UserProfile;
 import dev.identityservice.core.user.UserRegistration;
 import dev.identityservice.core.user.Usernames;
+import dev.identityservice.core.user.Address;
+import dev.identityservice.core.user.UserProfile;
 import dev.identityservice.server.Durations;
 import java.net.URI;
 import java.text.ParseException;
@@ -318,7 +320,9 @@ public final class SetupImporter {
                 .requestObjectSigningAlg(entry.requestObjectSigningAlg())
                 .applicationType(entry.applicationType() == null ? null : ApplicationType.parse(entry.applicationType()))
                 .description(new ClientDescription(list(entry.contacts()), uri("logoUri", entry.logoUri()),
-                        uri("clientUri", entry.clientUri()), uri("policyUri", entry.policyUri()), uri("tosUri", entry.tosUri())));
+                        uri("clientUri", entry.clientUri()), uri("policyUri", entry.policyUri()), uri("tosUri", entry.tosUri())))
+                .idTokenSignedResponseAlg(algorithm("idTokenSignedResponseAlg", entry.idTokenSignedResponseAlg()))
+                .userinfoSignedResponseAlg(algorithm("userinfoSignedResponseAlg", entry.userinfoSignedResponseAlg()));
     }
 
     private static URI uri(String field, String value) {
@@ -432,13 +436,33 @@ public final class SetupImporter {
         }
     }
 
-    /** The profile of a user entry; {@link UserProfile#EMPTY} for none. */
+    /** A client's JWS algorithm setting: {@code null} when absent, else RS256, ES256 or EdDSA, naming the field. */
+    private static SigningAlgorithm algorithm(String field, String name) {
+        try {
+            return name == null ? null : SigningAlgorithm.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(field + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The profile of a user entry; {@link UserProfile#EMPTY} for none.
+     *
+     * @throws IllegalArgumentException naming the field whose length or format (OIDC Core §5.1) is wrong
+     */
     public static UserProfile profile(SetupFile.ProfileEntry p) {
         if (p == null) {
             return UserProfile.EMPTY;
         }
-        return new UserProfile(p.name(), p.givenName(), p.familyName(), p.email(), Boolean.TRUE.equals(p.emailVerified()),
-                p.picture(), p.locale());
+        SetupFile.AddressEntry a = p.address();
+        return UserProfile.builder().name(p.name()).givenName(p.givenName()).familyName(p.familyName())
+                .middleName(p.middleName()).nickname(p.nickname()).profile(p.profile()).picture(p.picture())
+                .website(p.website()).email(p.email()).emailVerified(Boolean.TRUE.equals(p.emailVerified()))
+                .gender(p.gender()).birthdate(p.birthdate()).zoneinfo(p.zoneinfo()).locale(p.locale())
+                .phoneNumber(p.phoneNumber()).phoneNumberVerified(Boolean.TRUE.equals(p.phoneNumberVerified()))
+                .address(a == null ? null : new Address(a.formatted(), a.streetAddress(), a.locality(), a.region(),
+                        a.postalCode(), a.country()))
+                .build().requireWellFormed();
     }
 
     /** Equal but for the update time: then there is nothing to write. */

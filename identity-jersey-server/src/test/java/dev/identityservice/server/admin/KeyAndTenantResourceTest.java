@@ -73,7 +73,8 @@ class KeyAndTenantResourceTest {
         JsonNode keys = body(response, 200);
 
         assertEquals("ES256", keys.get("signingAlgorithm").asText());
-        assertEquals(2, keys.get("keys").size());
+        assertEquals(4, keys.get("keys").size(), "ACTIVE and NEXT of the ES256 chain and of the RS256 ID-token chain");
+        assertEquals(2, keys.findValues("purpose").stream().filter(p -> p.asText().equals("ID_TOKEN")).count());
         assertTrue(keys.get("keys").get(0).has("createdAt"));
         for (String privatePart : List.of("\"d\"", "\"x\"", "\"n\"", "\"p\"", "PRIVATE")) {
             assertFalse(response.body().contains(privatePart), privatePart);
@@ -116,7 +117,8 @@ class KeyAndTenantResourceTest {
 
         assertEquals(server.server.issuer() + "/t/globex", tenant.get("issuer").asText());
         assertTrue(created.headers().firstValue("Location").orElseThrow().endsWith("/admin/tenants/globex"));
-        assertEquals(2, TestServer.json(server.get("/t/globex/oauth2/jwks").body()).get("keys").size());
+        assertEquals(4, TestServer.json(server.get("/t/globex/oauth2/jwks").body()).get("keys").size(),
+                "ACTIVE and NEXT, ES256 and RS256 (ID tokens)");
         assertEquals(409, admin.post("/admin/tenants", token, "{\"id\":\"globex\"}").statusCode());
         assertEquals(400, admin.post("/admin/tenants", token, "{\"id\":\"Not Valid\"}").statusCode());
         assertEquals(400, admin.post("/admin/tenants", token, "{\"id\":\"t2\",\"signingAlgorithm\":\"none\"}").statusCode());
@@ -143,9 +145,10 @@ class KeyAndTenantResourceTest {
         assertEquals(200, admin.get("/t/initech/admin/users", admin.token("/t/initech", "demo", "boss")).statusCode());
     }
 
+    /** The tenant's own key in {@code state} (not one of the RS256 ID-token chain an ES256 tenant also has). */
     private static JsonNode keyIn(JsonNode keyList, String state) {
         for (JsonNode key : keyList.get("keys")) {
-            if (state.equals(key.get("state").asText())) {
+            if (state.equals(key.get("state").asText()) && "MAIN".equals(key.get("purpose").asText())) {
                 return key;
             }
         }

@@ -272,4 +272,48 @@ class UserAndClientResourceTest {
                 "{\"clientId\":\"a\",\"public\":true,\"introspectionAudiences\":[\"two words\"]}");
         assertTrue(body(spaced, 400).get("error_description").asText().contains("introspectionAudiences"), spaced.body());
     }
+
+    @Test
+    void createUserWhenEveryStandardClaimThenStoredAndShownAndMalformedFormatsRefusedNamingTheField() {
+        JsonNode created = body(admin.post("/admin/users", token, """
+                {"username":"dora","profile":{"name":"Dora","middleName":"M","nickname":"D","profile":"https://d.example/",
+                 "website":"https://d.example/blog","gender":"other","birthdate":"1990-02-28","zoneinfo":"America/New_York",
+                 "locale":"en-US","phoneNumber":"+15551234567;ext=12","phoneNumberVerified":true,
+                 "address":{"streetAddress":"1 Main St\\nApt 2","locality":"Springfield","region":"IL","postalCode":"62701","country":"US"}}}"""), 201);
+        JsonNode profile = body(admin.get("/admin/users/" + created.get("id").asText(), token), 200).get("profile");
+        assertEquals("1990-02-28", profile.get("birthdate").asText());
+        assertEquals("+15551234567;ext=12", profile.get("phoneNumber").asText());
+        assertTrue(profile.get("phoneNumberVerified").asBoolean());
+        assertEquals("1 Main St\nApt 2", profile.get("address").get("streetAddress").asText());
+
+        for (String[] bad : new String[][] {{"birthdate", "\"1990-02-30\""}, {"birthdate", "\"90-1-1\""},
+                {"zoneinfo", "\"+02:00\""}, {"locale", "\"en US\""}, {"phoneNumber", "\"555-1234\""},
+                {"website", "\"javascript:alert(1)\""}, {"profile", "\"/relative\""}, {"email", "\"not-an-address\""}}) {
+            HttpResponse<String> refused = admin.post("/admin/users", token,
+                    "{\"username\":\"bad-" + bad[0] + "\",\"profile\":{\"" + bad[0] + "\":" + bad[1] + "}}");
+            assertTrue(body(refused, 400).get("error_description").asText().contains(bad[0]), bad[0] + " " + refused.body());
+        }
+        assertEquals(400, admin.post("/admin/users", token,
+                "{\"username\":\"long-street\",\"profile\":{\"address\":{\"locality\":\"" + "x".repeat(300) + "\"}}}").statusCode());
+    }
+
+    @Test
+    void createClientWhenSigningAlgorithmsThenShownAndAnUnknownOneRefused() {
+        JsonNode created = body(admin.post("/admin/clients", token, """
+                {"clientId":"signed","secret":"a-secret-that-is-at-least-32-characters-long","grantTypes":["authorization_code"],
+                 "redirectUris":["https://signed.example/cb"],"scopes":["openid"],
+                 "idTokenSignedResponseAlg":"ES256","userinfoSignedResponseAlg":"RS256"}"""), 201);
+        assertEquals("ES256", created.get("idTokenSignedResponseAlg").asText());
+        assertEquals("RS256", body(admin.get("/admin/clients/signed", token), 200).get("userinfoSignedResponseAlg").asText());
+
+        HttpResponse<String> refused = admin.post("/admin/clients", token, """
+                {"clientId":"hs","secret":"a-secret-that-is-at-least-32-characters-long","grantTypes":["authorization_code"],
+                 "redirectUris":["https://signed.example/cb"],"idTokenSignedResponseAlg":"HS256"}""");
+        assertTrue(body(refused, 400).get("error_description").asText().contains("idTokenSignedResponseAlg"), refused.body());
+        HttpResponse<String> unsignable = admin.post("/admin/clients", token, """
+                {"clientId":"ed","secret":"a-secret-that-is-at-least-32-characters-long","grantTypes":["authorization_code"],
+                 "redirectUris":["https://signed.example/cb"],"idTokenSignedResponseAlg":"EdDSA"}""");
+        assertTrue(body(unsignable, 400).get("error_description").asText().contains("signs with [RS256, ES256] only"),
+                unsignable.body());
+    }
 }

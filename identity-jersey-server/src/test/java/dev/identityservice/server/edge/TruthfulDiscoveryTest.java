@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.identityservice.core.client.GrantType;
 import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.core.user.Address;
 import dev.identityservice.core.user.UserProfile;
 import dev.identityservice.server.testing.Browser;
 import dev.identityservice.server.testing.TestServer;
@@ -47,7 +48,11 @@ class TruthfulDiscoveryTest {
         server.save(server.confidential(Tenant.DEFAULT_ID, "web").scopes(Set.copyOf(strings(metadata.get("scopes_supported"))))
                 .grantTypes(Set.of(GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN)));
         server.server.engine().userRegistration().register(Tenant.DEFAULT_ID, "zed", PASSWORD.toCharArray(),
-                new UserProfile("Zed Example", "Zed", "Example", "zed@example.com", true, "https://img.example.com/zed.png", "en"),
+                UserProfile.builder().name("Zed Example").givenName("Zed").familyName("Example").middleName("Z")
+                        .nickname("Z").profile("https://zed.example.com/").picture("https://img.example.com/zed.png")
+                        .website("https://zed.example.com/blog").email("zed@example.com").emailVerified(true).gender("male")
+                        .birthdate("1980").zoneinfo("UTC").locale("en").phoneNumber("+15550100").phoneNumberVerified(false)
+                        .address(new Address(null, null, "Zedville", null, null, null)).build(),
                 Set.of("user"), Map.of());
     }
 
@@ -71,7 +76,7 @@ class TruthfulDiscoveryTest {
         List<String> scopes = strings(metadata.get("scopes_supported"));
         Browser browser = new Browser();
         Browser.LoginForm login = Browser.loginForm(browser.get(server.uri("/oauth2/authorize?" + form("response_type", "code",
-                "client_id", "web", "redirect_uri", REDIRECT, "state", "s", "nonce", "n-1", "scope", String.join(" ", scopes)))).body());
+                "client_id", "web", "redirect_uri", REDIRECT, "state", "s", "nonce", "n-1", "acr_values", "1", "scope", String.join(" ", scopes)))).body());
         String code = Redirects.query(browser.post(login.action(), login.withCredentials("zed", PASSWORD))).get("code");
         HttpResponse<String> token = server.post("/oauth2/token", form("grant_type", "authorization_code", "code", code,
                 "redirect_uri", REDIRECT), "Authorization", basic("web", SECRET));

@@ -9,7 +9,7 @@ import java.util.Optional;
 /** {@link AccessTokenStore} on the {@code opaque_access_tokens} and {@code revoked_access_tokens} tables. */
 public final class JdbcAccessTokenStore implements AccessTokenStore {
 
-    private static final String COLUMNS = "token_hash, tenant_id, jti, client_id, subject, user_id, username, scope, roles, audience, issued_at, expires_at";
+    private static final String COLUMNS = "token_hash, tenant_id, jti, client_id, subject, user_id, username, scope, roles, audience, issued_at, expires_at, userinfo_claims";
 
     private final Database database;
 
@@ -21,7 +21,7 @@ public final class JdbcAccessTokenStore implements AccessTokenStore {
     public void saveOpaque(OpaqueAccessToken token) {
         database.withConnection(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO opaque_access_tokens (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    "INSERT INTO opaque_access_tokens (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, token.tokenHash());
                 insert.setString(2, token.tenantId());
                 insert.setString(3, token.jti());
@@ -34,6 +34,7 @@ public final class JdbcAccessTokenStore implements AccessTokenStore {
                 insert.setString(10, token.audience());
                 Timestamps.set(insert, 11, token.issuedAt());
                 Timestamps.set(insert, 12, token.expiresAt());
+                insert.setString(13, token.userinfoClaims());
                 return insert.executeUpdate();
             }
         });
@@ -51,7 +52,8 @@ public final class JdbcAccessTokenStore implements AccessTokenStore {
                     return Optional.of(new OpaqueAccessToken(row.getString("token_hash"), row.getString("tenant_id"),
                             row.getString("jti"), row.getString("client_id"), row.getString("subject"), row.getString("user_id"),
                             row.getString("username"), row.getString("scope"), row.getString("roles"), row.getString("audience"),
-                            Timestamps.get(row, "issued_at"), Timestamps.get(row, "expires_at")));
+                            Timestamps.get(row, "issued_at"), Timestamps.get(row, "expires_at"),
+                            row.getString("userinfo_claims") == null ? "" : row.getString("userinfo_claims")));
                 }
             }
         });

@@ -11,7 +11,7 @@ import java.util.Optional;
 public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore {
 
     private static final String COLUMNS = "code_hash, tenant_id, client_id, user_id, session_id, redirect_uri, scope, nonce, "
-            + "code_challenge, code_challenge_method, auth_time, expires_at, consumed_at, issued_family_id, issued_access_jti, issued_access_expires";
+            + "code_challenge, code_challenge_method, auth_time, expires_at, consumed_at, issued_family_id, issued_access_jti, issued_access_expires, claims_request";
 
     private final Database database;
 
@@ -23,7 +23,7 @@ public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore 
     public void insert(AuthorizationCode code) {
         database.withConnection(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO authorization_codes (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    "INSERT INTO authorization_codes (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, code.codeHash());
                 insert.setString(2, code.tenantId());
                 insert.setString(3, code.clientId());
@@ -40,6 +40,7 @@ public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore 
                 insert.setString(14, code.issuedFamilyId());
                 insert.setString(15, code.issuedAccessJti());
                 Timestamps.set(insert, 16, code.issuedAccessExpiresAt());
+                insert.setString(17, code.claimsRequest());
                 return insert.executeUpdate();
             }
         });
@@ -59,7 +60,8 @@ public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore 
                             row.getString("redirect_uri"), row.getString("scope"), row.getString("nonce"),
                             row.getString("code_challenge"), Timestamps.get(row, "auth_time"), Timestamps.get(row, "expires_at"),
                             Timestamps.get(row, "consumed_at"), row.getString("issued_family_id"),
-                            row.getString("issued_access_jti"), Timestamps.get(row, "issued_access_expires")));
+                            row.getString("issued_access_jti"), Timestamps.get(row, "issued_access_expires"),
+                            row.getString("claims_request")));
                 }
             }
         });

@@ -13,6 +13,7 @@ import dev.identityservice.core.client.Client;
 import dev.identityservice.core.client.ClientNames;
 import dev.identityservice.core.client.ClientStore;
 import dev.identityservice.core.client.GrantType;
+import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.token.TokenSettings;
 import dev.identityservice.core.token.refresh.RefreshPolicy;
 import java.sql.Connection;
@@ -51,13 +52,14 @@ public final class JdbcClientStore implements ClientStore {
             + "allowed_origins, grant_types, scopes, audience, access_token_format, access_token_ttl_seconds, id_token_ttl_seconds, "
             + "refresh_policy, refresh_ttl_seconds, refresh_max_seconds, id_token_encryption_jwk, refresh_reuse_grace_seconds, "
             + "introspection_audiences, jwks, jwks_uri, token_endpoint_auth_method, request_object_signing_alg, application_type, "
-            + "contacts, logo_uri, client_uri, policy_uri, tos_uri, created_at, updated_at";
+            + "contacts, logo_uri, client_uri, policy_uri, tos_uri, id_token_signed_response_alg, userinfo_signed_response_alg, "
+            + "created_at, updated_at";
     private static final String FIELD_ASSIGNMENTS = "name = ?, secret_hash = ?, redirect_uris = ?, post_logout_redirect_uris = ?, "
             + "allowed_origins = ?, grant_types = ?, scopes = ?, audience = ?, access_token_format = ?, access_token_ttl_seconds = ?, "
             + "id_token_ttl_seconds = ?, refresh_policy = ?, refresh_ttl_seconds = ?, refresh_max_seconds = ?, id_token_encryption_jwk = ?, "
             + "refresh_reuse_grace_seconds = ?, introspection_audiences = ?, jwks = ?, jwks_uri = ?, token_endpoint_auth_method = ?, "
             + "request_object_signing_alg = ?, application_type = ?, contacts = ?, logo_uri = ?, client_uri = ?, policy_uri = ?, tos_uri = ?, "
-            + "name_key = ?";
+            + "name_key = ?, id_token_signed_response_alg = ?, userinfo_signed_response_alg = ?";
     /** The columns an insert writes: the key, {@link #FIELD_ASSIGNMENTS}, then the two timestamps. */
     private static final String INSERT_COLUMNS = "tenant_id, client_id, " + FIELD_ASSIGNMENTS.replace(" = ?", "")
             + ", created_at, updated_at";
@@ -251,6 +253,8 @@ public final class JdbcClientStore implements ClientStore {
         statement.setString(i++, d.policyUri() == null ? null : d.policyUri().toString());
         statement.setString(i++, d.tosUri() == null ? null : d.tosUri().toString());
         statement.setString(i++, ClientNames.key(client.name()));
+        statement.setString(i++, client.idTokenSignedResponseAlg() == null ? null : client.idTokenSignedResponseAlg().name());
+        statement.setString(i++, client.userinfoSignedResponseAlg() == null ? null : client.userinfoSignedResponseAlg().name());
         return i;
     }
 
@@ -291,7 +295,13 @@ public final class JdbcClientStore implements ClientStore {
                 .description(new ClientDescription(split(row.getString("contacts")), uri(row.getString("logo_uri")),
                         uri(row.getString("client_uri")), uri(row.getString("policy_uri")), uri(row.getString("tos_uri"))))
                 .createdAt(Timestamps.get(row, "created_at"))
-                .updatedAt(Timestamps.get(row, "updated_at"));
+                .updatedAt(Timestamps.get(row, "updated_at"))
+                .idTokenSignedResponseAlg(algorithm(row.getString("id_token_signed_response_alg")))
+                .userinfoSignedResponseAlg(algorithm(row.getString("userinfo_signed_response_alg")));
+    }
+
+    private static SigningAlgorithm algorithm(String name) {
+        return name == null ? null : SigningAlgorithm.parse(name);
     }
 
     private static Map<String, List<ClaimMapping>> claimMappings(Connection connection, String tenantId, Collection<String> clientIds)

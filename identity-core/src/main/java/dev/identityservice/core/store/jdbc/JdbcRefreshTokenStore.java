@@ -16,7 +16,7 @@ import java.util.Optional;
 public final class JdbcRefreshTokenStore implements RefreshTokenStore {
 
     private static final String COLUMNS = "token_hash, tenant_id, family_id, client_id, user_id, session_id, scope, auth_time, amr, "
-            + "access_token_jti, access_token_expires_at, expires_at, family_expires_at, state, created_at, used_at";
+            + "access_token_jti, access_token_expires_at, expires_at, family_expires_at, state, created_at, used_at, claims_request";
 
     private final Database database;
 
@@ -114,7 +114,7 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
 
     private static int insert(Connection connection, RefreshToken token) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO refresh_tokens (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO refresh_tokens (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, token.tokenHash());
             insert.setString(2, token.tenantId());
             insert.setString(3, token.familyId());
@@ -131,6 +131,7 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
             insert.setString(14, token.state().name());
             Timestamps.set(insert, 15, token.createdAt());
             Timestamps.set(insert, 16, token.usedAt());
+            insert.setString(17, token.claimsRequest());
             return insert.executeUpdate();
         }
     }
@@ -142,6 +143,7 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
                 Timestamps.get(row, "auth_time"), amr.isEmpty() ? List.of() : Arrays.asList(amr.split(" ")),
                 row.getString("access_token_jti"), Timestamps.get(row, "access_token_expires_at"),
                 Timestamps.get(row, "expires_at"), Timestamps.get(row, "family_expires_at"),
-                RefreshToken.State.valueOf(row.getString("state")), Timestamps.get(row, "created_at"), Timestamps.get(row, "used_at"));
+                RefreshToken.State.valueOf(row.getString("state")), Timestamps.get(row, "created_at"), Timestamps.get(row, "used_at"),
+                row.getString("claims_request"));
     }
 }

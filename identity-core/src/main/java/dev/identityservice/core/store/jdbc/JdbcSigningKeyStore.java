@@ -2,6 +2,7 @@ package dev.identityservice.core.store.jdbc;
 
 import com.nimbusds.jose.jwk.JWK;
 import dev.identityservice.core.key.KeyChange;
+import dev.identityservice.core.key.KeyPurpose;
 import dev.identityservice.core.key.KeyState;
 import dev.identityservice.core.key.PrivateKeyCipher;
 import dev.identityservice.core.key.SigningAlgorithm;
@@ -27,7 +28,7 @@ import java.util.Objects;
 public final class JdbcSigningKeyStore implements SigningKeyStore {
 
     private static final String COLUMNS = "tenant_id, kid, algorithm, state, public_jwk, private_key_sealed, "
-            + "created_at, activated_at, rotated_at, revoked_at";
+            + "created_at, activated_at, rotated_at, revoked_at, purpose";
 
     private final Database database;
     private final PrivateKeyCipher cipher;
@@ -115,7 +116,7 @@ public final class JdbcSigningKeyStore implements SigningKeyStore {
         }
         if (!change.added().isEmpty()) {
             try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO signing_keys (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    "INSERT INTO signing_keys (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (SigningKey key : change.added()) {
                     requireTenant(tenantId, key);
                     insert.setString(1, tenantId);
@@ -128,6 +129,7 @@ public final class JdbcSigningKeyStore implements SigningKeyStore {
                     Timestamps.set(insert, 8, key.activatedAt());
                     Timestamps.set(insert, 9, key.rotatedAt());
                     Timestamps.set(insert, 10, key.revokedAt());
+                    insert.setString(11, key.purpose().name());
                     insert.addBatch();
                 }
                 insert.executeBatch();
@@ -150,7 +152,8 @@ public final class JdbcSigningKeyStore implements SigningKeyStore {
         }
         return new SigningKey(tenantId, kid, SigningAlgorithm.parse(row.getString("algorithm")),
                 KeyState.valueOf(row.getString("state")), jwk, Timestamps.get(row, "created_at"),
-                Timestamps.get(row, "activated_at"), Timestamps.get(row, "rotated_at"), Timestamps.get(row, "revoked_at"));
+                Timestamps.get(row, "activated_at"), Timestamps.get(row, "rotated_at"), Timestamps.get(row, "revoked_at"),
+                KeyPurpose.valueOf(row.getString("purpose")));
     }
 
     private static void requireTenant(String tenantId, SigningKey key) {

@@ -1,5 +1,6 @@
 package dev.identityservice.core.store.jdbc;
 
+import dev.identityservice.core.user.Address;
 import dev.identityservice.core.user.StoredCredentials;
 import dev.identityservice.core.user.User;
 import dev.identityservice.core.user.UserChangedConcurrentlyException;
@@ -34,10 +35,18 @@ public final class JdbcUserStore implements UserStore {
     /** The largest page {@link #list} returns. */
     public static final int MAX_PAGE_SIZE = 1000;
 
-    private static final String COLUMNS = "tenant_id, id, username, password_hash, enabled, name, given_name, family_name, "
-            + "email, email_verified, picture, locale, tokens_valid_after, created_at, updated_at, version";
-    private static final String FIELD_ASSIGNMENTS = "username = ?, password_hash = ?, enabled = ?, name = ?, given_name = ?, "
-            + "family_name = ?, email = ?, email_verified = ?, picture = ?, locale = ?";
+    /** The profile's columns, in the order {@link #bindFields} binds them after username, password hash and enabled. */
+    private static final List<String> PROFILE_COLUMNS = List.of("name", "given_name", "family_name", "email",
+            "email_verified", "picture", "locale", "middle_name", "nickname", "profile_url", "website", "gender",
+            "birthdate", "zoneinfo", "phone_number", "phone_number_verified", "address_formatted", "address_street",
+            "address_locality", "address_region", "address_postal_code", "address_country");
+    private static final String COLUMNS = "tenant_id, id, username, password_hash, enabled, "
+            + String.join(", ", PROFILE_COLUMNS) + ", tokens_valid_after, created_at, updated_at, version";
+    private static final String FIELD_ASSIGNMENTS = "username = ?, password_hash = ?, enabled = ?, "
+            + String.join(" = ?, ", PROFILE_COLUMNS) + " = ?";
+    /** Placeholders of an insert: {@link #COLUMNS} plus username_normalized. */
+    private static final String INSERT_PLACEHOLDERS = String.join(", ", Collections.nCopies(
+            COLUMNS.split(",").length + 1, "?"));
     private static final String USERNAME_CONSTRAINT = "users_username_unique";
 
     private final Database database;
@@ -50,7 +59,7 @@ public final class JdbcUserStore implements UserStore {
     public void create(User user) {
         translateUniqueViolation(user, () -> database.inTransaction(connection -> {
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO users (" + COLUMNS
-                    + ", username_normalized) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + ", username_normalized) VALUES (" + INSERT_PLACEHOLDERS + ")")) {
                 insert.setString(1, user.tenantId());
                 insert.setString(2, user.id());
                 int i = bindFields(insert, 3, user);
@@ -292,6 +301,22 @@ public final class JdbcUserStore implements UserStore {
         statement.setBoolean(i++, profile.emailVerified());
         statement.setString(i++, profile.picture());
         statement.setString(i++, profile.locale());
+        statement.setString(i++, profile.middleName());
+        statement.setString(i++, profile.nickname());
+        statement.setString(i++, profile.profile());
+        statement.setString(i++, profile.website());
+        statement.setString(i++, profile.gender());
+        statement.setString(i++, profile.birthdate());
+        statement.setString(i++, profile.zoneinfo());
+        statement.setString(i++, profile.phoneNumber());
+        statement.setBoolean(i++, profile.phoneNumberVerified());
+        Address address = profile.address() == null ? new Address(null, null, null, null, null, null) : profile.address();
+        statement.setString(i++, address.formatted());
+        statement.setString(i++, address.streetAddress());
+        statement.setString(i++, address.locality());
+        statement.setString(i++, address.region());
+        statement.setString(i++, address.postalCode());
+        statement.setString(i++, address.country());
         return i;
     }
 
@@ -347,8 +372,17 @@ public final class JdbcUserStore implements UserStore {
                            long version) {
 
         static UserRow read(ResultSet row) throws SQLException {
-            UserProfile profile = new UserProfile(row.getString("name"), row.getString("given_name"), row.getString("family_name"),
-                    row.getString("email"), row.getBoolean("email_verified"), row.getString("picture"), row.getString("locale"));
+            UserProfile profile = UserProfile.builder().name(row.getString("name")).givenName(row.getString("given_name"))
+                    .familyName(row.getString("family_name")).middleName(row.getString("middle_name"))
+                    .nickname(row.getString("nickname")).profile(row.getString("profile_url"))
+                    .picture(row.getString("picture")).website(row.getString("website")).email(row.getString("email"))
+                    .emailVerified(row.getBoolean("email_verified")).gender(row.getString("gender"))
+                    .birthdate(row.getString("birthdate")).zoneinfo(row.getString("zoneinfo")).locale(row.getString("locale"))
+                    .phoneNumber(row.getString("phone_number")).phoneNumberVerified(row.getBoolean("phone_number_verified"))
+                    .address(new Address(row.getString("address_formatted"), row.getString("address_street"),
+                            row.getString("address_locality"), row.getString("address_region"),
+                            row.getString("address_postal_code"), row.getString("address_country")))
+                    .build();
             return new UserRow(row.getString("tenant_id"), row.getString("id"), row.getString("username"),
                     row.getString("password_hash"), row.getBoolean("enabled"), profile, Timestamps.get(row, "tokens_valid_after"),
                     Timestamps.get(row, "created_at"), Timestamps.get(row, "updated_at"), row.getLong("version"));

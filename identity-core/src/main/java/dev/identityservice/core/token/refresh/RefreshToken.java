@@ -11,11 +11,13 @@ import java.util.Objects;
  * @param expiresAt       when this token stops being usable, fixed by the client's {@link RefreshPolicy}
  * @param familyExpiresAt the absolute end of the family, whatever the policy
  * @param accessTokenJti  the access token issued together with this one, revoked with the family
+ * @param claimsRequest   the OIDC Core §5.5 claims request of the grant (JSON as stored), or {@code null}
  */
 public record RefreshToken(String tokenHash, String tenantId, String familyId, String clientId, String userId,
                            String sessionId, String scope, Instant authTime, List<String> amr,
                            String accessTokenJti, Instant accessTokenExpiresAt, Instant expiresAt,
-                           Instant familyExpiresAt, State state, Instant createdAt, Instant usedAt) {
+                           Instant familyExpiresAt, State state, Instant createdAt, Instant usedAt,
+                           String claimsRequest) {
 
     /** ACTIVE until used once; ROTATED after (any later use is a replay); REVOKED when its family is. */
     public enum State { ACTIVE, ROTATED, REVOKED }

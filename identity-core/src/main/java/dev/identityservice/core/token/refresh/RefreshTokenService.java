@@ -228,6 +228,6 @@ public final class RefreshTokenService {
                 scope, authorization.authTime(), authorization.amr(),
                 accessToken.jti(), accessToken.expiresAt(),
                 policy.expiresAt(now, accessToken.expiresAt(), familyExpiresAt), familyExpiresAt,
-                RefreshToken.State.ACTIVE, now, null);
+                RefreshToken.State.ACTIVE, now, null, authorization.claims().toJson());
     }
 }
