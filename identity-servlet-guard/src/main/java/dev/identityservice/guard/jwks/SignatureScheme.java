@@ -4,6 +4,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.KeyType;
 import java.security.GeneralSecurityException;
+import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.AlgorithmParameterSpec;
 import java.security.spec.MGF1ParameterSpec;
@@ -37,7 +38,7 @@ enum SignatureScheme {
     private final Curve curve;
     private final int signatureLength;
     // A Signature is not thread-safe; one per thread avoids the provider lookup on every verify.
-    private final ThreadLocal<Signature> perThread;
+    private final ThreadLocal<ThreadVerifier> perThread;
 
     SignatureScheme(JWSAlgorithm algorithm, String jdkName, AlgorithmParameterSpec parameters, KeyType keyType,
             Curve curve, int signatureLength) {
@@ -47,7 +48,7 @@ enum SignatureScheme {
         this.keyType = keyType;
         this.curve = curve;
         this.signatureLength = signatureLength;
-        this.perThread = ThreadLocal.withInitial(this::newSignature);
+        this.perThread = ThreadLocal.withInitial(() -> new ThreadVerifier(newSignature()));
     }
 
     /** Whether some scheme verifies with keys on this curve. */
@@ -62,6 +63,11 @@ enum SignatureScheme {
 
     /** The scheme for a JWS {@code alg}, or null if the guard cannot verify it. */
     static SignatureScheme of(JWSAlgorithm algorithm) {
+        for (SignatureScheme scheme : ALL) {
+            if (scheme.algorithm == algorithm) { // the usual case: JWSAlgorithm.parse answers its constants
+                return scheme;
+            }
+        }
         for (SignatureScheme scheme : ALL) {
             if (scheme.algorithm.equals(algorithm)) {
                 return scheme;
@@ -88,15 +94,42 @@ enum SignatureScheme {
         return signatureLength;
     }
 
-    /** A ready signature object for this thread; the caller initialises it with the key. */
-    Signature signature() {
-        return perThread.get();
+    /**
+     * Verifies a signature with this thread's {@link Signature}, initialised for {@code key} only when it
+     * last verified with another key: {@link Signature#verify} leaves it initialised for the same key.
+     *
+     * @param input     the first {@code length} bytes are the signed data
+     * @param signature the signature bytes in the JWS encoding
+     * @return whether the signature verifies; false also for a malformed signature or an unusable key
+     */
+    boolean verify(PublicKey key, byte[] input, int length, byte[] signature) {
+        ThreadVerifier state = perThread.get();
+        try {
+            if (state.key != key) {
+                state.key = null;
+                state.signature.initVerify(key);
+                if (parameters != null) {
+                    state.signature.setParameter(parameters); // RSASSA-PSS: after initVerify
+                }
+                state.key = key;
+            }
+            state.signature.update(input, 0, length);
+            return state.signature.verify(signature);
+        } catch (GeneralSecurityException | RuntimeException malformedSignature) {
+            // Includes ECDSA r = 0 or s = 0, which the JDK refuses. The object's state after a failure is
+            // not specified, so it is initialised afresh next time.
+            state.key = null;
+            return false;
+        }
     }
 
-    /** Applies parameters that must follow {@code initVerify} (RSASSA-PSS). */
-    void applyParameters(Signature signature) throws GeneralSecurityException {
-        if (parameters != null) {
-            signature.setParameter(parameters);
+    /** One thread's signature object and the key it is initialised with (null: not initialised). */
+    private static final class ThreadVerifier {
+        final Signature signature;
+        PublicKey key;
+
+        ThreadVerifier(Signature signature) {
+            this.signature = signature;
         }
     }
 
