@@ -216,6 +216,10 @@ public final class CachingJwksSource implements AutoCloseable {
                 if (landed != null && landed.length > 0) {
                     return landed;
                 }
+                if (latest != null && latest.lastFailure != null) {
+                    // As after a wait below: the issuer could not be asked, so this is no evidence against the kid.
+                    throw unavailable(settings.retryInterval(), latest.lastFailure, null);
+                }
                 listener.unknownKidRefetchRateLimited();
                 throw InvalidTokenException.invalidToken("unknown key id");
             }
