@@ -367,4 +367,42 @@ class JwtAttackTest {
     void verifyWhenTokenHasNoKidAndOneKeyFitsThenAccepted() throws Exception {
         verifier.verify(token(RSA).withoutHeader("kid").sign());
     }
+
+    // The token is decoded from its bytes by the guard's own base64url and UTF-8 code: every tail length,
+    // non-ASCII text, and what either must refuse.
+
+    @Test
+    void verifyWhenClaimIsNonAsciiAtEveryBase64TailLengthThenReadExactly() throws Exception {
+        for (int extra = 0; extra < 6; extra++) { // moves the payload's encoded length through every remainder
+            String name = "Zoë 😀 " + "x".repeat(extra);
+            VerifiedToken verified = verifier.verify(token(RSA).claim("name", name).sign());
+            assertEquals(name, verified.claim("name"));
+        }
+    }
+
+    @Test
+    void verifyWhenPayloadIsNotUtf8ThenRejected() {
+        byte[] payload = "{\"sub\":\"\u00c3(\"}".getBytes(StandardCharsets.ISO_8859_1); // 0xC3 0x28: malformed
+        String input = TestTokens.b64(token(RSA).headerJson()) + "." + Base64URL.encode(payload);
+        String token = input + "." + Base64URL.encode(RSA.sign(JWSAlgorithm.RS256, input.getBytes(StandardCharsets.US_ASCII)));
+        assertRejected(token, "not UTF-8");
+    }
+
+    @Test
+    void verifyWhenPartLengthIsOneModuloFourThenRejectedAsBadBase64() {
+        String[] parts = token(RSA).sign().split("\\.");
+        String payload = parts[1];
+        while (payload.length() % 4 != 1) {
+            payload += "A";
+        }
+        assertRejected(parts[0] + "." + payload + "." + parts[2], "bad base64url");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"é", "€", "=", " ", "+", "/"})
+    void verifyWhenTokenHoldsCharacterOutsideBase64UrlThenRejected(String character) {
+        String token = token(RSA).sign();
+        int dot = token.indexOf('.');
+        assertRejected(token.substring(0, dot - 1) + character + token.substring(dot), "malformed token");
+    }
 }
