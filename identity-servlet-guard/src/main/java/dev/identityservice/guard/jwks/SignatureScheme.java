@@ -37,8 +37,10 @@ enum SignatureScheme {
     private final KeyType keyType;
     private final Curve curve;
     private final int signatureLength;
-    // A Signature is not thread-safe; one per thread avoids the provider lookup on every verify.
-    private final ThreadLocal<ThreadVerifier> perThread;
+    // A Signature is not thread-safe; one per thread avoids the provider lookup on every verify. The value is
+    // {Signature, the PublicKey it is initialised with or null}: JDK classes only, since a value of a guard class
+    // would tie every container thread that ever verified to the web application's class loader after undeploy.
+    private final ThreadLocal<Object[]> perThread;
 
     SignatureScheme(JWSAlgorithm algorithm, String jdkName, AlgorithmParameterSpec parameters, KeyType keyType,
             Curve curve, int signatureLength) {
@@ -48,7 +50,7 @@ enum SignatureScheme {
         this.keyType = keyType;
         this.curve = curve;
         this.signatureLength = signatureLength;
-        this.perThread = ThreadLocal.withInitial(() -> new ThreadVerifier(newSignature()));
+        this.perThread = ThreadLocal.withInitial(() -> new Object[] {newSignature(), null});
     }
 
     /** Whether some scheme verifies with keys on this curve. */
@@ -103,33 +105,25 @@ enum SignatureScheme {
      * @return whether the signature verifies; false also for a malformed signature or an unusable key
      */
     boolean verify(PublicKey key, byte[] input, int length, byte[] signature) {
-        ThreadVerifier state = perThread.get();
+        Object[] state = perThread.get();
+        Signature verifier = (Signature) state[0];
+        boolean initialised = state[1] == key;
+        // Until verify returns the object is not known to be clean: any throw, even an Error midway through
+        // update, leaves it to be initialised afresh rather than carry bytes into the next verification.
+        state[1] = null;
         try {
-            if (state.key != key) {
-                state.key = null;
-                state.signature.initVerify(key);
+            if (!initialised) {
+                verifier.initVerify(key);
                 if (parameters != null) {
-                    state.signature.setParameter(parameters); // RSASSA-PSS: after initVerify
+                    verifier.setParameter(parameters); // RSASSA-PSS: after initVerify
                 }
-                state.key = key;
             }
-            state.signature.update(input, 0, length);
-            return state.signature.verify(signature);
+            verifier.update(input, 0, length);
+            boolean valid = verifier.verify(signature);
+            state[1] = key; // verify returned: the object is as initVerify(key) left it
+            return valid;
         } catch (GeneralSecurityException | RuntimeException malformedSignature) {
-            // Includes ECDSA r = 0 or s = 0, which the JDK refuses. The object's state after a failure is
-            // not specified, so it is initialised afresh next time.
-            state.key = null;
-            return false;
-        }
-    }
-
-    /** One thread's signature object and the key it is initialised with (null: not initialised). */
-    private static final class ThreadVerifier {
-        final Signature signature;
-        PublicKey key;
-
-        ThreadVerifier(Signature signature) {
-            this.signature = signature;
+            return false; // includes ECDSA r = 0 or s = 0, which the JDK refuses
         }
     }
 
