@@ -76,6 +76,15 @@ public final class JwtTokenVerifier implements TokenVerifier {
 
     @Override
     public VerifiedToken verify(String token) throws InvalidTokenException, VerificationUnavailableException {
+        return verifyWithKey(token).token();
+    }
+
+    /** A verified token and the key whose signature it carries (for the verified-token cache). */
+    record Verified(VerifiedToken token, VerificationKey key) {
+    }
+
+    /** As {@link #verify}, also naming the key that verified the signature. */
+    Verified verifyWithKey(String token) throws InvalidTokenException, VerificationUnavailableException {
         if (token.length() > maxTokenLength) {
             throw InvalidTokenException.invalidToken("token too long");
         }
@@ -117,7 +126,7 @@ public final class JwtTokenVerifier implements TokenVerifier {
             throw InvalidTokenException.invalidToken("invalid signature");
         }
         // Only now may a description name a claim: the issuer vouches for this token.
-        return claims.checkJwt(payload, atJwt);
+        return new Verified(claims.checkJwt(payload, atJwt), key);
     }
 
     /**

@@ -565,4 +565,37 @@ class JwtAttackTest {
             }
         }
     }
+
+    @Test
+    void verifyWhenIssuerWithdrawsAKeyThenATokenItSignedIsRefusedThoughCached() throws Exception {
+        // The issuer finds a key compromised and withdraws it. A token forged with it for a year, presented
+        // once while the key was published, must not live on in the verified-token cache.
+        TestKey compromised = TestKey.rsa("compromised");
+        TestKey remaining = TestKey.rsa("remaining");
+        try (FakeIssuer withdrawing = FakeIssuer.start(compromised, remaining);
+                GuardTokenVerifier v = GuardTokenVerifier.create(GuardConfig.builder().issuer(withdrawing.url())
+                        .audience(AUDIENCE).clock(clock).algorithms("RS256").build())) {
+            String forged = TestTokens.accessToken(withdrawing.url(), AUDIENCE, compromised, clock)
+                    .expiresIn(clock, Duration.ofDays(365)).sign();
+            v.verify(forged);
+            String kept = TestTokens.accessToken(withdrawing.url(), AUDIENCE, remaining, clock)
+                    .expiresIn(clock, Duration.ofDays(1)).sign();
+            v.verify(kept);
+            withdrawing.publish(remaining);
+            clock.advance(GuardConfig.JwksSettings.DEFAULT_LIFETIME_DEFAULT.plusSeconds(1));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (true) { // the refresh lands in the background: a fresh token under the withdrawn key tells when
+                String fresh = TestTokens.accessToken(withdrawing.url(), AUDIENCE, compromised, clock).sign();
+                try {
+                    v.verify(fresh);
+                    assertTrue(System.nanoTime() < deadline, "the withdrawal was never fetched");
+                    Thread.sleep(20);
+                } catch (InvalidTokenException withdrawn) {
+                    break;
+                }
+            }
+            assertThrows(InvalidTokenException.class, () -> v.verify(forged));
+            assertEquals("alice", v.verify(kept).getName()); // a kept key's tokens still verify
+        }
+    }
 }
