@@ -156,6 +156,28 @@ public final class CachingJwksSource implements AutoCloseable {
         return afterUnknownKid(kid, now);
     }
 
+    /**
+     * Whether the key set last fetched holds {@code key} itself (the same object). Every successful fetch
+     * prepares its keys afresh, so this turns false after each later fetch, and for good once the issuer
+     * withdraws the key (RFC 7517 §5: the set is the issuer's current keys); a failed fetch keeps the last
+     * good set and so keeps the answer. Lock-free, no I/O: the verified-token cache asks it on every hit.
+     *
+     * @param key a key this source handed out through {@link #candidates}
+     * @return false also before the first successful fetch
+     */
+    public boolean lastFetchedHolds(VerificationKey key) {
+        KeySetState latest = lastFetched;
+        VerificationKey[] same = latest == null || latest.keys == null ? null : latest.keys.candidates(key.kid());
+        if (same != null) {
+            for (VerificationKey candidate : same) {
+                if (candidate == key) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** How many usable keys the cached set has; 0 before the first successful fetch. */
     public int cachedKeyCount() {
         KeySetState current = cached();
@@ -215,6 +237,10 @@ public final class CachingJwksSource implements AutoCloseable {
                 VerificationKey[] landed = latest == null || latest.keys == null ? null : latest.keys.candidates(kid);
                 if (landed != null && landed.length > 0) {
                     return landed;
+                }
+                if (latest != null && latest.lastFailure != null) {
+                    // As after a wait below: the issuer could not be asked, so this is no evidence against the kid.
+                    throw unavailable(settings.retryInterval(), latest.lastFailure, null);
                 }
                 listener.unknownKidRefetchRateLimited();
                 throw InvalidTokenException.invalidToken("unknown key id");

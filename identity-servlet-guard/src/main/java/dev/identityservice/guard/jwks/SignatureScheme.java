@@ -4,6 +4,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.KeyType;
 import java.security.GeneralSecurityException;
+import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.AlgorithmParameterSpec;
 import java.security.spec.MGF1ParameterSpec;
@@ -36,8 +37,10 @@ enum SignatureScheme {
     private final KeyType keyType;
     private final Curve curve;
     private final int signatureLength;
-    // A Signature is not thread-safe; one per thread avoids the provider lookup on every verify.
-    private final ThreadLocal<Signature> perThread;
+    // A Signature is not thread-safe; one per thread avoids the provider lookup on every verify. The value is
+    // {Signature, the PublicKey it is initialised with or null}: JDK classes only, since a value of a guard class
+    // would tie every container thread that ever verified to the web application's class loader after undeploy.
+    private final ThreadLocal<Object[]> perThread;
 
     SignatureScheme(JWSAlgorithm algorithm, String jdkName, AlgorithmParameterSpec parameters, KeyType keyType,
             Curve curve, int signatureLength) {
@@ -47,7 +50,7 @@ enum SignatureScheme {
         this.keyType = keyType;
         this.curve = curve;
         this.signatureLength = signatureLength;
-        this.perThread = ThreadLocal.withInitial(this::newSignature);
+        this.perThread = ThreadLocal.withInitial(() -> new Object[] {newSignature(), null});
     }
 
     /** Whether some scheme verifies with keys on this curve. */
@@ -62,6 +65,11 @@ enum SignatureScheme {
 
     /** The scheme for a JWS {@code alg}, or null if the guard cannot verify it. */
     static SignatureScheme of(JWSAlgorithm algorithm) {
+        for (SignatureScheme scheme : ALL) {
+            if (scheme.algorithm == algorithm) { // the usual case: JWSAlgorithm.parse answers its constants
+                return scheme;
+            }
+        }
         for (SignatureScheme scheme : ALL) {
             if (scheme.algorithm.equals(algorithm)) {
                 return scheme;
@@ -88,15 +96,34 @@ enum SignatureScheme {
         return signatureLength;
     }
 
-    /** A ready signature object for this thread; the caller initialises it with the key. */
-    Signature signature() {
-        return perThread.get();
-    }
-
-    /** Applies parameters that must follow {@code initVerify} (RSASSA-PSS). */
-    void applyParameters(Signature signature) throws GeneralSecurityException {
-        if (parameters != null) {
-            signature.setParameter(parameters);
+    /**
+     * Verifies a signature with this thread's {@link Signature}, initialised for {@code key} only when it
+     * last verified with another key: {@link Signature#verify} leaves it initialised for the same key.
+     *
+     * @param input     the first {@code length} bytes are the signed data
+     * @param signature the signature bytes in the JWS encoding
+     * @return whether the signature verifies; false also for a malformed signature or an unusable key
+     */
+    boolean verify(PublicKey key, byte[] input, int length, byte[] signature) {
+        Object[] state = perThread.get();
+        Signature verifier = (Signature) state[0];
+        boolean initialised = state[1] == key;
+        // Until verify returns the object is not known to be clean: any throw, even an Error midway through
+        // update, leaves it to be initialised afresh rather than carry bytes into the next verification.
+        state[1] = null;
+        try {
+            if (!initialised) {
+                verifier.initVerify(key);
+                if (parameters != null) {
+                    verifier.setParameter(parameters); // RSASSA-PSS: after initVerify
+                }
+            }
+            verifier.update(input, 0, length);
+            boolean valid = verifier.verify(signature);
+            state[1] = key; // verify returned: the object is as initVerify(key) left it
+            return valid;
+        } catch (GeneralSecurityException | RuntimeException malformedSignature) {
+            return false; // includes ECDSA r = 0 or s = 0, which the JDK refuses
         }
     }
 

@@ -22,8 +22,11 @@ import java.time.Clock;
  * of verified JWTs keyed by the exact token string, so that a repeated token costs a hash lookup
  * instead of a signature verification.
  *
- * <p>A cache entry never outlives the token's {@code exp}; the cache is bounded in entries and in
- * estimated bytes. Rejections are not cached: random garbage must not push good tokens out.
+ * <p>A cache entry never outlives the token's {@code exp}, nor the key set it was verified with: a hit
+ * counts only while the last fetched JWKS still holds the very key that verified it, so a key the issuer
+ * withdraws (a compromised one) takes its tokens with it at the next fetch, and every fetch costs each
+ * cached token one signature verification again. The cache is bounded in entries and in estimated bytes.
+ * Rejections are not cached: random garbage must not push good tokens out.
  */
 public final class GuardTokenVerifier implements TokenVerifier, AutoCloseable {
 
@@ -33,7 +36,7 @@ public final class GuardTokenVerifier implements TokenVerifier, AutoCloseable {
     private final JwtTokenVerifier jwt;
     private final TokenVerifier opaque;
     private final CachingJwksSource keys;
-    private final Cache<TokenKey, VerifiedToken> verified;
+    private final Cache<TokenKey, JwtTokenVerifier.Verified> verified;
     private final Clock clock;
     private final GuardListener listener;
     private final int maxTokenLength;
@@ -75,19 +78,20 @@ public final class GuardTokenVerifier implements TokenVerifier, AutoCloseable {
             }
             TokenKey key = verified == null ? null : new TokenKey(token);
             if (key != null) {
-                VerifiedToken hit = verified.getIfPresent(key);
-                if (hit != null && clock.millis() < hit.expiresAt().toEpochMilli()) {
-                    return hit;
+                JwtTokenVerifier.Verified hit = verified.getIfPresent(key);
+                if (hit != null && clock.millis() < hit.token().expiresAt().toEpochMilli()
+                        && keys.lastFetchedHolds(hit.key())) {
+                    return hit.token();
                 }
             }
             if (opaque != null && !JwtTokenVerifier.looksLikeJwt(token)) {
                 return opaque.verify(token);
             }
-            VerifiedToken result = jwt.verify(token);
-            if (key != null && clock.millis() < result.expiresAt().toEpochMilli()) {
+            JwtTokenVerifier.Verified result = jwt.verifyWithKey(token);
+            if (key != null && clock.millis() < result.token().expiresAt().toEpochMilli()) {
                 verified.put(key, result);
             }
-            return result;
+            return result.token();
         } catch (InvalidTokenException e) {
             listener.tokenRejected(e.error());
             throw e;
@@ -105,7 +109,7 @@ public final class GuardTokenVerifier implements TokenVerifier, AutoCloseable {
         keys.close();
     }
 
-    private Cache<TokenKey, VerifiedToken> verifiedTokenCache(GuardConfig config) {
+    private Cache<TokenKey, JwtTokenVerifier.Verified> verifiedTokenCache(GuardConfig config) {
         GuardConfig.TokenCacheSettings bounds = config.tokenCache();
         if (bounds.maxEntries() == 0 || bounds.maxBytes() == 0) {
             return null;
@@ -115,22 +119,22 @@ public final class GuardTokenVerifier implements TokenVerifier, AutoCloseable {
         Clock time = config.clock();
         return Caffeine.newBuilder()
                 .maximumWeight(bounds.maxBytes())
-                .weigher((TokenKey token, VerifiedToken value) ->
+                .weigher((TokenKey token, JwtTokenVerifier.Verified value) ->
                         (int) Math.min(Integer.MAX_VALUE, Math.max(floor, 2L * token.length() + ENTRY_OVERHEAD_BYTES)))
                 .ticker(() -> time.millis() * 1_000_000L)
-                .expireAfter(new Expiry<TokenKey, VerifiedToken>() {
+                .expireAfter(new Expiry<TokenKey, JwtTokenVerifier.Verified>() {
                     @Override
-                    public long expireAfterCreate(TokenKey key, VerifiedToken value, long currentTime) {
-                        return Math.max(0, (value.expiresAt().toEpochMilli() - time.millis()) * 1_000_000L);
+                    public long expireAfterCreate(TokenKey key, JwtTokenVerifier.Verified value, long currentTime) {
+                        return Math.max(0, (value.token().expiresAt().toEpochMilli() - time.millis()) * 1_000_000L);
                     }
 
                     @Override
-                    public long expireAfterUpdate(TokenKey key, VerifiedToken value, long currentTime, long currentDuration) {
+                    public long expireAfterUpdate(TokenKey key, JwtTokenVerifier.Verified value, long currentTime, long currentDuration) {
                         return expireAfterCreate(key, value, currentTime);
                     }
 
                     @Override
-                    public long expireAfterRead(TokenKey key, VerifiedToken value, long currentTime, long currentDuration) {
+                    public long expireAfterRead(TokenKey key, JwtTokenVerifier.Verified value, long currentTime, long currentDuration) {
                         return currentDuration;
                     }
                 })

@@ -12,7 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -35,6 +35,17 @@ public final class JwtTokenVerifier implements TokenVerifier {
 
     private static final int MAX_KID_LENGTH = 256;
     private static final String[] SELF_NAMED_KEY_HEADERS = {"jwk", "jku", "x5u", "x5c"};
+
+    /** The base64url alphabet (RFC 4648 §5): each ASCII character's 6-bit value, or -1. */
+    private static final byte[] BASE64URL = new byte[128];
+
+    static {
+        Arrays.fill(BASE64URL, (byte) -1);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        for (int i = 0; i < alphabet.length(); i++) {
+            BASE64URL[alphabet.charAt(i)] = (byte) i;
+        }
+    }
 
     private final Map<String, JWSAlgorithm> acceptedAlgorithms = new HashMap<>();
     private final boolean acceptPlainJwt;
@@ -65,44 +76,57 @@ public final class JwtTokenVerifier implements TokenVerifier {
 
     @Override
     public VerifiedToken verify(String token) throws InvalidTokenException, VerificationUnavailableException {
+        return verifyWithKey(token).token();
+    }
+
+    /** A verified token and the key whose signature it carries (for the verified-token cache). */
+    record Verified(VerifiedToken token, VerificationKey key) {
+    }
+
+    /** As {@link #verify}, also naming the key that verified the signature. */
+    Verified verifyWithKey(String token) throws InvalidTokenException, VerificationUnavailableException {
         if (token.length() > maxTokenLength) {
             throw InvalidTokenException.invalidToken("token too long");
         }
+        // One copy of the token as bytes serves the shape check, the base64url decoding and, up to the
+        // second dot, the signing input (RFC 7515 §5.2 step 8): ISO-8859-1 copies a compact string as it is,
+        // and any character outside base64url and '.' (a '?' for characters above U+00FF) is refused below.
+        byte[] ascii = token.getBytes(StandardCharsets.ISO_8859_1);
         int firstDot = -1;
         int secondDot = -1;
         int dots = 0;
-        for (int i = 0; i < token.length(); i++) {
-            char c = token.charAt(i);
-            if (c == '.') {
+        for (int i = 0; i < ascii.length; i++) {
+            byte b = ascii[i];
+            if (b == '.') {
                 dots++;
                 if (dots == 1) {
                     firstDot = i;
                 } else if (dots == 2) {
                     secondDot = i;
                 }
-            } else if (!isBase64UrlChar(c)) {
+            } else if (b < 0 || BASE64URL[b] < 0) {
                 throw InvalidTokenException.invalidToken("malformed token");
             }
         }
         if (dots == 4) {
             throw InvalidTokenException.invalidToken("encrypted tokens (JWE) are not accepted");
         }
-        if (dots != 2 || firstDot == 0 || secondDot == firstDot + 1 || secondDot == token.length() - 1) {
+        if (dots != 2 || firstDot == 0 || secondDot == firstDot + 1 || secondDot == ascii.length - 1) {
             throw InvalidTokenException.invalidToken("malformed token");
         }
-        Map<String, Object> header = json(token, 0, firstDot, "header");
+        Map<String, Object> header = json(ascii, 0, firstDot, "header");
         JWSAlgorithm algorithm = checkHeader(header);
         boolean atJwt = isAtJwt(header.get("typ"));
         String kid = (String) header.get("kid");
-        Map<String, Object> payload = json(token, firstDot + 1, secondDot, "payload");
+        Map<String, Object> payload = json(ascii, firstDot + 1, secondDot, "payload");
 
-        byte[] signature = base64Url(token, secondDot + 1, token.length());
+        byte[] signature = base64Url(ascii, secondDot + 1, ascii.length);
         VerificationKey key = select(keysFor(kid, payload, atJwt), algorithm, kid == null);
-        if (!key.verify(algorithm, token.getBytes(StandardCharsets.US_ASCII), secondDot, signature)) {
+        if (!key.verify(algorithm, ascii, secondDot, signature)) {
             throw InvalidTokenException.invalidToken("invalid signature");
         }
         // Only now may a description name a claim: the issuer vouches for this token.
-        return claims.checkJwt(payload, atJwt);
+        return new Verified(claims.checkJwt(payload, atJwt), key);
     }
 
     /**
@@ -183,14 +207,14 @@ public final class JwtTokenVerifier implements TokenVerifier {
         return chosen;
     }
 
-    private static Map<String, Object> json(String token, int from, int to, String part) throws InvalidTokenException {
-        byte[] bytes = base64Url(token, from, to);
+    /**
+     * Parses a base64url-encoded JSON object (RFC 7515 §5.2 steps 2-4) from {@code ascii[from, to)}: strict
+     * UTF-8 (malformed input is refused, not replaced), then strict JSON.
+     */
+    private static Map<String, Object> json(byte[] ascii, int from, int to, String part) throws InvalidTokenException {
+        byte[] bytes = base64Url(ascii, from, to);
         try {
-            String text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-            return StrictJson.parseObject(text);
+            return StrictJson.parseObject(utf8(bytes));
         } catch (CharacterCodingException e) {
             throw InvalidTokenException.invalidToken("malformed token " + part + ": not UTF-8");
         } catch (StrictJson.MalformedJsonException e) {
@@ -198,15 +222,47 @@ public final class JwtTokenVerifier implements TokenVerifier {
         }
     }
 
-    private static byte[] base64Url(String token, int from, int to) throws InvalidTokenException {
-        try {
-            return Base64.getUrlDecoder().decode(token.substring(from, to));
-        } catch (IllegalArgumentException e) {
-            throw InvalidTokenException.invalidToken("malformed token: bad base64url");
+    /** Strict UTF-8 (RFC 8259 §8.1); ASCII, nearly every token, is copied without a decoder. */
+    private static String utf8(byte[] bytes) throws CharacterCodingException {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(bytes)).toString();
+            }
         }
+        return new String(bytes, StandardCharsets.ISO_8859_1);
     }
 
-    private static boolean isBase64UrlChar(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    /**
+     * Decodes unpadded base64url (RFC 7515 §2, RFC 4648 §5) from {@code ascii[from, to)}, whose characters
+     * the caller has checked are in the alphabet. As {@code Base64.getUrlDecoder()}: a length of 1 modulo 4
+     * is refused, and the unused low bits of a last partial group are ignored.
+     */
+    private static byte[] base64Url(byte[] ascii, int from, int to) throws InvalidTokenException {
+        int length = to - from;
+        if (length % 4 == 1) {
+            throw InvalidTokenException.invalidToken("malformed token: bad base64url");
+        }
+        byte[] out = new byte[length / 4 * 3 + Math.max(0, length % 4 - 1)];
+        int in = from;
+        int o = 0;
+        for (int whole = from + length / 4 * 4; in < whole; in += 4) {
+            int bits = BASE64URL[ascii[in]] << 18 | BASE64URL[ascii[in + 1]] << 12
+                    | BASE64URL[ascii[in + 2]] << 6 | BASE64URL[ascii[in + 3]];
+            out[o++] = (byte) (bits >> 16);
+            out[o++] = (byte) (bits >> 8);
+            out[o++] = (byte) bits;
+        }
+        if (to - in >= 2) {
+            int bits = BASE64URL[ascii[in]] << 18 | BASE64URL[ascii[in + 1]] << 12
+                    | (to - in == 3 ? BASE64URL[ascii[in + 2]] << 6 : 0);
+            out[o++] = (byte) (bits >> 16);
+            if (to - in == 3) {
+                out[o] = (byte) (bits >> 8);
+            }
+        }
+        return out;
     }
 }

@@ -75,12 +75,12 @@ public final class RolesExtractor {
             Set<String> into) throws InvalidTokenException {
         if (value instanceof String text) {
             if (!spaceSeparated) {
-                into.add(prefix + text);
+                into.add(prefixed(prefix, text));
                 return;
             }
             for (String part : text.split(" ")) {
                 if (!part.isEmpty()) {
-                    into.add(prefix + part);
+                    into.add(prefixed(prefix, part));
                 }
             }
             return;
@@ -90,11 +90,15 @@ public final class RolesExtractor {
                 if (!(item instanceof String role)) {
                     throw wrongType(pathName);
                 }
-                into.add(prefix + role);
+                into.add(prefixed(prefix, role));
             }
             return;
         }
         throw wrongType(pathName);
+    }
+
+    private static String prefixed(String prefix, String role) {
+        return prefix.isEmpty() ? role : prefix + role; // no copy per role when, as usual, there is no prefix
     }
 
     private static Object valueAt(Map<String, Object> claims, String[] path, String pathName)

@@ -34,7 +34,11 @@ final class StrictJson {
         this.text = text;
     }
 
-    /** Parses a JSON text that must be one object. */
+    /**
+     * Parses a JSON text that must be one object. The returned map is the parser's own, not a view: callers
+     * read it and copy what they keep (as {@code VerifiedToken} does); nested objects and arrays are
+     * unmodifiable.
+     */
     static Map<String, Object> parseObject(String text) throws MalformedJsonException {
         if (text.length() > MAX_CHARS) {
             throw new MalformedJsonException("JSON longer than " + MAX_CHARS + " characters");
@@ -63,7 +67,7 @@ final class StrictJson {
         skipWhitespace();
         char c = peek();
         switch (c) {
-            case '{': return readObject(depth + 1);
+            case '{': return Collections.unmodifiableMap(readObject(depth + 1));
             case '[': return readArray(depth + 1);
             case '"': return readString();
             case 't': return literal("true", Boolean.TRUE);
@@ -77,6 +81,7 @@ final class StrictJson {
         }
     }
 
+    /** An object's members, in a map the caller wraps where it escapes (the top level is copied by its users). */
     private Map<String, Object> readObject(int depth) throws MalformedJsonException {
         checkDepth(depth);
         pos++; // '{'
@@ -84,7 +89,7 @@ final class StrictJson {
         skipWhitespace();
         if (peek() == '}') {
             pos++;
-            return Collections.unmodifiableMap(members);
+            return members;
         }
         while (true) {
             skipWhitespace();
@@ -102,7 +107,7 @@ final class StrictJson {
             skipWhitespace();
             char c = next();
             if (c == '}') {
-                return Collections.unmodifiableMap(members);
+                return members;
             }
             if (c != ',') {
                 throw new MalformedJsonException("expected , or } at " + (pos - 1));
@@ -221,15 +226,24 @@ final class StrictJson {
         if (pos - start > MAX_NUMBER_CHARS) {
             throw new MalformedJsonException("number longer than " + MAX_NUMBER_CHARS + " characters at " + start);
         }
-        String number = text.substring(start, pos);
         if (integral && pos - start <= 18) {
-            return Long.parseLong(number);
+            return integer(start); // at most 18 digits: cannot overflow a long
         }
-        double value = Double.parseDouble(number);
+        double value = Double.parseDouble(text.substring(start, pos));
         if (Double.isInfinite(value)) {
             throw new MalformedJsonException("number out of range at " + start);
         }
         return value;
+    }
+
+    /** The integer in {@code text[start, pos)}, already checked to be an optional '-' and 1 to 18 digits. */
+    private long integer(int start) {
+        boolean negative = text.charAt(start) == '-';
+        long value = 0;
+        for (int i = negative ? start + 1 : start; i < pos; i++) {
+            value = value * 10 + (text.charAt(i) - '0');
+        }
+        return negative ? -value : value;
     }
 
     private void digits() throws MalformedJsonException {

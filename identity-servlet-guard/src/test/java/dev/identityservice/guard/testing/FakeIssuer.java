@@ -8,6 +8,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -35,6 +36,8 @@ public final class FakeIssuer implements AutoCloseable {
     private volatile boolean down;
     private volatile Duration delay = Duration.ZERO;
     private volatile String cacheControl;
+    /** While set, every request is accepted and held unanswered until it opens. */
+    private volatile CountDownLatch hanging;
 
     private FakeIssuer() {
     }
@@ -85,6 +88,23 @@ public final class FakeIssuer implements AutoCloseable {
         this.delay = delay;
     }
 
+    /**
+     * Accepts every request from now on and never answers it (the client's timeout ends it), until
+     * {@link #stopHanging()} or {@link #close()}.
+     */
+    public void hang() {
+        hanging = new CountDownLatch(1);
+    }
+
+    /** Answers again, the held requests included. */
+    public void stopHanging() {
+        CountDownLatch held = hanging;
+        hanging = null;
+        if (held != null) {
+            held.countDown();
+        }
+    }
+
     public void cacheControl(String value) {
         this.cacheControl = value;
     }
@@ -96,6 +116,7 @@ public final class FakeIssuer implements AutoCloseable {
 
     @Override
     public void close() {
+        stopHanging();
         try {
             server.stop();
         } catch (Exception e) {
@@ -107,6 +128,10 @@ public final class FakeIssuer implements AutoCloseable {
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
             String path = Request.getPathInContext(request);
+            CountDownLatch held = hanging;
+            if (held != null) {
+                held.await();
+            }
             if (!delay.isZero()) {
                 Thread.sleep(delay.toMillis());
             }

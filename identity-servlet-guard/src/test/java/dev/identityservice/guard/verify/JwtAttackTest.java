@@ -15,9 +15,11 @@ import dev.identityservice.guard.testing.FakeIssuer;
 import dev.identityservice.guard.testing.MutableClock;
 import dev.identityservice.guard.testing.TestKey;
 import dev.identityservice.guard.testing.TestTokens;
+import com.nimbusds.jose.crypto.impl.ECDSA;
 import com.nimbusds.jose.util.Base64URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
@@ -366,5 +368,234 @@ class JwtAttackTest {
     @Test
     void verifyWhenTokenHasNoKidAndOneKeyFitsThenAccepted() throws Exception {
         verifier.verify(token(RSA).withoutHeader("kid").sign());
+    }
+
+    // The token is decoded from its bytes by the guard's own base64url and UTF-8 code: every tail length,
+    // non-ASCII text, and what either must refuse.
+
+    @Test
+    void verifyWhenClaimIsNonAsciiAtEveryBase64TailLengthThenReadExactly() throws Exception {
+        for (int extra = 0; extra < 6; extra++) { // moves the payload's encoded length through every remainder
+            String name = "Zoë 😀 " + "x".repeat(extra);
+            VerifiedToken verified = verifier.verify(token(RSA).claim("name", name).sign());
+            assertEquals(name, verified.claim("name"));
+        }
+    }
+
+    @Test
+    void verifyWhenPayloadIsNotUtf8ThenRejected() {
+        byte[] payload = "{\"sub\":\"\u00c3(\"}".getBytes(StandardCharsets.ISO_8859_1); // 0xC3 0x28: malformed
+        String input = TestTokens.b64(token(RSA).headerJson()) + "." + Base64URL.encode(payload);
+        String token = input + "." + Base64URL.encode(RSA.sign(JWSAlgorithm.RS256, input.getBytes(StandardCharsets.US_ASCII)));
+        assertRejected(token, "not UTF-8");
+    }
+
+    @Test
+    void verifyWhenPartLengthIsOneModuloFourThenRejectedAsBadBase64() {
+        String[] parts = token(RSA).sign().split("\\.");
+        String payload = parts[1];
+        while (payload.length() % 4 != 1) {
+            payload += "A";
+        }
+        assertRejected(parts[0] + "." + payload + "." + parts[2], "bad base64url");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"é", "€", "=", " ", "+", "/"})
+    void verifyWhenTokenHoldsCharacterOutsideBase64UrlThenRejected(String character) {
+        String token = token(RSA).sign();
+        int dot = token.indexOf('.');
+        assertRejected(token.substring(0, dot - 1) + character + token.substring(dot), "malformed token");
+    }
+
+    // A second review of the own decoding and the per-thread Signature: what an attacker can bend in the
+    // bytes, and whether a thread's state can carry one key's verdict into another key's token.
+
+    static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+    /** A token over exactly these header and payload bytes, validly signed by {@code key}. */
+    static String signBytes(byte[] header, byte[] payload, TestKey key) {
+        String input = Base64URL.encode(header) + "." + Base64URL.encode(payload);
+        return input + "." + Base64URL.encode(key.sign(key.algorithm(), input.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    @Test
+    void verifyWhenHeaderOrPayloadEncodedNonCanonicallyThenSignatureFails() {
+        // The unused low bits of a last partial group decode to the same bytes, but the signing input is the
+        // text as sent: a re-spelled part is another signing input, so the issuer's signature no longer fits.
+        for (int extra = 0; extra < 3; extra++) {
+            String[] parts = token(RSA).claim("pad", "x".repeat(extra)).sign().split("\\.");
+            for (int part = 0; part < 2; part++) {
+                if (parts[part].length() % 4 == 0) {
+                    continue;
+                }
+                String[] bent = parts.clone();
+                String text = bent[part];
+                char last = ALPHABET.charAt(ALPHABET.indexOf(text.charAt(text.length() - 1)) ^ 1);
+                bent[part] = text.substring(0, text.length() - 1) + last;
+                assertRejected(String.join(".", bent), "invalid signature");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "c0af",     // overlong '/'
+            "e080af",   // overlong '/' in three bytes
+            "eda080",   // a UTF-16 surrogate encoded as UTF-8 (CESU-8)
+            "f4908080", // above U+10FFFF
+            "80",       // a lone continuation byte
+            "e282",     // a sequence cut short before the closing quote
+            "ff"})
+    void verifyWhenPayloadStringHoldsInvalidUtf8ThenRejectedNot500(String hex) {
+        byte[] bad = HexFormat.of().parseHex(hex);
+        byte[] prefix = "{\"sub\":\"a".getBytes(StandardCharsets.US_ASCII);
+        byte[] suffix = "\"}".getBytes(StandardCharsets.US_ASCII);
+        byte[] payload = new byte[prefix.length + bad.length + suffix.length];
+        System.arraycopy(prefix, 0, payload, 0, prefix.length);
+        System.arraycopy(bad, 0, payload, prefix.length, bad.length);
+        System.arraycopy(suffix, 0, payload, prefix.length + bad.length, suffix.length);
+        assertRejected(signBytes(token(RSA).headerJson().getBytes(StandardCharsets.UTF_8), payload, RSA), "not UTF-8");
+        assertRejected(signBytes(payload, token(RSA).payloadJson().getBytes(StandardCharsets.UTF_8), RSA), "not UTF-8");
+    }
+
+    @Test
+    void verifyWhenPayloadStartsWithAByteOrderMarkThenRejected() {
+        byte[] json = token(RSA).payloadJson().getBytes(StandardCharsets.UTF_8);
+        byte[] payload = new byte[json.length + 3];
+        payload[0] = (byte) 0xEF;
+        payload[1] = (byte) 0xBB;
+        payload[2] = (byte) 0xBF;
+        System.arraycopy(json, 0, payload, 3, json.length);
+        assertRejected(signBytes(token(RSA).headerJson().getBytes(StandardCharsets.UTF_8), payload, RSA),
+                "malformed token payload");
+    }
+
+    @Test
+    void verifyWhenJsonHoldsARawNulThenRejected() {
+        String header = token(RSA).headerJson().replace("\"rsa-1\"", "\"rsa-1\u0000\"");
+        assertRejected(TestTokens.signRaw(header, token(RSA).payloadJson(), RSA, JWSAlgorithm.RS256),
+                "malformed token header");
+        String payload = token(RSA).payloadJson().replace("\"alice\"", "\"alice\u0000admin\"");
+        assertRejected(TestTokens.signRaw(token(RSA).headerJson(), payload, RSA, JWSAlgorithm.RS256),
+                "malformed token payload");
+    }
+
+    @Test
+    void verifyWhenKidHasAnEscapedNulThenNotTakenForTheKeyBeforeIt() {
+        assertThrows(InvalidTokenException.class, () -> verifier.verify(token(RSA).header("kid", "rsa-1\u0000").sign()));
+        assertThrows(InvalidTokenException.class, () -> verifier.verify(token(RSA).header("kid", "rsa-1\u0000x").sign()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\uFF0E", "\u012E", "\u0141", "\uD800", "\t", "\n", "\r", "\u0000", "\u007F"})
+    void verifyWhenTokenHoldsACharacterWhoseLowByteIsLegalOrAControlThenRejected(String character) {
+        // U+FF0E is a fullwidth '.', U+012E and U+0141 have '.' and 'A' as their low byte: a decoder that
+        // narrowed chars to bytes would read them as the token's own characters.
+        String token = token(RSA).sign();
+        int dot = token.indexOf('.');
+        assertRejected(token.substring(0, dot) + character + token.substring(dot + 1), "malformed token");
+        assertRejected(token.substring(0, dot - 1) + character + token.substring(dot), "malformed token");
+    }
+
+    @Test
+    void verifyWhenEs256SignatureIsTheSameSignatureInDerThenRejected() throws Exception {
+        String token = token(EC).sign();
+        int dot = token.lastIndexOf('.');
+        byte[] der = ECDSA.transcodeSignatureToDER(new Base64URL(token.substring(dot + 1)).decode());
+        assertRejected(token.substring(0, dot + 1) + Base64URL.encode(der), "invalid signature");
+        verifier.verify(token); // and the raw R || S form it came from verifies
+    }
+
+    @Test
+    void verifyWhenTokensOfTwoKeysUnderOneKidAlternateOnOneThreadThenOnlyThePublishedKeysVerify() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            verifier.verify(token(RSA).sign());
+            assertRejected(token(RSA).signedBy(ATTACKER_SAME_KID).sign(), "invalid signature");
+            verifier.verify(token(RSA).sign());
+            // An RSA signature of the wrong length makes the JDK throw midway; the next token is unaffected.
+            String valid = token(RSA).sign();
+            assertRejected(valid.substring(0, valid.lastIndexOf('.') + 1) + "AAAA", "invalid signature");
+            verifier.verify(valid);
+        }
+    }
+
+    @Test
+    void verifyWhenTwoIssuersShareAKidAndAThreadThenEachTokenVerifiesOnlyWithItsIssuer() throws Exception {
+        try (FakeIssuer other = FakeIssuer.start(ATTACKER_SAME_KID);
+                GuardTokenVerifier otherVerifier = GuardTokenVerifier.create(GuardConfig.builder().issuer(other.url())
+                        .audience(AUDIENCE).clock(clock).algorithms("RS256").build())) {
+            for (int round = 0; round < 3; round++) {
+                String ours = token(RSA).sign();
+                String theirs = TestTokens.accessToken(other.url(), AUDIENCE, ATTACKER_SAME_KID, clock).sign();
+                verifier.verify(ours);
+                otherVerifier.verify(theirs);
+                assertThrows(InvalidTokenException.class, () -> otherVerifier.verify(
+                        TestTokens.accessToken(other.url(), AUDIENCE, RSA, clock).sign()));
+                assertRejected(token(ATTACKER_SAME_KID).sign(), "invalid signature");
+            }
+        }
+    }
+
+    @Test
+    void verifyWhenIssuerReplacesTheKeyUnderAKidThenTheOldKeysTokensAreRefusedOnTheSameThread() throws Exception {
+        TestKey before = TestKey.rsa("rotating");
+        TestKey after = TestKey.rsa("rotating");
+        try (FakeIssuer rotating = FakeIssuer.start(before);
+                GuardTokenVerifier v = GuardTokenVerifier.create(GuardConfig.builder().issuer(rotating.url())
+                        .audience(AUDIENCE).clock(clock).algorithms("RS256").build())) {
+            v.verify(TestTokens.accessToken(rotating.url(), AUDIENCE, before, clock).sign());
+            rotating.publish(after);
+            clock.advance(GuardConfig.JwksSettings.DEFAULT_LIFETIME_DEFAULT.plusSeconds(1));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (true) { // the refresh may land in the background; the new key is served once it has
+                try {
+                    v.verify(TestTokens.accessToken(rotating.url(), AUDIENCE, after, clock).sign());
+                    break;
+                } catch (InvalidTokenException stillOldKey) {
+                    assertTrue(System.nanoTime() < deadline, "the replaced key was never fetched");
+                    Thread.sleep(20);
+                }
+            }
+            for (int round = 0; round < 3; round++) {
+                String old = TestTokens.accessToken(rotating.url(), AUDIENCE, before, clock).sign();
+                InvalidTokenException e = assertThrows(InvalidTokenException.class, () -> v.verify(old));
+                assertEquals("invalid signature", e.error().description());
+                v.verify(TestTokens.accessToken(rotating.url(), AUDIENCE, after, clock).sign());
+            }
+        }
+    }
+
+    @Test
+    void verifyWhenIssuerWithdrawsAKeyThenATokenItSignedIsRefusedThoughCached() throws Exception {
+        // The issuer finds a key compromised and withdraws it. A token forged with it for a year, presented
+        // once while the key was published, must not live on in the verified-token cache.
+        TestKey compromised = TestKey.rsa("compromised");
+        TestKey remaining = TestKey.rsa("remaining");
+        try (FakeIssuer withdrawing = FakeIssuer.start(compromised, remaining);
+                GuardTokenVerifier v = GuardTokenVerifier.create(GuardConfig.builder().issuer(withdrawing.url())
+                        .audience(AUDIENCE).clock(clock).algorithms("RS256").build())) {
+            String forged = TestTokens.accessToken(withdrawing.url(), AUDIENCE, compromised, clock)
+                    .expiresIn(clock, Duration.ofDays(365)).sign();
+            v.verify(forged);
+            String kept = TestTokens.accessToken(withdrawing.url(), AUDIENCE, remaining, clock)
+                    .expiresIn(clock, Duration.ofDays(1)).sign();
+            v.verify(kept);
+            withdrawing.publish(remaining);
+            clock.advance(GuardConfig.JwksSettings.DEFAULT_LIFETIME_DEFAULT.plusSeconds(1));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (true) { // the refresh lands in the background: a fresh token under the withdrawn key tells when
+                String fresh = TestTokens.accessToken(withdrawing.url(), AUDIENCE, compromised, clock).sign();
+                try {
+                    v.verify(fresh);
+                    assertTrue(System.nanoTime() < deadline, "the withdrawal was never fetched");
+                    Thread.sleep(20);
+                } catch (InvalidTokenException withdrawn) {
+                    break;
+                }
+            }
+            assertThrows(InvalidTokenException.class, () -> v.verify(forged));
+            assertEquals("alice", v.verify(kept).getName()); // a kept key's tokens still verify
+        }
     }
 }
