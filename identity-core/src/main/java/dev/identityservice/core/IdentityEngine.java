@@ -23,7 +23,11 @@ import dev.identityservice.core.key.KeyRotator;
 import dev.identityservice.core.key.MasterKey;
 import dev.identityservice.core.key.PrivateKeyCipher;
 import dev.identityservice.core.key.SigningAlgorithm;
+import dev.identityservice.core.logout.BackChannelLogoutSender;
+import dev.identityservice.core.logout.BackChannelLogoutSettings;
 import dev.identityservice.core.session.LoginSessions;
+import dev.identityservice.core.store.jdbc.JdbcPendingLogoutStore;
+import dev.identityservice.core.token.LogoutTokenIssuer;
 import dev.identityservice.core.store.jdbc.Database;
 import dev.identityservice.core.store.jdbc.ExpiredRowsCleanup;
 import dev.identityservice.core.store.jdbc.JdbcAccessTokenStore;
@@ -103,6 +107,7 @@ public final class IdentityEngine {
     private final UserInfoProvider userInfo;
     private final IdTokenHintValidator idTokenHints;
     private final ExpiredRowsCleanup cleanup;
+    private final BackChannelLogoutSender logouts;
 
     private IdentityEngine(Builder builder) {
         this.database = builder.database;
@@ -130,7 +135,10 @@ public final class IdentityEngine {
                 new RefreshTokenGrant(refreshTokens, users, tokenSets),
                 new ClientCredentialsGrant(tokenSets, clock),
                 new AuthorizationCodeGrant(codeStore, users, tokenSets, refreshTokens, accessTokenStore, clock)));
-        this.sessions = new LoginSessions(new JdbcLoginSessionStore(database), refreshTokens, clock, builder.sessionTtl);
+        this.logouts = new BackChannelLogoutSender(new JdbcPendingLogoutStore(database), clients, this::tenant,
+                new LogoutTokenIssuer(keys, clock), clock, builder.backChannelLogout, builder.logoutListener);
+        this.sessions = new LoginSessions(new JdbcLoginSessionStore(database), refreshTokens, clock, builder.sessionTtl,
+                logouts::wakeUp);
         this.accessTokenValidator = new AccessTokenValidator(keys, clock);
         this.introspector = new TokenIntrospector(accessTokenValidator, accessTokenStore, refreshTokens, users, clients, clock);
         this.userInfo = new UserInfoProvider(introspector);
@@ -241,12 +249,17 @@ public final class IdentityEngine {
         executor.scheduleWithFixedDelay(() -> database.runAlone("key-rotation", rotationScheduler::checkAll),
                 rotationMillis, rotationMillis, TimeUnit.MILLISECONDS);
         long seconds = cleanupInterval.toSeconds();
-        executor.scheduleWithFixedDelay(() -> database.runAlone("cleanup", cleanup), seconds, seconds, TimeUnit.SECONDS);
+        executor.scheduleWithFixedDelay(() -> {
+            database.runAlone("cleanup", cleanup);
+            logouts.wakeUp(); // the cleanup may have ended expired sessions
+        }, seconds, seconds, TimeUnit.SECONDS);
+        logouts.start();
         executor.scheduleWithFixedDelay(this::reloadTenantsQuietly, 60, 60, TimeUnit.SECONDS);
     }
 
     /** Stops listening for other instances' changes; the executor's jobs stop with the executor. */
     public void stopBackgroundJobs() {
+        logouts.close();
         changes.close();
     }
 
@@ -278,6 +291,8 @@ public final class IdentityEngine {
     public UserInfoProvider userInfo() { return userInfo; }
     public IdTokenHintValidator idTokenHints() { return idTokenHints; }
     public ExpiredRowsCleanup cleanup() { return cleanup; }
+    /** Delivers back-channel logouts queued when sessions end (started by {@link #startBackgroundJobs}). */
+    public BackChannelLogoutSender backChannelLogouts() { return logouts; }
 
     /** Configures an {@link IdentityEngine}; everything but the database and master key has a default. */
     public static final class Builder {
@@ -291,6 +306,8 @@ public final class IdentityEngine {
         private Duration sessionTtl = LoginSessions.DEFAULT_SESSION_TTL;
         private Duration reconcileInterval = DEFAULT_RECONCILE_INTERVAL;
         private RevocationCutOff.Sleeper sleeper = RevocationCutOff.Sleeper.THREAD_SLEEP;
+        private BackChannelLogoutSettings backChannelLogout = BackChannelLogoutSettings.DEFAULTS;
+        private BackChannelLogoutSender.Listener logoutListener = BackChannelLogoutSender.Listener.NONE;
 
         private Builder(Database database, MasterKey masterKey) {
             this.database = Objects.requireNonNull(database, "database");
@@ -308,6 +325,10 @@ public final class IdentityEngine {
 
         /** How "revoke everything" waits out its cut-off second; tests with a settable clock advance it instead. */
         public Builder sleeper(RevocationCutOff.Sleeper value) { this.sleeper = Objects.requireNonNull(value, "sleeper"); return this; }
+
+        /** How back-channel logout tokens are delivered; default {@link BackChannelLogoutSettings#DEFAULTS}. */
+        public Builder backChannelLogout(BackChannelLogoutSettings value) { this.backChannelLogout = Objects.requireNonNull(value, "backChannelLogout"); return this; }
+        public Builder logoutListener(BackChannelLogoutSender.Listener value) { this.logoutListener = Objects.requireNonNull(value, "logoutListener"); return this; }
 
         public IdentityEngine build() {
             return new IdentityEngine(this);

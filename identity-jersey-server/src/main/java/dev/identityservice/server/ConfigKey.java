@@ -44,7 +44,12 @@ public enum ConfigKey {
     LOGIN_LIMIT_ADDRESS("login.limit.address", false, "login attempts per window from one address over all accounts (default 100)", (b, v) -> b.loginLimitAddress(parseInt("login.limit.address", v))),
     LOGIN_LIMIT_ACCOUNT("login.limit.account", false, "login attempts per window of one account from unknown addresses without a device cookie (default 50)", (b, v) -> b.loginLimitAccount(parseInt("login.limit.account", v))),
     LOGIN_LIMIT_DEVICE("login.limit.device", false, "login attempts per window with one device cookie (default 10)", (b, v) -> b.loginLimitDevice(parseInt("login.limit.device", v))),
-    LOGIN_TRUSTED_FOR("login.trusted.for", false, "lifetime of device cookies and of known-address marks (default 30d)", (b, v) -> b.loginTrustedFor(Durations.parse("login.trusted.for", v)));
+    LOGIN_TRUSTED_FOR("login.trusted.for", false, "lifetime of device cookies and of known-address marks (default 30d)", (b, v) -> b.loginTrustedFor(Durations.parse("login.trusted.for", v))),
+    BACKCHANNEL_LOGOUT_TIMEOUT("backchannel.logout.timeout", false, "how long one POST of a logout token to a client's backchannel_logout_uri may take, connection included (default 5s; at most 1m)", (b, v) -> b.backChannelLogoutTimeout(Durations.parse("backchannel.logout.timeout", v))),
+    BACKCHANNEL_LOGOUT_MAX_ATTEMPTS("backchannel.logout.max.attempts", false, "attempts per logout token, the first included (default 8; 1 to 100)", (b, v) -> b.backChannelLogoutMaxAttempts(parseInt("backchannel.logout.max.attempts", v))),
+    BACKCHANNEL_LOGOUT_MAX_AGE("backchannel.logout.max.age", false, "how long after a session ended its logout tokens are still retried (default 15m)", (b, v) -> b.backChannelLogoutMaxAge(Durations.parse("backchannel.logout.max.age", v))),
+    BACKCHANNEL_LOGOUT_RETRY_DELAY("backchannel.logout.retry.delay", false, "wait before the first retry; each further one waits twice as long, at most 2m (default 1s)", (b, v) -> b.backChannelLogoutRetryDelay(Durations.parse("backchannel.logout.retry.delay", v))),
+    BACKCHANNEL_LOGOUT_CONCURRENCY("backchannel.logout.concurrency", false, "logout-token POSTs in flight at once per server instance (default 4; 1 to 256)", (b, v) -> b.backChannelLogoutConcurrency(parseInt("backchannel.logout.concurrency", v)));
 
     /** The prefix of every environment variable the server reads. */
     public static final String ENV_PREFIX = "IDENTITY_";

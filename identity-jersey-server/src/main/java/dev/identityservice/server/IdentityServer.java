@@ -122,6 +122,8 @@ public final class IdentityServer implements AutoCloseable {
                     .rotationListener(metrics.rotationListener())
                     .reuseListener(metrics.reuseListener())
                     .reconcileInterval(config.changeReconcileInterval())
+                    .backChannelLogout(config.backChannelLogout())
+                    .logoutListener(metrics.logoutListener())
                     .build();
             byte[] deviceCookieKey = DeviceCookies.deriveKey(masterKey.secretKey().getEncoded());
             jetty = HttpServerFactory.create(config, new IdentityApplication(engine, metrics, config.loginLimits(), deviceCookieKey)

@@ -3,6 +3,7 @@ package dev.identityservice.server;
 import dev.identityservice.core.IdentityEngine;
 import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.store.jdbc.DatabaseConfig;
+import dev.identityservice.core.logout.BackChannelLogoutSettings;
 import dev.identityservice.core.store.jdbc.ExpiredRowsCleanup;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.token.TokenSettings;
@@ -37,6 +38,7 @@ import java.util.Set;
  * @param trustedProxies addresses and networks of reverse proxies whose forwarding headers are believed; empty: none
  * @param proxyHeaders the one family of forwarding headers those proxies set (the other is ignored)
  * @param loginLimits the login throttle's budgets
+ * @param backChannelLogout how logout tokens are delivered to clients' back-channel logout URIs
  */
 public record ServerConfig(String host, int port, URI issuer, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            int dbPoolSize, String masterKey, SigningAlgorithm signingAlgorithm, Duration keyRotationPeriod,
@@ -44,7 +46,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                            ImportMode importMode, boolean bootstrap, String bootstrapAdminPassword, String bootstrapDemoSecret, Duration shutdownTimeout, int passwordHashMemoryKib, int passwordHashIterations,
                            Set<String> adminAudiences, Duration changeReconcileInterval, Duration cleanupInterval,
                            List<String> trustedProxies, TrustedProxies.Headers proxyHeaders, LoginLimits loginLimits,
-                           Duration idleTimeout) {
+                           Duration idleTimeout, BackChannelLogoutSettings backChannelLogout) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -99,6 +101,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
             // never taken from a request header, because a token's iss must not depend on who asked.
             throw new IllegalArgumentException("issuer: required when proxy.trusted is set (the public URL clients use, e.g. https://id.example.com)");
         }
+        Objects.requireNonNull(backChannelLogout, "backChannelLogout");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         if (idleTimeout.compareTo(Duration.ofMillis(100)) < 0 || idleTimeout.compareTo(Duration.ofHours(1)) > 0) {
             throw new IllegalArgumentException("http.idle.timeout: must be from 100ms to 1h: " + idleTimeout);
@@ -195,6 +198,11 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         shown.put("login.limit.account", String.valueOf(loginLimits.perAccount()));
         shown.put("login.limit.device", String.valueOf(loginLimits.perDevice()));
         shown.put("login.trusted.for", Durations.format(loginLimits.trustedFor()));
+        shown.put("backchannel.logout.timeout", Durations.format(backChannelLogout.requestTimeout()));
+        shown.put("backchannel.logout.max.attempts", String.valueOf(backChannelLogout.maxAttempts()));
+        shown.put("backchannel.logout.max.age", Durations.format(backChannelLogout.maxAge()));
+        shown.put("backchannel.logout.retry.delay", Durations.format(backChannelLogout.firstRetryDelay()));
+        shown.put("backchannel.logout.concurrency", String.valueOf(backChannelLogout.concurrency()));
         return shown;
     }
 
@@ -248,6 +256,11 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         private int loginLimitDevice = LoginLimits.DEFAULT_PER_DEVICE;
         private Duration loginTrustedFor = LoginLimits.DEFAULT_TRUSTED_FOR;
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private Duration backChannelLogoutTimeout = BackChannelLogoutSettings.DEFAULT_REQUEST_TIMEOUT;
+        private int backChannelLogoutMaxAttempts = BackChannelLogoutSettings.DEFAULT_MAX_ATTEMPTS;
+        private Duration backChannelLogoutMaxAge = BackChannelLogoutSettings.DEFAULT_MAX_AGE;
+        private Duration backChannelLogoutRetryDelay = BackChannelLogoutSettings.DEFAULT_FIRST_RETRY_DELAY;
+        private int backChannelLogoutConcurrency = BackChannelLogoutSettings.DEFAULT_CONCURRENCY;
 
         private Builder() {
         }
@@ -323,6 +336,11 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         public Builder loginLimitAccount(int value) { this.loginLimitAccount = value; return this; }
         public Builder loginLimitDevice(int value) { this.loginLimitDevice = value; return this; }
         public Builder loginTrustedFor(Duration value) { this.loginTrustedFor = value; return this; }
+        public Builder backChannelLogoutTimeout(Duration value) { this.backChannelLogoutTimeout = value; return this; }
+        public Builder backChannelLogoutMaxAttempts(int value) { this.backChannelLogoutMaxAttempts = value; return this; }
+        public Builder backChannelLogoutMaxAge(Duration value) { this.backChannelLogoutMaxAge = value; return this; }
+        public Builder backChannelLogoutRetryDelay(Duration value) { this.backChannelLogoutRetryDelay = value; return this; }
+        public Builder backChannelLogoutConcurrency(int value) { this.backChannelLogoutConcurrency = value; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(host, port, issuer, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, masterKey,
@@ -330,7 +348,17 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                     importMode, bootstrap, bootstrapAdminPassword, bootstrapDemoSecret, shutdownTimeout, passwordHashMemoryKib, passwordHashIterations, adminAudiences,
                     changeReconcileInterval, cleanupInterval, trustedProxies, proxyHeaders,
                     new LoginLimits(loginWindow, loginLimitAccountAddress, loginLimitAddress, loginLimitAccount,
-                            loginLimitDevice, loginTrustedFor), idleTimeout);
+                            loginLimitDevice, loginTrustedFor), idleTimeout, backChannelLogout());
+        }
+
+        /** The delivery settings, or a failure naming the {@code backchannel.logout.*} key family. */
+        private BackChannelLogoutSettings backChannelLogout() {
+            try {
+                return new BackChannelLogoutSettings(backChannelLogoutTimeout, backChannelLogoutMaxAttempts, backChannelLogoutMaxAge,
+                        backChannelLogoutRetryDelay, backChannelLogoutConcurrency, BackChannelLogoutSettings.DEFAULT_POLL_INTERVAL);
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new IllegalArgumentException("backchannel.logout: " + e.getMessage(), e);
+            }
         }
 
         private static String requireText(String key, String value) {

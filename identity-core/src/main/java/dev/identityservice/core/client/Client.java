@@ -22,12 +22,17 @@ import java.util.Set;
  * @param introspectionAudiences audiences this client serves as a resource server: besides its own tokens and
  *                               those whose {@code aud} is its client id, it may introspect access tokens whose
  *                               {@code aud} names one of these (RFC 7662 §4); empty by default
+ * @param backchannelLogoutUri   where logout tokens are POSTed when a session this client took part in ends
+ *                               (OIDC Back-Channel Logout 1.0 §2.2), or {@code null} for none
+ * @param backchannelLogoutSessionRequired whether the client needs {@code sid} in logout tokens (§2.2); ours
+ *                               always carry it, the flag is kept and shown as registered
  */
 public record Client(String tenantId, String clientId, String name, String secretHash,
                      List<String> redirectUris, List<String> postLogoutRedirectUris, Set<String> allowedOrigins,
                      Set<GrantType> grantTypes, Set<String> scopes, TokenSettings tokenSettings,
                      JWK idTokenEncryptionKey, List<ClaimMapping> claimMappings,
-                     Set<String> introspectionAudiences, Instant createdAt, Instant updatedAt) {
+                     Set<String> introspectionAudiences, Instant createdAt, Instant updatedAt,
+                     String backchannelLogoutUri, boolean backchannelLogoutSessionRequired) {
 
     public Client {
         Objects.requireNonNull(tenantId, "tenantId");
@@ -52,6 +57,9 @@ public record Client(String tenantId, String clientId, String name, String secre
         }
         requireRegistrable("redirectUris", redirectUris);
         requireRegistrable("postLogoutRedirectUris", postLogoutRedirectUris);
+        if (backchannelLogoutUri != null) {
+            requireRegistrable("backchannelLogoutUri", List.of(backchannelLogoutUri));
+        }
         Limits.joinedAtMost("redirectUris", redirectUris, Limits.MAX_URI_LIST_CHARS);
         Limits.joinedAtMost("postLogoutRedirectUris", postLogoutRedirectUris, Limits.MAX_URI_LIST_CHARS);
         Limits.joinedAtMost("allowedOrigins", allowedOrigins, Limits.MAX_URI_LIST_CHARS);
@@ -123,6 +131,8 @@ public record Client(String tenantId, String clientId, String name, String secre
         b.introspectionAudiences.addAll(introspectionAudiences);
         b.createdAt = createdAt;
         b.updatedAt = updatedAt;
+        b.backchannelLogoutUri = backchannelLogoutUri;
+        b.backchannelLogoutSessionRequired = backchannelLogoutSessionRequired;
         return b;
     }
 
@@ -143,6 +153,8 @@ public record Client(String tenantId, String clientId, String name, String secre
         private final Set<String> introspectionAudiences = new LinkedHashSet<>();
         private Instant createdAt;
         private Instant updatedAt;
+        private String backchannelLogoutUri;
+        private boolean backchannelLogoutSessionRequired;
 
         private Builder(String tenantId, String clientId) {
             this.tenantId = tenantId;
@@ -166,11 +178,13 @@ public record Client(String tenantId, String clientId, String name, String secre
         public Builder introspectionAudiences(Set<String> value) { introspectionAudiences.clear(); introspectionAudiences.addAll(value); return this; }
         public Builder createdAt(Instant value) { this.createdAt = value; return this; }
         public Builder updatedAt(Instant value) { this.updatedAt = value; return this; }
+        public Builder backchannelLogoutUri(String value) { this.backchannelLogoutUri = value; return this; }
+        public Builder backchannelLogoutSessionRequired(boolean value) { this.backchannelLogoutSessionRequired = value; return this; }
 
         public Client build() {
             return new Client(tenantId, clientId, name, secretHash, redirectUris, postLogoutRedirectUris, allowedOrigins,
                     grantTypes, scopes, tokenSettings, idTokenEncryptionKey, claimMappings, introspectionAudiences,
-                    createdAt, updatedAt);
+                    createdAt, updatedAt, backchannelLogoutUri, backchannelLogoutSessionRequired);
         }
     }
 }

@@ -18,6 +18,7 @@ import dev.identityservice.core.client.ClaimMapping;
 import dev.identityservice.core.key.KeyRing;
 import dev.identityservice.core.key.KeyRingProvider;
 import dev.identityservice.core.key.SigningAlgorithm;
+import dev.identityservice.core.session.LoginSession;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -29,7 +30,8 @@ import java.util.Date;
 
 /**
  * Issues OpenID Connect ID tokens (OIDC Core §2): {@code aud} is the client, with {@code nonce},
- * {@code auth_time}, {@code at_hash} and the profile claims the granted scopes allow (§5.4).
+ * {@code auth_time}, {@code at_hash}, {@code sid} for tokens of a login session (Back-Channel Logout 1.0 §2.1)
+ * and the profile claims the granted scopes allow (§5.4).
  *
  * <p>When the client registered an encryption key, the signed token is nested in a JWE
  * (RSA-OAEP-256 or ECDH-ES, A256GCM; OIDC Core §10.2).
@@ -64,6 +66,10 @@ public final class IdTokenIssuer {
                 .claim("at_hash", accessTokenHash(accessToken, algorithm));
         if (authorization.nonce() != null) {
             claims.claim("nonce", authorization.nonce());
+        }
+        if (authorization.sessionId() != null) {
+            // OIDC Back-Channel Logout 1.0 §2.1: the session a later logout token names.
+            claims.claim("sid", LoginSession.sidOf(authorization.sessionId()));
         }
         if (!authorization.amr().isEmpty()) {
             claims.claim("amr", authorization.amr());

@@ -178,6 +178,6 @@ public final class ClientResource {
         return new ClientEntry(e.tenant(), clientId, e.name(), e.secret(), e.secretHash(), e.publicClient(), e.redirectUris(),
                 e.postLogoutRedirectUris(), e.allowedOrigins(), e.grantTypes(), e.scopes(), e.tokenFormat(), e.accessTokenTtl(),
                 e.idTokenTtl(), e.refreshPolicy(), e.audience(), e.idTokenEncryptionJwk(), e.claimMappings(),
-                e.refreshReuseGrace(), e.introspectionAudiences());
+                e.refreshReuseGrace(), e.introspectionAudiences(), e.backchannelLogoutUri(), e.backchannelLogoutSessionRequired());
     }
 }

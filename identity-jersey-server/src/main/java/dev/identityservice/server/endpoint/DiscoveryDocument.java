@@ -30,7 +30,7 @@ public final class DiscoveryDocument {
      */
     public static final List<String> CLAIMS = List.of("iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash",
             "amr", "azp", "name", "given_name", "family_name", "preferred_username", "picture", "locale",
-            "email", "email_verified");
+            "email", "email_verified", "sid");
     /** What {@code IdTokenIssuer} encrypts with: RSA-OAEP-256 for RSA keys, ECDH-ES for EC keys, A256GCM content. */
     public static final List<String> ID_TOKEN_ENCRYPTION_ALGS = List.of("RSA-OAEP-256", "ECDH-ES");
     public static final List<String> ID_TOKEN_ENCRYPTION_ENCS = List.of("A256GCM");
@@ -74,6 +74,9 @@ public final class DiscoveryDocument {
         m.put("request_parameter_supported", false);
         // Discovery §3 defaults this one to true, so it must be said.
         m.put("request_uri_parameter_supported", false);
+        // Back-Channel Logout 1.0 §2.1: logout tokens are sent, and carry sid, as ID tokens do.
+        m.put("backchannel_logout_supported", true);
+        m.put("backchannel_logout_session_supported", true);
         return m;
     }
 }

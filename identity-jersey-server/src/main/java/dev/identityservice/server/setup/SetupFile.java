@@ -86,6 +86,9 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
      * {@code tokenFormat} is {@code jwt} or {@code opaque}. {@code refreshReuseGrace} is a duration ({@code 0s}
      * when absent): a rotated refresh token reused this soon is refused without revoking its family.
      * {@code introspectionAudiences} lists audiences whose access tokens the client may introspect.
+     * {@code backchannelLogoutUri} is where logout tokens are POSTed when a session the client took part in ends
+     * (OIDC Back-Channel Logout 1.0; {@code https}, or {@code http} to a loopback address, no fragment);
+     * {@code backchannelLogoutSessionRequired} ({@code false} when absent) records that it needs {@code sid}.
      */
     public record ClientEntry(String tenant, String clientId, String name, String secret, String secretHash,
                               @JsonProperty("public") Boolean publicClient, List<String> redirectUris,
@@ -93,7 +96,8 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
                               List<String> scopes, String tokenFormat, String accessTokenTtl, String idTokenTtl,
                               RefreshPolicyEntry refreshPolicy, String audience, Map<String, Object> idTokenEncryptionJwk,
                               List<ClaimMappingEntry> claimMappings, String refreshReuseGrace,
-                              List<String> introspectionAudiences) {
+                              List<String> introspectionAudiences, String backchannelLogoutUri,
+                              Boolean backchannelLogoutSessionRequired) {
 
         /**
          * The entry of a stored client, the inverse of {@code SetupImporter.clientSettings}: every setting,
@@ -112,14 +116,16 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
                     c.idTokenEncryptionKey() == null ? null : c.idTokenEncryptionKey().toJSONObject(),
                     c.claimMappings().stream().map(m -> new ClaimMappingEntry(m.tokenType().name().toLowerCase(Locale.ROOT),
                             m.attribute(), m.claim())).toList(),
-                    Durations.format(t.refreshReuseGrace()), c.introspectionAudiences().stream().sorted().toList());
+                    Durations.format(t.refreshReuseGrace()), c.introspectionAudiences().stream().sorted().toList(),
+                    c.backchannelLogoutUri(), c.backchannelLogoutSessionRequired());
         }
 
         /** A copy with {@code secret} set: the one response that shows a new secret. */
         public ClientEntry withSecret(String newSecret) {
             return new ClientEntry(tenant, clientId, name, newSecret, null, publicClient, redirectUris, postLogoutRedirectUris,
                     allowedOrigins, grantTypes, scopes, tokenFormat, accessTokenTtl, idTokenTtl, refreshPolicy, audience,
-                    idTokenEncryptionJwk, claimMappings, refreshReuseGrace, introspectionAudiences);
+                    idTokenEncryptionJwk, claimMappings, refreshReuseGrace, introspectionAudiences, backchannelLogoutUri,
+                    backchannelLogoutSessionRequired);
         }
 
         /** Never shows the secret. */

@@ -281,7 +281,9 @@ public final class SetupImporter {
                 .tokenSettings(tokenSettings(entry, defaultAccessTokenTtl))
                 .idTokenEncryptionKey(jwk(entry.idTokenEncryptionJwk()))
                 .claimMappings(list(entry.claimMappings()).stream().map(SetupImporter::claimMapping).toList())
-                .introspectionAudiences(new LinkedHashSet<>(list(entry.introspectionAudiences())));
+                .introspectionAudiences(new LinkedHashSet<>(list(entry.introspectionAudiences())))
+                .backchannelLogoutUri(entry.backchannelLogoutUri())
+                .backchannelLogoutSessionRequired(Boolean.TRUE.equals(entry.backchannelLogoutSessionRequired()));
     }
 
     private static String secretHash(SetupFile.ClientEntry entry, Optional<Client> existing) {

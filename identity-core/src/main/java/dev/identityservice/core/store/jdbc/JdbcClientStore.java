@@ -43,11 +43,12 @@ public final class JdbcClientStore implements ClientStore {
     private static final String COLUMNS = "tenant_id, client_id, name, secret_hash, redirect_uris, post_logout_redirect_uris, "
             + "allowed_origins, grant_types, scopes, audience, access_token_format, access_token_ttl_seconds, id_token_ttl_seconds, "
             + "refresh_policy, refresh_ttl_seconds, refresh_max_seconds, id_token_encryption_jwk, refresh_reuse_grace_seconds, "
-            + "introspection_audiences, created_at, updated_at";
+            + "introspection_audiences, backchannel_logout_uri, backchannel_logout_session_required, created_at, updated_at";
     private static final String FIELD_ASSIGNMENTS = "name = ?, secret_hash = ?, redirect_uris = ?, post_logout_redirect_uris = ?, "
             + "allowed_origins = ?, grant_types = ?, scopes = ?, audience = ?, access_token_format = ?, access_token_ttl_seconds = ?, "
             + "id_token_ttl_seconds = ?, refresh_policy = ?, refresh_ttl_seconds = ?, refresh_max_seconds = ?, id_token_encryption_jwk = ?, "
-            + "refresh_reuse_grace_seconds = ?, introspection_audiences = ?";
+            + "refresh_reuse_grace_seconds = ?, introspection_audiences = ?, backchannel_logout_uri = ?, "
+            + "backchannel_logout_session_required = ?";
     private static final String BOUND = "BOUND";
     private static final String SLIDING = "SLIDING";
 
@@ -63,7 +64,7 @@ public final class JdbcClientStore implements ClientStore {
         try {
             database.inTransaction(connection -> {
                 try (PreparedStatement insert = connection.prepareStatement("INSERT INTO clients (" + COLUMNS
-                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                     insert.setString(1, client.tenantId());
                     insert.setString(2, client.clientId());
                     int i = bindFields(insert, 3, client);
@@ -192,6 +193,8 @@ public final class JdbcClientStore implements ClientStore {
         statement.setString(i++, key == null ? null : key.toPublicJWK().toJSONString());
         statement.setLong(i++, settings.refreshReuseGrace().toSeconds());
         statement.setString(i++, String.join(" ", client.introspectionAudiences().stream().sorted().toList()));
+        statement.setString(i++, client.backchannelLogoutUri());
+        statement.setBoolean(i++, client.backchannelLogoutSessionRequired());
         return i;
     }
 
@@ -224,6 +227,8 @@ public final class JdbcClientStore implements ClientStore {
                 .tokenSettings(settings)
                 .idTokenEncryptionKey(parseJwk(row.getString("id_token_encryption_jwk")))
                 .introspectionAudiences(new HashSet<>(split(row.getString("introspection_audiences"))))
+                .backchannelLogoutUri(row.getString("backchannel_logout_uri"))
+                .backchannelLogoutSessionRequired(row.getBoolean("backchannel_logout_session_required"))
                 .createdAt(Timestamps.get(row, "created_at"))
                 .updatedAt(Timestamps.get(row, "updated_at"));
     }
