@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -217,7 +218,8 @@ public final class BackChannelLogoutSender implements AutoCloseable {
 
     private void failed(PendingLogout entry, int attempt, String reason, boolean permanent) {
         Instant now = clock.instant();
-        Instant next = now.plus(settings.retryDelay(attempt));
+        Duration delay = settings.retryDelay(attempt);
+        Instant next = now.plus(delay);
         try {
             if (permanent || attempt >= settings.maxAttempts() || next.isAfter(entry.createdAt().plus(settings.maxAge()))) {
                 queue.remove(entry);
@@ -225,6 +227,8 @@ public final class BackChannelLogoutSender implements AutoCloseable {
             } else {
                 queue.retryAt(entry, next);
                 report(entry, Outcome.RETRYING, attempt, reason);
+                // Retried on time rather than at the next poll (a retry delay may be shorter than the interval).
+                CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS).execute(this::wakeUp);
             }
         } catch (RuntimeException e) {
             // The lease runs out and the entry becomes due again: nothing is lost.
