@@ -10,6 +10,7 @@ import dev.identityservice.core.client.ClaimMapping;
 import dev.identityservice.core.client.Client;
 import dev.identityservice.core.key.KeyRing;
 import dev.identityservice.core.key.KeyRingProvider;
+import dev.identityservice.core.session.LoginSession;
 import dev.identityservice.core.key.SigningKey;
 import java.time.Clock;
 import java.time.Instant;
@@ -61,6 +62,11 @@ public final class AccessTokenIssuer {
             claims.claim("roles", List.copyOf(authorization.user().roles().stream().sorted().toList()))
                     .claim("auth_time", authorization.authTime().getEpochSecond())
                     .claim("amr", authorization.amr());
+        }
+        if (authorization.sessionId() != null) {
+            // The login session's sid, as in the ID token: a resource server told by back-channel logout that the
+            // session ended (OIDC Back-Channel Logout 1.0 §2.7) can refuse the session's access tokens.
+            claims.claim("sid", LoginSession.sidOf(authorization.sessionId()));
         }
         if (multiTenant.getAsBoolean()) {
             claims.claim("tenant", authorization.tenant().id());
