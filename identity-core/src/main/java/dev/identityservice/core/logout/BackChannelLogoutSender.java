@@ -63,6 +63,9 @@ public final class BackChannelLogoutSender implements AutoCloseable {
         void attempted(String tenantId, String clientId, Outcome outcome);
     }
 
+    /** How long {@link #close} waits for interrupted deliveries to record their attempt. */
+    public static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+
     private final PendingLogoutStore queue;
     private final ClientStore clients;
     private final Function<String, Optional<Tenant>> tenants;
@@ -210,9 +213,10 @@ public final class BackChannelLogoutSender implements AutoCloseable {
         } catch (ExecutionException e) {
             return e.getCause() == null ? "failed" : e.getCause().getClass().getSimpleName();
         } catch (InterruptedException e) {
+            // Only close() interrupts: the flag stays clear so that the attempt can still be recorded (its
+            // lease lifted) before the database closes; the task ends right after.
             response.cancel(true);
-            Thread.currentThread().interrupt();
-            return "interrupted";
+            return "interrupted by shutdown";
         }
     }
 
@@ -255,7 +259,11 @@ public final class BackChannelLogoutSender implements AutoCloseable {
         }
     }
 
-    /** Stops reading the queue and abandons POSTs in flight; their leases run out and another run retries them. */
+    /**
+     * Stops reading the queue and cuts POSTs in flight short, waiting up to {@link #CLOSE_WAIT} for them to record
+     * the attempt, so that the next instance to run retries them at once; one that cannot (the database is gone)
+     * is retried when its lease runs out. Call before the database closes.
+     */
     @Override
     public void close() {
         closed = true;
@@ -264,5 +272,12 @@ public final class BackChannelLogoutSender implements AutoCloseable {
             running.interrupt();
         }
         senders.shutdownNow();
+        try {
+            if (!senders.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("Back-channel logouts in flight did not stop within {}; their leases will run out", CLOSE_WAIT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -63,8 +63,11 @@ public record BackChannelLogoutSettings(Duration requestTimeout, int maxAttempts
         return delay.compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : delay;
     }
 
-    /** How long an instance holds a taken logout: its POST's bound plus a margin for the database writes. */
+    /**
+     * How long an instance holds a taken logout: its POST's bound plus a margin for the database writes. Past it
+     * (the instance died mid-delivery) any instance may send it again: delivery is at least once.
+     */
     public Duration lease() {
-        return requestTimeout.plusSeconds(30);
+        return requestTimeout.plusSeconds(10);
     }
 }
