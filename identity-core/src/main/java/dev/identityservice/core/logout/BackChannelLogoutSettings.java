@@ -8,7 +8,8 @@ import java.util.Objects;
  * waits at most {@code requestTimeout}; a failed one is retried after {@code firstRetryDelay}, doubling up to
  * {@link #MAX_RETRY_DELAY}, until {@code maxAttempts} attempts or {@code maxAge} after the session ended;
  * at most {@code concurrency} POSTs are in flight per server instance; the queue is read every
- * {@code pollInterval} (and at once when this instance ends a session).
+ * {@code pollInterval} (and at once when this instance ends a session). A logout found older than
+ * {@code maxAge} (every instance was down meanwhile) still gets one attempt: a late logout is better than none.
  */
 public record BackChannelLogoutSettings(Duration requestTimeout, int maxAttempts, Duration maxAge, Duration firstRetryDelay,
                                         int concurrency, Duration pollInterval) {
