@@ -116,7 +116,7 @@ class QuickstartFlowTest {
     }
 
     @Test
-    void codeFlowWhenDemoSpaSignsInWithPkceThenApiNamesAliceAndLogoutKillsTheSessionRefreshToken() throws Exception {
+    void codeFlowWhenDemoSpaSignsInWithPkceThenApiNamesAliceAndLogoutKillsTheSessionRefreshTokenAndTheSamplesSession() throws Exception {
         Http browser = new Http();
         String redirectUri = stack.sampleOrigin() + "/callback";
         String verifier = random();
@@ -175,6 +175,20 @@ class QuickstartFlowTest {
         HttpResponse<String> afterLogout = refresh(browser, sessionRefreshToken, "Origin", stack.sampleOrigin());
         assertEquals(400, afterLogout.statusCode(), afterLogout.body());
         assertEquals("invalid_grant", Http.json(afterLogout).path("error").asText(), afterLogout.body());
+
+        // Back-channel logout: the server POSTs a logout token to the sample's /backchannel-logout, and the sample
+        // ends its session: the session's access token, still unexpired, no longer reaches the API.
+        String sessionAccessToken = Http.json(refreshed).path("access_token").asText();
+        assertEquals(idClaims.getStringClaim("sid"), SignedJWT.parse(sessionAccessToken).getJWTClaimsSet().getStringClaim("sid"));
+        HttpResponse<String> ended = null;
+        for (long deadline = System.nanoTime() + 10_000_000_000L; System.nanoTime() < deadline; Thread.sleep(50)) {
+            ended = browser.get(stack.sample("api/me"), "Authorization", Http.bearer(sessionAccessToken));
+            if (ended.statusCode() != 200) {
+                break;
+            }
+        }
+        assertEquals(401, ended.statusCode(), ended.body());
+        assertTrue(ended.headers().firstValue("WWW-Authenticate").orElse("").contains("session"), ended.headers().toString());
 
         // The session is gone: the next authorization request shows the login form again.
         HttpResponse<String> again = browser.get(authorizeUri(redirectUri, random(), random(), random()));

@@ -25,6 +25,8 @@ import dev.identityservice.core.key.MasterKey;
 import dev.identityservice.core.key.PrivateKeyCipher;
 import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.registration.ClientRegistrations;
+import dev.identityservice.core.logout.BackChannelLogoutSender;
+import dev.identityservice.core.logout.BackChannelLogoutSettings;
 import dev.identityservice.core.session.LoginSessions;
 import dev.identityservice.core.store.jdbc.Database;
 import dev.identityservice.core.store.jdbc.ExpiredRowsCleanup;
@@ -34,6 +36,7 @@ import dev.identityservice.core.store.jdbc.JdbcAuthorizationCodeStore;
 import dev.identityservice.core.store.jdbc.JdbcClientRegistrationStore;
 import dev.identityservice.core.store.jdbc.JdbcClientStore;
 import dev.identityservice.core.store.jdbc.JdbcLoginSessionStore;
+import dev.identityservice.core.store.jdbc.JdbcPendingLogoutStore;
 import dev.identityservice.core.store.jdbc.JdbcRefreshTokenStore;
 import dev.identityservice.core.store.jdbc.JdbcSigningKeyStore;
 import dev.identityservice.core.store.jdbc.JdbcTenantStore;
@@ -44,6 +47,8 @@ import dev.identityservice.core.token.AccessTokenIssuer;
 import dev.identityservice.core.token.AccessTokenValidator;
 import dev.identityservice.core.token.IdTokenHintValidator;
 import dev.identityservice.core.token.IdTokenIssuer;
+import dev.identityservice.core.token.LogoutTokenIssuer;
+import dev.identityservice.core.token.TokenIntrospector;
 import dev.identityservice.core.token.RevocationCutOff;
 import dev.identityservice.core.token.TokenIntrospector;
 import dev.identityservice.core.token.TokenRevoker;
@@ -109,6 +114,7 @@ public final class IdentityEngine {
     private final ExpiredRowsCleanup cleanup;
     private final AuditEventStore auditEvents;
     private final ClientRegistrations registrations;
+    private final BackChannelLogoutSender logouts;
 
     private IdentityEngine(Builder builder) {
         this.database = builder.database;
@@ -137,7 +143,10 @@ public final class IdentityEngine {
                 new RefreshTokenGrant(refreshTokens, users, tokenSets),
                 new ClientCredentialsGrant(tokenSets, clock),
                 new AuthorizationCodeGrant(codeStore, users, tokenSets, refreshTokens, accessTokenStore, clock)));
-        this.sessions = new LoginSessions(new JdbcLoginSessionStore(database), refreshTokens, clock, builder.sessionTtl);
+        this.logouts = new BackChannelLogoutSender(new JdbcPendingLogoutStore(database), clients, this::tenant,
+                new LogoutTokenIssuer(keys, clock), clock, builder.backChannelLogout, builder.logoutListener);
+        this.sessions = new LoginSessions(new JdbcLoginSessionStore(database), refreshTokens, clock, builder.sessionTtl,
+                logouts::wakeUp);
         this.accessTokenValidator = new AccessTokenValidator(keys, clock);
         this.introspector = new TokenIntrospector(accessTokenValidator, accessTokenStore, refreshTokens, users, clients, clock);
         this.userInfo = new UserInfoProvider(introspector, clients, idTokenIssuer);
@@ -274,12 +283,17 @@ public final class IdentityEngine {
         executor.scheduleWithFixedDelay(() -> database.runAlone("key-rotation", rotationScheduler::checkAll),
                 rotationMillis, rotationMillis, TimeUnit.MILLISECONDS);
         long seconds = cleanupInterval.toSeconds();
-        executor.scheduleWithFixedDelay(() -> database.runAlone("cleanup", cleanup), seconds, seconds, TimeUnit.SECONDS);
+        executor.scheduleWithFixedDelay(() -> {
+            database.runAlone("cleanup", cleanup);
+            logouts.wakeUp(); // the cleanup may have ended expired sessions
+        }, seconds, seconds, TimeUnit.SECONDS);
+        logouts.start();
         executor.scheduleWithFixedDelay(this::reloadTenantsQuietly, 60, 60, TimeUnit.SECONDS);
     }
 
     /** Stops listening for other instances' changes; the executor's jobs stop with the executor. */
     public void stopBackgroundJobs() {
+        logouts.close();
         changes.close();
     }
 
@@ -315,6 +329,8 @@ public final class IdentityEngine {
     public AuditEventStore auditEvents() { return auditEvents; }
     /** Dynamic client registration (RFC 7591, RFC 7592): initial and registration access tokens. */
     public ClientRegistrations registrations() { return registrations; }
+    /** Delivers back-channel logouts queued when sessions end (started by {@link #startBackgroundJobs}). */
+    public BackChannelLogoutSender backChannelLogouts() { return logouts; }
 
     /** Configures an {@link IdentityEngine}; everything but the database and master key has a default. */
     public static final class Builder {
@@ -329,6 +345,8 @@ public final class IdentityEngine {
         private Duration sessionTtl = LoginSessions.DEFAULT_SESSION_TTL;
         private Duration reconcileInterval = DEFAULT_RECONCILE_INTERVAL;
         private RevocationCutOff.Sleeper sleeper = RevocationCutOff.Sleeper.THREAD_SLEEP;
+        private BackChannelLogoutSettings backChannelLogout = BackChannelLogoutSettings.DEFAULTS;
+        private BackChannelLogoutSender.Listener logoutListener = BackChannelLogoutSender.Listener.NONE;
 
         private Builder(Database database, MasterKey masterKey) {
             this.database = Objects.requireNonNull(database, "database");
@@ -348,6 +366,10 @@ public final class IdentityEngine {
 
         /** How "revoke everything" waits out its cut-off second; tests with a settable clock advance it instead. */
         public Builder sleeper(RevocationCutOff.Sleeper value) { this.sleeper = Objects.requireNonNull(value, "sleeper"); return this; }
+
+        /** How back-channel logout tokens are delivered; default {@link BackChannelLogoutSettings#DEFAULTS}. */
+        public Builder backChannelLogout(BackChannelLogoutSettings value) { this.backChannelLogout = Objects.requireNonNull(value, "backChannelLogout"); return this; }
+        public Builder logoutListener(BackChannelLogoutSender.Listener value) { this.logoutListener = Objects.requireNonNull(value, "logoutListener"); return this; }
 
         public IdentityEngine build() {
             return new IdentityEngine(this);

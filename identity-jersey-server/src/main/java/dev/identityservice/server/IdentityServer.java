@@ -155,6 +155,8 @@ public final class IdentityServer implements AutoCloseable {
                     .reuseListener(metrics.reuseListener().andThen(audit.reuseListener()))
                     .auditRetention(config.auditRetention())
                     .reconcileInterval(config.changeReconcileInterval())
+                    .backChannelLogout(config.backChannelLogout())
+                    .logoutListener(metrics.logoutListener())
                     .build();
             byte[] deviceCookieKey = DeviceCookies.deriveKey(masterKey.secretKey().getEncoded());
             IdentityApplication application = new IdentityApplication(engine, metrics, config.loginLimits(), deviceCookieKey,

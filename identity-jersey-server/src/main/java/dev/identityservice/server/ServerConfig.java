@@ -5,6 +5,7 @@ import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.registration.ClientRegistrations;
 import dev.identityservice.core.registration.RegistrationMode;
 import dev.identityservice.core.store.jdbc.DatabaseConfig;
+import dev.identityservice.core.logout.BackChannelLogoutSettings;
 import dev.identityservice.core.store.jdbc.ExpiredRowsCleanup;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.token.TokenSettings;
@@ -51,6 +52,7 @@ import java.util.Set;
  * @param managementPort the port of the management listener on {@link #MANAGEMENT_HOST} serving {@code /metrics}
  *                   and {@code /health} without a token, or {@code null} (the default): none, and {@code /metrics}
  *                   on the main port requires an admin bearer token
+ * @param backChannelLogout how logout tokens are delivered to clients' back-channel logout URIs
  */
 public record ServerConfig(String host, int port, URI issuer, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            int dbPoolSize, String masterKey, SigningAlgorithm signingAlgorithm, Duration keyRotationPeriod,
@@ -60,7 +62,8 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                            List<String> trustedProxies, TrustedProxies.Headers proxyHeaders, LoginLimits loginLimits,
                            Duration idleTimeout, LogSettings logging, Duration auditRetention, boolean bootstrapPrint,
                            RegistrationMode registrationMode, int registrationMaxClients,
-                           Duration dbConnectionTimeout, Integer managementPort) {
+                           Duration dbConnectionTimeout, Integer managementPort,
+                           BackChannelLogoutSettings backChannelLogout) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -131,6 +134,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         if (auditRetention.compareTo(MIN_AUDIT_RETENTION) < 0 || auditRetention.compareTo(MAX_AUDIT_RETENTION) > 0) {
             throw new IllegalArgumentException("audit.retention: must be from 1h to 3650d: " + Durations.format(auditRetention));
         }
+        Objects.requireNonNull(backChannelLogout, "backChannelLogout");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         if (idleTimeout.compareTo(Duration.ofMillis(100)) < 0 || idleTimeout.compareTo(Duration.ofHours(1)) > 0) {
             throw new IllegalArgumentException("http.idle.timeout: must be from 100ms to 1h: " + idleTimeout);
@@ -245,6 +249,11 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         shown.put("registration.max.clients", String.valueOf(registrationMaxClients));
         shown.put("db.connection.timeout", Durations.format(dbConnectionTimeout));
         shown.put("management.port", managementPort == null ? "" : String.valueOf(managementPort));
+        shown.put("backchannel.logout.timeout", Durations.format(backChannelLogout.requestTimeout()));
+        shown.put("backchannel.logout.max.attempts", String.valueOf(backChannelLogout.maxAttempts()));
+        shown.put("backchannel.logout.max.age", Durations.format(backChannelLogout.maxAge()));
+        shown.put("backchannel.logout.retry.delay", Durations.format(backChannelLogout.firstRetryDelay()));
+        shown.put("backchannel.logout.concurrency", String.valueOf(backChannelLogout.concurrency()));
         return shown;
     }
 
@@ -307,6 +316,11 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         private int registrationMaxClients = ClientRegistrations.DEFAULT_MAX_CLIENTS_PER_TENANT;
         private Duration dbConnectionTimeout = DatabaseConfig.DEFAULT_CONNECTION_TIMEOUT;
         private Integer managementPort;
+        private Duration backChannelLogoutTimeout = BackChannelLogoutSettings.DEFAULT_REQUEST_TIMEOUT;
+        private int backChannelLogoutMaxAttempts = BackChannelLogoutSettings.DEFAULT_MAX_ATTEMPTS;
+        private Duration backChannelLogoutMaxAge = BackChannelLogoutSettings.DEFAULT_MAX_AGE;
+        private Duration backChannelLogoutRetryDelay = BackChannelLogoutSettings.DEFAULT_FIRST_RETRY_DELAY;
+        private int backChannelLogoutConcurrency = BackChannelLogoutSettings.DEFAULT_CONCURRENCY;
 
         private Builder() {
         }
@@ -394,6 +408,11 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         public Builder dbConnectionTimeout(Duration value) { this.dbConnectionTimeout = value; return this; }
         /** The management listener's port, or {@code null} for none. */
         public Builder managementPort(Integer value) { this.managementPort = value; return this; }
+        public Builder backChannelLogoutTimeout(Duration value) { this.backChannelLogoutTimeout = value; return this; }
+        public Builder backChannelLogoutMaxAttempts(int value) { this.backChannelLogoutMaxAttempts = value; return this; }
+        public Builder backChannelLogoutMaxAge(Duration value) { this.backChannelLogoutMaxAge = value; return this; }
+        public Builder backChannelLogoutRetryDelay(Duration value) { this.backChannelLogoutRetryDelay = value; return this; }
+        public Builder backChannelLogoutConcurrency(int value) { this.backChannelLogoutConcurrency = value; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(host, port, issuer, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, masterKey,
@@ -403,7 +422,17 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                     new LoginLimits(loginWindow, loginLimitAccountAddress, loginLimitAddress, loginLimitAccount,
                             loginLimitDevice, loginTrustedFor), idleTimeout,
                     new LogSettings(logLevel, logLevels, logFormat), auditRetention, bootstrapPrint,
-                    registrationMode, registrationMaxClients, dbConnectionTimeout, managementPort);
+                    registrationMode, registrationMaxClients, dbConnectionTimeout, managementPort, backChannelLogout());
+        }
+
+        /** The delivery settings, or a failure naming the {@code backchannel.logout.*} key family. */
+        private BackChannelLogoutSettings backChannelLogout() {
+            try {
+                return new BackChannelLogoutSettings(backChannelLogoutTimeout, backChannelLogoutMaxAttempts, backChannelLogoutMaxAge,
+                        backChannelLogoutRetryDelay, backChannelLogoutConcurrency, BackChannelLogoutSettings.DEFAULT_POLL_INTERVAL);
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new IllegalArgumentException("backchannel.logout: " + e.getMessage(), e);
+            }
         }
 
         private static String requireText(String key, String value) {

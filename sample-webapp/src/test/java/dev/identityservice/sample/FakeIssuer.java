@@ -70,6 +70,38 @@ final class FakeIssuer implements AutoCloseable {
         return jwt.serialize();
     }
 
+    /**
+     * A logout token (OIDC Back-Channel Logout 1.0 §2.4) shaped like the server's, for {@code audience}, naming
+     * {@code sid} and {@code subject} (either may be null), signed with this issuer's key.
+     */
+    String logoutToken(String audience, String sid, String subject) throws Exception {
+        JWTClaimsSet.Builder claims = logoutClaims(audience);
+        if (sid != null) {
+            claims.claim("sid", sid);
+        }
+        return sign(claims.subject(subject).build(), "logout+jwt", key);
+    }
+
+    /** The claims of a valid logout token for {@code audience}, without sid and sub. */
+    JWTClaimsSet.Builder logoutClaims(String audience) {
+        Instant now = Instant.now();
+        return new JWTClaimsSet.Builder().issuer(url()).audience(audience).issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plusSeconds(120))).jwtID(UUID.randomUUID().toString())
+                .claim("events", java.util.Map.of("http://schemas.openid.net/event/backchannel-logout", java.util.Map.of()));
+    }
+
+    /** Signs {@code claims} as RS256 with {@code typ} and {@code signingKey} (this issuer's, or a forger's). */
+    String sign(JWTClaimsSet claims, String typ, RSAKey signingKey) throws Exception {
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256).type(new JOSEObjectType(typ)).keyID(key.getKeyID()).build();
+        SignedJWT jwt = new SignedJWT(header, claims);
+        jwt.sign(new RSASSASigner(signingKey));
+        return jwt.serialize();
+    }
+
+    RSAKey key() {
+        return key;
+    }
+
     @Override
     public void close() throws Exception {
         server.stop();

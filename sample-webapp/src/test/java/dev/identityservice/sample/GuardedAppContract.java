@@ -153,4 +153,84 @@ abstract class GuardedAppContract {
         assertTrue(response.body().contains("id=\"sign-in\""));
         assertEquals("no-referrer", response.headers().firstValue("Referrer-Policy").orElse(null));
     }
+
+    // ---- back-channel logout (OIDC Back-Channel Logout 1.0): POST /backchannel-logout ends the app's session
+
+    /** An access token of {@code subject} from login session {@code sid}, as the server issues them. */
+    String sessionToken(String subject, String sid) throws Exception {
+        return issuer().accessToken(new com.nimbusds.jwt.JWTClaimsSet.Builder().subject(subject).audience(audience())
+                .claim("roles", List.of("user")).claim("sid", sid));
+    }
+
+    static HttpResponse<String> logout(String base, String logoutToken) throws Exception {
+        return Http.postForm(base + "backchannel-logout", "logout_token=" + java.net.URLEncoder.encode(logoutToken,
+                java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void backchannelLogoutWhenValidTokenForSidThenThatSessionsTokensRefusedOthersKept() throws Exception {
+        String sid = "sid-" + java.util.UUID.randomUUID();
+        String ended = sessionToken("bob", sid);
+        String otherSession = sessionToken("bob", "sid-other-" + java.util.UUID.randomUUID());
+        assertEquals(200, get(base() + "api/me", ended).statusCode());
+
+        HttpResponse<String> response = logout(base(), issuer().logoutToken(clientId(), sid, "bob"));
+
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("no-store", response.headers().firstValue("Cache-Control").orElse(null));
+        HttpResponse<String> refused = get(base() + "api/me", ended);
+        assertEquals(401, refused.statusCode());
+        assertTrue(challenge(refused).contains("invalid_token") && challenge(refused).contains("session"), challenge(refused));
+        assertEquals(401, get(base() + "servlet/whoami", ended).statusCode());
+        assertEquals(200, get(base() + "api/me", otherSession).statusCode(), "another session of the user goes on");
+    }
+
+    @Test
+    void backchannelLogoutWhenOnlySubThenTokensIssuedBeforeRefused() throws Exception {
+        String subject = "carol-" + java.util.UUID.randomUUID();
+        String before = sessionToken(subject, "sid-" + java.util.UUID.randomUUID());
+
+        assertEquals(200, logout(base(), issuer().logoutToken(clientId(), null, subject)).statusCode());
+
+        assertEquals(401, get(base() + "api/me", before).statusCode());
+    }
+
+    @Test
+    void backchannelLogoutWhenForgedOrMisshapenThen400AndSessionKept() throws Exception {
+        String sid = "sid-" + java.util.UUID.randomUUID();
+        String token = sessionToken("dave", sid);
+        FakeIssuer fake = issuer();
+        com.nimbusds.jose.jwk.RSAKey forger = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID(fake.key().getKeyID()).generate();
+        Map<String, String> bad = new java.util.LinkedHashMap<>();
+        bad.put("forged signature", fake.sign(fake.logoutClaims(clientId()).claim("sid", sid).build(), "logout+jwt", forger));
+        bad.put("typ JWT", fake.sign(fake.logoutClaims(clientId()).claim("sid", sid).build(), "JWT", fake.key()));
+        bad.put("other audience", fake.logoutToken("someone-else", sid, "dave"));
+        bad.put("with nonce", fake.sign(fake.logoutClaims(clientId()).claim("sid", sid).claim("nonce", "n").build(), "logout+jwt", fake.key()));
+        bad.put("no event", fake.sign(fake.logoutClaims(clientId()).claim("sid", sid).claim("events", Map.of()).build(), "logout+jwt", fake.key()));
+        bad.put("neither sid nor sub", fake.logoutToken(clientId(), null, null));
+        bad.put("other issuer", fake.sign(fake.logoutClaims(clientId()).issuer("https://evil.example").claim("sid", sid).build(),
+                "logout+jwt", fake.key()));
+        bad.put("expired", fake.sign(fake.logoutClaims(clientId()).claim("sid", sid)
+                .expirationTime(java.util.Date.from(java.time.Instant.now().minusSeconds(600)))
+                .issueTime(java.util.Date.from(java.time.Instant.now().minusSeconds(720))).build(), "logout+jwt", fake.key()));
+        bad.put("an access token", token);
+        for (Map.Entry<String, String> e : bad.entrySet()) {
+            HttpResponse<String> response = logout(base(), e.getValue());
+            assertEquals(400, response.statusCode(), e.getKey() + ": " + response.body());
+            assertEquals("invalid_request", json(response).get("error"), e.getKey());
+        }
+        assertEquals(400, Http.postForm(base() + "backchannel-logout", "nothing=here").statusCode());
+        assertEquals(200, get(base() + "api/me", token).statusCode(), "no refused token ended the session");
+    }
+
+    @Test
+    void backchannelLogoutWhenSameTokenReplayedThenSecondRefused() throws Exception {
+        String logoutToken = issuer().logoutToken(clientId(), "sid-" + java.util.UUID.randomUUID(), "erin");
+
+        assertEquals(200, logout(base(), logoutToken).statusCode());
+        HttpResponse<String> replay = logout(base(), logoutToken);
+
+        assertEquals(400, replay.statusCode());
+        assertTrue(replay.body().contains("replayed"), replay.body());
+    }
 }

@@ -23,6 +23,12 @@ final class Http {
         return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
+    static HttpResponse<String> postForm(String url, String form) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+        return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
     static String challenge(HttpResponse<?> response) {
         return response.headers().firstValue("WWW-Authenticate").orElse(null);
     }

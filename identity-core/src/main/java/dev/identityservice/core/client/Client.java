@@ -35,6 +35,10 @@ import java.util.Set;
  *                                  {@code id_token_signed_response_alg}), or {@code null} for RS256
  * @param userinfoSignedResponseAlg the JWS algorithm of signed UserInfo responses ({@code application/jwt},
  *                                  {@code userinfo_signed_response_alg}), or {@code null} for plain JSON
+ * @param backchannelLogoutUri   where logout tokens are POSTed when a session this client took part in ends
+ *                               (OIDC Back-Channel Logout 1.0 §2.2), or {@code null} for none
+ * @param backchannelLogoutSessionRequired whether the client needs {@code sid} in logout tokens (§2.2); ours
+ *                               always carry it, the flag is kept and shown as registered
  */
 public record Client(String tenantId, String clientId, String name, String secretHash,
                      List<String> redirectUris, List<String> postLogoutRedirectUris, Set<String> allowedOrigins,
@@ -43,7 +47,8 @@ public record Client(String tenantId, String clientId, String name, String secre
                      Set<String> introspectionAudiences, Instant createdAt, Instant updatedAt, ClientKeys keys,
                      ClientCredentials.Method tokenEndpointAuthMethod, String requestObjectSigningAlg,
                      ApplicationType applicationType, ClientDescription description,
-                     SigningAlgorithm idTokenSignedResponseAlg, SigningAlgorithm userinfoSignedResponseAlg) {
+                     SigningAlgorithm idTokenSignedResponseAlg, SigningAlgorithm userinfoSignedResponseAlg,
+                     String backchannelLogoutUri, boolean backchannelLogoutSessionRequired) {
 
     /**
      * The algorithms a client may register for its request objects: {@code none} (unsigned, OIDC Core §6.1) and
@@ -76,6 +81,9 @@ public record Client(String tenantId, String clientId, String name, String secre
         }
         requireRegistrable("redirectUris", redirectUris);
         requireRegistrable("postLogoutRedirectUris", postLogoutRedirectUris);
+        if (backchannelLogoutUri != null) {
+            requireRegistrable("backchannelLogoutUri", List.of(backchannelLogoutUri));
+        }
         Limits.joinedAtMost("redirectUris", redirectUris, Limits.MAX_URI_LIST_CHARS);
         Limits.joinedAtMost("postLogoutRedirectUris", postLogoutRedirectUris, Limits.MAX_URI_LIST_CHARS);
         Limits.joinedAtMost("allowedOrigins", allowedOrigins, Limits.MAX_URI_LIST_CHARS);
@@ -175,6 +183,8 @@ public record Client(String tenantId, String clientId, String name, String secre
         b.description = description;
         b.idTokenSignedResponseAlg = idTokenSignedResponseAlg;
         b.userinfoSignedResponseAlg = userinfoSignedResponseAlg;
+        b.backchannelLogoutUri = backchannelLogoutUri;
+        b.backchannelLogoutSessionRequired = backchannelLogoutSessionRequired;
         return b;
     }
 
@@ -202,6 +212,8 @@ public record Client(String tenantId, String clientId, String name, String secre
         private ClientDescription description = ClientDescription.NONE;
         private SigningAlgorithm idTokenSignedResponseAlg;
         private SigningAlgorithm userinfoSignedResponseAlg;
+        private String backchannelLogoutUri;
+        private boolean backchannelLogoutSessionRequired;
 
         private Builder(String tenantId, String clientId) {
             this.tenantId = tenantId;
@@ -232,12 +244,15 @@ public record Client(String tenantId, String clientId, String name, String secre
         public Builder description(ClientDescription value) { this.description = value; return this; }
         public Builder idTokenSignedResponseAlg(SigningAlgorithm value) { this.idTokenSignedResponseAlg = value; return this; }
         public Builder userinfoSignedResponseAlg(SigningAlgorithm value) { this.userinfoSignedResponseAlg = value; return this; }
+        public Builder backchannelLogoutUri(String value) { this.backchannelLogoutUri = value; return this; }
+        public Builder backchannelLogoutSessionRequired(boolean value) { this.backchannelLogoutSessionRequired = value; return this; }
 
         public Client build() {
             return new Client(tenantId, clientId, name, secretHash, redirectUris, postLogoutRedirectUris, allowedOrigins,
                     grantTypes, scopes, tokenSettings, idTokenEncryptionKey, claimMappings, introspectionAudiences,
                     createdAt, updatedAt, keys, tokenEndpointAuthMethod, requestObjectSigningAlg, applicationType, description,
-                    idTokenSignedResponseAlg, userinfoSignedResponseAlg);
+                    idTokenSignedResponseAlg, userinfoSignedResponseAlg,
+                    backchannelLogoutUri, backchannelLogoutSessionRequired);
         }
     }
 }

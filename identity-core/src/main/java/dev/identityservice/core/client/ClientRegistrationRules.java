@@ -90,6 +90,9 @@ public final class ClientRegistrationRules {
         requireWebUrl("clientUri", d.clientUri());
         requireWebUrl("policyUri", d.policyUri());
         requireWebUrl("tosUri", d.tosUri());
+        if (client.backchannelLogoutUri() != null) {
+            requireBackchannelLogoutUri(client.backchannelLogoutUri());
+        }
     }
 
     /**
@@ -120,6 +123,22 @@ public final class ClientRegistrationRules {
             throw new IllegalArgumentException(field + ": must be an https URL without fragment: " + url);
         }
         requireWebHost(field, url, scheme, url.toString());
+    }
+
+    /**
+     * A back-channel logout URI (OIDC Back-Channel Logout 1.0 §2.2): absolute, {@code https} with a host, or
+     * {@code http} to a loopback address as for redirect URIs; no fragment, no user-info, no wildcard. The server
+     * POSTs to it, so a private-use scheme, which only a browser could follow, is refused.
+     *
+     * @throws IllegalArgumentException naming {@code backchannelLogoutUri} and the value
+     */
+    static void requireBackchannelLogoutUri(String uri) {
+        String field = "backchannelLogoutUri";
+        requireRedirectUri(field, uri);
+        String scheme = URI.create(uri).getScheme().toLowerCase(Locale.ROOT);
+        if (!"https".equals(scheme) && !"http".equals(scheme)) {
+            throw new IllegalArgumentException(field + ": the scheme must be https (or http to a loopback address): " + uri);
+        }
     }
 
     /** A redirect URI as the class comment says; {@code field} names it in the error. */

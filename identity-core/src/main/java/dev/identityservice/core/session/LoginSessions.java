@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * Starts, finds and ends login sessions. Ending one (RP-initiated logout, OIDC RP-Initiated
- * Logout 1.0 §2) also revokes the refresh tokens issued in it.
+ * Logout 1.0 §2) also revokes the refresh tokens issued in it, and queues a back-channel logout for every
+ * client that took part in it (OIDC Back-Channel Logout 1.0 §2.5; see {@link LoginSessionStore}).
  */
 public final class LoginSessions {
 
@@ -24,12 +25,15 @@ public final class LoginSessions {
     private final RefreshTokenService refreshTokens;
     private final Clock clock;
     private final Duration ttl;
+    private final Runnable onEnded;
 
-    public LoginSessions(LoginSessionStore store, RefreshTokenService refreshTokens, Clock clock, Duration ttl) {
+    /** @param onEnded told after sessions ended (outside the transaction), so that queued logouts go out at once */
+    public LoginSessions(LoginSessionStore store, RefreshTokenService refreshTokens, Clock clock, Duration ttl, Runnable onEnded) {
         this.store = store;
         this.refreshTokens = refreshTokens;
         this.clock = clock;
         this.ttl = ttl;
+        this.onEnded = onEnded;
     }
 
     public StartedSession start(String tenantId, String userId) {
@@ -52,12 +56,25 @@ public final class LoginSessions {
 
     /** Ends the session and revokes every refresh token issued in it. */
     public void end(LoginSession session) {
-        store.end(session.idHash(), clock.instant());
+        boolean ended = store.end(session.idHash(), clock.instant());
         refreshTokens.revokeSession(session.tenantId(), session.idHash());
+        if (ended) {
+            onEnded.run();
+        }
     }
 
     /** Ends every session of a user (revoke everything of a user). */
     public void endAllOfUser(String tenantId, String userId) {
-        store.endAllOfUser(tenantId, userId, clock.instant());
+        if (store.endAllOfUser(tenantId, userId, clock.instant()) > 0) {
+            onEnded.run();
+        }
+    }
+
+    /**
+     * Records that {@code clientId} got an authorization code through {@code session}, so that it is told when
+     * the session ends (OIDC Back-Channel Logout 1.0 §2.5).
+     */
+    public void addParticipant(LoginSession session, String clientId) {
+        store.addParticipant(session.idHash(), clientId);
     }
 }

@@ -10,6 +10,7 @@ import dev.identityservice.core.client.ClaimMapping;
 import dev.identityservice.core.client.Client;
 import dev.identityservice.core.key.KeyRing;
 import dev.identityservice.core.key.KeyRingProvider;
+import dev.identityservice.core.session.LoginSession;
 import dev.identityservice.core.key.SigningKey;
 import java.time.Clock;
 import java.time.Instant;
@@ -73,6 +74,11 @@ public final class AccessTokenIssuer {
             if (!authorization.claims().userinfo().isEmpty()) {
                 claims.claim(USERINFO_CLAIMS, List.copyOf(authorization.claims().userinfoNames()));
             }
+        }
+        if (authorization.sessionId() != null) {
+            // The login session's sid, as in the ID token: a resource server told by back-channel logout that the
+            // session ended (OIDC Back-Channel Logout 1.0 §2.7) can refuse the session's access tokens.
+            claims.claim("sid", LoginSession.sidOf(authorization.sessionId()));
         }
         if (multiTenant.getAsBoolean()) {
             claims.claim("tenant", authorization.tenant().id());

@@ -21,6 +21,7 @@ import dev.identityservice.core.key.KeyRing;
 import dev.identityservice.core.key.KeyRingProvider;
 import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.core.session.LoginSession;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -33,7 +34,8 @@ import java.util.Map;
 
 /**
  * Issues OpenID Connect ID tokens (OIDC Core §2): {@code aud} is the client, with {@code nonce},
- * {@code auth_time}, {@code at_hash}, {@code amr}, and {@code acr} when the client asked for it. An access token
+ * {@code auth_time}, {@code at_hash}, {@code amr}, {@code acr} when the client asked for it, and {@code sid} for tokens of a
+ * login session (Back-Channel Logout 1.0 §2.1). An access token
  * is always issued with an ID token here, so the claims the scopes request go to {@code /userinfo} (§5.4); the ID
  * token carries only those the {@code claims} parameter asks for in {@code id_token} (§5.5), and the client's
  * claim mappings.
@@ -75,6 +77,10 @@ public final class IdTokenIssuer {
                 .claim("at_hash", accessTokenHash(accessToken, algorithm));
         if (authorization.nonce() != null) {
             claims.claim("nonce", authorization.nonce());
+        }
+        if (authorization.sessionId() != null) {
+            // OIDC Back-Channel Logout 1.0 §2.1: the session a later logout token names.
+            claims.claim("sid", LoginSession.sidOf(authorization.sessionId()));
         }
         if (!authorization.amr().isEmpty()) {
             claims.claim("amr", authorization.amr());

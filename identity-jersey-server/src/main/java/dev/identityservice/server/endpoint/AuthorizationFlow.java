@@ -108,6 +108,7 @@ public final class AuthorizationFlow {
         String code = engine.authorizationCodes().issue(tenant, authorization.client(), session.user(),
                 authorization.redirectUri(), authorization.scopes(), authorization.nonce(), authorization.codeChallenge(),
                 session.session().authTime(), session.session().idHash(), authorization.claims());
+        engine.sessions().addParticipant(session.session(), authorization.client().clientId());
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("code", code);
         Response.ResponseBuilder response = respond(tenant, authorization.redirectUri(), parameters, authorization.state(),

@@ -41,7 +41,7 @@ public final class DiscoveryDocument {
 
     private static List<String> claims() {
         List<String> claims = new ArrayList<>(List.of("iss", "sub", "aud", "exp", "iat", "auth_time", "nonce",
-                "at_hash", "acr", "amr", "azp"));
+                "at_hash", "acr", "amr", "azp", "sid"));
         claims.addAll(ProfileClaims.PROFILE);
         claims.addAll(ProfileClaims.EMAIL);
         claims.addAll(ProfileClaims.ADDRESS);
@@ -94,6 +94,9 @@ public final class DiscoveryDocument {
         if (tenant.registrationMode().enabled()) {
             m.put("registration_endpoint", EndpointPaths.url(issuer, EndpointPaths.REGISTER));
         }
+        // Back-Channel Logout 1.0 §2.1: logout tokens are sent, and carry sid, as ID tokens do.
+        m.put("backchannel_logout_supported", true);
+        m.put("backchannel_logout_session_supported", true);
         return m;
     }
 }

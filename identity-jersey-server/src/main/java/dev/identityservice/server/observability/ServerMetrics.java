@@ -2,6 +2,7 @@ package dev.identityservice.server.observability;
 
 import dev.identityservice.core.key.KeyRotationListener;
 import dev.identityservice.core.token.refresh.RefreshTokenService;
+import dev.identityservice.core.logout.BackChannelLogoutSender;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -137,6 +138,15 @@ public final class ServerMetrics implements AutoCloseable {
     /** For the engine builder: the active signing key changed. */
     public KeyRotationListener rotationListener() {
         return (tenantId, kid, reason) -> registry.counter("identity.key.rotations", "reason", reason.name().toLowerCase(java.util.Locale.ROOT)).increment();
+    }
+
+    /**
+     * Back-channel logout attempts by outcome (delivered, retrying, abandoned, dropped): the counter
+     * {@code identity.backchannel.logouts} (OIDC Back-Channel Logout 1.0 §2.5).
+     */
+    public BackChannelLogoutSender.Listener logoutListener() {
+        return (tenantId, clientId, outcome) -> registry.counter("identity.backchannel.logouts",
+                "outcome", outcome.name().toLowerCase(java.util.Locale.ROOT)).increment();
     }
 
     /** The Prometheus text exposition format. */

@@ -50,11 +50,11 @@ final class ClientMetadata {
      * Metadata this server knows but cannot honour: refused when given with a value other than the one that asks
      * for nothing ({@code false} for the booleans), rather than silently registered and then not done.
      */
-    static final List<String> UNSUPPORTED = List.of("userinfo_signed_response_alg", "userinfo_encrypted_response_alg",
+    static final List<String> UNSUPPORTED = List.of("userinfo_encrypted_response_alg",
             "userinfo_encrypted_response_enc", "id_token_encrypted_response_alg", "id_token_encrypted_response_enc",
             "request_object_encryption_alg", "request_object_encryption_enc", "token_endpoint_auth_signing_alg",
             "default_max_age", "default_acr_values", "initiate_login_uri", "request_uris", "sector_identifier_uri",
-            "backchannel_logout_uri", "backchannel_logout_session_required", "frontchannel_logout_uri",
+            "frontchannel_logout_uri",
             "frontchannel_logout_session_required", "tls_client_certificate_bound_access_tokens",
             "authorization_signed_response_alg", "authorization_encrypted_response_alg",
             "authorization_encrypted_response_enc");
@@ -112,6 +112,14 @@ final class ClientMetadata {
         if (idTokenAlg != null && !idTokenSigningAlgs.contains(idTokenAlg)) {
             throw invalid("id_token_signed_response_alg: ID tokens of this issuer are signed with one of " + idTokenSigningAlgs);
         }
+        String userinfoAlg = text(json, "userinfo_signed_response_alg");
+        if (userinfoAlg != null && !idTokenSigningAlgs.contains(userinfoAlg)) {
+            throw invalid("userinfo_signed_response_alg: this issuer signs with one of " + idTokenSigningAlgs);
+        }
+        JsonNode sessionRequired = json.get("backchannel_logout_session_required");
+        if (sessionRequired != null && !sessionRequired.isNull() && !sessionRequired.isBoolean()) {
+            throw invalid("backchannel_logout_session_required must be a boolean");
+        }
         if (json.has("require_auth_time") && !json.get("require_auth_time").isBoolean() && !json.get("require_auth_time").isNull()) {
             throw invalid("require_auth_time must be a boolean"); // auth_time is in every ID token anyway
         }
@@ -156,7 +164,8 @@ final class ClientMetadata {
                 object(json, "jwks"), text(json, "jwks_uri"), authMethod.value(), text(json, "request_object_signing_alg"),
                 applicationType == null ? ApplicationType.WEB.value() : applicationType, strings(json, "contacts"),
                 text(json, "logo_uri"), text(json, "client_uri"), text(json, "policy_uri"), text(json, "tos_uri"),
-                idTokenAlg, null);
+                idTokenAlg, userinfoAlg, text(json, "backchannel_logout_uri"),
+                sessionRequired == null || sessionRequired.isNull() ? null : sessionRequired.booleanValue());
         return new Request(entry, json);
     }
 
@@ -172,6 +181,13 @@ final class ClientMetadata {
         m.put("redirect_uris", client.redirectUris());
         if (!client.postLogoutRedirectUris().isEmpty()) {
             m.put("post_logout_redirect_uris", client.postLogoutRedirectUris());
+        }
+        if (client.userinfoSignedResponseAlg() != null) {
+            m.put("userinfo_signed_response_alg", client.userinfoSignedResponseAlg().name());
+        }
+        if (client.backchannelLogoutUri() != null) {
+            m.put("backchannel_logout_uri", client.backchannelLogoutUri());
+            m.put("backchannel_logout_session_required", client.backchannelLogoutSessionRequired());
         }
         m.put("grant_types", client.grantTypes().stream().map(GrantType::value).sorted().toList());
         m.put("response_types", client.allows(GrantType.AUTHORIZATION_CODE) ? List.of("code") : List.of());

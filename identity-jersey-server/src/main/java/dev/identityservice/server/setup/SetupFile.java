@@ -113,6 +113,9 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
      * client metadata of RFC 7591 §2 and OIDC Registration §2, with the meaning and rules they have there.
      * {@code idTokenSignedResponseAlg} ({@code RS256}, the default, {@code ES256} or {@code EdDSA}) signs the client's
      * ID tokens; {@code userinfoSignedResponseAlg}, when set, makes {@code /userinfo} answer it a signed JWT.
+     * {@code backchannelLogoutUri} is where logout tokens are POSTed when a session the client took part in ends
+     * (OIDC Back-Channel Logout 1.0; {@code https}, or {@code http} to a loopback address, no fragment);
+     * {@code backchannelLogoutSessionRequired} ({@code false} when absent) records that it needs {@code sid}.
      */
     public record ClientEntry(String tenant, String clientId, String name, String secret, String secretHash,
                               @JsonProperty("public") Boolean publicClient, List<String> redirectUris,
@@ -123,7 +126,8 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
                               List<String> introspectionAudiences, Map<String, Object> jwks, String jwksUri,
                               String tokenEndpointAuthMethod, String requestObjectSigningAlg, String applicationType,
                               List<String> contacts, String logoUri, String clientUri, String policyUri, String tosUri,
-                              String idTokenSignedResponseAlg, String userinfoSignedResponseAlg) {
+                              String idTokenSignedResponseAlg, String userinfoSignedResponseAlg,
+                              String backchannelLogoutUri, Boolean backchannelLogoutSessionRequired) {
 
         /**
          * The entry of a stored client, the inverse of {@code SetupImporter.clientSettings}: every setting,
@@ -149,7 +153,8 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
                     c.description().contacts(), text(c.description().logoUri()), text(c.description().clientUri()),
                     text(c.description().policyUri()), text(c.description().tosUri()),
                     c.idTokenSignedResponseAlg() == null ? null : c.idTokenSignedResponseAlg().name(),
-                    c.userinfoSignedResponseAlg() == null ? null : c.userinfoSignedResponseAlg().name());
+                    c.userinfoSignedResponseAlg() == null ? null : c.userinfoSignedResponseAlg().name(),
+                    c.backchannelLogoutUri(), c.backchannelLogoutSessionRequired());
         }
 
         private static String text(java.net.URI uri) {
@@ -162,7 +167,7 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
                     allowedOrigins, grantTypes, scopes, tokenFormat, accessTokenTtl, idTokenTtl, refreshPolicy, audience,
                     idTokenEncryptionJwk, claimMappings, refreshReuseGrace, introspectionAudiences, jwks, jwksUri,
                     tokenEndpointAuthMethod, requestObjectSigningAlg, applicationType, contacts, logoUri, clientUri, policyUri, tosUri,
-                    idTokenSignedResponseAlg, userinfoSignedResponseAlg);
+                    idTokenSignedResponseAlg, userinfoSignedResponseAlg, backchannelLogoutUri, backchannelLogoutSessionRequired);
         }
 
         /** A copy with {@code secret} set: the one response that shows a new secret. */
@@ -171,7 +176,7 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
                     allowedOrigins, grantTypes, scopes, tokenFormat, accessTokenTtl, idTokenTtl, refreshPolicy, audience,
                     idTokenEncryptionJwk, claimMappings, refreshReuseGrace, introspectionAudiences, jwks, jwksUri,
                     tokenEndpointAuthMethod, requestObjectSigningAlg, applicationType, contacts, logoUri, clientUri, policyUri, tosUri,
-                    idTokenSignedResponseAlg, userinfoSignedResponseAlg);
+                    idTokenSignedResponseAlg, userinfoSignedResponseAlg, backchannelLogoutUri, backchannelLogoutSessionRequired);
         }
 
         /** Never shows the secret. */

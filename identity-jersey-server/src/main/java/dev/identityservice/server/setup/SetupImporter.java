@@ -322,7 +322,10 @@ public final class SetupImporter {
                 .description(new ClientDescription(list(entry.contacts()), uri("logoUri", entry.logoUri()),
                         uri("clientUri", entry.clientUri()), uri("policyUri", entry.policyUri()), uri("tosUri", entry.tosUri())))
                 .idTokenSignedResponseAlg(algorithm("idTokenSignedResponseAlg", entry.idTokenSignedResponseAlg()))
-                .userinfoSignedResponseAlg(algorithm("userinfoSignedResponseAlg", entry.userinfoSignedResponseAlg()));
+                .userinfoSignedResponseAlg(algorithm("userinfoSignedResponseAlg", entry.userinfoSignedResponseAlg()))
+                .backchannelLogoutUri(entry.backchannelLogoutUri())
+                .backchannelLogoutSessionRequired(Boolean.TRUE.equals(entry.backchannelLogoutSessionRequired()));
+
     }
 
     private static URI uri(String field, String value) {

@@ -62,11 +62,13 @@ class TruthfulDiscoveryTest {
     }
 
     @Test
-    void discoveryWhenReadThenNoOfflineAccessNoSidNorSessionLogoutClaims() {
+    void discoveryWhenReadThenNoOfflineAccessNorFrontChannelButBackChannelLogoutWithSid() {
         assertFalse(strings(metadata.get("scopes_supported")).contains("offline_access"), metadata.toString());
-        assertFalse(strings(metadata.get("claims_supported")).contains("sid"), metadata.toString());
-        for (String absent : List.of("frontchannel_logout_session_supported", "backchannel_logout_session_supported",
-                "frontchannel_logout_supported", "backchannel_logout_supported", "check_session_iframe")) {
+        // Back-Channel Logout 1.0 is implemented: sid is in ID and access tokens of browser sessions.
+        assertTrue(strings(metadata.get("claims_supported")).contains("sid"), metadata.toString());
+        assertTrue(metadata.get("backchannel_logout_supported").asBoolean());
+        assertTrue(metadata.get("backchannel_logout_session_supported").asBoolean());
+        for (String absent : List.of("frontchannel_logout_session_supported", "frontchannel_logout_supported", "check_session_iframe")) {
             assertFalse(metadata.has(absent), absent);
         }
     }

@@ -93,6 +93,27 @@ class ClientRegistrationRulesTest {
         assertAcceptedEverywhere(client);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"http://rp.example.com/logout", "http://10.0.0.1/logout", "http://localhost.evil.com/logout",
+            "https://rp.example.com/logout#", "https://rp.example.com/logout#frag", "/relative/logout", "javascript:alert(1)",
+            "com.example.app:/logout", "file:///etc/passwd", "ftp://rp.example.com/logout", "https://user@rp.example.com/logout",
+            "https://*.example.com/logout", "https:///logout", "https://rp.example.com/log out", ""})
+    void registerWhenBackchannelLogoutUriIsUnsafeThenRefusedAtAdminApiAndImport(String uri) throws IOException {
+        String client = "{\"clientId\":\"%s\",\"public\":true,\"grantTypes\":[\"authorization_code\"],"
+                + "\"redirectUris\":[\"https://app.example.com/cb\"],\"backchannelLogoutUri\":" + quoted(uri) + "}";
+        assertRefusedEverywhere(client, "backchannelLogoutUri");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://rp.example.com/logout", "https://rp.example.com:8443/bcl?tenant=a",
+            "http://127.0.0.1:8081/backchannel-logout", "http://localhost/logout", "http://[::1]:9000/logout"})
+    void registerWhenBackchannelLogoutUriIsHttpsOrLoopbackThenAcceptedAtAdminApiAndImport(String uri) throws IOException {
+        String client = "{\"clientId\":\"%s\",\"public\":true,\"grantTypes\":[\"authorization_code\"],"
+                + "\"redirectUris\":[\"https://app.example.com/cb\"],\"backchannelLogoutUri\":" + quoted(uri)
+                + ",\"backchannelLogoutSessionRequired\":true}";
+        assertAcceptedEverywhere(client);
+    }
+
     @Test
     void replaceWhenExistingClientGetsUnsafeRedirectUriThen400AndClientUnchanged() {
         HttpResponse<String> created = admin.post("/admin/clients", "{\"clientId\":\"replace-me\",\"public\":true,"

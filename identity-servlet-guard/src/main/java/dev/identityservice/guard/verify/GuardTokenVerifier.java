@@ -60,14 +60,22 @@ public final class GuardTokenVerifier implements TokenVerifier, AutoCloseable {
         GuardConfig safe = withListener(config, listener);
         BoundedHttpClient http = new BoundedHttpClient(safe.http());
         IssuerDiscovery discovery = new IssuerDiscovery(safe.issuer(), http);
-        JwksFetcher fetcher = safe.jwksFetcher() != null ? safe.jwksFetcher()
-                : new HttpJwksFetcher(http, safe.jwksUri(), discovery);
-        CachingJwksSource keys = new CachingJwksSource(fetcher, safe.jwks(),
-                safe.http().connectTimeout().plus(safe.http().readTimeout()), safe.clock(), listener);
+        CachingJwksSource keys = jwksSource(safe, http, discovery);
         TokenVerifier opaque = safe.introspection() == null ? null
                 : new IntrospectionTokenVerifier(safe, http, discovery);
         keys.prefetch();
         return new GuardTokenVerifier(safe, keys, opaque);
+    }
+
+    /**
+     * The JWKS cache a configuration describes (explicit {@code jwks_uri}, else the issuer's discovery
+     * document), not yet fetching; shared by the access-token and the logout-token verifiers.
+     */
+    static CachingJwksSource jwksSource(GuardConfig config, BoundedHttpClient http, IssuerDiscovery discovery) {
+        JwksFetcher fetcher = config.jwksFetcher() != null ? config.jwksFetcher()
+                : new HttpJwksFetcher(http, config.jwksUri(), discovery);
+        return new CachingJwksSource(fetcher, config.jwks(),
+                config.http().connectTimeout().plus(config.http().readTimeout()), config.clock(), config.listener());
     }
 
     @Override

@@ -27,6 +27,9 @@ import org.slf4j.LoggerFactory;
  *       coming back is still recognised as a replay and revokes the family; afterwards there is nothing left
  *       to revoke and an unknown token is refused just the same.</li>
  *   <li>Opaque access tokens, revoked-token entries, login sessions and initial access tokens go at their expiry.</li>
+ *   <li>Opaque access tokens, revoked-token entries and login sessions go at their expiry. A session that
+ *       expires without having been ended, and that clients took part in, is first ended as a logout would end
+ *       it, which queues its back-channel logouts (OIDC Back-Channel Logout 1.0 §2.5: the session ended).</li>
  *   <li>Authorization codes go {@link #CODE_RETENTION_AFTER_EXPIRY} past expiry, and not before the access
  *       token their redemption issued has expired and the refresh family it started is gone, so that a late
  *       replay still revokes them (RFC 6749 §4.1.2).</li>
@@ -128,12 +131,43 @@ public final class ExpiredRowsCleanup implements Runnable {
     public int deleteExpired() {
         Instant now = clock.instant();
         int removed = deleteDeadFamilies(now);
+        endExpiredSessions(now);
         for (Rule rule : BY_EXPIRY) {
             Instant cutOff = rule.table().equals("authorization_codes") ? now.minus(CODE_RETENTION_AFTER_EXPIRY) : now;
             removed += deleteWhere(rule, rule.instants() == 1 ? List.of(cutOff) : List.of(cutOff, now));
         }
         removed += deleteWhere(AUDIT_EVENTS, List.of(now.minus(auditRetention)));
         return removed;
+    }
+
+    /**
+     * Ends, batch after batch, the expired sessions that are not ended yet and had participating clients, each
+     * in a transaction that also queues its back-channel logouts; answers how many ended here (another instance
+     * ending one first is harmless: the conditional update lets one of them queue).
+     */
+    int endExpiredSessions(Instant now) {
+        int ended = 0;
+        List<String> expired;
+        do {
+            expired = database.withConnection(connection -> {
+                try (PreparedStatement select = connection.prepareStatement("SELECT id_hash FROM sessions WHERE expires_at <= ? "
+                        + "AND ended_at IS NULL AND EXISTS (SELECT 1 FROM session_clients p WHERE p.session_id = sessions.id_hash) "
+                        + "FETCH FIRST " + BATCH_SIZE + " ROWS ONLY")) {
+                    Timestamps.set(select, 1, now);
+                    List<String> ids = new ArrayList<>();
+                    try (ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            ids.add(rows.getString(1));
+                        }
+                    }
+                    return ids;
+                }
+            });
+            for (String idHash : expired) {
+                ended += database.inTransaction(connection -> JdbcLoginSessionStore.endInTransaction(connection, idHash, now)) ? 1 : 0;
+            }
+        } while (expired.size() == BATCH_SIZE);
+        return ended;
     }
 
     private int deleteDeadFamilies(Instant now) {

@@ -2,12 +2,16 @@ package dev.identityservice.core.store.jdbc;
 
 import dev.identityservice.core.session.LoginSession;
 import dev.identityservice.core.session.LoginSessionStore;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
-/** {@link LoginSessionStore} on the {@code sessions} table. */
+/** {@link LoginSessionStore} on the {@code sessions} and {@code session_clients} tables. */
 public final class JdbcLoginSessionStore implements LoginSessionStore {
 
     private final Database database;
@@ -51,26 +55,67 @@ public final class JdbcLoginSessionStore implements LoginSessionStore {
 
     @Override
     public boolean end(String idHash, Instant at) {
-        return database.withConnection(connection -> {
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE sessions SET ended_at = ? WHERE id_hash = ? AND ended_at IS NULL")) {
-                Timestamps.set(update, 1, at);
-                update.setString(2, idHash);
-                return update.executeUpdate() == 1;
-            }
-        });
+        return database.inTransaction(connection -> endInTransaction(connection, idHash, at));
     }
 
     @Override
     public int endAllOfUser(String tenantId, String userId, Instant at) {
-        return database.withConnection(connection -> {
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE sessions SET ended_at = ? WHERE tenant_id = ? AND user_id = ? AND ended_at IS NULL")) {
-                Timestamps.set(update, 1, at);
-                update.setString(2, tenantId);
-                update.setString(3, userId);
-                return update.executeUpdate();
+        return database.inTransaction(connection -> {
+            List<String> open = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT id_hash FROM sessions WHERE tenant_id = ? AND user_id = ? AND ended_at IS NULL")) {
+                select.setString(1, tenantId);
+                select.setString(2, userId);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        open.add(rows.getString(1));
+                    }
+                }
             }
+            int ended = 0;
+            for (String idHash : open) {
+                ended += endInTransaction(connection, idHash, at) ? 1 : 0;
+            }
+            return ended;
         });
+    }
+
+    /**
+     * Ends the session on {@code connection} (inside the caller's transaction) and, if this call is the one that
+     * ended it, queues its back-channel logouts. The conditional update locks the row, so of two racing enders
+     * (threads, instances, the cleanup job) exactly one queues them.
+     */
+    static boolean endInTransaction(Connection connection, String idHash, Instant at) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE sessions SET ended_at = ? WHERE id_hash = ? AND ended_at IS NULL")) {
+            Timestamps.set(update, 1, at);
+            update.setString(2, idHash);
+            if (update.executeUpdate() != 1) {
+                return false;
+            }
+        }
+        JdbcPendingLogoutStore.enqueue(connection, idHash, at);
+        return true;
+    }
+
+    @Override
+    public void addParticipant(String idHash, String clientId) {
+        try {
+            database.withConnection(connection -> {
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO session_clients (session_id, client_id) "
+                        + "SELECT id_hash, ? FROM sessions WHERE id_hash = ? AND NOT EXISTS "
+                        + "(SELECT 1 FROM session_clients WHERE session_id = ? AND client_id = ?)")) {
+                    insert.setString(1, clientId);
+                    insert.setString(2, idHash);
+                    insert.setString(3, idHash);
+                    insert.setString(4, clientId);
+                    return insert.executeUpdate();
+                }
+            });
+        } catch (DataAccessException e) {
+            if (!e.isUniqueViolation()) { // a concurrent code for the same client recorded it first
+                throw e;
+            }
+        }
     }
 }

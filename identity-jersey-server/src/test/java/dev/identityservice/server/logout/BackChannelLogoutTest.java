@@ -1,0 +1,336 @@
+package dev.identityservice.server.logout;
+
+import static dev.identityservice.server.testing.TestServer.PASSWORD;
+import static dev.identityservice.server.testing.TestServer.SECRET;
+import static dev.identityservice.server.testing.TestServer.basic;
+import static dev.identityservice.server.testing.TestServer.form;
+import static dev.identityservice.server.testing.TestServer.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.core.user.User;
+import dev.identityservice.server.testing.Browser;
+import dev.identityservice.server.testing.LogoutReceiver;
+import dev.identityservice.server.testing.LogoutReceiver.Delivery;
+import dev.identityservice.server.testing.TestServer;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * OpenID Connect Back-Channel Logout 1.0 end to end over real HTTP: a real server, browsers signing in through
+ * the authorize endpoint, and a real HTTP receiver standing in for the clients' {@code backchannel_logout_uri}.
+ */
+class BackChannelLogoutTest {
+
+    private static final String REDIRECT = "https://app.example.com/callback";
+    private static final String EVENT = "http://schemas.openid.net/event/backchannel-logout";
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    /** Real time plus an offset the test moves: the cleanup sees expired sessions, everything else still ticks. */
+    static final class ShiftedClock extends Clock {
+        private volatile Duration offset = Duration.ZERO;
+
+        void advance(Duration by) {
+            offset = offset.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.now().plus(offset);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+
+    private static LogoutReceiver receiver;
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        receiver = new LogoutReceiver();
+        server = TestServer.start(b -> b.backChannelLogoutTimeout(Duration.ofSeconds(1)).backChannelLogoutRetryDelay(Duration.ofMillis(200))
+                .backChannelLogoutMaxAttempts(3).backChannelLogoutConcurrency(2));
+        server.confidentialClient("demo");
+        server.user("root", "admin");
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        receiver.close();
+    }
+
+    @Test
+    void logoutWhenClientTookPartThenSignedLogoutTokenPostedWithSidAndSub() throws Exception {
+        client("web-rp", receiver.uri("/rp/web-rp"));
+        client("bystander", receiver.uri("/rp/bystander"));
+        User user = server.user("u-" + UUID.randomUUID());
+        Browser browser = new Browser();
+        String rawIdToken = signIn(browser, "web-rp", user);
+        JWTClaimsSet idToken = SignedJWT.parse(rawIdToken).getJWTClaimsSet();
+        String sid = idToken.getStringClaim("sid");
+        assertNotNull(sid, "ID tokens of a session carry sid (Back-Channel Logout §2.1)");
+
+        long started = System.nanoTime();
+        HttpResponse<String> logout = browser.post(server.uri("/oauth2/logout"), form("id_token_hint", rawIdToken));
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertEquals(200, logout.statusCode(), logout.body());
+
+        Delivery delivery = receiver.await(d -> d.path().equals("/rp/web-rp"), 1, WAIT).get(0);
+        assertEquals("application/x-www-form-urlencoded", delivery.contentType());
+        JWTClaimsSet claims = verifiedLogoutToken(delivery.logoutToken());
+        assertEquals(server.server.issuer().toString(), claims.getIssuer());
+        assertEquals(List.of("web-rp"), claims.getAudience());
+        assertEquals(sid, claims.getStringClaim("sid"));
+        assertEquals(user.id(), claims.getSubject());
+        assertEquals(idToken.getSubject(), claims.getSubject());
+        assertNotNull(claims.getJWTID());
+        assertNull(claims.getClaim("nonce"), "a logout token never carries a nonce (§2.4)");
+        assertEquals(Map.of(EVENT, Map.of()), claims.getJSONObjectClaim("events"));
+        Duration lifetime = Duration.between(claims.getIssueTime().toInstant(), claims.getExpirationTime().toInstant());
+        assertTrue(lifetime.compareTo(Duration.ofMinutes(2)) <= 0 && !lifetime.isNegative(), lifetime.toString());
+        assertTrue(took.compareTo(Duration.ofSeconds(1)) < 0, "logout answered in " + took);
+        Thread.sleep(300);
+        assertEquals(1, receiver.deliveries().stream().filter(d -> d.path().equals("/rp/web-rp")).count(), "delivered once");
+        assertTrue(receiver.deliveries().stream().noneMatch(d -> d.path().equals("/rp/bystander")),
+                "a client that did not take part in the session is not told");
+    }
+
+    @Test
+    void adminDisableWhenUserHadSessionsThenEachParticipatingClientToldOfEachSession() throws Exception {
+        client("disable-a", receiver.uri("/rp/disable-a"));
+        client("disable-b", receiver.uri("/rp/disable-b"));
+        User user = server.user("u-" + UUID.randomUUID());
+        String sidA = SignedJWT.parse(signIn(new Browser(), "disable-a", user)).getJWTClaimsSet().getStringClaim("sid");
+        Browser second = new Browser();
+        String sidB = SignedJWT.parse(signIn(second, "disable-b", user)).getJWTClaimsSet().getStringClaim("sid");
+        signIn(second, "disable-a", user, false); // both clients took part in the second session
+
+        long started = System.nanoTime();
+        HttpResponse<String> disabled = server.post("/admin/users/" + user.id() + "/disable", "",
+                "Authorization", "Bearer " + adminToken());
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertEquals(200, disabled.statusCode(), disabled.body());
+
+        List<Delivery> toA = receiver.await(d -> d.path().equals("/rp/disable-a"), 2, WAIT);
+        List<Delivery> toB = receiver.await(d -> d.path().equals("/rp/disable-b"), 1, WAIT);
+        assertEquals(2, toA.size());
+        assertEquals(1, toB.size());
+        assertEquals(java.util.Set.of(sidA, sidB), java.util.Set.of(sidOf(toA.get(0)), sidOf(toA.get(1))));
+        assertEquals(sidB, sidOf(toB.get(0)));
+        assertTrue(took.compareTo(Duration.ofSeconds(3)) < 0, "the admin call answered in " + took);
+    }
+
+    @Test
+    void adminRevokeTokensWhenUserHadSessionThenLogoutTokenPosted() throws Exception {
+        client("revoke-rp", receiver.uri("/rp/revoke-rp"));
+        User user = server.user("u-" + UUID.randomUUID());
+        String sid = SignedJWT.parse(signIn(new Browser(), "revoke-rp", user)).getJWTClaimsSet().getStringClaim("sid");
+
+        assertEquals(204, server.post("/admin/users/" + user.id() + "/revoke-tokens", "",
+                "Authorization", "Bearer " + adminToken()).statusCode());
+
+        List<Delivery> received = receiver.await(d -> d.path().equals("/rp/revoke-rp"), 1, WAIT);
+        assertEquals(1, received.size());
+        assertEquals(sid, sidOf(received.get(0)));
+        assertEquals(user.id(), verifiedLogoutToken(received.get(0).logoutToken()).getSubject());
+    }
+
+    @Test
+    void cleanupWhenSessionExpiredThenLogoutTokenPostedOnce() throws Exception {
+        // Its own server: moving this clock by hours would put every other test's tokens in the future of the guard.
+        ShiftedClock clock = new ShiftedClock();
+        try (TestServer own = TestServer.start(b -> { }, clock, UnaryOperator.identity())) {
+            own.save(own.confidential(Tenant.DEFAULT_ID, "expiry-rp").backchannelLogoutUri(receiver.uri("/rp/expiry-rp")));
+            User user = own.user("u-" + UUID.randomUUID());
+            String sid = SignedJWT.parse(signIn(own, new Browser(), "expiry-rp", user, true)).getJWTClaimsSet().getStringClaim("sid");
+            own.server.engine().cleanup().deleteExpired();
+            Thread.sleep(1500);
+            assertTrue(receiver.deliveries().stream().noneMatch(d -> d.path().equals("/rp/expiry-rp")), "a live session is not logged out");
+
+            clock.advance(Duration.ofHours(13));
+            own.server.engine().cleanup().deleteExpired();
+            own.server.engine().cleanup().deleteExpired();
+
+            List<Delivery> received = receiver.await(d -> d.path().equals("/rp/expiry-rp"), 1, WAIT);
+            assertEquals(1, received.size());
+            JWTClaimsSet claims = verifiedLogoutToken(own, received.get(0).logoutToken(), clock.instant());
+            assertEquals(sid, claims.getStringClaim("sid"));
+            Thread.sleep(1500);
+            assertEquals(1, receiver.deliveries().stream().filter(d -> d.path().equals("/rp/expiry-rp")).count(),
+                    "the second cleanup run queues nothing again");
+        }
+    }
+
+    @Test
+    void deliveryWhenReceiverFailsFirstThenRetriedUntilDelivered() throws Exception {
+        client("flaky-rp", receiver.uri("/rp/flaky-rp", 500, 503, 200));
+        User user = server.user("u-" + UUID.randomUUID());
+        Browser browser = new Browser();
+        String rawIdToken = signIn(browser, "flaky-rp", user);
+        double retriedBefore = counter("retrying");
+
+        assertEquals(200, browser.post(server.uri("/oauth2/logout"), form("id_token_hint", rawIdToken)).statusCode());
+
+        List<Delivery> received = receiver.await(d -> d.path().equals("/rp/flaky-rp") && d.answeredWith() == 200, 1, WAIT);
+        assertEquals(1, received.size(), "delivered after retries");
+        List<Delivery> all = receiver.deliveries().stream().filter(d -> d.path().equals("/rp/flaky-rp")).toList();
+        assertEquals(List.of(500, 503, 200), all.stream().map(Delivery::answeredWith).toList());
+        // Backoff: 200 ms, then 400 ms.
+        assertTrue(Duration.between(all.get(0).at(), all.get(1).at()).toMillis() >= 150);
+        assertTrue(Duration.between(all.get(1).at(), all.get(2).at()).toMillis() >= 350);
+        for (Delivery d : all) {
+            verifiedLogoutToken(d.logoutToken());
+        }
+        assertTrue(counter("retrying") - retriedBefore >= 2);
+    }
+
+    @Test
+    void deliveryWhenReceiverHangsThenLogoutNotDelayedAndAttemptsBounded() throws Exception {
+        client("slow-rp", receiver.uri("/rp/slow-rp", LogoutReceiver.HANG));
+        client("quick-rp", receiver.uri("/rp/quick-rp"));
+        User user = server.user("u-" + UUID.randomUUID());
+        Browser browser = new Browser();
+        signIn(browser, "slow-rp", user);
+        String rawIdToken = signIn(browser, "quick-rp", user, false);
+        double abandonedBefore = counter("abandoned");
+
+        long started = System.nanoTime();
+        assertEquals(200, browser.post(server.uri("/oauth2/logout"), form("id_token_hint", rawIdToken)).statusCode());
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertTrue(took.compareTo(Duration.ofMillis(900)) < 0, "logout answered in " + took);
+
+        assertEquals(1, receiver.await(d -> d.path().equals("/rp/quick-rp"), 1, WAIT).size(),
+                "a hanging receiver does not hold up the others");
+        // 3 attempts of at most 1 s each, 200 ms and 400 ms apart: given up within about 4 s.
+        Instant deadline = Instant.now().plusSeconds(8);
+        while (counter("abandoned") == abandonedBefore && Instant.now().isBefore(deadline)) {
+            Thread.sleep(50);
+        }
+        assertEquals(abandonedBefore + 1, counter("abandoned"));
+        List<Delivery> attempts = receiver.deliveries().stream().filter(d -> d.path().equals("/rp/slow-rp")).toList();
+        assertEquals(3, attempts.size(), "bounded by backchannel.logout.max.attempts");
+        Duration span = Duration.between(attempts.get(0).at(), attempts.get(2).at());
+        assertTrue(span.compareTo(Duration.ofMillis(3500)) < 0 && span.compareTo(Duration.ofMillis(2000)) >= 0,
+                "each attempt cut off at the 1 s timeout: " + span);
+    }
+
+    /** The unsafe URIs refused at registration: {@code ClientRegistrationRulesTest}. */
+    @Test
+    void registrationWhenBackchannelLogoutSettingsGivenThenStoredAndShown() {
+        HttpResponse<String> good = server.post("/admin/clients", """
+                {"clientId": "good-bcl", "secret": "%s", "redirectUris": ["%s"],
+                 "backchannelLogoutUri": "https://rp.example.com/logout?x=1", "backchannelLogoutSessionRequired": true}"""
+                        .formatted(SECRET, REDIRECT),
+                "Authorization", "Bearer " + adminToken(), "Content-Type", "application/json");
+        assertEquals(201, good.statusCode(), good.body());
+        JsonNode read = json(server.get("/admin/clients/good-bcl", "Authorization", "Bearer " + adminToken()).body());
+        assertEquals("https://rp.example.com/logout?x=1", read.get("backchannelLogoutUri").asText());
+        assertTrue(read.get("backchannelLogoutSessionRequired").asBoolean());
+    }
+
+    @Test
+    void discoveryWhenFetchedThenBackChannelLogoutAdvertised() {
+        JsonNode discovery = json(server.get("/.well-known/openid-configuration").body());
+        assertTrue(discovery.get("backchannel_logout_supported").asBoolean());
+        assertTrue(discovery.get("backchannel_logout_session_supported").asBoolean());
+    }
+
+    // ---- helpers
+
+    /** A fresh admin token: another test moves the clock by hours. */
+    private static String adminToken() {
+        return server.passwordLogin("demo", "root").get("access_token").asText();
+    }
+
+    private static void client(String clientId, String backchannelLogoutUri) {
+        server.save(server.confidential(Tenant.DEFAULT_ID, clientId).backchannelLogoutUri(backchannelLogoutUri));
+    }
+
+    private static String signIn(Browser browser, String clientId, User user) {
+        return signIn(browser, clientId, user, true);
+    }
+
+    /** Signs in through the authorize endpoint (a login form, or the session when {@code login} is false); answers the ID token. */
+    private static String signIn(Browser browser, String clientId, User user, boolean login) {
+        return signIn(server, browser, clientId, user, login);
+    }
+
+    private static String signIn(TestServer server, Browser browser, String clientId, User user, boolean login) {
+        URI authorize = server.uri("/oauth2/authorize?" + form("response_type", "code", "client_id", clientId, "redirect_uri", REDIRECT,
+                "state", "s", "scope", "openid", "nonce", "n-" + UUID.randomUUID()) + (login ? "&prompt=login" : ""));
+        HttpResponse<String> response = browser.get(authorize);
+        if (login) {
+            Browser.LoginForm form = Browser.loginForm(response.body());
+            response = browser.post(form.action(), form.withCredentials(user.username(), PASSWORD));
+        }
+        assertEquals(302, response.statusCode(), response.body());
+        String location = response.headers().firstValue("Location").orElseThrow();
+        int start = location.indexOf("code=") + "code=".length();
+        int end = location.indexOf('&', start);
+        String code = URLDecoder.decode(location.substring(start, end < 0 ? location.length() : end), StandardCharsets.UTF_8);
+        HttpResponse<String> tokens = server.post("/oauth2/token", form("grant_type", "authorization_code", "code", code,
+                "redirect_uri", REDIRECT), "Authorization", basic(clientId, SECRET));
+        assertEquals(200, tokens.statusCode(), tokens.body());
+        return json(tokens.body()).get("id_token").asText();
+    }
+
+    private static JWTClaimsSet verifiedLogoutToken(String token) throws Exception {
+        return verifiedLogoutToken(server, token, Instant.now());
+    }
+
+    /** Verifies the signature against the server's JWKS and the header's typ; answers the claims. */
+    private static JWTClaimsSet verifiedLogoutToken(TestServer server, String token, Instant now) throws Exception {
+        assertNotNull(token, "a logout_token parameter");
+        SignedJWT jwt = SignedJWT.parse(token);
+        assertEquals("logout+jwt", jwt.getHeader().getType().getType());
+        JWKSet keys = JWKSet.parse(server.get("/oauth2/jwks").body());
+        var key = keys.getKeyByKeyId(jwt.getHeader().getKeyID());
+        assertNotNull(key, "signed with a published key");
+        assertTrue(jwt.verify(new DefaultJWSVerifierFactory().createJWSVerifier(jwt.getHeader(),
+                key.getKeyType().getValue().equals("EC") ? key.toECKey().toPublicKey() : key.toRSAKey().toPublicKey())));
+        JWTClaimsSet claims = jwt.getJWTClaimsSet();
+        assertFalse(claims.getExpirationTime().toInstant().isBefore(now.minusSeconds(5)), "not expired");
+        return claims;
+    }
+
+    private static String sidOf(Delivery delivery) throws Exception {
+        return verifiedLogoutToken(delivery.logoutToken()).getStringClaim("sid");
+    }
+
+    private static double counter(String outcome) {
+        var counter = server.server.metrics().registry().find("identity.backchannel.logouts").tag("outcome", outcome).counter();
+        return counter == null ? 0 : counter.count();
+    }
+}
