@@ -23,6 +23,7 @@ import dev.identityservice.core.key.KeyRotator;
 import dev.identityservice.core.key.MasterKey;
 import dev.identityservice.core.key.PrivateKeyCipher;
 import dev.identityservice.core.key.SigningAlgorithm;
+import dev.identityservice.core.request.PushedAuthorizationRequests;
 import dev.identityservice.core.registration.ClientRegistrations;
 import dev.identityservice.core.session.LoginSessions;
 import dev.identityservice.core.store.jdbc.Database;
@@ -32,6 +33,7 @@ import dev.identityservice.core.store.jdbc.JdbcAuthorizationCodeStore;
 import dev.identityservice.core.store.jdbc.JdbcClientRegistrationStore;
 import dev.identityservice.core.store.jdbc.JdbcClientStore;
 import dev.identityservice.core.store.jdbc.JdbcLoginSessionStore;
+import dev.identityservice.core.store.jdbc.JdbcPushedRequestStore;
 import dev.identityservice.core.store.jdbc.JdbcRefreshTokenStore;
 import dev.identityservice.core.store.jdbc.JdbcSigningKeyStore;
 import dev.identityservice.core.store.jdbc.JdbcTenantStore;
@@ -106,6 +108,7 @@ public final class IdentityEngine {
     private final IdTokenHintValidator idTokenHints;
     private final ExpiredRowsCleanup cleanup;
     private final ClientRegistrations registrations;
+    private final PushedAuthorizationRequests pushedRequests;
 
     private IdentityEngine(Builder builder) {
         this.database = builder.database;
@@ -142,6 +145,7 @@ public final class IdentityEngine {
                 new RevocationCutOff(clock, builder.sleeper));
         this.cleanup = new ExpiredRowsCleanup(database, clock);
         this.registrations = new ClientRegistrations(new JdbcClientRegistrationStore(database), clients, changes, clock);
+        this.pushedRequests = new PushedAuthorizationRequests(new JdbcPushedRequestStore(database), clock);
         reloadTenants();
         changes.subscribe(this::onChange);
     }
@@ -284,6 +288,8 @@ public final class IdentityEngine {
     public ExpiredRowsCleanup cleanup() { return cleanup; }
     /** Dynamic client registration (RFC 7591, RFC 7592): initial and registration access tokens. */
     public ClientRegistrations registrations() { return registrations; }
+    /** Pushed authorization requests (RFC 9126). */
+    public PushedAuthorizationRequests pushedRequests() { return pushedRequests; }
 
     /** Configures an {@link IdentityEngine}; everything but the database and master key has a default. */
     public static final class Builder {

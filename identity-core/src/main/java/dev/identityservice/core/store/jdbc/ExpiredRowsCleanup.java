@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *       its own expiry) and none of the access tokens issued with it is unexpired. Until then a rotated token
  *       coming back is still recognised as a replay and revokes the family; afterwards there is nothing left
  *       to revoke and an unknown token is refused just the same.</li>
- *   <li>Opaque access tokens, revoked-token entries, login sessions and initial access tokens go at their expiry.</li>
+ *   <li>Opaque access tokens, revoked-token entries, login sessions, initial access tokens and pushed authorization
+ *       requests go at their expiry.</li>
  *   <li>Authorization codes go {@link #CODE_RETENTION_AFTER_EXPIRY} past expiry, and not before the access
  *       token their redemption issued has expired and the refresh family it started is gone, so that a late
  *       replay still revokes them (RFC 6749 §4.1.2).</li>
@@ -87,7 +88,8 @@ public final class ExpiredRowsCleanup implements Runnable {
                             + "AND (issued_family_id IS NULL OR NOT EXISTS (SELECT 1 FROM refresh_tokens f "
                             + "WHERE f.tenant_id = authorization_codes.tenant_id AND f.family_id = authorization_codes.issued_family_id))", 2),
             new Rule("login_attempts", List.of("bucket"), "expires_at <= ?", 1),
-            new Rule("initial_access_tokens", List.of("id"), "expires_at <= ?", 1));
+            new Rule("initial_access_tokens", List.of("id"), "expires_at <= ?", 1),
+            new Rule("pushed_authorization_requests", List.of("reference_hash"), "expires_at <= ?", 1));
 
     private final Database database;
     private final Clock clock;
