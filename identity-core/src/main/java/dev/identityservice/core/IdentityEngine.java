@@ -23,8 +23,10 @@ import dev.identityservice.core.key.KeyRotator;
 import dev.identityservice.core.key.MasterKey;
 import dev.identityservice.core.key.PrivateKeyCipher;
 import dev.identityservice.core.key.SigningAlgorithm;
-import dev.identityservice.core.request.PushedAuthorizationRequests;
 import dev.identityservice.core.registration.ClientRegistrations;
+import dev.identityservice.core.request.ClientKeySource;
+import dev.identityservice.core.request.PushedAuthorizationRequests;
+import dev.identityservice.core.request.RequestObjectVerifier;
 import dev.identityservice.core.session.LoginSessions;
 import dev.identityservice.core.store.jdbc.Database;
 import dev.identityservice.core.store.jdbc.ExpiredRowsCleanup;
@@ -109,6 +111,7 @@ public final class IdentityEngine {
     private final ExpiredRowsCleanup cleanup;
     private final ClientRegistrations registrations;
     private final PushedAuthorizationRequests pushedRequests;
+    private final RequestObjectVerifier requestObjects;
 
     private IdentityEngine(Builder builder) {
         this.database = builder.database;
@@ -146,6 +149,7 @@ public final class IdentityEngine {
         this.cleanup = new ExpiredRowsCleanup(database, clock);
         this.registrations = new ClientRegistrations(new JdbcClientRegistrationStore(database), clients, changes, clock);
         this.pushedRequests = new PushedAuthorizationRequests(new JdbcPushedRequestStore(database), clock);
+        this.requestObjects = new RequestObjectVerifier(new ClientKeySource(clock), clock);
         reloadTenants();
         changes.subscribe(this::onChange);
     }
@@ -290,6 +294,8 @@ public final class IdentityEngine {
     public ClientRegistrations registrations() { return registrations; }
     /** Pushed authorization requests (RFC 9126). */
     public PushedAuthorizationRequests pushedRequests() { return pushedRequests; }
+    /** Request objects (RFC 9101, OIDC Core §6.1), verified with the client's registered keys. */
+    public RequestObjectVerifier requestObjects() { return requestObjects; }
 
     /** Configures an {@link IdentityEngine}; everything but the database and master key has a default. */
     public static final class Builder {
