@@ -64,14 +64,15 @@ public final class PushedAuthorizationRequests {
     }
 
     /**
-     * The parameters pushed under {@code requestUri} by {@code clientId}, unused and unexpired (RFC 9126 §4).
-     * Looking does not use it up: {@link #consume} does, when the request ends in a code, so that reloading the
-     * login page does not break the sign-in (§4 allows it).
+     * Uses up the request pushed under {@code requestUri} by {@code clientId} and returns its parameters (RFC 9126
+     * §4): the reference works once, before its expiry, for the client that pushed it. Exactly one of two racing
+     * uses wins (a conditional update). The authorization endpoint then carries the parameters themselves, e.g.
+     * through the login form, so that a slow sign-in does not outlive the short-lived reference.
      *
      * @throws dev.identityservice.core.error.OAuthException {@code invalid_request_uri} when unknown, of another
      *         client, used or expired
      */
-    public Map<String, String> find(String tenantId, String clientId, String requestUri) {
+    public Map<String, String> take(String tenantId, String clientId, String requestUri) {
         PushedRequest pushed = lookUp(tenantId, requestUri);
         if (pushed == null || !pushed.clientId().equals(clientId)) {
             // Another client's reference is answered like an unknown one: nothing about it is revealed.
@@ -83,20 +84,10 @@ public final class PushedAuthorizationRequests {
         if (!clock.instant().isBefore(pushed.expiresAt())) {
             throw invalid("The request_uri has expired");
         }
-        return decode(pushed.parameters());
-    }
-
-    /**
-     * Uses up the reference; exactly one of two racing uses wins.
-     *
-     * @throws dev.identityservice.core.error.OAuthException {@code invalid_request_uri} when it was used meanwhile or expired
-     */
-    public void consume(String tenantId, String clientId, String requestUri) {
-        PushedRequest pushed = lookUp(tenantId, requestUri);
-        if (pushed == null || !pushed.clientId().equals(clientId)
-                || !store.consume(tenantId, pushed.referenceHash(), clock.instant())) {
-            throw invalid("The request_uri was already used or has expired");
+        if (!store.consume(tenantId, pushed.referenceHash(), clock.instant())) {
+            throw invalid("The request_uri was already used");
         }
+        return decode(pushed.parameters());
     }
 
     private PushedRequest lookUp(String tenantId, String requestUri) {
