@@ -212,6 +212,8 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
                 carried.put(name, v);
             }
         }
+        // A pushed request authenticated by Basic has no client_id among its parameters; the login form needs one.
+        carried.putIfAbsent("client_id", client.clientId());
         String responseType = carried.get("response_type");
         if (responseType == null) {
             throw fail(OAuthError.invalidRequest("Missing parameter 'response_type'"), redirectUri, state);
