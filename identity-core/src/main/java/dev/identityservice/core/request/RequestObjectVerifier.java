@@ -158,7 +158,8 @@ public final class RequestObjectVerifier {
                 .filter(k -> header.getKeyID() == null || header.getKeyID().equals(k.getKeyID()))
                 .filter(k -> k.getKeyUse() == null || KeyUse.SIGNATURE.equals(k.getKeyUse()))
                 .filter(k -> k.getAlgorithm() == null || k.getAlgorithm().equals(alg))
-                .filter(k -> (k instanceof RSAKey && JWSAlgorithm.Family.RSA.contains(alg))
+                // RSA below 2048 bits is refused as RFC 7518 §3.3 requires.
+                .filter(k -> (k instanceof RSAKey && k.size() >= 2048 && JWSAlgorithm.Family.RSA.contains(alg))
                         || (k instanceof ECKey && JWSAlgorithm.Family.EC.contains(alg))
                         || (k instanceof OctetKeyPair && JWSAlgorithm.EdDSA.equals(alg)))
                 .toList();

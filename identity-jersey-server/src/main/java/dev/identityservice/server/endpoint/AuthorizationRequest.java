@@ -155,7 +155,7 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
     }
 
     /** The client {@code client_id} names; an error page when it is missing or unknown. */
-    static Client client(Tenant tenant, ClientStore clients, Map<String, String> parameters) {
+    private static Client client(Tenant tenant, ClientStore clients, Map<String, String> parameters) {
         String clientId = value(parameters, "client_id");
         if (clientId == null) {
             throw AuthorizationFailure.page("The request has no client_id.");

@@ -66,6 +66,8 @@ class RequestObjectAndParTest {
     private static TestServer server;
     private static HttpServer jwksServer;
     private static final AtomicInteger JWKS_FETCHES = new AtomicInteger();
+    private static final AtomicInteger ROTATING_FETCHES = new AtomicInteger();
+    private static volatile byte[] rotatingJwks;
     private static RSAKey rsaKey;
     private static ECKey ecKey;
 
@@ -83,6 +85,14 @@ class RequestObjectAndParTest {
                 out.write(ecJwks);
             }
         });
+        jwksServer.createContext("/rotating", exchange -> {
+            ROTATING_FETCHES.incrementAndGet();
+            byte[] body = rotatingJwks;
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
         jwksServer.start();
 
         clock = SettableClock.startingNow();
@@ -93,6 +103,9 @@ class RequestObjectAndParTest {
                 .keys(new ClientKeys(new JWKSet(rsaKey.toPublicJWK()), null)).requestObjectSigningAlg("RS256"));
         server.save(server.confidential(Tenant.DEFAULT_ID, "es")
                 .keys(new ClientKeys(null, URI.create("http://127.0.0.1:" + jwksServer.getAddress().getPort() + "/jwks")))
+                .requestObjectSigningAlg("ES256"));
+        server.save(server.confidential(Tenant.DEFAULT_ID, "rotating")
+                .keys(new ClientKeys(null, URI.create("http://127.0.0.1:" + jwksServer.getAddress().getPort() + "/rotating")))
                 .requestObjectSigningAlg("ES256"));
         server.user("alice", "user");
     }
@@ -143,6 +156,29 @@ class RequestObjectAndParTest {
             assertEquals("es-" + i, Browser.loginForm(page.body()).fields().get("state"));
         }
         assertTrue(JWKS_FETCHES.get() - before <= 1, "fetches: " + (JWKS_FETCHES.get() - before));
+    }
+
+    @Test
+    void authorizeWhenClientRotatesKeyAtJwksUriThenOneRefetchFindsItAndAFloodOfUnknownKidsFetchesNothing() throws Exception {
+        ECKey first = new ECKeyGenerator(Curve.P_256).keyID("k1").generate();
+        ECKey second = new ECKeyGenerator(Curve.P_256).keyID("k2").generate();
+        rotatingJwks = new JWKSet(first.toPublicJWK()).toString(true).getBytes(StandardCharsets.UTF_8);
+        String firstObject = sign(objectClaims("rotating", "r1").issuer("rotating").audience(issuer()).build(), first);
+        assertEquals(200, server.get("/oauth2/authorize?" + form("client_id", "rotating", "request", firstObject)).statusCode());
+        assertEquals(1, ROTATING_FETCHES.get());
+
+        rotatingJwks = new JWKSet(second.toPublicJWK()).toString(true).getBytes(StandardCharsets.UTF_8);
+        clock.advance(Duration.ofSeconds(31));
+        String secondObject = sign(objectClaims("rotating", "r2").issuer("rotating").audience(issuer()).build(), second);
+        assertEquals(200, server.get("/oauth2/authorize?" + form("client_id", "rotating", "request", secondObject)).statusCode());
+        assertEquals(2, ROTATING_FETCHES.get(), "the unknown kid k2 caused one fetch");
+
+        for (int i = 0; i < 5; i++) {
+            ECKey stranger = new ECKeyGenerator(Curve.P_256).keyID("random-" + i).generate();
+            String forged = sign(objectClaims("rotating", "f" + i).issuer("rotating").audience(issuer()).build(), stranger);
+            assertEquals("invalid_request_object", redirectQuery(server.get(authorizePath("rotating", forged))).get("error"));
+        }
+        assertEquals(2, ROTATING_FETCHES.get(), "unknown kids within the refetch interval fetch nothing");
     }
 
     @Test
