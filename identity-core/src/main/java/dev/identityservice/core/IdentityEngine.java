@@ -27,6 +27,9 @@ import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.registration.ClientRegistrations;
 import dev.identityservice.core.logout.BackChannelLogoutSender;
 import dev.identityservice.core.logout.BackChannelLogoutSettings;
+import dev.identityservice.core.request.ClientKeySource;
+import dev.identityservice.core.request.PushedAuthorizationRequests;
+import dev.identityservice.core.request.RequestObjectVerifier;
 import dev.identityservice.core.session.LoginSessions;
 import dev.identityservice.core.store.jdbc.Database;
 import dev.identityservice.core.store.jdbc.ExpiredRowsCleanup;
@@ -37,6 +40,7 @@ import dev.identityservice.core.store.jdbc.JdbcClientRegistrationStore;
 import dev.identityservice.core.store.jdbc.JdbcClientStore;
 import dev.identityservice.core.store.jdbc.JdbcLoginSessionStore;
 import dev.identityservice.core.store.jdbc.JdbcPendingLogoutStore;
+import dev.identityservice.core.store.jdbc.JdbcPushedRequestStore;
 import dev.identityservice.core.store.jdbc.JdbcRefreshTokenStore;
 import dev.identityservice.core.store.jdbc.JdbcSigningKeyStore;
 import dev.identityservice.core.store.jdbc.JdbcTenantStore;
@@ -115,6 +119,8 @@ public final class IdentityEngine {
     private final AuditEventStore auditEvents;
     private final ClientRegistrations registrations;
     private final BackChannelLogoutSender logouts;
+    private final PushedAuthorizationRequests pushedRequests;
+    private final RequestObjectVerifier requestObjects;
 
     private IdentityEngine(Builder builder) {
         this.database = builder.database;
@@ -156,6 +162,8 @@ public final class IdentityEngine {
         this.cleanup = new ExpiredRowsCleanup(database, clock, builder.auditRetention);
         this.auditEvents = new JdbcAuditEventStore(database);
         this.registrations = new ClientRegistrations(new JdbcClientRegistrationStore(database), clients, changes, clock);
+        this.pushedRequests = new PushedAuthorizationRequests(new JdbcPushedRequestStore(database), clock);
+        this.requestObjects = new RequestObjectVerifier(new ClientKeySource(clock), clock);
         reloadTenants();
         changes.subscribe(this::onChange);
     }
@@ -331,6 +339,10 @@ public final class IdentityEngine {
     public ClientRegistrations registrations() { return registrations; }
     /** Delivers back-channel logouts queued when sessions end (started by {@link #startBackgroundJobs}). */
     public BackChannelLogoutSender backChannelLogouts() { return logouts; }
+    /** Pushed authorization requests (RFC 9126). */
+    public PushedAuthorizationRequests pushedRequests() { return pushedRequests; }
+    /** Request objects (RFC 9101, OIDC Core §6.1), verified with the client's registered keys. */
+    public RequestObjectVerifier requestObjects() { return requestObjects; }
 
     /** Configures an {@link IdentityEngine}; everything but the database and master key has a default. */
     public static final class Builder {

@@ -13,6 +13,7 @@ import dev.identityservice.server.endpoint.IntrospectionEndpoint;
 import dev.identityservice.server.endpoint.JwksEndpoint;
 import dev.identityservice.server.endpoint.LoginEndpoint;
 import dev.identityservice.server.endpoint.LogoutEndpoint;
+import dev.identityservice.server.endpoint.PushedAuthorizationRequestEndpoint;
 import dev.identityservice.server.endpoint.RevocationEndpoint;
 import dev.identityservice.server.endpoint.TokenEndpoint;
 import dev.identityservice.server.endpoint.UserInfoEndpoint;
@@ -85,6 +86,7 @@ public final class IdentityApplication extends ResourceConfig {
         AuthorizationFlow flow = new AuthorizationFlow(engine);
         register(new AuthorizeEndpoint(flow));
         register(new LoginEndpoint(flow, throttle, devices));
+        register(new PushedAuthorizationRequestEndpoint(engine, clients));
         register(new LogoutEndpoint(engine));
         CorsFilter cors = new CorsFilter(engine.clients());
         engine.changes().subscribe(cors::changed);

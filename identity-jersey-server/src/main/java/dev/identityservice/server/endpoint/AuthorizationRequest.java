@@ -1,5 +1,7 @@
 package dev.identityservice.server.endpoint;
 
+import com.nimbusds.jwt.JWTParser;
+import dev.identityservice.core.IdentityEngine;
 import dev.identityservice.core.client.Client;
 import dev.identityservice.core.client.ClientStore;
 import dev.identityservice.core.client.GrantType;
@@ -8,6 +10,7 @@ import dev.identityservice.core.error.OAuthError;
 import dev.identityservice.core.error.OAuthException;
 import dev.identityservice.core.grant.Pkce;
 import dev.identityservice.core.grant.Scopes;
+import dev.identityservice.core.request.PushedAuthorizationRequests;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.token.AuthenticationContext;
 import dev.identityservice.core.token.ClaimsRequest;
@@ -72,12 +75,101 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
     }
 
     /**
-     * Validates {@code parameters}: first the client and redirect URI, whose failures are error pages, then
-     * everything else, whose failures go back to the redirect URI with the {@code state}.
+     * Resolves and validates an authorization request: a request object ({@code request}, RFC 9101) is verified
+     * and its parameters used instead of the query's; a pushed request's {@code request_uri} (RFC 9126 §4) is used
+     * up and its stored parameters used; then the effective parameters go through {@link #validate}. Other
+     * {@code request_uri} values are {@code request_uri_not_supported}: fetching a URL a request names would let
+     * anyone make this server send requests (SSRF), and pushed requests serve the same purpose.
      *
      * @throws AuthorizationFailure when the request is refused
      */
-    static AuthorizationRequest parse(Tenant tenant, ClientStore clients, Map<String, String> parameters) {
+    static AuthorizationRequest parse(Tenant tenant, IdentityEngine engine, Map<String, String> parameters) {
+        Client client = client(tenant, engine.clients(), parameters);
+        String request = value(parameters, "request");
+        String requestUri = value(parameters, "request_uri");
+        if (requestUri != null) {
+            if (request != null) {
+                throw failure(client, OAuthError.invalidRequest("request and request_uri must not both be sent"), parameters);
+            }
+            if (!PushedAuthorizationRequests.isPushed(requestUri)) {
+                throw failure(client, new OAuthError("request_uri_not_supported",
+                        "Only request_uri values from the pushed authorization request endpoint are supported", 400), parameters);
+            }
+            try {
+                return validate(client, engine.pushedRequests().take(tenant.id(), client.clientId(), requestUri));
+            } catch (OAuthException e) {
+                throw failure(client, e.error(), parameters);
+            }
+        }
+        if (request != null) {
+            return validate(client, requestObject(tenant, engine, client, request, parameters));
+        }
+        return validate(client, parameters);
+    }
+
+    /**
+     * The effective parameters of a request object: its own (RFC 9101 §5: the query's are not used), plus the
+     * query's {@code client_id} and {@code response_type} where it lacks them, which OIDC Core §6.1 has clients
+     * send in the query and which must match anyway.
+     *
+     * @throws AuthorizationFailure {@code invalid_request_object} when it is refused
+     */
+    static Map<String, String> requestObject(Tenant tenant, IdentityEngine engine, Client client, String request,
+                                             Map<String, String> parameters) {
+        Map<String, String> effective;
+        try {
+            effective = new LinkedHashMap<>(engine.requestObjects().verify(tenant.issuer(), client, request, parameters));
+        } catch (OAuthException e) {
+            // Where to send the error: the object's own redirect_uri and state are read unverified, which is safe
+            // because the URI must still be one registered for the client (RFC 6749 §4.1.2.1 forbids only
+            // redirecting to an unvalidated URI); without a usable one, the query's.
+            Map<String, String> unverified = unverifiedClaims(request);
+            if (value(unverified, "redirect_uri") != null && RedirectUriMatcher.matches(client.redirectUris(), unverified.get("redirect_uri"))) {
+                throw failure(client, e.error(), unverified);
+            }
+            throw failure(client, e.error(), parameters);
+        }
+        for (String name : List.of("client_id", "response_type")) {
+            if (!effective.containsKey(name) && value(parameters, name) != null) {
+                effective.put(name, parameters.get(name));
+            }
+        }
+        return effective;
+    }
+
+    /** The string claims of a JWT without verifying it, or none when it does not parse; only for error routing. */
+    private static Map<String, String> unverifiedClaims(String jwt) {
+        Map<String, String> claims = new LinkedHashMap<>();
+        try {
+            JWTParser.parse(jwt).getJWTClaimsSet().getClaims().forEach((name, v) -> {
+                if (v instanceof String s) {
+                    claims.put(name, s);
+                }
+            });
+        } catch (java.text.ParseException | RuntimeException e) {
+            // Not a JWT, or an encrypted one: nothing to route by.
+        }
+        return claims;
+    }
+
+    /**
+     * The error sent to the redirect URI {@code parameters} name (or the only registered one) with their
+     * {@code state}, or an error page when they name none that is registered.
+     */
+    private static AuthorizationFailure failure(Client client, OAuthError error, Map<String, String> parameters) {
+        String redirectUri;
+        try {
+            redirectUri = redirectUri(client, parameters);
+        } catch (AuthorizationFailure page) {
+            return AuthorizationFailure.page(error.description());
+        }
+        String state = value(parameters, "state");
+        return fail(error, redirectUri, state != null && state.length() > MAX_VALUE_CHARS ? null : state,
+                "form_post".equals(value(parameters, "response_mode")));
+    }
+
+    /** The client {@code client_id} names; an error page when it is missing or unknown. */
+    private static Client client(Tenant tenant, ClientStore clients, Map<String, String> parameters) {
         String clientId = value(parameters, "client_id");
         if (clientId == null) {
             throw AuthorizationFailure.page("The request has no client_id.");
@@ -86,19 +178,38 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
         if (client == null) {
             throw AuthorizationFailure.page("The application that sent you here is not known.");
         }
+        return client;
+    }
+
+    /** The validated redirect URI; an error page when it is missing (and not implied) or not registered. */
+    private static String redirectUri(Client client, Map<String, String> parameters) {
         String requestedRedirect = value(parameters, "redirect_uri");
-        String redirectUri;
         if (requestedRedirect == null) {
             // RFC 6749 §3.1.2.3: optional when exactly one redirect URI is registered.
             if (client.redirectUris().size() != 1) {
                 throw AuthorizationFailure.page("The request has no redirect_uri.");
             }
-            redirectUri = client.redirectUris().get(0);
-        } else if (RedirectUriMatcher.matches(client.redirectUris(), requestedRedirect)) {
-            redirectUri = requestedRedirect;
-        } else {
-            throw AuthorizationFailure.page("The redirect_uri is not registered for this application.");
+            return client.redirectUris().get(0);
         }
+        if (RedirectUriMatcher.matches(client.redirectUris(), requestedRedirect)) {
+            return requestedRedirect;
+        }
+        throw AuthorizationFailure.page("The redirect_uri is not registered for this application.");
+    }
+
+    /**
+     * Validates the effective parameters of {@code client}'s request: first the redirect URI, whose failures are
+     * error pages, then everything else, whose failures go back to the redirect URI with the {@code state}. A
+     * {@code request} or {@code request_uri} left among them (e.g. in a pushed request) is refused.
+     *
+     * @throws AuthorizationFailure when the request is refused
+     */
+    static AuthorizationRequest validate(Client client, Map<String, String> parameters) {
+        String clientId = value(parameters, "client_id");
+        if (clientId != null && !clientId.equals(client.clientId())) {
+            throw AuthorizationFailure.page("The request names two different clients.");
+        }
+        String redirectUri = redirectUri(client, parameters);
 
         // Known first, so that every later error goes back the way the client asked for (Form Post §2).
         boolean formPost = "form_post".equals(value(parameters, "response_mode"));
@@ -117,6 +228,8 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
                 carried.put(name, v);
             }
         }
+        // A pushed request authenticated by Basic has no client_id among its parameters; the login form needs one.
+        carried.putIfAbsent("client_id", client.clientId());
         String responseType = carried.get("response_type");
         if (responseType == null) {
             throw fail(OAuthError.invalidRequest("Missing parameter 'response_type'"), redirectUri, state, formPost);
@@ -127,11 +240,8 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
         if (!client.allows(GrantType.AUTHORIZATION_CODE)) {
             throw fail(OAuthError.unauthorizedClient("The client may not use the authorization code flow"), redirectUri, state, formPost);
         }
-        if (value(parameters, "request") != null) {
-            throw fail(new OAuthError("request_not_supported", "Request objects are not supported", 400), redirectUri, state, formPost);
-        }
-        if (value(parameters, "request_uri") != null) {
-            throw fail(new OAuthError("request_uri_not_supported", "request_uri is not supported", 400), redirectUri, state, formPost);
+        if (value(parameters, "request") != null || value(parameters, "request_uri") != null) {
+            throw fail(OAuthError.invalidRequest("request and request_uri cannot be nested"), redirectUri, state, formPost);
         }
         String responseMode = carried.get("response_mode");
         if (responseMode != null && !RESPONSE_MODES.contains(responseMode)) {

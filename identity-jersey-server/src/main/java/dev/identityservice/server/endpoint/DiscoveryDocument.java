@@ -1,5 +1,6 @@
 package dev.identityservice.server.endpoint;
 
+import dev.identityservice.core.client.Client;
 import dev.identityservice.core.client.ClientCredentials;
 import dev.identityservice.core.client.GrantType;
 import dev.identityservice.core.key.SigningAlgorithm;
@@ -17,7 +18,7 @@ import java.util.Set;
 /**
  * A tenant's provider metadata: OpenID Connect Discovery 1.0 §3, which RFC 8414 §2 extends, so one
  * document serves both well-known paths. It advertises only what the server does: every value here is
- * backed by code, and what is not offered (request objects) is said to be absent.
+ * backed by code, and what is not offered (request objects by URL) is said to be absent.
  */
 public final class DiscoveryDocument {
 
@@ -35,6 +36,8 @@ public final class DiscoveryDocument {
     /** What {@code IdTokenIssuer} encrypts with: RSA-OAEP-256 for RSA keys, ECDH-ES for EC keys, A256GCM content. */
     public static final List<String> ID_TOKEN_ENCRYPTION_ALGS = List.of("RSA-OAEP-256", "ECDH-ES");
     public static final List<String> ID_TOKEN_ENCRYPTION_ENCS = List.of("A256GCM");
+    /** {@code none} and the asymmetric algorithms a client may register ({@code Client.REQUEST_OBJECT_SIGNING_ALGS}), sorted. */
+    public static final List<String> REQUEST_OBJECT_SIGNING_ALGS = List.copyOf(new java.util.TreeSet<>(Client.REQUEST_OBJECT_SIGNING_ALGS));
 
     private DiscoveryDocument() {
     }
@@ -87,9 +90,15 @@ public final class DiscoveryDocument {
         m.put("authorization_response_iss_parameter_supported", true);
         m.put("claims_supported", CLAIMS);
         m.put("claims_parameter_supported", true);
-        m.put("request_parameter_supported", false);
-        // Discovery §3 defaults this one to true, so it must be said.
+        // Request objects by value (RFC 9101, OIDC Core §6.1), unsigned or signed with these (RequestObjectVerifier).
+        m.put("request_parameter_supported", true);
+        m.put("request_object_signing_alg_values_supported", REQUEST_OBJECT_SIGNING_ALGS);
+        // Only the pushed requests' own references are accepted, no URL to fetch: Discovery §3 defaults this to
+        // true, so it must be said.
         m.put("request_uri_parameter_supported", false);
+        m.put("pushed_authorization_request_endpoint", EndpointPaths.url(issuer, EndpointPaths.PAR));
+        // RFC 9126 §5: clients may still send authorization requests in the query.
+        m.put("require_pushed_authorization_requests", false);
         // OIDC Discovery §3, RFC 8414 §2: only where the tenant lets clients register.
         if (tenant.registrationMode().enabled()) {
             m.put("registration_endpoint", EndpointPaths.url(issuer, EndpointPaths.REGISTER));

@@ -23,6 +23,8 @@ public final class EndpointPaths {
     public static final String LOGOUT = "oauth2/logout";
     /** RFC 7591 §3; each registered client's configuration endpoint (RFC 7592) is under it. */
     public static final String REGISTER = "oauth2/register";
+    /** RFC 9126 §2: the pushed authorization request endpoint. */
+    public static final String PAR = "oauth2/par";
 
     private EndpointPaths() {
     }

@@ -66,7 +66,7 @@ public final class LoginEndpoint {
         AuthorizationRequest authorization;
         try {
             form = AuthorizationFlow.parameters(request, body, DEFINED);
-            authorization = AuthorizationRequest.parse(tenant, flow.engine().clients(), form);
+            authorization = AuthorizationRequest.parse(tenant, flow.engine(), form);
         } catch (AuthorizationFailure failure) {
             return flow.failure(tenant, failure);
         } catch (OAuthException malformed) {

@@ -1,0 +1,222 @@
+package dev.identityservice.core.request;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.Ed25519Verifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.jwt.EncryptedJWT;
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+import dev.identityservice.core.client.Client;
+import dev.identityservice.core.error.OAuthError;
+import dev.identityservice.core.error.OAuthException;
+import java.net.URI;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Verifies a request object (RFC 9101, OIDC Core §6.1) and turns it into the authorization request's parameters.
+ *
+ * <ul>
+ *   <li><b>Unsigned</b> ({@code alg: none}) only when the client registered no {@code request_object_signing_alg}
+ *       or registered {@code none}. OIDC Registration §2 makes "any algorithm" the default when none is
+ *       registered, and the conformance suite's Basic plan sends unsigned objects to such clients. It is safe:
+ *       an unsigned object carries no more authority than the same parameters in the query, and its contents go
+ *       through the same validation (exact redirect URI, PKCE, scopes). A client that registered an algorithm
+ *       gets only objects signed with it (OIDC Registration §2, OIDC Core §6.3.2).</li>
+ *   <li><b>Signed</b> with one of {@link Client#REQUEST_OBJECT_SIGNING_ALGS} (never HMAC: the client secret is
+ *       stored only as a hash), by a key of the client's {@code jwks} or {@code jwks_uri}. Keys named by the
+ *       object itself ({@code jwk}, {@code jku}, {@code x5u}, {@code x5c}) are never used. A signed object must
+ *       say {@code iss} = the client id and {@code aud} = our issuer (RFC 9101 §4 and §10.2, OIDC Core §6.1), so
+ *       that an object signed for another server cannot be replayed here.</li>
+ *   <li>{@code exp} and {@code nbf} are checked when present, with {@link #CLOCK_SKEW}. A {@code jti} is not
+ *       remembered: an object replayed before it expires yields only what its client asked for, to the
+ *       client's registered redirect URI, with its PKCE challenge.</li>
+ *   <li><b>Encrypted</b> objects (JWE) are refused: no encryption key for clients is published.</li>
+ *   <li>{@code client_id} and {@code response_type}, when the object holds them, must equal the query's (RFC 9101
+ *       §6.3, OIDC Core §6.1); {@code request} and {@code request_uri} inside are refused (RFC 9101 §4).</li>
+ * </ul>
+ * Every refusal is {@code invalid_request_object} (RFC 9101 §7, OIDC Core §3.1.2.6); the reason is its description.
+ */
+public final class RequestObjectVerifier {
+
+    /** Leeway for {@code exp} and {@code nbf} against the client's clock. */
+    public static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
+    /** The longest request object read; far above any real one, which holds a dozen short parameters. */
+    public static final int MAX_REQUEST_OBJECT_CHARS = 32_768;
+    /** JWT claims that are not authorization request parameters (RFC 7519 §4.1). */
+    private static final Set<String> JWT_CLAIMS = Set.of("iss", "aud", "exp", "nbf", "iat", "jti", "sub");
+
+    private final ClientKeySource keys;
+    private final Clock clock;
+
+    public RequestObjectVerifier(ClientKeySource keys, Clock clock) {
+        this.keys = Objects.requireNonNull(keys, "keys");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * The parameters of {@code requestObject}, sent by {@code client} to the tenant of {@code issuer}: each claim
+     * as a parameter, strings as they are, numbers and booleans in their JSON form, objects (e.g. {@code claims})
+     * as JSON text.
+     *
+     * @param queryParameters the parameters outside the object, for the {@code client_id}/{@code response_type} match
+     * @throws OAuthException {@code invalid_request_object} when the object is refused
+     */
+    public Map<String, String> verify(URI issuer, Client client, String requestObject, Map<String, String> queryParameters) {
+        if (requestObject.length() > MAX_REQUEST_OBJECT_CHARS) {
+            throw invalid("The request object is too large");
+        }
+        JWT jwt;
+        JWTClaimsSet claims;
+        try {
+            jwt = JWTParser.parse(requestObject);
+            claims = jwt.getJWTClaimsSet();
+        } catch (ParseException e) {
+            throw invalid("The request object is not a JWT");
+        }
+        String registered = client.requestObjectSigningAlg();
+        if (jwt instanceof EncryptedJWT) {
+            throw invalid("Encrypted request objects are not supported");
+        } else if (jwt instanceof PlainJWT) {
+            if (registered != null && !"none".equals(registered)) {
+                throw invalid("The client's request objects must be signed with " + registered);
+            }
+        } else if (jwt instanceof SignedJWT signed) {
+            verifySignature(client, signed, registered);
+            requireAddressedToUs(issuer, client, claims);
+        }
+        requireTimely(claims);
+        Map<String, String> parameters = parameters(claims);
+        for (String name : List.of("client_id", "response_type")) {
+            String inside = parameters.get(name);
+            String outside = queryParameters.get(name);
+            if (inside != null && outside != null && !outside.isEmpty() && !inside.equals(outside)) {
+                throw invalid(name + " in the request object differs from the request's");
+            }
+        }
+        if (parameters.containsKey("request") || parameters.containsKey("request_uri")) {
+            throw invalid("A request object must not hold request or request_uri");
+        }
+        return parameters;
+    }
+
+    private void verifySignature(Client client, SignedJWT jwt, String registered) {
+        JWSHeader header = jwt.getHeader();
+        String alg = header.getAlgorithm().getName();
+        if ("none".equals(registered) || (registered != null && !registered.equals(alg))) {
+            throw invalid("The client's request objects must be " + ("none".equals(registered) ? "unsigned" : "signed with " + registered));
+        }
+        if (!Client.REQUEST_OBJECT_SIGNING_ALGS.contains(alg) || "none".equals(alg)) {
+            throw invalid("Unsupported request object signing algorithm " + alg);
+        }
+        if (!client.keys().present()) {
+            throw invalid("The client has registered no keys to verify request objects with");
+        }
+        List<JWK> candidates;
+        try {
+            candidates = candidates(keys.keys(client.keys(), false).getKeys(), header);
+            if (candidates.isEmpty() && client.keys().jwksUri() != null) {
+                // Maybe the client rotated its keys since the fetch: look once more (rate-limited by the source).
+                candidates = candidates(keys.keys(client.keys(), true).getKeys(), header);
+            }
+        } catch (ClientKeySource.KeysUnavailable e) {
+            throw invalid("The client's jwks_uri could not be fetched");
+        }
+        for (JWK key : candidates) {
+            if (verifies(jwt, key)) {
+                return;
+            }
+        }
+        throw invalid("The request object's signature does not verify with the client's keys");
+    }
+
+    /** Keys of the right type for the algorithm, with the header's {@code kid} if it names one, not for encryption only. */
+    private static List<JWK> candidates(List<JWK> keys, JWSHeader header) {
+        JWSAlgorithm alg = header.getAlgorithm();
+        return keys.stream()
+                .filter(k -> header.getKeyID() == null || header.getKeyID().equals(k.getKeyID()))
+                .filter(k -> k.getKeyUse() == null || KeyUse.SIGNATURE.equals(k.getKeyUse()))
+                .filter(k -> k.getAlgorithm() == null || k.getAlgorithm().equals(alg))
+                // RSA below 2048 bits is refused as RFC 7518 §3.3 requires.
+                .filter(k -> (k instanceof RSAKey && k.size() >= 2048 && JWSAlgorithm.Family.RSA.contains(alg))
+                        || (k instanceof ECKey && JWSAlgorithm.Family.EC.contains(alg))
+                        || (k instanceof OctetKeyPair && JWSAlgorithm.EdDSA.equals(alg)))
+                .toList();
+    }
+
+    private static boolean verifies(SignedJWT jwt, JWK key) {
+        try {
+            JWSVerifier verifier = key instanceof RSAKey rsa ? new RSASSAVerifier(rsa)
+                    : key instanceof ECKey ec ? new ECDSAVerifier(ec)
+                    : new Ed25519Verifier((OctetKeyPair) key);
+            return jwt.verify(verifier);
+        } catch (JOSEException | IllegalStateException e) {
+            // A key unusable for this algorithm (e.g. an EC key of another curve) just does not verify.
+            return false;
+        }
+    }
+
+    private static void requireAddressedToUs(URI issuer, Client client, JWTClaimsSet claims) {
+        if (!client.clientId().equals(claims.getIssuer())) {
+            throw invalid("A signed request object's iss must be the client_id");
+        }
+        if (claims.getAudience() == null || !claims.getAudience().contains(issuer.toString())) {
+            throw invalid("A signed request object's aud must be the issuer " + issuer);
+        }
+    }
+
+    private void requireTimely(JWTClaimsSet claims) {
+        Instant now = clock.instant();
+        Date exp = claims.getExpirationTime();
+        if (exp != null && !now.minus(CLOCK_SKEW).isBefore(exp.toInstant())) {
+            throw invalid("The request object has expired");
+        }
+        Date nbf = claims.getNotBeforeTime();
+        if (nbf != null && now.plus(CLOCK_SKEW).isBefore(nbf.toInstant())) {
+            throw invalid("The request object is not valid yet");
+        }
+    }
+
+    private static Map<String, String> parameters(JWTClaimsSet claims) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> claim : claims.getClaims().entrySet()) {
+            Object value = claim.getValue();
+            if (JWT_CLAIMS.contains(claim.getKey()) || value == null) {
+                continue;
+            }
+            parameters.put(claim.getKey(), value instanceof String s ? s : json(value));
+        }
+        return parameters;
+    }
+
+    /** A number, boolean, object or array claim as JSON text; Nimbus writes JSON only for whole objects. */
+    private static String json(Object value) {
+        String wrapped = JSONObjectUtils.toJSONString(Map.of("v", value));
+        return wrapped.substring("{\"v\":".length(), wrapped.length() - 1);
+    }
+
+    private static OAuthException invalid(String description) {
+        return new OAuthError("invalid_request_object", description, 400).exception();
+    }
+}
