@@ -127,6 +127,34 @@ class TenantAdministrationTest {
     }
 
     @Test
+    void listWhenPrefixHasWildcardsUnicodeOrHostileBytesThenLiteralMatchOr400Never500() {
+        for (String name : List.of("a_b", "axb", "a%c", "a\\d", "Émile", "emma", "straße")) {
+            server.user(name);
+        }
+        server.save(server.confidential("default", "pct").name("100% Cotton"));
+        server.save(server.confidential("default", "plain").name("1000 Cotton"));
+
+        assertEquals(List.of("a_b"), usernames(body(admin.get("/admin/users?username=a_", root), 200)), "_ is literal");
+        assertEquals(List.of("a%c"), usernames(body(admin.get("/admin/users?username=a%25", root), 200)), "% is literal");
+        assertEquals(List.of("a\\d"), usernames(body(admin.get("/admin/users?username=a%5C", root), 200)), "\\ is literal");
+        assertEquals(List.of("Émile"), usernames(body(admin.get("/admin/users?username=%C3%A9", root), 200)), "unicode case-insensitive");
+        assertEquals(List.of("pct"), clientIds(body(admin.get("/admin/clients?name=100%25", root), 200)));
+        assertEquals(List.of(), clientIds(body(admin.get("/admin/clients?name=%25", root), 200)));
+        for (String query : List.of("username=%00", "username=%01", "username=%20", "username=%ED%A0%80", "username=%FF",
+                "username=%F4%8F%BF%BF", "username=%EF%BF%BF", "username=" + "a".repeat(5000), "username=%E2%80%8B",
+                "username=STRASSE", "username=%CC%81")) {
+            HttpResponse<String> answer = admin.get("/admin/users?" + query, root);
+            assertTrue(answer.statusCode() == 200 || answer.statusCode() == 400,
+                    query.substring(0, Math.min(40, query.length())) + " -> " + answer.statusCode() + " " + answer.body());
+        }
+        for (String query : List.of("name=%00", "name=%ED%A0%80", "name=%F4%8F%BF%BF", "name=" + "b".repeat(5000))) {
+            HttpResponse<String> answer = admin.get("/admin/clients?" + query, root);
+            assertTrue(answer.statusCode() == 200 || answer.statusCode() == 400,
+                    query.substring(0, Math.min(40, query.length())) + " -> " + answer.statusCode() + " " + answer.body());
+        }
+    }
+
+    @Test
     void exportWhenImportedIntoFreshServerThenSameClientsAndUsersAndNoSecret() throws Exception {
         body(admin.post("/admin/tenants", root, "{\"id\":\"acme\",\"signingAlgorithm\":\"ES256\",\"rotationPeriod\":\"7d\"}"), 201);
         body(admin.post("/t/acme/admin/users", root, """
