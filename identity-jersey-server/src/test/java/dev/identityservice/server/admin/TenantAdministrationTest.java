@@ -88,6 +88,15 @@ class TenantAdministrationTest {
         assertEquals(404, admin.get("/t/acme/admin/tenants", ada).statusCode(), "tenants exist only at the root");
         assertEquals(401, admin.post("/t/beta/admin/users", ada, "{\"username\":\"mole\"}").statusCode());
         assertTrue(server.server.engine().users().findByUsername("beta", "mole").isEmpty());
+        // Another tenant's audit log, an export, and the process metrics are out of a tenant admin's reach too.
+        assertEquals(200, admin.get("/t/acme/admin/events", ada).statusCode());
+        assertEquals(401, admin.get("/t/beta/admin/events", ada).statusCode());
+        assertEquals(401, admin.get("/admin/events", ada).statusCode());
+        assertEquals(404, admin.get("/t/acme/admin/tenants/beta/export", ada).statusCode());
+        assertEquals(404, admin.get("/t/acme/admin/tenants/acme/export", ada).statusCode(), "exports are the root's");
+        assertEquals(401, admin.get("/admin/tenants/beta/export", ada).statusCode());
+        assertEquals(401, admin.get("/metrics", ada).statusCode());
+        assertEquals(401, admin.get("/t/beta/metrics", ada).statusCode());
     }
 
     @Test
