@@ -92,4 +92,39 @@ class PostgresServerTest {
             }
         }
     }
+
+    /**
+     * Filter values that PostgreSQL cannot take as text or as a timestamp (a NUL character, a year past its range):
+     * each is the caller's mistake, so a 400 or an empty page, never the 500 of a failed query.
+     */
+    @Test
+    void listsWhenFilterValueUnstorableOnPostgresThen400NotServerError() throws SQLException {
+        String url = System.getenv(URL_VARIABLE);
+        assumeTrue(url != null && !url.isBlank(), "PostgreSQL server test skipped: set " + URL_VARIABLE);
+        String schema = "srv_" + UUID.randomUUID().toString().replace("-", "");
+        try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE SCHEMA " + schema);
+        }
+        String schemaUrl = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+        try (TestServer server = TestServer.start(b -> b.dbUrl(schemaUrl).dbUser(null))) {
+            server.confidentialClient("demo");
+            server.user("root", "admin");
+            String admin = server.passwordLogin("demo", "root").get("access_token").asText();
+            java.util.List<String> failures = new java.util.ArrayList<>();
+            for (String query : java.util.List.of("/admin/events?type=%00", "/admin/events?actor=a%00b", "/admin/events?subject=%00",
+                    "/admin/users?username=a%00", "/admin/clients?name=a%00", "/admin/clients?name=%01",
+                    "/admin/events?from=%2B300000-01-01T00:00:00Z", "/admin/events?to=-5000-01-01T00:00:00Z",
+                    "/admin/events?from=%2B1000000000-01-01T00:00:00Z")) {
+                HttpResponse<String> answer = server.get(query, "Authorization", "Bearer " + admin);
+                if (answer.statusCode() != 400 && answer.statusCode() != 200) {
+                    failures.add(query + " -> " + answer.statusCode() + " " + answer.body());
+                }
+            }
+            assertEquals(java.util.List.of(), failures);
+        } finally {
+            try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+                statement.execute("DROP SCHEMA " + schema + " CASCADE");
+            }
+        }
+    }
 }

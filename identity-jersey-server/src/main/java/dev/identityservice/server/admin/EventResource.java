@@ -3,7 +3,6 @@ package dev.identityservice.server.admin;
 import dev.identityservice.core.audit.AuditEvent;
 import dev.identityservice.core.audit.AuditEventQuery;
 import dev.identityservice.core.audit.AuditEventStore;
-import dev.identityservice.server.http.Form;
 import dev.identityservice.server.http.RequestTenant;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -12,9 +11,10 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The audit event log of the request's tenant, newest first: {@code GET /admin/events} with the optional
@@ -33,30 +33,49 @@ public final class EventResource {
         this.events = events;
     }
 
+    /** The filters of this list; {@link Page} refuses any other parameter but {@code offset} and {@code limit}. */
+    static final Set<String> FILTERS = Set.of("type", "actor", "subject", "from", "to");
+
     @GET
     public Response list(@Context ContainerRequestContext request, @Context UriInfo uri) {
-        String raw = uri.getRequestUri().getRawQuery();
-        Form parameters = Form.parse(raw == null ? new byte[0] : raw.getBytes(StandardCharsets.US_ASCII));
-        AuditEventQuery query;
+        String tenantId = RequestTenant.of(request).id();
+        // The filters are read from what Page accepted (one parsing of the query, one list of allowed names).
+        return AdminJson.ok(Page.load(uri, FILTERS, (filters, offset, limit) ->
+                events.find(query(tenantId, filters), offset, limit), EventView::of));
+    }
+
+    private static AuditEventQuery query(String tenantId, Map<String, String> filters) {
         try {
-            query = new AuditEventQuery(RequestTenant.of(request).id(), parameters.optional("type"),
-                    parameters.optional("actor"), parameters.optional("subject"),
-                    instant("from", parameters.optional("from")), instant("to", parameters.optional("to")));
+            return new AuditEventQuery(tenantId, filters.get("type"), filters.get("actor"), filters.get("subject"),
+                    instant("from", filters.get("from")), instant("to", filters.get("to")));
         } catch (IllegalArgumentException e) {
             throw AdminErrors.invalid(e.getMessage());
         }
-        return AdminJson.ok(Page.load(uri, (offset, limit) -> events.find(query, offset, limit), EventView::of));
     }
+
+    /**
+     * The earliest and latest instants a filter may name: years 1 to 9999, which every supported database stores
+     * ({@link Instant#parse} also reads years up to a billion, which neither PostgreSQL nor
+     * {@link java.time.OffsetDateTime} can hold: the query would fail with a 500 instead of a 400).
+     */
+    static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
 
     private static Instant instant(String name, String value) {
         if (value == null) {
             return null;
         }
+        Instant instant;
         try {
-            return Instant.parse(value);
+            instant = Instant.parse(value);
         } catch (DateTimeParseException e) {
-            throw AdminErrors.invalid("Query parameter '" + name + "' must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
+            instant = null;
         }
+        if (instant == null || instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw AdminErrors.invalid("Query parameter '" + name + "' must be an ISO-8601 instant between the years 1 and 9999,"
+                    + " such as 2026-01-31T12:00:00Z");
+        }
+        return instant;
     }
 
     /** An event as the API shows it; {@code time} as ISO-8601. */

@@ -44,8 +44,9 @@ record Page<T>(List<T> items, Integer nextOffset) {
 
     /**
      * The page the {@code offset} and {@code limit} query parameters ask for, of the rows matching the filter
-     * parameters given (of {@code filterNames}). A bad, repeated or empty parameter, and any parameter that is
-     * neither, is a 400 naming it: a misspelt filter must not answer the whole list as if it matched. It loads
+     * parameters given (of {@code filterNames}). A bad, repeated or empty parameter, a filter with a control
+     * character, and any parameter that is neither, is a 400 naming it: a misspelt filter must not answer the
+     * whole list as if it matched. It loads
      * {@code limit + 1} rows: the extra row only tells that there is a next page, without a count query.
      */
     static <S, T> Page<T> load(UriInfo uri, Set<String> filterNames, FilteredRows<S> rows, Function<S, T> view) {
@@ -65,6 +66,10 @@ record Page<T>(List<T> items, Integer nextOffset) {
             if (filterNames.contains(name)) {
                 if (parameter.getValue().isEmpty()) {
                     throw AdminErrors.invalid("Query parameter '" + name + "' must not be empty");
+                }
+                // No stored name, id or event field holds one, and PostgreSQL refuses NUL in text (a 500 otherwise).
+                if (parameter.getValue().codePoints().anyMatch(Character::isISOControl)) {
+                    throw AdminErrors.invalid("Query parameter '" + name + "' must not contain control characters");
                 }
                 filters.put(name, parameter.getValue());
             }

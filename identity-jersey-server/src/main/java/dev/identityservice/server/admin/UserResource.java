@@ -4,6 +4,7 @@ import dev.identityservice.core.IdentityEngine;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.user.User;
 import dev.identityservice.core.user.UserChangedConcurrentlyException;
+import dev.identityservice.core.user.Usernames;
 import dev.identityservice.server.http.RequestTenant;
 import dev.identityservice.server.setup.SetupFile.UserEntry;
 import dev.identityservice.server.setup.SetupImporter;
@@ -90,8 +91,19 @@ public final class UserResource {
     public Response list(@Context ContainerRequestContext request, @Context UriInfo uri) {
         Tenant tenant = RequestTenant.of(request);
         return AdminJson.ok(Page.load(uri, Set.of(USERNAME_FILTER), (filters, offset, limit) -> filters.containsKey(USERNAME_FILTER)
-                ? engine.users().search(tenant.id(), filters.get(USERNAME_FILTER), offset, limit)
+                ? engine.users().search(tenant.id(), searchable(filters.get(USERNAME_FILTER)), offset, limit)
                 : engine.users().list(tenant.id(), offset, limit), UserView::of));
+    }
+
+    /**
+     * The prefix, refused with a 400 when its key form ({@link Usernames#key}) is empty, as for spaces only: the
+     * stores search by a non-empty key prefix only (the empty one would be the whole list, under another name).
+     */
+    private static String searchable(String prefix) {
+        if (Usernames.key(prefix).isEmpty()) {
+            throw AdminErrors.invalid("Query parameter '" + USERNAME_FILTER + "' must hold more than spaces");
+        }
+        return prefix;
     }
 
     @GET

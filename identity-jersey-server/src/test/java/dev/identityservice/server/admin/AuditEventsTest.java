@@ -229,6 +229,29 @@ class AuditEventsTest {
     }
 
     @Test
+    void eventsWhenHostileFilterValuesThen400OrEmptyNever500() {
+        User lee = server.user("lee", "user");
+        admin.post("/admin/users/" + lee.id() + "/disable", adminToken, "");
+        server.flushAudit();
+
+        for (String query : List.of("from=%2B1000000000-01-01T00:00:00Z", "to=-1000000000-01-01T00:00:00Z",
+                "from=-999999999-01-01T00:00:00Z&to=%2B999999999-12-31T23:59:59Z", "from=%2B300000-01-01T00:00:00Z",
+                "limit=1000000", "limit=-1", "offset=-1", "offset=99999999999999999999", "limit=0", "limit=", "offset=1e3")) {
+            HttpResponse<String> answer = admin.get("/admin/events?" + query, adminToken);
+            assertTrue(answer.statusCode() == 400 || answer.statusCode() == 200, query + " -> " + answer.statusCode() + " " + answer.body());
+            if (answer.statusCode() == 400) {
+                assertEquals("invalid_request", json(answer.body()).get("error").asText(), query);
+            }
+        }
+        // SQL wildcards are literal: an exact filter with % or _ matches nothing.
+        for (String query : List.of("type=%25", "type=admin.user._isable", "subject=%25", "actor=_", "type=%E2%80%AE%F0%9F%98%80")) {
+            HttpResponse<String> answer = admin.get("/admin/events?" + query, adminToken);
+            assertEquals(200, answer.statusCode(), query + " " + answer.body());
+            assertEquals(0, json(answer.body()).get("items").size(), query + " " + answer.body());
+        }
+    }
+
+    @Test
     void eventsWhenNoTokenThen401AndWhenNotAdminThen403() {
         server.user("ivan", "user");
         String userToken = admin.token("", "demo", "ivan");

@@ -88,6 +88,15 @@ class TenantAdministrationTest {
         assertEquals(404, admin.get("/t/acme/admin/tenants", ada).statusCode(), "tenants exist only at the root");
         assertEquals(401, admin.post("/t/beta/admin/users", ada, "{\"username\":\"mole\"}").statusCode());
         assertTrue(server.server.engine().users().findByUsername("beta", "mole").isEmpty());
+        // Another tenant's audit log, an export, and the process metrics are out of a tenant admin's reach too.
+        assertEquals(200, admin.get("/t/acme/admin/events", ada).statusCode());
+        assertEquals(401, admin.get("/t/beta/admin/events", ada).statusCode());
+        assertEquals(401, admin.get("/admin/events", ada).statusCode());
+        assertEquals(404, admin.get("/t/acme/admin/tenants/beta/export", ada).statusCode());
+        assertEquals(404, admin.get("/t/acme/admin/tenants/acme/export", ada).statusCode(), "exports are the root's");
+        assertEquals(401, admin.get("/admin/tenants/beta/export", ada).statusCode());
+        assertEquals(401, admin.get("/metrics", ada).statusCode());
+        assertEquals(401, admin.get("/t/beta/metrics", ada).statusCode());
     }
 
     @Test
@@ -124,6 +133,34 @@ class TenantAdministrationTest {
         assertEquals(400, admin.get("/admin/clients?username=al", root).statusCode(), "users' filter is not the clients'");
         assertEquals(400, admin.get("/admin/users?username=", root).statusCode());
         assertEquals(400, admin.get("/admin/users?username=a&username=b", root).statusCode());
+    }
+
+    @Test
+    void listWhenPrefixHasWildcardsUnicodeOrHostileBytesThenLiteralMatchOr400Never500() {
+        for (String name : List.of("a_b", "axb", "a%c", "a\\d", "Émile", "emma", "straße")) {
+            server.user(name);
+        }
+        server.save(server.confidential("default", "pct").name("100% Cotton"));
+        server.save(server.confidential("default", "plain").name("1000 Cotton"));
+
+        assertEquals(List.of("a_b"), usernames(body(admin.get("/admin/users?username=a_", root), 200)), "_ is literal");
+        assertEquals(List.of("a%c"), usernames(body(admin.get("/admin/users?username=a%25", root), 200)), "% is literal");
+        assertEquals(List.of("a\\d"), usernames(body(admin.get("/admin/users?username=a%5C", root), 200)), "\\ is literal");
+        assertEquals(List.of("Émile"), usernames(body(admin.get("/admin/users?username=%C3%A9", root), 200)), "unicode case-insensitive");
+        assertEquals(List.of("pct"), clientIds(body(admin.get("/admin/clients?name=100%25", root), 200)));
+        assertEquals(List.of(), clientIds(body(admin.get("/admin/clients?name=%25", root), 200)));
+        for (String query : List.of("username=%00", "username=%01", "username=%20", "username=%ED%A0%80", "username=%FF",
+                "username=%F4%8F%BF%BF", "username=%EF%BF%BF", "username=" + "a".repeat(5000), "username=%E2%80%8B",
+                "username=STRASSE", "username=%CC%81")) {
+            HttpResponse<String> answer = admin.get("/admin/users?" + query, root);
+            assertTrue(answer.statusCode() == 200 || answer.statusCode() == 400,
+                    query.substring(0, Math.min(40, query.length())) + " -> " + answer.statusCode() + " " + answer.body());
+        }
+        for (String query : List.of("name=%00", "name=%ED%A0%80", "name=%F4%8F%BF%BF", "name=" + "b".repeat(5000))) {
+            HttpResponse<String> answer = admin.get("/admin/clients?" + query, root);
+            assertTrue(answer.statusCode() == 200 || answer.statusCode() == 400,
+                    query.substring(0, Math.min(40, query.length())) + " -> " + answer.statusCode() + " " + answer.body());
+        }
     }
 
     @Test

@@ -8,16 +8,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.identityservice.server.testing.Browser;
 import dev.identityservice.server.testing.TcpProxy;
 import dev.identityservice.server.testing.TestServer;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -139,6 +144,65 @@ class DatabaseOutageTest {
         assertEquals(200, awaitStatus(200, () -> server.get("/health/ready"), Duration.ofSeconds(10)).statusCode());
         assertEquals(200, server.get("/admin/users", "Authorization", "Bearer " + adminToken).statusCode());
         assertTrue(server.metrics().contains("hikaricp_connections_timeout_total"), "the pool's timeouts are counted");
+    }
+
+    @Test
+    void everyEndpointWhenDatabaseCutThenNo500AndNoHang() throws Exception {
+        JsonNode tokens = server.passwordLogin("app", "root");
+        String access = tokens.get("access_token").asText();
+        String refresh = tokens.get("refresh_token").asText();
+        Browser signedIn = new Browser();
+        Browser.LoginForm form = loginForm(signedIn);
+        assertEquals(302, submit(signedIn, form, "root", TestServer.PASSWORD).statusCode());
+        Browser fresh = new Browser();
+        Browser.LoginForm pending = loginForm(fresh);
+
+        proxy.cut();
+
+        Map<String, Supplier<HttpResponse<String>>> calls = new LinkedHashMap<>();
+        calls.put("introspection", () -> server.post("/oauth2/introspect", form("token", access), "Authorization", basic("app", SECRET)));
+        calls.put("revocation", () -> server.post("/oauth2/revoke", form("token", refresh), "Authorization", basic("app", SECRET)));
+        calls.put("refresh grant", () -> server.post("/oauth2/token", form("grant_type", "refresh_token", "refresh_token", refresh),
+                "Authorization", basic("app", SECRET)));
+        calls.put("login form post", () -> submit(fresh, pending, "root", TestServer.PASSWORD));
+        calls.put("login form post, wrong password", () -> submit(fresh, pending, "root", "wrong-password-1"));
+        calls.put("authorize, signed-in browser", () -> signedIn.send(HttpRequest.newBuilder(authorizeUri(false)).GET()));
+        calls.put("authorize, new browser", () -> new Browser().send(HttpRequest.newBuilder(authorizeUri(false)).GET()));
+        calls.put("logout", () -> signedIn.send(HttpRequest.newBuilder(server.uri("/oauth2/logout")).GET()));
+        calls.put("admin events", () -> server.get("/admin/events", "Authorization", "Bearer " + access));
+        calls.put("admin tenant export", () -> server.get("/admin/tenants/default/export", "Authorization", "Bearer " + access));
+        calls.put("metrics", () -> server.get("/metrics", "Authorization", "Bearer " + access));
+        List<String> failures = new ArrayList<>();
+        for (Map.Entry<String, Supplier<HttpResponse<String>>> call : calls.entrySet()) {
+            Timed<HttpResponse<String>> answer = timed(call.getValue());
+            int status = answer.value.statusCode();
+            System.out.printf("Database cut: %s -> %d in %d ms%n", call.getKey(), status, answer.elapsed.toMillis());
+            if (status >= 500 && (status != 503 || answer.value.headers().firstValue("Retry-After").isEmpty())) {
+                failures.add(call.getKey() + ": " + status + " " + answer.value.headers().map() + " " + answer.value.body());
+            }
+            if (answer.elapsed.compareTo(CONNECTION_TIMEOUT.plus(SLACK).plus(SLACK)) >= 0) {
+                failures.add(call.getKey() + ": took " + answer.elapsed);
+            }
+        }
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+    }
+
+    private URI authorizeUri(boolean promptLogin) {
+        return server.uri("/oauth2/authorize?" + form("response_type", "code", "client_id", "app",
+                "redirect_uri", "https://app.example.com/callback", "state", "s", "scope", "openid")
+                + (promptLogin ? "&prompt=login" : ""));
+    }
+
+    private Browser.LoginForm loginForm(Browser browser) {
+        HttpResponse<String> page = browser.send(HttpRequest.newBuilder(authorizeUri(true)).GET());
+        assertEquals(200, page.statusCode(), page.body());
+        return Browser.loginForm(page.body());
+    }
+
+    private HttpResponse<String> submit(Browser browser, Browser.LoginForm form, String username, String password) {
+        return browser.send(HttpRequest.newBuilder(server.uri(form.action().getRawPath()))
+                .header("Content-Type", TestServer.FORM)
+                .POST(HttpRequest.BodyPublishers.ofString(form.withCredentials(username, password))));
     }
 
     private HttpResponse<String> clientCredentials() {
