@@ -37,6 +37,12 @@ import org.junit.jupiter.api.io.TempDir;
  * every refresh token a client received in a 200 works exactly once, no used token works again, and every
  * revocation answered 200 stays revoked.
  *
+ * <p>Each server life is measured by work, not wall time: a server is killed only once the clients have had
+ * {@value #REFRESHES_PER_LIFE} refreshes answered 200 by it, and the run ends once the last one has too. A
+ * fixed sleep between kills was all spent on restarts and cold requests on a loaded machine (load 25-40 on two
+ * cores: restarts of ~15 s, no refresh answered in any life). A life that does not reach its count within
+ * {@link #PROGRESS_BOUND} fails the test: refreshes no longer succeeding after a kill is a defect.
+ *
  * <p>Run with {@code -Didentity.crash.legacyH2=true} to start the H2 run on the settings before the fix (H2's
  * default {@code WRITE_DELAY=500}, given explicitly: an H2 URL without one now gets {@code WRITE_DELAY=0}): it
  * then fails, counting the acknowledged writes the kills took.
@@ -45,6 +51,10 @@ class CrashDurabilityIT {
 
     private static final int CLIENTS = 8;
     private static final int KILLS = 3;
+    /** Refreshes answered 200 each server life must see before it is killed (and the last one before the end). */
+    private static final int REFRESHES_PER_LIFE = 20;
+    /** How long one server life may take to reach {@link #REFRESHES_PER_LIFE}, start excluded; generous for load. */
+    private static final Duration PROGRESS_BOUND = Duration.ofSeconds(120);
     /** Every how many refreshes (on average) a client revokes its token and logs in again. */
     private static final int REVOKE_ONE_IN = 12;
     private static final String POSTGRES_URL_VARIABLE = "IDENTITY_TEST_POSTGRES_URL";
@@ -61,6 +71,8 @@ class CrashDurabilityIT {
     private final Queue<String> revoked = new ConcurrentLinkedQueue<>();
     private final Queue<String> unusedLast = new ConcurrentLinkedQueue<>();
     private final AtomicInteger received = new AtomicInteger();
+    /** Refreshes answered 200 (logins excluded): the progress the kills wait for. */
+    private final AtomicInteger refreshed = new AtomicInteger();
     private final AtomicInteger lost = new AtomicInteger();
     private final AtomicInteger uncertain = new AtomicInteger();
 
@@ -99,7 +111,9 @@ class CrashDurabilityIT {
         List<String> withLimits = new ArrayList<>(arguments);
         withLimits.addAll(List.of("--login-limit-account-address", "1000"));
         String[] args = withLimits.toArray(String[]::new);
+        long starting = System.nanoTime();
         server = ServerProcess.start(args);
+        long startMillis = Duration.ofNanos(System.nanoTime() - starting).toMillis();
         adminPassword = server.adminPassword();
         loadRunning = true;
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
@@ -111,18 +125,30 @@ class CrashDurabilityIT {
                     return null;
                 }));
             }
-            for (int kill = 0; kill < KILLS; kill++) {
-                Thread.sleep(1_500 + ThreadLocalRandom.current().nextInt(1_000));
+            List<String> lives = new ArrayList<>();
+            long restartMillis = startMillis;
+            for (int life = 0; life <= KILLS; life++) {
+                int before = refreshed.get();
+                long[] waited = awaitRefreshes(before + REFRESHES_PER_LIFE, load, life);
+                lives.add(String.format("life %d: started in %d ms, first refresh after %d ms, %d refreshes in %d ms",
+                        life, restartMillis, waited[0], refreshed.get() - before, waited[1]));
+                if (life == KILLS) {
+                    break;
+                }
+                // Clients send back to back, so requests are in flight; the jitter keeps the kill off a response edge.
+                Thread.sleep(ThreadLocalRandom.current().nextInt(200));
                 ServerProcess dying = server;
                 server = null;
                 dying.kill();
+                long restarting = System.nanoTime();
                 server = ServerProcess.start(args);
+                restartMillis = Duration.ofNanos(System.nanoTime() - restarting).toMillis();
             }
-            Thread.sleep(1_000);
             loadRunning = false;
             for (Future<?> client : load) {
                 client.get();
             }
+            System.out.printf("%s crash lives: %s%n", database, String.join("; ", lives));
 
             int lastWorkedOnce = checkAll(unusedLast, this::worksExactlyOnce);
             int revokedAccepted = checkAll(revoked, token -> refresh(token).statusCode() == 200);
@@ -132,7 +158,7 @@ class CrashDurabilityIT {
                             + "replayed with a 200 (of %d), %d revocations undone (of %d), %d unused tokens working exactly "
                             + "once (of %d), %d requests cut by a kill%n", database, KILLS, received.get(), lost.get(),
                     replayed, used.size(), revokedAccepted, revoked.size(), lastWorkedOnce, unusedLast.size(), uncertain.get());
-            assertTrue(received.get() > 50, "too little load to mean anything: " + received.get());
+            assertTrue(uncertain.get() > 0, "no request was cut by a kill: the kills struck idle clients");
             assertEquals(0, lost.get(), "acknowledged refresh tokens lost");
             assertEquals(0, replayed, "used refresh tokens accepted again");
             assertEquals(0, revokedAccepted, "revocations answered 200 undone");
@@ -178,6 +204,7 @@ class CrashDurabilityIT {
                     used.add(token);
                     token = TestServer.json(answer.body()).get("refresh_token").asText();
                     received.incrementAndGet();
+                    refreshed.incrementAndGet();
                 } else {
                     if (!fateUnknown) {
                         lost.incrementAndGet();
@@ -195,6 +222,37 @@ class CrashDurabilityIT {
         if (token != null && !fateUnknown) {
             unusedLast.add(token);
         }
+    }
+
+    /**
+     * Waits until {@code target} refreshes have been answered 200; answers after how many milliseconds the first
+     * of them and all of them were.
+     * Fails if it takes longer than {@link #PROGRESS_BOUND} or a client ends (a client ends only by failing
+     * while the load runs), naming the server life.
+     */
+    private long[] awaitRefreshes(int target, List<Future<?>> load, int life) throws Exception {
+        long start = System.nanoTime();
+        long deadline = start + PROGRESS_BOUND.toNanos();
+        long first = -1;
+        while (refreshed.get() < target) {
+            if (first < 0 && refreshed.get() > target - REFRESHES_PER_LIFE) {
+                first = System.nanoTime();
+            }
+            for (Future<?> client : load) {
+                if (client.isDone()) {
+                    client.get();
+                    throw new AssertionError("a client stopped while the load ran, in server life " + life);
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("server life " + life + ": " + (refreshed.get() - target + REFRESHES_PER_LIFE)
+                        + " of " + REFRESHES_PER_LIFE + " refreshes answered 200 within " + PROGRESS_BOUND.toSeconds()
+                        + " s (" + uncertain.get() + " requests cut, " + lost.get() + " lost so far)");
+            }
+            Thread.sleep(10);
+        }
+        long end = System.nanoTime();
+        return new long[] {Duration.ofNanos((first < 0 ? end : first) - start).toMillis(), Duration.ofNanos(end - start).toMillis()};
     }
 
     private ServerProcess awaitServer() throws InterruptedException {
