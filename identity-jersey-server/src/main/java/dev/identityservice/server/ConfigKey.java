@@ -44,7 +44,12 @@ public enum ConfigKey {
     LOGIN_LIMIT_ADDRESS("login.limit.address", false, "login attempts per window from one address over all accounts (default 100)", (b, v) -> b.loginLimitAddress(parseInt("login.limit.address", v))),
     LOGIN_LIMIT_ACCOUNT("login.limit.account", false, "login attempts per window of one account from unknown addresses without a device cookie (default 50)", (b, v) -> b.loginLimitAccount(parseInt("login.limit.account", v))),
     LOGIN_LIMIT_DEVICE("login.limit.device", false, "login attempts per window with one device cookie (default 10)", (b, v) -> b.loginLimitDevice(parseInt("login.limit.device", v))),
-    LOGIN_TRUSTED_FOR("login.trusted.for", false, "lifetime of device cookies and of known-address marks (default 30d)", (b, v) -> b.loginTrustedFor(Durations.parse("login.trusted.for", v)));
+    LOGIN_TRUSTED_FOR("login.trusted.for", false, "lifetime of device cookies and of known-address marks (default 30d)", (b, v) -> b.loginTrustedFor(Durations.parse("login.trusted.for", v))),
+    HTTP_THREADS("http.threads", false, "most platform threads serving requests at once; later requests wait in arrival order (default 200)", (b, v) -> b.httpThreads(parseInt("http.threads", v))),
+    HTTP_VIRTUAL_THREADS("http.virtual.threads", false, "serve requests on virtual threads (Java 21+) instead of the platform pool (default false: CPU-bound signing and hashing on few cores is served unfairly by virtual threads)", (b, v) -> b.httpVirtualThreads(parseBoolean("http.virtual.threads", v))),
+    PASSWORD_HASH_CONCURRENCY("password.hash.concurrency", false, "password hashes running at once (default: one per core)", (b, v) -> b.passwordHashConcurrency(parseInt("password.hash.concurrency", v))),
+    PASSWORD_HASH_QUEUE("password.hash.queue", false, "password hashes waiting for a running one; past it a login gets 503 with Retry-After (default 16 per running hash)", (b, v) -> b.passwordHashQueue(parseInt("password.hash.queue", v))),
+    PASSWORD_HASH_QUEUE_TIMEOUT("password.hash.queue.timeout", false, "longest wait of a password hash in the queue before 503 with Retry-After (default 2s)", (b, v) -> b.passwordHashQueueTimeout(Durations.parse("password.hash.queue.timeout", v)));
 
     /** The prefix of every environment variable the server reads. */
     public static final String ENV_PREFIX = "IDENTITY_";

@@ -16,6 +16,7 @@ import dev.identityservice.server.endpoint.UserInfoEndpoint;
 import dev.identityservice.server.error.ChallengeExceptionMapper;
 import dev.identityservice.server.error.FallbackExceptionMapper;
 import dev.identityservice.server.error.OAuthExceptionMapper;
+import dev.identityservice.server.error.PasswordHashingBusyMapper;
 import dev.identityservice.server.error.WebApplicationExceptionMapper;
 import dev.identityservice.server.http.ClientAuthentication;
 import dev.identityservice.server.http.CorsFilter;
@@ -90,6 +91,7 @@ public final class IdentityApplication extends ResourceConfig {
 
         register(new OAuthExceptionMapper());
         register(new ChallengeExceptionMapper());
+        register(new PasswordHashingBusyMapper());
         register(new WebApplicationExceptionMapper());
         register(new FallbackExceptionMapper());
 

@@ -7,6 +7,7 @@ import dev.identityservice.core.store.jdbc.ExpiredRowsCleanup;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.token.TokenSettings;
 import dev.identityservice.core.user.Argon2idParameters;
+import dev.identityservice.core.user.PasswordHashingLimits;
 import dev.identityservice.server.http.TrustedProxies;
 import dev.identityservice.server.login.LoginLimits;
 import dev.identityservice.server.setup.Bootstrap;
@@ -37,6 +38,10 @@ import java.util.Set;
  * @param trustedProxies addresses and networks of reverse proxies whose forwarding headers are believed; empty: none
  * @param proxyHeaders the one family of forwarding headers those proxies set (the other is ignored)
  * @param loginLimits the login throttle's budgets
+ * @param httpThreads the most platform threads serving requests at once (Jetty's pool; acceptor and selector
+ *                   threads come out of it); later requests wait in Jetty's queue in arrival order
+ * @param httpVirtualThreads whether requests run on virtual threads (Java 21+) instead of the platform pool
+ * @param passwordHashingLimits how many password hashes run and wait at once, and how long one waits
  */
 public record ServerConfig(String host, int port, URI issuer, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            int dbPoolSize, String masterKey, SigningAlgorithm signingAlgorithm, Duration keyRotationPeriod,
@@ -44,7 +49,8 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                            ImportMode importMode, boolean bootstrap, String bootstrapAdminPassword, String bootstrapDemoSecret, Duration shutdownTimeout, int passwordHashMemoryKib, int passwordHashIterations,
                            Set<String> adminAudiences, Duration changeReconcileInterval, Duration cleanupInterval,
                            List<String> trustedProxies, TrustedProxies.Headers proxyHeaders, LoginLimits loginLimits,
-                           Duration idleTimeout) {
+                           Duration idleTimeout, int httpThreads, boolean httpVirtualThreads,
+                           PasswordHashingLimits passwordHashingLimits) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -67,6 +73,14 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
     public static final Duration MIN_CLEANUP_INTERVAL = Duration.ofSeconds(1);
     /** The longest cleanup interval: a day of expired rows is the most a table keeps. */
     public static final Duration MAX_CLEANUP_INTERVAL = Duration.ofDays(1);
+    /**
+     * Default most request threads: 200, Jetty's own default. Platform threads, because the work is CPU-bound
+     * (RSA signatures, Argon2id) and the kernel shares the cores fairly between them, which virtual threads on
+     * few carriers do not (BENCHMARKS.md, issue 13). Enough for requests that block on PostgreSQL.
+     */
+    public static final int DEFAULT_HTTP_THREADS = 200;
+    /** The fewest request threads: Jetty's acceptor and selector threads come out of the same pool. */
+    public static final int MIN_HTTP_THREADS = 8;
     private static final String MASKED = "****";
 
     public ServerConfig {
@@ -103,6 +117,10 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         if (idleTimeout.compareTo(Duration.ofMillis(100)) < 0 || idleTimeout.compareTo(Duration.ofHours(1)) > 0) {
             throw new IllegalArgumentException("http.idle.timeout: must be from 100ms to 1h: " + idleTimeout);
         }
+        if (httpThreads < MIN_HTTP_THREADS) {
+            throw new IllegalArgumentException("http.threads: must be at least " + MIN_HTTP_THREADS + ": " + httpThreads);
+        }
+        Objects.requireNonNull(passwordHashingLimits, "passwordHashingLimits");
         if (shutdownTimeout.isNegative() || shutdownTimeout.compareTo(MAX_SHUTDOWN_TIMEOUT) > 0) {
             throw new IllegalArgumentException("shutdown.timeout: must be from 0s to 1h: " + shutdownTimeout);
         }
@@ -195,6 +213,11 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         shown.put("login.limit.account", String.valueOf(loginLimits.perAccount()));
         shown.put("login.limit.device", String.valueOf(loginLimits.perDevice()));
         shown.put("login.trusted.for", Durations.format(loginLimits.trustedFor()));
+        shown.put("http.threads", String.valueOf(httpThreads));
+        shown.put("http.virtual.threads", String.valueOf(httpVirtualThreads));
+        shown.put("password.hash.concurrency", String.valueOf(passwordHashingLimits.concurrency()));
+        shown.put("password.hash.queue", String.valueOf(passwordHashingLimits.queue()));
+        shown.put("password.hash.queue.timeout", Durations.format(passwordHashingLimits.maxWait()));
         return shown;
     }
 
@@ -248,6 +271,11 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         private int loginLimitDevice = LoginLimits.DEFAULT_PER_DEVICE;
         private Duration loginTrustedFor = LoginLimits.DEFAULT_TRUSTED_FOR;
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private int httpThreads = DEFAULT_HTTP_THREADS;
+        private boolean httpVirtualThreads;
+        private int passwordHashConcurrency = PasswordHashingLimits.DEFAULT_CONCURRENCY;
+        private Integer passwordHashQueue;
+        private Duration passwordHashQueueTimeout = PasswordHashingLimits.DEFAULT_MAX_WAIT;
 
         private Builder() {
         }
@@ -323,6 +351,12 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         public Builder loginLimitAccount(int value) { this.loginLimitAccount = value; return this; }
         public Builder loginLimitDevice(int value) { this.loginLimitDevice = value; return this; }
         public Builder loginTrustedFor(Duration value) { this.loginTrustedFor = value; return this; }
+        public Builder httpThreads(int value) { this.httpThreads = value; return this; }
+        public Builder httpVirtualThreads(boolean value) { this.httpVirtualThreads = value; return this; }
+        public Builder passwordHashConcurrency(int value) { this.passwordHashConcurrency = value; return this; }
+        /** Waiting hashes; unset: {@link PasswordHashingLimits#DEFAULT_QUEUE_PER_SLOT} per running one. */
+        public Builder passwordHashQueue(int value) { this.passwordHashQueue = value; return this; }
+        public Builder passwordHashQueueTimeout(Duration value) { this.passwordHashQueueTimeout = value; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(host, port, issuer, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, masterKey,
@@ -330,7 +364,18 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                     importMode, bootstrap, bootstrapAdminPassword, bootstrapDemoSecret, shutdownTimeout, passwordHashMemoryKib, passwordHashIterations, adminAudiences,
                     changeReconcileInterval, cleanupInterval, trustedProxies, proxyHeaders,
                     new LoginLimits(loginWindow, loginLimitAccountAddress, loginLimitAddress, loginLimitAccount,
-                            loginLimitDevice, loginTrustedFor), idleTimeout);
+                            loginLimitDevice, loginTrustedFor), idleTimeout, httpThreads, httpVirtualThreads,
+                    hashingLimits());
+        }
+
+        private PasswordHashingLimits hashingLimits() {
+            try {
+                return new PasswordHashingLimits(passwordHashConcurrency, passwordHashQueue != null ? passwordHashQueue
+                        : PasswordHashingLimits.DEFAULT_QUEUE_PER_SLOT * Math.max(1, passwordHashConcurrency),
+                        passwordHashQueueTimeout);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("password.hash.queue: " + e.getMessage(), e);
+            }
         }
 
         private static String requireText(String key, String value) {
