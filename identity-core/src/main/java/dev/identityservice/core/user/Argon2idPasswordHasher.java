@@ -8,7 +8,8 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -46,8 +47,10 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
     private final Argon2idParameters parameters;
     private final SecureRandom random;
     private final PasswordHashingLimits limits;
-    /** One block pool per running slot; taking one is taking the slot. Fair: waiters get them in arrival order. */
-    private final ArrayBlockingQueue<Argon2BytesGenerator.BlockPool> slots;
+    /** The running slots. Fair: waiters get them in arrival order, and a newcomer never overtakes a waiter. */
+    private final Semaphore slots;
+    /** One block pool per slot: a thread holding a permit always finds one. */
+    private final ConcurrentLinkedQueue<Argon2BytesGenerator.BlockPool> pools = new ConcurrentLinkedQueue<>();
     /** Hashes running or waiting; at most {@code concurrency + queue}. */
     private final AtomicInteger admitted = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -62,11 +65,11 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
         this.parameters = Objects.requireNonNull(parameters, "parameters");
         this.random = Objects.requireNonNull(random, "random");
         this.limits = Objects.requireNonNull(limits, "limits");
-        this.slots = new ArrayBlockingQueue<>(limits.concurrency(), true);
+        this.slots = new Semaphore(limits.concurrency(), true);
         int blocks = Argon2BytesGenerator.getBlockCount(parameters.memoryKiB(), parameters.parallelism());
         for (int i = 0; i < limits.concurrency(); i++) {
             // Blocks are created on first use and kept; a pool never keeps more than one hash at our parameters needs.
-            slots.add(new Argon2BytesGenerator.FixedBlockPool(blocks));
+            pools.add(new Argon2BytesGenerator.FixedBlockPool(blocks));
         }
     }
 
@@ -82,6 +85,16 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
     /** A hasher with {@link Argon2idParameters#OWASP}. */
     public Argon2idPasswordHasher() {
         this(Argon2idParameters.OWASP, new SecureRandom());
+    }
+
+    /** Hashes running now, at most {@link PasswordHashingLimits#concurrency()}; for metrics and diagnostics. */
+    public int hashesRunning() {
+        return inFlight.get();
+    }
+
+    /** Hashes waiting for a slot now, at most {@link PasswordHashingLimits#queue()}; for metrics and diagnostics. */
+    public int hashesWaiting() {
+        return slots.getQueueLength();
     }
 
     /** The most hashes that ever ran at once in this hasher; for tests and diagnostics. */
@@ -163,23 +176,25 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
             admitted.decrementAndGet();
             throw new PasswordHashingBusyException(limits.retryAfterSeconds());
         }
-        Argon2BytesGenerator.BlockPool pool;
+        boolean acquired;
         try {
-            pool = slots.poll(limits.maxWait().toNanos(), TimeUnit.NANOSECONDS);
+            acquired = slots.tryAcquire(limits.maxWait().toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            pool = null;
+            acquired = false;
         }
-        if (pool == null) {
+        if (!acquired) {
             admitted.decrementAndGet();
             throw new PasswordHashingBusyException(limits.retryAfterSeconds());
         }
+        Argon2BytesGenerator.BlockPool pool = pools.poll();
         try {
             peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
             return deriveNow(password, salt, p, hashLength, pool);
         } finally {
             inFlight.decrementAndGet();
-            slots.add(pool);
+            pools.add(pool);
+            slots.release();
             admitted.decrementAndGet();
         }
     }
