@@ -13,6 +13,7 @@
 #                "ours17 ours25 kc25")
 #   SCENARIOS    of client_credentials password refresh jwks introspection userinfo (default: all six)
 #   CONNECTIONS  default "1 4 16 64";  DURATION  per measurement, default 10s;  WARMUP  default 5s
+#   KC_FRESH     1: delete Keycloak's data first (default 0: reuse the realm a previous run created)
 #   STORM        1 (default) also measures refresh, JWKS and client_credentials at 16 connections during a login storm
 #                (password grants on 32 more connections) and prints the p99 ratio storm / quiet
 #
@@ -141,6 +142,9 @@ setup_kc() { # realm, client and user through the admin REST API
     kill -0 "$pid" 2>/dev/null || { tail -50 "$log" >&2; exit 1; }
     sleep 0.5
   done
+  if curl -sf -o /dev/null "$base/realms/bench"; then
+    echo "Keycloak realm bench exists (from an earlier run)"
+  fi
   local admin
   admin=$(curl -sf -d grant_type=password -d client_id=admin-cli -d username=admin -d password=admin-password \
     "$base/realms/master/protocol/openid-connect/token" | json_field access_token)
@@ -239,8 +243,9 @@ for server in $servers; do
       t0=$(now_ms); start_ours "$home" "$data" "${extra[@]}"; first=$(wait_first_token "$t0") ;;
     kc25)
       install_keycloak
-      rm -rf "$kc_home/data"
+      [ "${KC_FRESH:-0}" = 1 ] && rm -rf "$kc_home/data"
       echo "# $server: Keycloak $kc_version, $("$jdk25/bin/java" -version 2>&1 | head -1)"
+      # The realm is kept between runs (KC_FRESH=1 starts from nothing): Keycloak's first start is long.
       start_kc "$jdk25"; setup_kc; stop_server
       t0=$(now_ms); start_kc "$jdk25"; first=$(wait_first_token "$t0") ;;
   esac
