@@ -184,7 +184,8 @@ run_wrk() { # $1 scenario, $2 connections, $3 duration
     client_credentials) out=$(BODY="grant_type=client_credentials" AUTH="$basic" wrk --timeout 30s -t$t -c$c -d$d --latency -s "$here/wrk/form.lua" "$token_url") ;;
     password) out=$(BODY="grant_type=password&username=bench-user&password=$user_password&scope=openid" AUTH="$basic" \
                 wrk --timeout 30s -t$t -c$c -d$d --latency -s "$here/wrk/form.lua" "$token_url") ;;
-    refresh) out=$(TOKENS=$(refresh_tokens_file "$c") THREADS=$t AUTH="$basic" wrk --timeout 30s -t$t -c$c -d$d --latency -s "$here/wrk/refresh.lua" "$token_url") ;;
+    # One chain per connection, and one more per thread: wrk calls request() once more than it sends.
+    refresh) out=$(TOKENS=$(refresh_tokens_file "$(( c + t ))") THREADS=$t AUTH="$basic" wrk --timeout 30s -t$t -c$c -d$d --latency -s "$here/wrk/refresh.lua" "$token_url") ;;
     jwks) out=$(wrk --timeout 30s -t$t -c$c -d$d --latency "$jwks_url") ;;
     introspection) access=$(password_token | json_field access_token)
                    out=$(BODY="token=$access" AUTH="$basic" wrk --timeout 30s -t$t -c$c -d$d --latency -s "$here/wrk/form.lua" "$introspect_url") ;;

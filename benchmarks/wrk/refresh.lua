@@ -2,6 +2,8 @@
 -- in the thread's pool, so each chain is used strictly once per step (a reused token would be refused).
 -- TOKENS: a file of refresh tokens, one a line; thread i of n takes the lines i, i+n, i+2n, ...
 -- AUTH: the client's Authorization header value.
+-- wrk calls request() once more per thread than it sends, so give each thread one chain more than its connections;
+-- should the pool run dry (a lost response), the last token is sent again and is refused as a replay (non-2xx).
 local counter = 0
 function setup(thread)
   thread:set("id", counter)
