@@ -76,6 +76,8 @@ public final class UserAuthenticator {
     /**
      * The hash of the password's PRECIS form (RFC 8265 §4); a password stored before PRECIS that OpaqueString
      * refuses (a control character) keeps its hash, since rehashing its raw form would keep the old rule alive.
+     * {@code null} too when hashing is at capacity: the password was right, so the login succeeds, and the
+     * upgrade waits for the next one.
      */
     private String upgradedHash(char[] password) {
         char[] prepared = Passwords.prepareOrNull(password);
@@ -84,6 +86,8 @@ public final class UserAuthenticator {
         }
         try {
             return hasher.hash(prepared);
+        } catch (PasswordHashingBusyException busy) {
+            return null;
         } finally {
             Arrays.fill(prepared, '\0');
         }
