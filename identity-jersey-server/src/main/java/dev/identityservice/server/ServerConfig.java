@@ -369,13 +369,13 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         }
 
         private PasswordHashingLimits hashingLimits() {
-            try {
-                return new PasswordHashingLimits(passwordHashConcurrency, passwordHashQueue != null ? passwordHashQueue
-                        : PasswordHashingLimits.DEFAULT_QUEUE_PER_SLOT * Math.max(1, passwordHashConcurrency),
-                        passwordHashQueueTimeout);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("password.hash.queue: " + e.getMessage(), e);
+            if (passwordHashConcurrency < 1) {
+                throw new IllegalArgumentException("password.hash.concurrency: must be at least 1: " + passwordHashConcurrency);
             }
+            int queue = passwordHashQueue != null ? passwordHashQueue
+                    : PasswordHashingLimits.DEFAULT_QUEUE_PER_SLOT * passwordHashConcurrency;
+            check("password.hash.queue.timeout", () -> new PasswordHashingLimits(1, 0, passwordHashQueueTimeout));
+            return new PasswordHashingLimits(passwordHashConcurrency, queue, passwordHashQueueTimeout);
         }
 
         private static String requireText(String key, String value) {

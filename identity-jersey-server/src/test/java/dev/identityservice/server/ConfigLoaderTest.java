@@ -171,6 +171,33 @@ class ConfigLoaderTest {
         assertTrue(help.contains("--config FILE"));
     }
 
+    @Test
+    void loadWhenThreadAndHashingKeysGivenThenConfiguredAndDefaultsDocumentedElseRefusedNamingTheKey() {
+        ServerConfig defaults = ConfigLoader.load(CommandLine.parse(), name -> null);
+        ServerConfig config = ConfigLoader.load(CommandLine.parse("--http-threads", "32", "--http-virtual-threads", "true",
+                "--password-hash-concurrency", "3", "--password-hash-queue", "5", "--password-hash-queue-timeout", "750ms"), name -> null);
+
+        assertEquals(200, defaults.httpThreads());
+        assertFalse(defaults.httpVirtualThreads());
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertEquals(new dev.identityservice.core.user.PasswordHashingLimits(cores, 16 * cores, Duration.ofSeconds(2)),
+                defaults.passwordHashingLimits());
+        assertEquals(32, config.httpThreads());
+        assertTrue(config.httpVirtualThreads());
+        assertEquals(new dev.identityservice.core.user.PasswordHashingLimits(3, 5, Duration.ofMillis(750)),
+                config.passwordHashingLimits());
+        assertEquals("5", config.describe().get("password.hash.queue"));
+        IllegalArgumentException threads = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLoader.load(CommandLine.parse("--http-threads", "2"), name -> null));
+        assertTrue(threads.getMessage().startsWith("http.threads"), threads.getMessage());
+        IllegalArgumentException hashes = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLoader.load(CommandLine.parse("--password-hash-concurrency", "0"), name -> null));
+        assertTrue(hashes.getMessage().startsWith("password.hash.concurrency"), hashes.getMessage());
+        IllegalArgumentException wait = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLoader.load(CommandLine.parse("--password-hash-queue-timeout", "2h"), name -> null));
+        assertTrue(wait.getMessage().startsWith("password.hash.queue.timeout"), wait.getMessage());
+    }
+
     private Path write(String content) throws IOException {
         Path file = dir.resolve("server.properties");
         Files.writeString(file, content);
