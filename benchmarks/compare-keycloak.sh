@@ -147,7 +147,9 @@ setup_kc() { # realm, client and user through the admin REST API
   fi
   local admin
   admin=$(curl -sf -d grant_type=password -d client_id=admin-cli -d username=admin -d password=admin-password \
-    "$base/realms/master/protocol/openid-connect/token" | json_field access_token)
+    "$base/realms/master/protocol/openid-connect/token" | json_field access_token) || {
+    # The bootstrap admin is created only with the master realm: a first start cut short leaves a realm without it.
+    echo "no Keycloak admin token: rerun with KC_FRESH=1 (Keycloak's data under $kc_home/data is incomplete)" >&2; exit 1; }
   local h=(-H "Authorization: Bearer $admin" -H "Content-Type: application/json")
   # Rotation as ours: a refresh token is used once (revokeRefreshToken, no reuse); access tokens live an hour.
   curl -sf "${h[@]}" -d '{"realm":"bench","enabled":true,"accessTokenLifespan":3600,"revokeRefreshToken":true,"refreshTokenMaxReuse":0}' \
