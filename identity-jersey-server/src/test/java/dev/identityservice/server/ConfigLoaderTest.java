@@ -175,7 +175,7 @@ class ConfigLoaderTest {
     void loadWhenThreadAndHashingKeysGivenThenConfiguredAndDefaultsDocumentedElseRefusedNamingTheKey() {
         ServerConfig defaults = ConfigLoader.load(CommandLine.parse(), name -> null);
         ServerConfig config = ConfigLoader.load(CommandLine.parse("--http-threads", "32", "--http-virtual-threads", "true",
-                "--password-hash-concurrency", "3", "--password-hash-queue", "5", "--password-hash-queue-timeout", "750ms"), name -> null);
+                "--password-hash-concurrency", "3", "--password-hash-queue", "5", "--password-hash-queue-timeout", "3s"), name -> null);
 
         assertEquals(200, defaults.httpThreads());
         assertFalse(defaults.httpVirtualThreads());
@@ -184,7 +184,7 @@ class ConfigLoaderTest {
                 defaults.passwordHashingLimits());
         assertEquals(32, config.httpThreads());
         assertTrue(config.httpVirtualThreads());
-        assertEquals(new dev.identityservice.core.user.PasswordHashingLimits(3, 5, Duration.ofMillis(750)),
+        assertEquals(new dev.identityservice.core.user.PasswordHashingLimits(3, 5, Duration.ofSeconds(3)),
                 config.passwordHashingLimits());
         assertEquals("5", config.describe().get("password.hash.queue"));
         IllegalArgumentException threads = assertThrows(IllegalArgumentException.class,
