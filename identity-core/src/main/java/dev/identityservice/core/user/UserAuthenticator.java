@@ -9,6 +9,8 @@ import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Checks a username and password, as the resource owner password grant (RFC 6749 §4.3) and the login
@@ -33,14 +35,39 @@ public final class UserAuthenticator {
     private final UserStore users;
     private final PasswordHasher hasher;
     private final Clock clock;
-    /** Hashed in the background at construction: it costs one Argon2id run that start-up need not wait for. */
-    private final CompletableFuture<String> dummyHash;
+    /**
+     * Hashed in the background at construction: it costs one Argon2id run that start-up need not wait for. Made
+     * by a caller when the hasher refused it for capacity ({@link #dummyHash()}).
+     */
+    private final AtomicReference<CompletableFuture<String>> dummyHash = new AtomicReference<>();
 
     public UserAuthenticator(UserStore users, PasswordHasher hasher, Clock clock) {
         this.users = Objects.requireNonNull(users, "users");
         this.hasher = Objects.requireNonNull(hasher, "hasher");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.dummyHash = CompletableFuture.supplyAsync(() -> hasher.hash(randomPassword()));
+        this.dummyHash.set(CompletableFuture.supplyAsync(() -> hasher.hash(randomPassword())));
+    }
+
+    /**
+     * The dummy hash, waiting for it if it is still being made.
+     *
+     * @throws PasswordHashingBusyException when the background hash was refused for capacity (a login storm at
+     *         start-up, or a queue of 0) and this caller's own attempt is refused too; the caller is answered like
+     *         any login past capacity, and a later one makes the hash, rather than every unknown username failing
+     *         from then on
+     */
+    private String dummyHash() {
+        CompletableFuture<String> current = dummyHash.get();
+        try {
+            return current.join();
+        } catch (CompletionException e) {
+            if (!(e.getCause() instanceof PasswordHashingBusyException)) {
+                throw e;
+            }
+            String made = hasher.hash(randomPassword());
+            dummyHash.compareAndSet(current, CompletableFuture.completedFuture(made));
+            return made;
+        }
     }
 
     /**
@@ -54,7 +81,7 @@ public final class UserAuthenticator {
                 ? Optional.empty() : users.findCredentials(tenantId, username);
         String storedHash = found.map(StoredCredentials::passwordHash).orElse(null);
         Passwords.Match match = password == null ? Passwords.Match.NONE
-                : Passwords.check(hasher, password, storedHash != null ? storedHash : dummyHash.join());
+                : Passwords.check(hasher, password, storedHash != null ? storedHash : dummyHash());
         if (match == Passwords.Match.NONE || storedHash == null || !found.get().enabled()) {
             throw INVALID_CREDENTIALS.exception();
         }
