@@ -369,11 +369,11 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         }
 
         private PasswordHashingLimits hashingLimits() {
-            if (passwordHashConcurrency < 1) {
-                throw new IllegalArgumentException("password.hash.concurrency: must be at least 1: " + passwordHashConcurrency);
-            }
+            Duration anyWait = PasswordHashingLimits.DEFAULT_MAX_WAIT;
+            check("password.hash.concurrency", () -> new PasswordHashingLimits(passwordHashConcurrency, 0, anyWait));
             int queue = passwordHashQueue != null ? passwordHashQueue
                     : PasswordHashingLimits.DEFAULT_QUEUE_PER_SLOT * passwordHashConcurrency;
+            check("password.hash.queue", () -> new PasswordHashingLimits(1, queue, anyWait));
             check("password.hash.queue.timeout", () -> new PasswordHashingLimits(1, 0, passwordHashQueueTimeout));
             return new PasswordHashingLimits(passwordHashConcurrency, queue, passwordHashQueueTimeout);
         }

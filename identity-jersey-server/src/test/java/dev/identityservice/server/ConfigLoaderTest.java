@@ -196,6 +196,15 @@ class ConfigLoaderTest {
         IllegalArgumentException wait = assertThrows(IllegalArgumentException.class,
                 () -> ConfigLoader.load(CommandLine.parse("--password-hash-queue-timeout", "2h"), name -> null));
         assertTrue(wait.getMessage().startsWith("password.hash.queue.timeout"), wait.getMessage());
+        // Each key named in its own one-line error, whatever is wrong with it (the queue's was nameless).
+        for (String[] bad : new String[][] {{"password.hash.queue", "-1"}, {"password.hash.queue", "2147483647"},
+                {"password.hash.concurrency", "-3"}, {"password.hash.concurrency", "2147483647"},
+                {"password.hash.concurrency", "200000000"}, {"password.hash.queue.timeout", "0s"}}) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(
+                    CommandLine.parse("--" + bad[0].replace('.', '-'), bad[1]), name -> null), bad[0] + "=" + bad[1]);
+            assertTrue(refused.getMessage().startsWith(bad[0] + ": "), refused.getMessage());
+            assertFalse(refused.getMessage().contains("\n"), refused.getMessage());
+        }
     }
 
     private Path write(String content) throws IOException {

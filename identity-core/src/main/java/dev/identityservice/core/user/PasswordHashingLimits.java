@@ -12,8 +12,8 @@ import java.util.Objects;
  * queue, the hasher refuses with {@link PasswordHashingBusyException} instead of letting a login storm build a
  * queue of seconds that every later login waits behind.
  *
- * @param concurrency hashes running at once, at least 1
- * @param queue       hashes waiting for a running one to finish, at least 0
+ * @param concurrency hashes running at once, from 1 to {@link #MAX_CONCURRENCY}
+ * @param queue       hashes waiting for a running one to finish, from 0 to {@link #MAX_QUEUE}
  * @param maxWait     the longest a hash waits in the queue, from 1 ms to 1 minute
  */
 public record PasswordHashingLimits(int concurrency, int queue, Duration maxWait) {
@@ -30,13 +30,25 @@ public record PasswordHashingLimits(int concurrency, int queue, Duration maxWait
     /** The defaults: {@link #DEFAULT_CONCURRENCY} running, 16 per running one waiting, 2 seconds of wait. */
     public static final PasswordHashingLimits DEFAULTS = of(DEFAULT_CONCURRENCY);
 
+    /**
+     * The most hashes running at once: each running one keeps its own Argon2id memory for good (19 MiB at OWASP
+     * parameters), so a thousand already pin 19 GiB; more is a typo, not a machine.
+     */
+    public static final int MAX_CONCURRENCY = 1024;
+    /**
+     * The most hashes waiting: at a few milliseconds per hash at the least, more could not drain within the longest
+     * wait (1 minute). Also keeps {@code concurrency + queue} far from overflowing an {@code int}: past it every hash
+     * was refused.
+     */
+    public static final int MAX_QUEUE = 100_000;
+
     public PasswordHashingLimits {
         Objects.requireNonNull(maxWait, "maxWait");
-        if (concurrency < 1) {
-            throw new IllegalArgumentException("concurrency must be at least 1: " + concurrency);
+        if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+            throw new IllegalArgumentException("concurrency must be from 1 to " + MAX_CONCURRENCY + ": " + concurrency);
         }
-        if (queue < 0) {
-            throw new IllegalArgumentException("queue must not be negative: " + queue);
+        if (queue < 0 || queue > MAX_QUEUE) {
+            throw new IllegalArgumentException("queue must be from 0 to " + MAX_QUEUE + ": " + queue);
         }
         if (maxWait.compareTo(Duration.ofMillis(1)) < 0 || maxWait.compareTo(Duration.ofMinutes(1)) > 0) {
             throw new IllegalArgumentException("maxWait must be from 1ms to 1m: " + maxWait);

@@ -122,6 +122,12 @@ class PasswordHashingLimitsTest {
         assertThrows(IllegalArgumentException.class, () -> new PasswordHashingLimits(0, 1, Duration.ofSeconds(1)));
         assertThrows(IllegalArgumentException.class, () -> new PasswordHashingLimits(1, -1, Duration.ofSeconds(1)));
         assertThrows(IllegalArgumentException.class, () -> new PasswordHashingLimits(1, 1, Duration.ZERO));
+        // concurrency + queue past Integer.MAX_VALUE went negative, and every hash was refused.
+        assertThrows(IllegalArgumentException.class, () -> new PasswordHashingLimits(2, Integer.MAX_VALUE, Duration.ofSeconds(1)));
+        assertThrows(IllegalArgumentException.class, () -> new PasswordHashingLimits(Integer.MAX_VALUE, 0, Duration.ofSeconds(1)));
+        Argon2idPasswordHasher largest = new Argon2idPasswordHasher(FAST, new SecureRandom(), new PasswordHashingLimits(
+                PasswordHashingLimits.MAX_CONCURRENCY, PasswordHashingLimits.MAX_QUEUE, Duration.ofSeconds(1)));
+        assertTrue(largest.verify("password".toCharArray(), largest.hash("password".toCharArray())));
         assertEquals(2, new PasswordHashingLimits(1, 0, Duration.ofMillis(1500)).retryAfterSeconds());
     }
 
