@@ -118,6 +118,33 @@ class PasswordHashingLimitsTest {
     }
 
     @Test
+    void hashWhenManyAtOnceOnPooledSlotsThenEveryStringVerifiesIndependentlyWithItsOwnSalt() throws Exception {
+        // Two hashes sharing a block pool would overwrite each other's blocks: wrong tags that only a one-slot
+        // hasher (never two hashes at once) catches, since a shared pool could corrupt the verify the same way.
+        Argon2idParameters oneMib = new Argon2idParameters(1024, 1, 1, 16, 32);
+        Argon2idPasswordHasher pooled = new Argon2idPasswordHasher(oneMib, new SecureRandom(),
+                new PasswordHashingLimits(4, 1000, Duration.ofSeconds(60)));
+        Argon2idPasswordHasher oneSlot = new Argon2idPasswordHasher(oneMib, new SecureRandom(),
+                new PasswordHashingLimits(1, 1000, Duration.ofSeconds(60)));
+        List<CompletableFuture<String>> hashes = new ArrayList<>();
+        for (int i = 0; i < 96; i++) {
+            hashes.add(CompletableFuture.supplyAsync(() -> pooled.hash("the same password".toCharArray()), threads));
+        }
+        List<String> made = new ArrayList<>();
+        for (CompletableFuture<String> hash : hashes) {
+            made.add(hash.get(120, TimeUnit.SECONDS));
+        }
+
+        int peak = pooled.peakConcurrentHashes();
+        assertTrue(peak >= 2 && peak <= 4, "the hashes ran side by side, within the limit: " + peak);
+        assertEquals(made.size(), made.stream().map(h -> h.split("\\$")[4]).distinct().count(), "one salt each");
+        for (String hash : made) {
+            assertTrue(oneSlot.verify("the same password".toCharArray(), hash), hash);
+            assertFalse(oneSlot.verify("another password".toCharArray(), hash), hash);
+        }
+    }
+
+    @Test
     void limitsWhenOutOfRangeThenRefused() {
         assertThrows(IllegalArgumentException.class, () -> new PasswordHashingLimits(0, 1, Duration.ofSeconds(1)));
         assertThrows(IllegalArgumentException.class, () -> new PasswordHashingLimits(1, -1, Duration.ofSeconds(1)));
