@@ -47,6 +47,32 @@ class LauncherMemoryIT {
     }
 
     @Test
+    void launcherWhenJavaOptsSizeTheHeapOtherwiseThenOurBoundGivesWayInsteadOfFailingOrWinning() throws Exception {
+        String computed = "-XX:MaxHeapSize=" + (64 + 20L * Integer.parseInt(run(List.of("nproc"), Map.of()).strip())) * MIB + " ";
+
+        // -Xms above our -Xmx: the JVM refused to start ("Initial heap size set to a larger value than the maximum").
+        String initial = run(launcher(), Map.of("IDENTITY_JAVA_OPTS", "-XX:+PrintCommandLineFlags -Xms300m"));
+        // A percentage of the container's memory: our -Xmx silently won over it.
+        String percentage = run(launcher(), Map.of("IDENTITY_JAVA_OPTS", "-XX:+PrintCommandLineFlags -XX:MaxRAMPercentage=10"));
+
+        assertTrue(initial.contains("-XX:InitialHeapSize=" + 300 * MIB + " ") && !initial.contains(computed), initial);
+        assertTrue(percentage.contains("-XX:MaxRAMPercentage=10") && !percentage.contains(computed), percentage);
+        assertTrue(percentage.contains("-XX:+UseSerialGC"), "the collector stays ours: " + percentage);
+    }
+
+    @Test
+    void launcherWhenHeapSizeIsNotANumberThenOneLineErrorNamingIt() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(launcher()).directory(REPOSITORY.toFile()).redirectErrorStream(true);
+        builder.environment().put("IDENTITY_HEAP_MB", "512m");
+        Process refused = builder.start();
+        String output = new String(refused.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(refused.waitFor(120, TimeUnit.SECONDS));
+
+        assertEquals(2, refused.exitValue(), output);
+        assertEquals("IDENTITY_HEAP_MB: must be a whole number of MiB, at least 1: '512m'", output.strip());
+    }
+
+    @Test
     void readmeJavaJarCommandWhenRunThenHeapIsBoundedWithTheSerialCollector() throws Exception {
         List<String> command = readmeJavaJarCommand();
         command.add(1, "-XX:+PrintCommandLineFlags");
