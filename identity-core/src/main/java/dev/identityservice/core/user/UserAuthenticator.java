@@ -8,8 +8,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -23,7 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Every failure is the same {@code invalid_grant} error, and every attempt costs one password hash (two
  * when the typed password differs from its PRECIS form, for known and unknown users alike):
  * an unknown user, a user without a password and a disabled user are verified against a dummy hash made
- * with the current parameters, so that neither the answer nor its timing tells which usernames exist. For
+ * with the current parameters (made by the first login that needs it), so that neither the answer nor its timing tells which usernames exist. For
  * the same reason the check reads only the user's credentials (one query, whether or not the name exists);
  * the whole user, with roles and attributes, is read after the password has matched.
  */
@@ -36,38 +34,30 @@ public final class UserAuthenticator {
     private final PasswordHasher hasher;
     private final Clock clock;
     /**
-     * Hashed in the background at construction: it costs one Argon2id run that start-up need not wait for. Made
-     * by a caller when the hasher refused it for capacity ({@link #dummyHash()}).
+     * Made by the first login that needs it, not at construction: a hash made in the background at start-up took
+     * the one hashing slot that start-up's own hashes (the bootstrap admin's password, an import) then were refused.
      */
-    private final AtomicReference<CompletableFuture<String>> dummyHash = new AtomicReference<>();
+    private final AtomicReference<String> dummyHash = new AtomicReference<>();
 
     public UserAuthenticator(UserStore users, PasswordHasher hasher, Clock clock) {
         this.users = Objects.requireNonNull(users, "users");
         this.hasher = Objects.requireNonNull(hasher, "hasher");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.dummyHash.set(CompletableFuture.supplyAsync(() -> hasher.hash(randomPassword())));
     }
 
     /**
-     * The dummy hash, waiting for it if it is still being made.
+     * The dummy hash, made now if no login has made it yet.
      *
-     * @throws PasswordHashingBusyException when the background hash was refused for capacity (a login storm at
-     *         start-up, or a queue of 0) and this caller's own attempt is refused too; the caller is answered like
-     *         any login past capacity, and a later one makes the hash, rather than every unknown username failing
-     *         from then on
+     * @throws PasswordHashingBusyException when hashing is at capacity while it is made: the caller is answered like
+     *         any login past capacity, and a later login makes it
      */
     private String dummyHash() {
-        CompletableFuture<String> current = dummyHash.get();
-        try {
-            return current.join();
-        } catch (CompletionException e) {
-            if (!(e.getCause() instanceof PasswordHashingBusyException)) {
-                throw e;
-            }
-            String made = hasher.hash(randomPassword());
-            dummyHash.compareAndSet(current, CompletableFuture.completedFuture(made));
-            return made;
+        String made = dummyHash.get();
+        if (made == null) {
+            dummyHash.compareAndSet(null, hasher.hash(randomPassword()));
+            made = dummyHash.get();
         }
+        return made;
     }
 
     /**

@@ -140,7 +140,7 @@ class UserAuthenticatorTest {
         assertThrows(PasswordHashingBusyException.class, () -> starting.authenticate(TestUsers.TENANT, "nobody", PASSWORD));
         assertTrue(holding.get(60, java.util.concurrent.TimeUnit.SECONDS));
 
-        // Before the fix the refused dummy hash stayed failed: every unknown username was a 500 from then on.
+        // Before the fix a refused dummy hash stayed failed: every unknown username was a 500 from then on.
         assertEquals(UserAuthenticator.INVALID_CREDENTIALS, assertThrows(OAuthException.class,
                 () -> starting.authenticate(TestUsers.TENANT, "nobody", PASSWORD)).error());
     }
