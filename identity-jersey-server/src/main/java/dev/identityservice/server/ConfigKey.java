@@ -58,7 +58,12 @@ public enum ConfigKey {
     BACKCHANNEL_LOGOUT_MAX_ATTEMPTS("backchannel.logout.max.attempts", false, "attempts per logout token, the first included (default 8; 1 to 100)", (b, v) -> b.backChannelLogoutMaxAttempts(parseInt("backchannel.logout.max.attempts", v))),
     BACKCHANNEL_LOGOUT_MAX_AGE("backchannel.logout.max.age", false, "how long after a session ended its logout tokens are still retried (default 15m)", (b, v) -> b.backChannelLogoutMaxAge(Durations.parse("backchannel.logout.max.age", v))),
     BACKCHANNEL_LOGOUT_RETRY_DELAY("backchannel.logout.retry.delay", false, "wait before the first retry; each further one waits twice as long, at most 2m (default 1s)", (b, v) -> b.backChannelLogoutRetryDelay(Durations.parse("backchannel.logout.retry.delay", v))),
-    BACKCHANNEL_LOGOUT_CONCURRENCY("backchannel.logout.concurrency", false, "logout-token POSTs in flight at once per server instance (default 4; 1 to 256)", (b, v) -> b.backChannelLogoutConcurrency(parseInt("backchannel.logout.concurrency", v)));
+    BACKCHANNEL_LOGOUT_CONCURRENCY("backchannel.logout.concurrency", false, "logout-token POSTs in flight at once per server instance (default 4; 1 to 256)", (b, v) -> b.backChannelLogoutConcurrency(parseInt("backchannel.logout.concurrency", v))),
+    HTTP_THREADS("http.threads", false, "most platform threads serving requests at once; later requests wait in arrival order (default 200)", (b, v) -> b.httpThreads(parseInt("http.threads", v))),
+    HTTP_VIRTUAL_THREADS("http.virtual.threads", false, "serve requests on virtual threads (Java 21+) instead of the platform pool (default false: CPU-bound signing and hashing on few cores is served unfairly by virtual threads)", (b, v) -> b.httpVirtualThreads(parseBoolean("http.virtual.threads", v))),
+    PASSWORD_HASH_CONCURRENCY("password.hash.concurrency", false, "password hashes running at once (default: one per core)", (b, v) -> b.passwordHashConcurrency(parseInt("password.hash.concurrency", v))),
+    PASSWORD_HASH_QUEUE("password.hash.queue", false, "password hashes waiting for a running one; past it a login gets 503 with Retry-After (default 16 per running hash)", (b, v) -> b.passwordHashQueue(parseInt("password.hash.queue", v))),
+    PASSWORD_HASH_QUEUE_TIMEOUT("password.hash.queue.timeout", false, "longest wait of a password hash in the queue before 503 with Retry-After (default 2s)", (b, v) -> b.passwordHashQueueTimeout(Durations.parse("password.hash.queue.timeout", v)));
 
     /** The prefix of every environment variable the server reads. */
     public static final String ENV_PREFIX = "IDENTITY_";

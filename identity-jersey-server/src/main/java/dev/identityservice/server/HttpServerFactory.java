@@ -29,8 +29,9 @@ import org.glassfish.jersey.servlet.ServletContainer;
  * {@code management.port} is set a second, plain HTTP one on {@link ServerConfig#MANAGEMENT_HOST} that reaches
  * only the management application (metrics and health); Jersey as the only servlet, Micrometer's Jetty metrics,
  * the forwarding headers of trusted reverse proxies ({@link TrustedProxies}), JSON error pages, the access log,
- * graceful stop, and virtual threads for requests when the JVM has them (Java 21+; detected at run time by Jetty,
- * so the code still compiles for Java 17).
+ * graceful stop, and the request threads: a platform pool of {@code http.threads} by default, whose queue hands
+ * waiting requests to threads in arrival order, or virtual threads when {@code http.virtual.threads} asks for them
+ * and the JVM has them (Java 21+; detected at run time by Jetty, so the code still compiles for Java 17).
  */
 final class HttpServerFactory {
 
@@ -50,9 +51,12 @@ final class HttpServerFactory {
      *                   is unset
      */
     static Server create(ServerConfig config, ResourceConfig application, ResourceConfig management, ServerMetrics metrics) {
-        QueuedThreadPool threads = new QueuedThreadPool();
+        QueuedThreadPool threads = new QueuedThreadPool(config.httpThreads());
         threads.setName("identity-http");
-        if (VirtualThreads.areSupported()) {
+        // Not by default: signing and hashing are CPU-bound and never yield, so on few carriers the virtual-thread
+        // scheduler lets some requests run to the end while others wait, and p99 grows with the connections far
+        // faster than the queue does; the kernel time-slices platform threads fairly (BENCHMARKS.md, issue 13).
+        if (config.httpVirtualThreads() && VirtualThreads.areSupported()) {
             threads.setVirtualThreadsExecutor(VirtualThreads.getNamedVirtualThreadsExecutor("identity-vt"));
         }
         Server server = new Server(threads);

@@ -21,6 +21,7 @@ import dev.identityservice.server.error.ChallengeExceptionMapper;
 import dev.identityservice.server.error.DatabaseUnavailableMapper;
 import dev.identityservice.server.error.FallbackExceptionMapper;
 import dev.identityservice.server.error.OAuthExceptionMapper;
+import dev.identityservice.server.error.PasswordHashingBusyMapper;
 import dev.identityservice.server.error.WebApplicationExceptionMapper;
 import dev.identityservice.server.http.ClientAuthentication;
 import dev.identityservice.server.http.CorsFilter;
@@ -95,6 +96,7 @@ public final class IdentityApplication extends ResourceConfig {
 
         register(new OAuthExceptionMapper());
         register(new ChallengeExceptionMapper());
+        register(new PasswordHashingBusyMapper());
         register(new WebApplicationExceptionMapper());
         DatabaseUnavailableMapper outages = new DatabaseUnavailableMapper(databaseHealth::markDown, DatabaseHealth.RETRY_AFTER_SECONDS);
         register(outages);

@@ -150,7 +150,8 @@ public final class IdentityServer implements AutoCloseable {
                     : "file " + config.dataDir().resolve(ServerConfig.MASTER_KEY_FILE_NAME).toAbsolutePath());
             IdentityEngine engine = IdentityEngine.builder(database, masterKey)
                     .clock(clock)
-                    .passwordHasher(hasherDecorator.apply(new Argon2idPasswordHasher(config.passwordHashParameters(), new SecureRandom())))
+                    .passwordHasher(hasherDecorator.apply(new Argon2idPasswordHasher(config.passwordHashParameters(), new SecureRandom(),
+                            config.passwordHashingLimits())))
                     .rotationListener(metrics.rotationListener().andThen(audit.rotationListener()))
                     .reuseListener(metrics.reuseListener().andThen(audit.reuseListener()))
                     .auditRetention(config.auditRetention())

@@ -10,6 +10,7 @@ import dev.identityservice.core.store.jdbc.ExpiredRowsCleanup;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.token.TokenSettings;
 import dev.identityservice.core.user.Argon2idParameters;
+import dev.identityservice.core.user.PasswordHashingLimits;
 import dev.identityservice.server.http.TrustedProxies;
 import dev.identityservice.server.login.LoginLimits;
 import dev.identityservice.server.observability.LogSettings;
@@ -53,6 +54,10 @@ import java.util.Set;
  *                   and {@code /health} without a token, or {@code null} (the default): none, and {@code /metrics}
  *                   on the main port requires an admin bearer token
  * @param backChannelLogout how logout tokens are delivered to clients' back-channel logout URIs
+ * @param httpThreads the most platform threads serving requests at once (Jetty's pool; acceptor and selector
+ *                   threads come out of it); later requests wait in Jetty's queue in arrival order
+ * @param httpVirtualThreads whether requests run on virtual threads (Java 21+) instead of the platform pool
+ * @param passwordHashingLimits how many password hashes run and wait at once, and how long one waits
  */
 public record ServerConfig(String host, int port, URI issuer, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            int dbPoolSize, String masterKey, SigningAlgorithm signingAlgorithm, Duration keyRotationPeriod,
@@ -63,7 +68,8 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                            Duration idleTimeout, LogSettings logging, Duration auditRetention, boolean bootstrapPrint,
                            RegistrationMode registrationMode, int registrationMaxClients,
                            Duration dbConnectionTimeout, Integer managementPort,
-                           BackChannelLogoutSettings backChannelLogout) {
+                           BackChannelLogoutSettings backChannelLogout, int httpThreads, boolean httpVirtualThreads,
+                           PasswordHashingLimits passwordHashingLimits) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -91,6 +97,14 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
     public static final Duration MIN_CLEANUP_INTERVAL = Duration.ofSeconds(1);
     /** The longest cleanup interval: a day of expired rows is the most a table keeps. */
     public static final Duration MAX_CLEANUP_INTERVAL = Duration.ofDays(1);
+    /**
+     * Default most request threads: 200, Jetty's own default. Platform threads, because the work is CPU-bound
+     * (RSA signatures, Argon2id) and the kernel shares the cores fairly between them, which virtual threads on
+     * few carriers do not (BENCHMARKS.md, issue 13). Enough for requests that block on PostgreSQL.
+     */
+    public static final int DEFAULT_HTTP_THREADS = 200;
+    /** The fewest request threads: Jetty's acceptor and selector threads come out of the same pool. */
+    public static final int MIN_HTTP_THREADS = 8;
     private static final String MASKED = "****";
     /** The owner-only file in {@code data.dir} where generated bootstrap credentials are written. */
     public static final String BOOTSTRAP_CREDENTIALS_FILE_NAME = "bootstrap-credentials.txt";
@@ -139,6 +153,10 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         if (idleTimeout.compareTo(Duration.ofMillis(100)) < 0 || idleTimeout.compareTo(Duration.ofHours(1)) > 0) {
             throw new IllegalArgumentException("http.idle.timeout: must be from 100ms to 1h: " + idleTimeout);
         }
+        if (httpThreads < MIN_HTTP_THREADS) {
+            throw new IllegalArgumentException("http.threads: must be at least " + MIN_HTTP_THREADS + ": " + httpThreads);
+        }
+        Objects.requireNonNull(passwordHashingLimits, "passwordHashingLimits");
         if (shutdownTimeout.isNegative() || shutdownTimeout.compareTo(MAX_SHUTDOWN_TIMEOUT) > 0) {
             throw new IllegalArgumentException("shutdown.timeout: must be from 0s to 1h: " + shutdownTimeout);
         }
@@ -254,6 +272,11 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         shown.put("backchannel.logout.max.age", Durations.format(backChannelLogout.maxAge()));
         shown.put("backchannel.logout.retry.delay", Durations.format(backChannelLogout.firstRetryDelay()));
         shown.put("backchannel.logout.concurrency", String.valueOf(backChannelLogout.concurrency()));
+        shown.put("http.threads", String.valueOf(httpThreads));
+        shown.put("http.virtual.threads", String.valueOf(httpVirtualThreads));
+        shown.put("password.hash.concurrency", String.valueOf(passwordHashingLimits.concurrency()));
+        shown.put("password.hash.queue", String.valueOf(passwordHashingLimits.queue()));
+        shown.put("password.hash.queue.timeout", Durations.format(passwordHashingLimits.maxWait()));
         return shown;
     }
 
@@ -321,6 +344,11 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         private Duration backChannelLogoutMaxAge = BackChannelLogoutSettings.DEFAULT_MAX_AGE;
         private Duration backChannelLogoutRetryDelay = BackChannelLogoutSettings.DEFAULT_FIRST_RETRY_DELAY;
         private int backChannelLogoutConcurrency = BackChannelLogoutSettings.DEFAULT_CONCURRENCY;
+        private int httpThreads = DEFAULT_HTTP_THREADS;
+        private boolean httpVirtualThreads;
+        private int passwordHashConcurrency = PasswordHashingLimits.DEFAULT_CONCURRENCY;
+        private Integer passwordHashQueue;
+        private Duration passwordHashQueueTimeout = PasswordHashingLimits.DEFAULT_MAX_WAIT;
 
         private Builder() {
         }
@@ -413,6 +441,12 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         public Builder backChannelLogoutMaxAge(Duration value) { this.backChannelLogoutMaxAge = value; return this; }
         public Builder backChannelLogoutRetryDelay(Duration value) { this.backChannelLogoutRetryDelay = value; return this; }
         public Builder backChannelLogoutConcurrency(int value) { this.backChannelLogoutConcurrency = value; return this; }
+        public Builder httpThreads(int value) { this.httpThreads = value; return this; }
+        public Builder httpVirtualThreads(boolean value) { this.httpVirtualThreads = value; return this; }
+        public Builder passwordHashConcurrency(int value) { this.passwordHashConcurrency = value; return this; }
+        /** Waiting hashes; unset: {@link PasswordHashingLimits#DEFAULT_QUEUE_PER_SLOT} per running one. */
+        public Builder passwordHashQueue(int value) { this.passwordHashQueue = value; return this; }
+        public Builder passwordHashQueueTimeout(Duration value) { this.passwordHashQueueTimeout = value; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(host, port, issuer, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, masterKey,
@@ -422,7 +456,8 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                     new LoginLimits(loginWindow, loginLimitAccountAddress, loginLimitAddress, loginLimitAccount,
                             loginLimitDevice, loginTrustedFor), idleTimeout,
                     new LogSettings(logLevel, logLevels, logFormat), auditRetention, bootstrapPrint,
-                    registrationMode, registrationMaxClients, dbConnectionTimeout, managementPort, backChannelLogout());
+                    registrationMode, registrationMaxClients, dbConnectionTimeout, managementPort, backChannelLogout(),
+                    httpThreads, httpVirtualThreads, hashingLimits());
         }
 
         /** The delivery settings, or a failure naming the {@code backchannel.logout.*} key family. */
@@ -433,6 +468,16 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
             } catch (IllegalArgumentException | NullPointerException e) {
                 throw new IllegalArgumentException("backchannel.logout: " + e.getMessage(), e);
             }
+        }
+
+        private PasswordHashingLimits hashingLimits() {
+            Duration anyWait = PasswordHashingLimits.DEFAULT_MAX_WAIT;
+            check("password.hash.concurrency", () -> new PasswordHashingLimits(passwordHashConcurrency, 0, anyWait));
+            int queue = passwordHashQueue != null ? passwordHashQueue
+                    : PasswordHashingLimits.DEFAULT_QUEUE_PER_SLOT * passwordHashConcurrency;
+            check("password.hash.queue", () -> new PasswordHashingLimits(1, queue, anyWait));
+            check("password.hash.queue.timeout", () -> new PasswordHashingLimits(1, 0, passwordHashQueueTimeout));
+            return new PasswordHashingLimits(passwordHashConcurrency, queue, passwordHashQueueTimeout);
         }
 
         private static String requireText(String key, String value) {

@@ -190,6 +190,42 @@ class ConfigLoaderTest {
         assertTrue(help.contains("--config FILE"));
     }
 
+    @Test
+    void loadWhenThreadAndHashingKeysGivenThenConfiguredAndDefaultsDocumentedElseRefusedNamingTheKey() {
+        ServerConfig defaults = ConfigLoader.load(CommandLine.parse(), name -> null);
+        ServerConfig config = ConfigLoader.load(CommandLine.parse("--http-threads", "32", "--http-virtual-threads", "true",
+                "--password-hash-concurrency", "3", "--password-hash-queue", "5", "--password-hash-queue-timeout", "3s"), name -> null);
+
+        assertEquals(200, defaults.httpThreads());
+        assertFalse(defaults.httpVirtualThreads());
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertEquals(new dev.identityservice.core.user.PasswordHashingLimits(cores, 16 * cores, Duration.ofSeconds(2)),
+                defaults.passwordHashingLimits());
+        assertEquals(32, config.httpThreads());
+        assertTrue(config.httpVirtualThreads());
+        assertEquals(new dev.identityservice.core.user.PasswordHashingLimits(3, 5, Duration.ofSeconds(3)),
+                config.passwordHashingLimits());
+        assertEquals("5", config.describe().get("password.hash.queue"));
+        IllegalArgumentException threads = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLoader.load(CommandLine.parse("--http-threads", "2"), name -> null));
+        assertTrue(threads.getMessage().startsWith("http.threads"), threads.getMessage());
+        IllegalArgumentException hashes = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLoader.load(CommandLine.parse("--password-hash-concurrency", "0"), name -> null));
+        assertTrue(hashes.getMessage().startsWith("password.hash.concurrency"), hashes.getMessage());
+        IllegalArgumentException wait = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLoader.load(CommandLine.parse("--password-hash-queue-timeout", "2h"), name -> null));
+        assertTrue(wait.getMessage().startsWith("password.hash.queue.timeout"), wait.getMessage());
+        // Each key named in its own one-line error, whatever is wrong with it (the queue's was nameless).
+        for (String[] bad : new String[][] {{"password.hash.queue", "-1"}, {"password.hash.queue", "2147483647"},
+                {"password.hash.concurrency", "-3"}, {"password.hash.concurrency", "2147483647"},
+                {"password.hash.concurrency", "200000000"}, {"password.hash.queue.timeout", "0s"}}) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(
+                    CommandLine.parse("--" + bad[0].replace('.', '-'), bad[1]), name -> null), bad[0] + "=" + bad[1]);
+            assertTrue(refused.getMessage().startsWith(bad[0] + ": "), refused.getMessage());
+            assertFalse(refused.getMessage().contains("\n"), refused.getMessage());
+        }
+    }
+
     private Path write(String content) throws IOException {
         Path file = dir.resolve("server.properties");
         Files.writeString(file, content);

@@ -8,7 +8,9 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,6 +24,12 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  *
  * <p>The parameters are part of every string: hashes made with older parameters still verify, and
  * {@link #needsRehash} tells the login to upgrade them. Thread-safe.
+ *
+ * <p>Hashes run under {@link PasswordHashingLimits}: at most {@code concurrency} at once, the next
+ * {@code queue} waiting in arrival order, the rest refused with {@link PasswordHashingBusyException}. Each running
+ * slot owns a pool of Argon2 blocks that it reuses, so the heap this hasher holds is bounded by
+ * {@code concurrency × memoryKiB} KiB however many logins arrive, and a hash at the configured parameters
+ * allocates almost nothing (a verify of an older, larger hash allocates the difference).
  */
 public final class Argon2idPasswordHasher implements PasswordHasher {
 
@@ -33,35 +41,60 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
     private static final Base64.Encoder BASE64 = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder BASE64_DECODER = Base64.getDecoder();
 
-    /**
-     * Hashes running at once, by default one per core. Each holds {@code memoryKiB} of heap (19 MiB at OWASP
-     * parameters) and is CPU-bound, so more in parallel only queue for the cores while the heap fills: a login
-     * storm of 200 requests would otherwise ask for 3.8 GiB. Waiting requests queue here instead.
-     */
-    public static final int MAX_CONCURRENT_HASHES_DEFAULT = Runtime.getRuntime().availableProcessors();
+    /** Hashes running at once by default: one per core ({@link PasswordHashingLimits#DEFAULT_CONCURRENCY}). */
+    public static final int MAX_CONCURRENT_HASHES_DEFAULT = PasswordHashingLimits.DEFAULT_CONCURRENCY;
 
     private final Argon2idParameters parameters;
     private final SecureRandom random;
+    private final PasswordHashingLimits limits;
+    /** The running slots. Fair: waiters get them in arrival order, and a newcomer never overtakes a waiter. */
     private final Semaphore slots;
+    /** One block pool per slot: a thread holding a permit always finds one. */
+    private final ConcurrentLinkedQueue<Argon2BytesGenerator.BlockPool> pools = new ConcurrentLinkedQueue<>();
+    /** Hashes running or waiting; at most {@code concurrency + queue}. */
+    private final AtomicInteger admitted = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger peakInFlight = new AtomicInteger();
 
-    public Argon2idPasswordHasher(Argon2idParameters parameters, SecureRandom random, int maxConcurrentHashes) {
+    /**
+     * @param parameters the parameters of new hashes
+     * @param random     the source of salts
+     * @param limits     how many hashes run and wait at once
+     */
+    public Argon2idPasswordHasher(Argon2idParameters parameters, SecureRandom random, PasswordHashingLimits limits) {
         this.parameters = Objects.requireNonNull(parameters, "parameters");
         this.random = Objects.requireNonNull(random, "random");
-        if (maxConcurrentHashes < 1) {
-            throw new IllegalArgumentException("maxConcurrentHashes must be at least 1: " + maxConcurrentHashes);
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.slots = new Semaphore(limits.concurrency(), true);
+        int blocks = Argon2BytesGenerator.getBlockCount(parameters.memoryKiB(), parameters.parallelism());
+        for (int i = 0; i < limits.concurrency(); i++) {
+            // Blocks are created on first use and kept; a pool never keeps more than one hash at our parameters needs.
+            pools.add(new Argon2BytesGenerator.FixedBlockPool(blocks));
         }
-        this.slots = new Semaphore(maxConcurrentHashes, true);
+    }
+
+    /** {@code maxConcurrentHashes} at once, with the default queue per slot and wait ({@link PasswordHashingLimits#of}). */
+    public Argon2idPasswordHasher(Argon2idParameters parameters, SecureRandom random, int maxConcurrentHashes) {
+        this(parameters, random, PasswordHashingLimits.of(maxConcurrentHashes));
     }
 
     public Argon2idPasswordHasher(Argon2idParameters parameters, SecureRandom random) {
-        this(parameters, random, MAX_CONCURRENT_HASHES_DEFAULT);
+        this(parameters, random, PasswordHashingLimits.DEFAULTS);
     }
 
     /** A hasher with {@link Argon2idParameters#OWASP}. */
     public Argon2idPasswordHasher() {
         this(Argon2idParameters.OWASP, new SecureRandom());
+    }
+
+    /** Hashes running now, at most {@link PasswordHashingLimits#concurrency()}; for metrics and diagnostics. */
+    public int hashesRunning() {
+        return inFlight.get();
+    }
+
+    /** Hashes waiting for a slot now, at most {@link PasswordHashingLimits#queue()}; for metrics and diagnostics. */
+    public int hashesWaiting() {
+        return slots.getQueueLength();
     }
 
     /** The most hashes that ever ran at once in this hasher; for tests and diagnostics. */
@@ -71,6 +104,10 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
 
     public Argon2idParameters parameters() {
         return parameters;
+    }
+
+    public PasswordHashingLimits limits() {
+        return limits;
     }
 
     @Override
@@ -128,18 +165,42 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
         }
     }
 
+    /**
+     * Derives under the limits: admitted while fewer than {@code concurrency + queue} are running or waiting, then
+     * waits at most {@code maxWait} for a slot, in arrival order.
+     *
+     * @throws PasswordHashingBusyException when the queue is full or the wait ran out (or the thread was interrupted)
+     */
     private byte[] derive(char[] password, byte[] salt, Argon2idParameters p, int hashLength) {
-        slots.acquireUninterruptibly();
+        if (admitted.incrementAndGet() > limits.concurrency() + limits.queue()) {
+            admitted.decrementAndGet();
+            throw new PasswordHashingBusyException(limits.retryAfterSeconds());
+        }
+        boolean acquired;
+        try {
+            acquired = slots.tryAcquire(limits.maxWait().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            acquired = false;
+        }
+        if (!acquired) {
+            admitted.decrementAndGet();
+            throw new PasswordHashingBusyException(limits.retryAfterSeconds());
+        }
+        Argon2BytesGenerator.BlockPool pool = pools.poll();
         try {
             peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-            return deriveNow(password, salt, p, hashLength);
+            return deriveNow(password, salt, p, hashLength, pool);
         } finally {
             inFlight.decrementAndGet();
+            pools.add(pool);
             slots.release();
+            admitted.decrementAndGet();
         }
     }
 
-    private static byte[] deriveNow(char[] password, byte[] salt, Argon2idParameters p, int hashLength) {
+    private static byte[] deriveNow(char[] password, byte[] salt, Argon2idParameters p, int hashLength,
+                                    Argon2BytesGenerator.BlockPool pool) {
         Argon2BytesGenerator generator = new Argon2BytesGenerator();
         generator.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(VERSION)
@@ -147,6 +208,8 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
                 .withIterations(p.iterations())
                 .withParallelism(p.parallelism())
                 .withSalt(salt)
+                // The generator clears every block before it returns it to the pool.
+                .withBlockPool(pool)
                 .build());
         // Encode without an intermediate String, so that the password bytes can be wiped afterwards.
         ByteBuffer encoded = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));

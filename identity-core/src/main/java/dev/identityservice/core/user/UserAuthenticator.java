@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Checks a username and password, as the resource owner password grant (RFC 6749 §4.3) and the login
@@ -21,7 +21,7 @@ import java.util.concurrent.CompletableFuture;
  * <p>Every failure is the same {@code invalid_grant} error, and every attempt costs one password hash (two
  * when the typed password differs from its PRECIS form, for known and unknown users alike):
  * an unknown user, a user without a password and a disabled user are verified against a dummy hash made
- * with the current parameters, so that neither the answer nor its timing tells which usernames exist. For
+ * with the current parameters (made by the first login that needs it), so that neither the answer nor its timing tells which usernames exist. For
  * the same reason the check reads only the user's credentials (one query, whether or not the name exists);
  * the whole user, with roles and attributes, is read after the password has matched.
  */
@@ -33,14 +33,31 @@ public final class UserAuthenticator {
     private final UserStore users;
     private final PasswordHasher hasher;
     private final Clock clock;
-    /** Hashed in the background at construction: it costs one Argon2id run that start-up need not wait for. */
-    private final CompletableFuture<String> dummyHash;
+    /**
+     * Made by the first login that needs it, not at construction: a hash made in the background at start-up took
+     * the one hashing slot that start-up's own hashes (the bootstrap admin's password, an import) then were refused.
+     */
+    private final AtomicReference<String> dummyHash = new AtomicReference<>();
 
     public UserAuthenticator(UserStore users, PasswordHasher hasher, Clock clock) {
         this.users = Objects.requireNonNull(users, "users");
         this.hasher = Objects.requireNonNull(hasher, "hasher");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.dummyHash = CompletableFuture.supplyAsync(() -> hasher.hash(randomPassword()));
+    }
+
+    /**
+     * The dummy hash, made now if no login has made it yet.
+     *
+     * @throws PasswordHashingBusyException when hashing is at capacity while it is made: the caller is answered like
+     *         any login past capacity, and a later login makes it
+     */
+    private String dummyHash() {
+        String made = dummyHash.get();
+        if (made == null) {
+            dummyHash.compareAndSet(null, hasher.hash(randomPassword()));
+            made = dummyHash.get();
+        }
+        return made;
     }
 
     /**
@@ -54,7 +71,7 @@ public final class UserAuthenticator {
                 ? Optional.empty() : users.findCredentials(tenantId, username);
         String storedHash = found.map(StoredCredentials::passwordHash).orElse(null);
         Passwords.Match match = password == null ? Passwords.Match.NONE
-                : Passwords.check(hasher, password, storedHash != null ? storedHash : dummyHash.join());
+                : Passwords.check(hasher, password, storedHash != null ? storedHash : dummyHash());
         if (match == Passwords.Match.NONE || storedHash == null || !found.get().enabled()) {
             throw INVALID_CREDENTIALS.exception();
         }
@@ -76,6 +93,8 @@ public final class UserAuthenticator {
     /**
      * The hash of the password's PRECIS form (RFC 8265 §4); a password stored before PRECIS that OpaqueString
      * refuses (a control character) keeps its hash, since rehashing its raw form would keep the old rule alive.
+     * {@code null} too when hashing is at capacity: the password was right, so the login succeeds, and the
+     * upgrade waits for the next one.
      */
     private String upgradedHash(char[] password) {
         char[] prepared = Passwords.prepareOrNull(password);
@@ -84,6 +103,8 @@ public final class UserAuthenticator {
         }
         try {
             return hasher.hash(prepared);
+        } catch (PasswordHashingBusyException busy) {
+            return null;
         } finally {
             Arrays.fill(prepared, '\0');
         }

@@ -123,6 +123,28 @@ class UserAuthenticatorTest {
         assertEquals(1, own.verifications.get());
     }
 
+    @Test
+    void authenticateWhenDummyHashWasRefusedForCapacityThenBusyOnceAndLaterUnknownUsersInvalidGrant() throws Exception {
+        // Queue 0: the dummy hash, made while a costly verify holds the one slot, is refused for capacity.
+        Argon2idPasswordHasher limited = new Argon2idPasswordHasher(WEAK, new SecureRandom(),
+                new PasswordHashingLimits(1, 0, Duration.ofSeconds(1)));
+        String costly = new Argon2idPasswordHasher(new Argon2idParameters(32 * 1024, 8, 1, 16, 32), new SecureRandom())
+                .hash(PASSWORD);
+        java.util.concurrent.CompletableFuture<Boolean> holding =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> limited.verify(PASSWORD, costly));
+        while (limited.hashesRunning() == 0) {
+            Thread.sleep(1);
+        }
+        UserAuthenticator starting = new UserAuthenticator(users, limited, clock);
+
+        assertThrows(PasswordHashingBusyException.class, () -> starting.authenticate(TestUsers.TENANT, "nobody", PASSWORD));
+        assertTrue(holding.get(60, java.util.concurrent.TimeUnit.SECONDS));
+
+        // Before the fix a refused dummy hash stayed failed: every unknown username was a 500 from then on.
+        assertEquals(UserAuthenticator.INVALID_CREDENTIALS, assertThrows(OAuthException.class,
+                () -> starting.authenticate(TestUsers.TENANT, "nobody", PASSWORD)).error());
+    }
+
     @ParameterizedTest
     @EnumSource(DatabaseKind.class)
     void authenticateWhenHashHasWeakerParametersThenUpgradedHashStored(DatabaseKind kind) {

@@ -4,6 +4,7 @@ import dev.identityservice.core.error.OAuthError;
 import dev.identityservice.core.error.OAuthException;
 import dev.identityservice.core.session.LoginSessions;
 import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.core.user.PasswordHashingBusyException;
 import dev.identityservice.core.user.User;
 import dev.identityservice.server.http.BrowserCookies;
 import dev.identityservice.server.http.RequestTenant;
@@ -109,6 +110,11 @@ public final class LoginEndpoint {
         } catch (OAuthException e) {
             attempt.failed();
             return flow.loginPage(request, tenant, authorization, 200, username, INVALID);
+        } catch (PasswordHashingBusyException busy) {
+            // Nothing was checked: not a failed attempt, and the form stays filled in for a retry.
+            attempt.abandoned();
+            return Response.fromResponse(flow.loginPage(request, tenant, authorization, 503, username, UNAVAILABLE))
+                    .header("Retry-After", String.valueOf(busy.retryAfterSeconds())).build();
         } finally {
             if (secret != null) {
                 Arrays.fill(secret, '\0');

@@ -1,0 +1,113 @@
+package dev.identityservice.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 13, memory bounded by design: the launcher gives the JVM a heap bound and the serial collector, sized from
+ * the cores, and the {@code java -jar} command README.md gives does the same. Checked on the real processes with
+ * {@code -XX:+PrintCommandLineFlags}, which prints the flags the JVM ended up with.
+ */
+class LauncherMemoryIT {
+
+    private static final Path REPOSITORY = Path.of("").toAbsolutePath().getParent();
+    private static final long MIB = 1024 * 1024;
+
+    @Test
+    void launcherWhenStartedThenHeapIsBoundedBy64MibPlus20PerCoreWithTheSerialCollector() throws Exception {
+        int cores = Integer.parseInt(run(List.of("nproc"), Map.of()).strip());
+
+        String flags = run(launcher(), Map.of("IDENTITY_JAVA_OPTS", "-XX:+PrintCommandLineFlags"));
+
+        assertTrue(flags.contains("-XX:MaxHeapSize=" + (64 + 20L * cores) * MIB + " "), flags);
+        assertTrue(flags.contains("-XX:+UseSerialGC"), flags);
+        assertTrue(flags.contains("-XX:MaxMetaspaceSize=" + 128 * MIB), flags);
+    }
+
+    @Test
+    void launcherWhenHeapSizeOrOptionsGivenThenTheyReplaceTheComputedOnes() throws Exception {
+        String sized = run(launcher(), Map.of("IDENTITY_HEAP_MB", "200", "IDENTITY_JAVA_OPTS", "-XX:+PrintCommandLineFlags"));
+        String own = run(launcher(), Map.of("IDENTITY_JAVA_OPTS", "-XX:+PrintCommandLineFlags -Xmx300m -XX:+UseParallelGC"));
+
+        assertTrue(sized.contains("-XX:MaxHeapSize=" + 200 * MIB + " "), sized);
+        assertTrue(own.contains("-XX:MaxHeapSize=" + 300 * MIB + " ") && own.contains("-XX:+UseParallelGC"), own);
+        assertTrue(!own.contains("-XX:+UseSerialGC"), own);
+    }
+
+    @Test
+    void launcherWhenJavaOptsSizeTheHeapOtherwiseThenOurBoundGivesWayInsteadOfFailingOrWinning() throws Exception {
+        String computed = "-XX:MaxHeapSize=" + (64 + 20L * Integer.parseInt(run(List.of("nproc"), Map.of()).strip())) * MIB + " ";
+
+        // -Xms above our -Xmx: the JVM refused to start ("Initial heap size set to a larger value than the maximum").
+        String initial = run(launcher(), Map.of("IDENTITY_JAVA_OPTS", "-XX:+PrintCommandLineFlags -Xms300m"));
+        // A percentage of the container's memory: our -Xmx silently won over it.
+        String percentage = run(launcher(), Map.of("IDENTITY_JAVA_OPTS", "-XX:+PrintCommandLineFlags -XX:MaxRAMPercentage=10"));
+
+        assertTrue(initial.contains("-XX:InitialHeapSize=" + 300 * MIB + " ") && !initial.contains(computed), initial);
+        assertTrue(percentage.contains("-XX:MaxRAMPercentage=10") && !percentage.contains(computed), percentage);
+        assertTrue(percentage.contains("-XX:+UseSerialGC"), "the collector stays ours: " + percentage);
+    }
+
+    @Test
+    void launcherWhenHeapSizeIsNotANumberThenOneLineErrorNamingIt() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(launcher()).directory(REPOSITORY.toFile()).redirectErrorStream(true);
+        builder.environment().put("IDENTITY_HEAP_MB", "512m");
+        Process refused = builder.start();
+        String output = new String(refused.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(refused.waitFor(120, TimeUnit.SECONDS));
+
+        assertEquals(2, refused.exitValue(), output);
+        assertEquals("IDENTITY_HEAP_MB: must be a whole number of MiB, at least 1: '512m'", output.strip());
+    }
+
+    @Test
+    void readmeJavaJarCommandWhenRunThenHeapIsBoundedWithTheSerialCollector() throws Exception {
+        List<String> command = readmeJavaJarCommand();
+        command.add(1, "-XX:+PrintCommandLineFlags");
+        command.add("--help");
+
+        String flags = run(command, Map.of());
+
+        assertTrue(flags.contains("-XX:MaxHeapSize=" + 104 * MIB + " ") && flags.contains("-XX:+UseSerialGC"), flags);
+    }
+
+    private static List<String> launcher() {
+        Path launcher = REPOSITORY.resolve("identity-server");
+        assumeTrue(Files.isExecutable(launcher), "no launcher at " + launcher);
+        return List.of(launcher.toString(), "--help");
+    }
+
+    /** The {@code java ... -jar} command of README's "Latency and memory" section, continuation lines joined. */
+    private static List<String> readmeJavaJarCommand() throws IOException {
+        String readme = Files.readString(REPOSITORY.resolve("README.md"));
+        String section = readme.substring(readme.indexOf("### Latency and memory"));
+        String block = section.substring(section.indexOf("```bash\n") + 8, section.indexOf("```", section.indexOf("```bash\n") + 8));
+        List<String> command = new ArrayList<>(Arrays.asList(block.replace("\\\n", " ").strip().split("\\s+")));
+        assertEquals("java", command.get(0), block);
+        assertTrue(command.contains("-jar"), block);
+        return command;
+    }
+
+    private static String run(List<String> command, Map<String, String> environment) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(REPOSITORY.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        byte[] output = process.getInputStream().readAllBytes();
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "did not end: " + command);
+        String text = new String(output, StandardCharsets.UTF_8);
+        assertEquals(0, process.exitValue(), text);
+        return text;
+    }
+}
