@@ -43,14 +43,15 @@ public final class LogoutTokenIssuer {
     }
 
     /**
-     * A signed logout token telling {@code clientId} that the session {@code sid} of {@code subject} ended.
+     * A signed logout token telling {@code client} that the session {@code sid} of {@code subject} ended.
      *
      * @param client  the relying party; its {@link Client#idTokenAlgorithm()} picks the signing key
      * @param subject the {@code sub} of the ID tokens issued in the session (the user id)
      * @param sid     the session's {@code sid}, as in those ID tokens
      * @return the compact JWS
-     * @throws IllegalStateException if the tenant holds no key for the client's ID-token algorithm (the admin
-     *                               API and registration refuse such a client, so only a key ring emptied since)
+     * @throws IllegalStateException if the tenant holds no key for the client's ID-token algorithm (the admin API
+     *                               and registration refuse such a client; an imported one, or a change of the
+     *                               tenant's algorithm, can still leave one; its ID tokens fail the same way)
      */
     public String issue(Tenant tenant, Client client, String subject, String sid) {
         String clientId = client.clientId();
