@@ -177,7 +177,7 @@ public final class BackChannelLogoutSender implements AutoCloseable {
                 report(entry, Outcome.DROPPED, attempt, "the client or its back-channel logout URI is gone");
                 return;
             }
-            String token = tokens.issue(tenant.get(), entry.clientId(), entry.userId(), LoginSession.sidOf(entry.sessionId()));
+            String token = tokens.issue(tenant.get(), client.get(), entry.userId(), LoginSession.sidOf(entry.sessionId()));
             String failure = post(client.get().backchannelLogoutUri(), token);
             if (failure == null) {
                 queue.remove(entry);

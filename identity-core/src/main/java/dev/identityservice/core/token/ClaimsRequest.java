@@ -71,10 +71,18 @@ public record ClaimsRequest(Map<String, Claim> userinfo, Map<String, Claim> idTo
         if (json == null) {
             return NONE;
         }
+        // Only an object: the JSON parser also reads "null" (as no map at all) and an array of [name, value] pairs
+        // (as a map), neither of which is the object §5.5 defines.
+        if (!json.strip().startsWith("{")) {
+            throw malformed("is not a JSON object");
+        }
         Map<String, Object> top;
         try {
             top = JSONObjectUtils.parse(json);
         } catch (ParseException | RuntimeException e) {
+            throw malformed("is not a JSON object");
+        }
+        if (top == null) {
             throw malformed("is not a JSON object");
         }
         return new ClaimsRequest(member(top, "userinfo"), member(top, "id_token"));

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import dev.identityservice.server.testing.TestServer;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -176,6 +178,18 @@ class TenantAdministrationTest {
         body(admin.post("/t/acme/admin/clients", root, """
                 {"clientId":"spa","public":true,"grantTypes":["authorization_code"],"redirectUris":["https://spa.example.com/cb"],
                  "allowedOrigins":["https://spa.example.com"],"scopes":["openid"]}"""), 201);
+        // Issue 12's client fields and standard claims: keys, auth method, ID token/userinfo algorithms, back-channel logout.
+        String jwks = "{\"keys\":[" + new ECKeyGenerator(Curve.P_256).keyID("rp-1").generate().toPublicJWK().toJSONString() + "]}";
+        body(admin.post("/t/acme/admin/clients", root, """
+                {"clientId":"rp","secret":"%s","grantTypes":["authorization_code"],"redirectUris":["https://rp.example.com/cb"],
+                 "scopes":["openid","profile"],"jwks":%s,"tokenEndpointAuthMethod":"client_secret_post",
+                 "idTokenSignedResponseAlg":"RS256","userinfoSignedResponseAlg":"ES256",
+                 "backchannelLogoutUri":"https://rp.example.com/bcl","backchannelLogoutSessionRequired":true}"""
+                .formatted(ACME_SECRET, jwks)), 201);
+        body(admin.post("/t/acme/admin/users", root, """
+                {"username":"erin","password":"erins-password-1","profile":{"givenName":"Erin","familyName":"E",
+                 "phoneNumber":"+15555550100","phoneNumberVerified":true,"birthdate":"1990-02-03","zoneinfo":"Europe/Paris",
+                 "address":{"streetAddress":"1 Main St\\nFlat 2","locality":"Springfield","country":"US"}}}"""), 201);
 
         HttpResponse<String> exported = admin.get("/admin/tenants/acme/export", root);
         assertEquals(200, exported.statusCode(), exported.body());
@@ -193,6 +207,18 @@ class TenantAdministrationTest {
             String freshRoot = freshAdmin.token("", "demo", "root");
 
             assertEquals(json(exported.body()), body(freshAdmin.get("/admin/tenants/acme/export", freshRoot), 200));
+            JsonNode rp = body(freshAdmin.get("/t/acme/admin/clients/rp", freshRoot), 200);
+            assertEquals("client_secret_post", rp.get("tokenEndpointAuthMethod").asText());
+            assertEquals("RS256", rp.get("idTokenSignedResponseAlg").asText());
+            assertEquals("ES256", rp.get("userinfoSignedResponseAlg").asText());
+            assertEquals("https://rp.example.com/bcl", rp.get("backchannelLogoutUri").asText());
+            assertTrue(rp.get("backchannelLogoutSessionRequired").asBoolean());
+            assertEquals("rp-1", rp.get("jwks").get("keys").get(0).get("kid").asText());
+            JsonNode erin = body(freshAdmin.get("/t/acme/admin/users?username=erin", freshRoot), 200).get("items").get(0).get("profile");
+            assertEquals("+15555550100", erin.get("phoneNumber").asText());
+            assertTrue(erin.get("phoneNumberVerified").asBoolean());
+            assertEquals("1990-02-03", erin.get("birthdate").asText());
+            assertEquals("1 Main St\nFlat 2", erin.get("address").get("streetAddress").asText());
             assertEquals("ES256", body(freshAdmin.get("/admin/tenants/acme", freshRoot), 200).get("signingAlgorithm").asText());
             // The secret stayed behind: the client answers only once an administrator gives it a new one.
             assertEquals(401, fresh.post("/t/acme/oauth2/token", form("grant_type", "client_credentials"),

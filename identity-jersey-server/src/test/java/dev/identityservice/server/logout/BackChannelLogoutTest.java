@@ -16,6 +16,7 @@ import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.user.User;
 import dev.identityservice.server.testing.Browser;
@@ -80,7 +81,7 @@ class BackChannelLogoutTest {
     static void start() {
         receiver = new LogoutReceiver();
         server = TestServer.start(b -> b.backChannelLogoutTimeout(Duration.ofSeconds(1)).backChannelLogoutRetryDelay(Duration.ofMillis(200))
-                .backChannelLogoutMaxAttempts(3).backChannelLogoutConcurrency(2));
+                .backChannelLogoutMaxAttempts(3).backChannelLogoutConcurrency(2).registrationMode("open"));
         server.confidentialClient("demo");
         server.user("root", "admin");
     }
@@ -125,6 +126,68 @@ class BackChannelLogoutTest {
         assertEquals(1, receiver.deliveries().stream().filter(d -> d.path().equals("/rp/web-rp")).count(), "delivered once");
         assertTrue(receiver.deliveries().stream().noneMatch(d -> d.path().equals("/rp/bystander")),
                 "a client that did not take part in the session is not told");
+    }
+
+    /** §2.4: the logout token is signed like the client's ID tokens; on this ES256 tenant those are RS256 by default. */
+    @Test
+    void logoutWhenClientIdTokensUseAnotherAlgorithmThanTheTenantThenLogoutTokenSignedWithTheIdTokenAlgorithm() throws Exception {
+        client("rs-rp", receiver.uri("/rp/rs-rp"));
+        server.save(server.confidential(Tenant.DEFAULT_ID, "es-rp").backchannelLogoutUri(receiver.uri("/rp/es-rp"))
+                .idTokenSignedResponseAlg(SigningAlgorithm.ES256));
+        for (String clientId : List.of("rs-rp", "es-rp")) {
+            Browser browser = new Browser();
+            String rawIdToken = signIn(browser, clientId, server.user("u-" + UUID.randomUUID()));
+            HttpResponse<String> logout = browser.post(server.uri("/oauth2/logout"), form("id_token_hint", rawIdToken));
+            assertEquals(200, logout.statusCode(), logout.body());
+            Delivery delivery = receiver.await(d -> d.path().equals("/rp/" + clientId), 1, WAIT).get(0);
+            SignedJWT logoutToken = SignedJWT.parse(delivery.logoutToken());
+            SignedJWT idToken = SignedJWT.parse(rawIdToken);
+            assertEquals(clientId.equals("rs-rp") ? "RS256" : "ES256", idToken.getHeader().getAlgorithm().getName());
+            assertEquals(idToken.getHeader().getAlgorithm(), logoutToken.getHeader().getAlgorithm(), clientId);
+            assertEquals(idToken.getHeader().getKeyID(), logoutToken.getHeader().getKeyID(), "the key of the ID tokens");
+            assertEquals(List.of(clientId), verifiedLogoutToken(delivery.logoutToken()).getAudience());
+        }
+    }
+
+    /**
+     * The seam of registration and the OIDC features: what a client registers at {@code /oauth2/register}
+     * (RFC 7591) is stored, read back by RFC 7592, and honoured: its ID tokens, signed userinfo and logout tokens.
+     */
+    @Test
+    void registeredDynamicallyWhenAlgorithmsAndBackchannelLogoutUriGivenThenReadBackAndHonoured() throws Exception {
+        String bcl = receiver.uri("/rp/dynamic");
+        HttpResponse<String> registered = server.post("/oauth2/register", """
+                {"redirect_uris":["%s"],"id_token_signed_response_alg":"ES256","userinfo_signed_response_alg":"RS256",
+                 "backchannel_logout_uri":"%s","backchannel_logout_session_required":true}""".formatted(REDIRECT, bcl),
+                "Content-Type", "application/json");
+        assertEquals(201, registered.statusCode(), registered.body());
+        JsonNode client = json(registered.body());
+        String clientId = client.get("client_id").asText();
+        HttpResponse<String> read = server.get(URI.create(client.get("registration_client_uri").asText()).getRawPath(),
+                "Authorization", "Bearer " + client.get("registration_access_token").asText());
+        assertEquals(200, read.statusCode(), read.body());
+        JsonNode metadata = json(read.body());
+        assertEquals("ES256", metadata.get("id_token_signed_response_alg").asText());
+        assertEquals("RS256", metadata.get("userinfo_signed_response_alg").asText());
+        assertEquals(bcl, metadata.get("backchannel_logout_uri").asText());
+        assertTrue(metadata.get("backchannel_logout_session_required").asBoolean());
+
+        Browser browser = new Browser();
+        JsonNode tokens = json(signIn(server, browser, clientId, client.get("client_secret").asText(),
+                server.user("u-" + UUID.randomUUID()), true).body());
+        String rawIdToken = tokens.get("id_token").asText();
+        assertEquals("ES256", SignedJWT.parse(rawIdToken).getHeader().getAlgorithm().getName());
+        HttpResponse<String> userinfo = server.get("/oauth2/userinfo", "Authorization", "Bearer " + tokens.get("access_token").asText());
+        assertEquals(200, userinfo.statusCode(), userinfo.body());
+        assertTrue(userinfo.headers().firstValue("Content-Type").orElse("").startsWith("application/jwt"));
+        assertEquals("RS256", SignedJWT.parse(userinfo.body()).getHeader().getAlgorithm().getName());
+
+        assertEquals(200, browser.post(server.uri("/oauth2/logout"), form("id_token_hint", rawIdToken)).statusCode());
+        Delivery delivery = receiver.await(d -> d.path().equals("/rp/dynamic"), 1, WAIT).get(0);
+        assertEquals("ES256", SignedJWT.parse(delivery.logoutToken()).getHeader().getAlgorithm().getName());
+        JWTClaimsSet claims = verifiedLogoutToken(delivery.logoutToken());
+        assertEquals(List.of(clientId), claims.getAudience());
+        assertEquals(SignedJWT.parse(rawIdToken).getJWTClaimsSet().getStringClaim("sid"), claims.getStringClaim("sid"));
     }
 
     @Test
@@ -288,6 +351,12 @@ class BackChannelLogoutTest {
     }
 
     private static String signIn(TestServer server, Browser browser, String clientId, User user, boolean login) {
+        return json(signIn(server, browser, clientId, SECRET, user, login).body()).get("id_token").asText();
+    }
+
+    /** The token response of a sign-in through the authorize endpoint, the client authenticating with {@code secret}. */
+    private static HttpResponse<String> signIn(TestServer server, Browser browser, String clientId, String secret, User user,
+                                               boolean login) {
         URI authorize = server.uri("/oauth2/authorize?" + form("response_type", "code", "client_id", clientId, "redirect_uri", REDIRECT,
                 "state", "s", "scope", "openid", "nonce", "n-" + UUID.randomUUID()) + (login ? "&prompt=login" : ""));
         HttpResponse<String> response = browser.get(authorize);
@@ -301,9 +370,9 @@ class BackChannelLogoutTest {
         int end = location.indexOf('&', start);
         String code = URLDecoder.decode(location.substring(start, end < 0 ? location.length() : end), StandardCharsets.UTF_8);
         HttpResponse<String> tokens = server.post("/oauth2/token", form("grant_type", "authorization_code", "code", code,
-                "redirect_uri", REDIRECT), "Authorization", basic(clientId, SECRET));
+                "redirect_uri", REDIRECT), "Authorization", basic(clientId, secret));
         assertEquals(200, tokens.statusCode(), tokens.body());
-        return json(tokens.body()).get("id_token").asText();
+        return tokens;
     }
 
     private static JWTClaimsSet verifiedLogoutToken(String token) throws Exception {
