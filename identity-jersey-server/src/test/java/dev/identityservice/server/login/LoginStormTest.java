@@ -132,7 +132,7 @@ class LoginStormTest {
             hangUp.get(120, TimeUnit.SECONDS);
         }
         assertTrue(refusedGrants > 0 && refusedPosts > 0, "the storm never filled the queue: " + refusedGrants + ", " + refusedPosts);
-        String metrics = server.get("/metrics").body();
+        String metrics = server.metrics();
         assertTrue(metrics.contains("identity_logins_failed_total 0"), "a login refused for capacity was counted as a failed one");
 
         // The storm is over once the requests of the clients that hung up have left the hasher too.
