@@ -89,7 +89,10 @@
       state: pending.state,
       nonce: pending.nonce,
       code_challenge: await s256(pending.verifier),
-      code_challenge_method: 'S256'
+      code_challenge_method: 'S256',
+      // The page names the user from the ID token; with an access token issued, profile claims live at
+      // userinfo (OIDC Core §5.4), so the ones shown are asked for in the ID token itself (§5.5).
+      claims: JSON.stringify({ id_token: { preferred_username: null, name: null } })
     }).toString();
     window.location.assign(url.href);
   }
