@@ -42,11 +42,17 @@ public final class ThrottledWarning {
     public void warn(String message) {
         long now = clock.millis();
         long allowed = nextAllowedMillis.get();
-        if (now < allowed || !nextAllowedMillis.compareAndSet(allowed, now + intervalMillis)) {
+        if (now < allowed) {
             suppressed.incrementAndGet();
             return;
         }
+        // Taken before the race for the line, so that a warning that loses it (counted below, after the winner
+        // took its count) is never reported by the very line it lost to.
         long left = suppressed.getAndSet(0);
+        if (!nextAllowedMillis.compareAndSet(allowed, now + intervalMillis)) {
+            suppressed.addAndGet(left + 1);
+            return;
+        }
         sink.accept(left == 0 ? message : message + " (" + left + " more like it since the last line)");
     }
 }
