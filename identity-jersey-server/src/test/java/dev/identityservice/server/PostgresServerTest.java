@@ -59,7 +59,7 @@ class PostgresServerTest {
             statement.execute("CREATE SCHEMA " + schema);
         }
         String schemaUrl = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
-        dev.identityservice.server.testing.SettableClock clock = dev.identityservice.server.testing.SettableClock.startingNow();
+        dev.identityservice.core.testing.MutableClock clock = dev.identityservice.core.testing.MutableClock.startingNow();
 
         try (TestServer server = TestServer.start(b -> b.dbUrl(schemaUrl).dbUser(null).auditRetention(java.time.Duration.ofHours(1)),
                 clock, java.util.function.UnaryOperator.identity())) {

@@ -12,8 +12,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.identityservice.core.audit.AuditEvent;
 import dev.identityservice.core.audit.AuditEventQuery;
 import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.core.testing.MutableClock;
 import dev.identityservice.core.user.User;
-import dev.identityservice.server.testing.SettableClock;
 import dev.identityservice.server.testing.TestServer;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 class AuditEventsTest {
 
-    private SettableClock clock;
+    private MutableClock clock;
     private TestServer server;
     private AdminHttp admin;
     private String adminToken;
@@ -40,7 +40,7 @@ class AuditEventsTest {
 
     @BeforeEach
     void start() {
-        clock = SettableClock.startingNow();
+        clock = MutableClock.startingNow();
         server = TestServer.start(b -> b.loginLimitAccount(2).loginLimitAccountAddress(100), clock, UnaryOperator.identity());
         // Created at the server's clock: a token issued before its client's creation would be refused.
         server.save(server.confidential(Tenant.DEFAULT_ID, "demo").createdAt(clock.instant()).updatedAt(clock.instant()));

@@ -33,8 +33,8 @@ import com.sun.net.httpserver.HttpServer;
 import dev.identityservice.core.client.ClientKeys;
 import dev.identityservice.core.grant.Pkce;
 import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.core.testing.MutableClock;
 import dev.identityservice.server.testing.Browser;
-import dev.identityservice.server.testing.SettableClock;
 import dev.identityservice.server.testing.TestServer;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -62,7 +62,7 @@ class RequestObjectAndParTest {
     private static final String VERIFIER = "v".repeat(43);
     private static final String CHALLENGE = Pkce.challengeOf(VERIFIER);
 
-    private static SettableClock clock;
+    private static MutableClock clock;
     private static TestServer server;
     private static HttpServer jwksServer;
     private static final AtomicInteger JWKS_FETCHES = new AtomicInteger();
@@ -95,7 +95,7 @@ class RequestObjectAndParTest {
         });
         jwksServer.start();
 
-        clock = SettableClock.startingNow();
+        clock = MutableClock.startingNow();
         server = TestServer.start(builder -> { }, clock, UnaryOperator.identity());
         server.confidentialClient("web");
         server.confidentialClient("other");

@@ -3,14 +3,14 @@ package dev.identityservice.server.login;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.identityservice.server.testing.SettableClock;
+import dev.identityservice.core.testing.MutableClock;
 import java.time.Duration;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class DeviceCookiesTest {
 
-    private final SettableClock clock = SettableClock.startingNow();
+    private final MutableClock clock = MutableClock.startingNow();
     private final byte[] key = DeviceCookies.deriveKey(new byte[32]);
     private final DeviceCookies cookies = new DeviceCookies(key, clock, Duration.ofDays(30));
 

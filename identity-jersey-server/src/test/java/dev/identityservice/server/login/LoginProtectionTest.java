@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.identityservice.core.testing.CountingPasswordHasher;
+import dev.identityservice.core.testing.MutableClock;
 import dev.identityservice.server.testing.Browser;
-import dev.identityservice.server.testing.CountingPasswordHasher;
-import dev.identityservice.server.testing.SettableClock;
 import dev.identityservice.server.testing.TestServer;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -32,7 +32,7 @@ class LoginProtectionTest {
     private static final String HOME = "198.51.100.10";
 
     private final AtomicInteger hashes = new AtomicInteger();
-    private final SettableClock clock = SettableClock.startingNow();
+    private final MutableClock clock = MutableClock.startingNow();
     private TestServer server;
     private LoginHttp http;
 

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.identityservice.core.key.MasterKey;
+import dev.identityservice.core.testing.CountingPasswordHasher;
 import dev.identityservice.server.ServerConfig;
 import dev.identityservice.server.testing.Browser;
-import dev.identityservice.server.testing.CountingPasswordHasher;
 import dev.identityservice.server.testing.TestServer;
 import java.net.http.HttpResponse;
 import java.sql.Connection;

@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.identityservice.core.client.Client;
 import dev.identityservice.core.client.ClientCredentials;
 import dev.identityservice.core.tenant.Tenant;
-import dev.identityservice.server.testing.SettableClock;
+import dev.identityservice.core.testing.MutableClock;
 import dev.identityservice.server.testing.TestServer;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -175,7 +175,7 @@ class ClientRegistrationTest {
 
     @Test
     void registerWhenInitialAccessTokenMissingWrongUsedUpExpiredOrRevokedThen401() {
-        SettableClock clock = SettableClock.startingNow();
+        MutableClock clock = MutableClock.startingNow();
         server = TestServer.start(b -> b.registrationMode("initial-access-token"), clock, UnaryOperator.identity());
         RegistrationHttp http = new RegistrationHttp(server);
         http.createAdmin();
