@@ -1,19 +1,15 @@
 package dev.identityservice.server.audit;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.identityservice.core.audit.AuditEvent;
 import dev.identityservice.core.audit.AuditEventQuery;
 import dev.identityservice.core.store.jdbc.Database;
 import dev.identityservice.core.store.jdbc.DatabaseConfig;
 import dev.identityservice.core.store.jdbc.JdbcAuditEventStore;
+import dev.identityservice.server.testing.ProxiedPostgresSchema;
 import dev.identityservice.server.testing.TcpProxy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.URI;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -29,28 +25,16 @@ import org.junit.jupiter.api.Test;
  */
 class AuditWriterFloodTest {
 
-    private static final String URL_VARIABLE = "IDENTITY_TEST_POSTGRES_URL";
     private static final int CAPACITY = 1_000;
     private static final int FLOOD = 50_000;
 
-    private String url;
-    private String schema;
-    private TcpProxy proxy;
+    private ProxiedPostgresSchema postgres;
     private Database database;
 
     @BeforeEach
     void start() throws Exception {
-        url = System.getenv(URL_VARIABLE);
-        assumeTrue(url != null && !url.isBlank(), "audit flood test skipped: set " + URL_VARIABLE);
-        schema = "flood_" + UUID.randomUUID().toString().replace("-", "");
-        try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE SCHEMA " + schema);
-        }
-        URI target = URI.create(url.substring("jdbc:".length()));
-        proxy = TcpProxy.to(target.getHost(), target.getPort() < 0 ? 5432 : target.getPort());
-        String proxied = "jdbc:postgresql://127.0.0.1:" + proxy.port() + target.getRawPath()
-                + "?" + (target.getRawQuery() == null ? "" : target.getRawQuery() + "&") + "currentSchema=" + schema;
-        database = Database.open(new DatabaseConfig(proxied, null, null, 4, Duration.ofSeconds(1)));
+        postgres = ProxiedPostgresSchema.createOrSkip("flood_");
+        database = Database.open(new DatabaseConfig(postgres.jdbcUrl(), null, null, 4, Duration.ofSeconds(1)));
     }
 
     @AfterEach
@@ -58,13 +42,8 @@ class AuditWriterFloodTest {
         if (database != null) {
             database.close();
         }
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (schema != null) {
-            try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
-                statement.execute("DROP SCHEMA " + schema + " CASCADE");
-            }
+        if (postgres != null) {
+            postgres.close();
         }
     }
 
@@ -77,7 +56,7 @@ class AuditWriterFloodTest {
             for (int i = 0; i < FLOOD; i++) {
                 flood[i] = event("login.failed");
             }
-            proxy.cut();
+            postgres.cut();
             long start = System.nanoTime();
             for (AuditEvent event : flood) {
                 writer.offer(event);
@@ -90,7 +69,7 @@ class AuditWriterFloodTest {
             // At most the queue and one batch in flight wait; everything else was dropped, not kept.
             assertTrue(writer.dropped() >= FLOOD - CAPACITY - AuditWriter.BATCH_SIZE, "dropped " + writer.dropped());
 
-            proxy.restore();
+            postgres.restore();
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             AuditEvent marker = event("admin.user.disable");
             boolean stored = false;
@@ -105,13 +84,13 @@ class AuditWriterFloodTest {
             }
             assertTrue(stored, "events are stored again once the database is back");
         } finally {
-            proxy.cut();
+            postgres.cut();
             writer.offer(event("login.failed"));
             long closing = System.nanoTime();
             writer.close();
             Duration closed = Duration.ofNanos(System.nanoTime() - closing);
             assertTrue(closed.compareTo(AuditWriter.CLOSE_TIMEOUT.plusSeconds(3)) < 0, "close took " + closed);
-            proxy.restore();
+            postgres.restore();
         }
     }
 

@@ -6,24 +6,20 @@ import static dev.identityservice.server.testing.TestServer.form;
 import static dev.identityservice.server.testing.TestServer.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.identityservice.server.testing.Browser;
+import dev.identityservice.server.testing.ProxiedPostgresSchema;
 import dev.identityservice.server.testing.TcpProxy;
 import dev.identityservice.server.testing.TestServer;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,30 +37,17 @@ import org.junit.jupiter.api.Test;
  */
 class DatabaseOutageTest {
 
-    private static final String URL_VARIABLE = "IDENTITY_TEST_POSTGRES_URL";
     private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(2);
     /** What the bound allows beyond the connection timeout: a busy two-core machine. */
     private static final Duration SLACK = Duration.ofSeconds(2);
 
-    private String url;
-    private String schema;
-    private TcpProxy proxy;
+    private ProxiedPostgresSchema postgres;
     private TestServer server;
 
     @BeforeEach
     void start() throws Exception {
-        url = System.getenv(URL_VARIABLE);
-        assumeTrue(url != null && !url.isBlank(), "database outage test skipped: set " + URL_VARIABLE
-                + "=jdbc:postgresql://127.0.0.1:5432/test?user=postgres to run it");
-        schema = "outage_" + UUID.randomUUID().toString().replace("-", "");
-        try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE SCHEMA " + schema);
-        }
-        URI target = URI.create(url.substring("jdbc:".length()));
-        proxy = TcpProxy.to(target.getHost(), target.getPort() < 0 ? 5432 : target.getPort());
-        String proxied = "jdbc:postgresql://127.0.0.1:" + proxy.port() + target.getRawPath()
-                + "?" + (target.getRawQuery() == null ? "" : target.getRawQuery() + "&") + "currentSchema=" + schema;
-        server = TestServer.start(b -> b.dbUrl(proxied).dbUser(null).dbConnectionTimeout(CONNECTION_TIMEOUT)
+        postgres = ProxiedPostgresSchema.createOrSkip("outage_");
+        server = TestServer.start(b -> b.dbUrl(postgres.jdbcUrl()).dbUser(null).dbConnectionTimeout(CONNECTION_TIMEOUT)
                 .adminAudiences("app"));
         server.confidentialClient("app");
         server.user("root", "admin");
@@ -75,13 +58,8 @@ class DatabaseOutageTest {
         if (server != null) {
             server.close();
         }
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (schema != null) {
-            try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
-                statement.execute("DROP SCHEMA " + schema + " CASCADE");
-            }
+        if (postgres != null) {
+            postgres.close();
         }
     }
 
@@ -91,7 +69,7 @@ class DatabaseOutageTest {
         assertEquals(200, clientCredentials().statusCode());
         assertEquals(200, server.get("/health/ready").statusCode());
 
-        proxy.cut();
+        postgres.cut();
 
         // Readiness turns false within its own bound, however long the pool would wait.
         Timed<HttpResponse<String>> ready = timed(() -> server.get("/health/ready"));
@@ -134,7 +112,7 @@ class DatabaseOutageTest {
         assertTrue(jwks.elapsed.compareTo(Duration.ofSeconds(1)) < 0, "JWKS took " + jwks.elapsed);
         assertEquals(200, server.get("/.well-known/openid-configuration").statusCode());
 
-        proxy.restore();
+        postgres.restore();
 
         // No restart: the pool reconnects, and readiness follows.
         Timed<HttpResponse<String>> recovered = timed(() -> awaitStatus(200, this::clientCredentials, Duration.ofSeconds(20)));
@@ -157,7 +135,7 @@ class DatabaseOutageTest {
         Browser fresh = new Browser();
         Browser.LoginForm pending = loginForm(fresh);
 
-        proxy.cut();
+        postgres.cut();
 
         Map<String, Supplier<HttpResponse<String>>> calls = new LinkedHashMap<>();
         calls.put("introspection", () -> server.post("/oauth2/introspect", form("token", access), "Authorization", basic("app", SECRET)));
