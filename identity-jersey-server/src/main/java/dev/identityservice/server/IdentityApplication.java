@@ -77,7 +77,7 @@ public final class IdentityApplication extends ResourceConfig {
         // One throttle for the password grant and the login page: both guess the same passwords. Its counters
         // are in the database, so every instance spends the same budgets.
         LoginThrottle throttle = new LoginThrottle(new JdbcLoginAttemptStore(engine.database()), loginLimits,
-                engine.clock(), new LoginAudit(metrics, audit), LoginThrottle.deriveKey(deviceCookieKey));
+                engine.clock(), new LoginAudit(metrics, audit, engine.clock()), LoginThrottle.deriveKey(deviceCookieKey));
         DeviceCookies devices = new DeviceCookies(deviceCookieKey, engine.clock(), loginLimits.trustedFor());
         register(new TokenEndpoint(engine.tokenGrants(), clients, throttle, metrics, audit));
         register(new UserInfoEndpoint(engine.userInfo()));

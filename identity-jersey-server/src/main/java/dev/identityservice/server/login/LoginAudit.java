@@ -1,7 +1,10 @@
 package dev.identityservice.server.login;
 
+import dev.identityservice.core.store.jdbc.DataAccessException;
 import dev.identityservice.server.audit.AuditLog;
 import dev.identityservice.server.observability.ServerMetrics;
+import dev.identityservice.server.observability.ThrottledLog;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -36,10 +39,17 @@ public final class LoginAudit {
 
     private final ServerMetrics metrics;
     private final AuditLog audit;
+    private final ThrottledLog unavailableLines;
 
-    public LoginAudit(ServerMetrics metrics, AuditLog audit) {
+    /**
+     * @param metrics where the login metrics go
+     * @param audit   where the login events go
+     * @param clock   decides the interval of the rate-limited {@code login.unavailable} lines
+     */
+    public LoginAudit(ServerMetrics metrics, AuditLog audit, Clock clock) {
         this.metrics = metrics;
         this.audit = audit;
+        this.unavailableLines = new ThrottledLog(ThrottledLog.INTERVAL_DEFAULT, clock);
     }
 
     void succeeded(Channel channel, String tenantId, String account, String address, boolean device, String userId) {
@@ -59,13 +69,19 @@ public final class LoginAudit {
     }
 
     /**
-     * The attempt counters could not be reached: a login refused without a password check (fail closed). Logged
-     * with its cause, not stored: the database that failed is where the event would go.
+     * The attempt counters could not be reached: a login refused without a password check (fail closed). Not
+     * stored (the database that failed is where the event would go), and logged as one line per failure kind
+     * (channel, and whether the database was unreachable or refused the statement) per
+     * {@link ThrottledLog#INTERVAL_DEFAULT}, without a stack trace: during an outage every login fails the same
+     * way, and the metric ({@code identity.login.attempts}, result {@code unavailable}) counts each one.
      */
     void unavailable(Channel channel, String tenantId, String account, String address, RuntimeException cause) {
         metrics.loginAttempt(channel.tag(), "unavailable");
-        LOG.error("event=login.unavailable channel={} tenant={} account={} address={} cause={}",
-                channel.tag(), tenantId, account, address, cause.getClass().getSimpleName(), cause);
+        String kind = DataAccessException.isConnectionFailure(cause) ? "unreachable" : "failed";
+        unavailableLines.log(channel.tag() + "/" + kind,
+                "event=login.unavailable channel=" + channel.tag() + " database=" + kind + " tenant=" + tenantId
+                        + " cause=" + cause.getClass().getSimpleName() + ": " + cause.getMessage(),
+                LOG::error);
     }
 
     /** A refused attempt; a spent per-account budget is a lockout (of devices and addresses the owner never used). */
