@@ -80,8 +80,17 @@ public final class LoginAudit {
         String kind = DataAccessException.isConnectionFailure(cause) ? "unreachable" : "failed";
         unavailableLines.log(channel.tag() + "/" + kind,
                 "event=login.unavailable channel=" + channel.tag() + " database=" + kind + " tenant=" + tenantId
-                        + " cause=" + cause.getClass().getSimpleName() + ": " + cause.getMessage(),
+                        + " cause=" + cause.getClass().getSimpleName() + ": " + firstLine(cause.getMessage()),
                 LOG::error);
+    }
+
+    /** A driver's message on one line (H2 appends the SQL statement on the next), at most 200 characters. */
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        String line = message.lines().findFirst().orElse("");
+        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
     }
 
     /** A refused attempt; a spent per-account budget is a lockout (of devices and addresses the owner never used). */

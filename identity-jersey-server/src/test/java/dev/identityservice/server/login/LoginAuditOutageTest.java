@@ -31,7 +31,7 @@ class LoginAuditOutageTest {
 
     @BeforeEach
     void start() {
-        server = TestServer.start(b -> b.trustedProxies("127.0.0.1"), clock, hasher -> hasher);
+        server = TestServer.start(b -> b.trustedProxies("127.0.0.1").issuer("http://id.test"), clock, hasher -> hasher);
         server.confidentialClient(LoginHttp.CLIENT);
         server.user("alice", "user");
         http = new LoginHttp(server);
