@@ -73,6 +73,18 @@ public final class TokenIntrospector {
     }
 
     /**
+     * {@link #activeAccessToken(Tenant, String)} for a JWT access token whose signature and {@code typ} the
+     * caller has verified already (the admin API's guard): the same issuer, time, revocation, client and user
+     * checks, without verifying the signature a second time.
+     *
+     * @param verifiedClaims the claims of a JWT whose signature by {@code tenant}'s keys has been verified
+     */
+    public Optional<ResolvedAccessToken> activeAccessToken(Tenant tenant, JWTClaimsSet verifiedClaims) {
+        return validator.current(tenant, verifiedClaims).map(claims -> resolveJwt(tenant, claims))
+                .filter(resolved -> resolved.introspection().active());
+    }
+
+    /**
      * The server's own view of a token, whoever it belongs to; for internal checks, never for a client's request.
      *
      * @param tokenTypeHint {@code access_token}, {@code refresh_token} or {@code null} (RFC 7662 §2.1)
@@ -124,21 +136,21 @@ public final class TokenIntrospector {
     }
 
     private Optional<ResolvedAccessToken> jwtAccessToken(Tenant tenant, String token) {
-        Optional<JWTClaimsSet> validated = validator.validate(tenant, token);
-        if (validated.isEmpty()) {
-            return Optional.empty();
-        }
-        JWTClaimsSet claims = validated.get();
+        return validator.validate(tenant, token).map(claims -> resolveJwt(tenant, claims));
+    }
+
+    /** What a genuine, current JWT access token's claims stand for now: live, or inactive (revoked, gone). */
+    private ResolvedAccessToken resolveJwt(Tenant tenant, JWTClaimsSet claims) {
         Instant issuedAt = claims.getIssueTime().toInstant();
         String clientId = claims.getClaim("client_id") instanceof String id ? id : null;
         if (accessTokens.isRevoked(tenant.id(), claims.getJWTID()) || !clientExists(tenant, clientId, issuedAt)) {
-            return Optional.of(ResolvedAccessToken.INACTIVE);
+            return ResolvedAccessToken.INACTIVE;
         }
         Optional<User> user = Optional.empty();
         if (!claims.getSubject().equals(clientId) || claims.getClaim("roles") != null) {
             user = activeUser(tenant, claims.getSubject(), issuedAt);
             if (user.isEmpty()) {
-                return Optional.of(ResolvedAccessToken.INACTIVE);
+                return ResolvedAccessToken.INACTIVE;
             }
         }
         Map<String, Object> members = new LinkedHashMap<>();
@@ -157,7 +169,7 @@ public final class TokenIntrospector {
         members.put("tenant", claims.getClaim("tenant"));
         Set<String> userinfoClaims = claims.getClaim(AccessTokenIssuer.USERINFO_CLAIMS) instanceof List<?> names
                 ? names.stream().map(String::valueOf).collect(Collectors.toSet()) : Set.of();
-        return Optional.of(new ResolvedAccessToken(Introspection.active(members), user.orElse(null), userinfoClaims));
+        return new ResolvedAccessToken(Introspection.active(members), user.orElse(null), userinfoClaims);
     }
 
     private Optional<ResolvedAccessToken> opaqueAccessToken(Tenant tenant, String token) {

@@ -1,10 +1,14 @@
 package dev.identityservice.server.admin;
 
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
 import dev.identityservice.core.IdentityEngine;
 import dev.identityservice.core.key.KeyRing;
 import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.core.token.AccessTokenIssuer;
 import dev.identityservice.core.token.TokenIntrospector;
 import dev.identityservice.core.user.User;
 import dev.identityservice.guard.GuardConfig;
@@ -49,19 +53,26 @@ final class TenantGuards implements TokenVerifier {
     }
 
     /**
-     * Verifies the token as the tenant's guard does, then checks that it is still live, in the one place that
-     * decides it for userinfo and introspection too ({@link TokenIntrospector#activeAccessToken}): its
-     * {@code jti} not revoked, its user present, enabled and not revoked since it was issued. The roles the
-     * answer carries are the user's roles in the store now, not those the token was issued with, so a
-     * demoted admin is refused at once.
+     * Verifies the token as the tenant's guard does (its signature checked there, once), then checks that it is
+     * still live, in the one place that decides it for userinfo and introspection too
+     * ({@link TokenIntrospector#activeAccessToken(Tenant, JWTClaimsSet)}, which takes the claims the guard has
+     * verified instead of verifying the signature again): its {@code jti} not revoked, its user present, enabled
+     * and not revoked since it was issued. The roles the answer carries are the user's roles in the store now,
+     * not those the token was issued with, so a demoted admin is refused at once.
      *
      * @throws InvalidTokenException when the token is not genuine, or no longer live
      */
     @Override
     public VerifiedToken verify(String token) throws InvalidTokenException, VerificationUnavailableException {
-        Tenant tenant = tenantNamedBy(token);
+        JWT jwt = parse(token);
+        JWTClaimsSet claims = claimsOf(jwt);
+        Tenant tenant = tenantNamedBy(claims.getIssuer());
         VerifiedToken verified = guardOf(tenant).verify(token);
-        TokenIntrospector.ResolvedAccessToken live = engine.introspector().activeAccessToken(tenant, token)
+        // The guard accepts any spelling RFC 9068 allows; the server issues exactly at+jwt, and checked exactly that.
+        if (!AccessTokenIssuer.AT_JWT.equals(jwt.getHeader().getType()) || !(jwt instanceof SignedJWT)) {
+            throw InvalidTokenException.invalidToken("the token was revoked or its user disabled");
+        }
+        TokenIntrospector.ResolvedAccessToken live = engine.introspector().activeAccessToken(tenant, claims)
                 .orElseThrow(() -> InvalidTokenException.invalidToken("the token was revoked or its user disabled"));
         User user = live.user();
         if (user == null) {
@@ -110,13 +121,23 @@ final class TenantGuards implements TokenVerifier {
         return new Compiled(tenant, ring, GuardTokenVerifier.create(config));
     }
 
-    private Tenant tenantNamedBy(String token) throws InvalidTokenException {
-        String issuer;
+    private static JWT parse(String token) throws InvalidTokenException {
         try {
-            issuer = JWTParser.parse(token).getJWTClaimsSet().getIssuer();
+            return JWTParser.parse(token);
         } catch (ParseException | RuntimeException e) {
             throw InvalidTokenException.invalidToken("malformed token");
         }
+    }
+
+    private static JWTClaimsSet claimsOf(JWT jwt) throws InvalidTokenException {
+        try {
+            return jwt.getJWTClaimsSet();
+        } catch (ParseException | RuntimeException e) {
+            throw InvalidTokenException.invalidToken("malformed token");
+        }
+    }
+
+    private Tenant tenantNamedBy(String issuer) throws InvalidTokenException {
         if (issuer != null) {
             List<Tenant> tenants = engine.tenants();
             for (Tenant tenant : tenants) {

@@ -1,0 +1,40 @@
+package dev.identityservice.server.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.identityservice.server.testing.CountingSignatureProvider;
+import dev.identityservice.server.testing.TestServer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One admin request verifies its bearer token's signature once: the admin guard verifies it, and the liveness
+ * check (revoked? user disabled?) reuses the verified claims instead of verifying the signature again. Counted
+ * at the JCA, where the guard's and the engine's verifications both pass (the test server signs with ES256).
+ */
+class AdminVerificationCountTest {
+
+    @Test
+    void adminRequestWhenFreshTokenThenOneSignatureVerification() {
+        try (CountingSignatureProvider counter = CountingSignatureProvider.install(); TestServer server = TestServer.start()) {
+            server.confidentialClient("demo");
+            server.user("root", "admin");
+            AdminHttp admin = new AdminHttp(server);
+            String token = admin.token("", "demo", "root");
+
+            long before = counter.verifications();
+            assertEquals(200, admin.get("/admin/users", token).statusCode());
+            assertEquals(1, counter.verifications() - before, "signature verifications of one admin request");
+
+            // The same token again: the guard's verified-token cache may spare even that one, never adds one.
+            before = counter.verifications();
+            assertEquals(200, admin.get("/admin/users", token).statusCode());
+            assertTrue(counter.verifications() - before <= 1, "second request: " + (counter.verifications() - before));
+
+            // The counter sees the engine's own verifications too: userinfo verifies through the engine, once.
+            before = counter.verifications();
+            assertEquals(200, server.get("/oauth2/userinfo", "Authorization", "Bearer " + token).statusCode());
+            assertEquals(1, counter.verifications() - before, "userinfo's verification is counted");
+        }
+    }
+}
