@@ -9,6 +9,7 @@ import dev.identityservice.core.user.User;
 import dev.identityservice.core.user.UserProfile;
 import dev.identityservice.core.user.Usernames;
 import dev.identityservice.server.Durations;
+import dev.identityservice.server.error.ErrorResponses;
 import dev.identityservice.server.http.RequestTenant;
 import dev.identityservice.server.http.TenantResolver;
 import dev.identityservice.server.setup.SetupExport;
@@ -20,7 +21,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 import java.net.URI;
@@ -129,7 +133,10 @@ public final class TenantResource {
     public Response export(@Context ContainerRequestContext request, @PathParam("id") String id) {
         Tenant root = requireRoot(request);
         Tenant tenant = engine.tenant(id).orElseThrow(() -> AdminErrors.notFound("No tenant '" + id + "'"));
-        return Response.fromResponse(AdminJson.ok(SetupExport.of(engine, tenant, root.issuer())))
+        // Streamed as the stores are read, a page at a time: a tenant of any size costs the same memory.
+        StreamingOutput file = out -> SetupExport.write(engine, tenant, root.issuer(), out);
+        return Response.ok(file, MediaType.APPLICATION_JSON_TYPE)
+                .header(HttpHeaders.CACHE_CONTROL, ErrorResponses.NO_STORE)
                 .header("Content-Disposition", "attachment; filename=\"" + tenant.id() + "-setup.json\"").build();
     }
 

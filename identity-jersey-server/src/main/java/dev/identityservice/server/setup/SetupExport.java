@@ -1,5 +1,10 @@
 package dev.identityservice.server.setup;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.identityservice.core.IdentityEngine;
 import dev.identityservice.core.client.Client;
 import dev.identityservice.core.store.jdbc.JdbcClientStore;
@@ -14,11 +19,11 @@ import dev.identityservice.server.setup.SetupFile.ClientEntry;
 import dev.identityservice.server.setup.SetupFile.ProfileEntry;
 import dev.identityservice.server.setup.SetupFile.TenantEntry;
 import dev.identityservice.server.setup.SetupFile.UserEntry;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.function.BiFunction;
 
 /**
  * A tenant's configuration as an import file, the inverse of {@link SetupImporter}: importing it into an empty
@@ -33,30 +38,84 @@ import java.util.function.BiFunction;
 public final class SetupExport {
 
     /** Rows read per query while exporting: the stores' largest page. */
-    private static final int BATCH = Math.min(JdbcUserStore.MAX_PAGE_SIZE, JdbcClientStore.MAX_PAGE_SIZE);
+    static final int BATCH = Math.min(JdbcUserStore.MAX_PAGE_SIZE, JdbcClientStore.MAX_PAGE_SIZE);
+
+    /**
+     * The file's JSON: null fields left out, as the management API writes them. Not flushed after each entry:
+     * the generator's buffer and the response's gather the many small entries into large writes.
+     */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE)
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+            .build();
+
+    /** One page of a tenant's rows: {@code limit} rows from {@code offset} on, in a stable order. */
+    @FunctionalInterface
+    interface Pages<T> {
+        List<T> read(int offset, int limit);
+    }
 
     private SetupExport() {
     }
 
     /**
-     * The import file of {@code tenant}.
+     * Writes the import file of {@code tenant} to {@code out} as it reads it, a {@value #BATCH}-row page of users
+     * and then of clients at a time: memory does not grow with the tenant's size. The file is the JSON object
+     * {@link SetupFile} reads ({@code tenants}, {@code users}, {@code clients}). A database failure midway
+     * leaves {@code out} with a truncated, malformed document (the exception propagates; nothing is closed).
      *
      * @param rootIssuer the default tenant's issuer: a tenant's issuer that is the one derived from it
      *                   ({@code <root>/t/<id>}) is left out, so the file derives it again where it is imported
+     * @throws IOException when {@code out} fails
      */
-    public static SetupFile of(IdentityEngine engine, Tenant tenant, URI rootIssuer) {
-        List<TenantEntry> tenants = List.of();
-        if (!Tenant.DEFAULT_ID.equals(tenant.id())) {
-            URI derived = URI.create(rootIssuer + "/" + TenantResolver.TENANT_PATH_PREFIX + tenant.id());
-            tenants = List.of(new TenantEntry(tenant.id(), tenant.issuer().equals(derived) ? null : tenant.issuer().toString(),
-                    tenant.signingAlgorithm().name(), Durations.format(tenant.rotationPeriod()),
-                    tenant.registrationMode() == RegistrationMode.DISABLED ? null : tenant.registrationMode().value()));
+    public static void write(IdentityEngine engine, Tenant tenant, URI rootIssuer, OutputStream out) throws IOException {
+        write(tenant, rootIssuer, (offset, limit) -> engine.users().list(tenant.id(), offset, limit),
+                (offset, limit) -> engine.clients().list(tenant.id(), offset, limit), out);
+    }
+
+    /** {@link #write(IdentityEngine, Tenant, URI, OutputStream)} from the given pages of users and clients. */
+    static void write(Tenant tenant, URI rootIssuer, Pages<User> users, Pages<Client> clients, OutputStream out)
+            throws IOException {
+        try (JsonGenerator json = JSON.getFactory().createGenerator(out)) {
+            json.writeStartObject();
+            json.writeFieldName("tenants");
+            JSON.writeValue(json, tenantEntries(tenant, rootIssuer));
+            json.writeArrayFieldStart("users");
+            for (int offset = 0; ; offset += BATCH) {
+                List<User> page = users.read(offset, BATCH);
+                for (User user : page) {
+                    JSON.writeValue(json, user(user));
+                }
+                if (page.size() < BATCH) {
+                    break;
+                }
+            }
+            json.writeEndArray();
+            json.writeArrayFieldStart("clients");
+            for (int offset = 0; ; offset += BATCH) {
+                List<Client> page = clients.read(offset, BATCH);
+                for (Client client : page) {
+                    JSON.writeValue(json, ClientEntry.of(client));
+                }
+                if (page.size() < BATCH) {
+                    break;
+                }
+            }
+            json.writeEndArray();
+            json.writeEndObject();
         }
-        List<UserEntry> users = all((offset, limit) -> engine.users().list(tenant.id(), offset, limit)).stream()
-                .map(SetupExport::user).toList();
-        List<ClientEntry> clients = all((offset, limit) -> engine.clients().list(tenant.id(), offset, limit)).stream()
-                .map(ClientEntry::of).toList();
-        return new SetupFile(tenants, users, clients);
+    }
+
+    /** The tenant's own entry; none for the default tenant, which every server has. */
+    private static List<TenantEntry> tenantEntries(Tenant tenant, URI rootIssuer) {
+        if (Tenant.DEFAULT_ID.equals(tenant.id())) {
+            return List.of();
+        }
+        URI derived = URI.create(rootIssuer + "/" + TenantResolver.TENANT_PATH_PREFIX + tenant.id());
+        return List.of(new TenantEntry(tenant.id(), tenant.issuer().equals(derived) ? null : tenant.issuer().toString(),
+                tenant.signingAlgorithm().name(), Durations.format(tenant.rotationPeriod()),
+                tenant.registrationMode() == RegistrationMode.DISABLED ? null : tenant.registrationMode().value()));
     }
 
     /** A user's entry: everything but the password and its hash; defaults left out. */
@@ -65,16 +124,5 @@ public final class SetupExport {
         return new UserEntry(user.tenantId(), user.username(), null, null, user.enabled() ? null : false,
                 user.roles().stream().sorted().toList(), UserProfile.EMPTY.equals(profile) ? null : ProfileEntry.of(profile),
                 user.attributes().isEmpty() ? null : new TreeMap<>(user.attributes()));
-    }
-
-    private static <T> List<T> all(BiFunction<Integer, Integer, List<T>> page) {
-        List<T> all = new ArrayList<>();
-        for (int offset = 0; ; offset += BATCH) {
-            List<T> batch = page.apply(offset, BATCH);
-            all.addAll(batch);
-            if (batch.size() < BATCH) {
-                return all;
-            }
-        }
     }
 }
