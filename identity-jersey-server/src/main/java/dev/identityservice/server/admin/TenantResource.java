@@ -71,7 +71,7 @@ public final class TenantResource {
         String generated = null;
         try {
             URI issuer = entry.issuer() != null ? URI.create(entry.issuer())
-                    : URI.create(root.issuer() + "/" + TenantResolver.TENANT_PATH_PREFIX + entry.id());
+                    : TenantResolver.derivedIssuer(root.issuer(), entry.id());
             SigningAlgorithm algorithm = entry.signingAlgorithm() == null ? SigningAlgorithm.DEFAULT
                     : SigningAlgorithm.parse(entry.signingAlgorithm());
             Duration period = entry.rotationPeriod() == null ? Tenant.DEFAULT_ROTATION_PERIOD

@@ -39,6 +39,17 @@ public final class TenantResolver implements ContainerRequestFilter {
         this.engine = engine;
     }
 
+    /**
+     * The issuer a tenant has unless it is given another: the default tenant's issuer followed by
+     * {@code /t/{tenantId}}, where {@link TenantResolver} serves it. The one place that derives it, for tenants
+     * created through the API, created by an import file, and left out of an export because they are derived.
+     *
+     * @param rootIssuer the default tenant's issuer, without a trailing slash
+     */
+    public static URI derivedIssuer(URI rootIssuer, String tenantId) {
+        return URI.create(rootIssuer + "/" + TENANT_PATH_PREFIX + tenantId);
+    }
+
     @Override
     public void filter(ContainerRequestContext request) {
         URI base = request.getUriInfo().getBaseUri();

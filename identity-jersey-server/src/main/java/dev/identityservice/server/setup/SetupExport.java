@@ -112,7 +112,7 @@ public final class SetupExport {
         if (Tenant.DEFAULT_ID.equals(tenant.id())) {
             return List.of();
         }
-        URI derived = URI.create(rootIssuer + "/" + TenantResolver.TENANT_PATH_PREFIX + tenant.id());
+        URI derived = TenantResolver.derivedIssuer(rootIssuer, tenant.id());
         return List.of(new TenantEntry(tenant.id(), tenant.issuer().equals(derived) ? null : tenant.issuer().toString(),
                 tenant.signingAlgorithm().name(), Durations.format(tenant.rotationPeriod()),
                 tenant.registrationMode() == RegistrationMode.DISABLED ? null : tenant.registrationMode().value()));

@@ -28,6 +28,7 @@ import dev.identityservice.core.user.Usernames;
 import dev.identityservice.core.user.Address;
 import dev.identityservice.core.user.UserProfile;
 import dev.identityservice.server.Durations;
+import dev.identityservice.server.http.TenantResolver;
 import java.net.URI;
 import java.text.ParseException;
 import java.time.Duration;
@@ -158,7 +159,7 @@ public final class SetupImporter {
 
     private Step tenant(SetupFile.TenantEntry entry) {
         require(entry.id(), "id");
-        URI issuer = entry.issuer() != null ? URI.create(entry.issuer()) : URI.create(defaultIssuer + "/t/" + entry.id());
+        URI issuer = entry.issuer() != null ? URI.create(entry.issuer()) : TenantResolver.derivedIssuer(defaultIssuer, entry.id());
         SigningAlgorithm algorithm = entry.signingAlgorithm() == null ? SigningAlgorithm.DEFAULT : SigningAlgorithm.parse(entry.signingAlgorithm());
         Duration period = entry.rotationPeriod() == null ? null : Durations.parse("rotationPeriod", entry.rotationPeriod());
         RegistrationMode registration = entry.registration() == null ? null : RegistrationMode.parse(entry.registration());
