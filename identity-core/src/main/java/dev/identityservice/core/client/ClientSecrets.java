@@ -1,8 +1,8 @@
 package dev.identityservice.core.client;
 
+import dev.identityservice.core.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -69,10 +69,6 @@ public final class ClientSecrets {
     }
 
     private static byte[] sha256(String secret) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        return Sha256.digest(secret.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,8 +1,7 @@
 package dev.identityservice.core.session;
 
+import dev.identityservice.core.Sha256;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
@@ -30,11 +29,7 @@ public record LoginSession(String idHash, String tenantId, String userId, Instan
      * does not reveal the cookie.
      */
     public static String sidOf(String idHash) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(("sid:" + idHash).getBytes(StandardCharsets.US_ASCII));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 16));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] digest = Sha256.digest(("sid:" + idHash).getBytes(StandardCharsets.US_ASCII));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 16));
     }
 }

@@ -1,5 +1,6 @@
 package dev.identityservice.server.endpoint;
 
+import dev.identityservice.core.Sha256;
 import dev.identityservice.core.key.KeyRing;
 import dev.identityservice.core.key.KeyRotator;
 import dev.identityservice.core.tenant.Tenant;
@@ -12,8 +13,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,13 +62,8 @@ public final class JwksEndpoint {
     private record Rendered(KeyRing ring, byte[] json, EntityTag etag) {
         static Rendered of(KeyRing ring) {
             byte[] json = ring.jwksJson();
-            try {
-                byte[] digest = MessageDigest.getInstance("SHA-256").digest(json);
-                String tag = Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 22);
-                return new Rendered(ring, json, new EntityTag(tag));
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("every Java platform has SHA-256", e);
-            }
+            String tag = Base64.getUrlEncoder().withoutPadding().encodeToString(Sha256.digest(json)).substring(0, 22);
+            return new Rendered(ring, json, new EntityTag(tag));
         }
     }
 

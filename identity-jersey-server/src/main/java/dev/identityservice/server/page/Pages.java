@@ -1,8 +1,7 @@
 package dev.identityservice.server.page;
 
+import dev.identityservice.core.Sha256;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Map;
 
@@ -155,11 +154,7 @@ public final class Pages {
     }
 
     private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.digest(text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** A page with a heading and one sentence: errors, and "signed out". */
