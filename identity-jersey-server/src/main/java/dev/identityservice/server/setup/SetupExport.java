@@ -48,6 +48,8 @@ public final class SetupExport {
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE)
             .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+            // A failure midway must leave a malformed file, never one closed off to look complete.
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT)
             .build();
 
     /** One page of a tenant's rows: {@code limit} rows from {@code offset} on, in a stable order. */
@@ -60,10 +62,10 @@ public final class SetupExport {
     }
 
     /**
-     * Writes the import file of {@code tenant} to {@code out} as it reads it, a {@value #BATCH}-row page of users
+     * Writes the import file of {@code tenant} to {@code out} as it reads it, a page of {@link #BATCH} users
      * and then of clients at a time: memory does not grow with the tenant's size. The file is the JSON object
      * {@link SetupFile} reads ({@code tenants}, {@code users}, {@code clients}). A database failure midway
-     * leaves {@code out} with a truncated, malformed document (the exception propagates; nothing is closed).
+     * leaves {@code out} with a truncated, malformed document (the exception propagates; {@code out} stays open).
      *
      * @param rootIssuer the default tenant's issuer: a tenant's issuer that is the one derived from it
      *                   ({@code <root>/t/<id>}) is left out, so the file derives it again where it is imported

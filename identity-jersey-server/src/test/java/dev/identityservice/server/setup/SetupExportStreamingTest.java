@@ -1,6 +1,7 @@
 package dev.identityservice.server.setup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.identityservice.core.IdentityEngine;
@@ -95,6 +96,23 @@ class SetupExportStreamingTest {
         assertEquals(USERS + 1, file.users().size());
         assertEquals(USERS + 1, new TreeSet<>(file.users().stream().map(SetupFile.UserEntry::username).toList()).size());
         assertEquals(List.of("demo"), file.clients().stream().map(SetupFile.ClientEntry::clientId).toList());
+    }
+
+    @Test
+    void writeWhenDatabaseFailsMidwayThenExceptionAndNoWellFormedFile() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SetupExport.Pages<User> users = (offset, limit) -> {
+            if (offset >= 2 * SetupExport.BATCH) {
+                throw new IllegalStateException("database gone");
+            }
+            return engine.users().list(Tenant.DEFAULT_ID, offset, limit);
+        };
+        SetupExport.Pages<Client> clients = (offset, limit) -> engine.clients().list(Tenant.DEFAULT_ID, offset, limit);
+
+        assertThrows(IllegalStateException.class,
+                () -> SetupExport.write(server.defaultTenant(), server.defaultTenant().issuer(), users, clients, out));
+        // Never closed off to look like a smaller, complete tenant.
+        assertThrows(IllegalArgumentException.class, () -> read(out.toByteArray()));
     }
 
     @Test
