@@ -1,0 +1,25 @@
+#!/bin/bash
+# Run one of the six OpenID Connect OP certification plans against identity-server; export zip + summary in $OUT.
+# Usage: run-plan.sh config|basic|formpost|rp-logout|bc-logout|dynamic   (one plan at a time: the suite is heavy)
+set -u
+D=$(dirname "$(readlink -f "$0")")
+W=${OIDF_WORK:-/tmp/oidf}; R=$W/run
+OUT=${OUT:-$W/results/$(date +%H%M%S)}
+python3 "$D/make-config.py" $R
+STATIC=$R/plan-config.json; DYN=$R/plan-config-dynamic.json
+case "$1" in
+  config)    PLAN="oidcc-config-certification-test-plan"; CFG=$STATIC ;;
+  basic)     PLAN="oidcc-basic-certification-test-plan[server_metadata=discovery][client_registration=static_client]"; CFG=$STATIC ;;
+  formpost)  PLAN="oidcc-formpost-basic-certification-test-plan[server_metadata=discovery][client_registration=static_client]"; CFG=$STATIC ;;
+  rp-logout) PLAN="oidcc-rp-initiated-logout-certification-test-plan[response_type=code][client_registration=static_client]"; CFG=$STATIC ;;
+  bc-logout) PLAN="oidcc-backchannel-rp-initiated-logout-certification-test-plan[response_type=code][client_registration=static_client]"; CFG=$STATIC ;;
+  dynamic)   PLAN="oidcc-dynamic-certification-test-plan[response_type=code]"; CFG=$DYN ;;
+  *) echo "usage: $0 config|basic|formpost|rp-logout|bc-logout|dynamic"; exit 2 ;;
+esac
+mkdir -p "$OUT/$1"
+cd $W/suite
+export CONFORMANCE_SERVER=https://localhost:18843/ CONFORMANCE_DEV_MODE=1
+start=$(date +%s)
+/usr/bin/python3 scripts/run-test-plan.py --export-dir "$OUT/$1" --verbose "$PLAN" "$CFG" > "$OUT/$1/run.log" 2>&1
+echo "$1 plan rc=$? elapsed $(( $(date +%s) - start ))s (rc is non-zero whenever a module is not PASSED: no expected-failures file)"
+/usr/bin/python3 "$D/summarize.py" "$OUT/$1"/*.zip | tee "$OUT/$1/summary.txt"
