@@ -52,7 +52,6 @@ static = {
         "oidcc-prompt-login": {"browser": [login_flow("update-image-placeholder-optional")]},
         "oidcc-max-age-1": {"browser": [login_flow("update-image-placeholder-optional")]},
         "oidcc-ensure-registered-redirect-uri": {"browser": [error_page("redirect_uri is not registered")]},
-        "oidcc-ensure-request-object-with-redirect-uri": {"browser": [error_page("redirect_uri is not registered")]},
     },
 }
 

@@ -16,7 +16,7 @@ case "$1" in
   dynamic)   PLAN="oidcc-dynamic-certification-test-plan[response_type=code]"; CFG=$DYN ;;
   *) echo "usage: $0 config|basic|formpost|rp-logout|bc-logout|dynamic"; exit 2 ;;
 esac
-mkdir -p "$OUT/$1"
+rm -rf "$OUT/$1"; mkdir -p "$OUT/$1"
 cd $W/suite
 export CONFORMANCE_SERVER=https://localhost:18843/ CONFORMANCE_DEV_MODE=1
 start=$(date +%s)
