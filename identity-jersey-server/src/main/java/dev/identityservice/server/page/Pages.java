@@ -61,7 +61,7 @@ public final class Pages {
     private static final Template CONFIRM_LOGOUT = Template.of("""
             <h1>Sign out?</h1>
             <p>An application asks to sign you out{{client}}.</p>
-            <form method="post" action="{{action}}">
+            {{notice}}<form method="post" action="{{action}}">
             {{hidden}}
             <div class="actions">
             <button type="submit" name="confirm" value="yes">Sign out</button>
@@ -134,10 +134,21 @@ public final class Pages {
      * @param clientName the application that asks, or {@code null} when unknown
      */
     public static String confirmLogout(String clientName, String action, Map<String, String> hidden) {
+        return confirmLogout(clientName, action, hidden, null);
+    }
+
+    /**
+     * {@link #confirmLogout(String, String, Map)} with a notice above the buttons, e.g. that the application's
+     * return address is not registered, so that the browser stays here after signing out.
+     *
+     * @param notice plain text (escaped here), or {@code null} for none
+     */
+    public static String confirmLogout(String clientName, String action, Map<String, String> hidden, String notice) {
         StringBuilder fields = new StringBuilder();
         hidden.forEach((name, value) -> fields.append(HIDDEN.render(Map.of("name", name, "value", value))));
         String content = CONFIRM_LOGOUT.render(Map.of(
                 "client", new Html.Safe(clientName == null ? "" : " (" + Html.escape(clientName) + ")"),
+                "notice", new Html.Safe(notice == null ? "" : "<p class=\"error\">" + Html.escape(notice) + "</p>\n"),
                 "action", action,
                 "hidden", new Html.Safe(fields.toString())));
         return LAYOUT.render(Map.of("title", "Sign out?", "content", new Html.Safe(content)));
