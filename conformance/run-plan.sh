@@ -17,6 +17,12 @@ case "$1" in
   *) echo "usage: $0 config|basic|formpost|rp-logout|bc-logout|dynamic"; exit 2 ;;
 esac
 rm -rf "$OUT/$1"; mkdir -p "$OUT/$1"
+# a fresh provider for each plan; only the back-channel plan's clients register a backchannel_logout_uri (any
+# other plan's test would get a logout token it does not expect)
+IMPORT=idp-setup.json; [ "$1" = bc-logout ] && IMPORT=idp-setup-backchannel.json
+[ -f $R/idp.pid ] && kill "$(cat $R/idp.pid)" 2>/dev/null && sleep 2
+"$D/start-idp.sh" $IMPORT
+for i in $(seq 1 60); do curl -sf --cacert $R/tls.crt https://localhost:18844/.well-known/openid-configuration >/dev/null && break; sleep 1; done
 cd $W/suite
 export CONFORMANCE_SERVER=https://localhost:18843/ CONFORMANCE_DEV_MODE=1
 start=$(date +%s)
