@@ -13,5 +13,5 @@ IDENTITY_OUTBOUND_ALLOW_PRIVATE_ADDRESSES=true nohup java -Djavax.net.ssl.trustS
   -Djavax.net.ssl.trustStoreType=PKCS12 -jar $P/identity-jersey-server/target/identity-server.jar \
   --host 127.0.0.1 --port 18844 --issuer https://localhost:18844 --data-dir $R/idp-data \
   --tls-keystore $R/tls.p12 --tls-keystore-password changeit \
-  --import $R/idp-setup.json --bootstrap false --registration-mode open > $R/idp.log 2>&1 &
+  --import $R/idp-setup.json --bootstrap false --registration-mode open --admin-audience oidf-admin-cli > $R/idp.log 2>&1 &
 echo $! > $R/idp.pid
