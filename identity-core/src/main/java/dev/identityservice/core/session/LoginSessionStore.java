@@ -24,4 +24,10 @@ public interface LoginSessionStore {
 
     /** Records that {@code clientId} got a code through the session; recording it again changes nothing. */
     void addParticipant(String idHash, String clientId);
+
+    /**
+     * Moves the active session's {@code auth_time} to {@code at} (the same user signed in again, OIDC Core §3.1.2.1
+     * {@code prompt=login} or {@code max_age}); {@code false} when it was unknown or already ended.
+     */
+    boolean reauthenticate(String idHash, Instant at);
 }

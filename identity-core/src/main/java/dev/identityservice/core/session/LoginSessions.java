@@ -63,6 +63,23 @@ public final class LoginSessions {
         }
     }
 
+    /**
+     * The same user signed in again in the session's browser (OIDC Core §3.1.2.1 {@code prompt=login}, or a
+     * {@code max_age} that the session's {@code auth_time} no longer met): the session goes on with its {@code sid},
+     * its clients and its refresh tokens, and only its {@code auth_time} becomes now. Ending it instead would send
+     * every client a back-channel logout for a user who never signed out.
+     *
+     * @return the session with its new {@code auth_time}; empty when it had ended or expired meanwhile
+     */
+    public Optional<LoginSession> reauthenticate(LoginSession session) {
+        Instant now = clock.instant();
+        if (!session.isActiveAt(now) || !store.reauthenticate(session.idHash(), now)) {
+            return Optional.empty();
+        }
+        return Optional.of(new LoginSession(session.idHash(), session.tenantId(), session.userId(), now,
+                session.expiresAt(), null));
+    }
+
     /** Ends every session of a user (revoke everything of a user). */
     public void endAllOfUser(String tenantId, String userId) {
         if (store.endAllOfUser(tenantId, userId, clock.instant()) > 0) {

@@ -1,6 +1,7 @@
 package dev.identityservice.server.endpoint;
 
 import dev.identityservice.core.IdentityEngine;
+import dev.identityservice.core.client.ClientDescription;
 import dev.identityservice.core.error.OAuthError;
 import dev.identityservice.core.session.LoginSession;
 import dev.identityservice.core.tenant.Tenant;
@@ -151,8 +152,11 @@ public final class AuthorizationFlow {
         String client = authorization.client().name() == null || authorization.client().name().isBlank()
                 ? authorization.client().clientId() : authorization.client().name();
         String action = EndpointPaths.url(tenant.issuer(), EndpointPaths.AUTHORIZE_LOGIN);
-        String html = Pages.login(client, action, hidden, username != null ? username : authorization.loginHint(), error);
-        Response page = Html.page(status, html, formActionSource(authorization.redirectUri()));
+        ClientDescription shown = authorization.client().description();
+        String html = Pages.login(client, action, hidden, username != null ? username : authorization.loginHint(), error,
+                text(shown.logoUri()), text(shown.policyUri()), text(shown.tosUri()));
+        Response page = Html.page(status, html, formActionSource(authorization.redirectUri()),
+                shown.logoUri() == null ? null : formActionSource(shown.logoUri().toString()));
         return Response.fromResponse(page).header(HttpHeaders.SET_COOKIE, BrowserCookies.csrfCookie(request, tenant, token)).build();
     }
 
@@ -195,6 +199,10 @@ public final class AuthorizationFlow {
             return scheme + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
         }
         return scheme + ":";
+    }
+
+    private static String text(URI uri) {
+        return uri == null ? null : uri.toString();
     }
 
     /** A login session with its user. */

@@ -2,6 +2,7 @@ package dev.identityservice.server.endpoint;
 
 import dev.identityservice.core.error.OAuthError;
 import dev.identityservice.core.error.OAuthException;
+import dev.identityservice.core.session.LoginSession;
 import dev.identityservice.core.session.LoginSessions;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.user.PasswordHashingBusyException;
@@ -137,13 +138,21 @@ public final class LoginEndpoint {
     private Response signedIn(ContainerRequestContext request, Tenant tenant, AuthorizationRequest authorization, User user,
                               String deviceCookie) {
         LoginSessions sessions = flow.engine().sessions();
-        // A login replaces this browser's previous session, whoever it was, and ends it with its refresh
-        // tokens: otherwise a later logout, which ends only the cookie's session, would leave them alive.
-        flow.session(request, tenant).ifPresent(s -> sessions.end(s.session()));
-        LoginSessions.StartedSession started = sessions.start(tenant.id(), user.id());
-        Duration lifetime = Duration.between(flow.engine().clock().instant(), started.session().expiresAt());
-        String cookie = BrowserCookies.sessionCookie(request, tenant, started.cookieValue(), lifetime);
+        Optional<AuthorizationFlow.SessionUser> previous = flow.session(request, tenant);
+        // The same user signing in again (prompt=login, max_age) continues the session with a new auth_time:
+        // ending it would send each of its clients a back-channel logout although nobody signed out.
+        Optional<LoginSession> continued = previous.filter(s -> s.user().id().equals(user.id()))
+                .flatMap(s -> sessions.reauthenticate(s.session()));
         try {
+            if (continued.isPresent()) {
+                return flow.issueCode(tenant, authorization, new AuthorizationFlow.SessionUser(continued.get(), user), deviceCookie);
+            }
+            // A login of another user replaces this browser's previous session and ends it with its refresh
+            // tokens: otherwise a later logout, which ends only the cookie's session, would leave them alive.
+            previous.ifPresent(s -> sessions.end(s.session()));
+            LoginSessions.StartedSession started = sessions.start(tenant.id(), user.id());
+            Duration lifetime = Duration.between(flow.engine().clock().instant(), started.session().expiresAt());
+            String cookie = BrowserCookies.sessionCookie(request, tenant, started.cookieValue(), lifetime);
             return flow.issueCode(tenant, authorization, new AuthorizationFlow.SessionUser(started.session(), user), cookie, deviceCookie);
         } catch (AuthorizationFailure failure) {
             return flow.failure(tenant, failure);

@@ -39,7 +39,8 @@ import java.util.Set;
  * the whole request with an error page and ends nothing: it is a forged or confused request. Only a hint that
  * names the session's own user is taken as the user's wish: without a hint, or with a hint of another user (an
  * attacker's own ID token is valid too), the user is asked first (§2: the OP MUST ask when no {@code id_token_hint}
- * was given), with a CSRF-protected form that posts back here. Whenever the page says "signed out" or the browser
+ * was given), with a CSRF-protected form that posts back here. So is a request whose {@code post_logout_redirect_uri}
+ * is not registered for the client, whatever its hint: the user is told the browser will stay here. Whenever the page says "signed out" or the browser
  * is sent on, the server session has ended with its refresh tokens; without a session the page still says
  * "signed out", so repeating a logout is harmless.
  */
@@ -52,6 +53,10 @@ public final class LogoutEndpoint {
      */
     static final Set<String> DEFINED = Set.of("id_token_hint", "logout_hint", "client_id", "post_logout_redirect_uri",
             "state", "ui_locales", "confirm", AuthorizationFlow.CSRF_FIELD);
+
+    /** The confirmation page's notice when {@code post_logout_redirect_uri} is not registered for the client. */
+    static final String UNREGISTERED_REDIRECT = "The address the application asked to return to after signing out is not "
+            + "registered for it: you will not be sent there.";
 
     private final IdentityEngine engine;
 
@@ -99,12 +104,17 @@ public final class LogoutEndpoint {
         // ID token (their own), and it must not sign out somebody else's browser.
         String subject = claims.map(JWTClaimsSet::getSubject).orElse(null);
         boolean hintIsSessionUser = subject != null && session.isPresent() && subject.equals(session.get().userId());
-        if (session.isPresent() && !hintIsSessionUser) {
+        // A post_logout_redirect_uri that is not registered for the client fails validation (§3): the browser
+        // is not sent there, and the request no longer stands for the user's wish either (§4: what failed to
+        // validate is not used), so the user is asked, and told that they will stay here.
+        boolean unregisteredRedirect = redirect != null && !redirectAllowed;
+        if (session.isPresent() && (!hintIsSessionUser || unregisteredRedirect)) {
             String confirm = value(parameters, "confirm");
             if (confirm == null) {
                 Map<String, String> carried = new LinkedHashMap<>(parameters);
                 client.ifPresent(c -> carried.put("client_id", c.clientId()));
-                return confirmationPage(request, tenant, carried, client, redirectAllowed ? redirect : null);
+                return confirmationPage(request, tenant, carried, client, redirectAllowed ? redirect : null,
+                        unregisteredRedirect ? UNREGISTERED_REDIRECT : null);
             }
             if (!BrowserCookies.csrfMatches(BrowserCookies.csrf(request, tenant), value(parameters, AuthorizationFlow.CSRF_FIELD))) {
                 return Html.page(403, Pages.message("Sign-out request refused",
@@ -135,7 +145,7 @@ public final class LogoutEndpoint {
 
     /** Asks before signing out; the form carries the request's parameters and a double-submit CSRF token. */
     private static Response confirmationPage(ContainerRequestContext request, Tenant tenant, Map<String, String> parameters,
-                                             Optional<Client> client, String validRedirect) {
+                                             Optional<Client> client, String validRedirect, String notice) {
         String token = BrowserCookies.csrf(request, tenant);
         if (token == null) {
             token = BrowserCookies.newCsrfToken();
@@ -149,7 +159,7 @@ public final class LogoutEndpoint {
         }
         hidden.put(AuthorizationFlow.CSRF_FIELD, token);
         String clientName = client.map(c -> c.name() == null || c.name().isBlank() ? c.clientId() : c.name()).orElse(null);
-        String html = Pages.confirmLogout(clientName, EndpointPaths.url(tenant.issuer(), EndpointPaths.LOGOUT), hidden);
+        String html = Pages.confirmLogout(clientName, EndpointPaths.url(tenant.issuer(), EndpointPaths.LOGOUT), hidden, notice);
         Response page = Html.page(200, html, validRedirect == null ? null : AuthorizationFlow.formActionSource(validRedirect));
         return Response.fromResponse(page).header(HttpHeaders.SET_COOKIE, BrowserCookies.csrfCookie(request, tenant, token)).build();
     }

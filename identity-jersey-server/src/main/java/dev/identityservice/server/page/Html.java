@@ -53,8 +53,17 @@ public final class Html {
      *                    allow the origin of the client's redirect URI or the final 302 is blocked
      */
     public static Response page(int status, String html, String formTargets) {
+        return page(status, html, formTargets, null);
+    }
+
+    /**
+     * {@link #page(int, String, String)} that may also show an image from {@code imageSource} (a CSP source such as
+     * {@code https://cdn.example.com}, or {@code null}): the logo a client registered for its login page.
+     */
+    public static Response page(int status, String html, String formTargets, String imageSource) {
         String formAction = formTargets == null || formTargets.isEmpty() ? "'self'" : "'self' " + formTargets;
-        return secured(status, html, "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+        String images = imageSource == null ? "'self'" : "'self' " + imageSource;
+        return secured(status, html, "default-src 'none'; style-src 'unsafe-inline'; img-src " + images + "; "
                 + "form-action " + formAction + "; frame-ancestors 'none'; base-uri 'none'");
     }
 

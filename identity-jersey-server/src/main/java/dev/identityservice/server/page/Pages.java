@@ -32,6 +32,8 @@ public final class Pages {
             button.secondary{background:#e4e7eb;color:#1f2328}
             .error{background:#fde8e8;color:#8a1c1c;padding:.6rem;border-radius:4px;font-size:.9rem}
             .client{color:#57606a;font-size:.9rem}
+            .logo{display:block;max-width:100%;max-height:4rem;margin:0 auto 1rem}
+            .links{font-size:.85rem;margin-top:1rem;display:flex;gap:1rem;justify-content:center}
             </style>
             </head>
             <body><main>
@@ -41,7 +43,7 @@ public final class Pages {
             """);
 
     private static final Template LOGIN = Template.of("""
-            <h1>Sign in</h1>
+            {{logo}}<h1>Sign in</h1>
             <p class="client">to continue to <strong>{{client}}</strong></p>
             {{error}}
             <form method="post" action="{{action}}" autocomplete="on">
@@ -55,12 +57,16 @@ public final class Pages {
             <button type="submit" name="action" value="cancel" class="secondary" formnovalidate>Cancel</button>
             </div>
             </form>
-            """);
+            {{links}}""");
+
+    private static final Template LOGO = Template.of("<img class=\"logo\" src=\"{{src}}\" alt=\"{{alt}}\">\n");
+    private static final Template LINK = Template.of(
+            "<a href=\"{{href}}\" target=\"_blank\" rel=\"noopener noreferrer\">{{text}}</a>");
 
     private static final Template CONFIRM_LOGOUT = Template.of("""
             <h1>Sign out?</h1>
             <p>An application asks to sign you out{{client}}.</p>
-            <form method="post" action="{{action}}">
+            {{notice}}<form method="post" action="{{action}}">
             {{hidden}}
             <div class="actions">
             <button type="submit" name="confirm" value="yes">Sign out</button>
@@ -115,9 +121,32 @@ public final class Pages {
      * @param error  a message above the form, or {@code null}
      */
     public static String login(String clientName, String action, Map<String, String> hidden, String username, String error) {
+        return login(clientName, action, hidden, username, error, null, null, null);
+    }
+
+    /**
+     * The login page with what the client registered to be shown to the user (OIDC Dynamic Client Registration
+     * 1.0 §2: the OP SHOULD display {@code logo_uri} during approval, and {@code policy_uri} and {@code tos_uri}
+     * as links). The caller's page CSP must allow the logo's origin as an image source.
+     *
+     * @param logoUri   the client's logo, or {@code null}
+     * @param policyUri the client's privacy policy, or {@code null}
+     * @param tosUri    the client's terms of service, or {@code null}
+     */
+    public static String login(String clientName, String action, Map<String, String> hidden, String username, String error,
+                               String logoUri, String policyUri, String tosUri) {
         StringBuilder fields = new StringBuilder();
         hidden.forEach((name, value) -> fields.append(HIDDEN.render(Map.of("name", name, "value", value))));
+        StringBuilder links = new StringBuilder();
+        if (policyUri != null) {
+            links.append(LINK.render(Map.of("href", policyUri, "text", "Privacy policy of " + clientName)));
+        }
+        if (tosUri != null) {
+            links.append(LINK.render(Map.of("href", tosUri, "text", "Terms of service of " + clientName)));
+        }
         String content = LOGIN.render(Map.of(
+                "logo", new Html.Safe(logoUri == null ? "" : LOGO.render(Map.of("src", logoUri, "alt", "Logo of " + clientName))),
+                "links", new Html.Safe(links.isEmpty() ? "" : "<p class=\"links\">" + links + "</p>\n"),
                 "client", clientName,
                 "error", new Html.Safe(error == null ? "" : ERROR_BOX.render(Map.of("message", error))),
                 "action", action,
@@ -133,10 +162,21 @@ public final class Pages {
      * @param clientName the application that asks, or {@code null} when unknown
      */
     public static String confirmLogout(String clientName, String action, Map<String, String> hidden) {
+        return confirmLogout(clientName, action, hidden, null);
+    }
+
+    /**
+     * {@link #confirmLogout(String, String, Map)} with a notice above the buttons, e.g. that the application's
+     * return address is not registered, so that the browser stays here after signing out.
+     *
+     * @param notice plain text (escaped here), or {@code null} for none
+     */
+    public static String confirmLogout(String clientName, String action, Map<String, String> hidden, String notice) {
         StringBuilder fields = new StringBuilder();
         hidden.forEach((name, value) -> fields.append(HIDDEN.render(Map.of("name", name, "value", value))));
         String content = CONFIRM_LOGOUT.render(Map.of(
                 "client", new Html.Safe(clientName == null ? "" : " (" + Html.escape(clientName) + ")"),
+                "notice", new Html.Safe(notice == null ? "" : "<p class=\"error\">" + Html.escape(notice) + "</p>\n"),
                 "action", action,
                 "hidden", new Html.Safe(fields.toString())));
         return LAYOUT.render(Map.of("title", "Sign out?", "content", new Html.Safe(content)));

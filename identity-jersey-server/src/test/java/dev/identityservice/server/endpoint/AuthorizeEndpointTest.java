@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.identityservice.core.client.ClientDescription;
 import dev.identityservice.core.grant.Pkce;
+import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.server.login.LoginLimits;
 import dev.identityservice.server.testing.Browser;
 import dev.identityservice.server.testing.TestServer;
@@ -62,6 +64,33 @@ class AuthorizeEndpointTest {
 
             assertErrorPage(response);
         }
+    }
+
+    /**
+     * Found by the OIDF suite (oidcc-registration-logo-uri, -policy-uri, -tos-uri, screenshots for review): the
+     * login page showed none of them. OIDC Registration §2: the OP SHOULD show the logo and the two links.
+     */
+    @Test
+    void authorizeWhenClientRegisteredLogoPolicyAndTosThenLoginPageShowsThemAndCspAllowsTheLogo() {
+        server.save(server.confidential(Tenant.DEFAULT_ID, "described").name("Described <App>")
+                .description(new ClientDescription(List.of(), URI.create("https://cdn.example.com:8443/logo.png?v=1&x=2"), null,
+                        URI.create("https://app.example.com/privacy"), URI.create("https://app.example.com/terms"))));
+
+        HttpResponse<String> page = new Browser().get(server.uri("/oauth2/authorize?" + form("response_type", "code",
+                "client_id", "described", "redirect_uri", REDIRECT, "state", "s1")));
+
+        assertEquals(200, page.statusCode(), page.body());
+        assertTrue(page.body().contains("<img class=\"logo\" src=\"https://cdn.example.com:8443/logo.png?v=1&amp;x=2\" "
+                + "alt=\"Logo of Described &lt;App&gt;\">"), page.body());
+        assertTrue(page.body().contains("href=\"https://app.example.com/privacy\""), page.body());
+        assertTrue(page.body().contains("href=\"https://app.example.com/terms\""), page.body());
+        String csp = page.headers().firstValue("Content-Security-Policy").orElseThrow();
+        assertTrue(csp.contains("img-src 'self' https://cdn.example.com:8443;"), csp);
+
+        HttpResponse<String> plain = new Browser().get(server.uri("/oauth2/authorize?" + form("response_type", "code",
+                "client_id", "web", "redirect_uri", REDIRECT, "state", "s1")));
+        assertFalse(plain.body().contains("<img"), plain.body());
+        assertTrue(plain.headers().firstValue("Content-Security-Policy").orElseThrow().contains("img-src 'self';"));
     }
 
     @Test

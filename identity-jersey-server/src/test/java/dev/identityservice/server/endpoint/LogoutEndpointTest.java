@@ -63,6 +63,34 @@ class LogoutEndpointTest {
         assertEquals("login_required", silentAuthorizeError(browser));
     }
 
+    /**
+     * Found by the OIDF suite (oidcc-rp-initiated-logout-bad-post-logout-redirect-uri, -query-added-to-...): with
+     * the signed-in user's own ID token and an unregistered post_logout_redirect_uri the user was signed out at
+     * once. The request failed validation, so the user is asked, told they stay here, and not redirected.
+     */
+    @Test
+    void logoutWhenHintOfSessionUserButPostLogoutRedirectUriNotRegisteredThenAskedAndNeverRedirected() {
+        for (String unregistered : List.of("https://app.example.com/elsewhere", SIGNED_OUT + "?foo=bar")) {
+            Browser browser = signedIn();
+            String idToken = server.passwordLogin("web", "alice").get("id_token").asText();
+
+            HttpResponse<String> question = browser.get(server.uri("/oauth2/logout?" + form("id_token_hint", idToken,
+                    "post_logout_redirect_uri", unregistered, "state", "s")));
+
+            assertEquals(200, question.statusCode(), question.body());
+            assertTrue(question.body().contains("Sign out?"), question.body());
+            assertTrue(question.body().contains("not registered"), question.body());
+            assertTrue(question.headers().firstValue("Location").isEmpty());
+            assertEquals(null, silentAuthorizeError(browser), "nothing ended before the user answered");
+
+            HttpResponse<String> confirmed = confirm(browser, question, "yes");
+            assertEquals(200, confirmed.statusCode(), confirmed.body());
+            assertTrue(confirmed.headers().firstValue("Location").isEmpty(), unregistered);
+            assertTrue(confirmed.body().contains("Signed out"), confirmed.body());
+            assertEquals("login_required", silentAuthorizeError(browser));
+        }
+    }
+
     @Test
     void logoutWhenNoIdTokenHintThenAskedFirstAndEndedOnlyOnConfirmation() {
         Browser browser = signedIn();

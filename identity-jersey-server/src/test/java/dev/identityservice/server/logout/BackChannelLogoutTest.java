@@ -128,6 +128,36 @@ class BackChannelLogoutTest {
                 "a client that did not take part in the session is not told");
     }
 
+    /**
+     * Found by the OIDF suite (oidcc-prompt-login, oidcc-max-age-1 with a back-channel logout URI registered): the
+     * same user signing in again with {@code prompt=login} is no logout. The session goes on (same {@code sid},
+     * newer {@code auth_time}) and no client is told; a login of another user in that browser still ends it.
+     */
+    @Test
+    void loginWhenSameUserSignsInAgainThenSessionContinuesAndNoLogoutTokenPosted() throws Exception {
+        client("reauth-rp", receiver.uri("/rp/reauth-rp"));
+        User user = server.user("u-" + UUID.randomUUID());
+        Browser browser = new Browser();
+        JWTClaimsSet first = SignedJWT.parse(signIn(browser, "reauth-rp", user)).getJWTClaimsSet();
+        Thread.sleep(1100); // auth_time has whole seconds
+        JWTClaimsSet again = SignedJWT.parse(signIn(browser, "reauth-rp", user)).getJWTClaimsSet();
+
+        assertEquals(first.getStringClaim("sid"), again.getStringClaim("sid"), "the same session");
+        assertTrue(again.getDateClaim("auth_time").after(first.getDateClaim("auth_time")),
+                "prompt=login moves auth_time: " + first.getDateClaim("auth_time") + " then " + again.getDateClaim("auth_time"));
+        JWTClaimsSet silent = SignedJWT.parse(signIn(browser, "reauth-rp", user, false)).getJWTClaimsSet();
+        assertEquals(again.getDateClaim("auth_time"), silent.getDateClaim("auth_time"), "the session keeps the new auth_time");
+        Thread.sleep(500);
+        assertTrue(receiver.deliveries().stream().noneMatch(d -> d.path().equals("/rp/reauth-rp")),
+                "re-authentication is not a logout");
+
+        User other = server.user("u-" + UUID.randomUUID());
+        String otherSid = SignedJWT.parse(signIn(browser, "reauth-rp", other)).getJWTClaimsSet().getStringClaim("sid");
+        assertFalse(otherSid.equals(first.getStringClaim("sid")), "another user gets a new session");
+        Delivery ended = receiver.await(d -> d.path().equals("/rp/reauth-rp"), 1, WAIT).get(0);
+        assertEquals(first.getStringClaim("sid"), sidOf(ended), "the replaced session is logged out");
+    }
+
     /** §2.4: the logout token is signed like the client's ID tokens; on this ES256 tenant those are RS256 by default. */
     @Test
     void logoutWhenClientIdTokensUseAnotherAlgorithmThanTheTenantThenLogoutTokenSignedWithTheIdTokenAlgorithm() throws Exception {

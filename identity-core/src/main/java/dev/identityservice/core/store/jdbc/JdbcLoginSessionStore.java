@@ -118,4 +118,16 @@ public final class JdbcLoginSessionStore implements LoginSessionStore {
             }
         }
     }
+
+    @Override
+    public boolean reauthenticate(String idHash, Instant at) {
+        return database.withConnection(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE sessions SET auth_time = ? WHERE id_hash = ? AND ended_at IS NULL")) {
+                Timestamps.set(update, 1, at);
+                update.setString(2, idHash);
+                return update.executeUpdate() == 1;
+            }
+        });
+    }
 }
