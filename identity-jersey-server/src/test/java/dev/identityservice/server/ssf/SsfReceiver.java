@@ -43,6 +43,11 @@ final class SsfReceiver {
         return new SsfReceiver(server, clientId, token(server, clientId, "security_events"));
     }
 
+    /** {@code receiver}'s client and token, calling {@code server} (another instance on the same database). */
+    static SsfReceiver sameClientOn(TestServer server, SsfReceiver receiver) {
+        return new SsfReceiver(server, receiver.clientId, receiver.token);
+    }
+
     /** The same receiver with a new token (after a key revocation killed the old one). */
     SsfReceiver withNewToken() {
         return new SsfReceiver(server, clientId, token(server, clientId, "security_events"));
