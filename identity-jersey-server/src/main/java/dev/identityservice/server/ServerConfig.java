@@ -168,7 +168,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         Objects.requireNonNull(securityEvents, "securityEvents");
         if (securityEvents.pollMaxWait().compareTo(idleTimeout) >= 0) {
             // Jetty would close a held poll's silent connection first.
-            throw new IllegalArgumentException("security-events.poll.max-wait: must be shorter than idle.timeout ("
+            throw new IllegalArgumentException("security-events.poll.max-wait: must be shorter than http.idle.timeout ("
                     + Durations.format(idleTimeout) + "): " + Durations.format(securityEvents.pollMaxWait()));
         }
         if (registrationMaxClients < 1) {

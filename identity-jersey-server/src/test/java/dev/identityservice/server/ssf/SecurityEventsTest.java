@@ -277,6 +277,31 @@ class SecurityEventsTest {
     }
 
     @Test
+    void tenantsWhenEventRaisedInOneThenReceiversOfAnotherNeverSeeIt() throws Exception {
+        server.tenant("acme");
+        server.save(server.confidential("acme", "acme-guard").scopes(Set.of("security_events")));
+        HttpResponse<String> tokenResponse = server.post("/t/acme/oauth2/token", form("grant_type", "client_credentials",
+                "scope", "security_events"), "Authorization", basic("acme-guard", TestServer.SECRET));
+        String acmeToken = json(tokenResponse.body()).get("access_token").asText();
+        HttpResponse<String> created = server.post("/t/acme/ssf/streams", "{}", "Authorization", "Bearer " + acmeToken);
+        assertEquals(201, created.statusCode(), created.body());
+        JsonNode configuration = json(created.body());
+        assertEquals(server.server.issuer() + "/t/acme", configuration.get("iss").asText());
+        String acmeStream = configuration.get("stream_id").asText();
+        assertTrue(configuration.get("delivery").get("endpoint_url").asText().endsWith("/t/acme/ssf/poll/" + acmeStream));
+
+        String defaultStream = receiver.newStream();
+        revokeTwoTokens();
+        assertEquals(2, receiver.pollNow(defaultStream).size());
+        HttpResponse<String> acmePoll = server.post("/t/acme/ssf/poll/" + acmeStream, "{\"returnImmediately\":true}",
+                "Authorization", "Bearer " + acmeToken);
+        assertEquals(0, json(acmePoll.body()).get("sets").size(), acmePoll.body());
+        // A token of the default tenant is no token at another tenant, and its stream is not there either.
+        assertEquals(401, server.post("/t/acme/ssf/poll/" + defaultStream, "{}", "Authorization", "Bearer " + receiver.token).statusCode());
+        assertEquals(404, server.post("/ssf/poll/" + acmeStream, "{}", "Authorization", "Bearer " + receiver.token).statusCode());
+    }
+
+    @Test
     void callsWhenTokenMissingInvalidOrWithoutScopeThen401Or403WithBearerChallenge() {
         String stream = receiver.newStream();
         HttpResponse<String> none = server.post("/ssf/poll/" + stream, "{}", "Content-Type", "application/json");
