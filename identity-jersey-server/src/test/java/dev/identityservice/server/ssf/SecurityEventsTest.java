@@ -33,19 +33,34 @@ import org.junit.jupiter.api.Test;
 /** The security event transmitter on H2: every revocation's SET, streams, polls, acks and errors, over real HTTP. */
 class SecurityEventsTest {
 
+
     private TestServer server;
     private SsfReceiver receiver;
 
+    /** The database of the main server of each test: H2 here, PostgreSQL in {@link SecurityEventsOnPostgresTest}. */
+    protected java.util.function.Consumer<dev.identityservice.server.ServerConfig.Builder> database() {
+        return b -> { };
+    }
+
+    /** Called once the main server has stopped. */
+    protected void afterServerClosed() throws Exception {
+    }
+
     @BeforeEach
     void start() {
-        server = TestServer.start(b -> b.securityEventsPollMaxWait(Duration.ofSeconds(1)));
+        java.util.function.Consumer<dev.identityservice.server.ServerConfig.Builder> database = database();
+        server = TestServer.start(b -> {
+            database.accept(b);
+            b.securityEventsPollMaxWait(Duration.ofSeconds(1));
+        });
         server.confidentialClient("app");
         receiver = SsfReceiver.register(server, "guard");
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         server.close();
+        afterServerClosed();
     }
 
     @Test
