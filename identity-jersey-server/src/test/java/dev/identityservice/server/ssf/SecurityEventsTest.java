@@ -420,7 +420,7 @@ class SecurityEventsTest {
 
     @Test
     void cleanupWhenPastRetentionOrIdleThenEventsAndStreamsGo() {
-        dev.identityservice.server.testing.SettableClock clock = dev.identityservice.server.testing.SettableClock.startingNow();
+        dev.identityservice.core.testing.MutableClock clock = dev.identityservice.core.testing.MutableClock.startingNow();
         TestServer timed = TestServer.start(b -> b.securityEventsStreamIdleExpiry(Duration.ofDays(3)), clock,
                 java.util.function.UnaryOperator.identity());
         try {
