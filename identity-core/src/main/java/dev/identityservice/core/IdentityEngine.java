@@ -26,6 +26,7 @@ import dev.identityservice.core.key.PrivateKeyCipher;
 import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.registration.ClientRegistrations;
 import dev.identityservice.core.logout.BackChannelLogoutSender;
+import dev.identityservice.core.outbound.OutboundHttp;
 import dev.identityservice.core.logout.BackChannelLogoutSettings;
 import dev.identityservice.core.request.ClientKeySource;
 import dev.identityservice.core.request.PushedAuthorizationRequests;
@@ -121,10 +122,12 @@ public final class IdentityEngine {
     private final BackChannelLogoutSender logouts;
     private final PushedAuthorizationRequests pushedRequests;
     private final RequestObjectVerifier requestObjects;
+    private final OutboundHttp outbound;
 
     private IdentityEngine(Builder builder) {
         this.database = builder.database;
         this.clock = builder.clock;
+        this.outbound = builder.outbound;
         this.changes = database.isPostgres() ? new PostgresChangeNotifier(database, builder.reconcileInterval)
                 : new InProcessChangeNotifier();
         this.tenantStore = new NotifyingTenantStore(new JdbcTenantStore(database), changes);
@@ -150,7 +153,7 @@ public final class IdentityEngine {
                 new ClientCredentialsGrant(tokenSets, clock),
                 new AuthorizationCodeGrant(codeStore, users, tokenSets, refreshTokens, accessTokenStore, clock)));
         this.logouts = new BackChannelLogoutSender(new JdbcPendingLogoutStore(database), clients, this::tenant,
-                new LogoutTokenIssuer(keys, clock), clock, builder.backChannelLogout, builder.logoutListener);
+                new LogoutTokenIssuer(keys, clock), clock, builder.backChannelLogout, builder.logoutListener, builder.outbound);
         this.sessions = new LoginSessions(new JdbcLoginSessionStore(database), refreshTokens, clock, builder.sessionTtl,
                 logouts::wakeUp);
         this.accessTokenValidator = new AccessTokenValidator(keys, clock);
@@ -163,7 +166,7 @@ public final class IdentityEngine {
         this.auditEvents = new JdbcAuditEventStore(database);
         this.registrations = new ClientRegistrations(new JdbcClientRegistrationStore(database), clients, changes, clock);
         this.pushedRequests = new PushedAuthorizationRequests(new JdbcPushedRequestStore(database), clock);
-        this.requestObjects = new RequestObjectVerifier(new ClientKeySource(clock), clock);
+        this.requestObjects = new RequestObjectVerifier(new ClientKeySource(builder.outbound, clock), clock);
         reloadTenants();
         changes.subscribe(this::onChange);
     }
@@ -341,6 +344,8 @@ public final class IdentityEngine {
     public BackChannelLogoutSender backChannelLogouts() { return logouts; }
     /** Pushed authorization requests (RFC 9126). */
     public PushedAuthorizationRequests pushedRequests() { return pushedRequests; }
+    /** The one client of URLs clients registered, and the registration-time rule on them. */
+    public OutboundHttp outbound() { return outbound; }
     /** Request objects (RFC 9101, OIDC Core §6.1), verified with the client's registered keys. */
     public RequestObjectVerifier requestObjects() { return requestObjects; }
 
@@ -359,6 +364,7 @@ public final class IdentityEngine {
         private RevocationCutOff.Sleeper sleeper = RevocationCutOff.Sleeper.THREAD_SLEEP;
         private BackChannelLogoutSettings backChannelLogout = BackChannelLogoutSettings.DEFAULTS;
         private BackChannelLogoutSender.Listener logoutListener = BackChannelLogoutSender.Listener.NONE;
+        private OutboundHttp outbound = new OutboundHttp(false);
 
         private Builder(Database database, MasterKey masterKey) {
             this.database = Objects.requireNonNull(database, "database");
@@ -382,6 +388,8 @@ public final class IdentityEngine {
         /** How back-channel logout tokens are delivered; default {@link BackChannelLogoutSettings#DEFAULTS}. */
         public Builder backChannelLogout(BackChannelLogoutSettings value) { this.backChannelLogout = Objects.requireNonNull(value, "backChannelLogout"); return this; }
         public Builder logoutListener(BackChannelLogoutSender.Listener value) { this.logoutListener = Objects.requireNonNull(value, "logoutListener"); return this; }
+        /** The client of clients' URLs; default: {@code new OutboundHttp(false)}, public addresses only, https only. */
+        public Builder outbound(OutboundHttp value) { this.outbound = Objects.requireNonNull(value, "outbound"); return this; }
 
         public IdentityEngine build() {
             return new IdentityEngine(this);

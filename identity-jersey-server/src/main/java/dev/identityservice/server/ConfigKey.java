@@ -63,7 +63,8 @@ public enum ConfigKey {
     HTTP_VIRTUAL_THREADS("http.virtual.threads", false, "serve requests on virtual threads (Java 21+) instead of the platform pool (default false: CPU-bound signing and hashing on few cores is served unfairly by virtual threads)", (b, v) -> b.httpVirtualThreads(parseBoolean("http.virtual.threads", v))),
     PASSWORD_HASH_CONCURRENCY("password.hash.concurrency", false, "password hashes running at once (default: one per core)", (b, v) -> b.passwordHashConcurrency(parseInt("password.hash.concurrency", v))),
     PASSWORD_HASH_QUEUE("password.hash.queue", false, "password hashes waiting for a running one; past it a login gets 503 with Retry-After (default 16 per running hash)", (b, v) -> b.passwordHashQueue(parseInt("password.hash.queue", v))),
-    PASSWORD_HASH_QUEUE_TIMEOUT("password.hash.queue.timeout", false, "longest wait of a password hash in the queue before 503 with Retry-After (default 2s)", (b, v) -> b.passwordHashQueueTimeout(Durations.parse("password.hash.queue.timeout", v)));
+    PASSWORD_HASH_QUEUE_TIMEOUT("password.hash.queue.timeout", false, "longest wait of a password hash in the queue before 503 with Retry-After (default 2s)", (b, v) -> b.passwordHashQueueTimeout(Durations.parse("password.hash.queue.timeout", v))),
+    OUTBOUND_ALLOW_PRIVATE_ADDRESSES("outbound.allow.private.addresses", false, "let clients' back-channel logout URIs and jwks_uris be plain http and lead to loopback, private, link-local and other non-public addresses (default false: https to public addresses only, checked on the address connected to)", (b, v) -> b.outboundAllowPrivateAddresses(parseBoolean("outbound.allow.private.addresses", v)));
 
     /** The prefix of every environment variable the server reads. */
     public static final String ENV_PREFIX = "IDENTITY_";

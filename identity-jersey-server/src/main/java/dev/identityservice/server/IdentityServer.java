@@ -1,6 +1,7 @@
 package dev.identityservice.server;
 
 import dev.identityservice.core.IdentityEngine;
+import dev.identityservice.core.outbound.OutboundHttp;
 import dev.identityservice.core.key.MasterKey;
 import dev.identityservice.core.store.jdbc.DataAccessException;
 import dev.identityservice.core.store.jdbc.Database;
@@ -158,6 +159,7 @@ public final class IdentityServer implements AutoCloseable {
                     .reconcileInterval(config.changeReconcileInterval())
                     .backChannelLogout(config.backChannelLogout())
                     .logoutListener(metrics.logoutListener())
+                    .outbound(new OutboundHttp(config.outboundAllowPrivateAddresses()))
                     .build();
             byte[] deviceCookieKey = DeviceCookies.deriveKey(masterKey.secretKey().getEncoded());
             IdentityApplication application = new IdentityApplication(engine, metrics, config.loginLimits(), deviceCookieKey,

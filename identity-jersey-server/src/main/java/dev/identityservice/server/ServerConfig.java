@@ -58,6 +58,9 @@ import java.util.Set;
  *                   threads come out of it); later requests wait in Jetty's queue in arrival order
  * @param httpVirtualThreads whether requests run on virtual threads (Java 21+) instead of the platform pool
  * @param passwordHashingLimits how many password hashes run and wait at once, and how long one waits
+ * @param outboundAllowPrivateAddresses whether URLs clients register for the server to request (back-channel
+ *                           logout, {@code jwks_uri}) may be plain {@code http} and lead to loopback, private and
+ *                           other non-public addresses ({@code outbound.allow.private.addresses}, default false)
  */
 public record ServerConfig(String host, int port, URI issuer, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            int dbPoolSize, String masterKey, SigningAlgorithm signingAlgorithm, Duration keyRotationPeriod,
@@ -69,7 +72,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                            RegistrationMode registrationMode, int registrationMaxClients,
                            Duration dbConnectionTimeout, Integer managementPort,
                            BackChannelLogoutSettings backChannelLogout, int httpThreads, boolean httpVirtualThreads,
-                           PasswordHashingLimits passwordHashingLimits) {
+                           PasswordHashingLimits passwordHashingLimits, boolean outboundAllowPrivateAddresses) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -277,6 +280,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         shown.put("password.hash.concurrency", String.valueOf(passwordHashingLimits.concurrency()));
         shown.put("password.hash.queue", String.valueOf(passwordHashingLimits.queue()));
         shown.put("password.hash.queue.timeout", Durations.format(passwordHashingLimits.maxWait()));
+        shown.put("outbound.allow.private.addresses", String.valueOf(outboundAllowPrivateAddresses));
         return shown;
     }
 
@@ -349,6 +353,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         private int passwordHashConcurrency = PasswordHashingLimits.DEFAULT_CONCURRENCY;
         private Integer passwordHashQueue;
         private Duration passwordHashQueueTimeout = PasswordHashingLimits.DEFAULT_MAX_WAIT;
+        private boolean outboundAllowPrivateAddresses;
 
         private Builder() {
         }
@@ -447,6 +452,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         /** Waiting hashes; unset: {@link PasswordHashingLimits#DEFAULT_QUEUE_PER_SLOT} per running one. */
         public Builder passwordHashQueue(int value) { this.passwordHashQueue = value; return this; }
         public Builder passwordHashQueueTimeout(Duration value) { this.passwordHashQueueTimeout = value; return this; }
+        public Builder outboundAllowPrivateAddresses(boolean value) { this.outboundAllowPrivateAddresses = value; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(host, port, issuer, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, masterKey,
@@ -457,7 +463,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                             loginLimitDevice, loginTrustedFor), idleTimeout,
                     new LogSettings(logLevel, logLevels, logFormat), auditRetention, bootstrapPrint,
                     registrationMode, registrationMaxClients, dbConnectionTimeout, managementPort, backChannelLogout(),
-                    httpThreads, httpVirtualThreads, hashingLimits());
+                    httpThreads, httpVirtualThreads, hashingLimits(), outboundAllowPrivateAddresses);
         }
 
         /** The delivery settings, or a failure naming the {@code backchannel.logout.*} key family. */

@@ -146,7 +146,8 @@ public final class ClientResource {
 
     private Client build(Tenant tenant, ClientEntry entry, String secretHash, Instant createdAt, Instant updatedAt) {
         try {
-            Client client = SetupImporter.registrableClient(tenant.id(), entry, defaultAccessTokenTtl, secretHash, createdAt, updatedAt);
+            Client client = SetupImporter.registrableClient(tenant.id(), entry, defaultAccessTokenTtl, secretHash, createdAt, updatedAt,
+                    engine.outbound());
             requireSignable(tenant, "idTokenSignedResponseAlg", client.idTokenSignedResponseAlg());
             requireSignable(tenant, "userinfoSignedResponseAlg", client.userinfoSignedResponseAlg());
             return client;

@@ -192,7 +192,8 @@ public final class RegistrationEndpoint {
                     : e.getMessage(), 400).exception();
         }
         try {
-            return SetupImporter.registrableClient(tenant.id(), entry, defaultAccessTokenTtl, secretHash, createdAt, updatedAt);
+            return SetupImporter.registrableClient(tenant.id(), entry, defaultAccessTokenTtl, secretHash, createdAt, updatedAt,
+                    engine.outbound());
         } catch (IllegalArgumentException | NullPointerException e) {
             throw ClientMetadata.invalid(e.getMessage() == null ? "A value is missing or null" : e.getMessage());
         }

@@ -15,6 +15,7 @@ import dev.identityservice.core.client.ClientRegistrationRules;
 import dev.identityservice.core.client.ClientSecrets;
 import dev.identityservice.core.client.GrantType;
 import dev.identityservice.core.key.SigningAlgorithm;
+import dev.identityservice.core.outbound.OutboundHttp;
 import dev.identityservice.core.registration.RegistrationMode;
 import dev.identityservice.core.store.jdbc.DataAccessException;
 import dev.identityservice.core.tenant.Tenant;
@@ -274,7 +275,7 @@ public final class SetupImporter {
             ClientRegistrationRules.requireNewClientId(entry.clientId());
         }
         Client client = registrableClient(tenantId, entry, defaultAccessTokenTtl, secretHash(entry, existing),
-                existing.map(Client::createdAt).orElse(now), now);
+                existing.map(Client::createdAt).orElse(now), now, engine.outbound());
         if (existing.isEmpty()) {
             return new Step(null, Outcome.CREATED, () -> engine.clients().create(client));
         }
@@ -283,16 +284,22 @@ public final class SetupImporter {
 
     /**
      * The client {@code entry} describes with the given credential and times, checked by
-     * {@link ClientRegistrationRules#requireRegistrable}: the one way a client is made from the JSON shape by the
-     * import file, the management API and dynamic registration.
+     * {@link ClientRegistrationRules#requireRegistrable} and, for the URLs the server will request
+     * ({@code jwksUri}, {@code backchannelLogoutUri}), by {@code outbound}'s address policy: the one way a client
+     * is made from the JSON shape by the import file, the management API and dynamic registration.
      *
+     * @param outbound the server's client of clients' URLs ({@code IdentityEngine#outbound})
      * @throws IllegalArgumentException naming the bad field
      */
     public static Client registrableClient(String tenantId, SetupFile.ClientEntry entry, Duration defaultAccessTokenTtl,
-                                           String secretHash, Instant createdAt, Instant updatedAt) {
+                                           String secretHash, Instant createdAt, Instant updatedAt, OutboundHttp outbound) {
         Client client = clientSettings(tenantId, entry, defaultAccessTokenTtl)
                 .secretHash(secretHash).createdAt(createdAt).updatedAt(updatedAt).build();
         ClientRegistrationRules.requireRegistrable(client);
+        outbound.requireRegistrable("jwksUri", client.keys().jwksUri());
+        if (client.backchannelLogoutUri() != null) {
+            outbound.requireRegistrable("backchannelLogoutUri", URI.create(client.backchannelLogoutUri()));
+        }
         return client;
     }
 

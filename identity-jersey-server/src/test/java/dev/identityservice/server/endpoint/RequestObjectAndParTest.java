@@ -96,7 +96,8 @@ class RequestObjectAndParTest {
         jwksServer.start();
 
         clock = SettableClock.startingNow();
-        server = TestServer.start(builder -> { }, clock, UnaryOperator.identity());
+        // The JWKS server listens on 127.0.0.1: private addresses allowed, as in development.
+        server = TestServer.start(builder -> builder.outboundAllowPrivateAddresses(true), clock, UnaryOperator.identity());
         server.confidentialClient("web");
         server.confidentialClient("other");
         server.save(server.confidential(Tenant.DEFAULT_ID, "rs")
