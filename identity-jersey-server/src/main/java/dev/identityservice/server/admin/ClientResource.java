@@ -4,7 +4,6 @@ import dev.identityservice.core.IdentityEngine;
 import dev.identityservice.core.client.Client;
 import dev.identityservice.core.client.ClientRegistrationRules;
 import dev.identityservice.core.client.ClientSecrets;
-import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.server.http.RequestTenant;
 import dev.identityservice.server.setup.SetupFile.ClientEntry;
@@ -148,19 +147,10 @@ public final class ClientResource {
         try {
             Client client = SetupImporter.registrableClient(tenant.id(), entry, defaultAccessTokenTtl, secretHash, createdAt, updatedAt,
                     engine.outbound());
-            requireSignable(tenant, "idTokenSignedResponseAlg", client.idTokenSignedResponseAlg());
-            requireSignable(tenant, "userinfoSignedResponseAlg", client.userinfoSignedResponseAlg());
+            SetupImporter.requireSignable(tenant.id(), engine.keys().keyRing(tenant.id()).idTokenAlgorithms(), client);
             return client;
         } catch (IllegalArgumentException | NullPointerException e) {
             throw AdminErrors.invalid(e);
-        }
-    }
-
-    /** A client's signing algorithm must be one the tenant's keys sign with now (RS256 always is). */
-    private void requireSignable(Tenant tenant, String field, SigningAlgorithm algorithm) {
-        Set<SigningAlgorithm> available = engine.keys().keyRing(tenant.id()).idTokenAlgorithms();
-        if (algorithm != null && !available.contains(algorithm)) {
-            throw new IllegalArgumentException(field + ": this tenant signs with " + available + " only");
         }
     }
 

@@ -139,10 +139,13 @@ public final class SetupImporter {
     private List<Step> plan(SetupFile file) {
         Set<String> declaredTenants = new LinkedHashSet<>();
         file.tenants().forEach(t -> declaredTenants.add(t.id()));
+        Map<String, SigningAlgorithm> declaredAlgorithms = new java.util.HashMap<>();
+        file.tenants().forEach(t -> declaredAlgorithms.put(t.id(), t.signingAlgorithm() == null ? SigningAlgorithm.DEFAULT
+                : SigningAlgorithm.parse(t.signingAlgorithm())));
         List<Step> steps = new java.util.ArrayList<>();
         file.tenants().forEach(entry -> steps.add(named("tenant " + Printable.of(entry.id()), () -> tenant(entry))));
         file.users().forEach(entry -> steps.add(named("user " + Printable.of(entry.username()), () -> user(entry, declaredTenants))));
-        file.clients().forEach(entry -> steps.add(named("client " + Printable.of(entry.clientId()), () -> client(entry, declaredTenants))));
+        file.clients().forEach(entry -> steps.add(named("client " + Printable.of(entry.clientId()), () -> client(entry, declaredTenants, declaredAlgorithms))));
         return steps;
     }
 
@@ -266,7 +269,7 @@ public final class SetupImporter {
         return a.withEnabled(a.enabled(), b.updatedAt()).equals(b);
     }
 
-    private Step client(SetupFile.ClientEntry entry, Set<String> declaredTenants) {
+    private Step client(SetupFile.ClientEntry entry, Set<String> declaredTenants, Map<String, SigningAlgorithm> declaredAlgorithms) {
         String tenantId = tenantOf(entry.tenant(), declaredTenants);
         require(entry.clientId(), "clientId");
         Instant now = engine.clock().instant();
@@ -276,6 +279,7 @@ public final class SetupImporter {
         }
         Client client = registrableClient(tenantId, entry, defaultAccessTokenTtl, secretHash(entry, existing),
                 existing.map(Client::createdAt).orElse(now), now, engine.outbound());
+        requireSignable(tenantId, signableAlgorithms(tenantId, declaredAlgorithms.get(tenantId)), client);
         if (existing.isEmpty()) {
             return new Step(null, Outcome.CREATED, () -> engine.clients().create(client));
         }
@@ -301,6 +305,38 @@ public final class SetupImporter {
             outbound.requireRegistrable("backchannelLogoutUri", URI.create(client.backchannelLogoutUri()));
         }
         return client;
+    }
+
+    /**
+     * What a tenant will sign ID tokens and UserInfo responses with once the import is applied: a tenant the file
+     * declares gets its declared algorithm plus RS256 (OIDC Core §15.1; a new tenant's keys do not exist yet);
+     * any other, what its key ring signs with now.
+     */
+    private Set<SigningAlgorithm> signableAlgorithms(String tenantId, SigningAlgorithm declared) {
+        if (declared != null) {
+            return java.util.EnumSet.of(declared, SigningAlgorithm.RS256);
+        }
+        return engine.keys().keyRing(tenantId).idTokenAlgorithms();
+    }
+
+    /**
+     * Fails unless the tenant can sign with the algorithms {@code client} registered for its ID tokens and
+     * UserInfo responses ({@code id_token_signed_response_alg}, {@code userinfo_signed_response_alg}, OIDC
+     * Registration §2): one rule for the import file and the management API.
+     *
+     * @param available what the tenant's keys sign with ({@code KeyRing#idTokenAlgorithms})
+     * @throws IllegalArgumentException naming the setting, the tenant and what it signs with
+     */
+    public static void requireSignable(String tenantId, Set<SigningAlgorithm> available, Client client) {
+        requireSignable(tenantId, available, "idTokenSignedResponseAlg", client.idTokenSignedResponseAlg());
+        requireSignable(tenantId, available, "userinfoSignedResponseAlg", client.userinfoSignedResponseAlg());
+    }
+
+    private static void requireSignable(String tenantId, Set<SigningAlgorithm> available, String field, SigningAlgorithm algorithm) {
+        if (algorithm != null && !available.contains(algorithm)) {
+            throw new IllegalArgumentException(field + ": tenant " + Printable.of(tenantId) + " signs with "
+                    + new java.util.TreeSet<>(available) + " only, not " + algorithm.name());
+        }
     }
 
     /**
