@@ -27,6 +27,8 @@ import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.registration.ClientRegistrations;
 import dev.identityservice.core.logout.BackChannelLogoutSender;
 import dev.identityservice.core.outbound.OutboundHttp;
+import dev.identityservice.core.replay.JtiReplayGuard;
+import dev.identityservice.core.store.jdbc.JdbcUsedJtiStore;
 import dev.identityservice.core.logout.BackChannelLogoutSettings;
 import dev.identityservice.core.request.ClientKeySource;
 import dev.identityservice.core.request.PushedAuthorizationRequests;
@@ -123,6 +125,7 @@ public final class IdentityEngine {
     private final PushedAuthorizationRequests pushedRequests;
     private final RequestObjectVerifier requestObjects;
     private final OutboundHttp outbound;
+    private final JtiReplayGuard replays;
 
     private IdentityEngine(Builder builder) {
         this.database = builder.database;
@@ -166,7 +169,8 @@ public final class IdentityEngine {
         this.auditEvents = new JdbcAuditEventStore(database);
         this.registrations = new ClientRegistrations(new JdbcClientRegistrationStore(database), clients, changes, clock);
         this.pushedRequests = new PushedAuthorizationRequests(new JdbcPushedRequestStore(database), clock);
-        this.requestObjects = new RequestObjectVerifier(new ClientKeySource(builder.outbound, clock), clock);
+        this.replays = new JtiReplayGuard(new JdbcUsedJtiStore(database));
+        this.requestObjects = new RequestObjectVerifier(new ClientKeySource(builder.outbound, clock), replays, clock);
         reloadTenants();
         changes.subscribe(this::onChange);
     }
@@ -346,6 +350,8 @@ public final class IdentityEngine {
     public PushedAuthorizationRequests pushedRequests() { return pushedRequests; }
     /** The one client of URLs clients registered, and the registration-time rule on them. */
     public OutboundHttp outbound() { return outbound; }
+    /** Accepts each one-time JWT identifier once (request objects, client assertions). */
+    public JtiReplayGuard replays() { return replays; }
     /** Request objects (RFC 9101, OIDC Core §6.1), verified with the client's registered keys. */
     public RequestObjectVerifier requestObjects() { return requestObjects; }
 

@@ -22,6 +22,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.identityservice.core.client.Client;
 import dev.identityservice.core.error.OAuthError;
 import dev.identityservice.core.error.OAuthException;
+import dev.identityservice.core.replay.JtiReplayGuard;
 import java.net.URI;
 import java.text.ParseException;
 import java.time.Clock;
@@ -49,9 +50,11 @@ import java.util.Set;
  *       object itself ({@code jwk}, {@code jku}, {@code x5u}, {@code x5c}) are never used. A signed object must
  *       say {@code iss} = the client id and {@code aud} = our issuer (RFC 9101 §4 and §10.2, OIDC Core §6.1), so
  *       that an object signed for another server cannot be replayed here.</li>
- *   <li>{@code exp} and {@code nbf} are checked when present, with {@link #CLOCK_SKEW}. A {@code jti} is not
- *       remembered: an object replayed before it expires yields only what its client asked for, to the
- *       client's registered redirect URI, with its PKCE challenge.</li>
+ *   <li>{@code exp} and {@code nbf} are checked when present, with {@link #CLOCK_SKEW}. A signed object must
+ *       carry {@code exp}, at most {@link #MAX_LIFETIME} ahead (RFC 9101 §10.8 asks for short-lived objects), and
+ *       is accepted once: its {@code jti} (or, without one, the object itself) is remembered until {@code exp}
+ *       ({@link JtiReplayGuard}), so that a captured object cannot start a second authorization. An unsigned object
+ *       carries no more than the query would, so it is neither bounded nor remembered.</li>
  *   <li><b>Encrypted</b> objects (JWE) are refused: no encryption key for clients is published.</li>
  *   <li>{@code client_id} and {@code response_type}, when the object holds them, must equal the query's (RFC 9101
  *       §6.3, OIDC Core §6.1); {@code request} and {@code request_uri} inside are refused (RFC 9101 §4).</li>
@@ -64,14 +67,18 @@ public final class RequestObjectVerifier {
     public static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
     /** The longest request object read; far above any real one, which holds a dozen short parameters. */
     public static final int MAX_REQUEST_OBJECT_CHARS = 32_768;
+    /** The furthest ahead a signed request object's {@code exp} may be: 60 minutes (the FAPI 1.0 bound). */
+    public static final Duration MAX_LIFETIME = Duration.ofMinutes(60);
     /** JWT claims that are not authorization request parameters (RFC 7519 §4.1). */
     private static final Set<String> JWT_CLAIMS = Set.of("iss", "aud", "exp", "nbf", "iat", "jti", "sub");
 
     private final ClientKeySource keys;
+    private final JtiReplayGuard replays;
     private final Clock clock;
 
-    public RequestObjectVerifier(ClientKeySource keys, Clock clock) {
+    public RequestObjectVerifier(ClientKeySource keys, JtiReplayGuard replays, Clock clock) {
         this.keys = Objects.requireNonNull(keys, "keys");
+        this.replays = Objects.requireNonNull(replays, "replays");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -105,6 +112,7 @@ public final class RequestObjectVerifier {
         } else if (jwt instanceof SignedJWT signed) {
             verifySignature(client, signed, registered);
             requireAddressedToUs(issuer, client, claims);
+            requireBoundedLifetime(claims);
         }
         requireTimely(claims);
         Map<String, String> parameters = parameters(claims);
@@ -117,6 +125,11 @@ public final class RequestObjectVerifier {
         }
         if (parameters.containsKey("request") || parameters.containsKey("request_uri")) {
             throw invalid("A request object must not hold request or request_uri");
+        }
+        // Last, so that only an object accepted in every other respect is remembered.
+        if (jwt instanceof SignedJWT && !replays.firstUse(client.tenantId(), client.clientId(), JtiReplayGuard.Purpose.REQUEST_OBJECT,
+                claims.getJWTID(), requestObject, claims.getExpirationTime().toInstant().plus(CLOCK_SKEW))) {
+            throw invalid("The request object was used before (its jti is one-time)");
         }
         return parameters;
     }
@@ -183,6 +196,17 @@ public final class RequestObjectVerifier {
         }
         if (claims.getAudience() == null || !claims.getAudience().contains(issuer.toString())) {
             throw invalid("A signed request object's aud must be the issuer " + issuer);
+        }
+    }
+
+    /** A signed object says when it expires, and not further ahead than {@link #MAX_LIFETIME}. */
+    private void requireBoundedLifetime(JWTClaimsSet claims) {
+        Date exp = claims.getExpirationTime();
+        if (exp == null) {
+            throw invalid("A signed request object must carry exp");
+        }
+        if (exp.toInstant().isAfter(clock.instant().plus(MAX_LIFETIME).plus(CLOCK_SKEW))) {
+            throw invalid("A signed request object's exp must be at most " + MAX_LIFETIME.toMinutes() + " minutes ahead");
         }
     }
 

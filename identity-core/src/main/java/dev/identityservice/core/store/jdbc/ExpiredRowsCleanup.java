@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  *       its own expiry) and none of the access tokens issued with it is unexpired. Until then a rotated token
  *       coming back is still recognised as a replay and revokes the family; afterwards there is nothing left
  *       to revoke and an unknown token is refused just the same.</li>
- *   <li>Opaque access tokens, revoked-token entries, login sessions, initial access tokens and pushed authorization
- *       requests go at their expiry. A session that expires without having been ended, and that clients took part
+ *   <li>Opaque access tokens, revoked-token entries, login sessions, initial access tokens, pushed authorization
+ *       requests and used JWT identifiers go at their expiry. A session that expires without having been ended, and that clients took part
  *       in, is first ended as a logout would end it, which queues its back-channel logouts (OIDC Back-Channel
  *       Logout 1.0 §2.5: the session ended).</li>
  *   <li>Authorization codes go {@link #CODE_RETENTION_AFTER_EXPIRY} past expiry, and not before the access
@@ -95,7 +95,8 @@ public final class ExpiredRowsCleanup implements Runnable {
                             + "WHERE f.tenant_id = authorization_codes.tenant_id AND f.family_id = authorization_codes.issued_family_id))", 2),
             new Rule("login_attempts", List.of("bucket"), "expires_at <= ?", 1),
             new Rule("initial_access_tokens", List.of("id"), "expires_at <= ?", 1),
-            new Rule("pushed_authorization_requests", List.of("reference_hash"), "expires_at <= ?", 1));
+            new Rule("pushed_authorization_requests", List.of("reference_hash"), "expires_at <= ?", 1),
+            new Rule("used_jtis", List.of("tenant_id", "client_id", "purpose", "jti_hash"), "expires_at <= ?", 1));
 
     /** Audit events past the retention; the instant is now minus the retention. */
     private static final Rule AUDIT_EVENTS = new Rule("audit_events", List.of("id"), "occurred_at <= ?", 1);
