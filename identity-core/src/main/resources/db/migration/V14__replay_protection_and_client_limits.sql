@@ -10,3 +10,6 @@ CREATE TABLE used_jtis (
     PRIMARY KEY (tenant_id, client_id, purpose, jti_hash)
 );
 CREATE INDEX used_jtis_expiry ON used_jtis (expires_at);
+
+-- RFC 9126 §6: the client's authorization requests are accepted only through pushed authorization requests.
+ALTER TABLE clients ADD COLUMN require_pushed_authorization_requests BOOLEAN DEFAULT FALSE NOT NULL;

@@ -168,7 +168,8 @@ public final class IdentityEngine {
         this.cleanup = new ExpiredRowsCleanup(database, clock, builder.auditRetention);
         this.auditEvents = new JdbcAuditEventStore(database);
         this.registrations = new ClientRegistrations(new JdbcClientRegistrationStore(database), clients, changes, clock);
-        this.pushedRequests = new PushedAuthorizationRequests(new JdbcPushedRequestStore(database), clock);
+        this.pushedRequests = new PushedAuthorizationRequests(new JdbcPushedRequestStore(database), clock,
+                builder.requirePushedAuthorizationRequests);
         this.replays = new JtiReplayGuard(new JdbcUsedJtiStore(database));
         this.requestObjects = new RequestObjectVerifier(new ClientKeySource(builder.outbound, clock), replays, clock);
         reloadTenants();
@@ -371,6 +372,7 @@ public final class IdentityEngine {
         private BackChannelLogoutSettings backChannelLogout = BackChannelLogoutSettings.DEFAULTS;
         private BackChannelLogoutSender.Listener logoutListener = BackChannelLogoutSender.Listener.NONE;
         private OutboundHttp outbound = new OutboundHttp(false);
+        private boolean requirePushedAuthorizationRequests;
 
         private Builder(Database database, MasterKey masterKey) {
             this.database = Objects.requireNonNull(database, "database");
@@ -396,6 +398,8 @@ public final class IdentityEngine {
         public Builder logoutListener(BackChannelLogoutSender.Listener value) { this.logoutListener = Objects.requireNonNull(value, "logoutListener"); return this; }
         /** The client of clients' URLs; default: {@code new OutboundHttp(false)}, public addresses only, https only. */
         public Builder outbound(OutboundHttp value) { this.outbound = Objects.requireNonNull(value, "outbound"); return this; }
+        /** Whether every client must use pushed authorization requests (RFC 9126 §5); default false. */
+        public Builder requirePushedAuthorizationRequests(boolean value) { this.requirePushedAuthorizationRequests = value; return this; }
 
         public IdentityEngine build() {
             return new IdentityEngine(this);

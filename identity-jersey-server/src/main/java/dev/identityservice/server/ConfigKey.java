@@ -64,7 +64,8 @@ public enum ConfigKey {
     PASSWORD_HASH_CONCURRENCY("password.hash.concurrency", false, "password hashes running at once (default: one per core)", (b, v) -> b.passwordHashConcurrency(parseInt("password.hash.concurrency", v))),
     PASSWORD_HASH_QUEUE("password.hash.queue", false, "password hashes waiting for a running one; past it a login gets 503 with Retry-After (default 16 per running hash)", (b, v) -> b.passwordHashQueue(parseInt("password.hash.queue", v))),
     PASSWORD_HASH_QUEUE_TIMEOUT("password.hash.queue.timeout", false, "longest wait of a password hash in the queue before 503 with Retry-After (default 2s)", (b, v) -> b.passwordHashQueueTimeout(Durations.parse("password.hash.queue.timeout", v))),
-    OUTBOUND_ALLOW_PRIVATE_ADDRESSES("outbound.allow.private.addresses", false, "let clients' back-channel logout URIs and jwks_uris be plain http and lead to loopback, private, link-local and other non-public addresses (default false: https to public addresses only, checked on the address connected to)", (b, v) -> b.outboundAllowPrivateAddresses(parseBoolean("outbound.allow.private.addresses", v)));
+    OUTBOUND_ALLOW_PRIVATE_ADDRESSES("outbound.allow.private.addresses", false, "let clients' back-channel logout URIs and jwks_uris be plain http and lead to loopback, private, link-local and other non-public addresses (default false: https to public addresses only, checked on the address connected to)", (b, v) -> b.outboundAllowPrivateAddresses(parseBoolean("outbound.allow.private.addresses", v))),
+    PAR_REQUIRED("par.required", false, "accept authorization requests of every client only through pushed authorization requests, RFC 9126 (default false: per client, require_pushed_authorization_requests)", (b, v) -> b.parRequired(parseBoolean("par.required", v)));
 
     /** The prefix of every environment variable the server reads. */
     public static final String ENV_PREFIX = "IDENTITY_";

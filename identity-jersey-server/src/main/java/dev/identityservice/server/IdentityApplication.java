@@ -72,7 +72,7 @@ public final class IdentityApplication extends ResourceConfig {
         register(new RequestMetricsFilter(metrics));
         register(new SecurityHeadersFilter());
 
-        register(new DiscoveryEndpoint(engine.keys()));
+        register(new DiscoveryEndpoint(engine.keys(), engine.pushedRequests().requiredForAll()));
         register(new JwksEndpoint(engine.keys()));
         // One throttle for the password grant and the login page: both guess the same passwords. Its counters
         // are in the database, so every instance spends the same budgets.

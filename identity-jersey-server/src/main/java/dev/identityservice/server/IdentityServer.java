@@ -160,6 +160,7 @@ public final class IdentityServer implements AutoCloseable {
                     .backChannelLogout(config.backChannelLogout())
                     .logoutListener(metrics.logoutListener())
                     .outbound(new OutboundHttp(config.outboundAllowPrivateAddresses()))
+                    .requirePushedAuthorizationRequests(config.parRequired())
                     .build();
             byte[] deviceCookieKey = DeviceCookies.deriveKey(masterKey.secretKey().getEncoded());
             IdentityApplication application = new IdentityApplication(engine, metrics, config.loginLimits(), deviceCookieKey,

@@ -61,6 +61,7 @@ import java.util.Set;
  * @param outboundAllowPrivateAddresses whether URLs clients register for the server to request (back-channel
  *                           logout, {@code jwks_uri}) may be plain {@code http} and lead to loopback, private and
  *                           other non-public addresses ({@code outbound.allow.private.addresses}, default false)
+ * @param parRequired whether every client must push its authorization requests (RFC 9126 §5, {@code par.required})
  */
 public record ServerConfig(String host, int port, URI issuer, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            int dbPoolSize, String masterKey, SigningAlgorithm signingAlgorithm, Duration keyRotationPeriod,
@@ -72,7 +73,8 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                            RegistrationMode registrationMode, int registrationMaxClients,
                            Duration dbConnectionTimeout, Integer managementPort,
                            BackChannelLogoutSettings backChannelLogout, int httpThreads, boolean httpVirtualThreads,
-                           PasswordHashingLimits passwordHashingLimits, boolean outboundAllowPrivateAddresses) {
+                           PasswordHashingLimits passwordHashingLimits, boolean outboundAllowPrivateAddresses,
+                           boolean parRequired) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -281,6 +283,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         shown.put("password.hash.queue", String.valueOf(passwordHashingLimits.queue()));
         shown.put("password.hash.queue.timeout", Durations.format(passwordHashingLimits.maxWait()));
         shown.put("outbound.allow.private.addresses", String.valueOf(outboundAllowPrivateAddresses));
+        shown.put("par.required", String.valueOf(parRequired));
         return shown;
     }
 
@@ -354,6 +357,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         private Integer passwordHashQueue;
         private Duration passwordHashQueueTimeout = PasswordHashingLimits.DEFAULT_MAX_WAIT;
         private boolean outboundAllowPrivateAddresses;
+        private boolean parRequired;
 
         private Builder() {
         }
@@ -453,6 +457,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         public Builder passwordHashQueue(int value) { this.passwordHashQueue = value; return this; }
         public Builder passwordHashQueueTimeout(Duration value) { this.passwordHashQueueTimeout = value; return this; }
         public Builder outboundAllowPrivateAddresses(boolean value) { this.outboundAllowPrivateAddresses = value; return this; }
+        public Builder parRequired(boolean value) { this.parRequired = value; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(host, port, issuer, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, masterKey,
@@ -463,7 +468,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                             loginLimitDevice, loginTrustedFor), idleTimeout,
                     new LogSettings(logLevel, logLevels, logFormat), auditRetention, bootstrapPrint,
                     registrationMode, registrationMaxClients, dbConnectionTimeout, managementPort, backChannelLogout(),
-                    httpThreads, httpVirtualThreads, hashingLimits(), outboundAllowPrivateAddresses);
+                    httpThreads, httpVirtualThreads, hashingLimits(), outboundAllowPrivateAddresses, parRequired);
         }
 
         /** The delivery settings, or a failure naming the {@code backchannel.logout.*} key family. */

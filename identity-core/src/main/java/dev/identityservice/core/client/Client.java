@@ -39,6 +39,9 @@ import java.util.Set;
  *                               (OIDC Back-Channel Logout 1.0 §2.2), or {@code null} for none
  * @param backchannelLogoutSessionRequired whether the client needs {@code sid} in logout tokens (§2.2); ours
  *                               always carry it, the flag is kept and shown as registered
+ * @param requirePushedAuthorizationRequests whether the authorization endpoint takes this client's requests only
+ *                               through a pushed request's {@code request_uri} (RFC 9126 §6
+ *                               {@code require_pushed_authorization_requests}); {@code false} by default
  */
 public record Client(String tenantId, String clientId, String name, String secretHash,
                      List<String> redirectUris, List<String> postLogoutRedirectUris, Set<String> allowedOrigins,
@@ -48,7 +51,8 @@ public record Client(String tenantId, String clientId, String name, String secre
                      ClientCredentials.Method tokenEndpointAuthMethod, String requestObjectSigningAlg,
                      ApplicationType applicationType, ClientDescription description,
                      SigningAlgorithm idTokenSignedResponseAlg, SigningAlgorithm userinfoSignedResponseAlg,
-                     String backchannelLogoutUri, boolean backchannelLogoutSessionRequired) {
+                     String backchannelLogoutUri, boolean backchannelLogoutSessionRequired,
+                     boolean requirePushedAuthorizationRequests) {
 
     /**
      * The algorithms a client may register for its request objects: {@code none} (unsigned, OIDC Core §6.1) and
@@ -185,6 +189,7 @@ public record Client(String tenantId, String clientId, String name, String secre
         b.userinfoSignedResponseAlg = userinfoSignedResponseAlg;
         b.backchannelLogoutUri = backchannelLogoutUri;
         b.backchannelLogoutSessionRequired = backchannelLogoutSessionRequired;
+        b.requirePushedAuthorizationRequests = requirePushedAuthorizationRequests;
         return b;
     }
 
@@ -214,6 +219,7 @@ public record Client(String tenantId, String clientId, String name, String secre
         private SigningAlgorithm userinfoSignedResponseAlg;
         private String backchannelLogoutUri;
         private boolean backchannelLogoutSessionRequired;
+        private boolean requirePushedAuthorizationRequests;
 
         private Builder(String tenantId, String clientId) {
             this.tenantId = tenantId;
@@ -246,13 +252,14 @@ public record Client(String tenantId, String clientId, String name, String secre
         public Builder userinfoSignedResponseAlg(SigningAlgorithm value) { this.userinfoSignedResponseAlg = value; return this; }
         public Builder backchannelLogoutUri(String value) { this.backchannelLogoutUri = value; return this; }
         public Builder backchannelLogoutSessionRequired(boolean value) { this.backchannelLogoutSessionRequired = value; return this; }
+        public Builder requirePushedAuthorizationRequests(boolean value) { this.requirePushedAuthorizationRequests = value; return this; }
 
         public Client build() {
             return new Client(tenantId, clientId, name, secretHash, redirectUris, postLogoutRedirectUris, allowedOrigins,
                     grantTypes, scopes, tokenSettings, idTokenEncryptionKey, claimMappings, introspectionAudiences,
                     createdAt, updatedAt, keys, tokenEndpointAuthMethod, requestObjectSigningAlg, applicationType, description,
                     idTokenSignedResponseAlg, userinfoSignedResponseAlg,
-                    backchannelLogoutUri, backchannelLogoutSessionRequired);
+                    backchannelLogoutUri, backchannelLogoutSessionRequired, requirePushedAuthorizationRequests);
         }
     }
 }

@@ -57,6 +57,14 @@ public final class DiscoveryDocument {
      * {@code idTokenAlgorithms} ({@code KeyRing#idTokenAlgorithms}: RS256 always, and the tenant's own).
      */
     public static Map<String, Object> of(Tenant tenant, Set<SigningAlgorithm> idTokenAlgorithms) {
+        return of(tenant, idTokenAlgorithms, false);
+    }
+
+    /**
+     * As {@link #of(Tenant, Set)}, saying {@code require_pushed_authorization_requests} = {@code parRequired}
+     * (RFC 9126 §5: whether the server takes authorization requests only through pushed requests).
+     */
+    public static Map<String, Object> of(Tenant tenant, Set<SigningAlgorithm> idTokenAlgorithms, boolean parRequired) {
         var issuer = tenant.issuer();
         List<String> authMethods = Arrays.stream(ClientCredentials.Method.values()).map(ClientCredentials.Method::value).toList();
         List<String> secretMethods = authMethods.stream().filter(m -> !"none".equals(m)).toList();
@@ -98,7 +106,7 @@ public final class DiscoveryDocument {
         m.put("request_uri_parameter_supported", false);
         m.put("pushed_authorization_request_endpoint", EndpointPaths.url(issuer, EndpointPaths.PAR));
         // RFC 9126 §5: clients may still send authorization requests in the query.
-        m.put("require_pushed_authorization_requests", false);
+        m.put("require_pushed_authorization_requests", parRequired);
         // OIDC Discovery §3, RFC 8414 §2: only where the tenant lets clients register.
         if (tenant.registrationMode().enabled()) {
             m.put("registration_endpoint", EndpointPaths.url(issuer, EndpointPaths.REGISTER));

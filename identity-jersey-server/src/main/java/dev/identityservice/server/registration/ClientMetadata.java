@@ -120,6 +120,10 @@ final class ClientMetadata {
         if (sessionRequired != null && !sessionRequired.isNull() && !sessionRequired.isBoolean()) {
             throw invalid("backchannel_logout_session_required must be a boolean");
         }
+        JsonNode requirePar = json.get("require_pushed_authorization_requests");
+        if (requirePar != null && !requirePar.isNull() && !requirePar.isBoolean()) {
+            throw invalid("require_pushed_authorization_requests must be a boolean");
+        }
         if (json.has("require_auth_time") && !json.get("require_auth_time").isBoolean() && !json.get("require_auth_time").isNull()) {
             throw invalid("require_auth_time must be a boolean"); // auth_time is in every ID token anyway
         }
@@ -165,7 +169,8 @@ final class ClientMetadata {
                 applicationType == null ? ApplicationType.WEB.value() : applicationType, strings(json, "contacts"),
                 text(json, "logo_uri"), text(json, "client_uri"), text(json, "policy_uri"), text(json, "tos_uri"),
                 idTokenAlg, userinfoAlg, text(json, "backchannel_logout_uri"),
-                sessionRequired == null || sessionRequired.isNull() ? null : sessionRequired.booleanValue());
+                sessionRequired == null || sessionRequired.isNull() ? null : sessionRequired.booleanValue(),
+                requirePar == null || requirePar.isNull() ? null : requirePar.booleanValue());
         return new Request(entry, json);
     }
 
@@ -212,6 +217,7 @@ final class ClientMetadata {
         m.put("id_token_signed_response_alg", client.idTokenSignedResponseAlg() == null ? "RS256"
                 : client.idTokenSignedResponseAlg().name());
         m.put("subject_type", "public");
+        m.put("require_pushed_authorization_requests", client.requirePushedAuthorizationRequests());
         return m;
     }
 

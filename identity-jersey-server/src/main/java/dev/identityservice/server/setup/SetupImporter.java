@@ -367,7 +367,8 @@ public final class SetupImporter {
                 .idTokenSignedResponseAlg(algorithm("idTokenSignedResponseAlg", entry.idTokenSignedResponseAlg()))
                 .userinfoSignedResponseAlg(algorithm("userinfoSignedResponseAlg", entry.userinfoSignedResponseAlg()))
                 .backchannelLogoutUri(entry.backchannelLogoutUri())
-                .backchannelLogoutSessionRequired(Boolean.TRUE.equals(entry.backchannelLogoutSessionRequired()));
+                .backchannelLogoutSessionRequired(Boolean.TRUE.equals(entry.backchannelLogoutSessionRequired()))
+                .requirePushedAuthorizationRequests(Boolean.TRUE.equals(entry.requirePushedAuthorizationRequests()));
 
     }
 
