@@ -13,3 +13,9 @@ CREATE INDEX used_jtis_expiry ON used_jtis (expires_at);
 
 -- RFC 9126 §6: the client's authorization requests are accepted only through pushed authorization requests.
 ALTER TABLE clients ADD COLUMN require_pushed_authorization_requests BOOLEAN DEFAULT FALSE NOT NULL;
+
+-- When a dynamically registered client first obtained a token (NULL: never). A client that never does is deleted
+-- by the cleanup job once registration.unused.client.ttl has passed since registered_at (RFC 7591 §3.2.1
+-- client_secret_expires_at says when), so that open registration cannot fill the clients table with abandoned rows.
+ALTER TABLE client_registrations ADD COLUMN first_token_at TIMESTAMP WITH TIME ZONE;
+CREATE INDEX client_registrations_unused ON client_registrations (registered_at);

@@ -150,11 +150,14 @@ public final class IdentityEngine {
         var tokenSets = new TokenSetIssuer(accessTokenIssuer, idTokenIssuer, refreshTokens);
         var codeStore = new JdbcAuthorizationCodeStore(database);
         this.authorizationCodes = new AuthorizationCodes(codeStore, clock);
+        this.registrations = new ClientRegistrations(new JdbcClientRegistrationStore(database), clients, changes, clock,
+                builder.unusedClientTtl);
         this.tokenGrants = new TokenGrants(List.of(
                 new PasswordGrant(userAuthenticator, tokenSets, clock),
                 new RefreshTokenGrant(refreshTokens, users, tokenSets),
                 new ClientCredentialsGrant(tokenSets, clock),
-                new AuthorizationCodeGrant(codeStore, users, tokenSets, refreshTokens, accessTokenStore, clock)));
+                new AuthorizationCodeGrant(codeStore, users, tokenSets, refreshTokens, accessTokenStore, clock)),
+                registrations::tokenIssued);
         this.logouts = new BackChannelLogoutSender(new JdbcPendingLogoutStore(database), clients, this::tenant,
                 new LogoutTokenIssuer(keys, clock), clock, builder.backChannelLogout, builder.logoutListener, builder.outbound);
         this.sessions = new LoginSessions(new JdbcLoginSessionStore(database), refreshTokens, clock, builder.sessionTtl,
@@ -165,9 +168,8 @@ public final class IdentityEngine {
         this.idTokenHints = new IdTokenHintValidator(keys);
         this.revoker = new TokenRevoker(accessTokenValidator, accessTokenStore, refreshTokens, users, sessions,
                 new RevocationCutOff(clock, builder.sleeper));
-        this.cleanup = new ExpiredRowsCleanup(database, clock, builder.auditRetention);
+        this.cleanup = new ExpiredRowsCleanup(database, clock, builder.auditRetention, registrations::deleteUnused);
         this.auditEvents = new JdbcAuditEventStore(database);
-        this.registrations = new ClientRegistrations(new JdbcClientRegistrationStore(database), clients, changes, clock);
         this.pushedRequests = new PushedAuthorizationRequests(new JdbcPushedRequestStore(database), clock,
                 builder.requirePushedAuthorizationRequests);
         this.replays = new JtiReplayGuard(new JdbcUsedJtiStore(database));
@@ -373,6 +375,7 @@ public final class IdentityEngine {
         private BackChannelLogoutSender.Listener logoutListener = BackChannelLogoutSender.Listener.NONE;
         private OutboundHttp outbound = new OutboundHttp(false);
         private boolean requirePushedAuthorizationRequests;
+        private Duration unusedClientTtl = ClientRegistrations.DEFAULT_UNUSED_CLIENT_TTL;
 
         private Builder(Database database, MasterKey masterKey) {
             this.database = Objects.requireNonNull(database, "database");
@@ -400,6 +403,8 @@ public final class IdentityEngine {
         public Builder outbound(OutboundHttp value) { this.outbound = Objects.requireNonNull(value, "outbound"); return this; }
         /** Whether every client must use pushed authorization requests (RFC 9126 §5); default false. */
         public Builder requirePushedAuthorizationRequests(boolean value) { this.requirePushedAuthorizationRequests = value; return this; }
+        /** How long a dynamically registered client that never obtains a token is kept; default 7 days. */
+        public Builder unusedClientTtl(Duration value) { this.unusedClientTtl = Objects.requireNonNull(value, "unusedClientTtl"); return this; }
 
         public IdentityEngine build() {
             return new IdentityEngine(this);

@@ -161,12 +161,14 @@ public final class IdentityServer implements AutoCloseable {
                     .logoutListener(metrics.logoutListener())
                     .outbound(new OutboundHttp(config.outboundAllowPrivateAddresses()))
                     .requirePushedAuthorizationRequests(config.parRequired())
+                    .unusedClientTtl(config.registrationUnusedClientTtl())
                     .build();
             byte[] deviceCookieKey = DeviceCookies.deriveKey(masterKey.secretKey().getEncoded());
             IdentityApplication application = new IdentityApplication(engine, metrics, config.loginLimits(), deviceCookieKey,
                     audit, databaseHealth)
                     .withAdminApi(new AdminApi(engine, config.adminAudiences(), config.accessTokenTtl(), audit, config.registrationMaxClients()))
-                    .withClientRegistration(engine, config.accessTokenTtl(), config.registrationMaxClients());
+                    .withClientRegistration(engine, config.accessTokenTtl(), config.registrationMaxClients(),
+                            config.registrationLimitAddress(), config.registrationWindow());
             ResourceConfig management = null;
             if (config.managementPort() == null) {
                 application.withGuardedMetrics(metrics);

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,8 @@ import org.slf4j.LoggerFactory;
  *       token their redemption issued has expired and the refresh family it started is gone, so that a late
  *       replay still revokes them (RFC 6749 §4.1.2).</li>
  *   <li>Audit events go once they are older than the audit retention.</li>
+ *   <li>Dynamically registered clients that never obtained a token go once the unused-client TTL has passed
+ *       since their registration (through the {@code alsoDelete} task).</li>
  * </ul>
  */
 public final class ExpiredRowsCleanup implements Runnable {
@@ -104,6 +107,7 @@ public final class ExpiredRowsCleanup implements Runnable {
     private final Database database;
     private final Clock clock;
     private final Duration auditRetention;
+    private final ToIntFunction<Instant> alsoDelete;
 
     /** A cleanup keeping audit events for {@link #DEFAULT_AUDIT_RETENTION}. */
     public ExpiredRowsCleanup(Database database, Clock clock) {
@@ -115,6 +119,16 @@ public final class ExpiredRowsCleanup implements Runnable {
      * @throws IllegalArgumentException when the retention is not positive
      */
     public ExpiredRowsCleanup(Database database, Clock clock, Duration auditRetention) {
+        this(database, clock, auditRetention, now -> 0);
+    }
+
+    /**
+     * @param alsoDelete run last in every {@link #deleteExpired} with its instant, answering how many rows it
+     *                   deleted: deletions that need more than a table's own columns (dynamically registered
+     *                   clients never used, {@code ClientRegistrations#deleteUnused})
+     */
+    public ExpiredRowsCleanup(Database database, Clock clock, Duration auditRetention, ToIntFunction<Instant> alsoDelete) {
+        this.alsoDelete = java.util.Objects.requireNonNull(alsoDelete, "alsoDelete");
         if (auditRetention.isNegative() || auditRetention.isZero()) {
             throw new IllegalArgumentException("audit retention must be positive: " + auditRetention);
         }
@@ -139,6 +153,7 @@ public final class ExpiredRowsCleanup implements Runnable {
             removed += deleteWhere(rule, rule.instants() == 1 ? List.of(cutOff) : List.of(cutOff, now));
         }
         removed += deleteWhere(AUDIT_EVENTS, List.of(now.minus(auditRetention)));
+        removed += alsoDelete.applyAsInt(now);
         return removed;
     }
 
