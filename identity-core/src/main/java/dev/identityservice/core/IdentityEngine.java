@@ -26,7 +26,9 @@ import dev.identityservice.core.key.PrivateKeyCipher;
 import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.registration.ClientRegistrations;
 import dev.identityservice.core.logout.BackChannelLogoutSender;
+import dev.identityservice.core.client.ClientAssertions;
 import dev.identityservice.core.outbound.OutboundHttp;
+import dev.identityservice.core.request.ClientSignatures;
 import dev.identityservice.core.replay.JtiReplayGuard;
 import dev.identityservice.core.store.jdbc.JdbcUsedJtiStore;
 import dev.identityservice.core.logout.BackChannelLogoutSettings;
@@ -126,6 +128,7 @@ public final class IdentityEngine {
     private final RequestObjectVerifier requestObjects;
     private final OutboundHttp outbound;
     private final JtiReplayGuard replays;
+    private final ClientAssertions clientAssertions;
 
     private IdentityEngine(Builder builder) {
         this.database = builder.database;
@@ -173,7 +176,9 @@ public final class IdentityEngine {
         this.pushedRequests = new PushedAuthorizationRequests(new JdbcPushedRequestStore(database), clock,
                 builder.requirePushedAuthorizationRequests);
         this.replays = new JtiReplayGuard(new JdbcUsedJtiStore(database));
-        this.requestObjects = new RequestObjectVerifier(new ClientKeySource(builder.outbound, clock), replays, clock);
+        ClientKeySource clientKeys = new ClientKeySource(builder.outbound, clock);
+        this.requestObjects = new RequestObjectVerifier(clientKeys, replays, clock);
+        this.clientAssertions = new ClientAssertions(clients, new ClientSignatures(clientKeys), replays, clock);
         reloadTenants();
         changes.subscribe(this::onChange);
     }
@@ -355,6 +360,8 @@ public final class IdentityEngine {
     public OutboundHttp outbound() { return outbound; }
     /** Accepts each one-time JWT identifier once (request objects, client assertions). */
     public JtiReplayGuard replays() { return replays; }
+    /** {@code private_key_jwt} client authentication (RFC 7523 §2.2). */
+    public ClientAssertions clientAssertions() { return clientAssertions; }
     /** Request objects (RFC 9101, OIDC Core §6.1), verified with the client's registered keys. */
     public RequestObjectVerifier requestObjects() { return requestObjects; }
 

@@ -67,7 +67,7 @@ public final class IdentityApplication extends ResourceConfig {
      */
     public IdentityApplication(IdentityEngine engine, ServerMetrics metrics, LoginLimits loginLimits, byte[] deviceCookieKey,
                                AuditLog audit, DatabaseHealth databaseHealth) {
-        ClientAuthentication clients = new ClientAuthentication(engine.clientAuthenticator());
+        ClientAuthentication clients = new ClientAuthentication(engine.clientAuthenticator(), engine.clientAssertions());
         register(new ClientAddressFilter());
         register(new TenantResolver(engine));
         register(new RequestMetricsFilter(metrics));

@@ -98,12 +98,21 @@ public record Client(String tenantId, String clientId, String name, String secre
                 throw new IllegalArgumentException("introspectionAudiences: each must be non-empty and without whitespace");
             }
         }
-        if (secretHash == null && grantTypes.contains(GrantType.CLIENT_CREDENTIALS)) {
+        if (secretHash == null && tokenEndpointAuthMethod != ClientCredentials.Method.PRIVATE_KEY_JWT
+                && grantTypes.contains(GrantType.CLIENT_CREDENTIALS)) {
             throw new IllegalArgumentException("a public client cannot use client_credentials");
         }
         keys = keys == null ? ClientKeys.NONE : keys;
         description = description == null ? ClientDescription.NONE : description;
-        if (tokenEndpointAuthMethod != null && (tokenEndpointAuthMethod == ClientCredentials.Method.NONE) != (secretHash == null)) {
+        if (tokenEndpointAuthMethod == ClientCredentials.Method.PRIVATE_KEY_JWT) {
+            // RFC 7523 §2.2: it proves itself with its keys; a secret would be a second, weaker way in.
+            if (secretHash != null) {
+                throw new IllegalArgumentException("tokenEndpointAuthMethod: a private_key_jwt client has no secret");
+            }
+            if (!keys.present()) {
+                throw new IllegalArgumentException("tokenEndpointAuthMethod: a private_key_jwt client needs jwks or jwksUri");
+            }
+        } else if (tokenEndpointAuthMethod != null && (tokenEndpointAuthMethod == ClientCredentials.Method.NONE) != (secretHash == null)) {
             throw new IllegalArgumentException(secretHash == null
                     ? "tokenEndpointAuthMethod: a public client authenticates with none"
                     : "tokenEndpointAuthMethod: a confidential client authenticates with client_secret_basic or client_secret_post");
@@ -130,9 +139,9 @@ public record Client(String tenantId, String clientId, String name, String secre
         return idTokenSignedResponseAlg == null ? SigningAlgorithm.RS256 : idTokenSignedResponseAlg;
     }
 
-    /** A client without a secret (a browser or native app); it must use PKCE. */
+    /** A client that cannot authenticate (a browser or native app): no secret, no private_key_jwt; it must use PKCE. */
     public boolean isPublic() {
-        return secretHash == null;
+        return secretHash == null && tokenEndpointAuthMethod != ClientCredentials.Method.PRIVATE_KEY_JWT;
     }
 
     /**

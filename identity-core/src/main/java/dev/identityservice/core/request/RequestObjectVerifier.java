@@ -1,17 +1,6 @@
 package dev.identityservice.core.request;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.Ed25519Verifier;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.jwk.OctetKeyPair;
-import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.EncryptedJWT;
 import com.nimbusds.jwt.JWT;
@@ -72,12 +61,12 @@ public final class RequestObjectVerifier {
     /** JWT claims that are not authorization request parameters (RFC 7519 §4.1). */
     private static final Set<String> JWT_CLAIMS = Set.of("iss", "aud", "exp", "nbf", "iat", "jti", "sub");
 
-    private final ClientKeySource keys;
+    private final ClientSignatures signatures;
     private final JtiReplayGuard replays;
     private final Clock clock;
 
     public RequestObjectVerifier(ClientKeySource keys, JtiReplayGuard replays, Clock clock) {
-        this.keys = Objects.requireNonNull(keys, "keys");
+        this.signatures = new ClientSignatures(Objects.requireNonNull(keys, "keys"));
         this.replays = Objects.requireNonNull(replays, "replays");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
@@ -143,50 +132,11 @@ public final class RequestObjectVerifier {
         if (!Client.REQUEST_OBJECT_SIGNING_ALGS.contains(alg) || "none".equals(alg)) {
             throw invalid("Unsupported request object signing algorithm " + alg);
         }
-        if (!client.keys().present()) {
-            throw invalid("The client has registered no keys to verify request objects with");
-        }
-        List<JWK> candidates;
-        try {
-            candidates = candidates(keys.keys(client.keys(), false).getKeys(), header);
-            if (candidates.isEmpty() && client.keys().jwksUri() != null) {
-                // Maybe the client rotated its keys since the fetch: look once more (rate-limited by the source).
-                candidates = candidates(keys.keys(client.keys(), true).getKeys(), header);
-            }
-        } catch (ClientKeySource.KeysUnavailable e) {
-            throw invalid("The client's jwks_uri could not be fetched");
-        }
-        for (JWK key : candidates) {
-            if (verifies(jwt, key)) {
-                return;
-            }
-        }
-        throw invalid("The request object's signature does not verify with the client's keys");
-    }
-
-    /** Keys of the right type for the algorithm, with the header's {@code kid} if it names one, not for encryption only. */
-    private static List<JWK> candidates(List<JWK> keys, JWSHeader header) {
-        JWSAlgorithm alg = header.getAlgorithm();
-        return keys.stream()
-                .filter(k -> header.getKeyID() == null || header.getKeyID().equals(k.getKeyID()))
-                .filter(k -> k.getKeyUse() == null || KeyUse.SIGNATURE.equals(k.getKeyUse()))
-                .filter(k -> k.getAlgorithm() == null || k.getAlgorithm().equals(alg))
-                // RSA below 2048 bits is refused as RFC 7518 §3.3 requires.
-                .filter(k -> (k instanceof RSAKey && k.size() >= 2048 && JWSAlgorithm.Family.RSA.contains(alg))
-                        || (k instanceof ECKey && JWSAlgorithm.Family.EC.contains(alg))
-                        || (k instanceof OctetKeyPair && JWSAlgorithm.EdDSA.equals(alg)))
-                .toList();
-    }
-
-    private static boolean verifies(SignedJWT jwt, JWK key) {
-        try {
-            JWSVerifier verifier = key instanceof RSAKey rsa ? new RSASSAVerifier(rsa)
-                    : key instanceof ECKey ec ? new ECDSAVerifier(ec)
-                    : new Ed25519Verifier((OctetKeyPair) key);
-            return jwt.verify(verifier);
-        } catch (JOSEException | IllegalStateException e) {
-            // A key unusable for this algorithm (e.g. an EC key of another curve) just does not verify.
-            return false;
+        switch (signatures.verify(client.keys(), jwt)) {
+            case VERIFIED -> { }
+            case NO_KEYS -> throw invalid("The client has registered no keys to verify request objects with");
+            case KEYS_UNAVAILABLE -> throw invalid("The client's jwks_uri could not be fetched");
+            case BAD_SIGNATURE -> throw invalid("The request object's signature does not verify with the client's keys");
         }
     }
 

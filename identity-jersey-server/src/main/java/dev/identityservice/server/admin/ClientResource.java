@@ -65,7 +65,7 @@ public final class ClientResource {
             throw AdminErrors.conflict("clientId '" + entry.clientId() + "' is taken");
         }
         String generated = Boolean.TRUE.equals(entry.publicClient()) || entry.secret() != null || entry.secretHash() != null
-                ? null : ClientSecrets.generate();
+                || SetupImporter.usesPrivateKeyJwt(entry) ? null : ClientSecrets.generate();
         Instant now = engine.clock().instant();
         Client client = build(tenant, entry, credential(entry, generated, Optional.empty()), now, now);
         try {
@@ -156,6 +156,12 @@ public final class ClientResource {
 
     /** The stored credential: public, the given secret (hashed) or hash, a generated secret, or the existing one. */
     private static String credential(ClientEntry entry, String generated, Optional<Client> existing) {
+        if (SetupImporter.usesPrivateKeyJwt(entry)) {
+            if (entry.secret() != null || entry.secretHash() != null) {
+                throw AdminErrors.invalid("tokenEndpointAuthMethod: a private_key_jwt client has no secret");
+            }
+            return null;
+        }
         boolean isPublic = Boolean.TRUE.equals(entry.publicClient());
         int given = (entry.secret() != null ? 1 : 0) + (entry.secretHash() != null ? 1 : 0) + (isPublic ? 1 : 0);
         if (given > 1) {

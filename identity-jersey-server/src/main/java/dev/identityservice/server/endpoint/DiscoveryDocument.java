@@ -1,6 +1,7 @@
 package dev.identityservice.server.endpoint;
 
 import dev.identityservice.core.client.Client;
+import dev.identityservice.core.client.ClientAssertions;
 import dev.identityservice.core.client.ClientCredentials;
 import dev.identityservice.core.client.GrantType;
 import dev.identityservice.core.key.SigningAlgorithm;
@@ -91,6 +92,8 @@ public final class DiscoveryDocument {
         m.put("id_token_encryption_alg_values_supported", ID_TOKEN_ENCRYPTION_ALGS);
         m.put("id_token_encryption_enc_values_supported", ID_TOKEN_ENCRYPTION_ENCS);
         m.put("token_endpoint_auth_methods_supported", authMethods);
+        // private_key_jwt (RFC 7523 §2.2): the algorithms a client assertion may be signed with (RFC 8414 §2).
+        m.put("token_endpoint_auth_signing_alg_values_supported", List.copyOf(ClientAssertions.signingAlgorithms()));
         m.put("introspection_endpoint_auth_methods_supported", secretMethods);
         m.put("revocation_endpoint_auth_methods_supported", authMethods);
         m.put("code_challenge_methods_supported", List.of("S256"));

@@ -79,6 +79,11 @@ final class ClientMetadata {
         boolean isPublic() {
             return Boolean.TRUE.equals(entry.publicClient());
         }
+
+        /** Whether the client authenticates with a secret: not a public one, not a private_key_jwt one (RFC 7523). */
+        boolean needsSecret() {
+            return !isPublic() && !ClientCredentials.Method.PRIVATE_KEY_JWT.value().equals(entry.tokenEndpointAuthMethod());
+        }
     }
 
     private ClientMetadata() {
@@ -179,7 +184,7 @@ final class ClientMetadata {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("client_id", client.clientId());
         m.put("client_id_issued_at", client.createdAt().getEpochSecond());
-        if (!client.isPublic()) {
+        if (client.secretHash() != null) {
             m.put("client_secret_expires_at", 0);
         }
         putIfPresent(m, "client_name", client.name());

@@ -98,7 +98,7 @@ public final class RegistrationEndpoint {
                 }
             }
             ClientMetadata.Request parsed = ClientMetadata.parse(json(request, body), idTokenSigningAlgs(tenant));
-            secret = parsed.isPublic() ? null : ClientSecrets.generate();
+            secret = parsed.needsSecret() ? ClientSecrets.generate() : null;
             Instant now = engine.clock().instant();
             client = build(tenant, parsed.entry().withClientId(OpaqueTokens.newJti()),
                     secret == null ? null : ClientSecrets.hash(secret), now, now);
@@ -148,8 +148,8 @@ public final class RegistrationEndpoint {
         if (parsed.clientSecret() != null && !ClientSecrets.matches(parsed.clientSecret(), existing.secretHash())) {
             throw ClientMetadata.invalid("client_secret must be the current secret; a client cannot choose its secret");
         }
-        String secret = !parsed.isPublic() && existing.isPublic() ? ClientSecrets.generate() : null;
-        String secretHash = parsed.isPublic() ? null : secret != null ? ClientSecrets.hash(secret) : existing.secretHash();
+        String secret = parsed.needsSecret() && existing.secretHash() == null ? ClientSecrets.generate() : null;
+        String secretHash = !parsed.needsSecret() ? null : secret != null ? ClientSecrets.hash(secret) : existing.secretHash();
         Client client = build(tenant, parsed.entry().withClientId(clientId), secretHash, existing.createdAt(), engine.clock().instant());
         String next = rotate(tenant, clientId, token);
         try {
@@ -216,7 +216,7 @@ public final class RegistrationEndpoint {
 
     private Map<String, Object> information(Tenant tenant, Client client, String secret, String registrationAccessToken) {
         Map<String, Object> info = ClientMetadata.of(client);
-        if (!client.isPublic()) {
+        if (client.secretHash() != null) {
             // RFC 7591 §3.2.1: a client that never obtains a token is deleted at this time, its secret with it.
             info.put("client_secret_expires_at", engine.registrations().expiresAt(tenant.id(), client.clientId())
                     .map(Instant::getEpochSecond).orElse(0L));

@@ -394,7 +394,18 @@ public final class SetupImporter {
         }
     }
 
+    /** Whether the entry's client authenticates with {@code private_key_jwt} (RFC 7523 §2.2) and so has no secret. */
+    public static boolean usesPrivateKeyJwt(SetupFile.ClientEntry entry) {
+        return ClientCredentials.Method.PRIVATE_KEY_JWT.value().equals(entry.tokenEndpointAuthMethod());
+    }
+
     private static String secretHash(SetupFile.ClientEntry entry, Optional<Client> existing) {
+        if (usesPrivateKeyJwt(entry)) {
+            if (entry.secret() != null || entry.secretHash() != null) {
+                throw new IllegalArgumentException("tokenEndpointAuthMethod: a private_key_jwt client has no secret");
+            }
+            return null;
+        }
         boolean isPublic = Boolean.TRUE.equals(entry.publicClient());
         int given = (entry.secret() != null ? 1 : 0) + (entry.secretHash() != null ? 1 : 0) + (isPublic ? 1 : 0);
         if (given > 1) {
