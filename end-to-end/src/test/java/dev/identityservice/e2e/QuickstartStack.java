@@ -61,6 +61,8 @@ final class QuickstartStack implements AutoCloseable {
                 // Cheap hashing: the users' passwords are hashed at import and at every login.
                 .passwordHashMemoryKib(64)
                 .passwordHashIterations(1)
+                // As the README's quickstart command: the sample receives back-channel logouts on 127.0.0.1.
+                .outboundAllowPrivateAddresses(true)
                 .build();
         IdentityServer server = IdentityServer.start(config, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         SampleApp sample = null;

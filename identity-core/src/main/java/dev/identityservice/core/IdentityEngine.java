@@ -32,6 +32,11 @@ import dev.identityservice.core.key.PrivateKeyCipher;
 import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.registration.ClientRegistrations;
 import dev.identityservice.core.logout.BackChannelLogoutSender;
+import dev.identityservice.core.client.ClientAssertions;
+import dev.identityservice.core.outbound.OutboundHttp;
+import dev.identityservice.core.request.ClientSignatures;
+import dev.identityservice.core.replay.JtiReplayGuard;
+import dev.identityservice.core.store.jdbc.JdbcUsedJtiStore;
 import dev.identityservice.core.logout.BackChannelLogoutSettings;
 import dev.identityservice.core.request.ClientKeySource;
 import dev.identityservice.core.request.PushedAuthorizationRequests;
@@ -128,10 +133,14 @@ public final class IdentityEngine {
     private final PushedAuthorizationRequests pushedRequests;
     private final RequestObjectVerifier requestObjects;
     private final SecurityEvents securityEvents;
+    private final OutboundHttp outbound;
+    private final JtiReplayGuard replays;
+    private final ClientAssertions clientAssertions;
 
     private IdentityEngine(Builder builder) {
         this.database = builder.database;
         this.clock = builder.clock;
+        this.outbound = builder.outbound;
         this.changes = database.isPostgres() ? new PostgresChangeNotifier(database, builder.reconcileInterval)
                 : new InProcessChangeNotifier();
         // Writes made in one transaction are announced when it commits, so no instance re-reads them too early.
@@ -156,13 +165,16 @@ public final class IdentityEngine {
         var tokenSets = new TokenSetIssuer(accessTokenIssuer, idTokenIssuer, refreshTokens);
         var codeStore = new JdbcAuthorizationCodeStore(database);
         this.authorizationCodes = new AuthorizationCodes(codeStore, clock);
+        this.registrations = new ClientRegistrations(new JdbcClientRegistrationStore(database), clients, committed, clock,
+                builder.unusedClientTtl);
         this.tokenGrants = new TokenGrants(List.of(
                 new PasswordGrant(userAuthenticator, tokenSets, clock),
                 new RefreshTokenGrant(refreshTokens, users, tokenSets),
                 new ClientCredentialsGrant(tokenSets, clock),
-                new AuthorizationCodeGrant(codeStore, users, tokenSets, refreshTokens, accessTokenStore, clock)));
+                new AuthorizationCodeGrant(codeStore, users, tokenSets, refreshTokens, accessTokenStore, clock)),
+                registrations::tokenIssued);
         this.logouts = new BackChannelLogoutSender(new JdbcPendingLogoutStore(database), clients, this::tenant,
-                new LogoutTokenIssuer(keys, clock), clock, builder.backChannelLogout, builder.logoutListener);
+                new LogoutTokenIssuer(keys, clock), clock, builder.backChannelLogout, builder.logoutListener, builder.outbound);
         this.sessions = new LoginSessions(new JdbcLoginSessionStore(database), refreshTokens, clock, builder.sessionTtl,
                 logouts::wakeUp, database, securityEvents);
         this.accessTokenValidator = new AccessTokenValidator(keys, clock);
@@ -171,11 +183,15 @@ public final class IdentityEngine {
         this.idTokenHints = new IdTokenHintValidator(keys);
         this.revoker = new TokenRevoker(accessTokenValidator, accessTokenStore, refreshTokens, users, sessions,
                 new RevocationCutOff(clock, builder.sleeper), database, securityEvents);
-        this.cleanup = new ExpiredRowsCleanup(database, clock, builder.auditRetention, builder.securityEvents);
+        this.cleanup = new ExpiredRowsCleanup(database, clock, builder.auditRetention, builder.securityEvents,
+                registrations::deleteUnused);
         this.auditEvents = new JdbcAuditEventStore(database);
-        this.registrations = new ClientRegistrations(new JdbcClientRegistrationStore(database), clients, committed, clock);
-        this.pushedRequests = new PushedAuthorizationRequests(new JdbcPushedRequestStore(database), clock);
-        this.requestObjects = new RequestObjectVerifier(new ClientKeySource(clock), clock);
+        this.pushedRequests = new PushedAuthorizationRequests(new JdbcPushedRequestStore(database), clock,
+                builder.requirePushedAuthorizationRequests);
+        this.replays = new JtiReplayGuard(new JdbcUsedJtiStore(database));
+        ClientKeySource clientKeys = new ClientKeySource(builder.outbound, clock);
+        this.requestObjects = new RequestObjectVerifier(clientKeys, replays, clock);
+        this.clientAssertions = new ClientAssertions(clients, new ClientSignatures(clientKeys), replays, clock);
         reloadTenants();
         changes.subscribe(this::onChange);
     }
@@ -353,6 +369,12 @@ public final class IdentityEngine {
     public BackChannelLogoutSender backChannelLogouts() { return logouts; }
     /** Pushed authorization requests (RFC 9126). */
     public PushedAuthorizationRequests pushedRequests() { return pushedRequests; }
+    /** The one client of URLs clients registered, and the registration-time rule on them. */
+    public OutboundHttp outbound() { return outbound; }
+    /** Accepts each one-time JWT identifier once (request objects, client assertions). */
+    public JtiReplayGuard replays() { return replays; }
+    /** {@code private_key_jwt} client authentication (RFC 7523 §2.2). */
+    public ClientAssertions clientAssertions() { return clientAssertions; }
     /** Request objects (RFC 9101, OIDC Core §6.1), verified with the client's registered keys. */
     public RequestObjectVerifier requestObjects() { return requestObjects; }
     /** The security event log and its receivers' streams (RFC 8417, RFC 8936, SSF 1.0). */
@@ -374,6 +396,9 @@ public final class IdentityEngine {
         private BackChannelLogoutSettings backChannelLogout = BackChannelLogoutSettings.DEFAULTS;
         private BackChannelLogoutSender.Listener logoutListener = BackChannelLogoutSender.Listener.NONE;
         private SecurityEventSettings securityEvents = SecurityEventSettings.DEFAULTS;
+        private OutboundHttp outbound = new OutboundHttp(false);
+        private boolean requirePushedAuthorizationRequests;
+        private Duration unusedClientTtl = ClientRegistrations.DEFAULT_UNUSED_CLIENT_TTL;
 
         private Builder(Database database, MasterKey masterKey) {
             this.database = Objects.requireNonNull(database, "database");
@@ -397,6 +422,12 @@ public final class IdentityEngine {
         /** How back-channel logout tokens are delivered; default {@link BackChannelLogoutSettings#DEFAULTS}. */
         public Builder backChannelLogout(BackChannelLogoutSettings value) { this.backChannelLogout = Objects.requireNonNull(value, "backChannelLogout"); return this; }
         public Builder logoutListener(BackChannelLogoutSender.Listener value) { this.logoutListener = Objects.requireNonNull(value, "logoutListener"); return this; }
+        /** The client of clients' URLs; default: {@code new OutboundHttp(false)}, public addresses only, https only. */
+        public Builder outbound(OutboundHttp value) { this.outbound = Objects.requireNonNull(value, "outbound"); return this; }
+        /** Whether every client must use pushed authorization requests (RFC 9126 §5); default false. */
+        public Builder requirePushedAuthorizationRequests(boolean value) { this.requirePushedAuthorizationRequests = value; return this; }
+        /** How long a dynamically registered client that never obtains a token is kept; default 7 days. */
+        public Builder unusedClientTtl(Duration value) { this.unusedClientTtl = Objects.requireNonNull(value, "unusedClientTtl"); return this; }
 
         /** How security events are kept and delivered; default {@link SecurityEventSettings#DEFAULTS}. */
         public Builder securityEvents(SecurityEventSettings value) { this.securityEvents = Objects.requireNonNull(value, "securityEvents"); return this; }

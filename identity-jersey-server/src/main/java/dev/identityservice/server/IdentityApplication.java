@@ -36,6 +36,7 @@ import dev.identityservice.server.observability.HealthEndpoint;
 import dev.identityservice.server.observability.MetricsEndpoint;
 import dev.identityservice.server.observability.RequestMetricsFilter;
 import dev.identityservice.server.observability.ServerMetrics;
+import dev.identityservice.server.registration.RegistrationThrottle;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 
@@ -66,13 +67,13 @@ public final class IdentityApplication extends ResourceConfig {
      */
     public IdentityApplication(IdentityEngine engine, ServerMetrics metrics, LoginLimits loginLimits, byte[] deviceCookieKey,
                                AuditLog audit, DatabaseHealth databaseHealth) {
-        ClientAuthentication clients = new ClientAuthentication(engine.clientAuthenticator());
+        ClientAuthentication clients = new ClientAuthentication(engine.clientAuthenticator(), engine.clientAssertions());
         register(new ClientAddressFilter());
         register(new TenantResolver(engine));
         register(new RequestMetricsFilter(metrics));
         register(new SecurityHeadersFilter());
 
-        register(new DiscoveryEndpoint(engine.keys()));
+        register(new DiscoveryEndpoint(engine.keys(), engine.pushedRequests().requiredForAll()));
         register(new JwksEndpoint(engine.keys()));
         // One throttle for the password grant and the login page: both guess the same passwords. Its counters
         // are in the database, so every instance spends the same budgets.
@@ -116,7 +117,18 @@ public final class IdentityApplication extends ResourceConfig {
      * @param maxClients            the most registered clients a tenant keeps
      */
     public IdentityApplication withClientRegistration(IdentityEngine engine, java.time.Duration defaultAccessTokenTtl, int maxClients) {
-        register(new dev.identityservice.server.registration.RegistrationEndpoint(engine, defaultAccessTokenTtl, maxClients));
+        return withClientRegistration(engine, defaultAccessTokenTtl, maxClients, RegistrationThrottle.DEFAULT_LIMIT_PER_ADDRESS,
+                RegistrationThrottle.DEFAULT_WINDOW);
+    }
+
+    /**
+     * Adds the registration endpoint with a budget of {@code limitPerAddress} registrations per {@code window}
+     * from one client network ({@link RegistrationThrottle}).
+     */
+    public IdentityApplication withClientRegistration(IdentityEngine engine, java.time.Duration defaultAccessTokenTtl, int maxClients,
+                                                      int limitPerAddress, java.time.Duration window) {
+        register(new dev.identityservice.server.registration.RegistrationEndpoint(engine, defaultAccessTokenTtl, maxClients,
+                new RegistrationThrottle(new JdbcLoginAttemptStore(engine.database()), engine.clock(), limitPerAddress, window)));
         return this;
     }
 

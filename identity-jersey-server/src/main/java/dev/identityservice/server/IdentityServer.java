@@ -1,6 +1,7 @@
 package dev.identityservice.server;
 
 import dev.identityservice.core.IdentityEngine;
+import dev.identityservice.core.outbound.OutboundHttp;
 import dev.identityservice.core.key.MasterKey;
 import dev.identityservice.core.store.jdbc.DataAccessException;
 import dev.identityservice.core.store.jdbc.Database;
@@ -164,12 +165,16 @@ public final class IdentityServer implements AutoCloseable {
                     .backChannelLogout(config.backChannelLogout())
                     .logoutListener(metrics.logoutListener())
                     .securityEvents(config.securityEvents())
+                    .outbound(new OutboundHttp(config.outboundAllowPrivateAddresses()))
+                    .requirePushedAuthorizationRequests(config.parRequired())
+                    .unusedClientTtl(config.registrationUnusedClientTtl())
                     .build();
             byte[] deviceCookieKey = DeviceCookies.deriveKey(masterKey.secretKey().getEncoded());
             IdentityApplication application = new IdentityApplication(engine, metrics, config.loginLimits(), deviceCookieKey,
                     audit, databaseHealth)
                     .withAdminApi(new AdminApi(engine, config.adminAudiences(), config.accessTokenTtl(), audit, config.registrationMaxClients()))
-                    .withClientRegistration(engine, config.accessTokenTtl(), config.registrationMaxClients());
+                    .withClientRegistration(engine, config.accessTokenTtl(), config.registrationMaxClients(),
+                            config.registrationLimitAddress(), config.registrationWindow());
             longPolls = new LongPolls(engine.securityEvents(), new SecurityEventTokens(engine.keys(), clock),
                     config.effectivePollMaxWait(), engine.changes());
             if (!config.effectivePollMaxWait().equals(config.securityEvents().pollMaxWait())) {

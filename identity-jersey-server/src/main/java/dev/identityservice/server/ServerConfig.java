@@ -14,6 +14,7 @@ import dev.identityservice.core.user.Argon2idParameters;
 import dev.identityservice.core.user.PasswordHashingLimits;
 import dev.identityservice.server.http.TrustedProxies;
 import dev.identityservice.server.login.LoginLimits;
+import dev.identityservice.server.registration.RegistrationThrottle;
 import dev.identityservice.server.observability.LogSettings;
 import dev.identityservice.server.setup.Bootstrap;
 import dev.identityservice.server.setup.ImportMode;
@@ -60,6 +61,13 @@ import java.util.Set;
  * @param httpVirtualThreads whether requests run on virtual threads (Java 21+) instead of the platform pool
  * @param passwordHashingLimits how many password hashes run and wait at once, and how long one waits
  * @param securityEvents how security events are kept and delivered to resource servers ({@code security-events.*})
+ * @param outboundAllowPrivateAddresses whether URLs clients register for the server to request (back-channel
+ *                           logout, {@code jwks_uri}) may be plain {@code http} and lead to loopback, private and
+ *                           other non-public addresses ({@code outbound.allow.private.addresses}, default false)
+ * @param parRequired whether every client must push its authorization requests (RFC 9126 §5, {@code par.required})
+ * @param registrationLimitAddress client registrations per {@code registrationWindow} from one client network
+ * @param registrationWindow the window of that budget
+ * @param registrationUnusedClientTtl how long a dynamically registered client that never obtains a token is kept
  */
 public record ServerConfig(String host, int port, URI issuer, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            int dbPoolSize, String masterKey, SigningAlgorithm signingAlgorithm, Duration keyRotationPeriod,
@@ -71,7 +79,9 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                            RegistrationMode registrationMode, int registrationMaxClients,
                            Duration dbConnectionTimeout, Integer managementPort,
                            BackChannelLogoutSettings backChannelLogout, int httpThreads, boolean httpVirtualThreads,
-                           PasswordHashingLimits passwordHashingLimits, SecurityEventSettings securityEvents) {
+                           PasswordHashingLimits passwordHashingLimits, SecurityEventSettings securityEvents,
+                           boolean outboundAllowPrivateAddresses, boolean parRequired, int registrationLimitAddress,
+                           Duration registrationWindow, Duration registrationUnusedClientTtl) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -166,6 +176,18 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
             throw new IllegalArgumentException("port: must be 0 to 65535: " + port);
         }
         Objects.requireNonNull(securityEvents, "securityEvents");
+        if (registrationLimitAddress < 1) {
+            throw new IllegalArgumentException("registration.limit.address: must be at least 1: " + registrationLimitAddress);
+        }
+        Objects.requireNonNull(registrationWindow, "registrationWindow");
+        if (registrationWindow.compareTo(Duration.ofSeconds(1)) < 0 || registrationWindow.compareTo(Duration.ofDays(1)) > 0) {
+            throw new IllegalArgumentException("registration.window: must be from 1s to 1d: " + Durations.format(registrationWindow));
+        }
+        Objects.requireNonNull(registrationUnusedClientTtl, "registrationUnusedClientTtl");
+        if (registrationUnusedClientTtl.compareTo(Duration.ofMinutes(1)) < 0 || registrationUnusedClientTtl.compareTo(Duration.ofDays(3650)) > 0) {
+            throw new IllegalArgumentException("registration.unused.client.ttl: must be from 1m to 3650d: "
+                    + Durations.format(registrationUnusedClientTtl));
+        }
         if (registrationMaxClients < 1) {
             throw new IllegalArgumentException("registration.max.clients: must be at least 1: " + registrationMaxClients);
         }
@@ -284,6 +306,11 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         shown.put("security-events.poll.max-wait", Durations.format(securityEvents.pollMaxWait()));
         shown.put("security-events.stream-idle-expiry", Durations.format(securityEvents.streamIdleExpiry()));
         shown.put("security-events.max-streams-per-client", String.valueOf(securityEvents.maxStreamsPerClient()));
+        shown.put("outbound.allow.private.addresses", String.valueOf(outboundAllowPrivateAddresses));
+        shown.put("par.required", String.valueOf(parRequired));
+        shown.put("registration.limit.address", String.valueOf(registrationLimitAddress));
+        shown.put("registration.window", Durations.format(registrationWindow));
+        shown.put("registration.unused.client.ttl", Durations.format(registrationUnusedClientTtl));
         return shown;
     }
 
@@ -369,6 +396,11 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         private Duration securityEventsPollMaxWait = SecurityEventSettings.DEFAULT_POLL_MAX_WAIT;
         private Duration securityEventsStreamIdleExpiry = SecurityEventSettings.DEFAULT_STREAM_IDLE_EXPIRY;
         private int securityEventsMaxStreamsPerClient = SecurityEventSettings.DEFAULT_MAX_STREAMS_PER_CLIENT;
+        private boolean outboundAllowPrivateAddresses;
+        private boolean parRequired;
+        private int registrationLimitAddress = RegistrationThrottle.DEFAULT_LIMIT_PER_ADDRESS;
+        private Duration registrationWindow = RegistrationThrottle.DEFAULT_WINDOW;
+        private Duration registrationUnusedClientTtl = ClientRegistrations.DEFAULT_UNUSED_CLIENT_TTL;
 
         private Builder() {
         }
@@ -471,6 +503,11 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         public Builder securityEventsPollMaxWait(Duration value) { this.securityEventsPollMaxWait = value; return this; }
         public Builder securityEventsStreamIdleExpiry(Duration value) { this.securityEventsStreamIdleExpiry = value; return this; }
         public Builder securityEventsMaxStreamsPerClient(int value) { this.securityEventsMaxStreamsPerClient = value; return this; }
+        public Builder outboundAllowPrivateAddresses(boolean value) { this.outboundAllowPrivateAddresses = value; return this; }
+        public Builder parRequired(boolean value) { this.parRequired = value; return this; }
+        public Builder registrationLimitAddress(int value) { this.registrationLimitAddress = value; return this; }
+        public Builder registrationWindow(Duration value) { this.registrationWindow = value; return this; }
+        public Builder registrationUnusedClientTtl(Duration value) { this.registrationUnusedClientTtl = value; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(host, port, issuer, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, masterKey,
@@ -481,7 +518,8 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                             loginLimitDevice, loginTrustedFor), idleTimeout,
                     new LogSettings(logLevel, logLevels, logFormat), auditRetention, bootstrapPrint,
                     registrationMode, registrationMaxClients, dbConnectionTimeout, managementPort, backChannelLogout(),
-                    httpThreads, httpVirtualThreads, hashingLimits(), securityEvents());
+                    httpThreads, httpVirtualThreads, hashingLimits(), securityEvents(), outboundAllowPrivateAddresses,
+                    parRequired, registrationLimitAddress, registrationWindow, registrationUnusedClientTtl);
         }
 
         /** The security event settings; the core's message names the {@code security-events.*} key that is wrong. */

@@ -39,6 +39,9 @@ import java.util.Set;
  *                               (OIDC Back-Channel Logout 1.0 §2.2), or {@code null} for none
  * @param backchannelLogoutSessionRequired whether the client needs {@code sid} in logout tokens (§2.2); ours
  *                               always carry it, the flag is kept and shown as registered
+ * @param requirePushedAuthorizationRequests whether the authorization endpoint takes this client's requests only
+ *                               through a pushed request's {@code request_uri} (RFC 9126 §6
+ *                               {@code require_pushed_authorization_requests}); {@code false} by default
  */
 public record Client(String tenantId, String clientId, String name, String secretHash,
                      List<String> redirectUris, List<String> postLogoutRedirectUris, Set<String> allowedOrigins,
@@ -48,7 +51,8 @@ public record Client(String tenantId, String clientId, String name, String secre
                      ClientCredentials.Method tokenEndpointAuthMethod, String requestObjectSigningAlg,
                      ApplicationType applicationType, ClientDescription description,
                      SigningAlgorithm idTokenSignedResponseAlg, SigningAlgorithm userinfoSignedResponseAlg,
-                     String backchannelLogoutUri, boolean backchannelLogoutSessionRequired) {
+                     String backchannelLogoutUri, boolean backchannelLogoutSessionRequired,
+                     boolean requirePushedAuthorizationRequests) {
 
     /**
      * The algorithms a client may register for its request objects: {@code none} (unsigned, OIDC Core §6.1) and
@@ -94,12 +98,21 @@ public record Client(String tenantId, String clientId, String name, String secre
                 throw new IllegalArgumentException("introspectionAudiences: each must be non-empty and without whitespace");
             }
         }
-        if (secretHash == null && grantTypes.contains(GrantType.CLIENT_CREDENTIALS)) {
+        if (secretHash == null && tokenEndpointAuthMethod != ClientCredentials.Method.PRIVATE_KEY_JWT
+                && grantTypes.contains(GrantType.CLIENT_CREDENTIALS)) {
             throw new IllegalArgumentException("a public client cannot use client_credentials");
         }
         keys = keys == null ? ClientKeys.NONE : keys;
         description = description == null ? ClientDescription.NONE : description;
-        if (tokenEndpointAuthMethod != null && (tokenEndpointAuthMethod == ClientCredentials.Method.NONE) != (secretHash == null)) {
+        if (tokenEndpointAuthMethod == ClientCredentials.Method.PRIVATE_KEY_JWT) {
+            // RFC 7523 §2.2: it proves itself with its keys; a secret would be a second, weaker way in.
+            if (secretHash != null) {
+                throw new IllegalArgumentException("tokenEndpointAuthMethod: a private_key_jwt client has no secret");
+            }
+            if (!keys.present()) {
+                throw new IllegalArgumentException("tokenEndpointAuthMethod: a private_key_jwt client needs jwks or jwksUri");
+            }
+        } else if (tokenEndpointAuthMethod != null && (tokenEndpointAuthMethod == ClientCredentials.Method.NONE) != (secretHash == null)) {
             throw new IllegalArgumentException(secretHash == null
                     ? "tokenEndpointAuthMethod: a public client authenticates with none"
                     : "tokenEndpointAuthMethod: a confidential client authenticates with client_secret_basic or client_secret_post");
@@ -126,9 +139,9 @@ public record Client(String tenantId, String clientId, String name, String secre
         return idTokenSignedResponseAlg == null ? SigningAlgorithm.RS256 : idTokenSignedResponseAlg;
     }
 
-    /** A client without a secret (a browser or native app); it must use PKCE. */
+    /** A client that cannot authenticate (a browser or native app): no secret, no private_key_jwt; it must use PKCE. */
     public boolean isPublic() {
-        return secretHash == null;
+        return secretHash == null && tokenEndpointAuthMethod != ClientCredentials.Method.PRIVATE_KEY_JWT;
     }
 
     /**
@@ -185,6 +198,7 @@ public record Client(String tenantId, String clientId, String name, String secre
         b.userinfoSignedResponseAlg = userinfoSignedResponseAlg;
         b.backchannelLogoutUri = backchannelLogoutUri;
         b.backchannelLogoutSessionRequired = backchannelLogoutSessionRequired;
+        b.requirePushedAuthorizationRequests = requirePushedAuthorizationRequests;
         return b;
     }
 
@@ -214,6 +228,7 @@ public record Client(String tenantId, String clientId, String name, String secre
         private SigningAlgorithm userinfoSignedResponseAlg;
         private String backchannelLogoutUri;
         private boolean backchannelLogoutSessionRequired;
+        private boolean requirePushedAuthorizationRequests;
 
         private Builder(String tenantId, String clientId) {
             this.tenantId = tenantId;
@@ -246,13 +261,14 @@ public record Client(String tenantId, String clientId, String name, String secre
         public Builder userinfoSignedResponseAlg(SigningAlgorithm value) { this.userinfoSignedResponseAlg = value; return this; }
         public Builder backchannelLogoutUri(String value) { this.backchannelLogoutUri = value; return this; }
         public Builder backchannelLogoutSessionRequired(boolean value) { this.backchannelLogoutSessionRequired = value; return this; }
+        public Builder requirePushedAuthorizationRequests(boolean value) { this.requirePushedAuthorizationRequests = value; return this; }
 
         public Client build() {
             return new Client(tenantId, clientId, name, secretHash, redirectUris, postLogoutRedirectUris, allowedOrigins,
                     grantTypes, scopes, tokenSettings, idTokenEncryptionKey, claimMappings, introspectionAudiences,
                     createdAt, updatedAt, keys, tokenEndpointAuthMethod, requestObjectSigningAlg, applicationType, description,
                     idTokenSignedResponseAlg, userinfoSignedResponseAlg,
-                    backchannelLogoutUri, backchannelLogoutSessionRequired);
+                    backchannelLogoutUri, backchannelLogoutSessionRequired, requirePushedAuthorizationRequests);
         }
     }
 }

@@ -39,6 +39,9 @@ public final class ClientAuthenticator {
             throw FAILED.exception();
         }
         Client client = found.get();
+        if (client.tokenEndpointAuthMethod() == ClientCredentials.Method.PRIVATE_KEY_JWT) {
+            throw FAILED.exception(); // only a client assertion authenticates it (ClientAssertions)
+        }
         boolean authenticated = client.isPublic() ? secret == null : ClientSecrets.matches(secret, client.secretHash());
         if (!authenticated) {
             throw FAILED.exception();

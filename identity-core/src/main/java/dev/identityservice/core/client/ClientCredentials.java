@@ -16,7 +16,12 @@ public record ClientCredentials(String clientId, String secret, Method method) {
         /** {@code client_id} and {@code client_secret} in the request body. */
         POST("client_secret_post"),
         /** A public client: {@code client_id} only. */
-        NONE("none");
+        NONE("none"),
+        /**
+         * A JWT signed with one of the client's registered keys ({@code client_assertion}, RFC 7523 §2.2, OIDC
+         * Core §9); such a client has no secret. Verified by {@link ClientAssertions}, never by a secret.
+         */
+        PRIVATE_KEY_JWT("private_key_jwt");
 
         private final String value;
 
@@ -39,8 +44,8 @@ public record ClientCredentials(String clientId, String secret, Method method) {
                     return method;
                 }
             }
-            throw new IllegalArgumentException("token_endpoint_auth_method must be client_secret_basic, client_secret_post "
-                    + "or none; this server does not support '" + value + "'");
+            throw new IllegalArgumentException("token_endpoint_auth_method must be client_secret_basic, client_secret_post, "
+                    + "private_key_jwt or none; this server does not support '" + value + "'");
         }
     }
 

@@ -25,8 +25,11 @@ import java.util.regex.Pattern;
  *   <li>Application types (OIDC Registration §2): a {@code web} client's redirect URIs are {@code https} or
  *       loopback {@code http}, never a private-use scheme (no browser page can receive one); a {@code native}
  *       client may use all three forms (RFC 8252 §7.1 to §7.3).</li>
- *   <li>Other URLs of a client ({@code jwks_uri}, {@code logo_uri}, {@code client_uri}, {@code policy_uri},
- *       {@code tos_uri}): {@code https} with a host, or loopback {@code http}; no user-info, no fragment.</li>
+ *   <li>Other URLs of a client ({@code logo_uri}, {@code client_uri}, {@code policy_uri}, {@code tos_uri}):
+ *       {@code https} with a host, or loopback {@code http}; no user-info, no fragment.</li>
+ *   <li>URLs the server itself requests ({@code jwks_uri}, {@code backchannel_logout_uri}): {@code https} or
+ *       {@code http} with a host, no user-info, no fragment here; the server's outbound policy
+ *       ({@code OutboundHttp#requireRegistrable}) then decides on {@code http} and on the host.</li>
  *   <li>Client ids: never in the shape of a user subject ({@link UserSubjects}); a new one only of the
  *       unreserved characters of RFC 3986 §2.3 ({@link #requireNewClientId}).</li>
  * </ul>
@@ -84,7 +87,7 @@ public final class ClientRegistrationRules {
         for (String origin : client.allowedOrigins()) {
             requireOrigin(origin);
         }
-        requireWebUrl("jwksUri", client.keys().jwksUri());
+        requireRequestedUrl("jwksUri", client.keys().jwksUri());
         ClientDescription d = client.description();
         requireWebUrl("logoUri", d.logoUri());
         requireWebUrl("clientUri", d.clientUri());
@@ -126,18 +129,45 @@ public final class ClientRegistrationRules {
     }
 
     /**
-     * A back-channel logout URI (OIDC Back-Channel Logout 1.0 §2.2): absolute, {@code https} with a host, or
-     * {@code http} to a loopback address as for redirect URIs; no fragment, no user-info, no wildcard. The server
-     * POSTs to it, so a private-use scheme, which only a browser could follow, is refused.
+     * A back-channel logout URI (OIDC Back-Channel Logout 1.0 §2.2): absolute {@code https} or {@code http} with a
+     * host; no fragment, no user-info, no wildcard. The server POSTs to it, so a private-use scheme, which only a
+     * browser could follow, is refused; whether {@code http} and which hosts are allowed is the server's outbound
+     * policy ({@code dev.identityservice.core.outbound.OutboundHttp#requireRegistrable}).
      *
      * @throws IllegalArgumentException naming {@code backchannelLogoutUri} and the value
      */
     static void requireBackchannelLogoutUri(String uri) {
         String field = "backchannelLogoutUri";
-        requireRedirectUri(field, uri);
-        String scheme = URI.create(uri).getScheme().toLowerCase(Locale.ROOT);
-        if (!"https".equals(scheme) && !"http".equals(scheme)) {
-            throw new IllegalArgumentException(field + ": the scheme must be https (or http to a loopback address): " + uri);
+        try {
+            RedirectUriMatcher.requireRegistrable(uri);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(field + ": " + e.getMessage());
+        }
+        if (uri.indexOf('*') >= 0) {
+            throw new IllegalArgumentException(field + ": wildcards are not allowed, URIs match exactly: " + uri);
+        }
+        requireRequestedUrl(field, URI.create(uri));
+    }
+
+    /**
+     * A URL the server itself requests ({@code jwks_uri}, {@code backchannel_logout_uri}): {@code https} or
+     * {@code http} with a host, no user-info, no fragment. The rest (https only, public hosts only) is the
+     * server's outbound policy, which depends on its configuration.
+     */
+    static void requireRequestedUrl(String field, URI url) {
+        if (url == null) {
+            return;
+        }
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        if (!("https".equals(scheme) || "http".equals(scheme)) || url.getRawFragment() != null
+                || url.toString().chars().anyMatch(c -> c <= 0x20 || c == 0x7f)) {
+            throw new IllegalArgumentException(field + ": must be an https URL without fragment: " + url);
+        }
+        if (url.getHost() == null || url.getHost().isEmpty()) {
+            throw new IllegalArgumentException(field + ": an " + scheme + " URI needs a host name: " + url);
+        }
+        if (url.getRawUserInfo() != null) {
+            throw new IllegalArgumentException(field + ": user-info (name@) is not allowed: " + url);
         }
     }
 

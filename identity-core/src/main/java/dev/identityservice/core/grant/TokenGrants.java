@@ -6,6 +6,7 @@ import dev.identityservice.core.token.IssuedTokens;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * The token endpoint's logic without HTTP: picks the handler for {@code grant_type} after checking
@@ -14,11 +15,21 @@ import java.util.Map;
 public final class TokenGrants {
 
     private final Map<GrantType, GrantHandler> handlers = new EnumMap<>(GrantType.class);
+    private final BiConsumer<String, String> issued;
 
     public TokenGrants(List<GrantHandler> handlers) {
+        this(handlers, (tenantId, clientId) -> { });
+    }
+
+    /**
+     * @param issued told (tenant id, client id) after every grant that issued tokens, e.g. to note that a
+     *               dynamically registered client is in use; must be cheap and must not throw
+     */
+    public TokenGrants(List<GrantHandler> handlers, BiConsumer<String, String> issued) {
         for (GrantHandler handler : handlers) {
             this.handlers.put(handler.grantType(), handler);
         }
+        this.issued = issued;
     }
 
     public IssuedTokens handle(TokenRequest request) {
@@ -31,6 +42,8 @@ public final class TokenGrants {
         if (!request.client().allows(grantType)) {
             throw OAuthError.unauthorizedClient("The client may not use grant type " + grantType.value()).exception();
         }
-        return handler.handle(request);
+        IssuedTokens tokens = handler.handle(request);
+        issued.accept(request.client().tenantId(), request.client().clientId());
+        return tokens;
     }
 }

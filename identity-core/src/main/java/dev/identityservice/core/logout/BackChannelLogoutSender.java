@@ -5,11 +5,12 @@ import dev.identityservice.core.client.ClientStore;
 import dev.identityservice.core.session.LoginSession;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.token.LogoutTokenIssuer;
+import dev.identityservice.core.outbound.OutboundHttp;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,12 +18,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +35,9 @@ import org.slf4j.LoggerFactory;
  * connection failure is retried with a doubling delay ({@link BackChannelLogoutSettings}) until the attempts or
  * the age run out; any other 4xx (the receiver refuses the token, §2.8) and a client deleted or without a URI
  * meanwhile end it at once. Redirects are not followed: the registered URI is the only place a token goes.
+ * The POST goes through {@link OutboundHttp}: a URI that leads to a loopback, private or other non-public address
+ * (checked on the address connected to, so DNS rebinding does not help) is refused and the logout abandoned,
+ * unless the server allows private addresses.
  * Every entry is leased in the shared queue before it is sent, so with several instances each attempt is made
  * by one of them. Outcomes go to the {@link Listener} (a metric) and the log; the token is never logged.
  */
@@ -73,15 +75,19 @@ public final class BackChannelLogoutSender implements AutoCloseable {
     private final Clock clock;
     private final BackChannelLogoutSettings settings;
     private final Listener listener;
-    private final HttpClient http;
+    private final OutboundHttp http;
     private final Semaphore slots;
     private final Semaphore wakeUp = new Semaphore(0);
     private final ExecutorService senders;
     private volatile Thread poller;
     private volatile boolean closed;
 
+    /**
+     * @param http the one client of clients' URLs, with the server's address policy
+     */
     public BackChannelLogoutSender(PendingLogoutStore queue, ClientStore clients, Function<String, Optional<Tenant>> tenants,
-                                   LogoutTokenIssuer tokens, Clock clock, BackChannelLogoutSettings settings, Listener listener) {
+                                   LogoutTokenIssuer tokens, Clock clock, BackChannelLogoutSettings settings, Listener listener,
+                                   OutboundHttp http) {
         this.queue = queue;
         this.clients = clients;
         this.tenants = tenants;
@@ -89,8 +95,7 @@ public final class BackChannelLogoutSender implements AutoCloseable {
         this.clock = clock;
         this.settings = settings;
         this.listener = listener;
-        this.http = HttpClient.newBuilder().connectTimeout(settings.requestTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = http;
         this.slots = new Semaphore(settings.concurrency());
         this.senders = Executors.newFixedThreadPool(settings.concurrency(), runnable -> {
             Thread thread = new Thread(runnable, "backchannel-logout");
@@ -192,31 +197,27 @@ public final class BackChannelLogoutSender implements AutoCloseable {
 
     /** POSTs the token; {@code null} on success, else why not (never the token). */
     private String post(String uri, String token) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(uri))
-                .timeout(settings.requestTimeout())
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Cache-Control", "no-store")
-                .POST(HttpRequest.BodyPublishers.ofString("logout_token=" + URLEncoder.encode(token, StandardCharsets.US_ASCII)))
-                .build();
-        CompletableFuture<HttpResponse<Void>> response = http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
         try {
             // The whole exchange, body included, within the bound: a receiver that trickles bytes is cut off too.
-            int status = response.get(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS).statusCode();
+            int status = http.postForm(URI.create(uri), "logout_token=" + URLEncoder.encode(token, StandardCharsets.US_ASCII),
+                    settings.requestTimeout());
             if (status >= 200 && status < 300) {
                 return null;
             }
             boolean permanent = status >= 400 && status < 500 && status != 408 && status != 429;
             return (permanent ? "refused with HTTP " : "HTTP ") + status;
-        } catch (TimeoutException e) {
-            response.cancel(true);
+        } catch (OutboundHttp.RefusedAddressException e) {
+            // Permanent: the address will not become allowed by retrying.
+            return "refused by the address policy: " + e.getMessage();
+        } catch (SocketTimeoutException e) {
             return "no answer within " + settings.requestTimeout();
-        } catch (ExecutionException e) {
-            return e.getCause() == null ? "failed" : e.getCause().getClass().getSimpleName();
-        } catch (InterruptedException e) {
-            // Only close() interrupts: the flag stays clear so that the attempt can still be recorded (its
+        } catch (ClosedByInterruptException e) {
+            // Only close() interrupts: the flag is cleared so that the attempt can still be recorded (its
             // lease lifted) before the database closes; the task ends right after.
-            response.cancel(true);
+            Thread.interrupted();
             return "interrupted by shutdown";
+        } catch (IOException | IllegalArgumentException e) {
+            return e.getClass().getSimpleName();
         }
     }
 

@@ -51,4 +51,25 @@ public interface ClientRegistrationStore {
 
     /** Revokes an initial access token; whether it existed. */
     boolean deleteInitialAccessToken(String tenantId, String id);
+
+    /**
+     * Records that a registered client obtained its first token.
+     *
+     * @return {@code true} when recorded now; {@code false} when the client is not dynamically registered or had one before
+     */
+    boolean markFirstToken(String tenantId, String clientId, Instant at);
+
+    /** Up to {@code limit} registered clients that never obtained a token, registered at or before {@code registeredBy}. */
+    List<ClientKey> neverUsed(Instant registeredBy, int limit);
+
+    /** When the client was registered and first obtained a token; empty when it was not dynamically registered. */
+    Optional<Usage> usage(String tenantId, String clientId);
+
+    /** A client's key. */
+    record ClientKey(String tenantId, String clientId) {
+    }
+
+    /** @param firstTokenAt when it first obtained a token, or {@code null} for never */
+    record Usage(Instant registeredAt, Instant firstTokenAt) {
+    }
 }

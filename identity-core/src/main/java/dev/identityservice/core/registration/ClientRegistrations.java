@@ -13,7 +13,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Dynamic client registration's tokens and bookkeeping (RFC 7591 §3, RFC 7592): initial access tokens an
@@ -56,16 +58,83 @@ public final class ClientRegistrations {
         }
     }
 
+    /**
+     * How long a dynamically registered client that never obtains a token is kept, by default: 7 days. Open
+     * registration costs nothing, so rows nobody uses would otherwise pile up until the per-tenant cap refuses
+     * everyone; a client that obtained a token once is kept until it is deleted.
+     */
+    public static final Duration DEFAULT_UNUSED_CLIENT_TTL = Duration.ofDays(7);
+    /** The most client ids {@link #tokenIssued} remembers as already recorded; past it the memory starts over. */
+    static final int MAX_REMEMBERED_IN_USE = 100_000;
+
     private final ClientRegistrationStore store;
     private final ClientStore clients;
     private final ChangeNotifier changes;
     private final Clock clock;
+    private final Duration unusedClientTtl;
+    /** Clients whose first token is recorded (or that are not registered): no write per token for them. */
+    private final Set<String> recorded = ConcurrentHashMap.newKeySet();
 
     public ClientRegistrations(ClientRegistrationStore store, ClientStore clients, ChangeNotifier changes, Clock clock) {
+        this(store, clients, changes, clock, DEFAULT_UNUSED_CLIENT_TTL);
+    }
+
+    /** @param unusedClientTtl how long a registered client that never obtains a token is kept (positive) */
+    public ClientRegistrations(ClientRegistrationStore store, ClientStore clients, ChangeNotifier changes, Clock clock,
+                               Duration unusedClientTtl) {
         this.store = Objects.requireNonNull(store, "store");
         this.clients = Objects.requireNonNull(clients, "clients");
         this.changes = Objects.requireNonNull(changes, "changes");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.unusedClientTtl = Objects.requireNonNull(unusedClientTtl, "unusedClientTtl");
+        if (unusedClientTtl.isNegative() || unusedClientTtl.isZero()) {
+            throw new IllegalArgumentException("unusedClientTtl must be positive: " + unusedClientTtl);
+        }
+    }
+
+    /**
+     * Notes that {@code clientId} obtained tokens, so that a dynamically registered client is no longer deleted as
+     * unused. One conditional write per client and instance at most; later calls cost a set lookup.
+     */
+    public void tokenIssued(String tenantId, String clientId) {
+        String key = tenantId + '\n' + clientId;
+        if (recorded.contains(key)) {
+            return;
+        }
+        store.markFirstToken(tenantId, clientId, clock.instant());
+        if (recorded.size() >= MAX_REMEMBERED_IN_USE) {
+            recorded.clear();
+        }
+        recorded.add(key);
+    }
+
+    /**
+     * When a dynamically registered client will be deleted unless it obtains a token first (RFC 7591 §3.2.1
+     * {@code client_secret_expires_at}); empty when it never will (it obtained one, or it was not registered).
+     */
+    public Optional<Instant> expiresAt(String tenantId, String clientId) {
+        return store.usage(tenantId, clientId).filter(u -> u.firstTokenAt() == null).map(u -> u.registeredAt().plus(unusedClientTtl));
+    }
+
+    /**
+     * Deletes the dynamically registered clients that never obtained a token within the unused-client TTL of their
+     * registration, in batches (the cleanup job calls it).
+     *
+     * @return how many were deleted
+     */
+    public int deleteUnused(Instant now) {
+        int deleted = 0;
+        List<ClientRegistrationStore.ClientKey> batch;
+        do {
+            batch = store.neverUsed(now.minus(unusedClientTtl), 1_000);
+            for (ClientRegistrationStore.ClientKey key : batch) {
+                if (clients.delete(key.tenantId(), key.clientId())) {
+                    deleted++;
+                    changes.publish(Change.clients(key.tenantId()));
+                }
+            }
+        } while (batch.size() == 1_000 && deleted > 0);
+        return deleted;
     }
 
     /**

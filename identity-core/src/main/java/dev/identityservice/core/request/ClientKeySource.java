@@ -1,13 +1,12 @@
 package dev.identityservice.core.request;
 
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.util.DefaultResourceRetriever;
-import com.nimbusds.jose.util.ResourceRetriever;
 import dev.identityservice.core.Limits;
 import dev.identityservice.core.client.ClientKeys;
+import dev.identityservice.core.outbound.OutboundHttp;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,21 +19,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A client's public keys for verifying what it signs (RFC 7591 §2): its {@code jwks} as registered, or the JWK
- * Set at its {@code jwks_uri}, fetched with {@link #CONNECT_TIMEOUT}/{@link #READ_TIMEOUT}, at most
+ * Set at its {@code jwks_uri}, fetched through {@link OutboundHttp} within {@link #FETCH_TIMEOUT}, at most
  * {@link Limits#MAX_JWKS_CHARS} bytes, and cached for {@link #CACHE_TTL}. A set that is cached but lacks a key
  * the caller looks for is fetched again, at most once per {@link #REFETCH_INTERVAL} per URL, so that a client's
  * key rotation is picked up without letting a flood of unknown {@code kid}s turn into a flood of fetches.
  *
- * <p>Fetching a URL the client chose is a server-side request on its behalf: the registration rules limit
- * {@code jwks_uri} to {@code https} (or loopback {@code http}), only GET is sent, nothing of the answer is
- * shown to anyone, and the timeouts and size bound keep a slow or huge answer from tying up a thread.
+ * <p>Fetching a URL the client chose is a server-side request on its behalf: {@link OutboundHttp} refuses
+ * non-public addresses (unless the server allows them) on the address it connects to, follows no redirect; only
+ * GET is sent, only a 200 answer is read, nothing of it is shown to anyone, and the time and size bounds keep a
+ * slow or huge answer from tying up a thread.
  */
 public final class ClientKeySource {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientKeySource.class);
 
-    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
-    public static final Duration READ_TIMEOUT = Duration.ofSeconds(2);
+    /** The bound of one fetch, connection included. */
+    public static final Duration FETCH_TIMEOUT = Duration.ofSeconds(4);
     /** How long a fetched JWK Set is used before the next request fetches it again. */
     public static final Duration CACHE_TTL = Duration.ofMinutes(5);
     /** The least time between two fetches of one URL. */
@@ -45,16 +45,13 @@ public final class ClientKeySource {
     private record Fetched(JWKSet keys, Instant at) {
     }
 
-    private final ResourceRetriever retriever;
+    private final OutboundHttp http;
     private final Clock clock;
     private final Map<URI, Fetched> cache = new ConcurrentHashMap<>();
 
-    public ClientKeySource(Clock clock) {
-        this(new DefaultResourceRetriever((int) CONNECT_TIMEOUT.toMillis(), (int) READ_TIMEOUT.toMillis(), Limits.MAX_JWKS_CHARS), clock);
-    }
-
-    ClientKeySource(ResourceRetriever retriever, Clock clock) {
-        this.retriever = Objects.requireNonNull(retriever, "retriever");
+    /** @param http the one client of clients' URLs, with the server's address policy */
+    public ClientKeySource(OutboundHttp http, Clock clock) {
+        this.http = Objects.requireNonNull(http, "http");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -80,7 +77,11 @@ public final class ClientKeySource {
             return cached.keys();
         }
         try {
-            JWKSet fetched = JWKSet.parse(retriever.retrieveResource(new URL(uri.toString())).getContent()).toPublicJWKSet();
+            OutboundHttp.Answer answer = http.get(uri, Limits.MAX_JWKS_CHARS, FETCH_TIMEOUT);
+            if (answer.status() != 200) {
+                throw new IOException("HTTP " + answer.status());
+            }
+            JWKSet fetched = JWKSet.parse(new String(answer.body(), StandardCharsets.UTF_8)).toPublicJWKSet();
             if (cache.size() >= MAX_CACHED_URLS) {
                 cache.clear();
             }

@@ -1,5 +1,6 @@
 package dev.identityservice.core.request;
 
+import dev.identityservice.core.client.Client;
 import dev.identityservice.core.error.OAuthError;
 import dev.identityservice.core.token.OpaqueTokens;
 import java.net.URLDecoder;
@@ -36,10 +37,34 @@ public final class PushedAuthorizationRequests {
 
     private final PushedRequestStore store;
     private final Clock clock;
+    private final boolean requiredForAll;
 
     public PushedAuthorizationRequests(PushedRequestStore store, Clock clock) {
+        this(store, clock, false);
+    }
+
+    /**
+     * @param requiredForAll whether every client must push its authorization requests (RFC 9126 §5 server
+     *                       metadata {@code require_pushed_authorization_requests})
+     */
+    public PushedAuthorizationRequests(PushedRequestStore store, Clock clock, boolean requiredForAll) {
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.requiredForAll = requiredForAll;
+    }
+
+    /** Whether the server requires pushed requests of every client (RFC 9126 §5). */
+    public boolean requiredForAll() {
+        return requiredForAll;
+    }
+
+    /**
+     * Whether {@code client}'s authorization requests are accepted only through a pushed request's
+     * {@code request_uri}: the server requires it of all, or the client registered
+     * {@code require_pushed_authorization_requests} (RFC 9126 §6).
+     */
+    public boolean requiredFor(Client client) {
+        return requiredForAll || client.requirePushedAuthorizationRequests();
     }
 
     /** Whether {@code requestUri} has the form of a pushed request's reference (not whether it is one). */

@@ -1,17 +1,6 @@
 package dev.identityservice.core.request;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.Ed25519Verifier;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.jwk.OctetKeyPair;
-import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.EncryptedJWT;
 import com.nimbusds.jwt.JWT;
@@ -22,6 +11,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.identityservice.core.client.Client;
 import dev.identityservice.core.error.OAuthError;
 import dev.identityservice.core.error.OAuthException;
+import dev.identityservice.core.replay.JtiReplayGuard;
 import java.net.URI;
 import java.text.ParseException;
 import java.time.Clock;
@@ -49,9 +39,11 @@ import java.util.Set;
  *       object itself ({@code jwk}, {@code jku}, {@code x5u}, {@code x5c}) are never used. A signed object must
  *       say {@code iss} = the client id and {@code aud} = our issuer (RFC 9101 §4 and §10.2, OIDC Core §6.1), so
  *       that an object signed for another server cannot be replayed here.</li>
- *   <li>{@code exp} and {@code nbf} are checked when present, with {@link #CLOCK_SKEW}. A {@code jti} is not
- *       remembered: an object replayed before it expires yields only what its client asked for, to the
- *       client's registered redirect URI, with its PKCE challenge.</li>
+ *   <li>{@code exp} and {@code nbf} are checked when present, with {@link #CLOCK_SKEW}. A signed object must
+ *       carry {@code exp}, at most {@link #MAX_LIFETIME} ahead (RFC 9101 §10.8 asks for short-lived objects), and
+ *       is accepted once: its {@code jti} (or, without one, the object itself) is remembered until {@code exp}
+ *       ({@link JtiReplayGuard}), so that a captured object cannot start a second authorization. An unsigned object
+ *       carries no more than the query would, so it is neither bounded nor remembered.</li>
  *   <li><b>Encrypted</b> objects (JWE) are refused: no encryption key for clients is published.</li>
  *   <li>{@code client_id} and {@code response_type}, when the object holds them, must equal the query's (RFC 9101
  *       §6.3, OIDC Core §6.1); {@code request} and {@code request_uri} inside are refused (RFC 9101 §4).</li>
@@ -64,14 +56,18 @@ public final class RequestObjectVerifier {
     public static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
     /** The longest request object read; far above any real one, which holds a dozen short parameters. */
     public static final int MAX_REQUEST_OBJECT_CHARS = 32_768;
+    /** The furthest ahead a signed request object's {@code exp} may be: 60 minutes (the FAPI 1.0 bound). */
+    public static final Duration MAX_LIFETIME = Duration.ofMinutes(60);
     /** JWT claims that are not authorization request parameters (RFC 7519 §4.1). */
     private static final Set<String> JWT_CLAIMS = Set.of("iss", "aud", "exp", "nbf", "iat", "jti", "sub");
 
-    private final ClientKeySource keys;
+    private final ClientSignatures signatures;
+    private final JtiReplayGuard replays;
     private final Clock clock;
 
-    public RequestObjectVerifier(ClientKeySource keys, Clock clock) {
-        this.keys = Objects.requireNonNull(keys, "keys");
+    public RequestObjectVerifier(ClientKeySource keys, JtiReplayGuard replays, Clock clock) {
+        this.signatures = new ClientSignatures(Objects.requireNonNull(keys, "keys"));
+        this.replays = Objects.requireNonNull(replays, "replays");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -105,6 +101,7 @@ public final class RequestObjectVerifier {
         } else if (jwt instanceof SignedJWT signed) {
             verifySignature(client, signed, registered);
             requireAddressedToUs(issuer, client, claims);
+            requireBoundedLifetime(claims);
         }
         requireTimely(claims);
         Map<String, String> parameters = parameters(claims);
@@ -118,6 +115,11 @@ public final class RequestObjectVerifier {
         if (parameters.containsKey("request") || parameters.containsKey("request_uri")) {
             throw invalid("A request object must not hold request or request_uri");
         }
+        // Last, so that only an object accepted in every other respect is remembered.
+        if (jwt instanceof SignedJWT && !replays.firstUse(client.tenantId(), client.clientId(), JtiReplayGuard.Purpose.REQUEST_OBJECT,
+                claims.getJWTID(), requestObject, claims.getExpirationTime().toInstant().plus(CLOCK_SKEW))) {
+            throw invalid("The request object was used before (its jti is one-time)");
+        }
         return parameters;
     }
 
@@ -130,50 +132,11 @@ public final class RequestObjectVerifier {
         if (!Client.REQUEST_OBJECT_SIGNING_ALGS.contains(alg) || "none".equals(alg)) {
             throw invalid("Unsupported request object signing algorithm " + alg);
         }
-        if (!client.keys().present()) {
-            throw invalid("The client has registered no keys to verify request objects with");
-        }
-        List<JWK> candidates;
-        try {
-            candidates = candidates(keys.keys(client.keys(), false).getKeys(), header);
-            if (candidates.isEmpty() && client.keys().jwksUri() != null) {
-                // Maybe the client rotated its keys since the fetch: look once more (rate-limited by the source).
-                candidates = candidates(keys.keys(client.keys(), true).getKeys(), header);
-            }
-        } catch (ClientKeySource.KeysUnavailable e) {
-            throw invalid("The client's jwks_uri could not be fetched");
-        }
-        for (JWK key : candidates) {
-            if (verifies(jwt, key)) {
-                return;
-            }
-        }
-        throw invalid("The request object's signature does not verify with the client's keys");
-    }
-
-    /** Keys of the right type for the algorithm, with the header's {@code kid} if it names one, not for encryption only. */
-    private static List<JWK> candidates(List<JWK> keys, JWSHeader header) {
-        JWSAlgorithm alg = header.getAlgorithm();
-        return keys.stream()
-                .filter(k -> header.getKeyID() == null || header.getKeyID().equals(k.getKeyID()))
-                .filter(k -> k.getKeyUse() == null || KeyUse.SIGNATURE.equals(k.getKeyUse()))
-                .filter(k -> k.getAlgorithm() == null || k.getAlgorithm().equals(alg))
-                // RSA below 2048 bits is refused as RFC 7518 §3.3 requires.
-                .filter(k -> (k instanceof RSAKey && k.size() >= 2048 && JWSAlgorithm.Family.RSA.contains(alg))
-                        || (k instanceof ECKey && JWSAlgorithm.Family.EC.contains(alg))
-                        || (k instanceof OctetKeyPair && JWSAlgorithm.EdDSA.equals(alg)))
-                .toList();
-    }
-
-    private static boolean verifies(SignedJWT jwt, JWK key) {
-        try {
-            JWSVerifier verifier = key instanceof RSAKey rsa ? new RSASSAVerifier(rsa)
-                    : key instanceof ECKey ec ? new ECDSAVerifier(ec)
-                    : new Ed25519Verifier((OctetKeyPair) key);
-            return jwt.verify(verifier);
-        } catch (JOSEException | IllegalStateException e) {
-            // A key unusable for this algorithm (e.g. an EC key of another curve) just does not verify.
-            return false;
+        switch (signatures.verify(client.keys(), jwt)) {
+            case VERIFIED -> { }
+            case NO_KEYS -> throw invalid("The client has registered no keys to verify request objects with");
+            case KEYS_UNAVAILABLE -> throw invalid("The client's jwks_uri could not be fetched");
+            case BAD_SIGNATURE -> throw invalid("The request object's signature does not verify with the client's keys");
         }
     }
 
@@ -183,6 +146,17 @@ public final class RequestObjectVerifier {
         }
         if (claims.getAudience() == null || !claims.getAudience().contains(issuer.toString())) {
             throw invalid("A signed request object's aud must be the issuer " + issuer);
+        }
+    }
+
+    /** A signed object says when it expires, and not further ahead than {@link #MAX_LIFETIME}. */
+    private void requireBoundedLifetime(JWTClaimsSet claims) {
+        Date exp = claims.getExpirationTime();
+        if (exp == null) {
+            throw invalid("A signed request object must carry exp");
+        }
+        if (exp.toInstant().isAfter(clock.instant().plus(MAX_LIFETIME).plus(CLOCK_SKEW))) {
+            throw invalid("A signed request object's exp must be at most " + MAX_LIFETIME.toMinutes() + " minutes ahead");
         }
     }
 

@@ -59,6 +59,7 @@ public final class TestClients {
                         new ClaimMapping(ClaimMapping.TokenType.ACCESS, "department", "dept"),
                         new ClaimMapping(ClaimMapping.TokenType.ACCESS, "employee_id", "emp"),
                         new ClaimMapping(ClaimMapping.TokenType.ID, "email", "contact")))
+                .requirePushedAuthorizationRequests(true)
                 .createdAt(CREATED)
                 .updatedAt(CREATED.plusSeconds(30));
     }

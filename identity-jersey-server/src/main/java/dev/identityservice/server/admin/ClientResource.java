@@ -4,7 +4,6 @@ import dev.identityservice.core.IdentityEngine;
 import dev.identityservice.core.client.Client;
 import dev.identityservice.core.client.ClientRegistrationRules;
 import dev.identityservice.core.client.ClientSecrets;
-import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.server.http.RequestTenant;
 import dev.identityservice.server.setup.SetupFile.ClientEntry;
@@ -66,7 +65,7 @@ public final class ClientResource {
             throw AdminErrors.conflict("clientId '" + entry.clientId() + "' is taken");
         }
         String generated = Boolean.TRUE.equals(entry.publicClient()) || entry.secret() != null || entry.secretHash() != null
-                ? null : ClientSecrets.generate();
+                || SetupImporter.usesPrivateKeyJwt(entry) ? null : ClientSecrets.generate();
         Instant now = engine.clock().instant();
         Client client = build(tenant, entry, credential(entry, generated, Optional.empty()), now, now);
         try {
@@ -146,25 +145,23 @@ public final class ClientResource {
 
     private Client build(Tenant tenant, ClientEntry entry, String secretHash, Instant createdAt, Instant updatedAt) {
         try {
-            Client client = SetupImporter.registrableClient(tenant.id(), entry, defaultAccessTokenTtl, secretHash, createdAt, updatedAt);
-            requireSignable(tenant, "idTokenSignedResponseAlg", client.idTokenSignedResponseAlg());
-            requireSignable(tenant, "userinfoSignedResponseAlg", client.userinfoSignedResponseAlg());
+            Client client = SetupImporter.registrableClient(tenant.id(), entry, defaultAccessTokenTtl, secretHash, createdAt, updatedAt,
+                    engine.outbound());
+            SetupImporter.requireSignable(tenant.id(), engine.keys().keyRing(tenant.id()).idTokenAlgorithms(), client);
             return client;
         } catch (IllegalArgumentException | NullPointerException e) {
             throw AdminErrors.invalid(e);
         }
     }
 
-    /** A client's signing algorithm must be one the tenant's keys sign with now (RS256 always is). */
-    private void requireSignable(Tenant tenant, String field, SigningAlgorithm algorithm) {
-        Set<SigningAlgorithm> available = engine.keys().keyRing(tenant.id()).idTokenAlgorithms();
-        if (algorithm != null && !available.contains(algorithm)) {
-            throw new IllegalArgumentException(field + ": this tenant signs with " + available + " only");
-        }
-    }
-
     /** The stored credential: public, the given secret (hashed) or hash, a generated secret, or the existing one. */
     private static String credential(ClientEntry entry, String generated, Optional<Client> existing) {
+        if (SetupImporter.usesPrivateKeyJwt(entry)) {
+            if (entry.secret() != null || entry.secretHash() != null) {
+                throw AdminErrors.invalid("tokenEndpointAuthMethod: a private_key_jwt client has no secret");
+            }
+            return null;
+        }
         boolean isPublic = Boolean.TRUE.equals(entry.publicClient());
         int given = (entry.secret() != null ? 1 : 0) + (entry.secretHash() != null ? 1 : 0) + (isPublic ? 1 : 0);
         if (given > 1) {

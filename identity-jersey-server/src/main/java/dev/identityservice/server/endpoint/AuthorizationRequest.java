@@ -84,6 +84,16 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
      * @throws AuthorizationFailure when the request is refused
      */
     static AuthorizationRequest parse(Tenant tenant, IdentityEngine engine, Map<String, String> parameters) {
+        return parse(tenant, engine, parameters, false);
+    }
+
+    /**
+     * As {@link #parse(Tenant, IdentityEngine, Map)}; with {@code fromAuthorizeEndpoint}, a client that must push
+     * its requests ({@code PushedAuthorizationRequests#requiredFor}) is refused anything but a pushed request's
+     * {@code request_uri}. The login form's re-validation passes {@code false}: it carries the parameters the
+     * authorization endpoint already accepted (from the pushed request), and the one-time reference is spent.
+     */
+    static AuthorizationRequest parse(Tenant tenant, IdentityEngine engine, Map<String, String> parameters, boolean fromAuthorizeEndpoint) {
         Client client = client(tenant, engine.clients(), parameters);
         String request = value(parameters, "request");
         String requestUri = value(parameters, "request_uri");
@@ -100,6 +110,12 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
             } catch (OAuthException e) {
                 throw failure(client, e.error(), parameters);
             }
+        }
+        if (fromAuthorizeEndpoint && engine.pushedRequests().requiredFor(client)) {
+            // RFC 9126 §6: a client (or server) that requires pushed requests takes nothing else, so that a request
+            // built in the browser, unauthenticated and visible, can never stand in for one the client pushed.
+            throw failure(client, OAuthError.invalidRequest("This client's authorization requests must be pushed "
+                    + "(pushed_authorization_request_endpoint) and referenced by request_uri (RFC 9126 §6)"), parameters);
         }
         if (request != null) {
             return validate(client, requestObject(tenant, engine, client, request, parameters));

@@ -44,7 +44,8 @@ public final class AuthorizeEndpoint {
         Tenant tenant = RequestTenant.of(request);
         AuthorizationRequest authorization;
         try {
-            authorization = AuthorizationRequest.parse(tenant, flow.engine(), AuthorizationFlow.parameters(request, body, AuthorizationRequest.DEFINED));
+            authorization = AuthorizationRequest.parse(tenant, flow.engine(), AuthorizationFlow.parameters(request, body, AuthorizationRequest.DEFINED),
+                    true);
         } catch (AuthorizationFailure failure) {
             return flow.failure(tenant, failure);
         } catch (OAuthException malformed) {

@@ -1,6 +1,7 @@
 package dev.identityservice.server.endpoint;
 
 import dev.identityservice.core.client.Client;
+import dev.identityservice.core.client.ClientAssertions;
 import dev.identityservice.core.client.ClientCredentials;
 import dev.identityservice.core.client.GrantType;
 import dev.identityservice.core.key.SigningAlgorithm;
@@ -57,6 +58,14 @@ public final class DiscoveryDocument {
      * {@code idTokenAlgorithms} ({@code KeyRing#idTokenAlgorithms}: RS256 always, and the tenant's own).
      */
     public static Map<String, Object> of(Tenant tenant, Set<SigningAlgorithm> idTokenAlgorithms) {
+        return of(tenant, idTokenAlgorithms, false);
+    }
+
+    /**
+     * As {@link #of(Tenant, Set)}, saying {@code require_pushed_authorization_requests} = {@code parRequired}
+     * (RFC 9126 §5: whether the server takes authorization requests only through pushed requests).
+     */
+    public static Map<String, Object> of(Tenant tenant, Set<SigningAlgorithm> idTokenAlgorithms, boolean parRequired) {
         var issuer = tenant.issuer();
         List<String> authMethods = Arrays.stream(ClientCredentials.Method.values()).map(ClientCredentials.Method::value).toList();
         List<String> secretMethods = authMethods.stream().filter(m -> !"none".equals(m)).toList();
@@ -83,6 +92,8 @@ public final class DiscoveryDocument {
         m.put("id_token_encryption_alg_values_supported", ID_TOKEN_ENCRYPTION_ALGS);
         m.put("id_token_encryption_enc_values_supported", ID_TOKEN_ENCRYPTION_ENCS);
         m.put("token_endpoint_auth_methods_supported", authMethods);
+        // private_key_jwt (RFC 7523 §2.2): the algorithms a client assertion may be signed with (RFC 8414 §2).
+        m.put("token_endpoint_auth_signing_alg_values_supported", List.copyOf(ClientAssertions.signingAlgorithms()));
         m.put("introspection_endpoint_auth_methods_supported", secretMethods);
         m.put("revocation_endpoint_auth_methods_supported", authMethods);
         m.put("code_challenge_methods_supported", List.of("S256"));
@@ -98,7 +109,7 @@ public final class DiscoveryDocument {
         m.put("request_uri_parameter_supported", false);
         m.put("pushed_authorization_request_endpoint", EndpointPaths.url(issuer, EndpointPaths.PAR));
         // RFC 9126 §5: clients may still send authorization requests in the query.
-        m.put("require_pushed_authorization_requests", false);
+        m.put("require_pushed_authorization_requests", parRequired);
         // OIDC Discovery §3, RFC 8414 §2: only where the tenant lets clients register.
         if (tenant.registrationMode().enabled()) {
             m.put("registration_endpoint", EndpointPaths.url(issuer, EndpointPaths.REGISTER));

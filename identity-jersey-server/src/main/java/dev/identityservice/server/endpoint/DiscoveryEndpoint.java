@@ -27,9 +27,16 @@ public final class DiscoveryEndpoint {
 
     private final Map<String, Rendered> rendered = new ConcurrentHashMap<>();
     private final KeyRingProvider keys;
+    private final boolean parRequired;
 
     public DiscoveryEndpoint(KeyRingProvider keys) {
+        this(keys, false);
+    }
+
+    /** @param parRequired whether every client must push its authorization requests (RFC 9126 §5) */
+    public DiscoveryEndpoint(KeyRingProvider keys, boolean parRequired) {
         this.keys = keys;
+        this.parRequired = parRequired;
     }
 
     @GET
@@ -48,7 +55,7 @@ public final class DiscoveryEndpoint {
         Rendered current = rendered.get(tenant.id());
         Set<SigningAlgorithm> algorithms = keys.keyRing(tenant.id()).idTokenAlgorithms();
         if (current == null || !current.tenant.equals(tenant) || !current.algorithms.equals(algorithms)) {
-            current = new Rendered(tenant, algorithms, Json.bytes(DiscoveryDocument.of(tenant, algorithms)));
+            current = new Rendered(tenant, algorithms, Json.bytes(DiscoveryDocument.of(tenant, algorithms, parRequired)));
             rendered.put(tenant.id(), current);
         }
         return Response.ok(current.json, MediaType.APPLICATION_JSON_TYPE)

@@ -2,21 +2,26 @@ package dev.identityservice.server.http;
 
 import dev.identityservice.core.client.BasicCredentials;
 import dev.identityservice.core.client.Client;
+import dev.identityservice.core.client.ClientAssertions;
 import dev.identityservice.core.client.ClientAuthenticator;
 import dev.identityservice.core.client.ClientCredentials;
 import dev.identityservice.core.error.OAuthError;
 import dev.identityservice.core.error.OAuthException;
 import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.server.endpoint.EndpointPaths;
 import dev.identityservice.server.error.ChallengeException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import java.io.InputStream;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Client authentication from a request (RFC 6749 §2.3): {@code client_secret_basic} (the
  * {@code Authorization: Basic} header), {@code client_secret_post} ({@code client_id} and
- * {@code client_secret} in the form) or {@code none} ({@code client_id} only, public clients).
+ * {@code client_secret} in the form), {@code private_key_jwt} ({@code client_assertion_type} and a signed
+ * {@code client_assertion}, RFC 7523 §2.2, verified by {@link ClientAssertions}) or {@code none} ({@code client_id}
+ * only, public clients).
  *
  * <p>Using two methods at once is {@code invalid_request} (§2.3: "MUST NOT use more than one
  * authentication method in each request"). A failure after Basic is 401 with a {@code WWW-Authenticate:
@@ -28,9 +33,11 @@ public final class ClientAuthentication {
     private static final String BASIC = "basic ";
 
     private final ClientAuthenticator authenticator;
+    private final ClientAssertions assertions;
 
-    public ClientAuthentication(ClientAuthenticator authenticator) {
+    public ClientAuthentication(ClientAuthenticator authenticator, ClientAssertions assertions) {
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+        this.assertions = Objects.requireNonNull(assertions, "assertions");
     }
 
     /** A form request of an authenticated client, to the token, introspection or revocation endpoint. */
@@ -53,6 +60,20 @@ public final class ClientAuthentication {
         boolean basic = authorization != null && authorization.regionMatches(true, 0, BASIC, 0, BASIC.length());
         String formId = form.optional("client_id");
         String formSecret = form.optional("client_secret");
+        String assertionType = form.optional("client_assertion_type");
+        String assertion = form.optional("client_assertion");
+        if (assertionType != null || assertion != null) {
+            if (basic || formSecret != null) {
+                throw OAuthError.invalidRequest("Use one client authentication method, not a client assertion and a secret").exception();
+            }
+            if (!ClientAssertions.JWT_BEARER.equals(assertionType) || assertion == null) {
+                throw OAuthError.invalidRequest("client_assertion_type must be " + ClientAssertions.JWT_BEARER
+                        + ", with a client_assertion").exception();
+            }
+            // RFC 7523 §3 item 3: the token endpoint's URL; the issuer too (OIDC Core §9, RFC 9126 §2 for PAR).
+            Set<String> audiences = Set.of(tenant.issuer().toString(), EndpointPaths.url(tenant.issuer(), EndpointPaths.TOKEN));
+            return assertions.authenticate(tenant.id(), assertion, formId, audiences);
+        }
         ClientCredentials credentials;
         if (basic) {
             if (formSecret != null) {

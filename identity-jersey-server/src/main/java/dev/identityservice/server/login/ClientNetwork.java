@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * the zeros written out, is the same client. What is not an address literal (a proxy's {@code unknown} or
  * obfuscated identifier, RFC 7239 §6) is kept as given, never resolved.
  */
-final class ClientNetwork {
+public final class ClientNetwork {
 
     /** Dotted-quad IPv4: parsed by hand, since InetAddress would look up what it cannot parse in the DNS. */
     private static final Pattern IPV4 = Pattern.compile("([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})");
@@ -30,7 +30,7 @@ final class ClientNetwork {
      *                or whatever a trusted proxy named)
      * @return the canonical IPv4 address, the IPv6 {@code /64} as {@code <prefix>/64}, or {@code address} unchanged
      */
-    static String of(String address) {
+    public static String of(String address) {
         if (address == null) {
             return "";
         }

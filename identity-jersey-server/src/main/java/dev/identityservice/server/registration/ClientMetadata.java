@@ -79,6 +79,11 @@ final class ClientMetadata {
         boolean isPublic() {
             return Boolean.TRUE.equals(entry.publicClient());
         }
+
+        /** Whether the client authenticates with a secret: not a public one, not a private_key_jwt one (RFC 7523). */
+        boolean needsSecret() {
+            return !isPublic() && !ClientCredentials.Method.PRIVATE_KEY_JWT.value().equals(entry.tokenEndpointAuthMethod());
+        }
     }
 
     private ClientMetadata() {
@@ -119,6 +124,10 @@ final class ClientMetadata {
         JsonNode sessionRequired = json.get("backchannel_logout_session_required");
         if (sessionRequired != null && !sessionRequired.isNull() && !sessionRequired.isBoolean()) {
             throw invalid("backchannel_logout_session_required must be a boolean");
+        }
+        JsonNode requirePar = json.get("require_pushed_authorization_requests");
+        if (requirePar != null && !requirePar.isNull() && !requirePar.isBoolean()) {
+            throw invalid("require_pushed_authorization_requests must be a boolean");
         }
         if (json.has("require_auth_time") && !json.get("require_auth_time").isBoolean() && !json.get("require_auth_time").isNull()) {
             throw invalid("require_auth_time must be a boolean"); // auth_time is in every ID token anyway
@@ -165,7 +174,8 @@ final class ClientMetadata {
                 applicationType == null ? ApplicationType.WEB.value() : applicationType, strings(json, "contacts"),
                 text(json, "logo_uri"), text(json, "client_uri"), text(json, "policy_uri"), text(json, "tos_uri"),
                 idTokenAlg, userinfoAlg, text(json, "backchannel_logout_uri"),
-                sessionRequired == null || sessionRequired.isNull() ? null : sessionRequired.booleanValue());
+                sessionRequired == null || sessionRequired.isNull() ? null : sessionRequired.booleanValue(),
+                requirePar == null || requirePar.isNull() ? null : requirePar.booleanValue());
         return new Request(entry, json);
     }
 
@@ -174,7 +184,7 @@ final class ClientMetadata {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("client_id", client.clientId());
         m.put("client_id_issued_at", client.createdAt().getEpochSecond());
-        if (!client.isPublic()) {
+        if (client.secretHash() != null) {
             m.put("client_secret_expires_at", 0);
         }
         putIfPresent(m, "client_name", client.name());
@@ -212,6 +222,7 @@ final class ClientMetadata {
         m.put("id_token_signed_response_alg", client.idTokenSignedResponseAlg() == null ? "RS256"
                 : client.idTokenSignedResponseAlg().name());
         m.put("subject_type", "public");
+        m.put("require_pushed_authorization_requests", client.requirePushedAuthorizationRequests());
         return m;
     }
 

@@ -19,6 +19,7 @@ import dev.identityservice.server.http.RequestTenant;
 import dev.identityservice.server.http.Utf8;
 import dev.identityservice.server.setup.SetupFile.ClientEntry;
 import dev.identityservice.server.setup.SetupImporter;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -63,43 +64,57 @@ public final class RegistrationEndpoint {
     private final IdentityEngine engine;
     private final Duration defaultAccessTokenTtl;
     private final int maxClients;
+    private final RegistrationThrottle throttle;
 
     /**
      * @param defaultAccessTokenTtl the access token lifetime of registered clients
      * @param maxClients            the most registered clients per tenant
+     * @param throttle              the budget of registrations per client network
      */
-    public RegistrationEndpoint(IdentityEngine engine, Duration defaultAccessTokenTtl, int maxClients) {
+    public RegistrationEndpoint(IdentityEngine engine, Duration defaultAccessTokenTtl, int maxClients, RegistrationThrottle throttle) {
         this.engine = engine;
         this.defaultAccessTokenTtl = defaultAccessTokenTtl;
         this.maxClients = maxClients;
+        this.throttle = throttle;
     }
 
-    /** Registers a client: 201 with its client information response (RFC 7591 §3.2.1, RFC 7592 §3). */
+    /**
+     * Registers a client: 201 with its client information response (RFC 7591 §3.2.1, RFC 7592 §3); 429 with
+     * {@code Retry-After} when the client's network has used up its registrations ({@link RegistrationThrottle}).
+     */
     @POST
-    public Response register(@Context ContainerRequestContext request, InputStream body) {
+    public Response register(@Context ContainerRequestContext request, @Context HttpServletRequest servletRequest, InputStream body) {
         Tenant tenant = enabledTenant(request);
-        String initialAccessToken = null;
-        if (tenant.registrationMode() == RegistrationMode.INITIAL_ACCESS_TOKEN) {
-            initialAccessToken = BearerToken.from(request.getHeaderString(HttpHeaders.AUTHORIZATION), tenant);
-            if (!engine.registrations().acceptsInitialAccessToken(tenant.id(), initialAccessToken)) {
-                throw invalidToken(tenant, "The initial access token is unknown, expired or used up");
-            }
-        }
-        ClientMetadata.Request parsed = ClientMetadata.parse(json(request, body), idTokenSigningAlgs(tenant));
-        String secret = parsed.isPublic() ? null : ClientSecrets.generate();
-        Instant now = engine.clock().instant();
-        Client client = build(tenant, parsed.entry().withClientId(OpaqueTokens.newJti()),
-                secret == null ? null : ClientSecrets.hash(secret), now, now);
+        Runnable giveBack = throttle.acquire(tenant.id(), servletRequest.getRemoteAddr());
+        Client client;
+        String secret;
         String registrationAccessToken;
         try {
-            registrationAccessToken = engine.registrations().register(client, initialAccessToken, maxClients);
-        } catch (RegistrationRefused e) {
-            throw switch (e.outcome()) {
-                case INITIAL_ACCESS_TOKEN_REFUSED -> invalidToken(tenant, "The initial access token is unknown, expired or used up");
-                case LIMIT_REACHED -> OAuthError.accessDenied("This issuer has its maximum of " + maxClients
-                        + " registered clients").exception();
-                default -> new IllegalStateException("a generated client id was taken: " + e.outcome());
-            };
+            String initialAccessToken = null;
+            if (tenant.registrationMode() == RegistrationMode.INITIAL_ACCESS_TOKEN) {
+                initialAccessToken = BearerToken.from(request.getHeaderString(HttpHeaders.AUTHORIZATION), tenant);
+                if (!engine.registrations().acceptsInitialAccessToken(tenant.id(), initialAccessToken)) {
+                    throw invalidToken(tenant, "The initial access token is unknown, expired or used up");
+                }
+            }
+            ClientMetadata.Request parsed = ClientMetadata.parse(json(request, body), idTokenSigningAlgs(tenant));
+            secret = parsed.needsSecret() ? ClientSecrets.generate() : null;
+            Instant now = engine.clock().instant();
+            client = build(tenant, parsed.entry().withClientId(OpaqueTokens.newJti()),
+                    secret == null ? null : ClientSecrets.hash(secret), now, now);
+            try {
+                registrationAccessToken = engine.registrations().register(client, initialAccessToken, maxClients);
+            } catch (RegistrationRefused e) {
+                throw switch (e.outcome()) {
+                    case INITIAL_ACCESS_TOKEN_REFUSED -> invalidToken(tenant, "The initial access token is unknown, expired or used up");
+                    case LIMIT_REACHED -> OAuthError.accessDenied("This issuer has its maximum of " + maxClients
+                            + " registered clients").exception();
+                    default -> new IllegalStateException("a generated client id was taken: " + e.outcome());
+                };
+            }
+        } catch (RuntimeException e) {
+            giveBack.run(); // refused: only clients actually created count against the network's budget
+            throw e;
         }
         URI location = configurationUri(tenant, client);
         return json(Response.created(location), information(tenant, client, secret, registrationAccessToken));
@@ -133,8 +148,8 @@ public final class RegistrationEndpoint {
         if (parsed.clientSecret() != null && !ClientSecrets.matches(parsed.clientSecret(), existing.secretHash())) {
             throw ClientMetadata.invalid("client_secret must be the current secret; a client cannot choose its secret");
         }
-        String secret = !parsed.isPublic() && existing.isPublic() ? ClientSecrets.generate() : null;
-        String secretHash = parsed.isPublic() ? null : secret != null ? ClientSecrets.hash(secret) : existing.secretHash();
+        String secret = parsed.needsSecret() && existing.secretHash() == null ? ClientSecrets.generate() : null;
+        String secretHash = !parsed.needsSecret() ? null : secret != null ? ClientSecrets.hash(secret) : existing.secretHash();
         Client client = build(tenant, parsed.entry().withClientId(clientId), secretHash, existing.createdAt(), engine.clock().instant());
         String next = rotate(tenant, clientId, token);
         try {
@@ -192,7 +207,8 @@ public final class RegistrationEndpoint {
                     : e.getMessage(), 400).exception();
         }
         try {
-            return SetupImporter.registrableClient(tenant.id(), entry, defaultAccessTokenTtl, secretHash, createdAt, updatedAt);
+            return SetupImporter.registrableClient(tenant.id(), entry, defaultAccessTokenTtl, secretHash, createdAt, updatedAt,
+                    engine.outbound());
         } catch (IllegalArgumentException | NullPointerException e) {
             throw ClientMetadata.invalid(e.getMessage() == null ? "A value is missing or null" : e.getMessage());
         }
@@ -200,6 +216,11 @@ public final class RegistrationEndpoint {
 
     private Map<String, Object> information(Tenant tenant, Client client, String secret, String registrationAccessToken) {
         Map<String, Object> info = ClientMetadata.of(client);
+        if (client.secretHash() != null) {
+            // RFC 7591 §3.2.1: a client that never obtains a token is deleted at this time, its secret with it.
+            info.put("client_secret_expires_at", engine.registrations().expiresAt(tenant.id(), client.clientId())
+                    .map(Instant::getEpochSecond).orElse(0L));
+        }
         if (secret != null) {
             info.put("client_secret", secret);
         }

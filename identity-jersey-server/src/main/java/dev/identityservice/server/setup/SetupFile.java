@@ -127,7 +127,8 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
                               String tokenEndpointAuthMethod, String requestObjectSigningAlg, String applicationType,
                               List<String> contacts, String logoUri, String clientUri, String policyUri, String tosUri,
                               String idTokenSignedResponseAlg, String userinfoSignedResponseAlg,
-                              String backchannelLogoutUri, Boolean backchannelLogoutSessionRequired) {
+                              String backchannelLogoutUri, Boolean backchannelLogoutSessionRequired,
+                              Boolean requirePushedAuthorizationRequests) {
 
         /**
          * The entry of a stored client, the inverse of {@code SetupImporter.clientSettings}: every setting,
@@ -154,7 +155,7 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
                     text(c.description().policyUri()), text(c.description().tosUri()),
                     c.idTokenSignedResponseAlg() == null ? null : c.idTokenSignedResponseAlg().name(),
                     c.userinfoSignedResponseAlg() == null ? null : c.userinfoSignedResponseAlg().name(),
-                    c.backchannelLogoutUri(), c.backchannelLogoutSessionRequired());
+                    c.backchannelLogoutUri(), c.backchannelLogoutSessionRequired(), c.requirePushedAuthorizationRequests());
         }
 
         private static String text(java.net.URI uri) {
@@ -167,7 +168,8 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
                     allowedOrigins, grantTypes, scopes, tokenFormat, accessTokenTtl, idTokenTtl, refreshPolicy, audience,
                     idTokenEncryptionJwk, claimMappings, refreshReuseGrace, introspectionAudiences, jwks, jwksUri,
                     tokenEndpointAuthMethod, requestObjectSigningAlg, applicationType, contacts, logoUri, clientUri, policyUri, tosUri,
-                    idTokenSignedResponseAlg, userinfoSignedResponseAlg, backchannelLogoutUri, backchannelLogoutSessionRequired);
+                    idTokenSignedResponseAlg, userinfoSignedResponseAlg, backchannelLogoutUri, backchannelLogoutSessionRequired,
+                    requirePushedAuthorizationRequests);
         }
 
         /** A copy with {@code secret} set: the one response that shows a new secret. */
@@ -176,7 +178,8 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
                     allowedOrigins, grantTypes, scopes, tokenFormat, accessTokenTtl, idTokenTtl, refreshPolicy, audience,
                     idTokenEncryptionJwk, claimMappings, refreshReuseGrace, introspectionAudiences, jwks, jwksUri,
                     tokenEndpointAuthMethod, requestObjectSigningAlg, applicationType, contacts, logoUri, clientUri, policyUri, tosUri,
-                    idTokenSignedResponseAlg, userinfoSignedResponseAlg, backchannelLogoutUri, backchannelLogoutSessionRequired);
+                    idTokenSignedResponseAlg, userinfoSignedResponseAlg, backchannelLogoutUri, backchannelLogoutSessionRequired,
+                    requirePushedAuthorizationRequests);
         }
 
         /** Never shows the secret. */

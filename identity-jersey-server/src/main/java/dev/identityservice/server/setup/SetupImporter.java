@@ -15,6 +15,7 @@ import dev.identityservice.core.client.ClientRegistrationRules;
 import dev.identityservice.core.client.ClientSecrets;
 import dev.identityservice.core.client.GrantType;
 import dev.identityservice.core.key.SigningAlgorithm;
+import dev.identityservice.core.outbound.OutboundHttp;
 import dev.identityservice.core.registration.RegistrationMode;
 import dev.identityservice.core.store.jdbc.DataAccessException;
 import dev.identityservice.core.tenant.Tenant;
@@ -139,10 +140,13 @@ public final class SetupImporter {
     private List<Step> plan(SetupFile file) {
         Set<String> declaredTenants = new LinkedHashSet<>();
         file.tenants().forEach(t -> declaredTenants.add(t.id()));
+        Map<String, SigningAlgorithm> declaredAlgorithms = new java.util.HashMap<>();
+        file.tenants().forEach(t -> declaredAlgorithms.put(t.id(), t.signingAlgorithm() == null ? SigningAlgorithm.DEFAULT
+                : SigningAlgorithm.parse(t.signingAlgorithm())));
         List<Step> steps = new java.util.ArrayList<>();
         file.tenants().forEach(entry -> steps.add(named("tenant " + Printable.of(entry.id()), () -> tenant(entry))));
         file.users().forEach(entry -> steps.add(named("user " + Printable.of(entry.username()), () -> user(entry, declaredTenants))));
-        file.clients().forEach(entry -> steps.add(named("client " + Printable.of(entry.clientId()), () -> client(entry, declaredTenants))));
+        file.clients().forEach(entry -> steps.add(named("client " + Printable.of(entry.clientId()), () -> client(entry, declaredTenants, declaredAlgorithms))));
         return steps;
     }
 
@@ -266,7 +270,7 @@ public final class SetupImporter {
         return a.withEnabled(a.enabled(), b.updatedAt()).equals(b);
     }
 
-    private Step client(SetupFile.ClientEntry entry, Set<String> declaredTenants) {
+    private Step client(SetupFile.ClientEntry entry, Set<String> declaredTenants, Map<String, SigningAlgorithm> declaredAlgorithms) {
         String tenantId = tenantOf(entry.tenant(), declaredTenants);
         require(entry.clientId(), "clientId");
         Instant now = engine.clock().instant();
@@ -275,7 +279,8 @@ public final class SetupImporter {
             ClientRegistrationRules.requireNewClientId(entry.clientId());
         }
         Client client = registrableClient(tenantId, entry, defaultAccessTokenTtl, secretHash(entry, existing),
-                existing.map(Client::createdAt).orElse(now), now);
+                existing.map(Client::createdAt).orElse(now), now, engine.outbound());
+        requireSignable(tenantId, signableAlgorithms(tenantId, declaredAlgorithms.get(tenantId)), client);
         if (existing.isEmpty()) {
             return new Step(null, Outcome.CREATED, () -> engine.clients().create(client));
         }
@@ -284,17 +289,55 @@ public final class SetupImporter {
 
     /**
      * The client {@code entry} describes with the given credential and times, checked by
-     * {@link ClientRegistrationRules#requireRegistrable}: the one way a client is made from the JSON shape by the
-     * import file, the management API and dynamic registration.
+     * {@link ClientRegistrationRules#requireRegistrable} and, for the URLs the server will request
+     * ({@code jwksUri}, {@code backchannelLogoutUri}), by {@code outbound}'s address policy: the one way a client
+     * is made from the JSON shape by the import file, the management API and dynamic registration.
      *
+     * @param outbound the server's client of clients' URLs ({@code IdentityEngine#outbound})
      * @throws IllegalArgumentException naming the bad field
      */
     public static Client registrableClient(String tenantId, SetupFile.ClientEntry entry, Duration defaultAccessTokenTtl,
-                                           String secretHash, Instant createdAt, Instant updatedAt) {
+                                           String secretHash, Instant createdAt, Instant updatedAt, OutboundHttp outbound) {
         Client client = clientSettings(tenantId, entry, defaultAccessTokenTtl)
                 .secretHash(secretHash).createdAt(createdAt).updatedAt(updatedAt).build();
         ClientRegistrationRules.requireRegistrable(client);
+        outbound.requireRegistrable("jwksUri", client.keys().jwksUri());
+        if (client.backchannelLogoutUri() != null) {
+            outbound.requireRegistrable("backchannelLogoutUri", URI.create(client.backchannelLogoutUri()));
+        }
         return client;
+    }
+
+    /**
+     * What a tenant will sign ID tokens and UserInfo responses with once the import is applied: a tenant the file
+     * declares gets its declared algorithm plus RS256 (OIDC Core §15.1; a new tenant's keys do not exist yet);
+     * any other, what its key ring signs with now.
+     */
+    private Set<SigningAlgorithm> signableAlgorithms(String tenantId, SigningAlgorithm declared) {
+        if (declared != null) {
+            return java.util.EnumSet.of(declared, SigningAlgorithm.RS256);
+        }
+        return engine.keys().keyRing(tenantId).idTokenAlgorithms();
+    }
+
+    /**
+     * Fails unless the tenant can sign with the algorithms {@code client} registered for its ID tokens and
+     * UserInfo responses ({@code id_token_signed_response_alg}, {@code userinfo_signed_response_alg}, OIDC
+     * Registration §2): one rule for the import file and the management API.
+     *
+     * @param available what the tenant's keys sign with ({@code KeyRing#idTokenAlgorithms})
+     * @throws IllegalArgumentException naming the setting, the tenant and what it signs with
+     */
+    public static void requireSignable(String tenantId, Set<SigningAlgorithm> available, Client client) {
+        requireSignable(tenantId, available, "idTokenSignedResponseAlg", client.idTokenSignedResponseAlg());
+        requireSignable(tenantId, available, "userinfoSignedResponseAlg", client.userinfoSignedResponseAlg());
+    }
+
+    private static void requireSignable(String tenantId, Set<SigningAlgorithm> available, String field, SigningAlgorithm algorithm) {
+        if (algorithm != null && !available.contains(algorithm)) {
+            throw new IllegalArgumentException(field + ": tenant " + Printable.of(tenantId) + " signs with "
+                    + new java.util.TreeSet<>(available) + " only, not " + algorithm.name());
+        }
     }
 
     /**
@@ -325,7 +368,8 @@ public final class SetupImporter {
                 .idTokenSignedResponseAlg(algorithm("idTokenSignedResponseAlg", entry.idTokenSignedResponseAlg()))
                 .userinfoSignedResponseAlg(algorithm("userinfoSignedResponseAlg", entry.userinfoSignedResponseAlg()))
                 .backchannelLogoutUri(entry.backchannelLogoutUri())
-                .backchannelLogoutSessionRequired(Boolean.TRUE.equals(entry.backchannelLogoutSessionRequired()));
+                .backchannelLogoutSessionRequired(Boolean.TRUE.equals(entry.backchannelLogoutSessionRequired()))
+                .requirePushedAuthorizationRequests(Boolean.TRUE.equals(entry.requirePushedAuthorizationRequests()));
 
     }
 
@@ -351,7 +395,18 @@ public final class SetupImporter {
         }
     }
 
+    /** Whether the entry's client authenticates with {@code private_key_jwt} (RFC 7523 §2.2) and so has no secret. */
+    public static boolean usesPrivateKeyJwt(SetupFile.ClientEntry entry) {
+        return ClientCredentials.Method.PRIVATE_KEY_JWT.value().equals(entry.tokenEndpointAuthMethod());
+    }
+
     private static String secretHash(SetupFile.ClientEntry entry, Optional<Client> existing) {
+        if (usesPrivateKeyJwt(entry)) {
+            if (entry.secret() != null || entry.secretHash() != null) {
+                throw new IllegalArgumentException("tokenEndpointAuthMethod: a private_key_jwt client has no secret");
+            }
+            return null;
+        }
         boolean isPublic = Boolean.TRUE.equals(entry.publicClient());
         int given = (entry.secret() != null ? 1 : 0) + (entry.secretHash() != null ? 1 : 0) + (isPublic ? 1 : 0);
         if (given > 1) {

@@ -96,7 +96,8 @@ class RequestObjectAndParTest {
         jwksServer.start();
 
         clock = MutableClock.startingNow();
-        server = TestServer.start(builder -> { }, clock, UnaryOperator.identity());
+        // The JWKS server listens on 127.0.0.1: private addresses allowed, as in development.
+        server = TestServer.start(builder -> builder.outboundAllowPrivateAddresses(true), clock, UnaryOperator.identity());
         server.confidentialClient("web");
         server.confidentialClient("other");
         server.save(server.confidential(Tenant.DEFAULT_ID, "rs")
@@ -221,6 +222,59 @@ class RequestObjectAndParTest {
 
         assertEquals("invalid_request_object", query.get("error"));
         assertTrue(query.get("error_description").contains("expired"), query.get("error_description"));
+    }
+
+    @Test
+    void authorizeWhenSignedRequestObjectSentTwiceThenSecondIsInvalidRequestObject() throws Exception {
+        String request = sign(objectClaims("rs", "replay-1").issuer("rs").audience(issuer()).build(), rsaKey);
+        Browser browser = new Browser();
+        assertEquals("replay-1", signIn(browser, browser.get(authorize("rs", request))).get("state"));
+
+        Map<String, String> replayed = redirectQuery(server.get(authorizePath("rs", request)));
+
+        assertEquals("invalid_request_object", replayed.get("error"));
+        assertTrue(replayed.get("error_description").contains("used before"), replayed.get("error_description"));
+    }
+
+    @Test
+    void authorizeWhenOtherObjectReusesAJtiThenInvalidRequestObject() throws Exception {
+        String jti = "jti-" + java.util.UUID.randomUUID();
+        String first = sign(objectClaims("rs", "jti-a").issuer("rs").audience(issuer()).jwtID(jti).build(), rsaKey);
+        String second = sign(objectClaims("rs", "jti-b").issuer("rs").audience(issuer()).jwtID(jti).build(), rsaKey);
+        assertEquals(200, server.get(authorizePath("rs", first)).statusCode());
+
+        assertEquals("invalid_request_object", redirectQuery(server.get(authorizePath("rs", second))).get("error"));
+    }
+
+    @Test
+    void authorizeWhenSignedRequestObjectHasNoExpThenInvalidRequestObject() throws Exception {
+        String request = signAsIs(objectClaims("rs", "no-exp").issuer("rs").audience(issuer()).jwtID("j-" + java.util.UUID.randomUUID()).build(), rsaKey);
+
+        Map<String, String> query = redirectQuery(server.get(authorizePath("rs", request)));
+
+        assertEquals("invalid_request_object", query.get("error"));
+        assertTrue(query.get("error_description").contains("exp"), query.get("error_description"));
+    }
+
+    @Test
+    void authorizeWhenSignedRequestObjectExpiresTooFarAheadThenInvalidRequestObject() throws Exception {
+        Date later = Date.from(clock.instant().plus(Duration.ofHours(3)));
+        String request = sign(objectClaims("rs", "far-exp").issuer("rs").audience(issuer()).expirationTime(later).build(), rsaKey);
+
+        Map<String, String> query = redirectQuery(server.get(authorizePath("rs", request)));
+
+        assertEquals("invalid_request_object", query.get("error"));
+        assertTrue(query.get("error_description").contains("at most 60 minutes"), query.get("error_description"));
+    }
+
+    @Test
+    void authorizeWhenSignedRequestObjectIssuedByAnotherClientIdThenInvalidRequestObject() throws Exception {
+        String request = sign(objectClaims("rs", "wrong-iss").issuer("es").audience(issuer()).build(), rsaKey);
+
+        Map<String, String> query = redirectQuery(server.get(authorizePath("rs", request)));
+
+        assertEquals("invalid_request_object", query.get("error"));
+        assertTrue(query.get("error_description").contains("iss"), query.get("error_description"));
     }
 
     @Test
@@ -370,16 +424,32 @@ class RequestObjectAndParTest {
                 .claim("max_age", 3600);
     }
 
+    /** Signs {@code claims}, adding an {@code exp} 5 minutes ahead and a random {@code jti} where they are missing. */
     private static String sign(JWTClaimsSet claims, RSAKey key) throws JOSEException {
+        return signAsIs(withExpAndJti(claims), key);
+    }
+
+    private static String signAsIs(JWTClaimsSet claims, RSAKey key) throws JOSEException {
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
         jwt.sign(new RSASSASigner(key));
         return jwt.serialize();
     }
 
     private static String sign(JWTClaimsSet claims, ECKey key) throws JOSEException {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(), claims);
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(), withExpAndJti(claims));
         jwt.sign(new ECDSASigner(key));
         return jwt.serialize();
+    }
+
+    private static JWTClaimsSet withExpAndJti(JWTClaimsSet claims) {
+        JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder(claims);
+        if (claims.getExpirationTime() == null) {
+            builder.expirationTime(Date.from(clock.instant().plus(Duration.ofMinutes(5))));
+        }
+        if (claims.getJWTID() == null) {
+            builder.jwtID(java.util.UUID.randomUUID().toString());
+        }
+        return builder.build();
     }
 
     private static String authorizePath(String clientId, String request) {

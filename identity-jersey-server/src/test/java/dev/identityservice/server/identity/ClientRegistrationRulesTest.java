@@ -97,7 +97,12 @@ class ClientRegistrationRulesTest {
     @ValueSource(strings = {"http://rp.example.com/logout", "http://10.0.0.1/logout", "http://localhost.evil.com/logout",
             "https://rp.example.com/logout#", "https://rp.example.com/logout#frag", "/relative/logout", "javascript:alert(1)",
             "com.example.app:/logout", "file:///etc/passwd", "ftp://rp.example.com/logout", "https://user@rp.example.com/logout",
-            "https://*.example.com/logout", "https:///logout", "https://rp.example.com/log out", ""})
+            "https://*.example.com/logout", "https:///logout", "https://rp.example.com/log out", "",
+            // The server POSTs here: by default (outbound.allow.private.addresses=false) only https to a public host.
+            "http://127.0.0.1:8081/backchannel-logout", "http://localhost/logout", "http://[::1]:9000/logout",
+            "https://localhost/logout", "https://127.0.0.1/logout", "https://169.254.169.254/latest/meta-data",
+            "https://10.1.2.3/logout", "https://192.168.0.1/logout", "https://[fd00::1]/logout", "https://[::ffff:127.0.0.1]/logout",
+            "https://[fe80::1]/logout", "https://0.0.0.0/logout", "https://224.0.0.1/logout", "https://2130706433/logout"})
     void registerWhenBackchannelLogoutUriIsUnsafeThenRefusedAtAdminApiAndImport(String uri) throws IOException {
         String client = "{\"clientId\":\"%s\",\"public\":true,\"grantTypes\":[\"authorization_code\"],"
                 + "\"redirectUris\":[\"https://app.example.com/cb\"],\"backchannelLogoutUri\":" + quoted(uri) + "}";
@@ -105,9 +110,8 @@ class ClientRegistrationRulesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"https://rp.example.com/logout", "https://rp.example.com:8443/bcl?tenant=a",
-            "http://127.0.0.1:8081/backchannel-logout", "http://localhost/logout", "http://[::1]:9000/logout"})
-    void registerWhenBackchannelLogoutUriIsHttpsOrLoopbackThenAcceptedAtAdminApiAndImport(String uri) throws IOException {
+    @ValueSource(strings = {"https://rp.example.com/logout", "https://rp.example.com:8443/bcl?tenant=a", "https://93.184.216.34/bcl"})
+    void registerWhenBackchannelLogoutUriIsHttpsToPublicHostThenAcceptedAtAdminApiAndImport(String uri) throws IOException {
         String client = "{\"clientId\":\"%s\",\"public\":true,\"grantTypes\":[\"authorization_code\"],"
                 + "\"redirectUris\":[\"https://app.example.com/cb\"],\"backchannelLogoutUri\":" + quoted(uri)
                 + ",\"backchannelLogoutSessionRequired\":true}";

@@ -38,7 +38,7 @@ class PasswordGrantDefaultsTest {
     @Test
     void passwordGrantWhenQuickstartClientConfiguredWithItThenTokens() {
         Path quickstart = Path.of("..", "examples", "quickstart.json");
-        try (TestServer server = TestServer.start(b -> b.importFile(quickstart.toString()))) {
+        try (TestServer server = TestServer.start(b -> b.importFile(quickstart.toString()).outboundAllowPrivateAddresses(true))) {
             HttpResponse<String> response = server.post("/oauth2/token", form("grant_type", "password", "username", "alice",
                     "password", "alice-password-1"), "Authorization", basic("quickstart", "quickstart-secret-change-me-0123456789"));
 

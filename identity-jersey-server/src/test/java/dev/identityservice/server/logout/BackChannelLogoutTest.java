@@ -81,7 +81,8 @@ class BackChannelLogoutTest {
     static void start() {
         receiver = new LogoutReceiver();
         server = TestServer.start(b -> b.backChannelLogoutTimeout(Duration.ofSeconds(1)).backChannelLogoutRetryDelay(Duration.ofMillis(200))
-                .backChannelLogoutMaxAttempts(3).backChannelLogoutConcurrency(2).registrationMode("open"));
+                .backChannelLogoutMaxAttempts(3).backChannelLogoutConcurrency(2).registrationMode("open")
+                .outboundAllowPrivateAddresses(true)); // the receiver listens on 127.0.0.1
         server.confidentialClient("demo");
         server.user("root", "admin");
     }
@@ -264,7 +265,7 @@ class BackChannelLogoutTest {
     void cleanupWhenSessionExpiredThenLogoutTokenPostedOnce() throws Exception {
         // Its own server: moving this clock by hours would put every other test's tokens in the future of the guard.
         ShiftedClock clock = new ShiftedClock();
-        try (TestServer own = TestServer.start(b -> { }, clock, UnaryOperator.identity())) {
+        try (TestServer own = TestServer.start(b -> b.outboundAllowPrivateAddresses(true), clock, UnaryOperator.identity())) {
             own.save(own.confidential(Tenant.DEFAULT_ID, "expiry-rp").backchannelLogoutUri(receiver.uri("/rp/expiry-rp")));
             User user = own.user("u-" + UUID.randomUUID());
             String sid = SignedJWT.parse(signIn(own, new Browser(), "expiry-rp", user, true)).getJWTClaimsSet().getStringClaim("sid");

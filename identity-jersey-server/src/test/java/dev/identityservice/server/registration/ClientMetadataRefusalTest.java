@@ -46,7 +46,7 @@ class ClientMetadataRefusalTest {
                 Arguments.of("{\"redirect_uris\":[\"com.example.app:/cb\"]}", "invalid_redirect_uri"),
                 Arguments.of("{\"redirect_uris\":[\"com.example.app:/cb\"],\"application_type\":\"web\"}", "invalid_redirect_uri"),
                 Arguments.of("{\"redirect_uris\":\"" + CALLBACK + "\"}", "invalid_client_metadata"),
-                Arguments.of("{" + redirect + ",\"token_endpoint_auth_method\":\"private_key_jwt\"}", "invalid_client_metadata"),
+                Arguments.of("{" + redirect + ",\"token_endpoint_auth_method\":\"client_secret_jwt\"}", "invalid_client_metadata"),
                 Arguments.of("{" + redirect + ",\"token_endpoint_auth_method\":\"client_secret_jwt\"}", "invalid_client_metadata"),
                 Arguments.of("{" + redirect + ",\"grant_types\":[\"authorization_code\",\"password\"]}", "invalid_client_metadata"),
                 Arguments.of("{" + redirect + ",\"grant_types\":[\"implicit\"]}", "invalid_client_metadata"),

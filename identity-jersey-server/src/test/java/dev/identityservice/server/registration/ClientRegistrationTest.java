@@ -86,7 +86,9 @@ class ClientRegistrationTest {
         String clientId = registered.get("client_id").asText();
         String secret = registered.get("client_secret").asText();
 
-        assertEquals(0, registered.get("client_secret_expires_at").asInt());
+        // Deleted unless it obtains a token within registration.unused.client.ttl (7 days by default).
+        assertEquals(registered.get("client_id_issued_at").asLong() + java.time.Duration.ofDays(7).toSeconds(),
+                registered.get("client_secret_expires_at").asLong());
         Client stored = server.server.engine().clients().find(Tenant.DEFAULT_ID, clientId).orElseThrow();
         assertEquals(ClientCredentials.Method.POST, stored.tokenEndpointAuthMethod());
         assertFalse(stored.secretHash().contains(secret), "only a hash is stored");

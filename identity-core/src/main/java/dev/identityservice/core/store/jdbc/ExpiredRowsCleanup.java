@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +28,8 @@ import org.slf4j.LoggerFactory;
  *       its own expiry) and none of the access tokens issued with it is unexpired. Until then a rotated token
  *       coming back is still recognised as a replay and revokes the family; afterwards there is nothing left
  *       to revoke and an unknown token is refused just the same.</li>
- *   <li>Opaque access tokens, revoked-token entries, login sessions, initial access tokens and pushed authorization
- *       requests go at their expiry. A session that expires without having been ended, and that clients took part
+ *   <li>Opaque access tokens, revoked-token entries, login sessions, initial access tokens, pushed authorization
+ *       requests and used JWT identifiers go at their expiry. A session that expires without having been ended, and that clients took part
  *       in, is first ended as a logout would end it, which queues its back-channel logouts (OIDC Back-Channel
  *       Logout 1.0 §2.5: the session ended).</li>
  *   <li>Authorization codes go {@link #CODE_RETENTION_AFTER_EXPIRY} past expiry, and not before the access
@@ -37,6 +38,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Audit events go once they are older than the audit retention.</li>
  *   <li>Security events go once they are older than {@code security-events.retention}, and receivers' streams once
  *       they were not polled for {@code security-events.stream-idle-expiry}; acknowledgements go with either.</li>
+ *   <li>Dynamically registered clients that never obtained a token go once the unused-client TTL has passed
+ *       since their registration (through the {@code alsoDelete} task).</li>
  * </ul>
  */
 public final class ExpiredRowsCleanup implements Runnable {
@@ -98,7 +101,8 @@ public final class ExpiredRowsCleanup implements Runnable {
                             + "WHERE f.tenant_id = authorization_codes.tenant_id AND f.family_id = authorization_codes.issued_family_id))", 2),
             new Rule("login_attempts", List.of("bucket"), "expires_at <= ?", 1),
             new Rule("initial_access_tokens", List.of("id"), "expires_at <= ?", 1),
-            new Rule("pushed_authorization_requests", List.of("reference_hash"), "expires_at <= ?", 1));
+            new Rule("pushed_authorization_requests", List.of("reference_hash"), "expires_at <= ?", 1),
+            new Rule("used_jtis", List.of("tenant_id", "client_id", "purpose", "jti_hash"), "expires_at <= ?", 1));
 
     /** Audit events past the retention; the instant is now minus the retention. */
     private static final Rule AUDIT_EVENTS = new Rule("audit_events", List.of("id"), "occurred_at <= ?", 1);
@@ -112,6 +116,7 @@ public final class ExpiredRowsCleanup implements Runnable {
     private final Clock clock;
     private final Duration auditRetention;
     private final SecurityEventSettings securityEvents;
+    private final ToIntFunction<Instant> alsoDelete;
 
     /** A cleanup keeping audit events for {@link #DEFAULT_AUDIT_RETENTION}. */
     public ExpiredRowsCleanup(Database database, Clock clock) {
@@ -123,15 +128,20 @@ public final class ExpiredRowsCleanup implements Runnable {
      * @throws IllegalArgumentException when the retention is not positive
      */
     public ExpiredRowsCleanup(Database database, Clock clock, Duration auditRetention) {
-        this(database, clock, auditRetention, SecurityEventSettings.DEFAULTS);
+        this(database, clock, auditRetention, SecurityEventSettings.DEFAULTS, now -> 0);
     }
 
     /**
      * @param auditRetention how long an audit event is kept (positive)
      * @param securityEvents how long security events and idle streams are kept
+     * @param alsoDelete     run last in every {@link #deleteExpired} with its instant, answering how many rows it
+     *                       deleted: deletions that need more than a table's own columns (dynamically registered
+     *                       clients never used, {@code ClientRegistrations#deleteUnused})
      * @throws IllegalArgumentException when the audit retention is not positive
      */
-    public ExpiredRowsCleanup(Database database, Clock clock, Duration auditRetention, SecurityEventSettings securityEvents) {
+    public ExpiredRowsCleanup(Database database, Clock clock, Duration auditRetention, SecurityEventSettings securityEvents,
+                              ToIntFunction<Instant> alsoDelete) {
+        this.alsoDelete = java.util.Objects.requireNonNull(alsoDelete, "alsoDelete");
         if (auditRetention.isNegative() || auditRetention.isZero()) {
             throw new IllegalArgumentException("audit retention must be positive: " + auditRetention);
         }
@@ -159,6 +169,7 @@ public final class ExpiredRowsCleanup implements Runnable {
         removed += deleteWhere(AUDIT_EVENTS, List.of(now.minus(auditRetention)));
         removed += deleteWhere(IDLE_STREAMS, List.of(now.minus(securityEvents.streamIdleExpiry())));
         removed += deleteWhere(SECURITY_EVENTS, List.of(now.minus(securityEvents.retention())));
+        removed += alsoDelete.applyAsInt(now);
         return removed;
     }
 

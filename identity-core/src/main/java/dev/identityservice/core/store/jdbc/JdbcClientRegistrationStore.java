@@ -182,4 +182,49 @@ public final class JdbcClientRegistrationStore implements ClientRegistrationStor
             }
         });
     }
+
+    @Override
+    public boolean markFirstToken(String tenantId, String clientId, Instant at) {
+        return database.withConnection(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE client_registrations SET first_token_at = ? "
+                    + "WHERE tenant_id = ? AND client_id = ? AND first_token_at IS NULL")) {
+                Timestamps.set(update, 1, at);
+                update.setString(2, tenantId);
+                update.setString(3, clientId);
+                return update.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public List<ClientKey> neverUsed(Instant registeredBy, int limit) {
+        return database.withConnection(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT tenant_id, client_id FROM client_registrations "
+                    + "WHERE registered_at <= ? AND first_token_at IS NULL ORDER BY registered_at FETCH FIRST " + limit + " ROWS ONLY")) {
+                Timestamps.set(select, 1, registeredBy);
+                List<ClientKey> keys = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        keys.add(new ClientKey(rows.getString(1), rows.getString(2)));
+                    }
+                }
+                return keys;
+            }
+        });
+    }
+
+    @Override
+    public java.util.Optional<Usage> usage(String tenantId, String clientId) {
+        return database.withConnection(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT registered_at, first_token_at FROM client_registrations "
+                    + "WHERE tenant_id = ? AND client_id = ?")) {
+                select.setString(1, tenantId);
+                select.setString(2, clientId);
+                try (ResultSet row = select.executeQuery()) {
+                    return row.next() ? java.util.Optional.of(new Usage(Timestamps.get(row, "registered_at"),
+                            Timestamps.get(row, "first_token_at"))) : java.util.Optional.<Usage>empty();
+                }
+            }
+        });
+    }
 }
