@@ -84,4 +84,32 @@ class FormTest {
         }
         assertThrows(OAuthException.class, () -> Form.parse(body.toString().getBytes(StandardCharsets.US_ASCII)));
     }
+
+    @Test
+    void parseWhenValueNeedsNoDecodingThenSameValueWithoutGarbagePerCharacter() {
+        String token = "eyJ" + "aB3_-.".repeat(120);
+        byte[] body = ("token=" + token + "&token_type_hint=access_token").getBytes(StandardCharsets.US_ASCII);
+        com.sun.management.ThreadMXBean bean =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        Form.parse(body);
+
+        long before = bean.getThreadAllocatedBytes(thread);
+        Form form = Form.parse(body);
+        long allocated = bean.getThreadAllocatedBytes(thread) - before;
+
+        assertEquals(token, form.get("token"));
+        assertEquals("access_token", form.get("token_type_hint"));
+        // The body's text, its two substrings and the maps: about 4 KiB. Decoding character by character
+        // allocated a String and a byte[] per character, about 60 KiB for this 723-character token.
+        org.junit.jupiter.api.Assertions.assertTrue(allocated < 16 * 1024, "allocated " + allocated + " bytes");
+    }
+
+    @Test
+    void parseWhenAsciiMixesWithEscapesAndRawNonAsciiThenDecodedAsBefore() {
+        Form form = Form.parse("a=abc%20d+e&b=caf\u00e9+x".getBytes(StandardCharsets.UTF_8));
+
+        assertEquals("abc d e", form.get("a"));
+        assertEquals("caf\u00e9 x", form.get("b"));
+    }
 }
