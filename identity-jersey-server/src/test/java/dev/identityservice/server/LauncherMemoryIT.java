@@ -84,6 +84,22 @@ class LauncherMemoryIT {
     }
 
     @Test
+    void launcherWhenStartedThenTwoMallocArenasAndTheNativeHeapTrimmedWhereTheJdkHasTheFlag() throws Exception {
+        Path recent = fakeJdk("17.0.15");
+        Path old = fakeJdk("17.0.8");
+
+        String onRecent = run(launcher(), Map.of("PATH", recent.resolve("bin") + ":" + System.getenv("PATH")));
+        String onOld = run(launcher(), Map.of("PATH", old.resolve("bin") + ":" + System.getenv("PATH")));
+        String ownArenas = run(launcher(), Map.of("PATH", recent.resolve("bin") + ":" + System.getenv("PATH"),
+                "MALLOC_ARENA_MAX", "4"));
+
+        assertTrue(onRecent.contains("MALLOC_ARENA_MAX=2\n") && onRecent.contains(" -XX:TrimNativeHeapInterval=5000 "), onRecent);
+        // Before 17.0.9 the flag is unknown and the JVM would refuse to start.
+        assertTrue(onOld.contains("MALLOC_ARENA_MAX=2\n") && !onOld.contains("TrimNativeHeapInterval"), onOld);
+        assertTrue(ownArenas.contains("MALLOC_ARENA_MAX=4\n"), ownArenas);
+    }
+
+    @Test
     void launcherWhenJdksTakeTurnsThenEachHasItsOwnClassDataArchive() throws Exception {
         Path jdk17 = fakeJdk("17.0.15");
         Path jdk25 = fakeJdk("25.0.3");
@@ -138,6 +154,7 @@ class LauncherMemoryIT {
 
     private static String run(List<String> command, Map<String, String> environment) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(command).directory(REPOSITORY.toFile()).redirectErrorStream(true);
+        builder.environment().remove("MALLOC_ARENA_MAX");
         builder.environment().putAll(environment);
         Process process = builder.start();
         byte[] output = process.getInputStream().readAllBytes();
