@@ -112,4 +112,32 @@ class FormTest {
         assertEquals("abc d e", form.get("a"));
         assertEquals("caf\u00e9 x", form.get("b"));
     }
+
+    @Test
+    void readWhenLengthDeclaredThenExactlyThoseBytesWithoutAReadBuffer() {
+        byte[] body = ("token=" + "x".repeat(754)).getBytes(StandardCharsets.US_ASCII);
+        com.sun.management.ThreadMXBean bean =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        BoundedBody.read(new ByteArrayInputStream(body), body.length);
+
+        long before = bean.getThreadAllocatedBytes(thread);
+        byte[] read = BoundedBody.read(new ByteArrayInputStream(body), body.length);
+        long allocated = bean.getThreadAllocatedBytes(thread) - before;
+
+        org.junit.jupiter.api.Assertions.assertArrayEquals(body, read);
+        // The 760-byte array and the stream: under 2 KiB. Through an 8 KiB buffer and a growing copy: over 10 KiB.
+        org.junit.jupiter.api.Assertions.assertTrue(allocated < 2048, "allocated " + allocated + " bytes");
+    }
+
+    @Test
+    void readWhenStreamLongerOrShorterThanDeclaredThenWhatItHoldsAndStill413PastTheBound() {
+        byte[] twenty = "0123456789abcdefghij".getBytes(StandardCharsets.US_ASCII);
+
+        assertEquals("0123456789abcdefghij", new String(BoundedBody.read(new ByteArrayInputStream(twenty), 10), StandardCharsets.US_ASCII));
+        assertEquals("0123456789abcdefghij", new String(BoundedBody.read(new ByteArrayInputStream(twenty), 30), StandardCharsets.US_ASCII));
+        ChallengeException e = assertThrows(ChallengeException.class,
+                () -> BoundedBody.read(new ByteArrayInputStream(new byte[BoundedBody.MAX_BYTES + 10]), 10));
+        assertEquals(413, e.error().httpStatus());
+    }
 }
