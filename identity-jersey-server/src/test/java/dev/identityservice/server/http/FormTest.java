@@ -140,4 +140,11 @@ class FormTest {
                 () -> BoundedBody.read(new ByteArrayInputStream(new byte[BoundedBody.MAX_BYTES + 10]), 10));
         assertEquals(413, e.error().httpStatus());
     }
+
+    @Test
+    void decodeWhenAsciiThenSameTextWhenMalformedAfterAsciiThenEmpty() {
+        assertEquals(java.util.Optional.of("grant_type=x&y=%C3%A9"), Utf8.decode("grant_type=x&y=%C3%A9".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(java.util.Optional.empty(), Utf8.decode(new byte[] {'a', 'b', (byte) 0xC0, (byte) 0xAF}));
+        assertEquals(java.util.Optional.of("caf\u00e9"), Utf8.decode("caf\u00e9".getBytes(StandardCharsets.UTF_8)));
+    }
 }
