@@ -83,6 +83,58 @@ class LauncherMemoryIT {
         assertTrue(flags.contains("-XX:MaxHeapSize=" + 104 * MIB + " ") && flags.contains("-XX:+UseSerialGC"), flags);
     }
 
+    @Test
+    void launcherWhenStartedThenTwoMallocArenasAndTheNativeHeapTrimmedWhereTheJdkHasTheFlag() throws Exception {
+        Path recent = fakeJdk("17.0.15");
+        Path old = fakeJdk("17.0.8");
+
+        String onRecent = run(launcher(), Map.of("PATH", recent.resolve("bin") + ":" + System.getenv("PATH")));
+        String onOld = run(launcher(), Map.of("PATH", old.resolve("bin") + ":" + System.getenv("PATH")));
+        String ownArenas = run(launcher(), Map.of("PATH", recent.resolve("bin") + ":" + System.getenv("PATH"),
+                "MALLOC_ARENA_MAX", "4"));
+
+        assertTrue(onRecent.contains("MALLOC_ARENA_MAX=2\n") && onRecent.contains(" -XX:TrimNativeHeapInterval=5000 "), onRecent);
+        // Before 17.0.9 the flag is unknown and the JVM would refuse to start.
+        assertTrue(onOld.contains("MALLOC_ARENA_MAX=2\n") && !onOld.contains("TrimNativeHeapInterval"), onOld);
+        assertTrue(ownArenas.contains("MALLOC_ARENA_MAX=4\n"), ownArenas);
+    }
+
+    @Test
+    void launcherWhenJdksTakeTurnsThenEachHasItsOwnClassDataArchive() throws Exception {
+        Path jdk17 = fakeJdk("17.0.15");
+        Path jdk25 = fakeJdk("25.0.3");
+
+        String first = archiveOption(run(launcher(), Map.of("PATH", jdk17.resolve("bin") + ":" + System.getenv("PATH"))));
+        String second = archiveOption(run(launcher(), Map.of("PATH", jdk25.resolve("bin") + ":" + System.getenv("PATH"))));
+        String again = archiveOption(run(launcher(), Map.of("PATH", jdk17.resolve("bin") + ":" + System.getenv("PATH"))));
+
+        // An archive written by one JDK does not map on another: sharing one file lost class-data sharing on both.
+        assertTrue(first.endsWith(".jsa") && second.endsWith(".jsa"), first + " " + second);
+        assertTrue(!first.equals(second), first);
+        assertEquals(first, again);
+    }
+
+    /** The archive path from the fake JDK's echo of its arguments (-XX:ArchiveClassesAtExit=... on a first run). */
+    private static String archiveOption(String echoed) {
+        for (String argument : echoed.split("\\s+")) {
+            if (argument.startsWith("-XX:ArchiveClassesAtExit=") || argument.startsWith("-XX:SharedArchiveFile=")) {
+                return argument.substring(argument.indexOf('=') + 1);
+            }
+        }
+        throw new AssertionError("no archive option in: " + echoed);
+    }
+
+    /** A directory shaped like a JDK of that version whose {@code bin/java} prints MALLOC_ARENA_MAX and its arguments. */
+    private static Path fakeJdk(String version) throws IOException {
+        Path home = Files.createTempDirectory("fake-jdk-" + version + "-");
+        Files.createDirectories(home.resolve("bin"));
+        Files.writeString(home.resolve("release"), "JAVA_VERSION=\"" + version + "\"\n");
+        Path java = home.resolve("bin/java");
+        Files.writeString(java, "#!/bin/sh\necho \"MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX\"\necho \" $* \"\n");
+        assertTrue(java.toFile().setExecutable(true));
+        return home;
+    }
+
     private static List<String> launcher() {
         Path launcher = REPOSITORY.resolve("identity-server");
         assumeTrue(Files.isExecutable(launcher), "no launcher at " + launcher);
@@ -102,6 +154,7 @@ class LauncherMemoryIT {
 
     private static String run(List<String> command, Map<String, String> environment) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(command).directory(REPOSITORY.toFile()).redirectErrorStream(true);
+        builder.environment().remove("MALLOC_ARENA_MAX");
         builder.environment().putAll(environment);
         Process process = builder.start();
         byte[] output = process.getInputStream().readAllBytes();

@@ -5,6 +5,7 @@ import dev.identityservice.server.error.ChallengeException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,22 +35,41 @@ public final class BoundedBody {
             throw tooLarge();
         }
         try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-            byte[] buffer = new byte[8192];
-            int read;
-            while ((read = body.read(buffer)) != -1) {
-                out.write(buffer, 0, read);
-                if (out.size() > MAX_BYTES) {
-                    throw tooLarge();
+            if (declaredLength >= 0) {
+                // The usual case (a form with its Content-Length): one array of the right size, no 8 KiB buffer
+                // and no copies (JFR: 12 KiB of garbage per introspection request).
+                byte[] exact = new byte[(int) declaredLength];
+                int filled = body.readNBytes(exact, 0, exact.length);
+                int next = body.read();
+                if (next == -1) {
+                    return filled == exact.length ? exact : Arrays.copyOf(exact, filled);
                 }
+                // More than declared (a container would not deliver it; kept bounded all the same).
+                ByteArrayOutputStream out = new ByteArrayOutputStream(filled + 512);
+                out.write(exact, 0, filled);
+                out.write(next);
+                return readRest(body, out);
             }
-            return out.toByteArray();
+            return readRest(body, new ByteArrayOutputStream(512));
         } catch (IOException e) {
             // The client closed before its Content-Length, broke the chunking, or stalled past the idle timeout:
             // its mistake, so a 400 and one line, not a 500 with a stack trace for every such request.
             LOG.warn("Request body incomplete ({}): {}", e.getClass().getSimpleName(), e.getMessage());
             throw incomplete();
         }
+    }
+
+    /** Appends the rest of the stream to {@code out}; 413 past {@link #MAX_BYTES}. */
+    private static byte[] readRest(InputStream body, ByteArrayOutputStream out) throws IOException {
+        byte[] buffer = new byte[8192];
+        int read;
+        while ((read = body.read(buffer)) != -1) {
+            out.write(buffer, 0, read);
+            if (out.size() > MAX_BYTES) {
+                throw tooLarge();
+            }
+        }
+        return out.toByteArray();
     }
 
     /** 400 and {@code Connection: close}: what is left of the stream cannot be trusted to frame a next request. */

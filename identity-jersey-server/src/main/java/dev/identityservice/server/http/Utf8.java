@@ -34,6 +34,11 @@ public final class Utf8 {
 
     /** The text of {@code bytes}; empty when they are not well-formed UTF-8. */
     public static Optional<String> decode(byte[] bytes) {
+        if (isAscii(bytes)) {
+            // ASCII is well-formed UTF-8 of the same characters: one copy instead of a decoder and a char buffer
+            // twice the size (JFR: 11 KiB per introspection request, almost every form being ASCII).
+            return Optional.of(new String(bytes, StandardCharsets.US_ASCII));
+        }
         try {
             return Optional.of(StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -42,5 +47,14 @@ public final class Utf8 {
         } catch (CharacterCodingException e) {
             return Optional.empty();
         }
+    }
+
+    private static boolean isAscii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -84,4 +84,67 @@ class FormTest {
         }
         assertThrows(OAuthException.class, () -> Form.parse(body.toString().getBytes(StandardCharsets.US_ASCII)));
     }
+
+    @Test
+    void parseWhenValueNeedsNoDecodingThenSameValueWithoutGarbagePerCharacter() {
+        String token = "eyJ" + "aB3_-.".repeat(120);
+        byte[] body = ("token=" + token + "&token_type_hint=access_token").getBytes(StandardCharsets.US_ASCII);
+        com.sun.management.ThreadMXBean bean =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        Form.parse(body);
+
+        long before = bean.getThreadAllocatedBytes(thread);
+        Form form = Form.parse(body);
+        long allocated = bean.getThreadAllocatedBytes(thread) - before;
+
+        assertEquals(token, form.get("token"));
+        assertEquals("access_token", form.get("token_type_hint"));
+        // The body's text, its two substrings and the maps: about 4 KiB. Decoding character by character
+        // allocated a String and a byte[] per character, about 60 KiB for this 723-character token.
+        org.junit.jupiter.api.Assertions.assertTrue(allocated < 16 * 1024, "allocated " + allocated + " bytes");
+    }
+
+    @Test
+    void parseWhenAsciiMixesWithEscapesAndRawNonAsciiThenDecodedAsBefore() {
+        Form form = Form.parse("a=abc%20d+e&b=caf\u00e9+x".getBytes(StandardCharsets.UTF_8));
+
+        assertEquals("abc d e", form.get("a"));
+        assertEquals("caf\u00e9 x", form.get("b"));
+    }
+
+    @Test
+    void readWhenLengthDeclaredThenExactlyThoseBytesWithoutAReadBuffer() {
+        byte[] body = ("token=" + "x".repeat(754)).getBytes(StandardCharsets.US_ASCII);
+        com.sun.management.ThreadMXBean bean =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        BoundedBody.read(new ByteArrayInputStream(body), body.length);
+
+        long before = bean.getThreadAllocatedBytes(thread);
+        byte[] read = BoundedBody.read(new ByteArrayInputStream(body), body.length);
+        long allocated = bean.getThreadAllocatedBytes(thread) - before;
+
+        org.junit.jupiter.api.Assertions.assertArrayEquals(body, read);
+        // The 760-byte array and the stream: under 2 KiB. Through an 8 KiB buffer and a growing copy: over 10 KiB.
+        org.junit.jupiter.api.Assertions.assertTrue(allocated < 2048, "allocated " + allocated + " bytes");
+    }
+
+    @Test
+    void readWhenStreamLongerOrShorterThanDeclaredThenWhatItHoldsAndStill413PastTheBound() {
+        byte[] twenty = "0123456789abcdefghij".getBytes(StandardCharsets.US_ASCII);
+
+        assertEquals("0123456789abcdefghij", new String(BoundedBody.read(new ByteArrayInputStream(twenty), 10), StandardCharsets.US_ASCII));
+        assertEquals("0123456789abcdefghij", new String(BoundedBody.read(new ByteArrayInputStream(twenty), 30), StandardCharsets.US_ASCII));
+        ChallengeException e = assertThrows(ChallengeException.class,
+                () -> BoundedBody.read(new ByteArrayInputStream(new byte[BoundedBody.MAX_BYTES + 10]), 10));
+        assertEquals(413, e.error().httpStatus());
+    }
+
+    @Test
+    void decodeWhenAsciiThenSameTextWhenMalformedAfterAsciiThenEmpty() {
+        assertEquals(java.util.Optional.of("grant_type=x&y=%C3%A9"), Utf8.decode("grant_type=x&y=%C3%A9".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(java.util.Optional.empty(), Utf8.decode(new byte[] {'a', 'b', (byte) 0xC0, (byte) 0xAF}));
+        assertEquals(java.util.Optional.of("caf\u00e9"), Utf8.decode("caf\u00e9".getBytes(StandardCharsets.UTF_8)));
+    }
 }
