@@ -112,6 +112,26 @@ public final class GuardTokenVerifier implements TokenVerifier, AutoCloseable {
     }
 
     /**
+     * A verifier that honours a deny-list the caller fills (a receiver of its own, such as an RFC 8935 push
+     * endpoint, or a benchmark), without a stream of its own and so without a notion of staleness. Every token,
+     * cached or not, is checked against {@code deny} as with a stream.
+     *
+     * @param config the settings; {@link GuardConfig#events()} is ignored
+     * @param deny   the deny-list, written by one thread of the caller's
+     */
+    public static GuardTokenVerifier withDenyList(GuardConfig config, DenyList deny) {
+        GuardListener listener = new SafeListener(config.listener());
+        GuardConfig safe = withListener(config, listener);
+        BoundedHttpClient http = new BoundedHttpClient(safe.http());
+        IssuerDiscovery discovery = new IssuerDiscovery(safe.issuer(), http);
+        CachingJwksSource keys = jwksSource(safe, http, discovery);
+        TokenVerifier opaque = safe.introspection() == null ? null
+                : new IntrospectionTokenVerifier(safe, http, discovery);
+        keys.prefetch();
+        return new GuardTokenVerifier(safe, keys, opaque, java.util.Objects.requireNonNull(deny, "deny"), null);
+    }
+
+    /**
      * The JWKS cache a configuration describes (explicit {@code jwks_uri}, else the issuer's discovery
      * document), not yet fetching; shared by the access-token and the logout-token verifiers.
      */
