@@ -217,7 +217,7 @@ class SecurityEventsTest {
         });
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertTrue(transmitter.polls.get() - pollsBefore <= 2, "the held poll answered it (with at most its successor open)");
-        assertTrue(millis < 1000, "refused within " + millis + " ms");
+        assertTrue(millis < 2000, "refused within " + millis + " ms (the held poll answers at once; generous for a loaded machine)");
     }
 
     @Test
@@ -343,7 +343,7 @@ class SecurityEventsTest {
         transmitter.accessTokenRevoked("after-loss", transmitter.nowSeconds() + 300);
         awaitApplied(guard, 1);
         refused(guard, token);
-        assertTrue(transmitter.streamsCreated.get() >= 2);
+        assertEquals(2, transmitter.streamsCreated.get(), "created anew after the 404");
     }
 
     @Test

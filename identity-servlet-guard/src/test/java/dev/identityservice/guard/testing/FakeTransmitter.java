@@ -124,8 +124,9 @@ public final class FakeTransmitter implements AutoCloseable {
     }
 
     /** Forgets every stream, as a transmitter that lost its state: polls answer 404. */
-    public void loseStreams() {
+    public synchronized void loseStreams() {
         streams.clear();
+        notifyAll();
     }
 
     public int openStreams() {
@@ -364,13 +365,17 @@ public final class FakeTransmitter implements AutoCloseable {
             Map<String, String> sets = new LinkedHashMap<>();
             synchronized (FakeTransmitter.this) {
                 while (true) {
+                    if (!streams.containsKey(id)) {
+                        json(response, callback, 404, "{\"error\":\"not_found\"}"); // lost while held
+                        return;
+                    }
                     for (Raised event : events) {
                         if (!acked.contains(event.jti) && sets.size() < 100) {
                             sets.put(event.jti, sign(event));
                         }
                     }
                     long left = until - System.nanoTime();
-                    if (!sets.isEmpty() || immediately || left <= 0 || !streams.containsKey(id)) {
+                    if (!sets.isEmpty() || immediately || left <= 0) {
                         break;
                     }
                     FakeTransmitter.this.wait(Math.max(1, left / 1_000_000));
