@@ -41,12 +41,20 @@ import java.time.Clock;
  */
 public final class GuardTokenVerifier implements TokenVerifier, AutoCloseable {
 
+    /**
+     * While the event stream is stale and {@code events.when-stale} is {@code introspect}, an introspection answer
+     * is reused at most this long: the point is that the issuer decides, so a revocation shows within it.
+     */
+    static final java.time.Duration STALE_INTROSPECTION_MAX_TTL = java.time.Duration.ofSeconds(1);
+
     /** Estimated bytes an entry takes beyond twice the token's length (claims, roles, cache node). */
     private static final int ENTRY_OVERHEAD_BYTES = 1024;
     private static final System.Logger LOG = System.getLogger(GuardTokenVerifier.class.getName());
 
     private final JwtTokenVerifier jwt;
     private final TokenVerifier opaque;
+    /** Introspection while stale ({@code events.when-stale introspect}); null otherwise. */
+    private final TokenVerifier staleIntrospection;
     private final CachingJwksSource keys;
     private final Cache<TokenKey, Cached> verified;
     private final Clock clock;
@@ -72,7 +80,8 @@ public final class GuardTokenVerifier implements TokenVerifier, AutoCloseable {
     }
 
     private GuardTokenVerifier(GuardConfig config, CachingJwksSource keys, TokenVerifier opaque, DenyList deny,
-            SecurityEventReceiver events) {
+            SecurityEventReceiver events, TokenVerifier staleIntrospection) {
+        this.staleIntrospection = staleIntrospection;
         this.keys = keys;
         this.jwt = new JwtTokenVerifier(config, keys);
         this.opaque = opaque;
@@ -103,12 +112,16 @@ public final class GuardTokenVerifier implements TokenVerifier, AutoCloseable {
         keys.prefetch();
         DenyList deny = null;
         SecurityEventReceiver events = null;
+        TokenVerifier staleIntrospection = null;
         if (safe.events() != null) {
             deny = new DenyList(safe.events().maxEntries());
             events = new SecurityEventReceiver(safe, http, discovery, keys, deny);
+            if (safe.events().whenStale() == WhenStale.INTROSPECT) {
+                staleIntrospection = new IntrospectionTokenVerifier(withShortIntrospection(safe), http, discovery);
+            }
             events.start();
         }
-        return new GuardTokenVerifier(safe, keys, opaque, deny, events);
+        return new GuardTokenVerifier(safe, keys, opaque, deny, events, staleIntrospection);
     }
 
     /**
@@ -128,7 +141,7 @@ public final class GuardTokenVerifier implements TokenVerifier, AutoCloseable {
         TokenVerifier opaque = safe.introspection() == null ? null
                 : new IntrospectionTokenVerifier(safe, http, discovery);
         keys.prefetch();
-        return new GuardTokenVerifier(safe, keys, opaque, java.util.Objects.requireNonNull(deny, "deny"), null);
+        return new GuardTokenVerifier(safe, keys, opaque, java.util.Objects.requireNonNull(deny, "deny"), null, null);
     }
 
     /**
@@ -222,12 +235,12 @@ public final class GuardTokenVerifier implements TokenVerifier, AutoCloseable {
         listener.eventStreamStale(since == null ? java.time.Duration.ZERO : since);
         String state = "security-event stream stale (" + (since == null ? "never reached"
                 : "last contact " + since.toSeconds() + " s ago") + ")";
-        if (whenStale == WhenStale.FAIL_CLOSED || opaque == null) {
+        if (whenStale == WhenStale.FAIL_CLOSED || staleIntrospection == null) {
             staleWarning.warn(state + ": refusing requests with 503 (events.when-stale fail-closed)");
             throw new VerificationUnavailableException(state, staleRetryAfter, null);
         }
         staleWarning.warn(state + ": verifying tokens by introspection (events.when-stale introspect)");
-        VerifiedToken introspected = opaque.verify(token);
+        VerifiedToken introspected = staleIntrospection.verify(token);
         refuseIfDenied(introspected, null);
         return introspected;
     }
@@ -276,6 +289,19 @@ public final class GuardTokenVerifier implements TokenVerifier, AutoCloseable {
                     }
                 })
                 .build();
+    }
+
+    private static GuardConfig withShortIntrospection(GuardConfig c) {
+        GuardConfig.IntrospectionSettings i = c.introspection();
+        java.time.Duration maxTtl = i.maxTtl().compareTo(STALE_INTROSPECTION_MAX_TTL) < 0 ? i.maxTtl()
+                : STALE_INTROSPECTION_MAX_TTL;
+        java.time.Duration negativeTtl = i.negativeTtl().compareTo(maxTtl) < 0 ? i.negativeTtl() : maxTtl;
+        GuardConfig.IntrospectionSettings shorter = new GuardConfig.IntrospectionSettings(i.endpoint(), i.clientId(),
+                i.clientSecret(), maxTtl, negativeTtl);
+        return new GuardConfig(c.issuer(), c.jwksUri(), c.audiences(), c.algorithms(), c.clockSkew(), c.acceptPlainJwt(),
+                c.rolesClaims(), c.rolePrefix(), c.realm(), c.publicPaths(), c.requiredRoles(), c.maxTokenLength(),
+                c.jwks(), c.http(), c.tokenCache(), shorter, c.clock(), c.listener(), c.jwksFetcher(),
+                c.principalClaim(), c.acceptStringRoles(), c.passCorsPreflight(), c.events());
     }
 
     private static GuardConfig withListener(GuardConfig c, GuardListener listener) {

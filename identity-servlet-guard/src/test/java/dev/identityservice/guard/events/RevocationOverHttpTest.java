@@ -99,6 +99,13 @@ class RevocationOverHttpTest {
         assertEquals("Bearer realm=\"api\", error=\"invalid_token\", error_description=\"token revoked\"",
                 challenge(get(base + "/web/x", token)));
         assertEquals(401, get(base + "/api/orders", token).statusCode());
+
+        assertEquals(2, transmitter.openStreams(), "one stream per verifier");
+        server.stop(); // destroys the filter, which closes the verifier it built
+        SecurityEventsTest.await("the filter's stream deleted", () -> transmitter.openStreams() == 1);
+        feature.close();
+        assertEquals(0, transmitter.openStreams());
+        assertEquals(2, transmitter.streamsDeleted.get());
     }
 
     private static int status(String url, String authorization) {
