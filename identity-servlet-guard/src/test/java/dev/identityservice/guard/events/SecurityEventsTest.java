@@ -284,6 +284,26 @@ class SecurityEventsTest {
     }
 
     @Test
+    void staleWhenTheInjectedClockPassesMaxStalenessWithoutAnAnswerThenFailClosedUntilTheStreamAnswers() throws Exception {
+        MutableClock clock = MutableClock.atFixedStart();
+        transmitter(clock);
+        GuardTokenVerifier guard = guard(config(clock).eventsWhenStale(WhenStale.FAIL_CLOSED).build());
+        String token = token(clock, KEY).sign();
+        assertDoesNotThrow(() -> guard.verify(token));
+        transmitter.failWith(503);
+        int before = transmitter.ssfRequests.get();
+        await("a poll failed", () -> transmitter.ssfRequests.get() > before + 1);
+        clock.advance(Duration.ofSeconds(29));
+        assertDoesNotThrow(() -> guard.verify(token), "within max-staleness (30 s)");
+        clock.advance(Duration.ofSeconds(2));
+        assertTrue(guard.eventFreshness().stale());
+        assertThrows(VerificationUnavailableException.class, () -> guard.verify(token));
+        transmitter.failWith(0);
+        await("fresh again", () -> !guard.eventFreshness().stale());
+        assertDoesNotThrow(() -> guard.verify(token));
+    }
+
+    @Test
     void streamBrokenWhenFailOpenThenAcceptedWithTheDenyListStillApplied() throws Exception {
         Clock clock = Clock.systemUTC();
         transmitter(clock);
@@ -299,10 +319,18 @@ class SecurityEventsTest {
         String revoked = token(clock, KEY).claim("jti", "gone").sign();
         transmitter.accessTokenRevoked("gone", transmitter.nowSeconds() + 300);
         awaitApplied(guard, 1);
+        int pollsBefore = transmitter.ssfRequests.get();
+        long brokenAt = System.nanoTime();
         breakStream("500");
         await("stale", () -> guard.eventFreshness().stale());
         assertDoesNotThrow(() -> guard.verify(token(clock, KEY).sign()));
         refused(guard, revoked);
+        Thread.sleep(1000);
+        long outageMillis = (System.nanoTime() - brokenAt) / 1_000_000;
+        int failedPolls = transmitter.ssfRequests.get() - pollsBefore;
+        assertTrue(failedPolls >= 2, "it keeps trying: " + failedPolls);
+        // Backing off (100 ms doubling, at most 1 s here): a handful of polls, not one per few milliseconds.
+        assertTrue(failedPolls <= 4 + outageMillis / 500, failedPolls + " polls in " + outageMillis + " ms");
         assertFalse(staleSeen.isEmpty());
         assertNotNull(guard.eventFreshness().lastProblem());
         repairStream("500");

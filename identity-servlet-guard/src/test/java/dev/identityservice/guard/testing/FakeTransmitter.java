@@ -38,6 +38,8 @@ public final class FakeTransmitter implements AutoCloseable {
     public static final String RECEIVER_SECRET = "receiver-secret";
 
     public final AtomicInteger polls = new AtomicInteger();
+    /** Every request to a stream or poll endpoint, answered or failed. */
+    public final AtomicInteger ssfRequests = new AtomicInteger();
     public final AtomicInteger streamsCreated = new AtomicInteger();
     public final AtomicInteger streamsDeleted = new AtomicInteger();
     public final AtomicInteger tokensIssued = new AtomicInteger();
@@ -239,6 +241,9 @@ public final class FakeTransmitter implements AutoCloseable {
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
             String path = Request.getPathInContext(request);
+            if (path.startsWith("/ssf/")) {
+                ssfRequests.incrementAndGet();
+            }
             CountDownLatch held = hanging;
             if (held != null) {
                 held.await();
