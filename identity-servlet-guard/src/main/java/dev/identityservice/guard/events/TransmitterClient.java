@@ -222,13 +222,23 @@ final class TransmitterClient {
         return out.append('"').toString();
     }
 
-    /** Our bearer token goes only to the transmitter's own origin, whatever a document says. */
+    /**
+     * Our bearer token goes only to the issuer's origin or that of the configured {@code events.configuration-uri},
+     * whatever a document says.
+     */
     private void requireSameOrigin(URI uri, String name) throws IOException {
-        URI base = URI.create(issuer);
-        if (!base.getScheme().equalsIgnoreCase(uri.getScheme()) || !base.getHost().equalsIgnoreCase(uri.getHost())
-                || base.getPort() != uri.getPort()) {
-            throw new IOException(name + " " + uri + " is not on the issuer's origin");
+        if (!sameOrigin(URI.create(issuer), uri) && !sameOrigin(configurationUri, uri)) {
+            throw new IOException(name + " " + uri + " is neither on the issuer's origin nor on events.configuration-uri's");
         }
+    }
+
+    private static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost() != null
+                && a.getHost().equalsIgnoreCase(b.getHost()) && port(a) == port(b);
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
     private static String bearer(AccessToken token) {

@@ -428,6 +428,20 @@ class SecurityEventsTest {
     }
 
     @Test
+    void pollEndpointOnAnotherOriginWhenStreamCreatedThenRefusedAndTheTokenNeverSentThere() throws Exception {
+        Clock clock = Clock.systemUTC();
+        transmitter(clock);
+        try (FakeTransmitter elsewhere = FakeTransmitter.start(clock, KEY)) {
+            transmitter.pollEndpointBase(elsewhere.url());
+            GuardTokenVerifier guard = GuardTokenVerifier.create(config(clock).build());
+            closing.add(0, guard);
+            await("refused", () -> String.valueOf(guard.eventFreshness().lastProblem()).contains("origin"));
+            assertTrue(guard.eventFreshness().stale());
+            assertEquals(0, elsewhere.ssfRequests.get());
+        }
+    }
+
+    @Test
     void withoutEventsSettingsThereIsNoReceiver() throws Exception {
         Clock clock = Clock.systemUTC();
         transmitter(clock);

@@ -60,6 +60,7 @@ public final class FakeTransmitter implements AutoCloseable {
     private volatile long tokenLifetimeSeconds = 300;
     private volatile CountDownLatch hanging;
     private int port;
+    private volatile String pollEndpointBase;
 
     /** An event as raised; signed at delivery, its parts bent as a test asks. */
     private record Raised(String jti, Map<String, Object> header, Map<String, Object> claims, TestKey signer) {
@@ -106,6 +107,11 @@ public final class FakeTransmitter implements AutoCloseable {
     /** Every SSF call answers this status (0: normal again). */
     public void failWith(int status) {
         this.failStatus = status;
+    }
+
+    /** Streams created from now on name their poll endpoint under {@code base} instead of this server. */
+    public void pollEndpointBase(String base) {
+        this.pollEndpointBase = base;
     }
 
     public void tokenLifetimeSeconds(long seconds) {
@@ -327,7 +333,8 @@ public final class FakeTransmitter implements AutoCloseable {
                 streams.put(id, ConcurrentHashMap.newKeySet());
                 streamsCreated.incrementAndGet();
                 json(response, callback, 201, "{\"stream_id\":\"" + id + "\",\"iss\":\"" + url() + "\",\"aud\":\"" + RECEIVER
-                        + "\",\"delivery\":{\"method\":\"urn:ietf:rfc:8936\",\"endpoint_url\":\"" + url() + "/ssf/poll/" + id
+                        + "\",\"delivery\":{\"method\":\"urn:ietf:rfc:8936\",\"endpoint_url\":\""
+                        + (pollEndpointBase == null ? url() : pollEndpointBase) + "/ssf/poll/" + id
                         + "\"},\"events_supported\":[],\"events_requested\":[],\"events_delivered\":[]}");
             } else if (request.getMethod().equals("DELETE")) {
                 String query = request.getHttpURI().getQuery();
