@@ -270,7 +270,7 @@ class SecurityEventsTest {
         Clock clock = Clock.systemUTC();
         transmitter(clock);
         transmitter.hold(Duration.ofMillis(200));
-        GuardTokenVerifier guard = guard(config(clock).eventsMaxStaleness(Duration.ofMillis(1500))
+        GuardTokenVerifier guard = guard(config(clock).eventsMaxStaleness(Duration.ofSeconds(3))
                 .eventsWhenStale(WhenStale.FAIL_CLOSED).build());
         String token = token(clock, KEY).sign();
         assertDoesNotThrow(() -> guard.verify(token));
@@ -309,7 +309,7 @@ class SecurityEventsTest {
         transmitter(clock);
         transmitter.hold(Duration.ofMillis(200));
         List<Duration> staleSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
-        GuardTokenVerifier guard = guard(config(clock).eventsMaxStaleness(Duration.ofMillis(1500))
+        GuardTokenVerifier guard = guard(config(clock).eventsMaxStaleness(Duration.ofSeconds(3))
                 .listener(new dev.identityservice.guard.GuardListener() {
                     @Override
                     public void eventStreamStale(Duration sinceContact) {
@@ -342,7 +342,7 @@ class SecurityEventsTest {
         Clock clock = Clock.systemUTC();
         transmitter(clock);
         transmitter.hold(Duration.ofMillis(200));
-        GuardTokenVerifier guard = guard(config(clock).eventsMaxStaleness(Duration.ofMillis(1500))
+        GuardTokenVerifier guard = guard(config(clock).eventsMaxStaleness(Duration.ofSeconds(3))
                 .introspectionClient("guard-client", "guard-secret")
                 .eventsWhenStale(WhenStale.INTROSPECT).build());
         String active = token(clock, KEY).sign();
