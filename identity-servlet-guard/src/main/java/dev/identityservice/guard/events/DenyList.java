@@ -10,8 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * event's cut-off. Each entry is kept until the latest {@code exp} of the tokens it names
  * ({@code tokens_expire_by}) plus the clock skew the guard allows on {@code exp}, never longer.
  *
- * <p>One writer (the receiver thread), any number of lock-free readers. Every entry added bumps {@link
- * #generation()}, so that the verified-token cache re-checks a cached token only when the list changed: its
+ * <p>One writer (the receiver thread), any number of lock-free readers. Every entry added or widened bumps {@link
+ * #generation()} (a redelivered event changes nothing and bumps nothing), so that the verified-token cache re-checks a cached token only when the list changed: its
  * hit path stays one volatile read more than without a deny-list. Removing expired entries does not bump it
  * (it only lets through tokens that are expired anyway).
  */
@@ -146,20 +146,27 @@ public final class DenyList {
 
     private boolean putMax(Map<String, Long> map, String key, long keepUntilMillis) {
         Long old = map.get(key);
+        if (old != null && old >= keepUntilMillis) {
+            return true; // a redelivered event: nothing changes, so cached tokens need no re-check
+        }
         if (old == null && !room()) {
             return false;
         }
-        map.put(key, old == null ? keepUntilMillis : Math.max(old, keepUntilMillis));
+        map.put(key, keepUntilMillis);
         added(old == null);
         return true;
     }
 
     private boolean putCut(Map<String, Cut> map, String key, Cut cut) {
         Cut old = map.get(key);
+        Cut merged = old == null ? cut : old.merge(cut);
+        if (merged.equals(old)) {
+            return true; // a redelivered event: nothing changes, so cached tokens need no re-check
+        }
         if (old == null && !room()) {
             return false;
         }
-        map.put(key, old == null ? cut : old.merge(cut));
+        map.put(key, merged);
         added(old == null);
         return true;
     }

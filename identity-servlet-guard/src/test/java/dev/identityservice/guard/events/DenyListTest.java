@@ -63,6 +63,19 @@ class DenyListTest {
     }
 
     @Test
+    void addWhenTheSameEventComesAgainThenTheGenerationStaysSoCachedTokensAreNotRechecked() {
+        DenyList deny = new DenyList(5);
+        deny.denyJti("j", 1_000);
+        deny.denySession("s", 10, 1_000);
+        long generation = deny.generation();
+        assertTrue(deny.denyJti("j", 1_000));
+        assertTrue(deny.denySession("s", 10, 1_000));
+        assertEquals(generation, deny.generation());
+        deny.denySession("s", 11, 1_000);
+        assertNotEquals(generation, deny.generation(), "a later cut-off denies more tokens");
+    }
+
+    @Test
     void cutWhenMergedThenTheLaterCutOffAndKeepUntilWin() {
         DenyList deny = new DenyList(5);
         deny.denySubject("alice", 2_000, 10_000);
