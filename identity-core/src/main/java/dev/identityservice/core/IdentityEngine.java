@@ -10,6 +10,12 @@ import dev.identityservice.core.change.NotifyingUserStore;
 import dev.identityservice.core.change.PostgresChangeNotifier;
 import dev.identityservice.core.client.ClientAuthenticator;
 import dev.identityservice.core.client.ClientStore;
+import dev.identityservice.core.change.AfterCommitChangeNotifier;
+import dev.identityservice.core.event.EventRaisingAccessTokenStore;
+import dev.identityservice.core.event.EventRaisingClientStore;
+import dev.identityservice.core.event.SecurityEventSettings;
+import dev.identityservice.core.event.SecurityEvents;
+import dev.identityservice.core.store.jdbc.JdbcSecurityEventStore;
 import dev.identityservice.core.grant.AuthorizationCodeGrant;
 import dev.identityservice.core.grant.AuthorizationCodes;
 import dev.identityservice.core.grant.ClientCredentialsGrant;
@@ -121,23 +127,29 @@ public final class IdentityEngine {
     private final BackChannelLogoutSender logouts;
     private final PushedAuthorizationRequests pushedRequests;
     private final RequestObjectVerifier requestObjects;
+    private final SecurityEvents securityEvents;
 
     private IdentityEngine(Builder builder) {
         this.database = builder.database;
         this.clock = builder.clock;
         this.changes = database.isPostgres() ? new PostgresChangeNotifier(database, builder.reconcileInterval)
                 : new InProcessChangeNotifier();
-        this.tenantStore = new NotifyingTenantStore(new JdbcTenantStore(database), changes);
-        this.users = new NotifyingUserStore(new JdbcUserStore(database), changes);
+        // Writes made in one transaction are announced when it commits, so no instance re-reads them too early.
+        ChangeNotifier committed = new AfterCommitChangeNotifier(changes, database);
+        this.securityEvents = new SecurityEvents(new JdbcSecurityEventStore(database), database, changes, clock, builder.securityEvents);
+        this.tenantStore = new NotifyingTenantStore(new JdbcTenantStore(database), committed);
+        this.users = new NotifyingUserStore(new JdbcUserStore(database), committed);
         this.passwordHasher = builder.passwordHasher;
         this.userAuthenticator = new UserAuthenticator(users, passwordHasher, clock);
         this.userRegistration = new UserRegistration(users, passwordHasher, clock);
-        this.clients = new NotifyingClientStore(new JdbcClientStore(database), changes);
+        this.clients = new EventRaisingClientStore(new NotifyingClientStore(new JdbcClientStore(database), committed),
+                database, securityEvents);
         this.clientAuthenticator = new ClientAuthenticator(clients);
         this.keys = KeyRotator.builder(new JdbcSigningKeyStore(database, new PrivateKeyCipher(builder.masterKey)), tenantStore)
-                .policy(builder.rotationPolicy).listener(builder.rotationListener).clock(clock).changes(changes).build();
+                .policy(builder.rotationPolicy).listener(builder.rotationListener).clock(clock).changes(committed)
+                .revocations(securityEvents::signingKeyRevoked).build();
         this.rotationScheduler = new KeyRotationScheduler(keys, tenantStore);
-        var accessTokenStore = new JdbcAccessTokenStore(database);
+        var accessTokenStore = new EventRaisingAccessTokenStore(new JdbcAccessTokenStore(database), securityEvents);
         var refreshTokens = new RefreshTokenService(new JdbcRefreshTokenStore(database), accessTokenStore, clock, builder.reuseListener);
         var accessTokenIssuer = new AccessTokenIssuer(keys, accessTokenStore, clock, () -> multiTenant);
         var idTokenIssuer = new IdTokenIssuer(keys, clock);
@@ -152,16 +164,16 @@ public final class IdentityEngine {
         this.logouts = new BackChannelLogoutSender(new JdbcPendingLogoutStore(database), clients, this::tenant,
                 new LogoutTokenIssuer(keys, clock), clock, builder.backChannelLogout, builder.logoutListener);
         this.sessions = new LoginSessions(new JdbcLoginSessionStore(database), refreshTokens, clock, builder.sessionTtl,
-                logouts::wakeUp);
+                logouts::wakeUp, database, securityEvents);
         this.accessTokenValidator = new AccessTokenValidator(keys, clock);
         this.introspector = new TokenIntrospector(accessTokenValidator, accessTokenStore, refreshTokens, users, clients, clock);
         this.userInfo = new UserInfoProvider(introspector, clients, idTokenIssuer);
         this.idTokenHints = new IdTokenHintValidator(keys);
         this.revoker = new TokenRevoker(accessTokenValidator, accessTokenStore, refreshTokens, users, sessions,
-                new RevocationCutOff(clock, builder.sleeper));
-        this.cleanup = new ExpiredRowsCleanup(database, clock, builder.auditRetention);
+                new RevocationCutOff(clock, builder.sleeper), database, securityEvents);
+        this.cleanup = new ExpiredRowsCleanup(database, clock, builder.auditRetention, builder.securityEvents);
         this.auditEvents = new JdbcAuditEventStore(database);
-        this.registrations = new ClientRegistrations(new JdbcClientRegistrationStore(database), clients, changes, clock);
+        this.registrations = new ClientRegistrations(new JdbcClientRegistrationStore(database), clients, committed, clock);
         this.pushedRequests = new PushedAuthorizationRequests(new JdbcPushedRequestStore(database), clock);
         this.requestObjects = new RequestObjectVerifier(new ClientKeySource(clock), clock);
         reloadTenants();
@@ -190,7 +202,7 @@ public final class IdentityEngine {
                     keys.reload(tenantId);
                 }
             }
-            case USERS, CLIENTS -> { }
+            case USERS, CLIENTS, SECURITY_EVENTS -> { }
         }
     }
 
@@ -343,6 +355,8 @@ public final class IdentityEngine {
     public PushedAuthorizationRequests pushedRequests() { return pushedRequests; }
     /** Request objects (RFC 9101, OIDC Core §6.1), verified with the client's registered keys. */
     public RequestObjectVerifier requestObjects() { return requestObjects; }
+    /** The security event log and its receivers' streams (RFC 8417, RFC 8936, SSF 1.0). */
+    public SecurityEvents securityEvents() { return securityEvents; }
 
     /** Configures an {@link IdentityEngine}; everything but the database and master key has a default. */
     public static final class Builder {
@@ -359,6 +373,7 @@ public final class IdentityEngine {
         private RevocationCutOff.Sleeper sleeper = RevocationCutOff.Sleeper.THREAD_SLEEP;
         private BackChannelLogoutSettings backChannelLogout = BackChannelLogoutSettings.DEFAULTS;
         private BackChannelLogoutSender.Listener logoutListener = BackChannelLogoutSender.Listener.NONE;
+        private SecurityEventSettings securityEvents = SecurityEventSettings.DEFAULTS;
 
         private Builder(Database database, MasterKey masterKey) {
             this.database = Objects.requireNonNull(database, "database");
@@ -382,6 +397,9 @@ public final class IdentityEngine {
         /** How back-channel logout tokens are delivered; default {@link BackChannelLogoutSettings#DEFAULTS}. */
         public Builder backChannelLogout(BackChannelLogoutSettings value) { this.backChannelLogout = Objects.requireNonNull(value, "backChannelLogout"); return this; }
         public Builder logoutListener(BackChannelLogoutSender.Listener value) { this.logoutListener = Objects.requireNonNull(value, "logoutListener"); return this; }
+
+        /** How security events are kept and delivered; default {@link SecurityEventSettings#DEFAULTS}. */
+        public Builder securityEvents(SecurityEventSettings value) { this.securityEvents = Objects.requireNonNull(value, "securityEvents"); return this; }
 
         public IdentityEngine build() {
             return new IdentityEngine(this);

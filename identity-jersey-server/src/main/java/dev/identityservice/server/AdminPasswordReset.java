@@ -100,7 +100,19 @@ public final class AdminPasswordReset {
                     "no user '" + username + "' in tenant '" + tenant + "'"));
             new UserRegistration(users, new Argon2idPasswordHasher(config.passwordHashParameters(), new SecureRandom()), clock)
                     .changePassword(user, password.toCharArray());
-            users.setTokensValidAfter(tenant, user.id(), clock.instant());
+            // The cut-off is a whole second (RevocationCutOff), as for the management API, so the security event's
+            // event_timestamp tells receivers exactly what the server refuses.
+            java.time.Instant cutOff = new dev.identityservice.core.token.RevocationCutOff(clock,
+                    dev.identityservice.core.token.RevocationCutOff.Sleeper.THREAD_SLEEP).next();
+            database.inOneTransaction(() -> {
+                users.setTokensValidAfter(tenant, user.id(), cutOff);
+                // No server runs on this database (H2) or its instances find the event at their next periodic re-check.
+                new dev.identityservice.core.event.SecurityEvents(new dev.identityservice.core.store.jdbc.JdbcSecurityEventStore(database),
+                        database, new dev.identityservice.core.change.InProcessChangeNotifier(), clock,
+                        dev.identityservice.core.event.SecurityEventSettings.DEFAULTS)
+                        .userRevoked(tenant, dev.identityservice.core.event.SecurityEventType.SESSION_REVOKED, user.id(), cutOff);
+                return null;
+            });
             // Written at once (no request to keep fast): the audit log shows who reset whom, as for the management API.
             new JdbcAuditEventStore(database).append(List.of(new AuditEvent(UUID.randomUUID().toString(), tenant, clock.instant(),
                     AuditLog.ADMIN_PREFIX + "user.reset-password", "os:" + System.getProperty("user.name"), user.id(), null, null,

@@ -63,7 +63,11 @@ public enum ConfigKey {
     HTTP_VIRTUAL_THREADS("http.virtual.threads", false, "serve requests on virtual threads (Java 21+) instead of the platform pool (default false: CPU-bound signing and hashing on few cores is served unfairly by virtual threads)", (b, v) -> b.httpVirtualThreads(parseBoolean("http.virtual.threads", v))),
     PASSWORD_HASH_CONCURRENCY("password.hash.concurrency", false, "password hashes running at once (default: one per core)", (b, v) -> b.passwordHashConcurrency(parseInt("password.hash.concurrency", v))),
     PASSWORD_HASH_QUEUE("password.hash.queue", false, "password hashes waiting for a running one; past it a login gets 503 with Retry-After (default 16 per running hash)", (b, v) -> b.passwordHashQueue(parseInt("password.hash.queue", v))),
-    PASSWORD_HASH_QUEUE_TIMEOUT("password.hash.queue.timeout", false, "longest wait of a password hash in the queue before 503 with Retry-After (default 2s)", (b, v) -> b.passwordHashQueueTimeout(Durations.parse("password.hash.queue.timeout", v)));
+    PASSWORD_HASH_QUEUE_TIMEOUT("password.hash.queue.timeout", false, "longest wait of a password hash in the queue before 503 with Retry-After (default 2s)", (b, v) -> b.passwordHashQueueTimeout(Durations.parse("password.hash.queue.timeout", v))),
+    SECURITY_EVENTS_RETENTION("security-events.retention", false, "how long security events (SETs for resource servers, /ssf/poll) are kept; at least 1d, the longest access-token lifetime (default 2d)", (b, v) -> b.securityEventsRetention(Durations.parse("security-events.retention", v))),
+    SECURITY_EVENTS_POLL_MAX_WAIT("security-events.poll.max-wait", false, "how long a long poll of a security event stream is held when nothing is pending (default 10s; 100ms to 5m, below http.idle.timeout)", (b, v) -> b.securityEventsPollMaxWait(Durations.parse("security-events.poll.max-wait", v))),
+    SECURITY_EVENTS_STREAM_IDLE_EXPIRY("security-events.stream-idle-expiry", false, "a security event stream not polled for this long is deleted (default 7d; at least 1m)", (b, v) -> b.securityEventsStreamIdleExpiry(Durations.parse("security-events.stream-idle-expiry", v))),
+    SECURITY_EVENTS_MAX_STREAMS_PER_CLIENT("security-events.max-streams-per-client", false, "the most security event streams one receiver client holds; creating more is refused with 429 (default 10)", (b, v) -> b.securityEventsMaxStreamsPerClient(parseInt("security-events.max-streams-per-client", v)));
 
     /** The prefix of every environment variable the server reads. */
     public static final String ENV_PREFIX = "IDENTITY_";
@@ -87,7 +91,7 @@ public enum ConfigKey {
 
     /** The environment variable, e.g. {@code IDENTITY_DB_URL}. */
     public String envName() {
-        return ENV_PREFIX + key.replace('.', '_').toUpperCase(Locale.ROOT);
+        return ENV_PREFIX + key.replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT);
     }
 
     /** The command-line flag, e.g. {@code --db-url}. */

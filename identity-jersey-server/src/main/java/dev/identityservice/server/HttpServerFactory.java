@@ -144,9 +144,14 @@ final class HttpServerFactory {
     private static ServletContextHandler jerseyContext(ResourceConfig application) {
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
-        context.addServlet(new ServletHolder("jersey", new ServletContainer(application)), "/*");
+        ServletHolder jersey = new ServletHolder("jersey", new ServletContainer(application));
+        // Long polls of security event streams (RFC 8936) wait as suspended AsyncResponses, on no request thread.
+        jersey.setAsyncSupported(true);
+        context.addServlet(jersey, "/*");
         // Headers Jersey would refuse before our error shapes apply: checked in front of it.
-        context.addFilter(HeaderSyntaxFilter.class, "/*", EnumSet.of(DispatcherType.REQUEST));
+        org.eclipse.jetty.ee10.servlet.FilterHolder headers = new org.eclipse.jetty.ee10.servlet.FilterHolder(HeaderSyntaxFilter.class);
+        headers.setAsyncSupported(true);
+        context.addFilter(headers, "/*", EnumSet.of(DispatcherType.REQUEST));
         return context;
     }
 }

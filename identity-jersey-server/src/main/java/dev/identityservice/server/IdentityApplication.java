@@ -144,6 +144,17 @@ public final class IdentityApplication extends ResourceConfig {
         return management;
     }
 
+    /**
+     * Adds the security event transmitter (OpenID Shared Signals Framework 1.0, RFC 8936 poll): configuration
+     * metadata, streams and polls, held by {@code polls}.
+     */
+    public IdentityApplication withSecurityEvents(IdentityEngine engine, AuditLog audit, dev.identityservice.server.ssf.LongPolls polls) {
+        register(new dev.identityservice.server.ssf.SsfConfigurationEndpoint());
+        register(new dev.identityservice.server.ssf.StreamEndpoint(engine.securityEvents(), engine.introspector(), audit));
+        register(new dev.identityservice.server.ssf.PollEndpoint(engine.securityEvents(), engine.introspector(), polls));
+        return this;
+    }
+
     /** Adds the management API, protected by our own guard; see {@link AdminApi}. */
     public IdentityApplication withAdminApi(AdminApi adminApi) {
         adminApi.registerWith(this);

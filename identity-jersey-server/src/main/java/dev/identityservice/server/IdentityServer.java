@@ -18,6 +18,8 @@ import dev.identityservice.server.observability.ServerMetrics;
 import dev.identityservice.server.setup.Bootstrap;
 import dev.identityservice.server.setup.SetupFile;
 import dev.identityservice.server.setup.SetupImporter;
+import dev.identityservice.core.event.SecurityEventTokens;
+import dev.identityservice.server.ssf.LongPolls;
 import java.io.PrintStream;
 import java.net.URI;
 import java.security.SecureRandom;
@@ -52,10 +54,11 @@ public final class IdentityServer implements AutoCloseable {
     private final URI issuer;
     private final int port;
     private final int managementPort;
+    private final LongPolls longPolls;
 
     private IdentityServer(Database database, IdentityEngine engine, ServerMetrics metrics, DatabaseHealth databaseHealth,
                            Server jetty, ScheduledExecutorService jobs, AuditWriter auditWriter, URI issuer, int port,
-                           int managementPort) {
+                           int managementPort, LongPolls longPolls) {
         this.auditWriter = auditWriter;
         this.database = database;
         this.engine = engine;
@@ -66,6 +69,7 @@ public final class IdentityServer implements AutoCloseable {
         this.issuer = issuer;
         this.port = port;
         this.managementPort = managementPort;
+        this.longPolls = longPolls;
     }
 
     public static void main(String[] args) {
@@ -133,6 +137,7 @@ public final class IdentityServer implements AutoCloseable {
         ServerMetrics metrics = new ServerMetrics();
         DatabaseHealth databaseHealth = new DatabaseHealth(database);
         AuditWriter auditWriter = null;
+        LongPolls longPolls = null;
         try {
             database.publishMetricsTo(metrics.registry());
             auditWriter = new AuditWriter(new JdbcAuditEventStore(database), metrics.registry());
@@ -158,12 +163,16 @@ public final class IdentityServer implements AutoCloseable {
                     .reconcileInterval(config.changeReconcileInterval())
                     .backChannelLogout(config.backChannelLogout())
                     .logoutListener(metrics.logoutListener())
+                    .securityEvents(config.securityEvents())
                     .build();
             byte[] deviceCookieKey = DeviceCookies.deriveKey(masterKey.secretKey().getEncoded());
             IdentityApplication application = new IdentityApplication(engine, metrics, config.loginLimits(), deviceCookieKey,
                     audit, databaseHealth)
                     .withAdminApi(new AdminApi(engine, config.adminAudiences(), config.accessTokenTtl(), audit, config.registrationMaxClients()))
                     .withClientRegistration(engine, config.accessTokenTtl(), config.registrationMaxClients());
+            longPolls = new LongPolls(engine.securityEvents(), new SecurityEventTokens(engine.keys(), clock),
+                    config.securityEvents().pollMaxWait(), engine.changes());
+            application.withSecurityEvents(engine, audit, longPolls);
             ResourceConfig management = null;
             if (config.managementPort() == null) {
                 application.withGuardedMetrics(metrics);
@@ -224,8 +233,12 @@ public final class IdentityServer implements AutoCloseable {
             if (managementPort >= 0) {
                 LOG.info("Management (metrics, health) listening on http://{}:{}", ServerConfig.MANAGEMENT_HOST, managementPort);
             }
-            return new IdentityServer(database, engine, metrics, databaseHealth, jetty, jobs, auditWriter, issuer, port, managementPort);
+            return new IdentityServer(database, engine, metrics, databaseHealth, jetty, jobs, auditWriter, issuer, port, managementPort,
+                    longPolls);
         } catch (Exception e) {
+            if (longPolls != null) {
+                longPolls.close();
+            }
             stopQuietly(jetty);
             if (jobs != null) {
                 jobs.shutdownNow();
@@ -335,6 +348,11 @@ public final class IdentityServer implements AutoCloseable {
         return metrics;
     }
 
+    /** The long polls of security event streams held now. */
+    public LongPolls longPolls() {
+        return longPolls;
+    }
+
     /** What stores audit events, off the request threads. */
     public AuditWriter auditWriter() {
         return auditWriter;
@@ -344,6 +362,8 @@ public final class IdentityServer implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("Stopping the identity server");
+        // Held polls answer now (no SETs) rather than hold the graceful stop for their whole wait.
+        longPolls.close();
         stopQuietly(jetty);
         // After the last request, before the database: the events of the last requests are stored.
         auditWriter.close();

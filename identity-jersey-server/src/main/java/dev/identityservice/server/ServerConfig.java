@@ -1,5 +1,6 @@
 package dev.identityservice.server;
 
+import dev.identityservice.core.event.SecurityEventSettings;
 import dev.identityservice.core.IdentityEngine;
 import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.registration.ClientRegistrations;
@@ -58,6 +59,7 @@ import java.util.Set;
  *                   threads come out of it); later requests wait in Jetty's queue in arrival order
  * @param httpVirtualThreads whether requests run on virtual threads (Java 21+) instead of the platform pool
  * @param passwordHashingLimits how many password hashes run and wait at once, and how long one waits
+ * @param securityEvents how security events are kept and delivered to resource servers ({@code security-events.*})
  */
 public record ServerConfig(String host, int port, URI issuer, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            int dbPoolSize, String masterKey, SigningAlgorithm signingAlgorithm, Duration keyRotationPeriod,
@@ -69,7 +71,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                            RegistrationMode registrationMode, int registrationMaxClients,
                            Duration dbConnectionTimeout, Integer managementPort,
                            BackChannelLogoutSettings backChannelLogout, int httpThreads, boolean httpVirtualThreads,
-                           PasswordHashingLimits passwordHashingLimits) {
+                           PasswordHashingLimits passwordHashingLimits, SecurityEventSettings securityEvents) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -162,6 +164,12 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         }
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port: must be 0 to 65535: " + port);
+        }
+        Objects.requireNonNull(securityEvents, "securityEvents");
+        if (securityEvents.pollMaxWait().compareTo(idleTimeout) >= 0) {
+            // Jetty would close a held poll's silent connection first.
+            throw new IllegalArgumentException("security-events.poll.max-wait: must be shorter than http.idle.timeout ("
+                    + Durations.format(idleTimeout) + "): " + Durations.format(securityEvents.pollMaxWait()));
         }
         if (registrationMaxClients < 1) {
             throw new IllegalArgumentException("registration.max.clients: must be at least 1: " + registrationMaxClients);
@@ -277,6 +285,10 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         shown.put("password.hash.concurrency", String.valueOf(passwordHashingLimits.concurrency()));
         shown.put("password.hash.queue", String.valueOf(passwordHashingLimits.queue()));
         shown.put("password.hash.queue.timeout", Durations.format(passwordHashingLimits.maxWait()));
+        shown.put("security-events.retention", Durations.format(securityEvents.retention()));
+        shown.put("security-events.poll.max-wait", Durations.format(securityEvents.pollMaxWait()));
+        shown.put("security-events.stream-idle-expiry", Durations.format(securityEvents.streamIdleExpiry()));
+        shown.put("security-events.max-streams-per-client", String.valueOf(securityEvents.maxStreamsPerClient()));
         return shown;
     }
 
@@ -349,6 +361,10 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         private int passwordHashConcurrency = PasswordHashingLimits.DEFAULT_CONCURRENCY;
         private Integer passwordHashQueue;
         private Duration passwordHashQueueTimeout = PasswordHashingLimits.DEFAULT_MAX_WAIT;
+        private Duration securityEventsRetention = SecurityEventSettings.DEFAULT_RETENTION;
+        private Duration securityEventsPollMaxWait = SecurityEventSettings.DEFAULT_POLL_MAX_WAIT;
+        private Duration securityEventsStreamIdleExpiry = SecurityEventSettings.DEFAULT_STREAM_IDLE_EXPIRY;
+        private int securityEventsMaxStreamsPerClient = SecurityEventSettings.DEFAULT_MAX_STREAMS_PER_CLIENT;
 
         private Builder() {
         }
@@ -447,6 +463,10 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         /** Waiting hashes; unset: {@link PasswordHashingLimits#DEFAULT_QUEUE_PER_SLOT} per running one. */
         public Builder passwordHashQueue(int value) { this.passwordHashQueue = value; return this; }
         public Builder passwordHashQueueTimeout(Duration value) { this.passwordHashQueueTimeout = value; return this; }
+        public Builder securityEventsRetention(Duration value) { this.securityEventsRetention = value; return this; }
+        public Builder securityEventsPollMaxWait(Duration value) { this.securityEventsPollMaxWait = value; return this; }
+        public Builder securityEventsStreamIdleExpiry(Duration value) { this.securityEventsStreamIdleExpiry = value; return this; }
+        public Builder securityEventsMaxStreamsPerClient(int value) { this.securityEventsMaxStreamsPerClient = value; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(host, port, issuer, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, masterKey,
@@ -457,7 +477,17 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                             loginLimitDevice, loginTrustedFor), idleTimeout,
                     new LogSettings(logLevel, logLevels, logFormat), auditRetention, bootstrapPrint,
                     registrationMode, registrationMaxClients, dbConnectionTimeout, managementPort, backChannelLogout(),
-                    httpThreads, httpVirtualThreads, hashingLimits());
+                    httpThreads, httpVirtualThreads, hashingLimits(), securityEvents());
+        }
+
+        /** The security event settings; the core's message names the {@code security-events.*} key that is wrong. */
+        private SecurityEventSettings securityEvents() {
+            try {
+                return new SecurityEventSettings(securityEventsRetention, securityEventsPollMaxWait, securityEventsStreamIdleExpiry,
+                        securityEventsMaxStreamsPerClient);
+            } catch (NullPointerException e) {
+                throw new IllegalArgumentException("security-events: " + e.getMessage(), e);
+            }
         }
 
         /** The delivery settings, or a failure naming the {@code backchannel.logout.*} key family. */

@@ -22,7 +22,9 @@ public record Change(Kind kind, String tenantId) {
         /** A client was created, changed (secret, redirect URIs, origins) or deleted. */
         CLIENTS,
         /** Notifications may have been missed (reconnect, periodic reconcile): re-read everything. */
-        EVERYTHING
+        EVERYTHING,
+        /** A security event was raised in the tenant: wake the long polls waiting for it. */
+        SECURITY_EVENTS
     }
 
     /** The longest tenant id a notification carries; PostgreSQL limits a payload to 8000 bytes. */
@@ -52,6 +54,10 @@ public record Change(Kind kind, String tenantId) {
 
     public static Change clients(String tenantId) {
         return new Change(Kind.CLIENTS, tenantId);
+    }
+
+    public static Change securityEvents(String tenantId) {
+        return new Change(Kind.SECURITY_EVENTS, tenantId);
     }
 
     public static Change everything() {

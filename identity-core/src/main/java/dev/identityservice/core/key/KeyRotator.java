@@ -41,6 +41,7 @@ public final class KeyRotator implements KeyRingProvider {
     private final SigningKeyGenerator generator;
     private final KeyRotationPolicy policy;
     private final KeyRotationListener listener;
+    private final java.util.function.BiConsumer<String, String> revocations;
     private final Clock clock;
     private final ChangeNotifier changes;
     private final Map<String, KeyRing> rings = new ConcurrentHashMap<>();
@@ -54,6 +55,7 @@ public final class KeyRotator implements KeyRingProvider {
         this.listener = builder.listener;
         this.clock = builder.clock;
         this.changes = builder.changes;
+        this.revocations = builder.revocations;
     }
 
     public static Builder builder(SigningKeyStore store, TenantStore tenants) {
@@ -162,14 +164,20 @@ public final class KeyRotator implements KeyRingProvider {
             // transition falls back to generating under the lock if the tenant's algorithm changed meanwhile.
             PregeneratedKeys source = new PregeneratedKeys(tenant(tenantId).signingAlgorithm(), keysLikelyNeeded, tenantId, now);
             String[] activeBefore = new String[1];
+            java.util.Set<String> revokedBefore = new java.util.HashSet<>();
             List<SigningKey> keys = store.update(tenantId, (tenant, stored) -> {
                 activeBefore[0] = activeKid(stored);
+                revokedBefore.clear();
+                stored.stream().filter(k -> k.state() == KeyState.REVOKED).forEach(k -> revokedBefore.add(k.kid()));
                 KeyTransitions transitions = new KeyTransitions(tenant, stored, now, policy, source);
                 // Every write first completes an ACTIVE and a NEXT key, so callers need not load the ring first.
                 transitions.initialise();
                 transition.accept(transitions);
                 return transitions.change();
             });
+            // In the caller's transaction when it has one (the admin API's), so the key and its event commit together.
+            keys.stream().filter(k -> k.state() == KeyState.REVOKED && !revokedBefore.contains(k.kid()))
+                    .forEach(k -> revocations.accept(tenantId, k.kid()));
             KeyRing ring = publish(tenantId, keys);
             String activeAfter = ring.active().kid();
             boolean rotated = activeBefore[0] != null && !activeAfter.equals(activeBefore[0]);
@@ -281,6 +289,7 @@ public final class KeyRotator implements KeyRingProvider {
         private KeyRotationListener listener = KeyRotationListener.NONE;
         private Clock clock = Clock.systemUTC();
         private ChangeNotifier changes = new InProcessChangeNotifier();
+        private java.util.function.BiConsumer<String, String> revocations = (tenantId, kid) -> { };
 
         private Builder(SigningKeyStore store, TenantStore tenants) {
             this.store = Objects.requireNonNull(store, "store");
@@ -314,6 +323,15 @@ public final class KeyRotator implements KeyRingProvider {
         /** Where committed key changes are published for other instances; default: this process only. */
         public Builder changes(ChangeNotifier changes) {
             this.changes = Objects.requireNonNull(changes, "changes");
+            return this;
+        }
+
+        /**
+         * Told {@code (tenantId, kid)} of every key a write revoked, right after the store wrote it and on the writing
+         * thread (so inside the caller's transaction, if any); default: nobody. For the security events.
+         */
+        public Builder revocations(java.util.function.BiConsumer<String, String> revocations) {
+            this.revocations = Objects.requireNonNull(revocations, "revocations");
             return this;
         }
 

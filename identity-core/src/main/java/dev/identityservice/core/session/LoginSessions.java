@@ -1,5 +1,7 @@
 package dev.identityservice.core.session;
 
+import dev.identityservice.core.event.SecurityEvents;
+import dev.identityservice.core.store.jdbc.Database;
 import dev.identityservice.core.token.OpaqueTokens;
 import dev.identityservice.core.token.refresh.RefreshTokenService;
 import java.time.Clock;
@@ -26,14 +28,22 @@ public final class LoginSessions {
     private final Clock clock;
     private final Duration ttl;
     private final Runnable onEnded;
+    private final Database database;
+    private final SecurityEvents events;
 
-    /** @param onEnded told after sessions ended (outside the transaction), so that queued logouts go out at once */
-    public LoginSessions(LoginSessionStore store, RefreshTokenService refreshTokens, Clock clock, Duration ttl, Runnable onEnded) {
+    /**
+     * @param onEnded  told after sessions ended (outside the transaction), so that queued logouts go out at once
+     * @param database for ending a session, revoking its tokens and raising its security event in one transaction
+     */
+    public LoginSessions(LoginSessionStore store, RefreshTokenService refreshTokens, Clock clock, Duration ttl, Runnable onEnded,
+                         Database database, SecurityEvents events) {
         this.store = store;
         this.refreshTokens = refreshTokens;
         this.clock = clock;
         this.ttl = ttl;
         this.onEnded = onEnded;
+        this.database = database;
+        this.events = events;
     }
 
     public StartedSession start(String tenantId, String userId) {
@@ -54,10 +64,19 @@ public final class LoginSessions {
                 .filter(s -> s.tenantId().equals(tenantId) && s.isActiveAt(now));
     }
 
-    /** Ends the session and revokes every refresh token issued in it. */
+    /**
+     * Ends the session and revokes every refresh token issued in it; the first end also raises
+     * {@code session-revoked} for its {@code sid} (CAEP 1.0 §3.1), in the same transaction.
+     */
     public void end(LoginSession session) {
-        boolean ended = store.end(session.idHash(), clock.instant());
-        refreshTokens.revokeSession(session.tenantId(), session.idHash());
+        boolean ended = database.inOneTransaction(() -> {
+            boolean first = store.end(session.idHash(), clock.instant());
+            refreshTokens.revokeSession(session.tenantId(), session.idHash());
+            if (first) {
+                events.sessionRevoked(session.tenantId(), session.sid(), session.userId());
+            }
+            return first;
+        });
         if (ended) {
             onEnded.run();
         }

@@ -50,7 +50,8 @@ public final class KeyResource {
     @Path("rotate-and-revoke")
     public Response rotateAndRevoke(@Context ContainerRequestContext request) {
         Tenant tenant = RequestTenant.of(request);
-        return keys(tenant, engine.keys().rotateAndRevoke(tenant.id()));
+        // One transaction with the key's security event (signing-key-revoked).
+        return keys(tenant, engine.inOneTransaction(() -> engine.keys().rotateAndRevoke(tenant.id())));
     }
 
     @POST
@@ -61,7 +62,7 @@ public final class KeyResource {
         if (!known) {
             throw AdminErrors.notFound("No key '" + kid + "'");
         }
-        return keys(tenant, engine.keys().revoke(tenant.id(), kid));
+        return keys(tenant, engine.inOneTransaction(() -> engine.keys().revoke(tenant.id(), kid)));
     }
 
     /** Replaces the NEXT key by one of the new algorithm; the ACTIVE key signs on until the next rotation. */

@@ -1,6 +1,7 @@
 package dev.identityservice.server.admin;
 
 import dev.identityservice.core.IdentityEngine;
+import dev.identityservice.core.event.SecurityEventType;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.user.User;
 import dev.identityservice.core.user.UserChangedConcurrentlyException;
@@ -136,7 +137,7 @@ public final class UserResource {
             throw AdminErrors.invalid(e);
         }
         if (Boolean.FALSE.equals(patch.enabled())) {
-            engine.revoker().revokeAllOfUser(tenant.id(), user.id());
+            engine.revoker().revokeAllOfUser(tenant.id(), user.id(), SecurityEventType.ACCOUNT_DISABLED);
         }
         return AdminJson.ok(UserView.of(find(tenant, id)));
     }
@@ -183,7 +184,7 @@ public final class UserResource {
         Instant now = engine.clock().instant();
         User user = modify(tenant, id, u -> u.withEnabled(enabled, now));
         if (!enabled) {
-            engine.revoker().revokeAllOfUser(tenant.id(), user.id());
+            engine.revoker().revokeAllOfUser(tenant.id(), user.id(), SecurityEventType.ACCOUNT_DISABLED);
             user = find(tenant, id); // the revocation moved tokensValidAfter
         }
         return AdminJson.ok(UserView.of(user));
@@ -205,7 +206,9 @@ public final class UserResource {
     public Response delete(@Context ContainerRequestContext request, @PathParam("id") String id) {
         Tenant tenant = RequestTenant.of(request);
         User user = find(tenant, id);
-        engine.revoker().revokeAllOfUser(tenant.id(), user.id());
+        // The purge event goes with the revocation, before the delete: should the delete fail, the tokens are revoked
+        // anyway, and a receiver denying them errs on the safe side.
+        engine.revoker().revokeAllOfUser(tenant.id(), user.id(), SecurityEventType.ACCOUNT_PURGED);
         if (!engine.users().delete(tenant.id(), user.id())) {
             throw AdminErrors.notFound("No user '" + id + "'");
         }

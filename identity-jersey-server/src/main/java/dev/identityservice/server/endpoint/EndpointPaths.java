@@ -25,6 +25,12 @@ public final class EndpointPaths {
     public static final String REGISTER = "oauth2/register";
     /** RFC 9126 §2: the pushed authorization request endpoint. */
     public static final String PAR = "oauth2/par";
+    /** OpenID Shared Signals Framework 1.0 §7.1: the transmitter configuration metadata. */
+    public static final String SSF_CONFIGURATION = ".well-known/ssf-configuration";
+    /** SSF 1.0 §8.1.1: the stream configuration endpoint. */
+    public static final String SSF_STREAMS = "ssf/streams";
+    /** RFC 8936 §2: where a stream's events are polled, followed by {@code /{stream_id}}. */
+    public static final String SSF_POLL = "ssf/poll";
 
     private EndpointPaths() {
     }

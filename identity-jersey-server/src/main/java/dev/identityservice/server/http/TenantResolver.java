@@ -31,7 +31,8 @@ public final class TenantResolver implements ContainerRequestFilter {
     private static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final String WELL_KNOWN = ".well-known/";
     /** The metadata documents served also at RFC 8414 §3.1's inserted form. */
-    private static final List<String> INSERTABLE = List.of(".well-known/oauth-authorization-server/", ".well-known/openid-configuration/");
+    private static final List<String> INSERTABLE = List.of(".well-known/oauth-authorization-server/", ".well-known/openid-configuration/",
+            ".well-known/ssf-configuration/");
 
     private final IdentityEngine engine;
 

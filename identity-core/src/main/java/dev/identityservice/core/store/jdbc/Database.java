@@ -22,6 +22,8 @@ public final class Database implements AutoCloseable {
 
     /** The connection of this thread's {@link #inOneTransaction}, which every store call on the thread joins. */
     private final ThreadLocal<Connection> shared = new ThreadLocal<>();
+    /** What runs once this thread's {@link #inOneTransaction} has committed. */
+    private final ThreadLocal<java.util.List<Runnable>> afterCommit = new ThreadLocal<>();
 
     private final HikariDataSource dataSource;
     private final DatabaseConfig config;
@@ -38,7 +40,7 @@ public final class Database implements AutoCloseable {
      * The version of the newest migration in {@code db/migration}; a test keeps it equal to the files.
      * A database already at it starts without loading Flyway, which is half a second of every start.
      */
-    public static final String SCHEMA_VERSION = "12";
+    public static final String SCHEMA_VERSION = "13";
 
     /** Opens the pool and applies the Flyway migrations in {@code db/migration} unless the schema is current. */
     public static Database open(DatabaseConfig config) {
@@ -203,21 +205,41 @@ public final class Database implements AutoCloseable {
         if (shared.get() != null) {
             return job.get();
         }
+        java.util.List<Runnable> committed = new java.util.ArrayList<>();
+        T result;
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             shared.set(connection);
+            afterCommit.set(committed);
             try {
-                T result = job.get();
+                result = job.get();
                 connection.commit();
-                return result;
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
             } finally {
                 shared.remove();
+                afterCommit.remove();
             }
         } catch (SQLException e) {
             throw new DataAccessException(e);
+        }
+        // After the connection went back to the pool: an action may need one of its own (a pool of one).
+        committed.forEach(Runnable::run);
+        return result;
+    }
+
+    /**
+     * Runs {@code action} once what this thread wrote is committed: after its {@link #inOneTransaction} commits
+     * (never if it rolls back), or at once outside one (each statement there commits by itself). For telling other
+     * parties about a write only when they can read it.
+     */
+    public void afterCommit(Runnable action) {
+        java.util.List<Runnable> pending = afterCommit.get();
+        if (pending == null) {
+            action.run();
+        } else {
+            pending.add(action);
         }
     }
 

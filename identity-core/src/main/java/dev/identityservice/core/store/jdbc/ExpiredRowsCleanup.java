@@ -1,5 +1,6 @@
 package dev.identityservice.core.store.jdbc;
 
+import dev.identityservice.core.event.SecurityEventSettings;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -34,6 +35,8 @@ import org.slf4j.LoggerFactory;
  *       token their redemption issued has expired and the refresh family it started is gone, so that a late
  *       replay still revokes them (RFC 6749 §4.1.2).</li>
  *   <li>Audit events go once they are older than the audit retention.</li>
+ *   <li>Security events go once they are older than {@code security-events.retention}, and receivers' streams once
+ *       they were not polled for {@code security-events.stream-idle-expiry}; acknowledgements go with either.</li>
  * </ul>
  */
 public final class ExpiredRowsCleanup implements Runnable {
@@ -100,9 +103,15 @@ public final class ExpiredRowsCleanup implements Runnable {
     /** Audit events past the retention; the instant is now minus the retention. */
     private static final Rule AUDIT_EVENTS = new Rule("audit_events", List.of("id"), "occurred_at <= ?", 1);
 
+    /** Security events past their retention; the instant is now minus the retention. */
+    private static final Rule SECURITY_EVENTS = new Rule("security_events", List.of("id"), "created_at <= ?", 1);
+    /** Streams not polled for the idle expiry; the instant is now minus the expiry. */
+    private static final Rule IDLE_STREAMS = new Rule("security_event_streams", List.of("id"), "last_polled_at <= ?", 1);
+
     private final Database database;
     private final Clock clock;
     private final Duration auditRetention;
+    private final SecurityEventSettings securityEvents;
 
     /** A cleanup keeping audit events for {@link #DEFAULT_AUDIT_RETENTION}. */
     public ExpiredRowsCleanup(Database database, Clock clock) {
@@ -114,12 +123,22 @@ public final class ExpiredRowsCleanup implements Runnable {
      * @throws IllegalArgumentException when the retention is not positive
      */
     public ExpiredRowsCleanup(Database database, Clock clock, Duration auditRetention) {
+        this(database, clock, auditRetention, SecurityEventSettings.DEFAULTS);
+    }
+
+    /**
+     * @param auditRetention how long an audit event is kept (positive)
+     * @param securityEvents how long security events and idle streams are kept
+     * @throws IllegalArgumentException when the audit retention is not positive
+     */
+    public ExpiredRowsCleanup(Database database, Clock clock, Duration auditRetention, SecurityEventSettings securityEvents) {
         if (auditRetention.isNegative() || auditRetention.isZero()) {
             throw new IllegalArgumentException("audit retention must be positive: " + auditRetention);
         }
         this.database = database;
         this.clock = clock;
         this.auditRetention = auditRetention;
+        this.securityEvents = java.util.Objects.requireNonNull(securityEvents, "securityEvents");
     }
 
     /**
@@ -138,6 +157,8 @@ public final class ExpiredRowsCleanup implements Runnable {
             removed += deleteWhere(rule, rule.instants() == 1 ? List.of(cutOff) : List.of(cutOff, now));
         }
         removed += deleteWhere(AUDIT_EVENTS, List.of(now.minus(auditRetention)));
+        removed += deleteWhere(IDLE_STREAMS, List.of(now.minus(securityEvents.streamIdleExpiry())));
+        removed += deleteWhere(SECURITY_EVENTS, List.of(now.minus(securityEvents.retention())));
         return removed;
     }
 

@@ -1,0 +1,39 @@
+package dev.identityservice.server.ssf;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.identityservice.core.error.OAuthError;
+import dev.identityservice.server.http.BoundedBody;
+import dev.identityservice.server.http.Json;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import java.io.InputStream;
+
+/** The JSON object of a stream or poll request; an empty body is the empty object. */
+final class JsonBody {
+
+    private JsonBody() {
+    }
+
+    /**
+     * @throws dev.identityservice.core.error.OAuthException 400 {@code invalid_request} when the body is not a JSON
+     *                                                        object, 413 when it is larger than {@link BoundedBody#MAX_BYTES}
+     */
+    static JsonNode read(ContainerRequestContext request, InputStream body) {
+        byte[] bytes = BoundedBody.read(body, request.getLength());
+        if (bytes.length == 0) {
+            return Json.MAPPER.createObjectNode();
+        }
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(bytes);
+        } catch (java.io.IOException e) { // JacksonException included: a parse error
+            throw OAuthError.invalidRequest("The request body is not valid JSON").exception();
+        }
+        if (root == null || root.isMissingNode()) {
+            return Json.MAPPER.createObjectNode();
+        }
+        if (!root.isObject()) {
+            throw OAuthError.invalidRequest("The request body must be a JSON object").exception();
+        }
+        return root;
+    }
+}
