@@ -198,7 +198,10 @@ public final class CachingJwksSource implements AutoCloseable {
      * Drops the key {@code kid} from the key set at once and refuses it from now on, whatever later fetches list,
      * at least until {@code refuseUntil} and for as long as the issuer still publishes it (the issuer revoked it:
      * RFC 8417 event from its stream). Tokens cached as verified with it stop counting ({@link #lastFetchedHolds}).
-     * Called by the security-event receiver; not on a request.
+     * Then refetches the set in the background: an issuer that revokes a key has just changed its keys (after a
+     * rotate-and-revoke a new key signs and a new next key is published), and waiting for the cache's lifetime or
+     * spending the unknown-{@code kid} budget on them would refuse the issuer's new tokens, and its next SETs,
+     * for up to {@code refetchInterval}. Called by the security-event receiver; not on a request.
      */
     public synchronized void revoke(String kid, Instant refuseUntil) {
         Map<String, Instant> next = new HashMap<>(revoked);
@@ -212,6 +215,9 @@ public final class CachingJwksSource implements AutoCloseable {
             if (cachedNow != null && cachedNow.keys != null && cachedNow.keys.has(kid)) {
                 cache.put(SET, CompletableFuture.completedFuture(cachedNow.withKeys(cachedNow.keys.without(Set.of(kid)))));
             }
+        }
+        if (cached() != null) {
+            refresh(FetchCause.REFRESH); // joins one in flight; the fetched set is filtered by the revocation above
         }
     }
 

@@ -192,6 +192,28 @@ class SecurityEventsTest {
     }
 
     @Test
+    void keyRevokedThenTheKeySetIsRefetchedAtOnceSoTheIssuersNewKeyVerifiesWithoutTheUnknownKidBudget() throws Exception {
+        Clock clock = Clock.systemUTC();
+        transmitter(clock);
+        GuardTokenVerifier guard = guard(config(clock).build()); // unknown-kid refetches: at most one per 30 s
+        assertThrows(InvalidTokenException.class, () -> guard.verify(token(clock, TestKey.rsa("bogus")).sign()));
+        // Rotate-and-revoke at the issuer: sig-2 revoked, a new key published (the budget above is spent).
+        TestKey third = TestKey.rsa("sig-3");
+        transmitter.publish(KEY, third);
+        transmitter.keyRevoked("sig-2", transmitter.nowSeconds() + 300);
+        awaitApplied(guard, 1);
+        String byThird = token(clock, third).sign();
+        await("the new key verifies", () -> {
+            try {
+                return "alice".equals(guard.verify(byThird).subject());
+            } catch (InvalidTokenException | VerificationUnavailableException e) {
+                return false;
+            }
+        });
+        assertTrue(guard.keys().revokedKids().contains("sig-2"));
+    }
+
+    @Test
     void cachedTokenRevokedThenRefusedWithinOnePoll() throws Exception {
         Clock clock = Clock.systemUTC();
         transmitter(clock);
