@@ -11,6 +11,7 @@ import dev.identityservice.guard.jwks.IssuerDiscovery;
 import dev.identityservice.guard.verify.SecurityEventTokenVerifier;
 import dev.identityservice.guard.verify.SecurityEventTokenVerifier.RefusedException;
 import dev.identityservice.guard.verify.SecurityEventTokenVerifier.SecurityEvent;
+import dev.identityservice.guard.verify.SecurityEventTokenVerifier.UnknownKeyException;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,6 +55,9 @@ public final class SecurityEventReceiver implements AutoCloseable {
     private final long backoffMaxMillis;
     private final ThrottledWarning failing;
     private final Set<String> ignoredTypes = ConcurrentHashMap.newKeySet();
+    /** SETs signed with a key not (yet) in the key set, by jti: when first seen (epoch millis); receiver thread only. */
+    private final Map<String, Long> unknownKeySince = new java.util.HashMap<>();
+    private final long unknownKeyGraceMillis;
     private final Thread thread;
 
     private volatile long freshUntilMillis = Long.MIN_VALUE;
@@ -81,6 +85,7 @@ public final class SecurityEventReceiver implements AutoCloseable {
         this.applier = new EventApplier(issuer, deny, keys, config.clockSkew().toMillis());
         // A held poll must end (answered, or cut by us) before the guard would count itself stale.
         this.pollTimeout = settings.maxStaleness();
+        this.unknownKeyGraceMillis = 2 * config.jwks().refetchInterval().toMillis();
         this.backoffMaxMillis = Math.max(1000, Math.min(30_000, settings.maxStaleness().toMillis() / 4));
         this.failing = new ThrottledWarning(message -> LOG.log(System.Logger.Level.WARNING, message),
                 ThrottledWarning.INTERVAL_DEFAULT, clock);
@@ -223,16 +228,34 @@ public final class SecurityEventReceiver implements AutoCloseable {
                                 + "): counting the guard stale until entries expire");
                     }
                 }
+            } catch (UnknownKeyException e) {
+                // Reporting it would lose it (setErrs counts as delivered): leave it unacknowledged, so that it comes
+                // again, until the key set has had time to be refetched (twice the unknown-kid refetch interval).
+                long firstSeen = unknownKeySince.computeIfAbsent(jti, id -> clock.millis());
+                if (clock.millis() - firstSeen < unknownKeyGraceMillis && unknownKeySince.size() <= MAX_EVENTS) {
+                    all = false;
+                    problem("security event " + jti + " is signed with a key the guard does not have yet");
+                } else {
+                    unknownKeySince.remove(jti);
+                    refuse(jti, e, errs);
+                }
             } catch (RefusedException e) {
-                errs.put(jti, new String[] {e.err(), e.getMessage()});
-                listener.securityEventRefused(e.err(), e.getMessage());
-                failing.warn("refused security event " + jti + ": " + e.err() + " (" + e.getMessage() + ")");
+                refuse(jti, e, errs);
             } catch (VerificationUnavailableException e) {
                 all = false; // the issuer's keys cannot be had now: verify it when it comes again
                 problem("cannot verify security events: " + e.getMessage());
             }
         }
+        if (all) {
+            unknownKeySince.clear();
+        }
         return all;
+    }
+
+    private void refuse(String jti, RefusedException e, Map<String, String[]> errs) {
+        errs.put(jti, new String[] {e.err(), e.getMessage()});
+        listener.securityEventRefused(e.err(), e.getMessage());
+        failing.warn("refused security event " + jti + ": " + e.err() + " (" + e.getMessage() + ")");
     }
 
     private void problem(String reason) {

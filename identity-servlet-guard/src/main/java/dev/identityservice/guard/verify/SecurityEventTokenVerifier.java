@@ -54,7 +54,7 @@ public final class SecurityEventTokenVerifier {
     }
 
     /** Why a SET was refused: an RFC 8935 §2.3 error code and a description safe to send back and log. */
-    public static final class RefusedException extends Exception {
+    public static class RefusedException extends Exception {
         private final String err;
 
         public RefusedException(String err, String description) {
@@ -65,6 +65,18 @@ public final class SecurityEventTokenVerifier {
         /** {@code invalid_request}, {@code invalid_key}, {@code invalid_issuer}, {@code invalid_audience} or {@code authentication_failed}. */
         public String err() {
             return err;
+        }
+    }
+
+    /**
+     * The SET names a key the guard's key set does not have, even after a refetch or because the refetch budget is
+     * spent ({@code invalid_key}). Unlike the other refusals this one may pass: the issuer may have published the
+     * key after the guard's last fetch. A SET reported in {@code setErrs} counts as delivered (RFC 8936 §2.4: the
+     * transmitter does not send it again), so the receiver reports it only once a later fetch still lacks the key.
+     */
+    public static final class UnknownKeyException extends RefusedException {
+        public UnknownKeyException() {
+            super("invalid_key", "unknown key id");
         }
     }
 
@@ -141,7 +153,7 @@ public final class SecurityEventTokenVerifier {
                 }
             }
         } catch (InvalidTokenException e) {
-            throw new RefusedException("invalid_key", "unknown key id");
+            throw new UnknownKeyException();
         }
         if (key == null || !key.verify(algorithm, ascii, second, signature)) {
             throw new RefusedException("authentication_failed", "invalid signature");

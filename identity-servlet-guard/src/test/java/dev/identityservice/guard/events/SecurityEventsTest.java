@@ -214,6 +214,22 @@ class SecurityEventsTest {
     }
 
     @Test
+    void setSignedWithAKeyPublishedAfterTheLastFetchThenNotReportedInSetErrsButAppliedOnceTheKeyIsFetched() throws Exception {
+        Clock clock = Clock.systemUTC();
+        transmitter(clock);
+        GuardTokenVerifier guard = guard(config(clock).jwksRefetchInterval(Duration.ofSeconds(1)).build());
+        assertThrows(InvalidTokenException.class, () -> guard.verify(token(clock, TestKey.rsa("bogus")).sign()));
+        // The issuer starts signing with a key the guard has not fetched, while its refetch budget is spent:
+        // reported in setErrs the event would count as delivered (RFC 8936 §2.4) and be lost.
+        TestKey third = TestKey.rsa("sig-3");
+        transmitter.publish(third, KEY, OTHER_KEY);
+        transmitter.accessTokenRevoked("late-key-1", transmitter.nowSeconds() + 300);
+        awaitApplied(guard, 1);
+        assertTrue(transmitter.setErrs.isEmpty(), "reported: " + transmitter.setErrs);
+        refused(guard, token(clock, KEY).claim("jti", "late-key-1").sign());
+    }
+
+    @Test
     void cachedTokenRevokedThenRefusedWithinOnePoll() throws Exception {
         Clock clock = Clock.systemUTC();
         transmitter(clock);
