@@ -33,7 +33,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * still retained; errors back off, bounded and jittered. No request thread ever waits on it.
  *
  * <p>Freshness: the guard counts itself fresh until {@code max-staleness} after the last poll answer whose events
- * were all applied; a long poll held open by the transmitter (shorter than {@code max-staleness}, its wait being
+ * were all applied and that had no more pending ({@code moreAvailable} false: caught up); a long poll held open by the transmitter (shorter than {@code max-staleness}, its wait being
  * 10 s by default) therefore never makes it stale. It is stale before the first answer, and at once when an event
  * cannot be stored because the deny-list is full (the event is then not acknowledged, so it comes again once
  * entries expire). Requests read the freshness with one volatile read ({@link #freshAt(long)}).
@@ -161,7 +161,11 @@ public final class SecurityEventReceiver implements AutoCloseable {
                 if (allApplied) {
                     long now = clock.millis();
                     lastContactMillis = now;
-                    freshUntilMillis = now + settings.maxStaleness().toMillis();
+                    if (!poll.moreAvailable()) {
+                        // Fresh only once caught up: a new stream's first answers hold the oldest events, and a
+                        // revocation still waiting in a later batch must not meet a guard that counts itself fresh.
+                        freshUntilMillis = now + settings.maxStaleness().toMillis();
+                    }
                     lastProblem = null;
                     immediately = poll.moreAvailable();
                 } else {

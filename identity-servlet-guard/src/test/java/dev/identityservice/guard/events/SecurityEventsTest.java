@@ -230,6 +230,32 @@ class SecurityEventsTest {
     }
 
     @Test
+    void newStreamWhenCatchUpTakesSeveralPollsThenFreshOnlyOnceCaughtUp() throws Exception {
+        Clock clock = Clock.systemUTC();
+        transmitter(clock);
+        for (int i = 0; i < 30; i++) {
+            transmitter.accessTokenRevoked("backlog-" + i, transmitter.nowSeconds() + 300);
+        }
+        transmitter.batch(10);
+        transmitter.answerDelay(Duration.ofMillis(300));
+        GuardTokenVerifier guard = GuardTokenVerifier.create(config(clock).eventsWhenStale(WhenStale.FAIL_CLOSED).build());
+        closing.add(0, guard);
+        String valid = token(clock, KEY).sign();
+        String lastRevoked = token(clock, KEY).claim("jti", "backlog-29").sign();
+        await("fresh", () -> {
+            try {
+                guard.verify(valid);
+                return true;
+            } catch (InvalidTokenException | VerificationUnavailableException e) {
+                return false;
+            }
+        });
+        // Serving again means the guard knows every revocation the transmitter still had, not only the first batch.
+        assertEquals(30, guard.denyList().size());
+        refused(guard, lastRevoked);
+    }
+
+    @Test
     void cachedTokenRevokedThenRefusedWithinOnePoll() throws Exception {
         Clock clock = Clock.systemUTC();
         transmitter(clock);

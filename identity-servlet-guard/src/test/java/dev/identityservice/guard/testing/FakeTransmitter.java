@@ -61,6 +61,8 @@ public final class FakeTransmitter implements AutoCloseable {
     private volatile CountDownLatch hanging;
     private int port;
     private volatile String pollEndpointBase;
+    private volatile int batch = 100;
+    private volatile Duration answerDelay = Duration.ZERO;
 
     /** An event as raised; signed at delivery, its parts bent as a test asks. */
     private record Raised(String jti, Map<String, Object> header, Map<String, Object> claims, TestKey signer) {
@@ -102,6 +104,16 @@ public final class FakeTransmitter implements AutoCloseable {
     /** How long a poll with nothing pending is held (RFC 8936 long poll). */
     public void hold(Duration hold) {
         this.hold = hold;
+    }
+
+    /** At most {@code size} SETs per poll answer, with {@code moreAvailable} when more are pending. */
+    public void batch(int size) {
+        this.batch = size;
+    }
+
+    /** A poll answer with SETs is sent this much later (a slow transmitter, a long catch-up). */
+    public void answerDelay(Duration delay) {
+        this.answerDelay = delay;
     }
 
     /** Every SSF call answers this status (0: normal again). */
@@ -375,15 +387,21 @@ public final class FakeTransmitter implements AutoCloseable {
             boolean immediately = Boolean.TRUE.equals(body.get("returnImmediately"));
             long until = System.nanoTime() + hold.toNanos();
             Map<String, String> sets = new LinkedHashMap<>();
+            boolean more;
             synchronized (FakeTransmitter.this) {
                 while (true) {
                     if (!streams.containsKey(id)) {
                         json(response, callback, 404, "{\"error\":\"not_found\"}"); // lost while held
                         return;
                     }
+                    more = false;
                     for (Raised event : events) {
-                        if (!acked.contains(event.jti) && sets.size() < 100) {
-                            sets.put(event.jti, sign(event));
+                        if (!acked.contains(event.jti)) {
+                            if (sets.size() < batch) {
+                                sets.put(event.jti, sign(event));
+                            } else {
+                                more = true;
+                            }
                         }
                     }
                     long left = until - System.nanoTime();
@@ -393,13 +411,16 @@ public final class FakeTransmitter implements AutoCloseable {
                     FakeTransmitter.this.wait(Math.max(1, left / 1_000_000));
                 }
             }
+            if (!sets.isEmpty() && !answerDelay.isZero()) {
+                Thread.sleep(answerDelay.toMillis());
+            }
             StringBuilder out = new StringBuilder("{\"sets\":{");
             boolean first = true;
             for (Map.Entry<String, String> set : sets.entrySet()) {
                 out.append(first ? "" : ",").append('"').append(set.getKey()).append("\":\"").append(set.getValue()).append('"');
                 first = false;
             }
-            json(response, callback, 200, out.append("},\"moreAvailable\":false}").toString());
+            json(response, callback, 200, out.append("},\"moreAvailable\":").append(more).append("}").toString());
         }
 
         private void json(Response response, Callback callback, int status, String body) {
