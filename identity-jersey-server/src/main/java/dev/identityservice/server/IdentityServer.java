@@ -171,7 +171,11 @@ public final class IdentityServer implements AutoCloseable {
                     .withAdminApi(new AdminApi(engine, config.adminAudiences(), config.accessTokenTtl(), audit, config.registrationMaxClients()))
                     .withClientRegistration(engine, config.accessTokenTtl(), config.registrationMaxClients());
             longPolls = new LongPolls(engine.securityEvents(), new SecurityEventTokens(engine.keys(), clock),
-                    config.securityEvents().pollMaxWait(), engine.changes());
+                    config.effectivePollMaxWait(), engine.changes());
+            if (!config.effectivePollMaxWait().equals(config.securityEvents().pollMaxWait())) {
+                LOG.warn("security-events.poll.max-wait {} is not below half of http.idle.timeout; long polls are held {}",
+                        Durations.format(config.securityEvents().pollMaxWait()), Durations.format(config.effectivePollMaxWait()));
+            }
             application.withSecurityEvents(engine, audit, longPolls);
             ResourceConfig management = null;
             if (config.managementPort() == null) {

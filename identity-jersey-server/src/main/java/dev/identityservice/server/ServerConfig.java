@@ -166,11 +166,6 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
             throw new IllegalArgumentException("port: must be 0 to 65535: " + port);
         }
         Objects.requireNonNull(securityEvents, "securityEvents");
-        if (securityEvents.pollMaxWait().compareTo(idleTimeout) >= 0) {
-            // Jetty would close a held poll's silent connection first.
-            throw new IllegalArgumentException("security-events.poll.max-wait: must be shorter than http.idle.timeout ("
-                    + Durations.format(idleTimeout) + "): " + Durations.format(securityEvents.pollMaxWait()));
-        }
         if (registrationMaxClients < 1) {
             throw new IllegalArgumentException("registration.max.clients: must be at least 1: " + registrationMaxClients);
         }
@@ -290,6 +285,15 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         shown.put("security-events.stream-idle-expiry", Durations.format(securityEvents.streamIdleExpiry()));
         shown.put("security-events.max-streams-per-client", String.valueOf(securityEvents.maxStreamsPerClient()));
         return shown;
+    }
+
+    /**
+     * How long a long poll is really held: {@code security-events.poll.max-wait}, or half of {@code http.idle.timeout}
+     * when that is shorter, so that Jetty never closes a held poll's silent connection first.
+     */
+    public java.time.Duration effectivePollMaxWait() {
+        java.time.Duration half = idleTimeout.dividedBy(2);
+        return securityEvents.pollMaxWait().compareTo(half) <= 0 ? securityEvents.pollMaxWait() : half;
     }
 
     /** Never shows a secret. */

@@ -36,10 +36,13 @@ class SecurityEventsConfigTest {
     }
 
     @Test
-    void loadWhenMaxWaitNotBelowIdleTimeoutThenRefused() {
+    void loadWhenMaxWaitNotBelowHalfTheIdleTimeoutThenHalfIsUsedAndOutOfRangeRefused() {
+        ServerConfig config = ConfigLoader.load(CommandLine.parse("--security-events-poll-max-wait", "20s"), name -> null);
+        assertEquals(Duration.ofSeconds(15), config.effectivePollMaxWait(), "half the 30 s idle timeout");
+        assertEquals(Duration.ofSeconds(10), ConfigLoader.load(CommandLine.parse(), name -> null).effectivePollMaxWait());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ConfigLoader.load(CommandLine.parse("--security-events-poll-max-wait", "30s"), name -> null));
-        assertTrue(e.getMessage().startsWith("security-events.poll.max-wait"), e.getMessage());
+                () -> ConfigLoader.load(CommandLine.parse("--security-events-poll-max-wait", "6m"), name -> null));
+        assertTrue(e.getMessage().contains("security-events.poll.max-wait"), e.getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> ConfigLoader.load(CommandLine.parse("--security-events-max-streams-per-client", "0"), name -> null));
     }
