@@ -14,11 +14,19 @@ final class JsonBody {
     }
 
     /**
-     * @throws dev.identityservice.core.error.OAuthException 400 {@code invalid_request} when the body is not a JSON
-     *                                                        object, 413 when it is larger than {@link BoundedBody#MAX_BYTES}
+     * The raw body (413 past {@link BoundedBody#MAX_BYTES}), read before anything can refuse the request: a response sent with part of the body unread makes
+     * Jetty close the connection, which a client reusing it meets as an empty answer to its next request.
      */
-    static JsonNode read(ContainerRequestContext request, InputStream body) {
-        byte[] bytes = BoundedBody.read(body, request.getLength());
+    static byte[] bytes(ContainerRequestContext request, InputStream body) {
+        return BoundedBody.read(body, request.getLength());
+    }
+
+    /**
+     * The JSON object in {@code bytes}; none is the empty object.
+     *
+     * @throws dev.identityservice.core.error.OAuthException 400 {@code invalid_request} when it is not a JSON object
+     */
+    static JsonNode parse(byte[] bytes) {
         if (bytes.length == 0) {
             return Json.MAPPER.createObjectNode();
         }

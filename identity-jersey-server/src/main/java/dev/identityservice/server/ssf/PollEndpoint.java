@@ -35,10 +35,11 @@ public final class PollEndpoint {
     public void poll(@Context ContainerRequestContext request, @PathParam("streamId") String streamId, InputStream body,
                      @Suspended AsyncResponse response) {
         try {
+            byte[] json = JsonBody.bytes(request, body);
             Receiver receiver = Receiver.authenticate(request, introspector);
             EventStream stream = events.findStream(receiver.tenant().id(), receiver.clientId(), streamId)
                     .orElseThrow(StreamEndpoint::notFound);
-            PollRequest poll = PollRequest.parse(JsonBody.read(request, body));
+            PollRequest poll = PollRequest.parse(JsonBody.parse(json));
             polls.poll(receiver, stream, poll, response);
         } catch (RuntimeException e) {
             // Through the exception mappers, as if thrown: RFC 6750 challenges, RFC 6749 §5.2 JSON, 503 when the database is down.

@@ -33,19 +33,34 @@ import org.junit.jupiter.api.Test;
 /** The security event transmitter on H2: every revocation's SET, streams, polls, acks and errors, over real HTTP. */
 class SecurityEventsTest {
 
+
     private TestServer server;
     private SsfReceiver receiver;
 
+    /** The database of the main server of each test: H2 here, PostgreSQL in {@link SecurityEventsOnPostgresTest}. */
+    protected java.util.function.Consumer<dev.identityservice.server.ServerConfig.Builder> database() {
+        return b -> { };
+    }
+
+    /** Called once the main server has stopped. */
+    protected void afterServerClosed() throws Exception {
+    }
+
     @BeforeEach
     void start() {
-        server = TestServer.start(b -> b.securityEventsPollMaxWait(Duration.ofSeconds(1)));
+        java.util.function.Consumer<dev.identityservice.server.ServerConfig.Builder> database = database();
+        server = TestServer.start(b -> {
+            database.accept(b);
+            b.securityEventsPollMaxWait(Duration.ofSeconds(1));
+        });
         server.confidentialClient("app");
         receiver = SsfReceiver.register(server, "guard");
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         server.close();
+        afterServerClosed();
     }
 
     @Test
@@ -131,16 +146,35 @@ class SecurityEventsTest {
     }
 
     @Test
-    void sessionEndWhenLoggedOutThenSessionRevokedNamesSidAndUser() throws Exception {
+    void logoutWhenRpInitiatedThenSessionRevokedNamesTheSidOfItsTokensAndTheUser() throws Exception {
         String stream = receiver.newStream();
         User alice = server.user("alice");
-        LoginSession session = server.server.engine().sessions().start(Tenant.DEFAULT_ID, alice.id()).session();
-        server.server.engine().sessions().end(session);
-        server.server.engine().sessions().end(session); // a second end changes nothing and raises nothing
+        dev.identityservice.server.testing.Browser browser = new dev.identityservice.server.testing.Browser();
+        HttpResponse<String> page = browser.get(server.uri("/oauth2/authorize?" + form("response_type", "code", "client_id", "app",
+                "redirect_uri", "https://app.example.com/callback", "state", "s", "scope", "openid", "nonce", "n")));
+        var login = dev.identityservice.server.testing.Browser.loginForm(page.body());
+        HttpResponse<String> redirect = browser.post(login.action(), login.withCredentials("alice", TestServer.PASSWORD));
+        String location = redirect.headers().firstValue("Location").orElseThrow();
+        String code = java.net.URLDecoder.decode(location.replaceAll(".*[?&]code=([^&]*).*", "$1"), java.nio.charset.StandardCharsets.UTF_8);
+        JsonNode tokens = json(server.post("/oauth2/token", form("grant_type", "authorization_code", "code", code,
+                "redirect_uri", "https://app.example.com/callback"), "Authorization", basic("app", TestServer.SECRET)).body());
+        String sid = SignedJWT.parse(tokens.get("access_token").asText()).getJWTClaimsSet().getStringClaim("sid");
+        assertEquals(200, browser.post(server.uri("/oauth2/logout"), form("id_token_hint", tokens.get("id_token").asText())).statusCode());
 
-        SignedJWT set = only(receiver.verifiedSets(stream), SecurityEventType.SESSION_REVOKED);
-        assertEquals(Map.of("format", "complex", "session", Map.of("format", "opaque", "id", session.sid()),
+        List<SignedJWT> sets = receiver.verifiedSets(stream);
+        SignedJWT set = only(sets, SecurityEventType.SESSION_REVOKED);
+        assertEquals(Map.of("format", "complex", "session", Map.of("format", "opaque", "id", sid),
                 "user", Map.of("format", "iss_sub", "iss", server.server.issuer().toString(), "sub", alice.id())), subject(set));
+        assertTrue(number(payload(set), "event_timestamp") > SignedJWT.parse(tokens.get("access_token").asText())
+                .getJWTClaimsSet().getIssueTime().toInstant().getEpochSecond(), "the session's tokens were issued before it");
+        // The session's refresh token was revoked with its paired access token: that one is named too.
+        assertEquals(SignedJWT.parse(tokens.get("access_token").asText()).getJWTClaimsSet().getJWTID(),
+                subject(only(sets, SecurityEventType.ACCESS_TOKEN_REVOKED)).get("jti"));
+
+        // Ending it again (a second logout, or the cleanup) raises nothing more.
+        LoginSession ended = new LoginSession("x".repeat(64), Tenant.DEFAULT_ID, alice.id(), java.time.Instant.now(), java.time.Instant.now(), null);
+        server.server.engine().sessions().end(ended);
+        assertEquals(2, receiver.pollNow(stream).size());
     }
 
     @Test
