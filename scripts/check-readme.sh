@@ -4,7 +4,7 @@
 #      background, with a temporary --data-dir so that ./data is left alone;
 #   2. every ```bash block of the "## Quickstart" section, in one `bash` with `set -euo pipefail`;
 #   3. checks what the README promises: /api/me 200 naming alice, the reused refresh token 400
-#      invalid_grant, 401 with WWW-Authenticate Bearer realm="sample", 403 insufficient_scope.
+#      invalid_grant, the family's access token then refused by the sample ("token revoked"), 401 with WWW-Authenticate Bearer realm="sample", 403 insufficient_scope.
 # Everything it started is stopped on exit. Needs the server jar (`mvn -B verify` or the first run of
 # ./identity-server builds it), curl, and free ports 8080 and 8081.
 set -euo pipefail
@@ -80,6 +80,7 @@ out=$(cat "$work/out.log")
 expect() { grep -qE -- "$2" <<<"$out" || fail "expected $1 (/$2/) in the output above"; }
 expect "/api/me 200 naming alice" '"name":"alice".*"greeting":"Hello, alice!"|"greeting":"Hello, alice!".*"name":"alice"'
 expect "the reused refresh token refused (400 invalid_grant)" '"error":"invalid_grant"'
+expect "the revoked family's access token refused by the sample (security events)" '^WWW-Authenticate: Bearer .*error_description="token revoked"'
 expect "401 without a token" 'HTTP/[0-9.]+ 401'
 expect "the 401 challenge" '^WWW-Authenticate: Bearer realm="sample"'
 expect "403 for alice on the admin API" 'HTTP/[0-9.]+ 403'

@@ -13,6 +13,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.identityservice.guard.GuardConfig;
 import dev.identityservice.guard.VerifiedToken;
+import dev.identityservice.guard.events.DenyList;
 import dev.identityservice.guard.jwks.FetchedJwks;
 import dev.identityservice.guard.verify.GuardTokenVerifier;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The guard's cost per request against its irreducible part, in one run: a new RS256 token against a
- * raw {@link Signature} verify plus JSON parsing of the payload; a repeated token (verified-token cache).
+ * raw {@link Signature} verify plus JSON parsing of the payload; a repeated token (verified-token cache);
+ * a repeated token with a deny-list of {@value #DENY_ENTRIES} entries (issue 15: the cache honours the
+ * deny-list by its generation, so a hit re-checks only after the list changed).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -49,6 +52,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class GuardVerificationBenchmark {
 
     private static final String ISSUER = "https://id.example.com";
+    /** Deny-list entries present while the repeated token is verified. */
+    static final int DENY_ENTRIES = 10_000;
 
     private PublicKey publicKey;
     private byte[] signingInput;
@@ -58,6 +63,7 @@ public class GuardVerificationBenchmark {
     private String token;
     private GuardTokenVerifier uncached;
     private GuardTokenVerifier cached;
+    private GuardTokenVerifier cachedWithDenyList;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -82,6 +88,19 @@ public class GuardVerificationBenchmark {
         JWKSet keys = new JWKSet(key.toPublicJWK());
         uncached = verifier(keys, 0);
         cached = verifier(keys, 10_000);
+        DenyList deny = new DenyList(100_000);
+        long keepUntil = now.plusSeconds(7200).toEpochMilli();
+        for (int i = 0; i < DENY_ENTRIES; i++) {
+            switch (i % 4) {
+                case 0 -> deny.denyJti("revoked-" + i, keepUntil);
+                case 1 -> deny.denySubject("user-" + i, now.getEpochSecond(), keepUntil);
+                case 2 -> deny.denySession("session-" + i, now.getEpochSecond(), keepUntil);
+                default -> deny.denyClient("client-" + i, now.getEpochSecond(), keepUntil);
+            }
+        }
+        cachedWithDenyList = GuardTokenVerifier.withDenyList(GuardConfig.builder().issuer(ISSUER).audience("orders-api")
+                .tokenCacheMaxEntries(10_000).jwksFetcher(() -> FetchedJwks.of(keys)).build(), deny);
+        cachedWithDenyList.verify(token); // checked once against the list, at its generation
     }
 
     private static GuardTokenVerifier verifier(JWKSet keys, int cacheEntries) throws InterruptedException {
@@ -94,6 +113,7 @@ public class GuardVerificationBenchmark {
     public void tearDown() {
         uncached.close();
         cached.close();
+        cachedWithDenyList.close();
     }
 
     /** Reference: the JDK's RS256 verify of the signing input plus parsing the payload JSON. */
@@ -124,5 +144,11 @@ public class GuardVerificationBenchmark {
     @Benchmark
     public VerifiedToken repeatedToken() throws Exception {
         return cached.verify(new String(tokenChars));
+    }
+
+    /** As {@link #repeatedToken()}, with {@value #DENY_ENTRIES} deny-list entries that do not name the token. */
+    @Benchmark
+    public VerifiedToken repeatedTokenWithDenyList() throws Exception {
+        return cachedWithDenyList.verify(new String(tokenChars));
     }
 }

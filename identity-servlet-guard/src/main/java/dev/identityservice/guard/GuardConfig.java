@@ -48,6 +48,8 @@ import java.util.function.Function;
  * @param passCorsPreflight   whether the servlet filter lets a CORS preflight (an {@code OPTIONS}
  *                            request with {@code Origin} and {@code Access-Control-Request-Method})
  *                            through without a token, to a CORS filter behind it; off by default
+ * @param events              the security-event stream (RFC 8417 SETs by RFC 8936 poll) that feeds the
+ *                            deny-list; null without a stream (the guard then behaves as before)
  */
 public record GuardConfig(
         URI issuer,
@@ -71,7 +73,8 @@ public record GuardConfig(
         JwksFetcher jwksFetcher,
         String principalClaim,
         boolean acceptStringRoles,
-        boolean passCorsPreflight) {
+        boolean passCorsPreflight,
+        EventsSettings events) {
 
     /** Default accepted algorithms: those every mainstream issuer signs with. */
     public static final Set<JWSAlgorithm> ALGORITHMS_DEFAULT =
@@ -145,7 +148,7 @@ public record GuardConfig(
                 + ", publicPaths=" + publicPaths + ", requiredRoles=" + requiredRoles
                 + ", maxTokenLength=" + maxTokenLength + ", " + jwks + ", " + http + ", " + tokenCache
                 + ", " + introspection + ", principalClaim=" + principalClaim + ", acceptStringRoles="
-                + acceptStringRoles + ", passCorsPreflight=" + passCorsPreflight + "]";
+                + acceptStringRoles + ", passCorsPreflight=" + passCorsPreflight + ", " + events + "]";
     }
 
     /**
@@ -262,6 +265,75 @@ public record GuardConfig(
     }
 
     /**
+     * The security-event receiver: the guard polls the issuer's Shared Signals stream (OpenID SSF 1.0,
+     * RFC 8936 poll delivery) as a confidential client and denies the tokens the events name.
+     *
+     * @param clientId         the receiver's client id at the issuer; a SET's {@code aud} must be it
+     * @param clientSecret     its secret ({@code client_secret_basic}, RFC 6749 §2.3.1); never printed
+     * @param configurationUri the transmitter metadata; null for {@code {issuer}/.well-known/ssf-configuration}
+     * @param maxStaleness     how long after the last answer of the stream the guard still counts itself
+     *                         fresh; must exceed the transmitter's long-poll hold (10 s by default)
+     * @param whenStale        what a request meets while the guard is stale
+     * @param maxEntries       the most deny-list entries; when full the guard counts itself stale rather
+     *                         than forget one
+     */
+    public record EventsSettings(String clientId, String clientSecret, URI configurationUri, Duration maxStaleness,
+            WhenStale whenStale, int maxEntries) {
+        /** Default freshness bound: 30 seconds. */
+        public static final Duration MAX_STALENESS_DEFAULT = Duration.ofSeconds(30);
+        /** Default deny-list bound: 100 000 entries. */
+        public static final int MAX_ENTRIES_DEFAULT = 100_000;
+
+        public EventsSettings {
+            Objects.requireNonNull(clientId, "clientId");
+            Objects.requireNonNull(clientSecret, "clientSecret");
+            Objects.requireNonNull(maxStaleness, "maxStaleness");
+            Objects.requireNonNull(whenStale, "whenStale");
+        }
+
+        /** What a request meets while the guard has not heard from the stream for longer than allowed. */
+        public enum WhenStale {
+            /** Accepted as without a stream (the deny-list still applies); a warning is logged. */
+            FAIL_OPEN("fail-open"),
+            /** 503 with {@code Retry-After}, as when the JWKS is unreachable. */
+            FAIL_CLOSED("fail-closed"),
+            /** Each token is verified by introspection (RFC 7662), which must be configured. */
+            INTROSPECT("introspect");
+
+            private final String text;
+
+            WhenStale(String text) {
+                this.text = text;
+            }
+
+            /** The init-param spelling, like {@code fail-closed}. */
+            public String text() {
+                return text;
+            }
+
+            /**
+             * @throws IllegalArgumentException naming {@code events.when-stale} for any other text
+             */
+            public static WhenStale parse(String value) {
+                for (WhenStale mode : values()) {
+                    if (mode.text.equalsIgnoreCase(value.trim())) {
+                        return mode;
+                    }
+                }
+                throw new IllegalArgumentException("events.when-stale: expected fail-open, fail-closed or introspect"
+                        + " but got " + value);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "EventsSettings[clientId=" + clientId + ", clientSecret=****, configurationUri=" + configurationUri
+                    + ", maxStaleness=" + maxStaleness + ", whenStale=" + whenStale.text() + ", maxEntries="
+                    + maxEntries + "]";
+        }
+    }
+
+    /**
      * Builds a {@link GuardConfig}; every setter is named after its init-param and {@link #build()}
      * fails fast, naming the option, on anything invalid.
      */
@@ -303,6 +375,12 @@ public record GuardConfig(
         private String principalClaim = PRINCIPAL_CLAIM_DEFAULT;
         private boolean acceptStringRoles;
         private boolean passCorsPreflight = false;
+        private String eventsClientId;
+        private String eventsClientSecret;
+        private String eventsConfigurationUri;
+        private Duration eventsMaxStaleness = EventsSettings.MAX_STALENESS_DEFAULT;
+        private EventsSettings.WhenStale eventsWhenStale = EventsSettings.WhenStale.FAIL_OPEN;
+        private int eventsMaxEntries = EventsSettings.MAX_ENTRIES_DEFAULT;
 
         private Builder() {
         }
@@ -523,6 +601,40 @@ public record GuardConfig(
             return this;
         }
 
+        /**
+         * {@code events.client-id} and {@code events.client-secret}: turn the security-event receiver on;
+         * a blank client id leaves it off.
+         */
+        public Builder eventsClient(String clientId, String clientSecret) {
+            this.eventsClientId = clientId;
+            this.eventsClientSecret = clientSecret;
+            return this;
+        }
+
+        /** {@code events.configuration-uri}: the SSF transmitter metadata, if not at the issuer's well-known place. */
+        public Builder eventsConfigurationUri(String uri) {
+            this.eventsConfigurationUri = uri;
+            return this;
+        }
+
+        /** {@code events.max-staleness}: how long without an answer of the stream the guard counts itself fresh. */
+        public Builder eventsMaxStaleness(Duration value) {
+            this.eventsMaxStaleness = value;
+            return this;
+        }
+
+        /** {@code events.when-stale}: what requests meet while the guard is stale. */
+        public Builder eventsWhenStale(EventsSettings.WhenStale value) {
+            this.eventsWhenStale = value;
+            return this;
+        }
+
+        /** {@code events.max-entries}: the deny-list bound. */
+        public Builder eventsMaxEntries(int value) {
+            this.eventsMaxEntries = value;
+            return this;
+        }
+
         /** Replaces the HTTP JWKS fetcher (builder only). */
         public Builder jwksFetcher(JwksFetcher jwksFetcher) {
             this.jwksFetcher = jwksFetcher;
@@ -565,12 +677,14 @@ public record GuardConfig(
             check(tokenCacheMaxBytes >= 0, "token-cache-max-bytes", "must not be negative");
             Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(listener, "listener");
+            IntrospectionSettings introspection = introspectionSettings();
             return new GuardConfig(issuerUri, jwks, audiences, algs, clockSkew, acceptPlainJwt, rolesClaims,
                     rolePrefix, realm, publicPaths, requiredRoles, maxTokenLength, jwksSettings,
                     new HttpSettings(httpConnectTimeout, httpReadTimeout, httpMaxResponseBytes),
                     new TokenCacheSettings(tokenCacheMaxEntries, tokenCacheMaxBytes),
-                    introspectionSettings(), clock, listener, jwksFetcher,
-                    require("principal-claim", principalClaim), acceptStringRoles, passCorsPreflight);
+                    introspection, clock, listener, jwksFetcher,
+                    require("principal-claim", principalClaim), acceptStringRoles, passCorsPreflight,
+                    eventsSettings(introspection != null));
         }
 
         private Set<JWSAlgorithm> acceptedAlgorithms() {
@@ -615,6 +729,26 @@ public record GuardConfig(
             checkBetween("introspection-negative-ttl", introspectionNegativeTtl, Duration.ZERO, introspectionMaxTtl);
             return new IntrospectionSettings(endpoint, introspectionClientId, introspectionClientSecret,
                     introspectionMaxTtl, introspectionNegativeTtl);
+        }
+
+        private EventsSettings eventsSettings(boolean introspection) {
+            if (eventsClientId == null || eventsClientId.isBlank()) {
+                check(eventsClientSecret == null || eventsClientSecret.isEmpty(), "events.client-secret",
+                        "needs events.client-id");
+                return null;
+            }
+            check(eventsClientSecret != null && !eventsClientSecret.isEmpty(), "events.client-secret",
+                    "is required with events.client-id");
+            URI configuration = eventsConfigurationUri == null || eventsConfigurationUri.isBlank() ? null
+                    : httpUri("events.configuration-uri", eventsConfigurationUri);
+            checkBetween("events.max-staleness", eventsMaxStaleness, Duration.ofMillis(100), Duration.ofDays(1));
+            Objects.requireNonNull(eventsWhenStale, "events.when-stale");
+            check(eventsWhenStale != EventsSettings.WhenStale.INTROSPECT || introspection, "events.when-stale",
+                    "introspect needs introspection-client-id and introspection-client-secret");
+            check(eventsMaxEntries >= 1 && eventsMaxEntries <= 10_000_000, "events.max-entries",
+                    "must be between 1 and 10000000");
+            return new EventsSettings(eventsClientId.trim(), eventsClientSecret, configuration, eventsMaxStaleness,
+                    eventsWhenStale, eventsMaxEntries);
         }
 
         private static String require(String option, String value) {

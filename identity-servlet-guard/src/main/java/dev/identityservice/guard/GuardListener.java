@@ -44,4 +44,16 @@ public interface GuardListener {
     /** A token was rejected; {@code error} says why, in words safe to log. */
     default void tokenRejected(BearerError error) {
     }
+
+    /** A security event (RFC 8417) from the issuer's stream was verified and applied to the deny-list. */
+    default void securityEventApplied(String eventType) {
+    }
+
+    /** A security event was refused (reported back in {@code setErrs}, RFC 8936 §2.4); {@code err} per RFC 8935 §2.3. */
+    default void securityEventRefused(String err, String description) {
+    }
+
+    /** A request was served while the guard had not heard from its security-event stream for {@code sinceContact}. */
+    default void eventStreamStale(Duration sinceContact) {
+    }
 }

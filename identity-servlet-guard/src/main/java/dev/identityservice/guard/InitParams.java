@@ -61,9 +61,15 @@ final class InitParams {
             Map.entry("introspection-endpoint", GuardConfig.Builder::introspectionEndpoint),
             Map.entry("introspection-max-ttl", (b, v) -> b.introspectionMaxTtl(duration("introspection-max-ttl", v))),
             Map.entry("introspection-negative-ttl",
-                    (b, v) -> b.introspectionNegativeTtl(duration("introspection-negative-ttl", v))));
+                    (b, v) -> b.introspectionNegativeTtl(duration("introspection-negative-ttl", v))),
+            Map.entry("events.configuration-uri", GuardConfig.Builder::eventsConfigurationUri),
+            Map.entry("events.max-staleness", (b, v) -> b.eventsMaxStaleness(duration("events.max-staleness", v))),
+            Map.entry("events.when-stale", (b, v) -> b.eventsWhenStale(GuardConfig.EventsSettings.WhenStale.parse(v))),
+            Map.entry("events.max-entries", (b, v) -> b.eventsMaxEntries((int) number("events.max-entries", v))));
     private static final String CLIENT_ID = "introspection-client-id";
     private static final String CLIENT_SECRET = "introspection-client-secret";
+    private static final String EVENTS_CLIENT_ID = "events.client-id";
+    private static final String EVENTS_CLIENT_SECRET = "events.client-secret";
 
     private InitParams() {
     }
@@ -78,9 +84,8 @@ final class InitParams {
         Function<String, String> values = name -> resolved(name, rawValues.apply(name), lookup);
         GuardConfig.Builder builder = GuardConfig.builder();
         for (String name : names) {
-            if (!OPTIONS.containsKey(name) && !CLIENT_ID.equals(name) && !CLIENT_SECRET.equals(name)) {
-                throw new IllegalArgumentException(name + ": unknown init-param; known are "
-                        + String.join(", ", OPTIONS.keySet()) + ", " + CLIENT_ID + ", " + CLIENT_SECRET);
+            if (!OPTIONS.containsKey(name) && !names().contains(name)) {
+                throw new IllegalArgumentException(name + ": unknown init-param; known are " + String.join(", ", names()));
             }
         }
         for (String name : names) {
@@ -93,7 +98,12 @@ final class InitParams {
         String clientId = trimmed(values, names, CLIENT_ID);
         String secret = trimmed(values, names, CLIENT_SECRET);
         if (clientId != null || secret != null) {
-            builder.introspectionClient(clientId, secret == null ? null : secret(secret));
+            builder.introspectionClient(clientId, secret == null ? null : secret(CLIENT_SECRET, secret));
+        }
+        String eventsClientId = trimmed(values, names, EVENTS_CLIENT_ID);
+        String eventsSecret = trimmed(values, names, EVENTS_CLIENT_SECRET);
+        if (eventsClientId != null || eventsSecret != null) {
+            builder.eventsClient(eventsClientId, eventsSecret == null ? null : secret(EVENTS_CLIENT_SECRET, eventsSecret));
         }
         return builder.build();
     }
@@ -169,14 +179,14 @@ final class InitParams {
     }
 
     /** A secret given as {@code env:NAME} is read from the environment, keeping it out of web.xml. */
-    private static String secret(String value) {
+    private static String secret(String option, String value) {
         if (!value.startsWith(ENV_PREFIX)) {
             return value;
         }
         String variable = value.substring(ENV_PREFIX.length());
         String secret = System.getenv(variable);
         if (secret == null || secret.isEmpty()) {
-            throw new IllegalArgumentException(CLIENT_SECRET + ": environment variable " + variable + " is not set");
+            throw new IllegalArgumentException(option + ": environment variable " + variable + " is not set");
         }
         return secret;
     }
@@ -186,6 +196,8 @@ final class InitParams {
         List<String> names = new java.util.ArrayList<>(OPTIONS.keySet());
         names.add(CLIENT_ID);
         names.add(CLIENT_SECRET);
+        names.add(EVENTS_CLIENT_ID);
+        names.add(EVENTS_CLIENT_SECRET);
         return names;
     }
 }

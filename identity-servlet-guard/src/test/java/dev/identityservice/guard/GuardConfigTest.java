@@ -163,4 +163,59 @@ class GuardConfigTest {
             GuardConfig.fromInitParams(params.keySet(), params::get);
         }
     }
+
+    @Test
+    void fromInitParamsWhenEventsGivenThenEachIsReadAndTheSecretNeverPrinted() {
+        Map<String, String> params = minimal();
+        params.put("events.client-id", "guard-receiver");
+        params.put("events.client-secret", "s3cret-value");
+        params.put("events.configuration-uri", "https://id.example.com/.well-known/ssf-configuration");
+        params.put("events.max-staleness", "45s");
+        params.put("events.when-stale", "fail-closed");
+        params.put("events.max-entries", "5_000");
+        GuardConfig.EventsSettings events = GuardConfig.fromInitParams(params).events();
+        assertEquals("guard-receiver", events.clientId());
+        assertEquals("s3cret-value", events.clientSecret());
+        assertEquals("https://id.example.com/.well-known/ssf-configuration", events.configurationUri().toString());
+        assertEquals(Duration.ofSeconds(45), events.maxStaleness());
+        assertEquals(GuardConfig.EventsSettings.WhenStale.FAIL_CLOSED, events.whenStale());
+        assertEquals(5000, events.maxEntries());
+        assertFalse(GuardConfig.fromInitParams(params).toString().contains("s3cret-value"));
+        params.put("events.max-staleness", "PT2M");
+        assertEquals(Duration.ofMinutes(2), GuardConfig.fromInitParams(params).events().maxStaleness());
+    }
+
+    @Test
+    void fromInitParamsWhenEventsClientIdBlankThenNoReceiverAndDefaultsOtherwise() {
+        Map<String, String> params = minimal();
+        params.put("events.client-id", " ");
+        params.put("events.when-stale", "fail-closed");
+        assertNull(GuardConfig.fromInitParams(params).events());
+        params.put("events.client-id", "guard-receiver");
+        params.put("events.client-secret", "x");
+        params.remove("events.when-stale");
+        GuardConfig.EventsSettings events = GuardConfig.fromInitParams(params).events();
+        assertEquals(Duration.ofSeconds(30), events.maxStaleness());
+        assertEquals(GuardConfig.EventsSettings.WhenStale.FAIL_OPEN, events.whenStale());
+        assertEquals(100_000, events.maxEntries());
+        assertNull(events.configurationUri());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "events.when-stale|fail-sometimes|events.when-stale:",
+            "events.when-stale|introspect|events.when-stale:",
+            "events.max-entries|0|events.max-entries:",
+            "events.max-staleness|forever|events.max-staleness:",
+            "events.configuration-uri|ftp://x|events.configuration-uri:",
+            "events.client-secret||events.client-secret:",
+            "events.typo|1|events.typo: unknown init-param"})
+    void fromInitParamsWhenAnEventsSettingIsBadThenFailsNamingIt(String name, String value, String prefix) {
+        Map<String, String> params = minimal();
+        params.put("events.client-id", "guard-receiver");
+        params.put("events.client-secret", "x");
+        params.put(name, value == null ? "" : value);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GuardConfig.fromInitParams(params));
+        assertTrue(e.getMessage().startsWith(prefix), e.getMessage());
+    }
 }

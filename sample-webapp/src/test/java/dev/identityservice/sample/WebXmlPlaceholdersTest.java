@@ -19,7 +19,8 @@ import org.w3c.dom.NodeList;
 /** The sample's web.xml takes algorithms, introspection credentials and per-path roles from placeholders. */
 class WebXmlPlaceholdersTest {
     static final List<String> PROPERTIES = List.of("SAMPLE_ALGORITHMS", "SAMPLE_INTROSPECTION_CLIENT_ID",
-            "SAMPLE_INTROSPECTION_CLIENT_SECRET", "SAMPLE_REQUIRED_ROLES");
+            "SAMPLE_INTROSPECTION_CLIENT_SECRET", "SAMPLE_REQUIRED_ROLES", "SAMPLE_EVENTS_CLIENT_ID",
+            "SAMPLE_EVENTS_CLIENT_SECRET", "SAMPLE_EVENTS_WHEN_STALE", "SAMPLE_EVENTS_MAX_STALENESS");
 
     @AfterEach
     void clear() {
@@ -48,6 +49,20 @@ class WebXmlPlaceholdersTest {
         assertEquals(Set.of(JWSAlgorithm.RS256), config.algorithms());
         assertNull(config.introspection());
         assertEquals(List.of(), config.requiredRoles());
+        assertNull(config.events(), "no security-event receiver unless its client id is set");
+    }
+
+    @Test
+    void guardWhenEventsPlaceholdersSetThenTheReceiverIsConfigured() throws Exception {
+        System.setProperty("SAMPLE_EVENTS_CLIENT_ID", "sample-receiver");
+        System.setProperty("SAMPLE_EVENTS_CLIENT_SECRET", "s3cret");
+        System.setProperty("SAMPLE_EVENTS_WHEN_STALE", "fail-closed");
+        System.setProperty("SAMPLE_EVENTS_MAX_STALENESS", "20s");
+        GuardConfig.EventsSettings events = GuardConfig.fromInitParams(guardInitParams()).events();
+        assertEquals("sample-receiver", events.clientId());
+        assertEquals("s3cret", events.clientSecret());
+        assertEquals(GuardConfig.EventsSettings.WhenStale.FAIL_CLOSED, events.whenStale());
+        assertEquals(java.time.Duration.ofSeconds(20), events.maxStaleness());
     }
 
     @Test

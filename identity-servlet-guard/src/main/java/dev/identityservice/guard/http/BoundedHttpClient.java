@@ -36,6 +36,11 @@ public final class BoundedHttpClient {
         this.maxResponseBytes = settings.maxResponseBytes();
     }
 
+    /** The whole-response time limit of an ordinary call. */
+    public Duration readTimeout() {
+        return readTimeout;
+    }
+
     /** GETs a JSON document. */
     public HttpDocument get(URI uri) throws IOException {
         return send(HttpRequest.newBuilder(uri).header("Accept", "application/json").GET());
@@ -50,7 +55,28 @@ public final class BoundedHttpClient {
                 .POST(HttpRequest.BodyPublishers.ofString(form, StandardCharsets.UTF_8)));
     }
 
+    /**
+     * POSTs a JSON body with an {@code Authorization} header, waiting at most {@code timeout} for the whole
+     * response (a long poll, RFC 8936 §2.4, is held by the server up to its own wait).
+     */
+    public HttpDocument postJson(URI uri, String json, String authorization, Duration timeout) throws IOException {
+        return send(HttpRequest.newBuilder(uri)
+                .header("Accept", "application/json")
+                .header("Content-Type", "application/json")
+                .header("Authorization", authorization)
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)), timeout);
+    }
+
+    /** DELETEs {@code uri} with an {@code Authorization} header. */
+    public HttpDocument delete(URI uri, String authorization) throws IOException {
+        return send(HttpRequest.newBuilder(uri).header("Authorization", authorization).DELETE());
+    }
+
     private HttpDocument send(HttpRequest.Builder request) throws IOException {
+        return send(request, readTimeout);
+    }
+
+    private HttpDocument send(HttpRequest.Builder request, Duration readTimeout) throws IOException {
         CompletableFuture<HttpResponse<byte[]>> pending =
                 client.sendAsync(request.timeout(readTimeout).build(), this::cappedBody);
         try {

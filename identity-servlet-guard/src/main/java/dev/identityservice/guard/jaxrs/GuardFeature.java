@@ -30,28 +30,42 @@ import java.util.function.Predicate;
  * <p>Behind a {@code servlet.BearerTokenFilter} (a WAR whose {@code web.xml} installs the filter in
  * front of the JAX-RS servlet), register {@link #behindServletFilter(String)} instead: it takes the
  * token the filter already verified from the request and never verifies a token a second time.
+ *
+ * <p>A feature built from a {@link GuardConfig} owns its verifier, whose background work (the JWKS refresh and,
+ * with {@code events.client-id}, the security-event receiver) {@link #close()} stops: call it when the
+ * application shuts down (JAX-RS has no portable hook for it; both threads are daemons).
  */
-public final class GuardFeature implements Feature {
+public final class GuardFeature implements Feature, AutoCloseable {
 
     /** Null behind a servlet filter, which has verified already. */
     private final TokenVerifier verifier;
     private final String realm;
     private final Predicate<ContainerRequestContext> scope;
+    private final boolean ownsVerifier;
 
-    /** A feature with its own verifier built from {@code config}. */
+    /** A feature with its own verifier built from {@code config}; {@link #close()} stops its background work. */
     public GuardFeature(GuardConfig config) {
-        this(GuardTokenVerifier.create(config), config.realm());
+        this(GuardTokenVerifier.create(config), config.realm(), request -> true, true);
     }
 
     /** A feature using a verifier shared with other parts of the application. */
     public GuardFeature(TokenVerifier verifier, String realm) {
-        this(Objects.requireNonNull(verifier, "verifier"), realm, request -> true);
+        this(Objects.requireNonNull(verifier, "verifier"), realm, request -> true, false);
     }
 
-    private GuardFeature(TokenVerifier verifier, String realm, Predicate<ContainerRequestContext> scope) {
+    private GuardFeature(TokenVerifier verifier, String realm, Predicate<ContainerRequestContext> scope, boolean owns) {
         this.verifier = verifier;
         this.realm = Objects.requireNonNull(realm, "realm");
         this.scope = Objects.requireNonNull(scope, "scope");
+        this.ownsVerifier = owns;
+    }
+
+    /** Stops the background work of a verifier this feature built; a shared verifier is left to its owner. */
+    @Override
+    public void close() throws Exception {
+        if (ownsVerifier && verifier instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
     }
 
     /**
@@ -60,7 +74,7 @@ public final class GuardFeature implements Feature {
      * endpoint beside its admin API, say). The scope runs before resource matching: decide by path.
      */
     public GuardFeature onlyFor(Predicate<ContainerRequestContext> scope) {
-        return new GuardFeature(verifier, realm, scope);
+        return new GuardFeature(verifier, realm, scope, ownsVerifier);
     }
 
     /**
@@ -74,7 +88,7 @@ public final class GuardFeature implements Feature {
      * @param realm the realm of the challenges it writes; use the filter's
      */
     public static GuardFeature behindServletFilter(String realm) {
-        return new GuardFeature(null, realm, request -> true);
+        return new GuardFeature(null, realm, request -> true, false);
     }
 
     @Override

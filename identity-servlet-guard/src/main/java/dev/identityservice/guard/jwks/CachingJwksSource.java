@@ -14,6 +14,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -23,6 +25,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -71,6 +74,12 @@ public final class CachingJwksSource implements AutoCloseable {
      * completes; an unknown kid that saw the future complete reads this rather than race it.
      */
     private volatile KeySetState lastFetched;
+    /**
+     * Keys the issuer revoked (by a security event), by {@code kid}, with the instant until which they are refused
+     * at least. One is forgotten only after that instant and once a fetch no longer lists it: a JWKS from a stale
+     * cache or replica that still lists a revoked key must not bring it back. Read as an immutable snapshot.
+     */
+    private volatile Map<String, Instant> revoked = Map.of();
 
     /**
      * @param fetcher  where keys come from; called on the fetch thread only, one call at a time
@@ -131,6 +140,10 @@ public final class CachingJwksSource implements AutoCloseable {
      */
     public VerificationKey[] candidates(String kid, BooleanSupplier mayRefetch)
             throws InvalidTokenException, VerificationUnavailableException {
+        Map<String, Instant> refused = revoked;
+        if (!refused.isEmpty() && kid != null && refused.containsKey(kid)) {
+            throw InvalidTokenException.invalidToken("signing key revoked");
+        }
         Instant now = clock.instant();
         KeySetState current = cached();
         if (current == null || current.keys == null) {
@@ -147,6 +160,9 @@ public final class CachingJwksSource implements AutoCloseable {
             }
         }
         VerificationKey[] found = current.keys.candidates(kid);
+        if (!refused.isEmpty() && kid == null && found != null) {
+            found = current.keys.without(refused.keySet()).candidates(null); // a fetch may race a revocation
+        }
         if (found != null && found.length > 0) {
             return found;
         }
@@ -176,6 +192,38 @@ public final class CachingJwksSource implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * Drops the key {@code kid} from the key set at once and refuses it from now on, whatever later fetches list,
+     * at least until {@code refuseUntil} and for as long as the issuer still publishes it (the issuer revoked it:
+     * RFC 8417 event from its stream). Tokens cached as verified with it stop counting ({@link #lastFetchedHolds}).
+     * Then refetches the set in the background: an issuer that revokes a key has just changed its keys (after a
+     * rotate-and-revoke a new key signs and a new next key is published), and waiting for the cache's lifetime or
+     * spending the unknown-{@code kid} budget on them would refuse the issuer's new tokens, and its next SETs,
+     * for up to {@code refetchInterval}. Called by the security-event receiver; not on a request.
+     */
+    public synchronized void revoke(String kid, Instant refuseUntil) {
+        Map<String, Instant> next = new HashMap<>(revoked);
+        next.merge(kid, refuseUntil, (a, b) -> a.isAfter(b) ? a : b);
+        revoked = Map.copyOf(next);
+        KeySetState latest = lastFetched;
+        if (latest != null && latest.keys != null && latest.keys.has(kid)) {
+            KeySetState without = latest.withKeys(latest.keys.without(Set.of(kid)));
+            lastFetched = without;
+            KeySetState cachedNow = cached();
+            if (cachedNow != null && cachedNow.keys != null && cachedNow.keys.has(kid)) {
+                cache.put(SET, CompletableFuture.completedFuture(cachedNow.withKeys(cachedNow.keys.without(Set.of(kid)))));
+            }
+        }
+        if (cached() != null) {
+            refresh(FetchCause.REFRESH); // joins one in flight; the fetched set is filtered by the revocation above
+        }
+    }
+
+    /** The key ids refused by {@link #revoke}, for diagnostics and tests. */
+    public Set<String> revokedKids() {
+        return revoked.keySet();
     }
 
     /** How many usable keys the cached set has; 0 before the first successful fetch. */
@@ -302,7 +350,9 @@ public final class CachingJwksSource implements AutoCloseable {
             FetchCause cause = before.keys == null ? FetchCause.INITIAL : requested == null ? FetchCause.REFRESH : requested;
             try {
                 FetchedJwks fetched = fetcher.fetch();
-                VerificationKeys keys = VerificationKeys.from(fetched.keySet());
+                VerificationKeys listed = VerificationKeys.from(fetched.keySet());
+                forgetRevokedNoLongerListed(listed);
+                VerificationKeys keys = listed.without(revoked.keySet());
                 if (keys.size() == 0) {
                     throw new IOException("the JWKS has no usable signature key");
                 }
@@ -320,6 +370,20 @@ public final class CachingJwksSource implements AutoCloseable {
                 listener.jwksFetchFailed(cause, reason);
                 return after;
             }
+        }
+    }
+
+    /** Forgets revocations past their instant that the issuer no longer lists; on the fetch thread. */
+    private void forgetRevokedNoLongerListed(VerificationKeys listed) {
+        Map<String, Instant> current = revoked;
+        if (current.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        synchronized (this) {
+            Map<String, Instant> next = new HashMap<>(revoked);
+            next.entrySet().removeIf(e -> !now.isBefore(e.getValue()) && !listed.has(e.getKey()));
+            revoked = Map.copyOf(next);
         }
     }
 
@@ -379,6 +443,10 @@ public final class CachingJwksSource implements AutoCloseable {
             Instant stale = now.plus(settings.maxStale());
             return new KeySetState(fresh, expires.minus(ahead), expires, stale.isAfter(expires) ? stale : expires,
                     now, null);
+        }
+
+        KeySetState withKeys(VerificationKeys fewer) {
+            return new KeySetState(fewer, refreshAt, expiresAt, staleUntil, nextAttemptAt, lastFailure);
         }
 
         KeySetState failed(String reason, Instant retryAt) {

@@ -26,8 +26,9 @@ public final class IssuerDiscovery {
      *
      * @param jwksUri               {@code jwks_uri}
      * @param introspectionEndpoint {@code introspection_endpoint}, or null
+     * @param tokenEndpoint         {@code token_endpoint}, or null (the security-event receiver needs it)
      */
-    public record Metadata(URI jwksUri, URI introspectionEndpoint) {
+    public record Metadata(URI jwksUri, URI introspectionEndpoint, URI tokenEndpoint) {
     }
 
     public IssuerDiscovery(URI issuer, BoundedHttpClient http) {
@@ -67,7 +68,8 @@ public final class IssuerDiscovery {
             if (jwksUri == null) {
                 throw new IOException("discovery at " + location + " has no jwks_uri");
             }
-            return new Metadata(jwksUri, JSONObjectUtils.getURI(json, "introspection_endpoint"));
+            return new Metadata(jwksUri, JSONObjectUtils.getURI(json, "introspection_endpoint"),
+                    JSONObjectUtils.getURI(json, "token_endpoint"));
         } catch (ParseException e) {
             throw new IOException("discovery at " + location + " is not valid metadata: " + e.getMessage(), e);
         }

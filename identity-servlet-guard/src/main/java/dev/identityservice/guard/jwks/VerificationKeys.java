@@ -91,4 +91,25 @@ final class VerificationKeys {
     int size() {
         return all.length;
     }
+
+    /** This set without the keys whose {@code kid} is in {@code revoked}; this very set if it has none of them. */
+    VerificationKeys without(java.util.Set<String> revoked) {
+        if (revoked.isEmpty() || revoked.stream().noneMatch(byKid::containsKey)) {
+            return this;
+        }
+        Map<String, VerificationKey[]> kept = new HashMap<>(byKid);
+        kept.keySet().removeAll(revoked);
+        List<VerificationKey> rest = new ArrayList<>();
+        for (VerificationKey key : all) {
+            if (key.kid() == null || !revoked.contains(key.kid())) {
+                rest.add(key);
+            }
+        }
+        return new VerificationKeys(Map.copyOf(kept), rest.toArray(NONE));
+    }
+
+    /** Whether a key with this {@code kid} is in the set. */
+    boolean has(String kid) {
+        return byKid.containsKey(kid);
+    }
 }

@@ -211,7 +211,7 @@ public final class JwtTokenVerifier implements TokenVerifier {
      * Parses a base64url-encoded JSON object (RFC 7515 §5.2 steps 2-4) from {@code ascii[from, to)}: strict
      * UTF-8 (malformed input is refused, not replaced), then strict JSON.
      */
-    private static Map<String, Object> json(byte[] ascii, int from, int to, String part) throws InvalidTokenException {
+    static Map<String, Object> json(byte[] ascii, int from, int to, String part) throws InvalidTokenException {
         byte[] bytes = base64Url(ascii, from, to);
         try {
             return StrictJson.parseObject(utf8(bytes));
@@ -240,7 +240,7 @@ public final class JwtTokenVerifier implements TokenVerifier {
      * the caller has checked are in the alphabet. As {@code Base64.getUrlDecoder()}: a length of 1 modulo 4
      * is refused, and the unused low bits of a last partial group are ignored.
      */
-    private static byte[] base64Url(byte[] ascii, int from, int to) throws InvalidTokenException {
+    static byte[] base64Url(byte[] ascii, int from, int to) throws InvalidTokenException {
         int length = to - from;
         if (length % 4 == 1) {
             throw InvalidTokenException.invalidToken("malformed token: bad base64url");

@@ -43,6 +43,21 @@ final class SafeListener implements GuardListener {
         run(() -> delegate.tokenRejected(error));
     }
 
+    @Override
+    public void securityEventApplied(String eventType) {
+        run(() -> delegate.securityEventApplied(eventType));
+    }
+
+    @Override
+    public void securityEventRefused(String err, String description) {
+        run(() -> delegate.securityEventRefused(err, description));
+    }
+
+    @Override
+    public void eventStreamStale(Duration sinceContact) {
+        run(() -> delegate.eventStreamStale(sinceContact));
+    }
+
     private static void run(Runnable event) {
         try {
             event.run();
