@@ -67,6 +67,15 @@ public final class UserAuthenticator {
      * @throws dev.identityservice.core.error.OAuthException with {@link #INVALID_CREDENTIALS} on any mismatch
      */
     public User authenticate(String tenantId, String username, char[] password) {
+        return authenticate(tenantId, username, password, true);
+    }
+
+    /**
+     * @param retryIfRehashed whether a hash replaced between the two reads (a concurrent login of the same user
+     *                        upgrading it: issue 13's login storm saw a right password refused) is checked once more
+     *                        against the hash now stored; a real password change then refuses the old password
+     */
+    private User authenticate(String tenantId, String username, char[] password, boolean retryIfRehashed) {
         Optional<StoredCredentials> found = username == null || username.isBlank() || password == null
                 ? Optional.empty() : users.findCredentials(tenantId, username);
         String storedHash = found.map(StoredCredentials::passwordHash).orElse(null);
@@ -75,10 +84,17 @@ public final class UserAuthenticator {
         if (match == Passwords.Match.NONE || storedHash == null || !found.get().enabled()) {
             throw INVALID_CREDENTIALS.exception();
         }
-        // Deleted or changed between the two reads: the password matched a user that is no longer there.
+        // Deleted, disabled or given another hash between the two reads: the password matched a user that is no
+        // longer there as it was. Another hash is most often a concurrent login's upgrade of the same password.
         User user = users.findById(tenantId, found.get().userId())
-                .filter(current -> current.enabled() && storedHash.equals(current.passwordHash()))
+                .filter(User::enabled)
                 .orElseThrow(INVALID_CREDENTIALS::exception);
+        if (!storedHash.equals(user.passwordHash())) {
+            if (retryIfRehashed) {
+                return authenticate(tenantId, username, password, false);
+            }
+            throw INVALID_CREDENTIALS.exception();
+        }
         if (match == Passwords.Match.RAW || hasher.needsRehash(storedHash)) {
             String upgraded = upgradedHash(password);
             // Conditional: a concurrent password change or a second login that upgraded first wins.

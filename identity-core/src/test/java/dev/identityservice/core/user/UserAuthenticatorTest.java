@@ -176,6 +176,59 @@ class UserAuthenticatorTest {
         }
     }
 
+    @Test
+    void authenticateWhenAConcurrentLoginUpgradedTheHashBetweenTheReadsThenStillTheUser() {
+        User alice = store(TestUsers.complete("alice", hasher.hash(PASSWORD)));
+        String upgraded = new Argon2idPasswordHasher(STRONGER, new SecureRandom()).hash(PASSWORD);
+        UserAuthenticator racing = new UserAuthenticator(users, replacingOnFirstVerify(alice, upgraded), clock);
+
+        User returned = racing.authenticate(TestUsers.TENANT, "alice", PASSWORD);
+
+        assertEquals(alice.id(), returned.id());
+        assertEquals(upgraded, returned.passwordHash());
+    }
+
+    @Test
+    void authenticateWhenThePasswordChangedBetweenTheReadsThenTheOldPasswordIsRefused() {
+        User alice = store(TestUsers.complete("alice", hasher.hash(PASSWORD)));
+        String changed = hasher.hash("a new password entirely".toCharArray());
+        UserAuthenticator racing = new UserAuthenticator(users, replacingOnFirstVerify(alice, changed), clock);
+
+        OAuthException refused = assertThrows(OAuthException.class,
+                () -> racing.authenticate(TestUsers.TENANT, "alice", PASSWORD));
+        assertEquals(UserAuthenticator.INVALID_CREDENTIALS, refused.error());
+    }
+
+    /** {@link #hasher}, but its first verification also stores {@code newHash} for {@code user}, as a concurrent request would. */
+    private PasswordHasher replacingOnFirstVerify(User user, String newHash) {
+        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        return new PasswordHasher() {
+            @Override
+            public String hash(char[] password) {
+                return hasher.hash(password);
+            }
+
+            @Override
+            public boolean verify(char[] password, String phcHash) {
+                boolean matches = hasher.verify(password, phcHash);
+                if (first.getAndSet(false)) {
+                    assertTrue(users.replacePasswordHash(TestUsers.TENANT, user.id(), phcHash, newHash, clock.instant()));
+                }
+                return matches;
+            }
+
+            @Override
+            public boolean needsRehash(String phcHash) {
+                return false;
+            }
+
+            @Override
+            public void requireAtLeastCurrentStrength(String phcHash) {
+                hasher.requireAtLeastCurrentStrength(phcHash);
+            }
+        };
+    }
+
     /** The dummy hash is made in the background; an unknown user waits for it, so counts taken after are stable. */
     private static void awaitDummyHash(UserAuthenticator authenticator) {
         org.junit.jupiter.api.Assertions.assertThrows(dev.identityservice.core.error.OAuthException.class,
