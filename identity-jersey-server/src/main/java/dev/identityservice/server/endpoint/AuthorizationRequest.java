@@ -77,9 +77,9 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
     /**
      * Resolves and validates an authorization request: a request object ({@code request}, RFC 9101) is verified
      * and its parameters used instead of the query's; a pushed request's {@code request_uri} (RFC 9126 §4) is used
-     * up and its stored parameters used; then the effective parameters go through {@link #validate}. Other
-     * {@code request_uri} values are {@code request_uri_not_supported}: fetching a URL a request names would let
-     * anyone make this server send requests (SSRF), and pushed requests serve the same purpose.
+     * up and its stored parameters used; any other {@code request_uri} (OIDC Core §6.2) is fetched, only from a URL
+     * the client registered in {@code request_uris}, by {@code RequestUriFetcher} and verified as a {@code request};
+     * then the effective parameters go through {@link #validate}.
      *
      * @throws AuthorizationFailure when the request is refused
      */
@@ -97,14 +97,10 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
         Client client = client(tenant, engine.clients(), parameters);
         String request = value(parameters, "request");
         String requestUri = value(parameters, "request_uri");
-        if (requestUri != null) {
-            if (request != null) {
-                throw failure(client, OAuthError.invalidRequest("request and request_uri must not both be sent"), parameters);
-            }
-            if (!PushedAuthorizationRequests.isPushed(requestUri)) {
-                throw failure(client, new OAuthError("request_uri_not_supported",
-                        "Only request_uri values from the pushed authorization request endpoint are supported", 400), parameters);
-            }
+        if (requestUri != null && request != null) {
+            throw failure(client, OAuthError.invalidRequest("request and request_uri must not both be sent"), parameters);
+        }
+        if (requestUri != null && PushedAuthorizationRequests.isPushed(requestUri)) {
             try {
                 return validate(client, engine.pushedRequests().take(tenant.id(), client.clientId(), requestUri));
             } catch (OAuthException e) {
@@ -116,6 +112,17 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
             // built in the browser, unauthenticated and visible, can never stand in for one the client pushed.
             throw failure(client, OAuthError.invalidRequest("This client's authorization requests must be pushed "
                     + "(pushed_authorization_request_endpoint) and referenced by request_uri (RFC 9126 §6)"), parameters);
+        }
+        if (requestUri != null) {
+            // By reference (OIDC Core §6.2, RFC 9101 §5.2): fetched only from a URL the client registered, then
+            // verified exactly as a request parameter, one-time jti included.
+            String fetched;
+            try {
+                fetched = engine.requestUris().fetch(client, requestUri);
+            } catch (OAuthException e) {
+                throw failure(client, e.error(), parameters);
+            }
+            return validate(client, requestObject(tenant, engine, client, fetched, parameters));
         }
         if (request != null) {
             return validate(client, requestObject(tenant, engine, client, request, parameters));

@@ -299,11 +299,11 @@ class RequestObjectAndParTest {
     }
 
     @Test
-    void authorizeWhenRequestUriIsAUrlThenRequestUriNotSupported() {
+    void authorizeWhenRequestUriIsAUrlTheClientDidNotRegisterThenInvalidRequestUri() {
         Map<String, String> query = redirectQuery(server.get("/oauth2/authorize?" + form("client_id", "web", "response_type", "code",
                 "state", "s", "request_uri", "https://client.example/request.jwt")));
 
-        assertEquals("request_uri_not_supported", query.get("error"));
+        assertEquals("invalid_request_uri", query.get("error"));
     }
 
     // ---- pushed authorization requests ----
@@ -401,7 +401,7 @@ class RequestObjectAndParTest {
         JsonNode doc = TestServer.json(server.get("/.well-known/openid-configuration").body());
 
         assertTrue(doc.get("request_parameter_supported").asBoolean());
-        assertFalse(doc.get("request_uri_parameter_supported").asBoolean());
+        assertTrue(doc.get("request_uri_parameter_supported").asBoolean());
         assertEquals(issuer() + "/oauth2/par", doc.get("pushed_authorization_request_endpoint").asText());
         assertFalse(doc.get("require_pushed_authorization_requests").asBoolean());
         String algs = doc.get("request_object_signing_alg_values_supported").toString();
