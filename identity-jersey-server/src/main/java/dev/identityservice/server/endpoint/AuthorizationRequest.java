@@ -280,7 +280,7 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
         }
         Set<String> scopes;
         try {
-            scopes = Scopes.grantable(client, carried.get("scope"));
+            scopes = Scopes.grantable(client, withoutOfflineAccess(carried.get("scope")));
         } catch (OAuthException e) {
             throw fail(e.error(), redirectUri, state, formPost);
         }
@@ -318,6 +318,23 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
         }
         return new AuthorizationRequest(client, redirectUri, state, carried.get("nonce"), scopes, challenge, prompt, maxAge,
                 carried.get("login_hint"), carried, claims, formPost);
+    }
+
+    /**
+     * An OpenID request's scope without {@code offline_access} (OIDC Core §11): understood, and then ignored,
+     * because whether a refresh token is issued is decided by the client's registered grant types, the "other
+     * conditions" §11 allows; refusing it as an unknown scope would break clients that always ask for it.
+     * A non-OpenID request's scope is returned as it is (RFC 6749 §3.3: the client's registered scopes decide).
+     */
+    static String withoutOfflineAccess(String scope) {
+        if (scope == null) {
+            return null;
+        }
+        List<String> values = List.of(scope.strip().split(" +"));
+        if (!values.contains("openid") || !values.contains("offline_access")) {
+            return scope;
+        }
+        return String.join(" ", values.stream().filter(v -> !"offline_access".equals(v)).toList());
     }
 
     private static AuthorizationFailure fail(OAuthError error, String redirectUri, String state, boolean formPost) {

@@ -111,6 +111,26 @@ class AuthorizeEndpointTest {
     }
 
     @Test
+    void authorizeWhenOpenidScopeAsksOfflineAccessThenIgnoredAndRefreshTokenFollowsTheGrantTypes() {
+        // OIDF oidcc-refresh-token-rp-key-rotation asks "openid offline_access" (OIDC Core §11); it was invalid_scope.
+        Browser browser = new Browser();
+        HttpResponse<String> page = browser.get(server.uri("/oauth2/authorize?" + form("response_type", "code", "client_id", "web",
+                "scope", "openid offline_access", "prompt", "consent", "state", "s1", "code_challenge", CHALLENGE,
+                "code_challenge_method", "S256")));
+        assertEquals(200, page.statusCode(), page.body());
+        Browser.LoginForm login = Browser.loginForm(page.body());
+
+        Map<String, String> query = redirectQuery(browser.post(login.action(), login.withCredentials("alice", PASSWORD)));
+        HttpResponse<String> tokens = server.post("/oauth2/token", form("grant_type", "authorization_code", "code", query.get("code"),
+                "redirect_uri", REDIRECT, "code_verifier", "a".repeat(43)), "Authorization", TestServer.basic("web", TestServer.SECRET));
+
+        assertEquals(200, tokens.statusCode(), tokens.body());
+        var json = TestServer.json(tokens.body());
+        assertTrue(json.hasNonNull("refresh_token"), tokens.body());
+        assertEquals("openid", json.get("scope").asText());
+    }
+
+    @Test
     void authorizeWhenPublicClientWithoutCodeChallengeThenRedirectWithInvalidRequestAndState() {
         HttpResponse<String> response = server.get("/oauth2/authorize?" + form("response_type", "code", "client_id", "spa",
                 "redirect_uri", REDIRECT, "state", "xyz 1"));
