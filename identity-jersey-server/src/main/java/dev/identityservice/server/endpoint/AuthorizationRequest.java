@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -51,6 +52,8 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
             "response_mode", "nonce", "display", "prompt", "max_age", "ui_locales", "id_token_hint", "login_hint",
             "acr_values", "claims", "claims_locales", "request", "request_uri", "registration", "code_challenge",
             "code_challenge_method");
+    /** OIDC Core §11: asks for a refresh token. */
+    private static final String OFFLINE_ACCESS = "offline_access";
     private static final Set<String> PROMPTS = Set.of("none", "login", "consent", "select_account");
     private static final int MAX_VALUE_CHARS = 4096;
     /** An ID token with a few claims and a signature is far below this; the validator has the same bound. */
@@ -281,6 +284,13 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
         Set<String> scopes;
         try {
             scopes = Scopes.grantable(client, withoutOfflineAccess(carried.get("scope")));
+            if (!Objects.equals(withoutOfflineAccess(carried.get("scope")), carried.get("scope"))
+                    && client.allows(GrantType.REFRESH_TOKEN)) {
+                // Granted as asked where it means something, so that a refresh asking the same scope is no wider.
+                scopes = new java.util.LinkedHashSet<>(scopes);
+                scopes.add(OFFLINE_ACCESS);
+                scopes = java.util.Collections.unmodifiableSet(scopes);
+            }
         } catch (OAuthException e) {
             throw fail(e.error(), redirectUri, state, formPost);
         }
@@ -321,20 +331,21 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
     }
 
     /**
-     * An OpenID request's scope without {@code offline_access} (OIDC Core §11): understood, and then ignored,
-     * because whether a refresh token is issued is decided by the client's registered grant types, the "other
-     * conditions" §11 allows; refusing it as an unknown scope would break clients that always ask for it.
-     * A non-OpenID request's scope is returned as it is (RFC 6749 §3.3: the client's registered scopes decide).
+     * An OpenID request's scope without {@code offline_access} (OIDC Core §11), which is understood whatever the
+     * client's registered scopes: whether a refresh token is issued is decided by the client's grant types, the
+     * "other conditions" §11 allows. It is granted (and shown in the token response) to a client that may use
+     * refresh tokens, and ignored for others; refusing it as an unknown scope would break clients that always ask
+     * for it. A non-OpenID request's scope is returned as it is (RFC 6749 §3.3: the client's registered scopes decide).
      */
     static String withoutOfflineAccess(String scope) {
         if (scope == null) {
             return null;
         }
         List<String> values = List.of(scope.strip().split(" +"));
-        if (!values.contains("openid") || !values.contains("offline_access")) {
+        if (!values.contains("openid") || !values.contains(OFFLINE_ACCESS)) {
             return scope;
         }
-        return String.join(" ", values.stream().filter(v -> !"offline_access".equals(v)).toList());
+        return String.join(" ", values.stream().filter(v -> !OFFLINE_ACCESS.equals(v)).toList());
     }
 
     private static AuthorizationFailure fail(OAuthError error, String redirectUri, String state, boolean formPost) {
