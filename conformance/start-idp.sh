@@ -5,11 +5,13 @@
 # Usage: start-idp.sh [IMPORT_FILE_NAME]
 # IDENTITY_OUTBOUND_ALLOW_PRIVATE_ADDRESSES: the suite is on localhost, which the outbound-request guard (SSRF)
 # refuses by default where it exists; an environment variable, because one the server does not know is ignored.
+# IDENTITY_REGISTRATION_LIMIT_ADDRESS: the suite registers a client or two per module, all from 127.0.0.1, far past
+# the default 20 registrations per hour from one network (the rest were 429 temporarily_unavailable).
 # Its JVM trusts the suite's certificate, for back-channel logout, jwks_uri and sector_identifier_uri fetches.
 D=$(dirname "$(readlink -f "$0")")
 P=${PROJECT:-$(dirname "$D")}; R=${OIDF_WORK:-/tmp/oidf}/run; cd $R; rm -rf idp-data
 cp "$D/${1:-idp-setup.json}" $R/idp-setup.json
-IDENTITY_OUTBOUND_ALLOW_PRIVATE_ADDRESSES=true nohup java -Djavax.net.ssl.trustStore=$R/trust.p12 -Djavax.net.ssl.trustStorePassword=changeit \
+IDENTITY_OUTBOUND_ALLOW_PRIVATE_ADDRESSES=true IDENTITY_REGISTRATION_LIMIT_ADDRESS=1000 nohup java -Djavax.net.ssl.trustStore=$R/trust.p12 -Djavax.net.ssl.trustStorePassword=changeit \
   -Djavax.net.ssl.trustStoreType=PKCS12 -jar $P/identity-jersey-server/target/identity-server.jar \
   --host 127.0.0.1 --port 18844 --issuer https://localhost:18844 --data-dir $R/idp-data \
   --tls-keystore $R/tls.p12 --tls-keystore-password changeit \

@@ -132,6 +132,7 @@ public final class IdentityEngine {
     private final BackChannelLogoutSender logouts;
     private final PushedAuthorizationRequests pushedRequests;
     private final RequestObjectVerifier requestObjects;
+    private final dev.identityservice.core.request.RequestUriFetcher requestUris;
     private final SecurityEvents securityEvents;
     private final OutboundHttp outbound;
     private final JtiReplayGuard replays;
@@ -191,6 +192,8 @@ public final class IdentityEngine {
         this.replays = new JtiReplayGuard(new JdbcUsedJtiStore(database));
         ClientKeySource clientKeys = new ClientKeySource(builder.outbound, clock);
         this.requestObjects = new RequestObjectVerifier(clientKeys, replays, clock);
+        this.requestUris = new dev.identityservice.core.request.RequestUriFetcher(builder.outbound,
+                builder.requestUriMaxBytes, builder.requestUriTimeout);
         this.clientAssertions = new ClientAssertions(clients, new ClientSignatures(clientKeys), replays, clock);
         reloadTenants();
         changes.subscribe(this::onChange);
@@ -377,6 +380,8 @@ public final class IdentityEngine {
     public ClientAssertions clientAssertions() { return clientAssertions; }
     /** Request objects (RFC 9101, OIDC Core §6.1), verified with the client's registered keys. */
     public RequestObjectVerifier requestObjects() { return requestObjects; }
+    /** Request objects by reference (OIDC Core §6.2, RFC 9101 §5.2), fetched from the client's registered URLs. */
+    public dev.identityservice.core.request.RequestUriFetcher requestUris() { return requestUris; }
     /** The security event log and its receivers' streams (RFC 8417, RFC 8936, SSF 1.0). */
     public SecurityEvents securityEvents() { return securityEvents; }
 
@@ -399,6 +404,8 @@ public final class IdentityEngine {
         private OutboundHttp outbound = new OutboundHttp(false);
         private boolean requirePushedAuthorizationRequests;
         private Duration unusedClientTtl = ClientRegistrations.DEFAULT_UNUSED_CLIENT_TTL;
+        private Duration requestUriTimeout = dev.identityservice.core.request.RequestUriFetcher.DEFAULT_TIMEOUT;
+        private int requestUriMaxBytes = dev.identityservice.core.request.RequestUriFetcher.DEFAULT_MAX_BYTES;
 
         private Builder(Database database, MasterKey masterKey) {
             this.database = Objects.requireNonNull(database, "database");
@@ -428,6 +435,11 @@ public final class IdentityEngine {
         public Builder requirePushedAuthorizationRequests(boolean value) { this.requirePushedAuthorizationRequests = value; return this; }
         /** How long a dynamically registered client that never obtains a token is kept; default 7 days. */
         public Builder unusedClientTtl(Duration value) { this.unusedClientTtl = Objects.requireNonNull(value, "unusedClientTtl"); return this; }
+
+        /** The bound of a request_uri fetch (OIDC Core §6.2); default 4 seconds. */
+        public Builder requestUriTimeout(Duration value) { this.requestUriTimeout = Objects.requireNonNull(value, "requestUriTimeout"); return this; }
+        /** The largest request object fetched from a request_uri, in bytes; default 32 KiB. */
+        public Builder requestUriMaxBytes(int value) { this.requestUriMaxBytes = value; return this; }
 
         /** How security events are kept and delivered; default {@link SecurityEventSettings#DEFAULTS}. */
         public Builder securityEvents(SecurityEventSettings value) { this.securityEvents = Objects.requireNonNull(value, "securityEvents"); return this; }

@@ -42,6 +42,9 @@ import java.util.Set;
  * @param requirePushedAuthorizationRequests whether the authorization endpoint takes this client's requests only
  *                               through a pushed request's {@code request_uri} (RFC 9126 §6
  *                               {@code require_pushed_authorization_requests}); {@code false} by default
+ * @param requestUris            the URLs from which the server may fetch this client's request objects by
+ *                               reference (OIDC Registration §2 {@code request_uris}, RFC 9101 §5.2); empty by
+ *                               default, and then no {@code request_uri} other than a pushed request's is accepted
  */
 public record Client(String tenantId, String clientId, String name, String secretHash,
                      List<String> redirectUris, List<String> postLogoutRedirectUris, Set<String> allowedOrigins,
@@ -52,7 +55,7 @@ public record Client(String tenantId, String clientId, String name, String secre
                      ApplicationType applicationType, ClientDescription description,
                      SigningAlgorithm idTokenSignedResponseAlg, SigningAlgorithm userinfoSignedResponseAlg,
                      String backchannelLogoutUri, boolean backchannelLogoutSessionRequired,
-                     boolean requirePushedAuthorizationRequests) {
+                     boolean requirePushedAuthorizationRequests, List<String> requestUris) {
 
     /**
      * The algorithms a client may register for its request objects: {@code none} (unsigned, OIDC Core §6.1) and
@@ -88,7 +91,9 @@ public record Client(String tenantId, String clientId, String name, String secre
         if (backchannelLogoutUri != null) {
             requireRegistrable("backchannelLogoutUri", List.of(backchannelLogoutUri));
         }
+        requestUris = List.copyOf(requestUris == null ? List.of() : requestUris);
         Limits.joinedAtMost("redirectUris", redirectUris, Limits.MAX_URI_LIST_CHARS);
+        Limits.joinedAtMost("requestUris", requestUris, Limits.MAX_URI_LIST_CHARS);
         Limits.joinedAtMost("postLogoutRedirectUris", postLogoutRedirectUris, Limits.MAX_URI_LIST_CHARS);
         Limits.joinedAtMost("allowedOrigins", allowedOrigins, Limits.MAX_URI_LIST_CHARS);
         Limits.joinedAtMost("scopes", scopes, Limits.MAX_SCOPE_LIST_CHARS);
@@ -199,6 +204,7 @@ public record Client(String tenantId, String clientId, String name, String secre
         b.backchannelLogoutUri = backchannelLogoutUri;
         b.backchannelLogoutSessionRequired = backchannelLogoutSessionRequired;
         b.requirePushedAuthorizationRequests = requirePushedAuthorizationRequests;
+        b.requestUris = requestUris;
         return b;
     }
 
@@ -229,6 +235,7 @@ public record Client(String tenantId, String clientId, String name, String secre
         private String backchannelLogoutUri;
         private boolean backchannelLogoutSessionRequired;
         private boolean requirePushedAuthorizationRequests;
+        private List<String> requestUris;
 
         private Builder(String tenantId, String clientId) {
             this.tenantId = tenantId;
@@ -262,13 +269,15 @@ public record Client(String tenantId, String clientId, String name, String secre
         public Builder backchannelLogoutUri(String value) { this.backchannelLogoutUri = value; return this; }
         public Builder backchannelLogoutSessionRequired(boolean value) { this.backchannelLogoutSessionRequired = value; return this; }
         public Builder requirePushedAuthorizationRequests(boolean value) { this.requirePushedAuthorizationRequests = value; return this; }
+        public Builder requestUris(List<String> value) { this.requestUris = value; return this; }
 
         public Client build() {
             return new Client(tenantId, clientId, name, secretHash, redirectUris, postLogoutRedirectUris, allowedOrigins,
                     grantTypes, scopes, tokenSettings, idTokenEncryptionKey, claimMappings, introspectionAudiences,
                     createdAt, updatedAt, keys, tokenEndpointAuthMethod, requestObjectSigningAlg, applicationType, description,
                     idTokenSignedResponseAlg, userinfoSignedResponseAlg,
-                    backchannelLogoutUri, backchannelLogoutSessionRequired, requirePushedAuthorizationRequests);
+                    backchannelLogoutUri, backchannelLogoutSessionRequired, requirePushedAuthorizationRequests,
+                    requestUris);
         }
     }
 }

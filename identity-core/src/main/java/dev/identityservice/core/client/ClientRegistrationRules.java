@@ -96,6 +96,38 @@ public final class ClientRegistrationRules {
         if (client.backchannelLogoutUri() != null) {
             requireBackchannelLogoutUri(client.backchannelLogoutUri());
         }
+        for (String uri : client.requestUris()) {
+            requireRequestUri(uri);
+        }
+    }
+
+    /**
+     * A {@code request_uris} entry (OIDC Registration §2): a URL the server requests, as {@link #requireRequestedUrl}
+     * says, except that a fragment is allowed (Registration §2 puts a hash of the file's contents there); the
+     * fragment is not sent and not part of matching ({@link #withoutFragment}).
+     *
+     * @throws IllegalArgumentException naming {@code requestUris} and the value
+     */
+    static void requireRequestUri(String uri) {
+        URI url;
+        try {
+            url = new URI(uri);
+        } catch (java.net.URISyntaxException | NullPointerException e) {
+            throw new IllegalArgumentException("requestUris: not a URI: " + Printable.of(uri));
+        }
+        if (uri.length() > Limits.MAX_URI_CHARS || uri.indexOf('*') >= 0) {
+            throw new IllegalArgumentException("requestUris: at most " + Limits.MAX_URI_CHARS + " characters, no wildcard: " + Printable.of(uri));
+        }
+        requireRequestedUrl("requestUris", withoutFragment(url));
+    }
+
+    /** {@code url} without its fragment, the part a {@code request_uri} is fetched from and matched by. */
+    public static URI withoutFragment(URI url) {
+        if (url.getRawFragment() == null) {
+            return url;
+        }
+        String s = url.toString();
+        return URI.create(s.substring(0, s.indexOf('#')));
     }
 
     /**

@@ -39,11 +39,14 @@ import java.util.Set;
  *       object itself ({@code jwk}, {@code jku}, {@code x5u}, {@code x5c}) are never used. A signed object must
  *       say {@code iss} = the client id and {@code aud} = our issuer (RFC 9101 §4 and §10.2, OIDC Core §6.1), so
  *       that an object signed for another server cannot be replayed here.</li>
- *   <li>{@code exp} and {@code nbf} are checked when present, with {@link #CLOCK_SKEW}. A signed object must
- *       carry {@code exp}, at most {@link #MAX_LIFETIME} ahead (RFC 9101 §10.8 asks for short-lived objects), and
- *       is accepted once: its {@code jti} (or, without one, the object itself) is remembered until {@code exp}
- *       ({@link JtiReplayGuard}), so that a captured object cannot start a second authorization. An unsigned object
- *       carries no more than the query would, so it is neither bounded nor remembered.</li>
+ *   <li>{@code exp} and {@code nbf} are checked when present, with {@link #CLOCK_SKEW}. A signed object's
+ *       {@code exp} is at most {@link #MAX_LIFETIME} ahead (RFC 9101 §10.8 asks for short-lived objects), and the
+ *       object is accepted once: its {@code jti} (or, without one, the object itself) is remembered until
+ *       {@code exp} ({@link JtiReplayGuard}), so that a captured object cannot start a second authorization. OIDC
+ *       Core §6.1 makes {@code exp} optional, so a signed object without it is accepted too (the OIDF Dynamic OP
+ *       plan's are so): it is remembered for {@link #MAX_LIFETIME} from its first use, and one whose {@code iat}
+ *       is older than that is refused. An unsigned object carries no more than the query would, so it is neither
+ *       bounded nor remembered.</li>
  *   <li><b>Encrypted</b> objects (JWE) are refused: no encryption key for clients is published.</li>
  *   <li>{@code client_id} and {@code response_type}, when the object holds them, must equal the query's (RFC 9101
  *       §6.3, OIDC Core §6.1); {@code request} and {@code request_uri} inside are refused (RFC 9101 §4).</li>
@@ -117,7 +120,7 @@ public final class RequestObjectVerifier {
         }
         // Last, so that only an object accepted in every other respect is remembered.
         if (jwt instanceof SignedJWT && !replays.firstUse(client.tenantId(), client.clientId(), JtiReplayGuard.Purpose.REQUEST_OBJECT,
-                claims.getJWTID(), requestObject, claims.getExpirationTime().toInstant().plus(CLOCK_SKEW))) {
+                claims.getJWTID(), requestObject, rememberUntil(claims))) {
             throw invalid("The request object was used before (its jti is one-time)");
         }
         return parameters;
@@ -149,15 +152,29 @@ public final class RequestObjectVerifier {
         }
     }
 
-    /** A signed object says when it expires, and not further ahead than {@link #MAX_LIFETIME}. */
+    /**
+     * A signed object expires at most {@link #MAX_LIFETIME} ahead; without {@code exp} (optional in OIDC Core
+     * §6.1), its {@code iat}, when present, is at most that far behind.
+     */
     private void requireBoundedLifetime(JWTClaimsSet claims) {
         Date exp = claims.getExpirationTime();
         if (exp == null) {
-            throw invalid("A signed request object must carry exp");
+            Date iat = claims.getIssueTime();
+            if (iat != null && iat.toInstant().isBefore(clock.instant().minus(MAX_LIFETIME).minus(CLOCK_SKEW))) {
+                throw invalid("A signed request object without exp must be issued (iat) within the last "
+                        + MAX_LIFETIME.toMinutes() + " minutes");
+            }
+            return;
         }
         if (exp.toInstant().isAfter(clock.instant().plus(MAX_LIFETIME).plus(CLOCK_SKEW))) {
             throw invalid("A signed request object's exp must be at most " + MAX_LIFETIME.toMinutes() + " minutes ahead");
         }
+    }
+
+    /** Until when a signed object's one-time use is remembered: its {@code exp}, or {@link #MAX_LIFETIME} from now. */
+    private Instant rememberUntil(JWTClaimsSet claims) {
+        Date exp = claims.getExpirationTime();
+        return (exp == null ? clock.instant().plus(MAX_LIFETIME) : exp.toInstant()).plus(CLOCK_SKEW);
     }
 
     private void requireTimely(JWTClaimsSet claims) {

@@ -60,6 +60,7 @@ public final class TestClients {
                         new ClaimMapping(ClaimMapping.TokenType.ACCESS, "employee_id", "emp"),
                         new ClaimMapping(ClaimMapping.TokenType.ID, "email", "contact")))
                 .requirePushedAuthorizationRequests(true)
+                .requestUris(List.of("https://app.example.com/request.jwt#hash", "https://app.example.com/other.jwt"))
                 .createdAt(CREATED)
                 .updatedAt(CREATED.plusSeconds(30));
     }

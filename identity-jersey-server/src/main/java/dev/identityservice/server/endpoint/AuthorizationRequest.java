@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -51,6 +52,8 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
             "response_mode", "nonce", "display", "prompt", "max_age", "ui_locales", "id_token_hint", "login_hint",
             "acr_values", "claims", "claims_locales", "request", "request_uri", "registration", "code_challenge",
             "code_challenge_method");
+    /** OIDC Core §11: asks for a refresh token. */
+    private static final String OFFLINE_ACCESS = "offline_access";
     private static final Set<String> PROMPTS = Set.of("none", "login", "consent", "select_account");
     private static final int MAX_VALUE_CHARS = 4096;
     /** An ID token with a few claims and a signature is far below this; the validator has the same bound. */
@@ -77,9 +80,9 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
     /**
      * Resolves and validates an authorization request: a request object ({@code request}, RFC 9101) is verified
      * and its parameters used instead of the query's; a pushed request's {@code request_uri} (RFC 9126 §4) is used
-     * up and its stored parameters used; then the effective parameters go through {@link #validate}. Other
-     * {@code request_uri} values are {@code request_uri_not_supported}: fetching a URL a request names would let
-     * anyone make this server send requests (SSRF), and pushed requests serve the same purpose.
+     * up and its stored parameters used; any other {@code request_uri} (OIDC Core §6.2) is fetched, only from a URL
+     * the client registered in {@code request_uris}, by {@code RequestUriFetcher} and verified as a {@code request};
+     * then the effective parameters go through {@link #validate}.
      *
      * @throws AuthorizationFailure when the request is refused
      */
@@ -97,14 +100,10 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
         Client client = client(tenant, engine.clients(), parameters);
         String request = value(parameters, "request");
         String requestUri = value(parameters, "request_uri");
-        if (requestUri != null) {
-            if (request != null) {
-                throw failure(client, OAuthError.invalidRequest("request and request_uri must not both be sent"), parameters);
-            }
-            if (!PushedAuthorizationRequests.isPushed(requestUri)) {
-                throw failure(client, new OAuthError("request_uri_not_supported",
-                        "Only request_uri values from the pushed authorization request endpoint are supported", 400), parameters);
-            }
+        if (requestUri != null && request != null) {
+            throw failure(client, OAuthError.invalidRequest("request and request_uri must not both be sent"), parameters);
+        }
+        if (requestUri != null && PushedAuthorizationRequests.isPushed(requestUri)) {
             try {
                 return validate(client, engine.pushedRequests().take(tenant.id(), client.clientId(), requestUri));
             } catch (OAuthException e) {
@@ -116,6 +115,17 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
             // built in the browser, unauthenticated and visible, can never stand in for one the client pushed.
             throw failure(client, OAuthError.invalidRequest("This client's authorization requests must be pushed "
                     + "(pushed_authorization_request_endpoint) and referenced by request_uri (RFC 9126 §6)"), parameters);
+        }
+        if (requestUri != null) {
+            // By reference (OIDC Core §6.2, RFC 9101 §5.2): fetched only from a URL the client registered, then
+            // verified exactly as a request parameter, one-time jti included.
+            String fetched;
+            try {
+                fetched = engine.requestUris().fetch(client, requestUri);
+            } catch (OAuthException e) {
+                throw failure(client, e.error(), parameters);
+            }
+            return validate(client, requestObject(tenant, engine, client, fetched, parameters));
         }
         if (request != null) {
             return validate(client, requestObject(tenant, engine, client, request, parameters));
@@ -273,7 +283,14 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
         }
         Set<String> scopes;
         try {
-            scopes = Scopes.grantable(client, carried.get("scope"));
+            scopes = Scopes.grantable(client, withoutOfflineAccess(carried.get("scope")));
+            if (!Objects.equals(withoutOfflineAccess(carried.get("scope")), carried.get("scope"))
+                    && client.allows(GrantType.REFRESH_TOKEN)) {
+                // Granted as asked where it means something, so that a refresh asking the same scope is no wider.
+                scopes = new java.util.LinkedHashSet<>(scopes);
+                scopes.add(OFFLINE_ACCESS);
+                scopes = java.util.Collections.unmodifiableSet(scopes);
+            }
         } catch (OAuthException e) {
             throw fail(e.error(), redirectUri, state, formPost);
         }
@@ -311,6 +328,24 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
         }
         return new AuthorizationRequest(client, redirectUri, state, carried.get("nonce"), scopes, challenge, prompt, maxAge,
                 carried.get("login_hint"), carried, claims, formPost);
+    }
+
+    /**
+     * An OpenID request's scope without {@code offline_access} (OIDC Core §11), which is understood whatever the
+     * client's registered scopes: whether a refresh token is issued is decided by the client's grant types, the
+     * "other conditions" §11 allows. It is granted (and shown in the token response) to a client that may use
+     * refresh tokens, and ignored for others; refusing it as an unknown scope would break clients that always ask
+     * for it. A non-OpenID request's scope is returned as it is (RFC 6749 §3.3: the client's registered scopes decide).
+     */
+    static String withoutOfflineAccess(String scope) {
+        if (scope == null) {
+            return null;
+        }
+        List<String> values = List.of(scope.strip().split(" +"));
+        if (!values.contains("openid") || !values.contains(OFFLINE_ACCESS)) {
+            return scope;
+        }
+        return String.join(" ", values.stream().filter(v -> !OFFLINE_ACCESS.equals(v)).toList());
     }
 
     private static AuthorizationFailure fail(OAuthError error, String redirectUri, String state, boolean formPost) {

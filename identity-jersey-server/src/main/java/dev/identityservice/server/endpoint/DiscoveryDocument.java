@@ -104,9 +104,10 @@ public final class DiscoveryDocument {
         // Request objects by value (RFC 9101, OIDC Core §6.1), unsigned or signed with these (RequestObjectVerifier).
         m.put("request_parameter_supported", true);
         m.put("request_object_signing_alg_values_supported", REQUEST_OBJECT_SIGNING_ALGS);
-        // Only the pushed requests' own references are accepted, no URL to fetch: Discovery §3 defaults this to
-        // true, so it must be said.
-        m.put("request_uri_parameter_supported", false);
+        // By reference too (OIDC Core §6.2), but only from URLs the client registered (RFC 9101 §10.4.1): a URL any
+        // request could name would let anyone make this server send requests (SSRF).
+        m.put("request_uri_parameter_supported", true);
+        m.put("require_request_uri_registration", true);
         m.put("pushed_authorization_request_endpoint", EndpointPaths.url(issuer, EndpointPaths.PAR));
         // RFC 9126 §5: clients may still send authorization requests in the query.
         m.put("require_pushed_authorization_requests", parRequired);

@@ -53,7 +53,7 @@ final class ClientMetadata {
     static final List<String> UNSUPPORTED = List.of("userinfo_encrypted_response_alg",
             "userinfo_encrypted_response_enc", "id_token_encrypted_response_alg", "id_token_encrypted_response_enc",
             "request_object_encryption_alg", "request_object_encryption_enc", "token_endpoint_auth_signing_alg",
-            "default_max_age", "default_acr_values", "initiate_login_uri", "request_uris", "sector_identifier_uri",
+            "default_max_age", "default_acr_values", "initiate_login_uri", "sector_identifier_uri",
             "frontchannel_logout_uri",
             "frontchannel_logout_session_required", "tls_client_certificate_bound_access_tokens",
             "authorization_signed_response_alg", "authorization_encrypted_response_alg",
@@ -175,7 +175,8 @@ final class ClientMetadata {
                 text(json, "logo_uri"), text(json, "client_uri"), text(json, "policy_uri"), text(json, "tos_uri"),
                 idTokenAlg, userinfoAlg, text(json, "backchannel_logout_uri"),
                 sessionRequired == null || sessionRequired.isNull() ? null : sessionRequired.booleanValue(),
-                requirePar == null || requirePar.isNull() ? null : requirePar.booleanValue());
+                requirePar == null || requirePar.isNull() ? null : requirePar.booleanValue(),
+                strings(json, "request_uris"));
         return new Request(entry, json);
     }
 
@@ -223,6 +224,9 @@ final class ClientMetadata {
                 : client.idTokenSignedResponseAlg().name());
         m.put("subject_type", "public");
         m.put("require_pushed_authorization_requests", client.requirePushedAuthorizationRequests());
+        if (!client.requestUris().isEmpty()) {
+            m.put("request_uris", client.requestUris());
+        }
         return m;
     }
 

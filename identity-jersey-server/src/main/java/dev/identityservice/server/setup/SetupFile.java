@@ -128,7 +128,7 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
                               List<String> contacts, String logoUri, String clientUri, String policyUri, String tosUri,
                               String idTokenSignedResponseAlg, String userinfoSignedResponseAlg,
                               String backchannelLogoutUri, Boolean backchannelLogoutSessionRequired,
-                              Boolean requirePushedAuthorizationRequests) {
+                              Boolean requirePushedAuthorizationRequests, List<String> requestUris) {
 
         /**
          * The entry of a stored client, the inverse of {@code SetupImporter.clientSettings}: every setting,
@@ -155,7 +155,8 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
                     text(c.description().policyUri()), text(c.description().tosUri()),
                     c.idTokenSignedResponseAlg() == null ? null : c.idTokenSignedResponseAlg().name(),
                     c.userinfoSignedResponseAlg() == null ? null : c.userinfoSignedResponseAlg().name(),
-                    c.backchannelLogoutUri(), c.backchannelLogoutSessionRequired(), c.requirePushedAuthorizationRequests());
+                    c.backchannelLogoutUri(), c.backchannelLogoutSessionRequired(), c.requirePushedAuthorizationRequests(),
+                    c.requestUris().isEmpty() ? null : c.requestUris());
         }
 
         private static String text(java.net.URI uri) {
@@ -169,7 +170,7 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
                     idTokenEncryptionJwk, claimMappings, refreshReuseGrace, introspectionAudiences, jwks, jwksUri,
                     tokenEndpointAuthMethod, requestObjectSigningAlg, applicationType, contacts, logoUri, clientUri, policyUri, tosUri,
                     idTokenSignedResponseAlg, userinfoSignedResponseAlg, backchannelLogoutUri, backchannelLogoutSessionRequired,
-                    requirePushedAuthorizationRequests);
+                    requirePushedAuthorizationRequests, requestUris);
         }
 
         /** A copy with {@code secret} set: the one response that shows a new secret. */
@@ -179,7 +180,7 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
                     idTokenEncryptionJwk, claimMappings, refreshReuseGrace, introspectionAudiences, jwks, jwksUri,
                     tokenEndpointAuthMethod, requestObjectSigningAlg, applicationType, contacts, logoUri, clientUri, policyUri, tosUri,
                     idTokenSignedResponseAlg, userinfoSignedResponseAlg, backchannelLogoutUri, backchannelLogoutSessionRequired,
-                    requirePushedAuthorizationRequests);
+                    requirePushedAuthorizationRequests, requestUris);
         }
 
         /** Never shows the secret. */

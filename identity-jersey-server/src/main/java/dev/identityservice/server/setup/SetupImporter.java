@@ -290,7 +290,7 @@ public final class SetupImporter {
     /**
      * The client {@code entry} describes with the given credential and times, checked by
      * {@link ClientRegistrationRules#requireRegistrable} and, for the URLs the server will request
-     * ({@code jwksUri}, {@code backchannelLogoutUri}), by {@code outbound}'s address policy: the one way a client
+     * ({@code jwksUri}, {@code backchannelLogoutUri}, {@code requestUris}), by {@code outbound}'s address policy: the one way a client
      * is made from the JSON shape by the import file, the management API and dynamic registration.
      *
      * @param outbound the server's client of clients' URLs ({@code IdentityEngine#outbound})
@@ -304,6 +304,9 @@ public final class SetupImporter {
         outbound.requireRegistrable("jwksUri", client.keys().jwksUri());
         if (client.backchannelLogoutUri() != null) {
             outbound.requireRegistrable("backchannelLogoutUri", URI.create(client.backchannelLogoutUri()));
+        }
+        for (String uri : client.requestUris()) {
+            outbound.requireRegistrable("requestUris", ClientRegistrationRules.withoutFragment(URI.create(uri)));
         }
         return client;
     }
@@ -369,7 +372,8 @@ public final class SetupImporter {
                 .userinfoSignedResponseAlg(algorithm("userinfoSignedResponseAlg", entry.userinfoSignedResponseAlg()))
                 .backchannelLogoutUri(entry.backchannelLogoutUri())
                 .backchannelLogoutSessionRequired(Boolean.TRUE.equals(entry.backchannelLogoutSessionRequired()))
-                .requirePushedAuthorizationRequests(Boolean.TRUE.equals(entry.requirePushedAuthorizationRequests()));
+                .requirePushedAuthorizationRequests(Boolean.TRUE.equals(entry.requirePushedAuthorizationRequests()))
+                .requestUris(entry.requestUris());
 
     }
 

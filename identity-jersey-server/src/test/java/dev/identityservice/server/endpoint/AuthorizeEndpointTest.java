@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -108,6 +109,30 @@ class AuthorizeEndpointTest {
 
         assertEquals(302, redirect.statusCode(), redirect.body());
         assertTrue(location(redirect).startsWith(REDIRECT + "?code="));
+    }
+
+    @Test
+    void authorizeWhenOpenidScopeAsksOfflineAccessThenGrantedToARefreshClientAndRefreshAsksItAgain() {
+        // OIDF oidcc-refresh-token-rp-key-rotation asks "openid offline_access" (OIDC Core §11); it was invalid_scope.
+        Browser browser = new Browser();
+        HttpResponse<String> page = browser.get(server.uri("/oauth2/authorize?" + form("response_type", "code", "client_id", "web",
+                "scope", "openid offline_access", "prompt", "consent", "state", "s1", "code_challenge", CHALLENGE,
+                "code_challenge_method", "S256")));
+        assertEquals(200, page.statusCode(), page.body());
+        Browser.LoginForm login = Browser.loginForm(page.body());
+
+        Map<String, String> query = redirectQuery(browser.post(login.action(), login.withCredentials("alice", PASSWORD)));
+        HttpResponse<String> tokens = server.post("/oauth2/token", form("grant_type", "authorization_code", "code", query.get("code"),
+                "redirect_uri", REDIRECT, "code_verifier", "a".repeat(43)), "Authorization", TestServer.basic("web", TestServer.SECRET));
+
+        assertEquals(200, tokens.statusCode(), tokens.body());
+        var json = TestServer.json(tokens.body());
+        assertTrue(json.hasNonNull("refresh_token"), tokens.body());
+        assertEquals(Set.of("openid", "offline_access"), Set.of(json.get("scope").asText().split(" ")));
+        // The suite's refresh asks the same scope again: no wider than the grant.
+        HttpResponse<String> refreshed = server.post("/oauth2/token", form("grant_type", "refresh_token", "refresh_token",
+                json.get("refresh_token").asText(), "scope", "openid offline_access"), "Authorization", TestServer.basic("web", TestServer.SECRET));
+        assertEquals(200, refreshed.statusCode(), refreshed.body());
     }
 
     @Test

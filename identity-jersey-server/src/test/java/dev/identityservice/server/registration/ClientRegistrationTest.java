@@ -125,6 +125,23 @@ class ClientRegistrationTest {
     }
 
     @Test
+    void registerWhenRequestUrisThenStoredAndShownAndPrivateOrMalformedOnesRefused() {
+        RegistrationHttp http = open();
+
+        JsonNode registered = body(http.register("{\"redirect_uris\":[\"https://rp.example.com/cb\"],"
+                + "\"request_uris\":[\"https://rp.example.com/req.jwt#sha256\",\"https://rp.example.com/other\"]}"), 201);
+
+        Client stored = server.server.engine().clients().find(Tenant.DEFAULT_ID, registered.get("client_id").asText()).orElseThrow();
+        assertEquals(List.of("https://rp.example.com/req.jwt#sha256", "https://rp.example.com/other"), stored.requestUris());
+        assertEquals("https://rp.example.com/other", registered.get("request_uris").get(1).asText());
+        for (String bad : List.of("[\"http://127.0.0.1:9/req\"]", "[\"https://10.0.0.1/req\"]", "[\"https://user@rp.example.com/r\"]",
+                "[\"https://rp.example.com/*\"]", "\"https://rp.example.com/req\"")) {
+            JsonNode refused = body(http.register("{\"redirect_uris\":[\"https://rp.example.com/cb\"],\"request_uris\":" + bad + "}"), 400);
+            assertEquals("invalid_client_metadata", refused.get("error").asText(), bad);
+        }
+    }
+
+    @Test
     void registrationWhenTenantDisabledThen404AndNoRegistrationEndpointInDiscovery() {
         server = TestServer.start();
         RegistrationHttp http = new RegistrationHttp(server);

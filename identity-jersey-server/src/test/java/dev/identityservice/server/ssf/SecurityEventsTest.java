@@ -59,6 +59,9 @@ class SecurityEventsTest {
 
     @AfterEach
     void stop() throws Exception {
+        if (server == null) {
+            return; // the subclass's database was not available (assumption failed): the test was skipped
+        }
         server.close();
         afterServerClosed();
     }

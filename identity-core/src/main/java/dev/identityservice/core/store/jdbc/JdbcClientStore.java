@@ -54,7 +54,7 @@ public final class JdbcClientStore implements ClientStore {
             + "introspection_audiences, jwks, jwks_uri, token_endpoint_auth_method, request_object_signing_alg, application_type, "
             + "contacts, logo_uri, client_uri, policy_uri, tos_uri, id_token_signed_response_alg, userinfo_signed_response_alg, "
             + "backchannel_logout_uri, backchannel_logout_session_required, created_at, updated_at, "
-            + "require_pushed_authorization_requests";
+            + "require_pushed_authorization_requests, request_uris";
     private static final String FIELD_ASSIGNMENTS = "name = ?, secret_hash = ?, redirect_uris = ?, post_logout_redirect_uris = ?, "
             + "allowed_origins = ?, grant_types = ?, scopes = ?, audience = ?, access_token_format = ?, access_token_ttl_seconds = ?, "
             + "id_token_ttl_seconds = ?, refresh_policy = ?, refresh_ttl_seconds = ?, refresh_max_seconds = ?, id_token_encryption_jwk = ?, "
@@ -62,7 +62,7 @@ public final class JdbcClientStore implements ClientStore {
             + "request_object_signing_alg = ?, application_type = ?, contacts = ?, logo_uri = ?, client_uri = ?, policy_uri = ?, tos_uri = ?, "
             + "name_key = ?, id_token_signed_response_alg = ?, userinfo_signed_response_alg = ?, "
             + "backchannel_logout_uri = ?, backchannel_logout_session_required = ?, "
-            + "require_pushed_authorization_requests = ?";
+            + "require_pushed_authorization_requests = ?, request_uris = ?";
     /** The columns an insert writes: the key, {@link #FIELD_ASSIGNMENTS}, then the two timestamps. */
     private static final String INSERT_COLUMNS = "tenant_id, client_id, " + FIELD_ASSIGNMENTS.replace(" = ?", "")
             + ", created_at, updated_at";
@@ -261,6 +261,7 @@ public final class JdbcClientStore implements ClientStore {
         statement.setString(i++, client.backchannelLogoutUri());
         statement.setBoolean(i++, client.backchannelLogoutSessionRequired());
         statement.setBoolean(i++, client.requirePushedAuthorizationRequests());
+        statement.setString(i++, String.join(" ", client.requestUris()));
         return i;
     }
 
@@ -303,6 +304,7 @@ public final class JdbcClientStore implements ClientStore {
                 .backchannelLogoutUri(row.getString("backchannel_logout_uri"))
                 .backchannelLogoutSessionRequired(row.getBoolean("backchannel_logout_session_required"))
                 .requirePushedAuthorizationRequests(row.getBoolean("require_pushed_authorization_requests"))
+                .requestUris(split(row.getString("request_uris")))
                 .createdAt(Timestamps.get(row, "created_at"))
                 .updatedAt(Timestamps.get(row, "updated_at"))
                 .idTokenSignedResponseAlg(algorithm(row.getString("id_token_signed_response_alg")))
