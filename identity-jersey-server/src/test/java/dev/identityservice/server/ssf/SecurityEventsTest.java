@@ -265,27 +265,32 @@ class SecurityEventsTest {
     }
 
     @Test
-    void pollWhenFiftyHeldThenTokenEndpointStillAnswers() throws Exception {
+    void pollWhenFortyHeldThenTokenEndpointStillAnswers() throws Exception {
         // Fewer request threads than held polls: were a poll to pin a thread, the token request would wait for one.
         TestServer small = TestServer.start(b -> b.httpThreads(16).securityEventsPollMaxWait(Duration.ofSeconds(20)));
         try {
             small.confidentialClient("app");
             SsfReceiver guard = SsfReceiver.register(small, "guard");
-            String stream = guard.newStream();
+            // Ten streams (the default per-client limit), each with as many polls as may be held on one.
+            int held = 10 * LongPolls.MAX_PARKED_PER_STREAM;
+            List<String> streams = new java.util.ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                streams.add(guard.newStream());
+            }
             List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> polls = new java.util.ArrayList<>();
             java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
-            for (int i = 0; i < 50; i++) {
-                polls.add(client.sendAsync(java.net.http.HttpRequest.newBuilder(small.uri("/ssf/poll/" + stream))
+            for (int i = 0; i < held; i++) {
+                polls.add(client.sendAsync(java.net.http.HttpRequest.newBuilder(small.uri("/ssf/poll/" + streams.get(i % 10)))
                         .header("Authorization", "Bearer " + guard.token).header("Content-Type", "application/json")
                         .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
                         HttpResponse.BodyHandlers.ofString()));
             }
-            waitUntil(() -> small.server.longPolls().parked() == 50);
+            waitUntil(() -> small.server.longPolls().parked() == held);
             for (int i = 0; i < 5; i++) {
                 assertEquals(200, small.post("/oauth2/token", form("grant_type", "client_credentials", "scope", "api"),
                         "Authorization", basic("app", TestServer.SECRET)).statusCode());
             }
-            assertEquals(50, small.server.longPolls().parked(), "every poll still held while the token requests were served");
+            assertEquals(held, small.server.longPolls().parked(), "every poll still held while the token requests were served");
             small.user("alice");
             String access = small.passwordLogin("app", "alice").get("access_token").asText();
             small.post("/oauth2/revoke", form("token", access), "Authorization", basic("app", TestServer.SECRET));
@@ -294,6 +299,36 @@ class SecurityEventsTest {
             }
         } finally {
             small.close();
+        }
+    }
+
+    @Test
+    void pollWhenMoreHeldOnOneStreamThanTheBoundThenTheOldestAreAnsweredAtOnce() throws Exception {
+        // Without a bound one receiver could park polls without end: each a connection, and a re-read every 2 s on
+        // the two threads that answer every tenant's polls, delaying everyone's revocations.
+        TestServer slow = TestServer.start(b -> b.securityEventsPollMaxWait(Duration.ofSeconds(60)));
+        try {
+            SsfReceiver guard = SsfReceiver.register(slow, "guard");
+            String stream = guard.newStream();
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+            List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> polls = new java.util.ArrayList<>();
+            int extra = 3;
+            for (int i = 0; i < LongPolls.MAX_PARKED_PER_STREAM + extra; i++) {
+                polls.add(client.sendAsync(java.net.http.HttpRequest.newBuilder(slow.uri("/ssf/poll/" + stream))
+                        .header("Authorization", "Bearer " + guard.token).header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            waitUntil(() -> polls.stream().filter(java.util.concurrent.CompletableFuture::isDone).count() == extra);
+            for (var poll : polls) {
+                if (poll.isDone()) {
+                    assertEquals(200, poll.get().statusCode(), poll.get().body());
+                    assertEquals(0, json(poll.get().body()).get("sets").size());
+                }
+            }
+            assertEquals(LongPolls.MAX_PARKED_PER_STREAM, slow.server.longPolls().parked());
+        } finally {
+            slow.close();
         }
     }
 
