@@ -15,7 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jwt.SignedJWT;
 import dev.identityservice.core.client.AccessTokenFormat;
+import dev.identityservice.core.event.SecurityEventSettings;
 import dev.identityservice.core.event.SecurityEventType;
+import dev.identityservice.core.event.SecurityEvents;
 import dev.identityservice.core.session.LoginSession;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.token.TokenSettings;
@@ -448,6 +450,30 @@ class SecurityEventsTest {
             HttpResponse<String> third = guard.createStream("{}");
             assertEquals(429, third.statusCode());
             assertTrue(json(third.body()).get("error_description").asText().contains("security-events.max-streams-per-client"));
+        } finally {
+            limited.close();
+        }
+    }
+
+    @Test
+    void streamsWhenLimitReachedByStreamsNoLongerPolledThenTheLeastRecentlyPolledMakesRoom() {
+        // A guard killed without closing (kill -9, a crash loop) leaves its stream behind; with the limit reached by
+        // such leftovers a restarted guard could create none until the idle expiry (7 days by default) removed them.
+        dev.identityservice.core.testing.MutableClock clock = dev.identityservice.core.testing.MutableClock.startingNow();
+        TestServer limited = TestServer.start(b -> b.securityEventsMaxStreamsPerClient(2), clock,
+                java.util.function.UnaryOperator.identity());
+        try {
+            SsfReceiver guard = SsfReceiver.register(limited, "guard", clock.instant());
+            String crashed = guard.newStream();
+            clock.advance(Duration.ofSeconds(5));
+            String alive = guard.newStream();
+            assertEquals(429, guard.createStream("{}").statusCode(), "both streams were polled just now");
+            clock.advance(SecurityEvents.STREAM_IN_USE_WINDOW.plus(SecurityEventSettings.DEFAULT_POLL_MAX_WAIT));
+            assertEquals(200, guard.poll(alive, "{\"returnImmediately\":true}").statusCode());
+            String restarted = guard.newStream();
+            assertEquals(404, guard.poll(crashed, "{}").statusCode(), "the least recently polled stream made room");
+            assertEquals(200, guard.poll(alive, "{\"returnImmediately\":true}").statusCode());
+            assertEquals(200, guard.poll(restarted, "{\"returnImmediately\":true}").statusCode());
         } finally {
             limited.close();
         }
