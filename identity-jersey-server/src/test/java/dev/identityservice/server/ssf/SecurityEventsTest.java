@@ -390,6 +390,24 @@ class SecurityEventsTest {
     }
 
     @Test
+    void callsWhenTokenIsAUsersOfTheReceiverClientThen403AndNoStream() {
+        // A receiver client that also signs users in (one client for a web app and its guard): a user who asks it
+        // for the scope must not read every revocation of the tenant, nor take the client's streams.
+        server.user("alice");
+        HttpResponse<String> login = server.post("/oauth2/token", form("grant_type", "password", "username", "alice",
+                "password", TestServer.PASSWORD, "scope", "security_events"), "Authorization", basic("guard", TestServer.SECRET));
+        assertEquals(200, login.statusCode(), login.body());
+        String usersToken = json(login.body()).get("access_token").asText();
+        HttpResponse<String> created = server.post("/ssf/streams", "{}", "Authorization", "Bearer " + usersToken,
+                "Content-Type", "application/json");
+        assertEquals(403, created.statusCode(), created.body());
+        assertTrue(created.headers().firstValue("WWW-Authenticate").orElse("").contains("insufficient_scope"));
+        String stream = receiver.newStream();
+        assertEquals(403, server.post("/ssf/poll/" + stream, "{\"returnImmediately\":true}", "Authorization",
+                "Bearer " + usersToken, "Content-Type", "application/json").statusCode());
+    }
+
+    @Test
     void bodiesWhenMalformedThen400Json() {
         String stream = receiver.newStream();
         for (String body : List.of("{", "[]", "{\"maxEvents\":-1}", "{\"maxEvents\":\"ten\"}", "{\"ack\":\"x\"}", "{\"ack\":[1]}",
