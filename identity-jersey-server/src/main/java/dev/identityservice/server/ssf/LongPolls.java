@@ -111,9 +111,7 @@ public final class LongPolls implements AutoCloseable {
             return;
         }
         Waiter waiter = new Waiter(receiver, stream, request.maxEvents(), response);
-        waiting.computeIfAbsent(receiver.tenant().id(), tenant -> ConcurrentHashMap.newKeySet()).add(waiter);
-        waiter.timeout = executor.schedule(() -> finish(waiter, render(receiver, List.of(), false)),
-                maxWait.toMillis(), TimeUnit.MILLISECONDS);
+        // Registered per stream before anything can finish it, so that finishing always unregisters it.
         List<Waiter> superseded = new java.util.ArrayList<>();
         byStream.compute(stream.id(), (id, queue) -> {
             java.util.ArrayDeque<Waiter> parked = queue == null ? new java.util.ArrayDeque<>() : queue;
@@ -126,6 +124,13 @@ public final class LongPolls implements AutoCloseable {
         for (Waiter oldest : superseded) {
             finish(oldest, render(oldest.receiver, List.of(), false));
         }
+        waiting.computeIfAbsent(receiver.tenant().id(), tenant -> ConcurrentHashMap.newKeySet()).add(waiter);
+        if (waiter.done.get()) {
+            forget(waiter); // a newer poll of the stream answered it before it was parked here
+            return;
+        }
+        waiter.timeout = executor.schedule(() -> finish(waiter, render(receiver, List.of(), false)),
+                maxWait.toMillis(), TimeUnit.MILLISECONDS);
         // An event raised between the read above and the parking woke nobody: look once more.
         queueCheck(waiter);
     }
