@@ -34,4 +34,10 @@ public interface SecurityEventStore {
 
     /** Records a poll of the stream at {@code now}, which keeps it from expiring. */
     void touchStream(String streamId, Instant now);
+
+    /**
+     * Deletes {@code clientId}'s least recently polled stream if it was last polled before {@code polledBefore};
+     * whether one was deleted.
+     */
+    boolean deleteLeastRecentlyPolledStream(String tenantId, String clientId, Instant polledBefore);
 }

@@ -30,6 +30,14 @@ public final class SecurityEvents {
         }
     }
 
+    /**
+     * A stream polled within this long plus {@link SecurityEventSettings#pollMaxWait} is in use: 1 minute. Past it,
+     * a creation that meets the per-client limit deletes the least recently polled stream instead of failing: a
+     * receiver killed without deleting its stream leaves it behind, and its restarts must not be locked out until
+     * the idle expiry. A receiver that polls the deleted stream again meets 404 and creates a new one.
+     */
+    public static final java.time.Duration STREAM_IN_USE_WINDOW = java.time.Duration.ofMinutes(1);
+
     private final SecurityEventStore store;
     private final Database database;
     private final ChangeNotifier changes;
@@ -101,9 +109,11 @@ public final class SecurityEvents {
     }
 
     /**
-     * A new stream of {@code clientId}; it starts with every event the tenant still retains.
+     * A new stream of {@code clientId}; it starts with every event the tenant still retains. At the per-client limit,
+     * the client's least recently polled stream makes room if it is no longer in use ({@link #STREAM_IN_USE_WINDOW}).
      *
-     * @throws TooManyStreamsException when the client holds {@link SecurityEventSettings#maxStreamsPerClient} already
+     * @throws TooManyStreamsException when the client holds {@link SecurityEventSettings#maxStreamsPerClient} streams
+     *                                 in use already
      * @throws IllegalArgumentException when the description is too long
      */
     public EventStream createStream(String tenantId, String clientId, String description) {
@@ -111,7 +121,9 @@ public final class SecurityEvents {
         EventStream stream = new EventStream(UUID.randomUUID().toString(), tenantId, clientId, description, now, now);
         // The count and the insert are not atomic: two racing creations may pass one over the bound, which only
         // costs a row that the idle expiry removes; a lock per client would cost more than it protects.
-        if (store.countStreams(tenantId, clientId) >= settings.maxStreamsPerClient()) {
+        if (store.countStreams(tenantId, clientId) >= settings.maxStreamsPerClient()
+                && !store.deleteLeastRecentlyPolledStream(tenantId, clientId,
+                        now.minus(settings.pollMaxWait()).minus(STREAM_IN_USE_WINDOW))) {
             throw new TooManyStreamsException(settings.maxStreamsPerClient());
         }
         store.createStream(stream);

@@ -28,12 +28,20 @@ import org.slf4j.LoggerFactory;
  * is parked as an {@link AsyncResponse} until an event is raised for its tenant on any instance
  * ({@link Change.Kind#SECURITY_EVENTS} through the {@link ChangeNotifier}: PostgreSQL LISTEN/NOTIFY between instances),
  * until a periodic re-check ({@link #RECHECK_INTERVAL}, for a notification that was lost) finds one, or until the
- * maximum wait passes (then it answers no SETs). The re-reads run on a small pool of this class's own threads.
+ * maximum wait passes (then it answers no SETs). The re-reads run on a small pool of this class's own threads. At
+ * most {@link #MAX_PARKED_PER_STREAM} polls are held per stream; a newer one answers the oldest at once.
  */
 public final class LongPolls implements AutoCloseable {
 
     /** How often every parked poll re-reads its stream, whatever the notifications said: 2 seconds. */
     public static final Duration RECHECK_INTERVAL = Duration.ofSeconds(2);
+    /**
+     * The most polls held at once on one stream: 4. A receiver needs one; a few more cover polls it abandoned (its
+     * client timed out first). Past it the oldest is answered at once with no SETs, so that no receiver can park
+     * polls without end: each holds a connection and costs a re-read every {@link #RECHECK_INTERVAL} on the
+     * threads that answer every tenant's polls.
+     */
+    public static final int MAX_PARKED_PER_STREAM = 4;
     /** Threads that re-read and answer parked polls. */
     private static final int THREADS = 2;
 
@@ -44,6 +52,8 @@ public final class LongPolls implements AutoCloseable {
     private final Duration maxWait;
     private final ScheduledExecutorService executor;
     private final Map<String, Set<Waiter>> waiting = new ConcurrentHashMap<>();
+    /** The parked polls of each stream, oldest first; each queue changed only inside {@code compute} on its key. */
+    private final Map<String, java.util.ArrayDeque<Waiter>> byStream = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /** @param maxWait how long a poll is held when nothing is pending ({@code security-events.poll.max-wait}) */
@@ -101,7 +111,24 @@ public final class LongPolls implements AutoCloseable {
             return;
         }
         Waiter waiter = new Waiter(receiver, stream, request.maxEvents(), response);
+        // Registered per stream before anything can finish it, so that finishing always unregisters it.
+        List<Waiter> superseded = new java.util.ArrayList<>();
+        byStream.compute(stream.id(), (id, queue) -> {
+            java.util.ArrayDeque<Waiter> parked = queue == null ? new java.util.ArrayDeque<>() : queue;
+            parked.addLast(waiter);
+            while (parked.size() > MAX_PARKED_PER_STREAM) {
+                superseded.add(parked.pollFirst());
+            }
+            return parked;
+        });
+        for (Waiter oldest : superseded) {
+            finish(oldest, render(oldest.receiver, List.of(), false));
+        }
         waiting.computeIfAbsent(receiver.tenant().id(), tenant -> ConcurrentHashMap.newKeySet()).add(waiter);
+        if (waiter.done.get()) {
+            forget(waiter); // a newer poll of the stream answered it before it was parked here
+            return;
+        }
         waiter.timeout = executor.schedule(() -> finish(waiter, render(receiver, List.of(), false)),
                 maxWait.toMillis(), TimeUnit.MILLISECONDS);
         // An event raised between the read above and the parking woke nobody: look once more.
@@ -193,6 +220,10 @@ public final class LongPolls implements AutoCloseable {
         if (parked != null) {
             parked.remove(waiter);
         }
+        byStream.computeIfPresent(waiter.stream.id(), (id, queue) -> {
+            queue.remove(waiter);
+            return queue.isEmpty() ? null : queue;
+        });
     }
 
     /** How many polls are parked now. */

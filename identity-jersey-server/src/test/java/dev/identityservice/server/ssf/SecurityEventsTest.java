@@ -15,7 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jwt.SignedJWT;
 import dev.identityservice.core.client.AccessTokenFormat;
+import dev.identityservice.core.event.SecurityEventSettings;
 import dev.identityservice.core.event.SecurityEventType;
+import dev.identityservice.core.event.SecurityEvents;
 import dev.identityservice.core.session.LoginSession;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.token.TokenSettings;
@@ -268,27 +270,32 @@ class SecurityEventsTest {
     }
 
     @Test
-    void pollWhenFiftyHeldThenTokenEndpointStillAnswers() throws Exception {
+    void pollWhenFortyHeldThenTokenEndpointStillAnswers() throws Exception {
         // Fewer request threads than held polls: were a poll to pin a thread, the token request would wait for one.
         TestServer small = TestServer.start(b -> b.httpThreads(16).securityEventsPollMaxWait(Duration.ofSeconds(20)));
         try {
             small.confidentialClient("app");
             SsfReceiver guard = SsfReceiver.register(small, "guard");
-            String stream = guard.newStream();
+            // Ten streams (the default per-client limit), each with as many polls as may be held on one.
+            int held = 10 * LongPolls.MAX_PARKED_PER_STREAM;
+            List<String> streams = new java.util.ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                streams.add(guard.newStream());
+            }
             List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> polls = new java.util.ArrayList<>();
             java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
-            for (int i = 0; i < 50; i++) {
-                polls.add(client.sendAsync(java.net.http.HttpRequest.newBuilder(small.uri("/ssf/poll/" + stream))
+            for (int i = 0; i < held; i++) {
+                polls.add(client.sendAsync(java.net.http.HttpRequest.newBuilder(small.uri("/ssf/poll/" + streams.get(i % 10)))
                         .header("Authorization", "Bearer " + guard.token).header("Content-Type", "application/json")
                         .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
                         HttpResponse.BodyHandlers.ofString()));
             }
-            waitUntil(() -> small.server.longPolls().parked() == 50);
+            waitUntil(() -> small.server.longPolls().parked() == held);
             for (int i = 0; i < 5; i++) {
                 assertEquals(200, small.post("/oauth2/token", form("grant_type", "client_credentials", "scope", "api"),
                         "Authorization", basic("app", TestServer.SECRET)).statusCode());
             }
-            assertEquals(50, small.server.longPolls().parked(), "every poll still held while the token requests were served");
+            assertEquals(held, small.server.longPolls().parked(), "every poll still held while the token requests were served");
             small.user("alice");
             String access = small.passwordLogin("app", "alice").get("access_token").asText();
             small.post("/oauth2/revoke", form("token", access), "Authorization", basic("app", TestServer.SECRET));
@@ -297,6 +304,36 @@ class SecurityEventsTest {
             }
         } finally {
             small.close();
+        }
+    }
+
+    @Test
+    void pollWhenMoreHeldOnOneStreamThanTheBoundThenTheOldestAreAnsweredAtOnce() throws Exception {
+        // Without a bound one receiver could park polls without end: each a connection, and a re-read every 2 s on
+        // the two threads that answer every tenant's polls, delaying everyone's revocations.
+        TestServer slow = TestServer.start(b -> b.securityEventsPollMaxWait(Duration.ofSeconds(60)));
+        try {
+            SsfReceiver guard = SsfReceiver.register(slow, "guard");
+            String stream = guard.newStream();
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+            List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> polls = new java.util.ArrayList<>();
+            int extra = 3;
+            for (int i = 0; i < LongPolls.MAX_PARKED_PER_STREAM + extra; i++) {
+                polls.add(client.sendAsync(java.net.http.HttpRequest.newBuilder(slow.uri("/ssf/poll/" + stream))
+                        .header("Authorization", "Bearer " + guard.token).header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            waitUntil(() -> polls.stream().filter(java.util.concurrent.CompletableFuture::isDone).count() == extra);
+            for (var poll : polls) {
+                if (poll.isDone()) {
+                    assertEquals(200, poll.get().statusCode(), poll.get().body());
+                    assertEquals(0, json(poll.get().body()).get("sets").size());
+                }
+            }
+            assertEquals(LongPolls.MAX_PARKED_PER_STREAM, slow.server.longPolls().parked());
+        } finally {
+            slow.close();
         }
     }
 
@@ -353,6 +390,24 @@ class SecurityEventsTest {
         assertEquals(403, unscoped.statusCode());
         assertTrue(unscoped.headers().firstValue("WWW-Authenticate").orElse("").contains("insufficient_scope"));
         assertEquals("insufficient_scope", json(unscoped.body()).get("error").asText());
+    }
+
+    @Test
+    void callsWhenTokenIsAUsersOfTheReceiverClientThen403AndNoStream() {
+        // A receiver client that also signs users in (one client for a web app and its guard): a user who asks it
+        // for the scope must not read every revocation of the tenant, nor take the client's streams.
+        server.user("alice");
+        HttpResponse<String> login = server.post("/oauth2/token", form("grant_type", "password", "username", "alice",
+                "password", TestServer.PASSWORD, "scope", "security_events"), "Authorization", basic("guard", TestServer.SECRET));
+        assertEquals(200, login.statusCode(), login.body());
+        String usersToken = json(login.body()).get("access_token").asText();
+        HttpResponse<String> created = server.post("/ssf/streams", "{}", "Authorization", "Bearer " + usersToken,
+                "Content-Type", "application/json");
+        assertEquals(403, created.statusCode(), created.body());
+        assertTrue(created.headers().firstValue("WWW-Authenticate").orElse("").contains("insufficient_scope"));
+        String stream = receiver.newStream();
+        assertEquals(403, server.post("/ssf/poll/" + stream, "{\"returnImmediately\":true}", "Authorization",
+                "Bearer " + usersToken, "Content-Type", "application/json").statusCode());
     }
 
     @Test
@@ -416,6 +471,30 @@ class SecurityEventsTest {
             HttpResponse<String> third = guard.createStream("{}");
             assertEquals(429, third.statusCode());
             assertTrue(json(third.body()).get("error_description").asText().contains("security-events.max-streams-per-client"));
+        } finally {
+            limited.close();
+        }
+    }
+
+    @Test
+    void streamsWhenLimitReachedByStreamsNoLongerPolledThenTheLeastRecentlyPolledMakesRoom() {
+        // A guard killed without closing (kill -9, a crash loop) leaves its stream behind; with the limit reached by
+        // such leftovers a restarted guard could create none until the idle expiry (7 days by default) removed them.
+        dev.identityservice.core.testing.MutableClock clock = dev.identityservice.core.testing.MutableClock.startingNow();
+        TestServer limited = TestServer.start(b -> b.securityEventsMaxStreamsPerClient(2), clock,
+                java.util.function.UnaryOperator.identity());
+        try {
+            SsfReceiver guard = SsfReceiver.register(limited, "guard", clock.instant());
+            String crashed = guard.newStream();
+            clock.advance(Duration.ofSeconds(5));
+            String alive = guard.newStream();
+            assertEquals(429, guard.createStream("{}").statusCode(), "both streams were polled just now");
+            clock.advance(SecurityEvents.STREAM_IN_USE_WINDOW.plus(SecurityEventSettings.DEFAULT_POLL_MAX_WAIT));
+            assertEquals(200, guard.poll(alive, "{\"returnImmediately\":true}").statusCode());
+            String restarted = guard.newStream();
+            assertEquals(404, guard.poll(crashed, "{}").statusCode(), "the least recently polled stream made room");
+            assertEquals(200, guard.poll(alive, "{\"returnImmediately\":true}").statusCode());
+            assertEquals(200, guard.poll(restarted, "{\"returnImmediately\":true}").statusCode());
         } finally {
             limited.close();
         }

@@ -243,6 +243,11 @@ public final class SecurityEventReceiver implements AutoCloseable {
                     unknownKeySince.remove(jti);
                     refuse(jti, e, errs);
                 }
+            } catch (SecurityEventTokenVerifier.IssuedInTheFutureException e) {
+                // Our clock, not the SET, may be wrong: reporting it would lose the revocation for good. It comes
+                // again, and the guard stays stale (events.when-stale) until the clocks agree.
+                all = false;
+                problem("security event " + jti + " is dated ahead of the guard's clock by more than clock-skew");
             } catch (RefusedException e) {
                 refuse(jti, e, errs);
             } catch (VerificationUnavailableException e) {

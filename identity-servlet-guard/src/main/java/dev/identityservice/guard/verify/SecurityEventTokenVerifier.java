@@ -81,6 +81,17 @@ public final class SecurityEventTokenVerifier {
     }
 
     /**
+     * The SET's {@code iat} is ahead of the guard's clock by more than the clock skew. The SET itself may be fine
+     * and the guard's clock wrong: like {@link UnknownKeyException} it may pass, so the receiver leaves it
+     * unacknowledged (and counts itself stale) rather than report it, which would lose the revocation for good.
+     */
+    public static final class IssuedInTheFutureException extends RefusedException {
+        public IssuedInTheFutureException() {
+            super("invalid_request", "iat in the future (is the guard's clock behind the issuer's?)");
+        }
+    }
+
+    /**
      * @param config   issuer, algorithms, clock skew, clock and the longest token
      * @param audience the receiver's client id
      * @param keys     the issuer's keys (the access-token verifier's cache)
@@ -100,7 +111,8 @@ public final class SecurityEventTokenVerifier {
     /**
      * Verifies one SET.
      *
-     * @throws RefusedException                 the SET is not acceptable; never apply it
+     * @throws RefusedException                 the SET is not acceptable; never apply it ({@link UnknownKeyException}
+     *                                          and {@link IssuedInTheFutureException}: not yet)
      * @throws VerificationUnavailableException the issuer's keys cannot be had now; try again later
      */
     public SecurityEvent verify(String set) throws RefusedException, VerificationUnavailableException {
@@ -171,8 +183,11 @@ public final class SecurityEventTokenVerifier {
         if (!forUs) {
             throw new RefusedException("invalid_audience", "aud does not name " + audience);
         }
-        if (!(claims.get("iat") instanceof Number iat) || iat.doubleValue() * 1000 > clock.millis() + skewMillis) {
-            throw new RefusedException("invalid_request", "iat missing or in the future");
+        if (!(claims.get("iat") instanceof Number iat)) {
+            throw new RefusedException("invalid_request", "iat missing");
+        }
+        if (iat.doubleValue() * 1000 > clock.millis() + skewMillis) {
+            throw new IssuedInTheFutureException();
         }
         if (!(claims.get("jti") instanceof String jti) || jti.isEmpty()) {
             throw new RefusedException("invalid_request", "jti missing");

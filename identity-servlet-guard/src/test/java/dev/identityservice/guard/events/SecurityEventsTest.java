@@ -467,6 +467,25 @@ class SecurityEventsTest {
     }
 
     @Test
+    void setIssuedAheadOfTheGuardsClockThenLeftForLaterNotReportedAndAppliedOnceTheClocksAgree() throws Exception {
+        // The issuer's clock runs two minutes ahead of the guard's (beyond the 60 s skew): the SET's iat is "in the
+        // future". Reported in setErrs it would count as delivered and the revocation would be lost for good.
+        MutableClock server = MutableClock.atFixedStart();
+        MutableClock guardClock = new MutableClock(server.instant().minus(Duration.ofMinutes(2)));
+        transmitter(server);
+        GuardTokenVerifier guard = guard(config(guardClock).build());
+        String revoked = token(server, KEY).claim("jti", "jti-ahead").sign();
+        transmitter.accessTokenRevoked("jti-ahead", transmitter.nowSeconds() + 600);
+        int polls = transmitter.polls.get();
+        await("polled a few times", () -> transmitter.polls.get() >= polls + 3);
+        assertTrue(transmitter.setErrs.isEmpty(), "not reported, so that it comes again: " + transmitter.setErrs);
+        assertTrue(guard.eventFreshness().lastProblem().contains("ahead of the guard's clock"), guard.eventFreshness().toString());
+        guardClock.advance(Duration.ofMinutes(2));
+        awaitApplied(guard, 1);
+        refused(guard, revoked);
+    }
+
+    @Test
     void entriesAreDroppedAtTokensExpireByPlusTheClockSkew() throws Exception {
         MutableClock clock = MutableClock.atFixedStart();
         transmitter(clock);

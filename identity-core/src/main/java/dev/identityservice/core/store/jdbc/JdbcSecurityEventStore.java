@@ -189,6 +189,23 @@ public final class JdbcSecurityEventStore implements SecurityEventStore {
         });
     }
 
+    @Override
+    public boolean deleteLeastRecentlyPolledStream(String tenantId, String clientId, Instant polledBefore) {
+        Optional<String> oldest = database.withConnection(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT id FROM security_event_streams "
+                    + "WHERE tenant_id = ? AND client_id = ? AND last_polled_at < ? ORDER BY last_polled_at FETCH FIRST 1 ROWS ONLY")) {
+                select.setString(1, tenantId);
+                select.setString(2, clientId);
+                Timestamps.set(select, 3, polledBefore);
+                try (ResultSet row = select.executeQuery()) {
+                    return row.next() ? Optional.of(row.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
+        // Another creation racing for the same stream may delete it first: then this one found no room.
+        return oldest.isPresent() && deleteStream(tenantId, oldest.get());
+    }
+
     private static SecurityEvent event(ResultSet row) throws SQLException {
         return new SecurityEvent(row.getString("id"), row.getLong("seq"), row.getString("tenant_id"),
                 SecurityEventType.valueOf(row.getString("event_type")), row.getString("subject_format"),
