@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * Set at its {@code jwks_uri}, fetched through {@link OutboundHttp} within {@link #FETCH_TIMEOUT}, at most
  * {@link Limits#MAX_JWKS_CHARS} bytes, and cached for {@link #CACHE_TTL}. A set that is cached but lacks a key
  * the caller looks for is fetched again, at most once per {@link #REFETCH_INTERVAL} per URL, so that a client's
- * key rotation is picked up without letting a flood of unknown {@code kid}s turn into a flood of fetches.
+ * key rotation is picked up without letting a flood of unknown {@code kid}s turn into a flood of fetches; a fetch
+ * that fails is not tried again within that interval either (the keys are unavailable meanwhile).
  *
  * <p>Fetching a URL the client chose is a server-side request on its behalf: {@link OutboundHttp} refuses
  * non-public addresses (unless the server allows them) on the address it connects to, follows no redirect; only
@@ -42,6 +43,7 @@ public final class ClientKeySource {
     /** The most URLs kept; past it the cache starts over (clients with a jwks_uri are few). */
     static final int MAX_CACHED_URLS = 10_000;
 
+    /** A fetch's keys and when; {@code keys} {@code null} for a failed fetch with nothing cached before it. */
     private record Fetched(JWKSet keys, Instant at) {
     }
 
@@ -72,6 +74,14 @@ public final class ClientKeySource {
         URI uri = keys.jwksUri();
         Instant now = clock.instant();
         Fetched cached = cache.get(uri);
+        if (cached != null && cached.keys() == null) {
+            // The last fetch failed with nothing to fall back on: not again before the interval, or every token
+            // request naming this client would make the server request the URL (and wait up to the timeout).
+            if (now.isBefore(cached.at().plus(REFETCH_INTERVAL))) {
+                throw new KeysUnavailable();
+            }
+            cached = null;
+        }
         boolean stale = cached == null || !now.isBefore(cached.at().plus(refresh ? REFETCH_INTERVAL : CACHE_TTL));
         if (!stale) {
             return cached.keys();
@@ -82,10 +92,7 @@ public final class ClientKeySource {
                 throw new IOException("HTTP " + answer.status());
             }
             JWKSet fetched = JWKSet.parse(new String(answer.body(), StandardCharsets.UTF_8)).toPublicJWKSet();
-            if (cache.size() >= MAX_CACHED_URLS) {
-                cache.clear();
-            }
-            cache.put(uri, new Fetched(fetched, now));
+            remember(uri, new Fetched(fetched, now));
             return fetched;
         } catch (IOException | ParseException | RuntimeException e) {
             // The reason goes to the log; the client only learns that its keys could not be had.
@@ -95,8 +102,16 @@ public final class ClientKeySource {
                 cache.put(uri, new Fetched(cached.keys(), now));
                 return cached.keys();
             }
+            remember(uri, new Fetched(null, now));
             throw new KeysUnavailable();
         }
+    }
+
+    private void remember(URI uri, Fetched fetched) {
+        if (cache.size() >= MAX_CACHED_URLS) {
+            cache.clear();
+        }
+        cache.put(uri, fetched);
     }
 
     /** The client's {@code jwks_uri} could not be fetched or did not hold a JWK Set. */
