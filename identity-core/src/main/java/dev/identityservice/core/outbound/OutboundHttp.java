@@ -15,6 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -30,8 +33,9 @@ import javax.net.ssl.SSLSocketFactory;
  *
  * <p>Also: only {@code http} and {@code https} (certificate and host name verified, SNI sent); no redirects
  * followed (a 3xx is just a status); one request per connection ({@code Connection: close}); the whole exchange,
- * connection included, within the caller's timeout; an answer body read up to a bound. The socket is a
- * {@link SocketChannel}'s, so that interrupting the calling thread ends a request in flight.
+ * connection and TLS handshake included, within the caller's timeout (the channel is closed at the deadline); an
+ * answer body read up to a bound. The socket is a {@link SocketChannel}'s, so that interrupting the calling thread
+ * ends a request in flight.
  *
  * <p>{@link #requireRegistrable} is the registration-time half: the same rule on the URL's form, before it is stored.
  */
@@ -58,6 +62,12 @@ public final class OutboundHttp {
     /** An answer: the status and, for {@link #get}, the body. */
     public record Answer(int status, byte[] body) {
     }
+
+    /**
+     * Closes a request's channel at its deadline. Read timeouts alone do not bound an exchange: a TLS handshake
+     * reads many times under one timeout, so a peer that sends a byte now and then would hold it for ever.
+     */
+    private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
 
     private final boolean allowPrivateAddresses;
     private final Resolver resolver;
@@ -150,6 +160,7 @@ public final class OutboundHttp {
         InetAddress target = pick(bareHost);
         SocketChannel channel = SocketChannel.open();
         Socket socket = channel.socket();
+        ScheduledFuture<?> watchdog = DEADLINES.schedule(() -> closeQuietly(channel), deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
         try {
             socket.connect(new InetSocketAddress(target, port), millisLeft(deadline));
             InetAddress connected = ((InetSocketAddress) channel.getRemoteAddress()).getAddress();
@@ -181,9 +192,35 @@ public final class OutboundHttp {
             out.write(body);
             out.flush();
             return new AnswerReader(socket, deadline).read(maxBodyBytes);
+        } catch (IOException e) {
+            if (watchdog.isDone() && !(e instanceof RefusedAddressException)) {
+                // Whatever the closed channel made the read throw, the reason is the deadline.
+                throw new SocketTimeoutException("no answer in time");
+            }
+            throw e;
         } finally {
+            watchdog.cancel(false);
             socket.close();
             channel.close();
+        }
+    }
+
+    private static ScheduledThreadPoolExecutor deadlines() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread thread = new Thread(r, "outbound-http-deadline");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // Nearly every exchange ends before its deadline: its cancelled task must not wait in the queue till then.
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Closing is all that was wanted; the request's thread sees its read fail.
         }
     }
 
