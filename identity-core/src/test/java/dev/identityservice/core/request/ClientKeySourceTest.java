@@ -26,6 +26,7 @@ class ClientKeySourceTest {
     private HttpServer server;
     private final AtomicInteger fetches = new AtomicInteger();
     private URI failing;
+    private URI slow;
 
     @BeforeEach
     void start() throws IOException {
@@ -35,8 +36,22 @@ class ClientKeySourceTest {
             exchange.sendResponseHeaders(500, -1);
             exchange.close();
         });
+        server.createContext("/slow", exchange -> {
+            fetches.incrementAndGet();
+            try {
+                Thread.sleep(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            byte[] body = "{\"keys\":[]}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         server.start();
         failing = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/jwks");
+        slow = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/slow");
     }
 
     @AfterEach
@@ -59,5 +74,24 @@ class ClientKeySourceTest {
         clock.advance(ClientKeySource.REFETCH_INTERVAL.plus(Duration.ofSeconds(1)));
         assertThrows(ClientKeySource.KeysUnavailable.class, () -> source.keys(keys, false));
         assertEquals(2, fetches.get(), "tried again after the interval");
+    }
+
+    @Test
+    void keysWhenManyRequestsArriveWhileTheFirstFetchRunsThenOneFetch() throws Exception {
+        ClientKeySource source = new ClientKeySource(new OutboundHttp(true), MutableClock.startingNow());
+        ClientKeys keys = new ClientKeys(null, slow);
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            java.util.List<java.util.concurrent.Future<com.nimbusds.jose.jwk.JWKSet>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                answers.add(callers.submit(() -> source.keys(keys, false)));
+            }
+            for (java.util.concurrent.Future<com.nimbusds.jose.jwk.JWKSet> answer : answers) {
+                assertEquals(0, answer.get(10, java.util.concurrent.TimeUnit.SECONDS).getKeys().size());
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        assertEquals(1, fetches.get(), "8 concurrent requests for the keys of one jwks_uri: one fetch");
     }
 }
