@@ -15,9 +15,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -33,9 +39,9 @@ import javax.net.ssl.SSLSocketFactory;
  *
  * <p>Also: only {@code http} and {@code https} (certificate and host name verified, SNI sent); no redirects
  * followed (a 3xx is just a status); one request per connection ({@code Connection: close}); the whole exchange,
- * connection and TLS handshake included, within the caller's timeout (the channel is closed at the deadline); an
- * answer body read up to a bound. The socket is a {@link SocketChannel}'s, so that interrupting the calling thread
- * ends a request in flight.
+ * host name lookup, connection and TLS handshake included, within the caller's timeout (the channel is closed at
+ * the deadline); an answer body read up to a bound. The socket is a {@link SocketChannel}'s, so that interrupting
+ * the calling thread ends a request in flight.
  *
  * <p>{@link #requireRegistrable} is the registration-time half: the same rule on the URL's form, before it is stored.
  */
@@ -68,6 +74,14 @@ public final class OutboundHttp {
      * reads many times under one timeout, so a peer that sends a byte now and then would hold it for ever.
      */
     private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
+    /**
+     * Runs host name lookups, so that a caller waits for one no longer than its deadline: the system resolver
+     * retries a silent name server for tens of seconds and cannot be interrupted. Bounded: past
+     * {@link #MAX_LOOKUPS} lookups at once, a request fails at once rather than adding a thread.
+     */
+    private static final ThreadPoolExecutor LOOKUPS = lookups();
+    /** The most host name lookups in progress at once. */
+    static final int MAX_LOOKUPS = 64;
 
     private final boolean allowPrivateAddresses;
     private final Resolver resolver;
@@ -157,7 +171,7 @@ public final class OutboundHttp {
         }
         String bareHost = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
         int port = url.getPort() == -1 ? (secure ? 443 : 80) : url.getPort();
-        InetAddress target = pick(bareHost);
+        InetAddress target = pick(bareHost, deadline);
         SocketChannel channel = SocketChannel.open();
         Socket socket = channel.socket();
         ScheduledFuture<?> watchdog = DEADLINES.schedule(() -> closeQuietly(channel), deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
@@ -224,9 +238,42 @@ public final class OutboundHttp {
         }
     }
 
+    private static ThreadPoolExecutor lookups() {
+        return new ThreadPoolExecutor(0, MAX_LOOKUPS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread thread = new Thread(r, "outbound-http-lookup");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** The addresses of {@code host}, looked up before {@code deadline} (a {@link SocketTimeoutException} after it). */
+    private InetAddress[] resolve(String host, long deadline) throws IOException {
+        Future<InetAddress[]> lookup;
+        try {
+            lookup = LOOKUPS.submit(() -> resolver.resolve(host));
+        } catch (RejectedExecutionException e) {
+            throw new IOException("too many host name lookups in progress");
+        }
+        try {
+            return lookup.get(millisLeft(deadline), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            lookup.cancel(true);
+            throw new SocketTimeoutException("no answer in time (host name lookup)");
+        } catch (InterruptedException e) {
+            lookup.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted during the host name lookup");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("host name lookup failed", e.getCause());
+        }
+    }
+
     /** The first address of {@code host}, unless any of them is refused: one lookup, checked whole. */
-    private InetAddress pick(String host) throws IOException {
-        InetAddress[] addresses = resolver.resolve(host);
+    private InetAddress pick(String host, long deadline) throws IOException {
+        InetAddress[] addresses = resolve(host, deadline);
         if (addresses == null || addresses.length == 0) {
             throw new java.net.UnknownHostException(host);
         }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The timeout of {@link OutboundHttp} bounds the whole exchange even when the other side sends a byte now and then,
- * each within the read timeout: a real socket server on 127.0.0.1 that drips its answer (or its TLS handshake).
+ * each within the read timeout: a real socket server on 127.0.0.1 that drips its answer (or its TLS handshake), and
+ * a resolver that does not answer.
  */
 class OutboundHttpDeadlineTest {
 
@@ -68,6 +69,24 @@ class OutboundHttpDeadlineTest {
         drip = "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n{".getBytes(StandardCharsets.US_ASCII);
         dripper.start();
         assertCutOff("http");
+    }
+
+    @Test
+    void getWhenDnsDoesNotAnswerThenCutOffAtTimeout() {
+        // A name whose authoritative server never answers: the system resolver retries for tens of seconds.
+        OutboundHttp http = new OutboundHttp(false, host -> {
+            try {
+                Thread.sleep(DRIP_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new java.net.UnknownHostException(host);
+        }, (javax.net.ssl.SSLSocketFactory) javax.net.ssl.SSLSocketFactory.getDefault());
+        long started = System.nanoTime();
+        IOException failure = assertThrows(IOException.class, () -> http.get(URI.create("https://slow-dns.example/jwks"), 1_000, TIMEOUT));
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        assertTrue(millis < TIMEOUT.toMillis() + 1_500, "a silent DNS server held the request " + millis + " ms: " + failure);
+        assertTrue(failure instanceof SocketTimeoutException, failure.toString());
     }
 
     private void assertCutOff(String scheme) {
