@@ -261,8 +261,9 @@ public final class OutboundHttp {
             throw new SocketTimeoutException("no answer in time (host name lookup)");
         } catch (InterruptedException e) {
             lookup.cancel(true);
+            // As an interrupted channel answers (flag set), so that callers treat both the same way.
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted during the host name lookup");
+            throw new java.nio.channels.ClosedByInterruptException();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException io) {
                 throw io;
