@@ -207,7 +207,8 @@ public final class OutboundHttp {
             out.flush();
             return new AnswerReader(socket, deadline).read(maxBodyBytes);
         } catch (IOException e) {
-            if (watchdog.isDone() && !(e instanceof RefusedAddressException)) {
+            // The clock, not watchdog.isDone(): the task is not done yet when the closed channel already failed a read.
+            if (System.nanoTime() - deadline >= 0 && !(e instanceof RefusedAddressException)) {
                 // Whatever the closed channel made the read throw, the reason is the deadline.
                 throw new SocketTimeoutException("no answer in time");
             }
