@@ -15,8 +15,9 @@ import java.net.UnknownHostException;
  * {@code 169.254/16}, {@code 172.16/12}, {@code 192.0.0/24}, {@code 192.0.2/24}, {@code 192.168/16},
  * {@code 198.18/15}, {@code 198.51.100/24}, {@code 203.0.113/24}, {@code 224/4} (multicast), {@code 240/4}
  * (reserved, broadcast); IPv6 {@code ::}, {@code ::1}, {@code fe80::/10}, {@code fec0::/10}, {@code fc00::/7}
- * (unique local), {@code ff00::/8} (multicast), {@code 2001:db8::/32}, {@code 100::/64}, Teredo
- * {@code 2001::/32}; and the IPv4 forms embedded in IPv6 ({@code ::ffff:a.b.c.d} mapped, {@code ::a.b.c.d}
+ * (unique local), {@code ff00::/8} (multicast), {@code 2001:db8::/32} and {@code 3fff::/20} (documentation),
+ * {@code 100::/64}, Teredo {@code 2001::/32}, local-use NAT64 {@code 64:ff9b:1::/48} and IPv4-translated
+ * {@code ::ffff:0:0:0/96} (both reach IPv4 addresses through a translator of the local network); and the IPv4 forms embedded in IPv6 ({@code ::ffff:a.b.c.d} mapped, {@code ::a.b.c.d}
  * compatible, {@code 64:ff9b::/96} NAT64, {@code 2002::/16} 6to4) are judged by the IPv4 address they carry.
  */
 public final class AddressPolicy {
@@ -118,6 +119,15 @@ public final class AddressPolicy {
         }
         if (first == 0x20 && second == 0x01 && (a[2] & 0xff) == 0x0d && (a[3] & 0xff) == 0xb8) {
             return false; // documentation
+        }
+        if (first == 0x3f && second == 0xff && (a[2] & 0xf0) == 0) {
+            return false; // documentation 3fff::/20 (RFC 9637)
+        }
+        if (first == 0x00 && second == 0x64 && (a[2] & 0xff) == 0xff && (a[3] & 0xff) == 0x9b && a[4] == 0 && a[5] == 1) {
+            return false; // local-use NAT64 64:ff9b:1::/48 (RFC 8215): a translator of this network, to any IPv4 address
+        }
+        if (allZero(a, 0, 8) && a[8] == (byte) 0xff && a[9] == (byte) 0xff && a[10] == 0 && a[11] == 0) {
+            return false; // IPv4-translated ::ffff:0:a.b.c.d (SIIT, RFC 2765): reaches IPv4 through a local translator
         }
         return !(first == 0x01 && second == 0x00 && allZero(a, 2, 8)); // discard-only 100::/64
     }

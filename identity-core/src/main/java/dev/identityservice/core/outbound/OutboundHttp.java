@@ -15,6 +15,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -30,8 +39,9 @@ import javax.net.ssl.SSLSocketFactory;
  *
  * <p>Also: only {@code http} and {@code https} (certificate and host name verified, SNI sent); no redirects
  * followed (a 3xx is just a status); one request per connection ({@code Connection: close}); the whole exchange,
- * connection included, within the caller's timeout; an answer body read up to a bound. The socket is a
- * {@link SocketChannel}'s, so that interrupting the calling thread ends a request in flight.
+ * host name lookup, connection and TLS handshake included, within the caller's timeout (the channel is closed at
+ * the deadline); an answer body read up to a bound. The socket is a {@link SocketChannel}'s, so that interrupting
+ * the calling thread ends a request in flight.
  *
  * <p>{@link #requireRegistrable} is the registration-time half: the same rule on the URL's form, before it is stored.
  */
@@ -58,6 +68,20 @@ public final class OutboundHttp {
     /** An answer: the status and, for {@link #get}, the body. */
     public record Answer(int status, byte[] body) {
     }
+
+    /**
+     * Closes a request's channel at its deadline. Read timeouts alone do not bound an exchange: a TLS handshake
+     * reads many times under one timeout, so a peer that sends a byte now and then would hold it for ever.
+     */
+    private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
+    /**
+     * Runs host name lookups, so that a caller waits for one no longer than its deadline: the system resolver
+     * retries a silent name server for tens of seconds and cannot be interrupted. Bounded: past
+     * {@link #MAX_LOOKUPS} lookups at once, a request fails at once rather than adding a thread.
+     */
+    private static final ThreadPoolExecutor LOOKUPS = lookups();
+    /** The most host name lookups in progress at once. */
+    static final int MAX_LOOKUPS = 64;
 
     private final boolean allowPrivateAddresses;
     private final Resolver resolver;
@@ -147,9 +171,10 @@ public final class OutboundHttp {
         }
         String bareHost = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
         int port = url.getPort() == -1 ? (secure ? 443 : 80) : url.getPort();
-        InetAddress target = pick(bareHost);
+        InetAddress target = pick(bareHost, deadline);
         SocketChannel channel = SocketChannel.open();
         Socket socket = channel.socket();
+        ScheduledFuture<?> watchdog = DEADLINES.schedule(() -> closeQuietly(channel), deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
         try {
             socket.connect(new InetSocketAddress(target, port), millisLeft(deadline));
             InetAddress connected = ((InetSocketAddress) channel.getRemoteAddress()).getAddress();
@@ -181,15 +206,76 @@ public final class OutboundHttp {
             out.write(body);
             out.flush();
             return new AnswerReader(socket, deadline).read(maxBodyBytes);
+        } catch (IOException e) {
+            // The clock, not watchdog.isDone(): the task is not done yet when the closed channel already failed a read.
+            if (System.nanoTime() - deadline >= 0 && !(e instanceof RefusedAddressException)) {
+                // Whatever the closed channel made the read throw, the reason is the deadline.
+                throw new SocketTimeoutException("no answer in time");
+            }
+            throw e;
         } finally {
+            watchdog.cancel(false);
             socket.close();
             channel.close();
         }
     }
 
+    private static ScheduledThreadPoolExecutor deadlines() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread thread = new Thread(r, "outbound-http-deadline");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // Nearly every exchange ends before its deadline: its cancelled task must not wait in the queue till then.
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Closing is all that was wanted; the request's thread sees its read fail.
+        }
+    }
+
+    private static ThreadPoolExecutor lookups() {
+        return new ThreadPoolExecutor(0, MAX_LOOKUPS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread thread = new Thread(r, "outbound-http-lookup");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** The addresses of {@code host}, looked up before {@code deadline} (a {@link SocketTimeoutException} after it). */
+    private InetAddress[] resolve(String host, long deadline) throws IOException {
+        Future<InetAddress[]> lookup;
+        try {
+            lookup = LOOKUPS.submit(() -> resolver.resolve(host));
+        } catch (RejectedExecutionException e) {
+            throw new IOException("too many host name lookups in progress");
+        }
+        try {
+            return lookup.get(millisLeft(deadline), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            lookup.cancel(true);
+            throw new SocketTimeoutException("no answer in time (host name lookup)");
+        } catch (InterruptedException e) {
+            lookup.cancel(true);
+            // As an interrupted channel answers (flag set), so that callers treat both the same way.
+            Thread.currentThread().interrupt();
+            throw new java.nio.channels.ClosedByInterruptException();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("host name lookup failed", e.getCause());
+        }
+    }
+
     /** The first address of {@code host}, unless any of them is refused: one lookup, checked whole. */
-    private InetAddress pick(String host) throws IOException {
-        InetAddress[] addresses = resolver.resolve(host);
+    private InetAddress pick(String host, long deadline) throws IOException {
+        InetAddress[] addresses = resolve(host, deadline);
         if (addresses == null || addresses.length == 0) {
             throw new java.net.UnknownHostException(host);
         }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * Set at its {@code jwks_uri}, fetched through {@link OutboundHttp} within {@link #FETCH_TIMEOUT}, at most
  * {@link Limits#MAX_JWKS_CHARS} bytes, and cached for {@link #CACHE_TTL}. A set that is cached but lacks a key
  * the caller looks for is fetched again, at most once per {@link #REFETCH_INTERVAL} per URL, so that a client's
- * key rotation is picked up without letting a flood of unknown {@code kid}s turn into a flood of fetches.
+ * key rotation is picked up without letting a flood of unknown {@code kid}s turn into a flood of fetches; a fetch
+ * that fails is not tried again within that interval either (the keys are unavailable meanwhile), and one URL is
+ * fetched by one request at a time, the others waiting for its outcome.
  *
  * <p>Fetching a URL the client chose is a server-side request on its behalf: {@link OutboundHttp} refuses
  * non-public addresses (unless the server allows them) on the address it connects to, follows no redirect; only
@@ -42,12 +45,14 @@ public final class ClientKeySource {
     /** The most URLs kept; past it the cache starts over (clients with a jwks_uri are few). */
     static final int MAX_CACHED_URLS = 10_000;
 
+    /** A fetch's keys and when; {@code keys} {@code null} for a failed fetch with nothing cached before it. */
     private record Fetched(JWKSet keys, Instant at) {
     }
 
     private final OutboundHttp http;
     private final Clock clock;
     private final Map<URI, Fetched> cache = new ConcurrentHashMap<>();
+    private final Map<URI, CompletableFuture<Fetched>> inFlight = new ConcurrentHashMap<>();
 
     /** @param http the one client of clients' URLs, with the server's address policy */
     public ClientKeySource(OutboundHttp http, Clock clock) {
@@ -72,31 +77,66 @@ public final class ClientKeySource {
         URI uri = keys.jwksUri();
         Instant now = clock.instant();
         Fetched cached = cache.get(uri);
+        if (cached != null && cached.keys() == null) {
+            // The last fetch failed with nothing to fall back on: not again before the interval, or every token
+            // request naming this client would make the server request the URL (and wait up to the timeout).
+            if (now.isBefore(cached.at().plus(REFETCH_INTERVAL))) {
+                throw new KeysUnavailable();
+            }
+            cached = null;
+        }
         boolean stale = cached == null || !now.isBefore(cached.at().plus(refresh ? REFETCH_INTERVAL : CACHE_TTL));
         if (!stale) {
             return cached.keys();
         }
+        // One fetch per URL at a time: requests arriving meanwhile wait for its outcome (at most FETCH_TIMEOUT)
+        // instead of each sending the server to the URL again.
+        CompletableFuture<Fetched> mine = new CompletableFuture<>();
+        CompletableFuture<Fetched> running = inFlight.putIfAbsent(uri, mine);
+        Fetched outcome;
+        if (running != null) {
+            outcome = running.join();
+        } else {
+            try {
+                outcome = fetch(uri, cached, now);
+                mine.complete(outcome);
+            } catch (RuntimeException | Error e) {
+                mine.completeExceptionally(e);
+                throw e;
+            } finally {
+                inFlight.remove(uri, mine);
+            }
+        }
+        if (outcome.keys() == null) {
+            throw new KeysUnavailable();
+        }
+        return outcome.keys();
+    }
+
+    /** Fetches {@code uri} and caches the outcome: the keys, the previous ones on failure, or a failure. */
+    private Fetched fetch(URI uri, Fetched cached, Instant now) {
         try {
             OutboundHttp.Answer answer = http.get(uri, Limits.MAX_JWKS_CHARS, FETCH_TIMEOUT);
             if (answer.status() != 200) {
                 throw new IOException("HTTP " + answer.status());
             }
             JWKSet fetched = JWKSet.parse(new String(answer.body(), StandardCharsets.UTF_8)).toPublicJWKSet();
-            if (cache.size() >= MAX_CACHED_URLS) {
-                cache.clear();
-            }
-            cache.put(uri, new Fetched(fetched, now));
-            return fetched;
+            return remember(uri, new Fetched(fetched, now));
         } catch (IOException | ParseException | RuntimeException e) {
             // The reason goes to the log; the client only learns that its keys could not be had.
             LOG.info("Fetching the client jwks_uri {} failed: {}", uri, e.toString());
-            if (cached != null) {
-                // Kept, and its time renewed, so that an unreachable jwks_uri is not tried on every request.
-                cache.put(uri, new Fetched(cached.keys(), now));
-                return cached.keys();
-            }
-            throw new KeysUnavailable();
+            // Kept, and its time renewed, so that an unreachable jwks_uri is not tried on every request; with
+            // nothing kept, the failure itself is remembered for as long.
+            return remember(uri, new Fetched(cached == null ? null : cached.keys(), now));
         }
+    }
+
+    private Fetched remember(URI uri, Fetched fetched) {
+        if (cache.size() >= MAX_CACHED_URLS) {
+            cache.clear();
+        }
+        cache.put(uri, fetched);
+        return fetched;
     }
 
     /** The client's {@code jwks_uri} could not be fetched or did not hold a JWK Set. */

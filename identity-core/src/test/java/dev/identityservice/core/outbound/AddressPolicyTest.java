@@ -20,6 +20,13 @@ class AddressPolicyTest {
         assertFalse(AddressPolicy.isPublic(InetAddress.getByName(address)), address);
     }
 
+    /** IPv6 ranges that carry or reach IPv4 through a local translator, and documentation: never globally reachable. */
+    @ParameterizedTest
+    @ValueSource(strings = {"64:ff9b:1::7f00:1", "64:ff9b:1:a9fe:a9:fe00::", "::ffff:0:127.0.0.1", "::ffff:0:8.8.8.8", "3fff::1"})
+    void isPublicWhenLocalUseTranslationOrDocumentationV6ThenFalse(String address) throws UnknownHostException {
+        assertFalse(AddressPolicy.isPublic(InetAddress.getByName(address)), address);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"93.184.216.34", "8.8.8.8", "172.32.0.1", "100.128.0.1", "192.169.0.1", "2606:4700::1111",
             "::ffff:8.8.8.8", "64:ff9b::808:808", "2002:808:808::"})

@@ -34,9 +34,24 @@ public final class AuthorizationFlow {
     static final String CSRF_FIELD = "csrf_token";
 
     private final IdentityEngine engine;
+    private final PushedRequestSeal seal;
 
-    public AuthorizationFlow(IdentityEngine engine) {
+    /**
+     * @param sealKey secret key material (at least 32 bytes, the same on every instance, e.g. derived from the
+     *                master key) for the login form's proof that a pushed request's parameters are unchanged
+     */
+    public AuthorizationFlow(IdentityEngine engine, byte[] sealKey) {
         this.engine = engine;
+        this.seal = new PushedRequestSeal(sealKey, engine.clock());
+    }
+
+    /**
+     * Whether the login form's parameters may be used: always, unless the client must push its requests (RFC 9126
+     * §6); then only with the seal its login page was given when the authorization endpoint took the pushed request.
+     */
+    boolean carriesPushedRequest(Tenant tenant, AuthorizationRequest authorization, java.util.Map<String, String> form) {
+        return !engine.pushedRequests().requiredFor(authorization.client())
+                || seal.verify(tenant.id(), authorization.carried(), form.get(PushedRequestSeal.FIELD));
     }
 
     IdentityEngine engine() {
@@ -149,6 +164,11 @@ public final class AuthorizationFlow {
         }
         Map<String, String> hidden = new LinkedHashMap<>(authorization.carried());
         hidden.put(CSRF_FIELD, token);
+        if (engine.pushedRequests().requiredFor(authorization.client())) {
+            // Only a pushed request reaches this page for such a client (the authorize endpoint refuses others,
+            // the login endpoint checks the seal first): seal its parameters for the form's return.
+            hidden.put(PushedRequestSeal.FIELD, seal.seal(tenant.id(), authorization.carried()));
+        }
         String client = authorization.client().name() == null || authorization.client().name().isBlank()
                 ? authorization.client().clientId() : authorization.client().name();
         String action = EndpointPaths.url(tenant.issuer(), EndpointPaths.AUTHORIZE_LOGIN);

@@ -94,7 +94,8 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
      * As {@link #parse(Tenant, IdentityEngine, Map)}; with {@code fromAuthorizeEndpoint}, a client that must push
      * its requests ({@code PushedAuthorizationRequests#requiredFor}) is refused anything but a pushed request's
      * {@code request_uri}. The login form's re-validation passes {@code false}: it carries the parameters the
-     * authorization endpoint already accepted (from the pushed request), and the one-time reference is spent.
+     * authorization endpoint already accepted (from the pushed request), and the one-time reference is spent; that
+     * they are the pushed ones, unchanged, the login endpoint checks by the form's {@link PushedRequestSeal}.
      */
     static AuthorizationRequest parse(Tenant tenant, IdentityEngine engine, Map<String, String> parameters, boolean fromAuthorizeEndpoint) {
         Client client = client(tenant, engine.clients(), parameters);

@@ -49,7 +49,8 @@ public final class LoginEndpoint {
     private static final String EXPIRED = "This sign-in form has expired. Please sign in again.";
     /** The authorization request's parameters plus the login form's own fields; none may repeat. */
     private static final Set<String> DEFINED = union(AuthorizationRequest.DEFINED,
-            Set.of("username", "password", AuthorizationFlow.CSRF_FIELD, "action"));
+            Set.of("username", "password", AuthorizationFlow.CSRF_FIELD, "action",
+                    PushedRequestSeal.FIELD));
 
     private final AuthorizationFlow flow;
     private final LoginThrottle throttle;
@@ -73,6 +74,12 @@ public final class LoginEndpoint {
             return flow.failure(tenant, failure);
         } catch (OAuthException malformed) {
             return AuthorizationFlow.errorPage(malformed.error().description());
+        }
+        if (!flow.carriesPushedRequest(tenant, authorization, form)) {
+            // RFC 9126 §6: the hidden fields must be the pushed request's, unchanged, or a request built in the
+            // browser would stand in for one the client pushed. Checked before anything else, password included.
+            return flow.failure(tenant, authorization.failure(OAuthError.invalidRequest("This client's authorization "
+                    + "requests must be pushed (RFC 9126 §6); the sign-in form does not carry one")));
         }
         String username = form.get("username");
         if (!BrowserCookies.csrfMatches(BrowserCookies.csrf(request, tenant), form.get(AuthorizationFlow.CSRF_FIELD))) {

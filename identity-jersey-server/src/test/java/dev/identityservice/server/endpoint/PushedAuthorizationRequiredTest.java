@@ -143,6 +143,51 @@ class PushedAuthorizationRequiredTest {
         }
     }
 
+    @Test
+    void loginWhenClientRequiresParAndFormCarriesUnpushedParametersThenNoCode() {
+        server.save(server.confidential(Tenant.DEFAULT_ID, "par-forged").requirePushedAuthorizationRequests(true));
+        server.save(server.confidential(Tenant.DEFAULT_ID, "par-free"));
+        // The attacker's browser: a login form (and CSRF cookie) of a client that need not push, whose hidden
+        // fields are then replaced with a request for the client that must push, never pushed by it.
+        Browser browser = new Browser();
+        HttpResponse<String> page = browser.get(server.uri("/oauth2/authorize?" + query("par-free")));
+        assertEquals(200, page.statusCode(), page.body());
+        Browser.LoginForm login = Browser.loginForm(page.body());
+        java.util.Map<String, String> fields = new java.util.LinkedHashMap<>(login.fields());
+        fields.put("client_id", "par-forged");
+        fields.put("state", "forged");
+        fields.put("username", "alice");
+        fields.put("password", PASSWORD);
+
+        HttpResponse<String> signedIn = browser.post(login.action(), Browser.encode(fields));
+
+        String location = signedIn.headers().firstValue("Location").orElse("");
+        assertFalse(location.contains("code="), "a request that was never pushed got a code: " + location);
+        assertTrue(location.contains("error=invalid_request"), signedIn.statusCode() + " " + location + " " + signedIn.body());
+    }
+
+    @Test
+    void loginWhenPushedRequestsHiddenFieldsAreChangedThenNoCode() {
+        server.save(server.confidential(Tenant.DEFAULT_ID, "par-tamper").requirePushedAuthorizationRequests(true));
+        HttpResponse<String> pushed = server.post("/oauth2/par", query("par-tamper"), "Authorization", basic("par-tamper", SECRET));
+        assertEquals(201, pushed.statusCode(), pushed.body());
+        Browser browser = new Browser();
+        HttpResponse<String> page = browser.get(server.uri("/oauth2/authorize?" + form("client_id", "par-tamper",
+                "request_uri", json(pushed.body()).get("request_uri").asText())));
+        Browser.LoginForm login = Browser.loginForm(page.body());
+        java.util.Map<String, String> fields = new java.util.LinkedHashMap<>(login.fields());
+        // The client pushed a PKCE challenge; the browser swaps in its own (and its own state).
+        fields.put("code_challenge", Pkce.challengeOf("w".repeat(43)));
+        fields.put("state", "swapped");
+        fields.put("username", "alice");
+        fields.put("password", PASSWORD);
+
+        HttpResponse<String> signedIn = browser.post(login.action(), Browser.encode(fields));
+
+        String location = signedIn.headers().firstValue("Location").orElse("");
+        assertFalse(location.contains("code="), "changed pushed parameters got a code: " + location);
+    }
+
     // ---- helpers
 
     private static String query(String clientId) {

@@ -53,6 +53,33 @@ class RegistrationLimitsTest {
     }
 
     @Test
+    void registerWhenUntrustedPeerNamesAnotherAddressEachTimeThenStillOneBudget() {
+        try (TestServer server = TestServer.start(b -> b.registrationMode("open").registrationLimitAddress(2).registrationWindow(Duration.ofMinutes(10)))) {
+            for (int i = 0; i < 2; i++) {
+                assertEquals(201, register(server, "192.0.2." + (i + 1)).statusCode());
+            }
+            HttpResponse<String> refused = register(server, "192.0.2.99");
+            assertEquals(429, refused.statusCode(), "X-Forwarded-For from a peer that is no trusted proxy is ignored: " + refused.body());
+        }
+    }
+
+    @Test
+    void registerWhenBehindTrustedProxyThenBudgetPerForwardedAddress() {
+        try (TestServer server = TestServer.start(b -> b.registrationMode("open").registrationLimitAddress(2)
+                .registrationWindow(Duration.ofMinutes(10)).trustedProxies("127.0.0.1").issuer("https://id.example.com"))) {
+            for (int i = 0; i < 2; i++) {
+                assertEquals(201, register(server, "192.0.2.1").statusCode());
+            }
+            assertEquals(429, register(server, "192.0.2.1").statusCode(), "the forwarded client's budget is spent");
+            assertEquals(201, register(server, "198.51.100.7").statusCode(), "another client behind the proxy has its own");
+        }
+    }
+
+    private static HttpResponse<String> register(TestServer server, String forwardedFor) {
+        return server.post("/oauth2/register", CONFIDENTIAL, "Content-Type", "application/json", "X-Forwarded-For", forwardedFor);
+    }
+
+    @Test
     void cleanupWhenRegisteredClientNeverObtainedATokenThenDeletedAfterTtlOnH2() throws Exception {
         expiry(null);
     }
