@@ -2,6 +2,7 @@ package dev.identityservice.server;
 
 import dev.identityservice.server.error.JsonErrorHandler;
 import dev.identityservice.server.http.HeaderSyntaxFilter;
+import dev.identityservice.server.http.UnreadBodyDrainFilter;
 import dev.identityservice.server.http.TrustedProxies;
 import dev.identityservice.server.observability.AccessLog;
 import dev.identityservice.server.observability.ServerMetrics;
@@ -148,6 +149,10 @@ final class HttpServerFactory {
         // Long polls of security event streams (RFC 8936) wait as suspended AsyncResponses, on no request thread.
         jersey.setAsyncSupported(true);
         context.addServlet(jersey, "/*");
+        // First in the chain: whatever body a refusal left unread is drained after the response (see the class).
+        org.eclipse.jetty.ee10.servlet.FilterHolder drain = new org.eclipse.jetty.ee10.servlet.FilterHolder(UnreadBodyDrainFilter.class);
+        drain.setAsyncSupported(true);
+        context.addFilter(drain, "/*", EnumSet.of(DispatcherType.REQUEST));
         // Headers Jersey would refuse before our error shapes apply: checked in front of it.
         org.eclipse.jetty.ee10.servlet.FilterHolder headers = new org.eclipse.jetty.ee10.servlet.FilterHolder(HeaderSyntaxFilter.class);
         headers.setAsyncSupported(true);
