@@ -20,13 +20,12 @@ import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.user.User;
 import dev.identityservice.server.testing.Browser;
+import dev.identityservice.server.testing.CodeFlowSignIn;
 import dev.identityservice.server.testing.LogoutReceiver;
 import dev.identityservice.server.testing.LogoutReceiver.Delivery;
 import dev.identityservice.server.testing.TestServer;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -388,22 +387,7 @@ class BackChannelLogoutTest {
     /** The token response of a sign-in through the authorize endpoint, the client authenticating with {@code secret}. */
     private static HttpResponse<String> signIn(TestServer server, Browser browser, String clientId, String secret, User user,
                                                boolean login) {
-        URI authorize = server.uri("/oauth2/authorize?" + form("response_type", "code", "client_id", clientId, "redirect_uri", REDIRECT,
-                "state", "s", "scope", "openid", "nonce", "n-" + UUID.randomUUID()) + (login ? "&prompt=login" : ""));
-        HttpResponse<String> response = browser.get(authorize);
-        if (login) {
-            Browser.LoginForm form = Browser.loginForm(response.body());
-            response = browser.post(form.action(), form.withCredentials(user.username(), PASSWORD));
-        }
-        assertEquals(302, response.statusCode(), response.body());
-        String location = response.headers().firstValue("Location").orElseThrow();
-        int start = location.indexOf("code=") + "code=".length();
-        int end = location.indexOf('&', start);
-        String code = URLDecoder.decode(location.substring(start, end < 0 ? location.length() : end), StandardCharsets.UTF_8);
-        HttpResponse<String> tokens = server.post("/oauth2/token", form("grant_type", "authorization_code", "code", code,
-                "redirect_uri", REDIRECT), "Authorization", basic(clientId, secret));
-        assertEquals(200, tokens.statusCode(), tokens.body());
-        return tokens;
+        return CodeFlowSignIn.tokens(server, browser, clientId, secret, REDIRECT, user, login);
     }
 
     private static JWTClaimsSet verifiedLogoutToken(String token) throws Exception {

@@ -21,6 +21,7 @@ import dev.identityservice.core.client.ClientKeys;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.user.User;
 import dev.identityservice.server.testing.Browser;
+import dev.identityservice.server.testing.CodeFlowSignIn;
 import dev.identityservice.server.testing.LogoutReceiver;
 import dev.identityservice.server.testing.TestServer;
 import java.io.IOException;
@@ -28,9 +29,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -163,22 +162,7 @@ class ClientUrlSsrfTest {
     }
 
     private static String signIn(Browser browser, String clientId, User user, boolean login) {
-        URI authorize = server.uri("/oauth2/authorize?" + form("response_type", "code", "client_id", clientId, "redirect_uri", REDIRECT,
-                "state", "s", "scope", "openid", "nonce", "n-" + UUID.randomUUID()) + (login ? "&prompt=login" : ""));
-        HttpResponse<String> response = browser.get(authorize);
-        if (login) {
-            Browser.LoginForm form = Browser.loginForm(response.body());
-            response = browser.post(form.action(), form.withCredentials(user.username(), PASSWORD));
-        }
-        assertEquals(302, response.statusCode(), response.body());
-        String location = response.headers().firstValue("Location").orElseThrow();
-        int start = location.indexOf("code=") + "code=".length();
-        int end = location.indexOf('&', start);
-        String code = URLDecoder.decode(location.substring(start, end < 0 ? location.length() : end), StandardCharsets.UTF_8);
-        HttpResponse<String> tokens = server.post("/oauth2/token", form("grant_type", "authorization_code", "code", code,
-                "redirect_uri", REDIRECT), "Authorization", basic(clientId, SECRET));
-        assertEquals(200, tokens.statusCode(), tokens.body());
-        return json(tokens.body()).get("id_token").asText();
+        return json(CodeFlowSignIn.tokens(server, browser, clientId, SECRET, REDIRECT, user, login).body()).get("id_token").asText();
     }
 
     private static double counter(String outcome) {
