@@ -174,7 +174,10 @@ class BrowserSignInTest {
 
     private <T> T wait(org.openqa.selenium.support.ui.ExpectedCondition<T> condition) {
         try {
-            return new WebDriverWait(driver, WAIT).until(condition);
+            // The page navigates (login form -> /callback -> page) while a condition reads it: an element found
+            // just before a navigation goes stale, which means "not yet", not a failure.
+            return new WebDriverWait(driver, WAIT).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                    .until(condition);
         } catch (org.openqa.selenium.TimeoutException e) {
             throw new AssertionError("timed out at " + driver.getCurrentUrl() + ", status \"" + statusOrNone() + "\": " + e.getMessage(), e);
         }
