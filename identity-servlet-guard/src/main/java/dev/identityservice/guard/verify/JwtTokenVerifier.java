@@ -13,6 +13,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -36,16 +37,7 @@ public final class JwtTokenVerifier implements TokenVerifier {
     private static final int MAX_KID_LENGTH = 256;
     private static final String[] SELF_NAMED_KEY_HEADERS = {"jwk", "jku", "x5u", "x5c"};
 
-    /** The base64url alphabet (RFC 4648 §5): each ASCII character's 6-bit value, or -1. */
-    private static final byte[] BASE64URL = new byte[128];
-
-    static {
-        Arrays.fill(BASE64URL, (byte) -1);
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-        for (int i = 0; i < alphabet.length(); i++) {
-            BASE64URL[alphabet.charAt(i)] = (byte) i;
-        }
-    }
+    private static final Base64.Decoder BASE64URL_DECODER = Base64.getUrlDecoder();
 
     private final Map<String, JWSAlgorithm> acceptedAlgorithms = new HashMap<>();
     private final boolean acceptPlainJwt;
@@ -88,39 +80,31 @@ public final class JwtTokenVerifier implements TokenVerifier {
         if (token.length() > maxTokenLength) {
             throw InvalidTokenException.invalidToken("token too long");
         }
-        // One copy of the token as bytes serves the shape check, the base64url decoding and, up to the
-        // second dot, the signing input (RFC 7515 §5.2 step 8): ISO-8859-1 copies a compact string as it is,
-        // and any character outside base64url and '.' (a '?' for characters above U+00FF) is refused below.
-        byte[] ascii = token.getBytes(StandardCharsets.ISO_8859_1);
-        int firstDot = -1;
-        int secondDot = -1;
-        int dots = 0;
-        for (int i = 0; i < ascii.length; i++) {
-            byte b = ascii[i];
-            if (b == '.') {
-                dots++;
-                if (dots == 1) {
-                    firstDot = i;
-                } else if (dots == 2) {
-                    secondDot = i;
-                }
-            } else if (b < 0 || BASE64URL[b] < 0) {
-                throw InvalidTokenException.invalidToken("malformed token");
-            }
+        // The dots by String.indexOf (vectorised); the characters between them are checked by the base64url
+        // decoding of each part. One copy of the token as bytes serves that decoding and, up to the second
+        // dot, the signing input (RFC 7515 §5.2 step 8): ISO-8859-1 copies a compact string as it is, and a
+        // character above U+00FF becomes '?', which no decoding accepts.
+        int firstDot = token.indexOf('.');
+        int secondDot = firstDot < 0 ? -1 : token.indexOf('.', firstDot + 1);
+        if (secondDot >= 0 && token.indexOf('.', secondDot + 1) >= 0) {
+            throw InvalidTokenException.invalidToken(isJweShaped(token, secondDot)
+                    ? "encrypted tokens (JWE) are not accepted" : "malformed token");
         }
-        if (dots == 4) {
-            throw InvalidTokenException.invalidToken("encrypted tokens (JWE) are not accepted");
-        }
-        if (dots != 2 || firstDot == 0 || secondDot == firstDot + 1 || secondDot == ascii.length - 1) {
+        if (firstDot <= 0 || secondDot < 0 || secondDot == firstDot + 1 || secondDot == token.length() - 1
+                || token.indexOf('=') >= 0) { // RFC 7515 §2: base64url without padding
             throw InvalidTokenException.invalidToken("malformed token");
         }
-        Map<String, Object> header = json(ascii, 0, firstDot, "header");
+        byte[] ascii = token.getBytes(StandardCharsets.ISO_8859_1);
+        // All three parts decoded before any is judged: a malformed token is refused as that, whatever its header.
+        byte[] headerBytes = base64Url(ascii, 0, firstDot);
+        byte[] payloadBytes = base64Url(ascii, firstDot + 1, secondDot);
+        byte[] signature = base64Url(ascii, secondDot + 1, ascii.length);
+        Map<String, Object> header = parse(headerBytes, "header");
         JWSAlgorithm algorithm = checkHeader(header);
         boolean atJwt = isAtJwt(header.get("typ"));
         String kid = (String) header.get("kid");
-        Map<String, Object> payload = json(ascii, firstDot + 1, secondDot, "payload");
+        Map<String, Object> payload = parse(payloadBytes, "payload");
 
-        byte[] signature = base64Url(ascii, secondDot + 1, ascii.length);
         VerificationKey key = select(keysFor(kid, payload, atJwt), algorithm, kid == null);
         if (!key.verify(algorithm, ascii, secondDot, signature)) {
             throw InvalidTokenException.invalidToken("invalid signature");
@@ -212,7 +196,11 @@ public final class JwtTokenVerifier implements TokenVerifier {
      * UTF-8 (malformed input is refused, not replaced), then strict JSON.
      */
     static Map<String, Object> json(byte[] ascii, int from, int to, String part) throws InvalidTokenException {
-        byte[] bytes = base64Url(ascii, from, to);
+        return parse(base64Url(ascii, from, to), part);
+    }
+
+    /** Parses a decoded JOSE header or JWT payload: strict UTF-8, then strict JSON (RFC 7515 §5.2 steps 3-4). */
+    private static Map<String, Object> parse(byte[] bytes, String part) throws InvalidTokenException {
         try {
             return StrictJson.parseObject(utf8(bytes));
         } catch (CharacterCodingException e) {
@@ -235,34 +223,26 @@ public final class JwtTokenVerifier implements TokenVerifier {
         return new String(bytes, StandardCharsets.ISO_8859_1);
     }
 
+    /** Whether a token with a third dot at or after {@code from} has exactly four: the JWE compact shape. */
+    private static boolean isJweShaped(String token, int from) {
+        int third = token.indexOf('.', from + 1);
+        int fourth = token.indexOf('.', third + 1);
+        return fourth >= 0 && token.indexOf('.', fourth + 1) < 0;
+    }
+
     /**
-     * Decodes unpadded base64url (RFC 7515 §2, RFC 4648 §5) from {@code ascii[from, to)}, whose characters
-     * the caller has checked are in the alphabet. As {@code Base64.getUrlDecoder()}: a length of 1 modulo 4
-     * is refused, and the unused low bits of a last partial group are ignored.
+     * Decodes unpadded base64url (RFC 7515 §2, RFC 4648 §5) from {@code ascii[from, to)} with the JDK's decoder,
+     * which the JIT replaces with vector instructions: any character outside the alphabet, and a length of 1
+     * modulo 4, is refused; the unused low bits of a last partial group are ignored. Padding is the caller's to
+     * refuse.
      */
     static byte[] base64Url(byte[] ascii, int from, int to) throws InvalidTokenException {
-        int length = to - from;
-        if (length % 4 == 1) {
+        try {
+            ByteBuffer decoded = BASE64URL_DECODER.decode(ByteBuffer.wrap(ascii, from, to - from));
+            byte[] bytes = decoded.array();
+            return decoded.remaining() == bytes.length ? bytes : Arrays.copyOf(bytes, decoded.remaining());
+        } catch (IllegalArgumentException e) {
             throw InvalidTokenException.invalidToken("malformed token: bad base64url");
         }
-        byte[] out = new byte[length / 4 * 3 + Math.max(0, length % 4 - 1)];
-        int in = from;
-        int o = 0;
-        for (int whole = from + length / 4 * 4; in < whole; in += 4) {
-            int bits = BASE64URL[ascii[in]] << 18 | BASE64URL[ascii[in + 1]] << 12
-                    | BASE64URL[ascii[in + 2]] << 6 | BASE64URL[ascii[in + 3]];
-            out[o++] = (byte) (bits >> 16);
-            out[o++] = (byte) (bits >> 8);
-            out[o++] = (byte) bits;
-        }
-        if (to - in >= 2) {
-            int bits = BASE64URL[ascii[in]] << 18 | BASE64URL[ascii[in + 1]] << 12
-                    | (to - in == 3 ? BASE64URL[ascii[in + 2]] << 6 : 0);
-            out[o++] = (byte) (bits >> 16);
-            if (to - in == 3) {
-                out[o] = (byte) (bits >> 8);
-            }
-        }
-        return out;
     }
 }

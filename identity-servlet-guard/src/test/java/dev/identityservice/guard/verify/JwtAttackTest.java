@@ -287,7 +287,9 @@ class JwtAttackTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"eyJhbGciOiJSUzI1NiJ9*.eyJzdWIiOiJ4In0.c2ln", "eyJhbGciOiJSUzI1NiJ9=.eyJzdWIiOiJ4In0.c2ln",
-            "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0+.c2ln", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0/.c2ln"})
+            "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0+.c2ln", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0/.c2ln",
+            "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lu=", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2l*",
+            "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0\u00e9.c2ln", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0\u0101.c2ln"})
     void verifyWhenCharactersOutsideBase64UrlThenRejected(String token) {
         assertRejected(token, "malformed token");
     }
