@@ -13,6 +13,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 
@@ -35,17 +36,23 @@ public final class VerificationKey {
     private final KeyType keyType;
     private final Curve curve;
     private final PublicKey publicKey;
+    /** Whether Bouncy Castle can be loaded; decided once, here, since {@link BouncyCastleEcdsa} cannot load without. */
+    static final boolean BOUNCY_CASTLE_PRESENT = present("org.bouncycastle.crypto.signers.ECDSASigner");
+
     /** Tink through Nimbus for Ed25519 when Tink is on the classpath; null otherwise. */
     private final TinkEd25519 tink;
+    /** Bouncy Castle for ECDSA when it is on the classpath; null otherwise. */
+    private final BouncyCastleEcdsa ecdsa;
 
     private VerificationKey(String kid, JWSAlgorithm declaredAlgorithm, KeyType keyType, Curve curve,
             PublicKey publicKey) {
-        this(kid, declaredAlgorithm, keyType, curve, publicKey, null);
+        this(kid, declaredAlgorithm, keyType, curve, publicKey, null, null);
     }
 
     private VerificationKey(String kid, JWSAlgorithm declaredAlgorithm, KeyType keyType, Curve curve,
-            PublicKey publicKey, TinkEd25519 tink) {
+            PublicKey publicKey, TinkEd25519 tink, BouncyCastleEcdsa ecdsa) {
         this.tink = tink;
+        this.ecdsa = ecdsa;
         this.kid = kid;
         this.declaredAlgorithm = declaredAlgorithm;
         this.keyType = keyType;
@@ -96,7 +103,9 @@ public final class VerificationKey {
                     throw new UnusableKeyException("curve " + ec.getCurve() + " is not supported");
                 }
                 // Nimbus checks that the point is on the curve, which defeats invalid-curve attacks.
-                return new VerificationKey(jwk.getKeyID(), declared, KeyType.EC, ec.getCurve(), ec.toECPublicKey());
+                ECPublicKey key = ec.toECPublicKey();
+                BouncyCastleEcdsa fast = BOUNCY_CASTLE_PRESENT ? BouncyCastleEcdsa.of(key, ec.getCurve()) : null;
+                return new VerificationKey(jwk.getKeyID(), declared, KeyType.EC, ec.getCurve(), key, null, fast);
             }
             if (jwk instanceof OctetKeyPair okp) {
                 byte[] prefix = Curve.Ed25519.equals(okp.getCurve()) ? ED25519_PREFIX
@@ -114,7 +123,7 @@ public final class VerificationKey {
                 PublicKey key = KeyFactory.getInstance(okp.getCurve().getName())
                         .generatePublic(new X509EncodedKeySpec(encoded));
                 TinkEd25519 tink = Curve.Ed25519.equals(okp.getCurve()) ? TinkEd25519.of(okp.toPublicJWK()) : null;
-                return new VerificationKey(jwk.getKeyID(), declared, KeyType.OKP, okp.getCurve(), key, tink);
+                return new VerificationKey(jwk.getKeyID(), declared, KeyType.OKP, okp.getCurve(), key, tink, null);
             }
         } catch (JOSEException | GeneralSecurityException | RuntimeException e) {
             throw new UnusableKeyException("not a valid public key: " + e.getMessage());
@@ -142,6 +151,11 @@ public final class VerificationKey {
     /** Whether this key verifies through Tink (Ed25519 with Tink on the classpath). */
     boolean usesTink() {
         return tink != null;
+    }
+
+    /** Whether this key verifies through Bouncy Castle (an EC key with Bouncy Castle on the classpath). */
+    boolean usesBouncyCastle() {
+        return ecdsa != null;
     }
 
     /** The key id, or null. */
@@ -174,7 +188,19 @@ public final class VerificationKey {
         if (tink != null) {
             return tink.verify(algorithm, signingInput, inputLength, signature);
         }
+        if (ecdsa != null) {
+            return ecdsa.verify(signingInput, inputLength, signature);
+        }
         return scheme.verify(publicKey, signingInput, inputLength, signature);
+    }
+
+    private static boolean present(String className) {
+        try {
+            Class.forName(className, false, VerificationKey.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     private static byte[] hex(String text) {
