@@ -67,15 +67,15 @@ public final class IdTokenIssuer {
 
     /**
      * The ID token of an authorization endpoint response (OIDC Core §3.2.2.10 implicit, §3.3.2.11 hybrid):
-     * {@code at_hash} when an access token is issued with it, {@code c_hash} when a code is. When no access token
-     * is issued ({@code response_type=id_token}), the client has nothing to call {@code /userinfo} with, so the
-     * claims its scopes request go in the ID token itself (§5.4).
+     * {@code at_hash} when an access token is issued with it, {@code c_hash} when a code is. When neither is
+     * ({@code response_type=id_token}), no access token is ever issued and the client has nothing to call
+     * {@code /userinfo} with, so the claims its scopes request go in the ID token itself (§5.4).
      *
      * @param accessToken the access token issued in the same response, or {@code null}
      * @param code        the authorization code issued in the same response, or {@code null}
      */
     public String issueFrontChannel(Authorization authorization, String accessToken, String code) {
-        return issue(authorization, accessToken, code, accessToken == null);
+        return issue(authorization, accessToken, code, accessToken == null && code == null);
     }
 
     private String issue(Authorization authorization, String accessToken, String code, boolean scopeClaims) {

@@ -165,7 +165,7 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
                     c.userinfoSignedResponseAlg() == null ? null : c.userinfoSignedResponseAlg().name(),
                     c.backchannelLogoutUri(), c.backchannelLogoutSessionRequired(), c.requirePushedAuthorizationRequests(),
                     c.requestUris().isEmpty() ? null : c.requestUris(),
-                    c.responseTypes().stream().map(ResponseType::value).sorted().toList());
+                    c.responseTypes().isEmpty() ? null : c.responseTypes().stream().map(ResponseType::value).sorted().toList());
         }
 
         private static String text(java.net.URI uri) {

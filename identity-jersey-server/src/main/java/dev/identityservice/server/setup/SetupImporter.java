@@ -479,7 +479,7 @@ public final class SetupImporter {
         return types;
     }
 
-    /** RFC 7591 §2 {@code response_types}, each a space-separated set in any order; none means the default. */
+    /** RFC 7591 §2 {@code response_types}, each a space-separated set in any order; none (or empty) means the default. */
     private static Set<ResponseType> responseTypes(List<String> values) {
         Set<ResponseType> types = new LinkedHashSet<>();
         for (String value : list(values)) {
@@ -489,9 +489,6 @@ public final class SetupImporter {
                 throw new IllegalArgumentException("responseTypes: " + e.getMessage() + "; use one of "
                         + ResponseType.SUPPORTED.stream().map(ResponseType::value).toList());
             }
-        }
-        if (values != null && types.isEmpty()) {
-            throw new IllegalArgumentException("responseTypes: give at least one, or leave it out for the default");
         }
         return types;
     }
