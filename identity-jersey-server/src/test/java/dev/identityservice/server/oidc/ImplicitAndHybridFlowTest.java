@@ -157,6 +157,39 @@ class ImplicitAndHybridFlowTest {
     }
 
     @Test
+    void sessionWhenPromptNoneThenTokensWithoutLoginAndWithoutSessionLoginRequiredInTheFragment() throws Exception {
+        Browser browser = new Browser();
+        HttpResponse<String> page = browser.get(server.uri("/oauth2/authorize?" + form("response_type", "id_token", "client_id", "hybrid",
+                "redirect_uri", REDIRECT, "state", "st", "scope", "openid", "nonce", "first")));
+        Browser.LoginForm login = Browser.loginForm(page.body());
+        String firstSid = OidcFlow.verified(server, "", fragment(browser.post(login.action(), login.withCredentials("alice", PASSWORD)))
+                .get("id_token")).getJWTClaimsSet().getStringClaim("sid");
+
+        Map<String, String> silent = fragment(browser.get(server.uri("/oauth2/authorize?" + form("response_type", "id_token token",
+                "client_id", "hybrid", "redirect_uri", REDIRECT, "state", "st", "scope", "openid", "nonce", "second", "prompt", "none"))));
+        JWTClaimsSet claims = OidcFlow.verified(server, "", silent.get("id_token")).getJWTClaimsSet();
+        assertEquals("second", claims.getStringClaim("nonce"));
+        assertEquals(firstSid, claims.getStringClaim("sid"), "the same session");
+
+        Map<String, String> noSession = fragment(new Browser().get(server.uri("/oauth2/authorize?" + form("response_type", "id_token",
+                "client_id", "hybrid", "redirect_uri", REDIRECT, "state", "st", "scope", "openid", "nonce", "n", "prompt", "none"))));
+        assertEquals("login_required", noSession.get("error"));
+    }
+
+    @Test
+    void pushedRequestWhenImplicitThenTokensInTheFragmentAsForItsParameters() throws Exception {
+        HttpResponse<String> pushed = server.post("/oauth2/par", form("response_type", "id_token token", "client_id", "hybrid",
+                "redirect_uri", REDIRECT, "state", "pushed", "scope", "openid", "nonce", "np"), "Authorization", basic("hybrid", SECRET));
+        assertEquals(201, pushed.statusCode(), pushed.body());
+        String requestUri = TestServer.json(pushed.body()).get("request_uri").asText();
+
+        Map<String, String> fragment = fragment(signIn("", "hybrid", "request_uri", requestUri));
+        assertEquals("pushed", fragment.get("state"));
+        assertEquals("np", OidcFlow.verified(server, "", fragment.get("id_token")).getJWTClaimsSet().getStringClaim("nonce"));
+        assertNotNull(fragment.get("access_token"));
+    }
+
+    @Test
     void idTokenWhenNonceMissingThenInvalidRequestInTheFragment() {
         HttpResponse<String> response = server.get("/oauth2/authorize?" + form("response_type", "id_token", "client_id", "hybrid",
                 "redirect_uri", REDIRECT, "state", "st", "scope", "openid"));
