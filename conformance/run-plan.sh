@@ -1,6 +1,6 @@
 #!/bin/bash
 # Run one of the six OpenID Connect OP certification plans against identity-server; export zip + summary in $OUT.
-# Usage: run-plan.sh config|basic|formpost|rp-logout|bc-logout|dynamic   (one plan at a time: the suite is heavy)
+# Usage: run-plan.sh config|basic|formpost|rp-logout|bc-logout|dynamic|implicit|hybrid   (one plan at a time: the suite is heavy)
 set -u
 D=$(dirname "$(readlink -f "$0")")
 W=${OIDF_WORK:-/tmp/oidf}; R=$W/run
@@ -17,7 +17,11 @@ case "$1" in
   # not a certification plan: the full OP test plan with dynamic registration and client_secret_basic, to reach
   # the dynamic plan's modules while private_key_jwt (which that plan fixes) is not supported
   dynamic-secret-basic) PLAN="oidcc-test-plan[client_auth_type=client_secret_basic][response_type=code][response_mode=default][client_registration=dynamic_client]"; CFG=$DYN ;;
-  *) echo "usage: $0 config|basic|formpost|rp-logout|bc-logout|dynamic|dynamic-secret-basic"; exit 2 ;;
+  # the Implicit OP and Hybrid OP plans, their clients registered dynamically (start-idp.sh turns the tenant's
+  # implicit and hybrid flows on); added with the flows, not yet run here
+  implicit)  PLAN="oidcc-implicit-certification-test-plan[server_metadata=discovery][client_registration=dynamic_client]"; CFG=$DYN ;;
+  hybrid)    PLAN="oidcc-hybrid-certification-test-plan[server_metadata=discovery][client_registration=dynamic_client]"; CFG=$DYN ;;
+  *) echo "usage: $0 config|basic|formpost|rp-logout|bc-logout|dynamic|dynamic-secret-basic|implicit|hybrid"; exit 2 ;;
 esac
 rm -rf "$OUT/$1"; mkdir -p "$OUT/$1"
 # a fresh provider for each plan; only the back-channel plan's clients register a backchannel_logout_uri (any

@@ -5,6 +5,8 @@
 # Usage: start-idp.sh [IMPORT_FILE_NAME]
 # IDENTITY_OUTBOUND_ALLOW_PRIVATE_ADDRESSES: the suite is on localhost, which the outbound-request guard (SSRF)
 # refuses by default where it exists; an environment variable, because one the server does not know is ignored.
+# --implicit-hybrid-flows true: the Dynamic OP plan's clients register and use id_token and id_token token (OIDC Core
+# §15.2) and discovery must list the implicit grant; the server's default is off (RFC 9700 §2.1.2).
 # IDENTITY_REGISTRATION_LIMIT_ADDRESS: the suite registers a client or two per module, all from 127.0.0.1, far past
 # the default 20 registrations per hour from one network (the rest were 429 temporarily_unavailable).
 # Its JVM trusts the suite's certificate, for back-channel logout, jwks_uri and sector_identifier_uri fetches.
@@ -15,5 +17,5 @@ IDENTITY_OUTBOUND_ALLOW_PRIVATE_ADDRESSES=true IDENTITY_REGISTRATION_LIMIT_ADDRE
   -Djavax.net.ssl.trustStoreType=PKCS12 -jar $P/identity-jersey-server/target/identity-server.jar \
   --host 127.0.0.1 --port 18844 --issuer https://localhost:18844 --data-dir $R/idp-data \
   --tls-keystore $R/tls.p12 --tls-keystore-password changeit \
-  --import $R/idp-setup.json --bootstrap false --registration-mode open --admin-audience oidf-admin-cli > $R/idp.log 2>&1 &
+  --import $R/idp-setup.json --bootstrap false --registration-mode open --implicit-hybrid-flows true --admin-audience oidf-admin-cli > $R/idp.log 2>&1 &
 echo $! > $R/idp.pid

@@ -59,6 +59,7 @@ import dev.identityservice.core.store.jdbc.JdbcUserStore;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.tenant.TenantStore;
 import dev.identityservice.core.token.AccessTokenIssuer;
+import dev.identityservice.core.token.FrontChannelTokens;
 import dev.identityservice.core.token.AccessTokenValidator;
 import dev.identityservice.core.token.IdTokenHintValidator;
 import dev.identityservice.core.token.IdTokenIssuer;
@@ -120,6 +121,7 @@ public final class IdentityEngine {
     private final KeyRotationScheduler rotationScheduler;
     private final TokenGrants tokenGrants;
     private final AuthorizationCodes authorizationCodes;
+    private final FrontChannelTokens frontChannelTokens;
     private final LoginSessions sessions;
     private final AccessTokenValidator accessTokenValidator;
     private final TokenIntrospector introspector;
@@ -174,6 +176,7 @@ public final class IdentityEngine {
                 new ClientCredentialsGrant(tokenSets, clock),
                 new AuthorizationCodeGrant(codeStore, users, tokenSets, refreshTokens, accessTokenStore, clock)),
                 registrations::tokenIssued);
+        this.frontChannelTokens = new FrontChannelTokens(accessTokenIssuer, idTokenIssuer, registrations::tokenIssued);
         this.logouts = new BackChannelLogoutSender(new JdbcPendingLogoutStore(database), clients, this::tenant,
                 new LogoutTokenIssuer(keys, clock), clock, builder.backChannelLogout, builder.logoutListener, builder.outbound);
         this.sessions = new LoginSessions(new JdbcLoginSessionStore(database), refreshTokens, clock, builder.sessionTtl,
@@ -357,6 +360,8 @@ public final class IdentityEngine {
     public KeyRotator keys() { return keys; }
     public TokenGrants tokenGrants() { return tokenGrants; }
     public AuthorizationCodes authorizationCodes() { return authorizationCodes; }
+    /** The tokens of the implicit and hybrid flows, issued by the authorization endpoint (OIDC Core §3.2, §3.3). */
+    public FrontChannelTokens frontChannelTokens() { return frontChannelTokens; }
     public LoginSessions sessions() { return sessions; }
     public AccessTokenValidator accessTokenValidator() { return accessTokenValidator; }
     public TokenIntrospector introspector() { return introspector; }

@@ -296,14 +296,19 @@ public final class IdentityServer implements AutoCloseable {
         }
     }
 
-    /** Creates the default tenant, or brings its issuer, rotation period and (when set) registration mode in line with the configuration. */
+    /**
+     * Creates the default tenant, or brings its issuer, rotation period and (when set) registration mode and
+     * implicit and hybrid flows in line with the configuration.
+     */
     private static void defaultTenant(IdentityEngine engine, ServerConfig config, URI issuer) {
         Tenant tenant = engine.ensureTenant(Tenant.DEFAULT_ID, issuer, config.signingAlgorithm());
         Tenant wanted = tenant.withIssuer(issuer).withRotationPeriod(config.keyRotationPeriod())
-                .withRegistrationMode(config.registrationMode() == null ? tenant.registrationMode() : config.registrationMode());
+                .withRegistrationMode(config.registrationMode() == null ? tenant.registrationMode() : config.registrationMode())
+                .withImplicitAndHybridFlows(config.implicitAndHybridFlows() == null ? tenant.implicitAndHybridFlows()
+                        : config.implicitAndHybridFlows());
         if (!wanted.equals(tenant)) {
-            LOG.info("Default tenant: issuer {}, key rotation period {}, client registration {}", issuer,
-                    Durations.format(config.keyRotationPeriod()), wanted.registrationMode().value());
+            LOG.info("Default tenant: issuer {}, key rotation period {}, client registration {}, implicit and hybrid flows {}", issuer,
+                    Durations.format(config.keyRotationPeriod()), wanted.registrationMode().value(), wanted.implicitAndHybridFlows());
             engine.updateTenant(wanted);
         }
     }

@@ -68,6 +68,9 @@ import java.util.Set;
  * @param registrationLimitAddress client registrations per {@code registrationWindow} from one client network
  * @param registrationWindow the window of that budget
  * @param registrationUnusedClientTtl how long a dynamically registered client that never obtains a token is kept
+ * @param implicitAndHybridFlows whether the default tenant allows the implicit and hybrid flows
+ *                           ({@code Tenant#implicitAndHybridFlows}), applied at every start, or {@code null} to keep
+ *                           the stored setting ({@code implicit.hybrid.flows})
  */
 public record ServerConfig(String host, int port, URI issuer, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            int dbPoolSize, String masterKey, SigningAlgorithm signingAlgorithm, Duration keyRotationPeriod,
@@ -81,7 +84,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                            BackChannelLogoutSettings backChannelLogout, int httpThreads, boolean httpVirtualThreads,
                            PasswordHashingLimits passwordHashingLimits, SecurityEventSettings securityEvents,
                            boolean outboundAllowPrivateAddresses, boolean parRequired, int registrationLimitAddress,
-                           Duration registrationWindow, Duration registrationUnusedClientTtl) {
+                           Duration registrationWindow, Duration registrationUnusedClientTtl, Boolean implicitAndHybridFlows) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -311,6 +314,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         shown.put("registration.limit.address", String.valueOf(registrationLimitAddress));
         shown.put("registration.window", Durations.format(registrationWindow));
         shown.put("registration.unused.client.ttl", Durations.format(registrationUnusedClientTtl));
+        shown.put("implicit.hybrid.flows", implicitAndHybridFlows == null ? "(stored per tenant)" : implicitAndHybridFlows.toString());
         return shown;
     }
 
@@ -401,6 +405,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         private int registrationLimitAddress = RegistrationThrottle.DEFAULT_LIMIT_PER_ADDRESS;
         private Duration registrationWindow = RegistrationThrottle.DEFAULT_WINDOW;
         private Duration registrationUnusedClientTtl = ClientRegistrations.DEFAULT_UNUSED_CLIENT_TTL;
+        private Boolean implicitAndHybridFlows;
 
         private Builder() {
         }
@@ -508,6 +513,8 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         public Builder registrationLimitAddress(int value) { this.registrationLimitAddress = value; return this; }
         public Builder registrationWindow(Duration value) { this.registrationWindow = value; return this; }
         public Builder registrationUnusedClientTtl(Duration value) { this.registrationUnusedClientTtl = value; return this; }
+        /** The default tenant's implicit and hybrid flows at every start; {@code null} keeps the stored setting. */
+        public Builder implicitAndHybridFlows(Boolean value) { this.implicitAndHybridFlows = value; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(host, port, issuer, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, masterKey,
@@ -519,7 +526,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                     new LogSettings(logLevel, logLevels, logFormat), auditRetention, bootstrapPrint,
                     registrationMode, registrationMaxClients, dbConnectionTimeout, managementPort, backChannelLogout(),
                     httpThreads, httpVirtualThreads, hashingLimits(), securityEvents(), outboundAllowPrivateAddresses,
-                    parRequired, registrationLimitAddress, registrationWindow, registrationUnusedClientTtl);
+                    parRequired, registrationLimitAddress, registrationWindow, registrationUnusedClientTtl, implicitAndHybridFlows);
         }
 
         /** The security event settings; the core's message names the {@code security-events.*} key that is wrong. */

@@ -45,6 +45,12 @@ import java.util.Set;
  * @param requestUris            the URLs from which the server may fetch this client's request objects by
  *                               reference (OIDC Registration §2 {@code request_uris}, RFC 9101 §5.2); empty by
  *                               default, and then no {@code request_uri} other than a pushed request's is accepted
+ * @param responseTypes          the {@code response_type} values the client may use at the authorization endpoint
+ *                               (RFC 7591 §2 {@code response_types}); when none are given, {@code code} for a client
+ *                               with the {@code authorization_code} grant and none otherwise, as RFC 7591 §2 defaults
+ *                               them. That they agree with the grant types (§2.1) is checked at registration
+ *                               ({@link ClientRegistrationRules}); a type beyond {@code code} also needs the tenant's
+ *                               consent at the authorization endpoint ({@code Tenant#implicitAndHybridFlows})
  */
 public record Client(String tenantId, String clientId, String name, String secretHash,
                      List<String> redirectUris, List<String> postLogoutRedirectUris, Set<String> allowedOrigins,
@@ -55,7 +61,8 @@ public record Client(String tenantId, String clientId, String name, String secre
                      ApplicationType applicationType, ClientDescription description,
                      SigningAlgorithm idTokenSignedResponseAlg, SigningAlgorithm userinfoSignedResponseAlg,
                      String backchannelLogoutUri, boolean backchannelLogoutSessionRequired,
-                     boolean requirePushedAuthorizationRequests, List<String> requestUris) {
+                     boolean requirePushedAuthorizationRequests, List<String> requestUris,
+                     Set<ResponseType> responseTypes) {
 
     /**
      * The algorithms a client may register for its request objects: {@code none} (unsigned, OIDC Core §6.1) and
@@ -80,6 +87,9 @@ public record Client(String tenantId, String clientId, String name, String secre
         postLogoutRedirectUris = List.copyOf(postLogoutRedirectUris == null ? List.of() : postLogoutRedirectUris);
         allowedOrigins = Set.copyOf(allowedOrigins == null ? Set.of() : allowedOrigins);
         grantTypes = Set.copyOf(grantTypes == null ? Set.of() : grantTypes);
+        responseTypes = responseTypes == null || responseTypes.isEmpty()
+                ? (grantTypes.contains(GrantType.AUTHORIZATION_CODE) ? Set.of(ResponseType.CODE) : Set.of())
+                : Set.copyOf(responseTypes);
         scopes = Set.copyOf(scopes == null ? Set.of() : scopes);
         claimMappings = List.copyOf(claimMappings == null ? List.of() : claimMappings);
         introspectionAudiences = Set.copyOf(introspectionAudiences == null ? Set.of() : introspectionAudiences);
@@ -170,6 +180,14 @@ public record Client(String tenantId, String clientId, String name, String secre
         return grantTypes.contains(grantType);
     }
 
+    /**
+     * Whether the client may use {@code responseType}: it registered it, and the grant types it needs (RFC 7591
+     * §2.1), so that taking a grant type away also takes away its response types.
+     */
+    public boolean allows(ResponseType responseType) {
+        return responseTypes.contains(responseType) && grantTypes.containsAll(responseType.grantTypes());
+    }
+
     /** Whether the client may authenticate with {@code method}: the registered one, or any when none is registered. */
     public boolean accepts(ClientCredentials.Method method) {
         return tokenEndpointAuthMethod == null || tokenEndpointAuthMethod == method;
@@ -205,6 +223,7 @@ public record Client(String tenantId, String clientId, String name, String secre
         b.backchannelLogoutSessionRequired = backchannelLogoutSessionRequired;
         b.requirePushedAuthorizationRequests = requirePushedAuthorizationRequests;
         b.requestUris = requestUris;
+        b.responseTypes.addAll(responseTypes);
         return b;
     }
 
@@ -236,6 +255,7 @@ public record Client(String tenantId, String clientId, String name, String secre
         private boolean backchannelLogoutSessionRequired;
         private boolean requirePushedAuthorizationRequests;
         private List<String> requestUris;
+        private final Set<ResponseType> responseTypes = new LinkedHashSet<>();
 
         private Builder(String tenantId, String clientId) {
             this.tenantId = tenantId;
@@ -270,6 +290,8 @@ public record Client(String tenantId, String clientId, String name, String secre
         public Builder backchannelLogoutSessionRequired(boolean value) { this.backchannelLogoutSessionRequired = value; return this; }
         public Builder requirePushedAuthorizationRequests(boolean value) { this.requirePushedAuthorizationRequests = value; return this; }
         public Builder requestUris(List<String> value) { this.requestUris = value; return this; }
+        /** Replaces the response types; none means the default (see {@link Client#responseTypes}). */
+        public Builder responseTypes(Set<ResponseType> value) { responseTypes.clear(); responseTypes.addAll(value); return this; }
 
         public Client build() {
             return new Client(tenantId, clientId, name, secretHash, redirectUris, postLogoutRedirectUris, allowedOrigins,
@@ -277,7 +299,7 @@ public record Client(String tenantId, String clientId, String name, String secre
                     createdAt, updatedAt, keys, tokenEndpointAuthMethod, requestObjectSigningAlg, applicationType, description,
                     idTokenSignedResponseAlg, userinfoSignedResponseAlg,
                     backchannelLogoutUri, backchannelLogoutSessionRequired, requirePushedAuthorizationRequests,
-                    requestUris);
+                    requestUris, responseTypes);
         }
     }
 }

@@ -30,6 +30,9 @@ import java.util.regex.Pattern;
  *   <li>URLs the server itself requests ({@code jwks_uri}, {@code backchannel_logout_uri}): {@code https} or
  *       {@code http} with a host, no user-info, no fragment here; the server's outbound policy
  *       ({@code OutboundHttp#requireRegistrable}) then decides on {@code http} and on the host.</li>
+ *   <li>Response types and grant types agree (RFC 7591 §2.1): {@code code} needs {@code authorization_code},
+ *       {@code id_token} and {@code token} need {@code implicit}; and each of these two grant types needs a
+ *       response type that uses it ({@link #requireConsistentResponseTypes}).</li>
  *   <li>Client ids: never in the shape of a user subject ({@link UserSubjects}); a new one only of the
  *       unreserved characters of RFC 3986 §2.3 ({@link #requireNewClientId}).</li>
  * </ul>
@@ -98,6 +101,31 @@ public final class ClientRegistrationRules {
         }
         for (String uri : client.requestUris()) {
             requireRequestUri(uri);
+        }
+        requireConsistentResponseTypes(client);
+    }
+
+    /**
+     * Fails unless {@code client}'s response types and grant types agree (RFC 7591 §2.1): every response type has
+     * the grant types it needs ({@link ResponseType#grantTypes}), and {@code authorization_code} and
+     * {@code implicit} are each used by some response type, so that no registered grant is dead.
+     *
+     * @throws IllegalArgumentException naming {@code responseTypes} or {@code grantTypes}
+     */
+    public static void requireConsistentResponseTypes(Client client) {
+        for (ResponseType type : client.responseTypes()) {
+            for (GrantType needed : type.grantTypes()) {
+                if (!client.allows(needed)) {
+                    throw new IllegalArgumentException("responseTypes: '" + type.value() + "' needs grant type "
+                            + needed.value() + " (RFC 7591 §2.1)");
+                }
+            }
+        }
+        if (client.allows(GrantType.AUTHORIZATION_CODE) && client.responseTypes().stream().noneMatch(ResponseType::code)) {
+            throw new IllegalArgumentException("grantTypes: authorization_code needs a response type with code (RFC 7591 §2.1)");
+        }
+        if (client.allows(GrantType.IMPLICIT) && client.responseTypes().stream().noneMatch(ResponseType::frontChannel)) {
+            throw new IllegalArgumentException("grantTypes: implicit needs a response type with id_token or token (RFC 7591 §2.1)");
         }
     }
 

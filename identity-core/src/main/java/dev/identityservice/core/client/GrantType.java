@@ -5,7 +5,13 @@ public enum GrantType {
     AUTHORIZATION_CODE("authorization_code"),
     PASSWORD("password"),
     REFRESH_TOKEN("refresh_token"),
-    CLIENT_CREDENTIALS("client_credentials");
+    CLIENT_CREDENTIALS("client_credentials"),
+    /**
+     * The implicit grant (RFC 6749 §4.2; OIDC Core §3.2 and §3.3): tokens issued by the authorization endpoint
+     * itself, in the front channel. Never a {@code grant_type} at the token endpoint. Discouraged (RFC 9700
+     * §2.1.2) and usable only where the tenant enables it ({@code Tenant#implicitAndHybridFlows}).
+     */
+    IMPLICIT("implicit");
 
     private final String value;
 

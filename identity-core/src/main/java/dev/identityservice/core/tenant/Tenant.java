@@ -17,9 +17,16 @@ import java.util.regex.Pattern;
  * @param signingAlgorithm  the algorithm of the next key this tenant generates
  * @param rotationPeriod    how long a key signs before the scheduled rotation replaces it
  * @param registrationMode  whether clients may register themselves (RFC 7591); {@link RegistrationMode#DISABLED} by default
+ * @param implicitAndHybridFlows whether the authorization endpoint may issue tokens in the front channel: the
+ *                          response types beyond {@code code} (OIDC Core §3.2 implicit, §3.3 hybrid) and the
+ *                          {@code implicit} grant, for clients that registered them. {@code false} by default:
+ *                          tokens in a browser's URL leak through history, logs and referrers, and cannot be
+ *                          sender-constrained, so RFC 9700 §2.1.2 says not to use the implicit grant; a tenant
+ *                          turns this on only for clients that need it (e.g. OpenID certification of a dynamic OP,
+ *                          OIDC Core §15.2)
  */
 public record Tenant(String id, URI issuer, SigningAlgorithm signingAlgorithm, Duration rotationPeriod, Instant createdAt,
-                     RegistrationMode registrationMode) {
+                     RegistrationMode registrationMode, boolean implicitAndHybridFlows) {
 
     /** The tenant that serves when only one is configured. */
     public static final String DEFAULT_ID = "default";
@@ -59,24 +66,34 @@ public record Tenant(String id, URI issuer, SigningAlgorithm signingAlgorithm, D
         }
     }
 
-    /** A new tenant: client registration {@link RegistrationMode#DISABLED}. */
+    /** A new tenant: client registration {@link RegistrationMode#DISABLED}, no implicit or hybrid flows. */
     public Tenant(String id, URI issuer, SigningAlgorithm signingAlgorithm, Duration rotationPeriod, Instant createdAt) {
         this(id, issuer, signingAlgorithm, rotationPeriod, createdAt, RegistrationMode.DISABLED);
     }
 
+    /** A tenant without implicit or hybrid flows. */
+    public Tenant(String id, URI issuer, SigningAlgorithm signingAlgorithm, Duration rotationPeriod, Instant createdAt,
+                  RegistrationMode registrationMode) {
+        this(id, issuer, signingAlgorithm, rotationPeriod, createdAt, registrationMode, false);
+    }
+
     public Tenant withSigningAlgorithm(SigningAlgorithm algorithm) {
-        return new Tenant(id, issuer, algorithm, rotationPeriod, createdAt, registrationMode);
+        return new Tenant(id, issuer, algorithm, rotationPeriod, createdAt, registrationMode, implicitAndHybridFlows);
     }
 
     public Tenant withRotationPeriod(Duration period) {
-        return new Tenant(id, issuer, signingAlgorithm, period, createdAt, registrationMode);
+        return new Tenant(id, issuer, signingAlgorithm, period, createdAt, registrationMode, implicitAndHybridFlows);
     }
 
     public Tenant withIssuer(URI value) {
-        return new Tenant(id, value, signingAlgorithm, rotationPeriod, createdAt, registrationMode);
+        return new Tenant(id, value, signingAlgorithm, rotationPeriod, createdAt, registrationMode, implicitAndHybridFlows);
     }
 
     public Tenant withRegistrationMode(RegistrationMode mode) {
-        return new Tenant(id, issuer, signingAlgorithm, rotationPeriod, createdAt, mode);
+        return new Tenant(id, issuer, signingAlgorithm, rotationPeriod, createdAt, mode, implicitAndHybridFlows);
+    }
+
+    public Tenant withImplicitAndHybridFlows(boolean enabled) {
+        return new Tenant(id, issuer, signingAlgorithm, rotationPeriod, createdAt, registrationMode, enabled);
     }
 }

@@ -34,11 +34,12 @@ import java.util.Map;
 
 /**
  * Issues OpenID Connect ID tokens (OIDC Core §2): {@code aud} is the client, with {@code nonce},
- * {@code auth_time}, {@code at_hash}, {@code amr}, {@code acr} when the client asked for it, and {@code sid} for tokens of a
- * login session (Back-Channel Logout 1.0 §2.1). An access token
- * is always issued with an ID token here, so the claims the scopes request go to {@code /userinfo} (§5.4); the ID
- * token carries only those the {@code claims} parameter asks for in {@code id_token} (§5.5), and the client's
- * claim mappings.
+ * {@code auth_time}, {@code at_hash} and {@code c_hash} for the access token and code issued with it, {@code amr},
+ * {@code acr} when the client asked for it, and {@code sid} for tokens of a login session (Back-Channel Logout 1.0
+ * §2.1). Where an access token is issued with the ID token, the claims the scopes request go to {@code /userinfo}
+ * (§5.4) and the ID token carries only those the {@code claims} parameter asks for in {@code id_token} (§5.5), and
+ * the client's claim mappings; an ID token issued alone by the authorization endpoint
+ * ({@link #issueFrontChannel}, {@code response_type=id_token}) carries the scopes' claims too.
  *
  * <p>Signed with the client's {@code id_token_signed_response_alg}, RS256 by default (OIDC Core §15.1: a tenant
  * whose own keys are ES256 or EdDSA keeps RS256 keys for this, see {@link dev.identityservice.core.key.KeyPurpose}).
@@ -59,11 +60,28 @@ public final class IdTokenIssuer {
         this.clock = clock;
     }
 
-    /** The ID token for {@code authorization}, bound to {@code accessToken} by {@code at_hash}. */
+    /** The ID token of a token endpoint response for {@code authorization}, bound to {@code accessToken} by {@code at_hash}. */
     public String issue(Authorization authorization, String accessToken) {
+        return issue(authorization, accessToken, null, false);
+    }
+
+    /**
+     * The ID token of an authorization endpoint response (OIDC Core §3.2.2.10 implicit, §3.3.2.11 hybrid):
+     * {@code at_hash} when an access token is issued with it, {@code c_hash} when a code is. When neither is
+     * ({@code response_type=id_token}), no access token is ever issued and the client has nothing to call
+     * {@code /userinfo} with, so the claims its scopes request go in the ID token itself (§5.4).
+     *
+     * @param accessToken the access token issued in the same response, or {@code null}
+     * @param code        the authorization code issued in the same response, or {@code null}
+     */
+    public String issueFrontChannel(Authorization authorization, String accessToken, String code) {
+        return issue(authorization, accessToken, code, accessToken == null && code == null);
+    }
+
+    private String issue(Authorization authorization, String accessToken, String code, boolean scopeClaims) {
         Instant now = clock.instant();
         String tenantId = authorization.tenant().id();
-        // One snapshot for at_hash and signature: a rotation in between must not pair them wrongly.
+        // One snapshot for the hashes and signature: a rotation in between must not pair them wrongly.
         KeyRing.Signer signer = signer(tenantId, authorization.client().idTokenAlgorithm(), "id_token_signed_response_alg");
         SigningAlgorithm algorithm = signer.key().algorithm();
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
@@ -73,8 +91,13 @@ public final class IdTokenIssuer {
                 .expirationTime(Date.from(now.plus(authorization.client().tokenSettings().idTokenTtl())))
                 .issueTime(Date.from(now))
                 .claim("auth_time", authorization.authTime().getEpochSecond())
-                .claim("azp", authorization.client().clientId())
-                .claim("at_hash", accessTokenHash(accessToken, algorithm));
+                .claim("azp", authorization.client().clientId());
+        if (accessToken != null) {
+            claims.claim("at_hash", leftHalfHash(accessToken, algorithm));
+        }
+        if (code != null) {
+            claims.claim("c_hash", leftHalfHash(code, algorithm));
+        }
         if (authorization.nonce() != null) {
             claims.claim("nonce", authorization.nonce());
         }
@@ -89,7 +112,11 @@ public final class IdTokenIssuer {
             claims.claim("acr", AuthenticationContext.ACR_PASSWORD);
         }
         if (authorization.user() != null) {
-            ProfileClaims.of(authorization.user(), authorization.claims().idToken().keySet()).forEach(claims::claim);
+            java.util.Set<String> names = new java.util.LinkedHashSet<>(authorization.claims().idToken().keySet());
+            if (scopeClaims) {
+                names.addAll(ProfileClaims.requestedBy(authorization.scopes()));
+            }
+            ProfileClaims.of(authorization.user(), names).forEach(claims::claim);
         }
         ClaimsCustomizer.apply(authorization, ClaimMapping.TokenType.ID, claims);
         String signed = AccessTokenIssuer.sign(signer, JWT, claims.build());
@@ -123,13 +150,14 @@ public final class IdTokenIssuer {
     }
 
     /**
-     * OIDC Core §3.1.3.6: base64url of the left half of the hash of the access token, with the
-     * hash of the signing algorithm (SHA-256 for RS256/ES256; SHA-512 for Ed25519).
+     * {@code at_hash} (OIDC Core §3.1.3.6, §3.2.2.9) and {@code c_hash} (§3.3.2.11): base64url of the left half of
+     * the hash of the token or code's ASCII octets, with the hash of the signing algorithm (SHA-256 for RS256 and
+     * ES256; SHA-512 for EdDSA with Ed25519, as the OpenID Foundation's conformance suite expects).
      */
-    static String accessTokenHash(String accessToken, SigningAlgorithm algorithm) {
+    static String leftHalfHash(String value, SigningAlgorithm algorithm) {
         try {
             MessageDigest digest = MessageDigest.getInstance(algorithm == SigningAlgorithm.EdDSA ? "SHA-512" : "SHA-256");
-            byte[] hash = digest.digest(accessToken.getBytes(StandardCharsets.US_ASCII));
+            byte[] hash = digest.digest(value.getBytes(StandardCharsets.US_ASCII));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(hash, hash.length / 2));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

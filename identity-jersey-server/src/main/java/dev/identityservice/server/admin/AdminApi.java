@@ -32,5 +32,6 @@ public record AdminApi(IdentityEngine engine, Set<String> audiences, Duration de
         application.register(new EventResource(engine.auditEvents()));
         application.register(new AdminAuditFilter(audit));
         application.register(new RegistrationResource(engine, maxRegisteredClients));
+        application.register(new ImplicitAndHybridFlowsResource(engine));
     }
 }

@@ -6,10 +6,12 @@ package dev.identityservice.server.admin;
  *
  * @param registration the dynamic client registration mode ({@code disabled}, {@code open},
  *                     {@code initial-access-token}), or null for disabled
+ * @param implicitAndHybridFlows whether clients may use the implicit and hybrid flows ({@code Tenant#implicitAndHybridFlows}),
+ *                     or null for false
  * @param admin the first administrator (role {@value AdminGuard#ADMIN_ROLE}), or null for none
  */
 record TenantCreation(String id, String issuer, String signingAlgorithm, String rotationPeriod, String registration,
-                      FirstAdmin admin) {
+                      FirstAdmin admin, Boolean implicitAndHybridFlows) {
 
     /**
      * A tenant's first administrator.

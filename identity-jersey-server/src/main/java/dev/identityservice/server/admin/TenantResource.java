@@ -79,7 +79,8 @@ public final class TenantResource {
             // Validate everything before anything is stored, so a bad field leaves no half-made tenant.
             RegistrationMode registration = entry.registration() == null ? RegistrationMode.DISABLED
                     : RegistrationMode.parse(entry.registration());
-            wanted = new Tenant(entry.id(), issuer, algorithm, period, engine.clock().instant(), registration);
+            wanted = new Tenant(entry.id(), issuer, algorithm, period, engine.clock().instant(), registration,
+                    Boolean.TRUE.equals(entry.implicitAndHybridFlows()));
             if (entry.admin() != null) {
                 if (entry.admin().username() == null || entry.admin().username().isBlank()) {
                     throw AdminErrors.invalid("admin.username is required");
@@ -103,9 +104,11 @@ public final class TenantResource {
             made = engine.inOneTransaction(() -> {
                 Tenant created = engine.ensureTenant(wanted.id(), wanted.issuer(), wanted.signingAlgorithm());
                 if (!created.rotationPeriod().equals(wanted.rotationPeriod())
-                        || created.registrationMode() != wanted.registrationMode()) {
+                        || created.registrationMode() != wanted.registrationMode()
+                        || created.implicitAndHybridFlows() != wanted.implicitAndHybridFlows()) {
                     created = engine.updateTenant(created.withRotationPeriod(wanted.rotationPeriod())
-                            .withRegistrationMode(wanted.registrationMode()));
+                            .withRegistrationMode(wanted.registrationMode())
+                            .withImplicitAndHybridFlows(wanted.implicitAndHybridFlows()));
                 }
                 User user = entry.admin() == null ? null : engine.userRegistration().register(created.id(),
                         entry.admin().username(), password.toCharArray(), UserProfile.EMPTY, Set.of(AdminGuard.ADMIN_ROLE), Map.of());

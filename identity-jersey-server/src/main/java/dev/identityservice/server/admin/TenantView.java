@@ -7,7 +7,7 @@ import dev.identityservice.server.Durations;
  * A tenant as the management API shows it; {@code admin} only in the answer to a creation that made one.
  */
 record TenantView(String id, String issuer, String signingAlgorithm, String rotationPeriod, String createdAt,
-                  String registration, AdminView admin) {
+                  String registration, AdminView admin, boolean implicitAndHybridFlows) {
 
     static TenantView of(Tenant tenant) {
         return of(tenant, null);
@@ -16,7 +16,7 @@ record TenantView(String id, String issuer, String signingAlgorithm, String rota
     static TenantView of(Tenant tenant, AdminView admin) {
         return new TenantView(tenant.id(), tenant.issuer().toString(), tenant.signingAlgorithm().name(),
                 Durations.format(tenant.rotationPeriod()), tenant.createdAt().toString(), tenant.registrationMode().value(),
-                admin);
+                admin, tenant.implicitAndHybridFlows());
     }
 
     /**

@@ -13,32 +13,33 @@ final class AuthorizationFailure extends RuntimeException {
     private final transient OAuthError error;
     private final String redirectUri;
     private final String state;
-    private final boolean formPost;
+    private final ResponseMode mode;
 
-    private AuthorizationFailure(OAuthError error, String redirectUri, String state, boolean formPost) {
+    private AuthorizationFailure(OAuthError error, String redirectUri, String state, ResponseMode mode) {
         super(error.code(), null, false, false);
         this.error = error;
         this.redirectUri = redirectUri;
         this.state = state;
-        this.formPost = formPost;
+        this.mode = mode;
     }
 
     /** An error page (400): the redirect URI cannot be trusted. */
     static AuthorizationFailure page(String description) {
-        return new AuthorizationFailure(OAuthError.invalidRequest(description), null, null, false);
+        return new AuthorizationFailure(OAuthError.invalidRequest(description), null, null, ResponseMode.QUERY);
     }
 
     /**
-     * An error sent back to the client's validated redirect URI, in the query or, with {@code formPost}, as an
-     * auto-submitted form (OAuth 2.0 Form Post Response Mode §2).
+     * An error sent back to the client's validated redirect URI in {@code mode}: the query, the fragment (the
+     * implicit and hybrid flows, OIDC Core §3.2.2.6) or an auto-submitted form (OAuth 2.0 Form Post Response Mode §2).
      */
-    static AuthorizationFailure redirect(OAuthError error, String redirectUri, String state, boolean formPost) {
-        return new AuthorizationFailure(error, Objects.requireNonNull(redirectUri, "redirectUri"), state, formPost);
+    static AuthorizationFailure redirect(OAuthError error, String redirectUri, String state, ResponseMode mode) {
+        return new AuthorizationFailure(error, Objects.requireNonNull(redirectUri, "redirectUri"), state,
+                Objects.requireNonNull(mode, "mode"));
     }
 
-    /** Whether the error is posted to the redirect URI ({@code response_mode=form_post}) rather than redirected. */
-    boolean formPost() {
-        return formPost;
+    /** How the error goes back to the redirect URI. */
+    ResponseMode mode() {
+        return mode;
     }
 
     OAuthError error() {

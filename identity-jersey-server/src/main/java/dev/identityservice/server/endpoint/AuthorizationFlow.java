@@ -2,10 +2,16 @@ package dev.identityservice.server.endpoint;
 
 import dev.identityservice.core.IdentityEngine;
 import dev.identityservice.core.client.ClientDescription;
+import dev.identityservice.core.client.ResponseType;
 import dev.identityservice.core.error.OAuthError;
 import dev.identityservice.core.session.LoginSession;
 import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.core.token.AuthenticationContext;
+import dev.identityservice.core.token.Authorization;
 import dev.identityservice.core.token.ClaimsRequest;
+import dev.identityservice.core.token.FrontChannelTokens;
+import dev.identityservice.core.token.IssuedAccessToken;
+import dev.identityservice.core.token.IssuedTokens;
 import dev.identityservice.core.user.User;
 import dev.identityservice.server.http.BrowserCookies;
 import dev.identityservice.server.http.Form;
@@ -20,13 +26,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What the authorize and login endpoints share (RFC 6749 §4.1.2, RFC 9207): the login session behind the
- * cookie, the login page, and the responses: a code or an error on the redirect URI, with {@code state} and
- * {@code iss}, or an error page when the redirect URI is not trusted.
+ * cookie, the login page, and the responses: a code (and in the implicit and hybrid flows, tokens) or an error on
+ * the redirect URI, with {@code state} and {@code iss}, or an error page when the redirect URI is not trusted.
  */
 public final class AuthorizationFlow {
 
@@ -110,29 +119,63 @@ public final class AuthorizationFlow {
     }
 
     /**
-     * Issues the code and sends it back (RFC 6749 §4.1.2, RFC 9207 §2) in the request's response mode; extra
-     * cookies are set on the way. The claims requested individually (OIDC Core §5.5) are stored with the code.
+     * Issues what the request's response type asks for and sends it back in the request's response mode (RFC 6749
+     * §4.1.2, RFC 9207 §2): a code; in the implicit and hybrid flows (OIDC Core §3.2.2.5, §3.3.2.5) also an ID token
+     * and an access token ({@link FrontChannelTokens}), never a refresh token. Extra cookies are set on the way. The
+     * claims requested individually (OIDC Core §5.5) are stored with the code.
      *
      * @throws AuthorizationFailure {@code login_required} when the {@code claims} parameter asks for an ID token
      *         {@code sub} other than the session's user (OIDC Core §3.1.2.2)
      */
-    Response issueCode(Tenant tenant, AuthorizationRequest authorization, SessionUser session, String... cookies) {
+    Response issue(Tenant tenant, AuthorizationRequest authorization, SessionUser session, String... cookies) {
         ClaimsRequest.Claim sub = authorization.claims().idToken().get("sub");
         if (sub != null && !sub.accepts(session.user().id())) {
             throw authorization.failure(new OAuthError("login_required", "The signed-in user is not the requested sub", 400));
         }
-        String code = engine.authorizationCodes().issue(tenant, authorization.client(), session.user(),
+        ResponseType type = authorization.responseType();
+        String code = !type.code() ? null : engine.authorizationCodes().issue(tenant, authorization.client(), session.user(),
                 authorization.redirectUri(), authorization.scopes(), authorization.nonce(), authorization.codeChallenge(),
                 session.session().authTime(), session.session().idHash(), authorization.claims());
         engine.sessions().addParticipant(session.session(), authorization.client().clientId());
         Map<String, String> parameters = new LinkedHashMap<>();
-        parameters.put("code", code);
+        if (code != null) {
+            parameters.put("code", code);
+        }
+        if (type.frontChannel()) {
+            frontChannelTokens(tenant, authorization, session, code, parameters);
+        }
         Response.ResponseBuilder response = respond(tenant, authorization.redirectUri(), parameters, authorization.state(),
-                authorization.formPost());
+                authorization.responseMode());
         for (String cookie : cookies) {
             response.header(HttpHeaders.SET_COOKIE, cookie);
         }
         return response.build();
+    }
+
+    /**
+     * Adds the tokens of the implicit and hybrid flows to {@code parameters}: {@code access_token} with
+     * {@code token_type}, {@code expires_in} and {@code scope} (RFC 6749 §4.2.2), and {@code id_token}. They state
+     * the same user, session ({@code sid}), authentication time and claims as the code flow's tokens would.
+     */
+    private void frontChannelTokens(Tenant tenant, AuthorizationRequest authorization, SessionUser session, String code,
+                                    Map<String, String> parameters) {
+        // No offline_access: no refresh token is issued here, so it would promise what the token cannot do.
+        Set<String> scopes = new LinkedHashSet<>(authorization.scopes());
+        scopes.remove("offline_access");
+        Authorization granted = new Authorization(tenant, authorization.client(), session.user(), scopes,
+                session.session().authTime(), List.of(AuthenticationContext.AMR_PASSWORD), authorization.nonce(),
+                session.session().idHash(), authorization.claims());
+        FrontChannelTokens.Issued issued = engine.frontChannelTokens().issue(granted, authorization.responseType(), code);
+        if (issued.accessToken() != null) {
+            IssuedAccessToken access = issued.accessToken();
+            parameters.put("access_token", access.value());
+            parameters.put("token_type", IssuedTokens.TOKEN_TYPE);
+            parameters.put("expires_in", String.valueOf(Duration.between(access.issuedAt(), access.expiresAt()).toSeconds()));
+            parameters.put("scope", granted.scopeString());
+        }
+        if (issued.idToken() != null) {
+            parameters.put("id_token", issued.idToken());
+        }
     }
 
     /** The failure as a redirect to the validated redirect URI, or as an error page. */
@@ -145,7 +188,7 @@ public final class AuthorizationFlow {
         if (failure.error().description() != null) {
             parameters.put("error_description", failure.error().description());
         }
-        return respond(tenant, failure.redirectUri(), parameters, failure.state(), failure.formPost()).build();
+        return respond(tenant, failure.redirectUri(), parameters, failure.state(), failure.mode()).build();
     }
 
     static Response errorPage(String description) {
@@ -181,21 +224,23 @@ public final class AuthorizationFlow {
     }
 
     /**
-     * The authorization response: a 302 with {@code parameters} in the redirect URI's query, or with
-     * {@code formPost} a page that posts them there (OAuth 2.0 Form Post Response Mode §2), so that they stay out
-     * of URLs, logs and the {@code Referer}.
+     * The authorization response: a 302 with {@code parameters} in the redirect URI's query or fragment (OAuth 2.0
+     * Multiple Response Types §2.1; registered redirect URIs have no fragment of their own), or with
+     * {@link ResponseMode#FORM_POST} a page that posts them there (OAuth 2.0 Form Post Response Mode §2), so that
+     * they stay out of URLs, logs and the {@code Referer}.
      */
     private Response.ResponseBuilder respond(Tenant tenant, String redirectUri, Map<String, String> parameters, String state,
-                                             boolean formPost) {
+                                             ResponseMode mode) {
         if (state != null) {
             parameters.put("state", state);
         }
         // RFC 9207: the issuer lets the client detect a mix-up between authorization servers.
         parameters.put("iss", tenant.issuer().toString());
-        if (formPost) {
+        if (mode == ResponseMode.FORM_POST) {
             return Response.fromResponse(Html.autoSubmit(Pages.formPost(redirectUri, parameters), formActionSource(redirectUri)));
         }
-        StringBuilder location = new StringBuilder(redirectUri).append(redirectUri.indexOf('?') < 0 ? '?' : '&');
+        StringBuilder location = new StringBuilder(redirectUri)
+                .append(mode == ResponseMode.FRAGMENT ? '#' : redirectUri.indexOf('?') < 0 ? '?' : '&');
         boolean first = true;
         for (Map.Entry<String, String> p : parameters.entrySet()) {
             if (!first) {

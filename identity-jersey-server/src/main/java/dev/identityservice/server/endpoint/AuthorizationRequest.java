@@ -5,6 +5,7 @@ import dev.identityservice.core.IdentityEngine;
 import dev.identityservice.core.client.Client;
 import dev.identityservice.core.client.ClientStore;
 import dev.identityservice.core.client.GrantType;
+import dev.identityservice.core.client.ResponseType;
 import dev.identityservice.core.client.RedirectUriMatcher;
 import dev.identityservice.core.error.OAuthError;
 import dev.identityservice.core.error.OAuthException;
@@ -32,18 +33,19 @@ import java.util.Set;
  * @param maxAge   OIDC {@code max_age}, or {@code null}
  * @param claims   the claims requested individually: the §5.5 {@code claims} parameter with {@code acr_values}
  *                 (§3.1.2.1) folded in
- * @param formPost whether the response goes back as an auto-submitted form (OAuth 2.0 Form Post Response Mode)
+ * @param responseMode how the response goes back: query, fragment or an auto-submitted form
+ * @param responseType what the response carries: a code, and in the implicit and hybrid flows (OIDC Core §3.2,
+ *                     §3.3) an ID token and an access token
  */
 record AuthorizationRequest(Client client, String redirectUri, String state, String nonce, Set<String> scopes,
                             String codeChallenge, Set<String> prompt, Duration maxAge, String loginHint,
-                            Map<String, String> carried, ClaimsRequest claims, boolean formPost) {
+                            Map<String, String> carried, ClaimsRequest claims, ResponseMode responseMode,
+                            ResponseType responseType) {
 
     /** The parameters a login form carries; anything else in a request is ignored (RFC 6749 §3.1). */
     static final List<String> PARAMETERS = List.of("response_type", "client_id", "redirect_uri", "scope", "state",
             "nonce", "code_challenge", "code_challenge_method", "prompt", "max_age", "login_hint", "response_mode", "id_token_hint",
             "claims", "acr_values");
-    /** {@code query}, the default of {@code response_type=code}, and {@code form_post}. */
-    static final List<String> RESPONSE_MODES = List.of("query", "form_post");
     /**
      * Every parameter RFC 6749 §4.1.1, RFC 7636 §4.3 and OIDC Core §3.1.2.1 define for this endpoint, used or
      * not: none may repeat (RFC 6749 §3.1); anything else, e.g. RFC 8707 {@code resource}, is ignored.
@@ -74,7 +76,7 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
 
     /** {@code error} for the client, on its redirect URI in this request's response mode, with its {@code state}. */
     AuthorizationFailure failure(OAuthError error) {
-        return AuthorizationFailure.redirect(error, redirectUri, state, formPost);
+        return AuthorizationFailure.redirect(error, redirectUri, state, responseMode);
     }
 
     /**
@@ -102,19 +104,19 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
         String request = value(parameters, "request");
         String requestUri = value(parameters, "request_uri");
         if (requestUri != null && request != null) {
-            throw failure(client, OAuthError.invalidRequest("request and request_uri must not both be sent"), parameters);
+            throw failure(tenant, client, OAuthError.invalidRequest("request and request_uri must not both be sent"), parameters);
         }
         if (requestUri != null && PushedAuthorizationRequests.isPushed(requestUri)) {
             try {
-                return validate(client, engine.pushedRequests().take(tenant.id(), client.clientId(), requestUri));
+                return validate(client, tenant.implicitAndHybridFlows(), engine.pushedRequests().take(tenant.id(), client.clientId(), requestUri));
             } catch (OAuthException e) {
-                throw failure(client, e.error(), parameters);
+                throw failure(tenant, client, e.error(), parameters);
             }
         }
         if (fromAuthorizeEndpoint && engine.pushedRequests().requiredFor(client)) {
             // RFC 9126 §6: a client (or server) that requires pushed requests takes nothing else, so that a request
             // built in the browser, unauthenticated and visible, can never stand in for one the client pushed.
-            throw failure(client, OAuthError.invalidRequest("This client's authorization requests must be pushed "
+            throw failure(tenant, client, OAuthError.invalidRequest("This client's authorization requests must be pushed "
                     + "(pushed_authorization_request_endpoint) and referenced by request_uri (RFC 9126 §6)"), parameters);
         }
         if (requestUri != null) {
@@ -124,14 +126,14 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
             try {
                 fetched = engine.requestUris().fetch(client, requestUri);
             } catch (OAuthException e) {
-                throw failure(client, e.error(), parameters);
+                throw failure(tenant, client, e.error(), parameters);
             }
-            return validate(client, requestObject(tenant, engine, client, fetched, parameters));
+            return validate(client, tenant.implicitAndHybridFlows(), requestObject(tenant, engine, client, fetched, parameters));
         }
         if (request != null) {
-            return validate(client, requestObject(tenant, engine, client, request, parameters));
+            return validate(client, tenant.implicitAndHybridFlows(), requestObject(tenant, engine, client, request, parameters));
         }
-        return validate(client, parameters);
+        return validate(client, tenant.implicitAndHybridFlows(), parameters);
     }
 
     /**
@@ -152,9 +154,9 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
             // redirecting to an unvalidated URI); without a usable one, the query's.
             Map<String, String> unverified = unverifiedClaims(request);
             if (value(unverified, "redirect_uri") != null && RedirectUriMatcher.matches(client.redirectUris(), unverified.get("redirect_uri"))) {
-                throw failure(client, e.error(), unverified);
+                throw failure(tenant, client, e.error(), unverified);
             }
-            throw failure(client, e.error(), parameters);
+            throw failure(tenant, client, e.error(), parameters);
         }
         for (String name : List.of("client_id", "response_type")) {
             if (!effective.containsKey(name) && value(parameters, name) != null) {
@@ -183,7 +185,7 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
      * The error sent to the redirect URI {@code parameters} name (or the only registered one) with their
      * {@code state}, or an error page when they name none that is registered.
      */
-    private static AuthorizationFailure failure(Client client, OAuthError error, Map<String, String> parameters) {
+    private static AuthorizationFailure failure(Tenant tenant, Client client, OAuthError error, Map<String, String> parameters) {
         String redirectUri;
         try {
             redirectUri = redirectUri(client, parameters);
@@ -192,7 +194,7 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
         }
         String state = value(parameters, "state");
         return fail(error, redirectUri, state != null && state.length() > MAX_VALUE_CHARS ? null : state,
-                "form_post".equals(value(parameters, "response_mode")));
+                responseMode(parameters, tenant.implicitAndHybridFlows()));
     }
 
     /** The client {@code client_id} names; an error page when it is missing or unknown. */
@@ -229,9 +231,16 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
      * error pages, then everything else, whose failures go back to the redirect URI with the {@code state}. A
      * {@code request} or {@code request_uri} left among them (e.g. in a pushed request) is refused.
      *
+     * <p>Response types beyond {@code code} (OIDC Core §3.2, §3.3) are {@code unsupported_response_type} unless
+     * {@code implicitAndHybridFlows} (the tenant's setting), and {@code unauthorized_client} for a client that did
+     * not register them; with {@code id_token} a {@code nonce} is required (§3.2.2.1) and {@code openid} too; their
+     * responses and errors go back in the fragment unless {@code form_post} is asked for, and never in the query
+     * (OAuth 2.0 Multiple Response Types §5).
+     *
+     * @param implicitAndHybridFlows whether the tenant enables the implicit and hybrid flows
      * @throws AuthorizationFailure when the request is refused
      */
-    static AuthorizationRequest validate(Client client, Map<String, String> parameters) {
+    static AuthorizationRequest validate(Client client, boolean implicitAndHybridFlows, Map<String, String> parameters) {
         String clientId = value(parameters, "client_id");
         if (clientId != null && !clientId.equals(client.clientId())) {
             throw AuthorizationFailure.page("The request names two different clients.");
@@ -239,40 +248,52 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
         String redirectUri = redirectUri(client, parameters);
 
         // Known first, so that every later error goes back the way the client asked for (Form Post §2).
-        boolean formPost = "form_post".equals(value(parameters, "response_mode"));
+        ResponseMode mode = responseMode(parameters, implicitAndHybridFlows);
         String state = value(parameters, "state");
         if (state != null && state.length() > MAX_VALUE_CHARS) {
             // Not echoed: a state this long is no client's real state.
-            throw fail(OAuthError.invalidRequest("state is too long"), redirectUri, null, formPost);
+            throw fail(OAuthError.invalidRequest("state is too long"), redirectUri, null, mode);
         }
         Map<String, String> carried = new LinkedHashMap<>();
         for (String name : PARAMETERS) {
             String v = value(parameters, name);
             if (v != null) {
                 if (v.length() > ("id_token_hint".equals(name) ? MAX_ID_TOKEN_HINT_CHARS : MAX_VALUE_CHARS)) {
-                    throw fail(OAuthError.invalidRequest(name + " is too long"), redirectUri, state, formPost);
+                    throw fail(OAuthError.invalidRequest(name + " is too long"), redirectUri, state, mode);
                 }
                 carried.put(name, v);
             }
         }
         // A pushed request authenticated by Basic has no client_id among its parameters; the login form needs one.
         carried.putIfAbsent("client_id", client.clientId());
-        String responseType = carried.get("response_type");
+        if (carried.get("response_type") == null) {
+            throw fail(OAuthError.invalidRequest("Missing parameter 'response_type'"), redirectUri, state, mode);
+        }
+        ResponseType responseType = supportedResponseType(carried.get("response_type"), implicitAndHybridFlows);
         if (responseType == null) {
-            throw fail(OAuthError.invalidRequest("Missing parameter 'response_type'"), redirectUri, state, formPost);
+            throw fail(new OAuthError("unsupported_response_type", implicitAndHybridFlows
+                    ? "Supported response types: " + ResponseType.SUPPORTED.stream().map(ResponseType::value).toList()
+                    : "Only response_type=code is supported", 400), redirectUri, state, mode);
         }
-        if (!"code".equals(responseType)) {
-            throw fail(new OAuthError("unsupported_response_type", "Only response_type=code is supported", 400), redirectUri, state, formPost);
-        }
-        if (!client.allows(GrantType.AUTHORIZATION_CODE)) {
-            throw fail(OAuthError.unauthorizedClient("The client may not use the authorization code flow"), redirectUri, state, formPost);
+        if (!client.allows(responseType)) {
+            throw fail(OAuthError.unauthorizedClient(responseType.equals(ResponseType.CODE)
+                    ? "The client may not use the authorization code flow"
+                    : "The client did not register response_type " + responseType.value()), redirectUri, state, mode);
         }
         if (value(parameters, "request") != null || value(parameters, "request_uri") != null) {
-            throw fail(OAuthError.invalidRequest("request and request_uri cannot be nested"), redirectUri, state, formPost);
+            throw fail(OAuthError.invalidRequest("request and request_uri cannot be nested"), redirectUri, state, mode);
         }
         String responseMode = carried.get("response_mode");
-        if (responseMode != null && !RESPONSE_MODES.contains(responseMode)) {
-            throw fail(OAuthError.invalidRequest("response_mode must be query or form_post"), redirectUri, state, formPost);
+        if (responseMode != null && !responseMode.equals(mode.value())) {
+            throw fail(OAuthError.invalidRequest(ResponseMode.QUERY.value().equals(responseMode)
+                    ? "response_mode=query cannot carry tokens (OAuth 2.0 Multiple Response Types §5)"
+                    : "response_mode must be one of " + ResponseMode.supported(implicitAndHybridFlows).stream()
+                            .map(ResponseMode::value).toList()), redirectUri, state, mode);
+        }
+        if (responseType.idToken() && carried.get("nonce") == null) {
+            // OIDC Core §3.2.2.1, §3.3.2.11: the client's only defence against a replayed ID token in the front channel.
+            throw fail(OAuthError.invalidRequest("nonce is required when response_type has id_token (OIDC Core §3.2.2.1)"),
+                    redirectUri, state, mode);
         }
         ClaimsRequest claims;
         try {
@@ -280,7 +301,7 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
             claims.toJson();
             AuthenticationContext.requireSatisfiable(claims);
         } catch (OAuthException e) {
-            throw fail(e.error(), redirectUri, state, formPost);
+            throw fail(e.error(), redirectUri, state, mode);
         }
         Set<String> scopes;
         try {
@@ -293,29 +314,33 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
                 scopes = java.util.Collections.unmodifiableSet(scopes);
             }
         } catch (OAuthException e) {
-            throw fail(e.error(), redirectUri, state, formPost);
+            throw fail(e.error(), redirectUri, state, mode);
+        }
+        if (responseType.idToken() && !scopes.contains("openid")) {
+            throw fail(OAuthError.invalidRequest("response_type id_token needs the openid scope (OIDC Core §3.2.2.1)"),
+                    redirectUri, state, mode);
         }
         String challenge = carried.get("code_challenge");
         String method = carried.get("code_challenge_method");
         if (challenge == null) {
             if (method != null) {
-                throw fail(OAuthError.invalidRequest("code_challenge_method without code_challenge"), redirectUri, state, formPost);
+                throw fail(OAuthError.invalidRequest("code_challenge_method without code_challenge"), redirectUri, state, mode);
             }
-            if (client.isPublic()) {
-                throw fail(OAuthError.invalidRequest("PKCE code_challenge with method S256 is required for public clients"), redirectUri, state, formPost);
+            if (client.isPublic() && responseType.code()) {
+                throw fail(OAuthError.invalidRequest("PKCE code_challenge with method S256 is required for public clients"), redirectUri, state, mode);
             }
         } else {
             // RFC 7636 §4.3 defaults the method to plain, which RFC 9700 §2.1.1 rules out: S256 must be said.
             if (!Pkce.S256.equals(method)) {
-                throw fail(OAuthError.invalidRequest("code_challenge_method must be S256"), redirectUri, state, formPost);
+                throw fail(OAuthError.invalidRequest("code_challenge_method must be S256"), redirectUri, state, mode);
             }
             if (!Pkce.isValidChallenge(challenge)) {
-                throw fail(OAuthError.invalidRequest("Malformed code_challenge"), redirectUri, state, formPost);
+                throw fail(OAuthError.invalidRequest("Malformed code_challenge"), redirectUri, state, mode);
             }
         }
         Set<String> prompt = carried.containsKey("prompt") ? Set.copyOf(List.of(carried.get("prompt").split(" +"))) : Set.of();
         if (!PROMPTS.containsAll(prompt) || (prompt.contains("none") && prompt.size() > 1)) {
-            throw fail(OAuthError.invalidRequest("Unsupported prompt value"), redirectUri, state, formPost);
+            throw fail(OAuthError.invalidRequest("Unsupported prompt value"), redirectUri, state, mode);
         }
         Duration maxAge = null;
         if (carried.containsKey("max_age")) {
@@ -323,12 +348,12 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
             // "any session will do", so it saturates rather than failing.
             OptionalLong seconds = NonNegativeInteger.parse(carried.get("max_age"));
             if (seconds.isEmpty()) {
-                throw fail(OAuthError.invalidRequest("max_age must be a non-negative integer"), redirectUri, state, formPost);
+                throw fail(OAuthError.invalidRequest("max_age must be a non-negative integer"), redirectUri, state, mode);
             }
             maxAge = Duration.ofSeconds(seconds.getAsLong());
         }
         return new AuthorizationRequest(client, redirectUri, state, carried.get("nonce"), scopes, challenge, prompt, maxAge,
-                carried.get("login_hint"), carried, claims, formPost);
+                carried.get("login_hint"), carried, claims, mode, responseType);
     }
 
     /**
@@ -349,8 +374,28 @@ record AuthorizationRequest(Client client, String redirectUri, String state, Str
         return String.join(" ", values.stream().filter(v -> !OFFLINE_ACCESS.equals(v)).toList());
     }
 
-    private static AuthorizationFailure fail(OAuthError error, String redirectUri, String state, boolean formPost) {
-        return AuthorizationFailure.redirect(error, redirectUri, state, formPost);
+    private static AuthorizationFailure fail(OAuthError error, String redirectUri, String state, ResponseMode mode) {
+        return AuthorizationFailure.redirect(error, redirectUri, state, mode);
+    }
+
+    /**
+     * The response type {@code value} names, or {@code null} when it is not supported here: only {@code code}
+     * unless the tenant enables the implicit and hybrid flows.
+     */
+    private static ResponseType supportedResponseType(String value, boolean implicitAndHybridFlows) {
+        try {
+            ResponseType type = ResponseType.parse(value);
+            return type.frontChannel() && !implicitAndHybridFlows ? null : type;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** The mode the response to {@code parameters} goes back in, errors included ({@link ResponseMode#of}). */
+    private static ResponseMode responseMode(Map<String, String> parameters, boolean implicitAndHybridFlows) {
+        String type = value(parameters, "response_type");
+        return ResponseMode.of(value(parameters, "response_mode"),
+                type == null ? null : supportedResponseType(type, implicitAndHybridFlows), implicitAndHybridFlows);
     }
 
     /** RFC 6749 §3.1: a parameter sent without a value is treated as omitted. */

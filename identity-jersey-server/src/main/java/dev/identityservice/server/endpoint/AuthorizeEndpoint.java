@@ -14,8 +14,9 @@ import java.io.InputStream;
 import java.util.Optional;
 
 /**
- * The authorization endpoint (RFC 6749 §3.1, OIDC Core §3.1.2), GET and POST, {@code response_type=code}
- * only: validates the request, then issues a code at once when the browser has a login session that
+ * The authorization endpoint (RFC 6749 §3.1, OIDC Core §3.1.2), GET and POST, {@code response_type=code}, and
+ * where the tenant enables them the implicit and hybrid flows' response types (OIDC Core §3.2, §3.3; off by
+ * default, RFC 9700 §2.1.2): validates the request, then issues at once when the browser has a login session that
  * satisfies {@code prompt} and {@code max_age}, otherwise shows the login page (or, with
  * {@code prompt=none}, redirects with {@code login_required}, OIDC Core §3.1.2.6). An {@code id_token_hint}
  * naming another user than the session's counts as no session: {@code login_required} under {@code prompt=none},
@@ -58,7 +59,7 @@ public final class AuthorizeEndpoint {
             Optional<AuthorizationFlow.SessionUser> session = flow.session(request, tenant)
                     .filter(s -> hinted.isEmpty() || hinted.get().equals(s.user().id()));
             if (session.isPresent() && flow.satisfies(session.get(), authorization)) {
-                return flow.issueCode(tenant, authorization, session.get());
+                return flow.issue(tenant, authorization, session.get());
             }
             if (authorization.promptNone()) {
                 throw authorization.failure(new OAuthError("login_required", "The user is not signed in", 400));

@@ -4,6 +4,7 @@ import dev.identityservice.core.client.Client;
 import dev.identityservice.core.client.ClientAssertions;
 import dev.identityservice.core.client.ClientCredentials;
 import dev.identityservice.core.client.GrantType;
+import dev.identityservice.core.client.ResponseType;
 import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.token.AuthenticationContext;
@@ -82,9 +83,13 @@ public final class DiscoveryDocument {
         m.put("revocation_endpoint", EndpointPaths.url(issuer, EndpointPaths.REVOKE));
         m.put("end_session_endpoint", EndpointPaths.url(issuer, EndpointPaths.LOGOUT));
         m.put("scopes_supported", SCOPES);
-        m.put("response_types_supported", List.of("code"));
-        m.put("response_modes_supported", AuthorizationRequest.RESPONSE_MODES);
-        m.put("grant_types_supported", Arrays.stream(GrantType.values()).map(GrantType::value).toList());
+        // The implicit and hybrid flows (OIDC Core §3.2, §3.3) only where the tenant enables them (RFC 9700 §2.1.2).
+        boolean frontChannel = tenant.implicitAndHybridFlows();
+        m.put("response_types_supported", (frontChannel ? ResponseType.SUPPORTED : List.of(ResponseType.CODE)).stream()
+                .map(ResponseType::value).toList());
+        m.put("response_modes_supported", ResponseMode.supported(frontChannel).stream().map(ResponseMode::value).toList());
+        m.put("grant_types_supported", Arrays.stream(GrantType.values())
+                .filter(g -> frontChannel || g != GrantType.IMPLICIT).map(GrantType::value).toList());
         m.put("subject_types_supported", List.of("public"));
         m.put("id_token_signing_alg_values_supported", List.copyOf(signingAlgs));
         m.put("userinfo_signing_alg_values_supported", List.copyOf(signingAlgs));

@@ -152,7 +152,7 @@ public final class LoginEndpoint {
                 .flatMap(s -> sessions.reauthenticate(s.session()));
         try {
             if (continued.isPresent()) {
-                return flow.issueCode(tenant, authorization, new AuthorizationFlow.SessionUser(continued.get(), user), deviceCookie);
+                return flow.issue(tenant, authorization, new AuthorizationFlow.SessionUser(continued.get(), user), deviceCookie);
             }
             // A login of another user replaces this browser's previous session and ends it with its refresh
             // tokens: otherwise a later logout, which ends only the cookie's session, would leave them alive.
@@ -160,7 +160,7 @@ public final class LoginEndpoint {
             LoginSessions.StartedSession started = sessions.start(tenant.id(), user.id());
             Duration lifetime = Duration.between(flow.engine().clock().instant(), started.session().expiresAt());
             String cookie = BrowserCookies.sessionCookie(request, tenant, started.cookieValue(), lifetime);
-            return flow.issueCode(tenant, authorization, new AuthorizationFlow.SessionUser(started.session(), user), cookie, deviceCookie);
+            return flow.issue(tenant, authorization, new AuthorizationFlow.SessionUser(started.session(), user), cookie, deviceCookie);
         } catch (AuthorizationFailure failure) {
             return flow.failure(tenant, failure);
         } catch (OAuthException e) {

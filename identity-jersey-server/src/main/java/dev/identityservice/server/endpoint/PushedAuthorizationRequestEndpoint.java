@@ -59,7 +59,7 @@ public final class PushedAuthorizationRequestEndpoint {
         AuthorizationRequest authorization;
         try {
             String requestObject = call.form().optional("request");
-            authorization = AuthorizationRequest.validate(client, requestObject == null ? parameters
+            authorization = AuthorizationRequest.validate(client, tenant.implicitAndHybridFlows(), requestObject == null ? parameters
                     : AuthorizationRequest.requestObject(tenant, engine, client, requestObject, parameters));
         } catch (AuthorizationFailure failure) {
             throw failure.error().exception();

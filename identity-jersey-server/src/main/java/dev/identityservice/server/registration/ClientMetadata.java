@@ -10,6 +10,7 @@ import dev.identityservice.core.client.ApplicationType;
 import dev.identityservice.core.client.Client;
 import dev.identityservice.core.client.ClientCredentials;
 import dev.identityservice.core.client.GrantType;
+import dev.identityservice.core.client.ResponseType;
 import dev.identityservice.core.error.OAuthError;
 import dev.identityservice.core.error.OAuthException;
 import dev.identityservice.server.endpoint.DiscoveryDocument;
@@ -17,6 +18,7 @@ import dev.identityservice.server.setup.SetupFile.ClientEntry;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,11 +30,14 @@ import java.util.Set;
  * self-registration:
  *
  * <ul>
- *   <li>Defaults of RFC 7591 §2: {@code grant_types} {@code authorization_code}, {@code response_types} what the
- *       grant types imply, {@code token_endpoint_auth_method} {@code client_secret_basic}; OIDC Registration §2:
+ *   <li>Defaults of RFC 7591 §2: {@code response_types} {@code code}; {@code grant_types} what the response types
+ *       need (RFC 7591 §2.1: {@code authorization_code} for {@code code}, {@code implicit} for {@code id_token} and
+ *       {@code token}); that the two agree when both are given is checked with the management API's rules
+ *       ({@code ClientRegistrationRules#requireConsistentResponseTypes}); {@code token_endpoint_auth_method} {@code client_secret_basic}; OIDC Registration §2:
  *       {@code application_type} {@code web}; {@code scope}: {@link DiscoveryDocument#SCOPES}.</li>
  *   <li>What a client may not give itself: the {@code password} grant (it hands users' passwords to the
- *       client), scopes beyond {@link DiscoveryDocument#SCOPES} (a resource server may grant by scope), and any
+ *       client), the {@code implicit} grant and response types beyond {@code code} unless the tenant enables the
+ *       implicit and hybrid flows ({@code Tenant#implicitAndHybridFlows}, off by default, RFC 9700 §2.1.2), scopes beyond {@link DiscoveryDocument#SCOPES} (a resource server may grant by scope), and any
  *       metadata this server cannot honour ({@link #UNSUPPORTED}): each is {@code invalid_client_metadata}.</li>
  *   <li>Unknown metadata is ignored (RFC 7591 §2), language-tagged names such as {@code client_name#fr} too.</li>
  * </ul>
@@ -42,9 +47,9 @@ final class ClientMetadata {
     static final String INVALID_METADATA = "invalid_client_metadata";
     static final String INVALID_REDIRECT_URI = "invalid_redirect_uri";
 
-    /** Grant types a client may register for itself. */
+    /** Grant types a client may register for itself; {@code implicit} only where the tenant enables it. */
     static final Set<GrantType> SELF_SERVICE_GRANTS = Set.of(GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN,
-            GrantType.CLIENT_CREDENTIALS);
+            GrantType.CLIENT_CREDENTIALS, GrantType.IMPLICIT);
 
     /**
      * Metadata this server knows but cannot honour: refused when given with a value other than the one that asks
@@ -93,9 +98,11 @@ final class ClientMetadata {
      * Parses a JSON object of client metadata.
      *
      * @param idTokenSigningAlgs the algorithms this tenant can sign ID tokens with now
+     * @param implicitAndHybridFlows whether the tenant enables the implicit and hybrid flows, without which only
+     *                     {@code code} may be registered as a response type and {@code implicit} is no grant type
      * @throws OAuthException {@code invalid_client_metadata} naming the field, or {@code invalid_request} for malformed JSON
      */
-    static Request parse(String body, java.util.Set<String> idTokenSigningAlgs) {
+    static Request parse(String body, java.util.Set<String> idTokenSigningAlgs, boolean implicitAndHybridFlows) {
         JsonNode node;
         try {
             node = MAPPER.readTree(body);
@@ -139,25 +146,44 @@ final class ClientMetadata {
         } catch (IllegalArgumentException e) {
             throw invalid(e.getMessage());
         }
+        List<String> responseTypeValues = strings(json, "response_types");
+        Set<ResponseType> responseTypes = new LinkedHashSet<>();
+        for (String value : responseTypeValues == null ? List.of(ResponseType.CODE.value()) : responseTypeValues) {
+            ResponseType type;
+            try {
+                type = ResponseType.parse(value);
+            } catch (IllegalArgumentException e) {
+                type = null;
+            }
+            if (type == null || (type.frontChannel() && !implicitAndHybridFlows)) {
+                throw invalid("response_types: '" + value + "' is not supported here; use "
+                        + (implicitAndHybridFlows ? ResponseType.SUPPORTED.stream().map(ResponseType::value).toList() : "code"));
+            }
+            responseTypes.add(type);
+        }
         List<String> grantTypes = strings(json, "grant_types");
         if (grantTypes == null) {
-            grantTypes = List.of(GrantType.AUTHORIZATION_CODE.value());
+            // RFC 7591 §2.1: what the response types need (authorization_code for the default code).
+            grantTypes = responseTypes.stream().flatMap(t -> t.grantTypes().stream()).distinct().map(GrantType::value).toList();
+            if (grantTypes.isEmpty()) {
+                grantTypes = List.of(GrantType.AUTHORIZATION_CODE.value());
+            }
         }
         for (String grant : grantTypes) {
             GrantType type = GrantType.fromValue(grant);
-            if (type == null || !SELF_SERVICE_GRANTS.contains(type)) {
+            if (type == null || !SELF_SERVICE_GRANTS.contains(type) || (type == GrantType.IMPLICIT && !implicitAndHybridFlows)) {
                 throw invalid("grant_types: '" + grant + "' is not available to registered clients; use authorization_code, "
-                        + "refresh_token or client_credentials");
+                        + "refresh_token or client_credentials" + (implicitAndHybridFlows ? " or implicit" : ""));
             }
         }
-        boolean code = grantTypes.contains(GrantType.AUTHORIZATION_CODE.value());
-        List<String> responseTypes = strings(json, "response_types");
-        if (responseTypes != null && !(code ? List.of("code").equals(List.copyOf(Set.copyOf(responseTypes))) : responseTypes.isEmpty())) {
-            throw invalid("response_types: only code is supported, and exactly when grant_types has authorization_code (RFC 7591 §2.1)");
+        boolean redirects = grantTypes.contains(GrantType.AUTHORIZATION_CODE.value()) || grantTypes.contains(GrantType.IMPLICIT.value());
+        if (responseTypeValues == null && !grantTypes.contains(GrantType.AUTHORIZATION_CODE.value())) {
+            // The default code only where it can be used: a client_credentials client has no response type.
+            responseTypes.clear();
         }
         List<String> redirectUris = strings(json, "redirect_uris");
-        if (code && (redirectUris == null || redirectUris.isEmpty())) {
-            throw new OAuthError(INVALID_REDIRECT_URI, "redirect_uris is required for the authorization_code grant", 400).exception();
+        if (redirects && (redirectUris == null || redirectUris.isEmpty())) {
+            throw new OAuthError(INVALID_REDIRECT_URI, "redirect_uris is required for the authorization_code and implicit grants", 400).exception();
         }
         String scope = text(json, "scope");
         List<String> scopes = scope == null ? DiscoveryDocument.SCOPES : List.of(scope.strip().split(" +"));
@@ -176,7 +202,8 @@ final class ClientMetadata {
                 idTokenAlg, userinfoAlg, text(json, "backchannel_logout_uri"),
                 sessionRequired == null || sessionRequired.isNull() ? null : sessionRequired.booleanValue(),
                 requirePar == null || requirePar.isNull() ? null : requirePar.booleanValue(),
-                strings(json, "request_uris"));
+                strings(json, "request_uris"),
+                responseTypes.stream().map(ResponseType::value).toList());
         return new Request(entry, json);
     }
 
@@ -201,7 +228,7 @@ final class ClientMetadata {
             m.put("backchannel_logout_session_required", client.backchannelLogoutSessionRequired());
         }
         m.put("grant_types", client.grantTypes().stream().map(GrantType::value).sorted().toList());
-        m.put("response_types", client.allows(GrantType.AUTHORIZATION_CODE) ? List.of("code") : List.of());
+        m.put("response_types", client.responseTypes().stream().map(ResponseType::value).sorted().toList());
         m.put("token_endpoint_auth_method", client.tokenEndpointAuthMethod() != null ? client.tokenEndpointAuthMethod().value()
                 : client.isPublic() ? ClientCredentials.Method.NONE.value() : ClientCredentials.Method.BASIC.value());
         m.put("scope", String.join(" ", client.scopes().stream().sorted().toList()));

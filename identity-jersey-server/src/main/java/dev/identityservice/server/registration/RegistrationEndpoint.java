@@ -97,7 +97,7 @@ public final class RegistrationEndpoint {
                     throw invalidToken(tenant, "The initial access token is unknown, expired or used up");
                 }
             }
-            ClientMetadata.Request parsed = ClientMetadata.parse(json(request, body), idTokenSigningAlgs(tenant));
+            ClientMetadata.Request parsed = ClientMetadata.parse(json(request, body), idTokenSigningAlgs(tenant), tenant.implicitAndHybridFlows());
             secret = parsed.needsSecret() ? ClientSecrets.generate() : null;
             Instant now = engine.clock().instant();
             client = build(tenant, parsed.entry().withClientId(OpaqueTokens.newJti()),
@@ -141,7 +141,7 @@ public final class RegistrationEndpoint {
         Tenant tenant = enabledTenant(request);
         String token = BearerToken.from(request.getHeaderString(HttpHeaders.AUTHORIZATION), tenant);
         Client existing = authorized(tenant, clientId, token);
-        ClientMetadata.Request parsed = ClientMetadata.parse(json(request, body), idTokenSigningAlgs(tenant));
+        ClientMetadata.Request parsed = ClientMetadata.parse(json(request, body), idTokenSigningAlgs(tenant), tenant.implicitAndHybridFlows());
         if (!clientId.equals(parsed.clientId())) {
             throw ClientMetadata.invalid("client_id must be given and be this client's id (RFC 7592 §2.2)");
         }

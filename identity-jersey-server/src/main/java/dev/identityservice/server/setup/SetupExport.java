@@ -117,7 +117,8 @@ public final class SetupExport {
         URI derived = TenantResolver.derivedIssuer(rootIssuer, tenant.id());
         return List.of(new TenantEntry(tenant.id(), tenant.issuer().equals(derived) ? null : tenant.issuer().toString(),
                 tenant.signingAlgorithm().name(), Durations.format(tenant.rotationPeriod()),
-                tenant.registrationMode() == RegistrationMode.DISABLED ? null : tenant.registrationMode().value()));
+                tenant.registrationMode() == RegistrationMode.DISABLED ? null : tenant.registrationMode().value(),
+                tenant.implicitAndHybridFlows() ? Boolean.TRUE : null));
     }
 
     /** A user's entry: everything but the password and its hash; defaults left out. */

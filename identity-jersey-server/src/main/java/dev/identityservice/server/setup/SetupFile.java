@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.identityservice.core.client.Client;
 import dev.identityservice.core.client.GrantType;
+import dev.identityservice.core.client.ResponseType;
 import dev.identityservice.core.token.TokenSettings;
 import dev.identityservice.core.token.refresh.RefreshPolicy;
 import dev.identityservice.core.user.Address;
@@ -58,9 +59,11 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
     /**
      * A tenant; {@code issuer} defaults to the default tenant's issuer + {@code /t/{id}}. {@code registration} is
      * {@code disabled} (the default), {@code open} or {@code initial-access-token}: whether clients may register
-     * themselves (RFC 7591).
+     * themselves (RFC 7591). {@code implicitAndHybridFlows} ({@code false} when absent, and RFC 9700 §2.1.2 says to
+     * keep it so) lets clients that registered them use the response types beyond {@code code} (OIDC Core §3.2, §3.3).
      */
-    public record TenantEntry(String id, String issuer, String signingAlgorithm, String rotationPeriod, String registration) {
+    public record TenantEntry(String id, String issuer, String signingAlgorithm, String rotationPeriod, String registration,
+                              Boolean implicitAndHybridFlows) {
     }
 
     /** A user; give {@code password} (hashed here) or {@code passwordHash} (a PHC string), or neither. */
@@ -116,6 +119,10 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
      * {@code backchannelLogoutUri} is where logout tokens are POSTed when a session the client took part in ends
      * (OIDC Back-Channel Logout 1.0; {@code https}, or {@code http} to a loopback address, no fragment);
      * {@code backchannelLogoutSessionRequired} ({@code false} when absent) records that it needs {@code sid}.
+     * {@code responseTypes} (RFC 7591 §2 {@code response_types}, e.g. {@code "code"}, {@code "code id_token"}; by
+     * default {@code code} when {@code grantTypes} has {@code authorization_code}) are the response types the client
+     * may use; they must agree with {@code grantTypes} (RFC 7591 §2.1), and those beyond {@code code} work only where
+     * the tenant enables {@code implicitAndHybridFlows}.
      */
     public record ClientEntry(String tenant, String clientId, String name, String secret, String secretHash,
                               @JsonProperty("public") Boolean publicClient, List<String> redirectUris,
@@ -128,7 +135,8 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
                               List<String> contacts, String logoUri, String clientUri, String policyUri, String tosUri,
                               String idTokenSignedResponseAlg, String userinfoSignedResponseAlg,
                               String backchannelLogoutUri, Boolean backchannelLogoutSessionRequired,
-                              Boolean requirePushedAuthorizationRequests, List<String> requestUris) {
+                              Boolean requirePushedAuthorizationRequests, List<String> requestUris,
+                              List<String> responseTypes) {
 
         /**
          * The entry of a stored client, the inverse of {@code SetupImporter.clientSettings}: every setting,
@@ -156,7 +164,8 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
                     c.idTokenSignedResponseAlg() == null ? null : c.idTokenSignedResponseAlg().name(),
                     c.userinfoSignedResponseAlg() == null ? null : c.userinfoSignedResponseAlg().name(),
                     c.backchannelLogoutUri(), c.backchannelLogoutSessionRequired(), c.requirePushedAuthorizationRequests(),
-                    c.requestUris().isEmpty() ? null : c.requestUris());
+                    c.requestUris().isEmpty() ? null : c.requestUris(),
+                    c.responseTypes().isEmpty() ? null : c.responseTypes().stream().map(ResponseType::value).sorted().toList());
         }
 
         private static String text(java.net.URI uri) {
@@ -170,7 +179,7 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
                     idTokenEncryptionJwk, claimMappings, refreshReuseGrace, introspectionAudiences, jwks, jwksUri,
                     tokenEndpointAuthMethod, requestObjectSigningAlg, applicationType, contacts, logoUri, clientUri, policyUri, tosUri,
                     idTokenSignedResponseAlg, userinfoSignedResponseAlg, backchannelLogoutUri, backchannelLogoutSessionRequired,
-                    requirePushedAuthorizationRequests, requestUris);
+                    requirePushedAuthorizationRequests, requestUris, responseTypes);
         }
 
         /** A copy with {@code secret} set: the one response that shows a new secret. */
@@ -180,7 +189,7 @@ public record SetupFile(List<TenantEntry> tenants, List<UserEntry> users, List<C
                     idTokenEncryptionJwk, claimMappings, refreshReuseGrace, introspectionAudiences, jwks, jwksUri,
                     tokenEndpointAuthMethod, requestObjectSigningAlg, applicationType, contacts, logoUri, clientUri, policyUri, tosUri,
                     idTokenSignedResponseAlg, userinfoSignedResponseAlg, backchannelLogoutUri, backchannelLogoutSessionRequired,
-                    requirePushedAuthorizationRequests, requestUris);
+                    requirePushedAuthorizationRequests, requestUris, responseTypes);
         }
 
         /** Never shows the secret. */

@@ -14,6 +14,7 @@ import dev.identityservice.core.client.ClientKeys;
 import dev.identityservice.core.client.ClientRegistrationRules;
 import dev.identityservice.core.client.ClientSecrets;
 import dev.identityservice.core.client.GrantType;
+import dev.identityservice.core.client.ResponseType;
 import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.outbound.OutboundHttp;
 import dev.identityservice.core.registration.RegistrationMode;
@@ -167,12 +168,14 @@ public final class SetupImporter {
         SigningAlgorithm algorithm = entry.signingAlgorithm() == null ? SigningAlgorithm.DEFAULT : SigningAlgorithm.parse(entry.signingAlgorithm());
         Duration period = entry.rotationPeriod() == null ? null : Durations.parse("rotationPeriod", entry.rotationPeriod());
         RegistrationMode registration = entry.registration() == null ? null : RegistrationMode.parse(entry.registration());
+        Boolean frontChannel = entry.implicitAndHybridFlows();
         Optional<Tenant> found = engine.tenant(entry.id());
         if (found.isEmpty()) {
             return new Step(null, Outcome.CREATED, () -> {
                 Tenant tenant = engine.ensureTenant(entry.id(), issuer, algorithm);
                 Tenant wanted = tenant.withIssuer(issuer).withRotationPeriod(period == null ? tenant.rotationPeriod() : period)
-                        .withRegistrationMode(registration == null ? tenant.registrationMode() : registration);
+                        .withRegistrationMode(registration == null ? tenant.registrationMode() : registration)
+                        .withImplicitAndHybridFlows(frontChannel == null ? tenant.implicitAndHybridFlows() : frontChannel);
                 if (!wanted.equals(tenant)) {
                     engine.updateTenant(wanted);
                 }
@@ -180,7 +183,8 @@ public final class SetupImporter {
         }
         Tenant tenant = found.get();
         Tenant wanted = tenant.withIssuer(issuer).withRotationPeriod(period == null ? tenant.rotationPeriod() : period)
-                .withRegistrationMode(registration == null ? tenant.registrationMode() : registration);
+                .withRegistrationMode(registration == null ? tenant.registrationMode() : registration)
+                .withImplicitAndHybridFlows(frontChannel == null ? tenant.implicitAndHybridFlows() : frontChannel);
         return existing(!wanted.equals(tenant) || tenant.signingAlgorithm() != algorithm, () -> {
             if (!wanted.equals(tenant)) {
                 engine.updateTenant(wanted);
@@ -373,7 +377,8 @@ public final class SetupImporter {
                 .backchannelLogoutUri(entry.backchannelLogoutUri())
                 .backchannelLogoutSessionRequired(Boolean.TRUE.equals(entry.backchannelLogoutSessionRequired()))
                 .requirePushedAuthorizationRequests(Boolean.TRUE.equals(entry.requirePushedAuthorizationRequests()))
-                .requestUris(entry.requestUris());
+                .requestUris(entry.requestUris())
+                .responseTypes(responseTypes(entry.responseTypes()));
 
     }
 
@@ -470,6 +475,20 @@ public final class SetupImporter {
                 throw new IllegalArgumentException("grantTypes: unknown grant type '" + name + "'");
             }
             types.add(type);
+        }
+        return types;
+    }
+
+    /** RFC 7591 §2 {@code response_types}, each a space-separated set in any order; none (or empty) means the default. */
+    private static Set<ResponseType> responseTypes(List<String> values) {
+        Set<ResponseType> types = new LinkedHashSet<>();
+        for (String value : list(values)) {
+            try {
+                types.add(ResponseType.parse(value));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("responseTypes: " + e.getMessage() + "; use one of "
+                        + ResponseType.SUPPORTED.stream().map(ResponseType::value).toList());
+            }
         }
         return types;
     }

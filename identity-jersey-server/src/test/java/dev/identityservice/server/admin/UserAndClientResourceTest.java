@@ -71,6 +71,38 @@ class UserAndClientResourceTest {
     }
 
     @Test
+    void clientResponseTypesWhenInconsistentWithGrantTypesThen400ElseStoredAsRegistered() {
+        HttpResponse<String> refused = admin.post("/admin/clients", token, """
+                {"clientId":"spa-refused","public":true,"redirectUris":["https://app.example.com/cb"],
+                 "grantTypes":["authorization_code"],"responseTypes":["id_token"]}""");
+        JsonNode error = body(refused, 400);
+        assertTrue(error.get("error_description").asText().contains("responseTypes"), error.toString());
+        assertEquals(404, admin.get("/admin/clients/spa-refused", token).statusCode());
+
+        JsonNode created = body(admin.post("/admin/clients", token, """
+                {"clientId":"spa","public":true,"redirectUris":["https://app.example.com/cb"],
+                 "grantTypes":["implicit"],"responseTypes":["token id_token","id_token"]}"""), 201);
+        assertEquals("[\"id_token\",\"id_token token\"]", created.get("responseTypes").toString());
+        assertEquals("[\"code\"]", body(admin.get("/admin/clients/demo", token), 200).get("responseTypes").toString(),
+                "a client that registered none has the default");
+    }
+
+    @Test
+    void implicitAndHybridFlowsWhenTurnedOnAndOffThenDiscoveryFollowsAtOnce() {
+        assertEquals(false, body(admin.get("/admin/implicit-hybrid-flows", token), 200).get("enabled").asBoolean());
+        assertEquals(400, admin.send("PUT", "/admin/implicit-hybrid-flows", token, "{}").statusCode());
+        try {
+            assertEquals(true, body(admin.send("PUT", "/admin/implicit-hybrid-flows", token, "{\"enabled\":true}"), 200)
+                    .get("enabled").asBoolean());
+            assertTrue(json(server.get("/.well-known/openid-configuration").body()).get("response_types_supported").toString()
+                    .contains("\"id_token token\""));
+        } finally {
+            assertEquals(200, admin.send("PUT", "/admin/implicit-hybrid-flows", token, "{\"enabled\":false}").statusCode());
+        }
+        assertEquals("[\"code\"]", json(server.get("/.well-known/openid-configuration").body()).get("response_types_supported").toString());
+    }
+
+    @Test
     void createUserWhenUsernameTakenThen409() {
         assertEquals(201, admin.post("/admin/users", token, "{\"username\":\"dave\"}").statusCode());
 

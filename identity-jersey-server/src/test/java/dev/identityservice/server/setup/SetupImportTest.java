@@ -174,6 +174,32 @@ class SetupImportTest {
     }
 
     @Test
+    void importWhenTenantEnablesImplicitAndHybridFlowsThenTenantAndClientResponseTypesStoredAndInconsistentRefused() throws Exception {
+        Path file = write("""
+                {"tenants": [{"id": "spa", "implicitAndHybridFlows": true}],
+                 "clients": [{"tenant": "spa", "clientId": "web", "secret": "%s", "redirectUris": ["https://spa.example.com/cb"],
+                              "grantTypes": ["authorization_code", "implicit"], "responseTypes": ["id_token code", "code"]}]}
+                """.formatted(CLIENT_SECRET));
+        Path inconsistent = write("""
+                {"clients": [{"clientId": "bad", "public": true, "redirectUris": ["https://spa.example.com/cb"],
+                              "grantTypes": ["authorization_code"], "responseTypes": ["code token"]}]}
+                """);
+        try (TestServer server = TestServer.start(b -> b.importFile(file.toString()))) {
+            var engine = server.server.engine();
+            assertTrue(engine.tenant("spa").orElseThrow().implicitAndHybridFlows());
+            assertEquals(java.util.Set.of(dev.identityservice.core.client.ResponseType.CODE,
+                            dev.identityservice.core.client.ResponseType.parse("code id_token")),
+                    engine.clients().find("spa", "web").orElseThrow().responseTypes());
+            assertTrue(json(server.get("/t/spa/.well-known/openid-configuration").body()).get("grant_types_supported").toString()
+                    .contains("implicit"));
+
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new SetupImporter(engine, server.server.issuer(), Duration.ofMinutes(10)).apply(SetupFile.read(inconsistent)));
+            assertTrue(e.getMessage().contains("client bad") && e.getMessage().contains("responseTypes"), e.getMessage());
+        }
+    }
+
+    @Test
     void startWhenImportInvalidThenFailsNamingTheEntryAndNothingApplied() throws Exception {
         Path file = write("{\"users\": [{\"username\": \"bob\", \"password\": \"short\"}]}");
 

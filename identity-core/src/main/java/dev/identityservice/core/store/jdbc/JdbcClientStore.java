@@ -13,6 +13,7 @@ import dev.identityservice.core.client.Client;
 import dev.identityservice.core.client.ClientNames;
 import dev.identityservice.core.client.ClientStore;
 import dev.identityservice.core.client.GrantType;
+import dev.identityservice.core.client.ResponseType;
 import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.token.TokenSettings;
 import dev.identityservice.core.token.refresh.RefreshPolicy;
@@ -54,7 +55,7 @@ public final class JdbcClientStore implements ClientStore {
             + "introspection_audiences, jwks, jwks_uri, token_endpoint_auth_method, request_object_signing_alg, application_type, "
             + "contacts, logo_uri, client_uri, policy_uri, tos_uri, id_token_signed_response_alg, userinfo_signed_response_alg, "
             + "backchannel_logout_uri, backchannel_logout_session_required, created_at, updated_at, "
-            + "require_pushed_authorization_requests, request_uris";
+            + "require_pushed_authorization_requests, request_uris, response_types";
     private static final String FIELD_ASSIGNMENTS = "name = ?, secret_hash = ?, redirect_uris = ?, post_logout_redirect_uris = ?, "
             + "allowed_origins = ?, grant_types = ?, scopes = ?, audience = ?, access_token_format = ?, access_token_ttl_seconds = ?, "
             + "id_token_ttl_seconds = ?, refresh_policy = ?, refresh_ttl_seconds = ?, refresh_max_seconds = ?, id_token_encryption_jwk = ?, "
@@ -62,7 +63,7 @@ public final class JdbcClientStore implements ClientStore {
             + "request_object_signing_alg = ?, application_type = ?, contacts = ?, logo_uri = ?, client_uri = ?, policy_uri = ?, tos_uri = ?, "
             + "name_key = ?, id_token_signed_response_alg = ?, userinfo_signed_response_alg = ?, "
             + "backchannel_logout_uri = ?, backchannel_logout_session_required = ?, "
-            + "require_pushed_authorization_requests = ?, request_uris = ?";
+            + "require_pushed_authorization_requests = ?, request_uris = ?, response_types = ?";
     /** The columns an insert writes: the key, {@link #FIELD_ASSIGNMENTS}, then the two timestamps. */
     private static final String INSERT_COLUMNS = "tenant_id, client_id, " + FIELD_ASSIGNMENTS.replace(" = ?", "")
             + ", created_at, updated_at";
@@ -262,6 +263,8 @@ public final class JdbcClientStore implements ClientStore {
         statement.setBoolean(i++, client.backchannelLogoutSessionRequired());
         statement.setBoolean(i++, client.requirePushedAuthorizationRequests());
         statement.setString(i++, String.join(" ", client.requestUris()));
+        // Comma-separated: a response type is itself space-separated (RFC 6749 §3.1.1).
+        statement.setString(i++, client.responseTypes().stream().map(ResponseType::value).sorted().collect(Collectors.joining(",")));
         return i;
     }
 
@@ -305,10 +308,20 @@ public final class JdbcClientStore implements ClientStore {
                 .backchannelLogoutSessionRequired(row.getBoolean("backchannel_logout_session_required"))
                 .requirePushedAuthorizationRequests(row.getBoolean("require_pushed_authorization_requests"))
                 .requestUris(split(row.getString("request_uris")))
+                .responseTypes(responseTypes(row.getString("response_types")))
                 .createdAt(Timestamps.get(row, "created_at"))
                 .updatedAt(Timestamps.get(row, "updated_at"))
                 .idTokenSignedResponseAlg(algorithm(row.getString("id_token_signed_response_alg")))
                 .userinfoSignedResponseAlg(algorithm(row.getString("userinfo_signed_response_alg")));
+    }
+
+    /** The stored response types; none (a row from before they were stored) means the client's default. */
+    private static Set<ResponseType> responseTypes(String stored) {
+        Set<ResponseType> types = new HashSet<>();
+        for (String value : stored == null || stored.isEmpty() ? new String[0] : stored.split(",")) {
+            types.add(ResponseType.parse(value));
+        }
+        return types;
     }
 
     private static SigningAlgorithm algorithm(String name) {

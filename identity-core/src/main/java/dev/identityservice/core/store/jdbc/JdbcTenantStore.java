@@ -16,7 +16,7 @@ import java.util.Optional;
 /** {@link TenantStore} on the {@code tenants} table. */
 public final class JdbcTenantStore implements TenantStore {
 
-    static final String COLUMNS = "id, issuer, signing_algorithm, rotation_period_seconds, created_at, registration_mode";
+    static final String COLUMNS = "id, issuer, signing_algorithm, rotation_period_seconds, created_at, registration_mode, implicit_and_hybrid_flows";
 
     private final Database database;
 
@@ -29,13 +29,14 @@ public final class JdbcTenantStore implements TenantStore {
         try {
             database.withConnection(connection -> {
                 try (PreparedStatement insert = connection.prepareStatement(
-                        "INSERT INTO tenants (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)")) {
+                        "INSERT INTO tenants (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                     insert.setString(1, tenant.id());
                     insert.setString(2, tenant.issuer().toString());
                     insert.setString(3, tenant.signingAlgorithm().name());
                     insert.setLong(4, tenant.rotationPeriod().toSeconds());
                     Timestamps.set(insert, 5, tenant.createdAt());
                     insert.setString(6, tenant.registrationMode().name());
+                    insert.setBoolean(7, tenant.implicitAndHybridFlows());
                     return insert.executeUpdate();
                 }
             });
@@ -51,12 +52,13 @@ public final class JdbcTenantStore implements TenantStore {
     public void update(Tenant tenant) {
         int updated = database.withConnection(connection -> {
             try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE tenants SET issuer = ?, signing_algorithm = ?, rotation_period_seconds = ?, registration_mode = ? WHERE id = ?")) {
+                    "UPDATE tenants SET issuer = ?, signing_algorithm = ?, rotation_period_seconds = ?, registration_mode = ?, implicit_and_hybrid_flows = ? WHERE id = ?")) {
                 update.setString(1, tenant.issuer().toString());
                 update.setString(2, tenant.signingAlgorithm().name());
                 update.setLong(3, tenant.rotationPeriod().toSeconds());
                 update.setString(4, tenant.registrationMode().name());
-                update.setString(5, tenant.id());
+                update.setBoolean(5, tenant.implicitAndHybridFlows());
+                update.setString(6, tenant.id());
                 return update.executeUpdate();
             }
         });
@@ -96,6 +98,6 @@ public final class JdbcTenantStore implements TenantStore {
         return new Tenant(row.getString("id"), URI.create(row.getString("issuer")),
                 SigningAlgorithm.parse(row.getString("signing_algorithm")),
                 Duration.ofSeconds(row.getLong("rotation_period_seconds")), Timestamps.get(row, "created_at"),
-                RegistrationMode.valueOf(row.getString("registration_mode")));
+                RegistrationMode.valueOf(row.getString("registration_mode")), row.getBoolean("implicit_and_hybrid_flows"));
     }
 }
