@@ -7,6 +7,7 @@ import dev.identityservice.core.registration.ClientRegistrations;
 import dev.identityservice.core.registration.RegistrationMode;
 import dev.identityservice.core.store.jdbc.DatabaseConfig;
 import dev.identityservice.core.logout.BackChannelLogoutSettings;
+import dev.identityservice.core.outbound.FetchLimits;
 import dev.identityservice.core.store.jdbc.ExpiredRowsCleanup;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.token.TokenSettings;
@@ -68,6 +69,8 @@ import java.util.Set;
  * @param registrationLimitAddress client registrations per {@code registrationWindow} from one client network
  * @param registrationWindow the window of that budget
  * @param registrationUnusedClientTtl how long a dynamically registered client that never obtains a token is kept
+ * @param outboundFetchLimits the time and size bounds of a GET of a client's {@code request_uri} or {@code jwks_uri}
+ *                   ({@code outbound.fetch.timeout.ms}, {@code outbound.fetch.max.bytes})
  */
 public record ServerConfig(String host, int port, URI issuer, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            int dbPoolSize, String masterKey, SigningAlgorithm signingAlgorithm, Duration keyRotationPeriod,
@@ -81,7 +84,8 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                            BackChannelLogoutSettings backChannelLogout, int httpThreads, boolean httpVirtualThreads,
                            PasswordHashingLimits passwordHashingLimits, SecurityEventSettings securityEvents,
                            boolean outboundAllowPrivateAddresses, boolean parRequired, int registrationLimitAddress,
-                           Duration registrationWindow, Duration registrationUnusedClientTtl) {
+                           Duration registrationWindow, Duration registrationUnusedClientTtl,
+                           FetchLimits outboundFetchLimits) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -188,6 +192,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
             throw new IllegalArgumentException("registration.unused.client.ttl: must be from 1m to 3650d: "
                     + Durations.format(registrationUnusedClientTtl));
         }
+        Objects.requireNonNull(outboundFetchLimits, "outboundFetchLimits");
         if (registrationMaxClients < 1) {
             throw new IllegalArgumentException("registration.max.clients: must be at least 1: " + registrationMaxClients);
         }
@@ -311,6 +316,8 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         shown.put("registration.limit.address", String.valueOf(registrationLimitAddress));
         shown.put("registration.window", Durations.format(registrationWindow));
         shown.put("registration.unused.client.ttl", Durations.format(registrationUnusedClientTtl));
+        shown.put("outbound.fetch.timeout.ms", String.valueOf(outboundFetchLimits.timeout().toMillis()));
+        shown.put("outbound.fetch.max.bytes", String.valueOf(outboundFetchLimits.maxBytes()));
         return shown;
     }
 
@@ -401,6 +408,8 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         private int registrationLimitAddress = RegistrationThrottle.DEFAULT_LIMIT_PER_ADDRESS;
         private Duration registrationWindow = RegistrationThrottle.DEFAULT_WINDOW;
         private Duration registrationUnusedClientTtl = ClientRegistrations.DEFAULT_UNUSED_CLIENT_TTL;
+        private long outboundFetchTimeoutMillis = FetchLimits.DEFAULT_TIMEOUT.toMillis();
+        private int outboundFetchMaxBytes = FetchLimits.DEFAULT_MAX_BYTES;
 
         private Builder() {
         }
@@ -508,6 +517,10 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         public Builder registrationLimitAddress(int value) { this.registrationLimitAddress = value; return this; }
         public Builder registrationWindow(Duration value) { this.registrationWindow = value; return this; }
         public Builder registrationUnusedClientTtl(Duration value) { this.registrationUnusedClientTtl = value; return this; }
+        /** The bound of one fetch of a client's URL, in milliseconds. */
+        public Builder outboundFetchTimeoutMillis(long value) { this.outboundFetchTimeoutMillis = value; return this; }
+        /** The longest answer body read from a client's URL, in bytes. */
+        public Builder outboundFetchMaxBytes(int value) { this.outboundFetchMaxBytes = value; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(host, port, issuer, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, masterKey,
@@ -519,7 +532,14 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                     new LogSettings(logLevel, logLevels, logFormat), auditRetention, bootstrapPrint,
                     registrationMode, registrationMaxClients, dbConnectionTimeout, managementPort, backChannelLogout(),
                     httpThreads, httpVirtualThreads, hashingLimits(), securityEvents(), outboundAllowPrivateAddresses,
-                    parRequired, registrationLimitAddress, registrationWindow, registrationUnusedClientTtl);
+                    parRequired, registrationLimitAddress, registrationWindow, registrationUnusedClientTtl, fetchLimits());
+        }
+
+        /** The fetch bounds; each failure names its own key, with the accepted range. */
+        private FetchLimits fetchLimits() {
+            check("outbound.fetch.timeout.ms", () -> new FetchLimits(Duration.ofMillis(outboundFetchTimeoutMillis), FetchLimits.DEFAULT_MAX_BYTES));
+            check("outbound.fetch.max.bytes", () -> new FetchLimits(FetchLimits.DEFAULT_TIMEOUT, outboundFetchMaxBytes));
+            return new FetchLimits(Duration.ofMillis(outboundFetchTimeoutMillis), outboundFetchMaxBytes);
         }
 
         /** The security event settings; the core's message names the {@code security-events.*} key that is wrong. */

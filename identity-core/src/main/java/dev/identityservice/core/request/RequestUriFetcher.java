@@ -4,6 +4,7 @@ import dev.identityservice.core.client.Client;
 import dev.identityservice.core.client.ClientRegistrationRules;
 import dev.identityservice.core.error.OAuthError;
 import dev.identityservice.core.error.OAuthException;
+import dev.identityservice.core.outbound.FetchLimits;
 import dev.identityservice.core.outbound.OutboundHttp;
 import java.io.IOException;
 import java.net.URI;
@@ -33,14 +34,15 @@ public final class RequestUriFetcher {
 
     /** RFC 9101 §5.2: a request_uri SHOULD NOT exceed 512 ASCII characters; twice that is refused outright. */
     public static final int MAX_REQUEST_URI_CHARS = 1024;
-    /** The default bound of a fetched request object: far above any real one, far below a memory problem. */
-    public static final int DEFAULT_MAX_BYTES = 32 * 1024;
-    /** The default bound of the whole fetch: the browser is waiting for the authorization endpoint meanwhile. */
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(4);
 
     private final OutboundHttp outbound;
     private final int maxBytes;
     private final Duration timeout;
+
+    /** @param limits the longest request object read and the bound of the whole exchange, connection included */
+    public RequestUriFetcher(OutboundHttp outbound, FetchLimits limits) {
+        this(outbound, limits.maxBytes(), limits.timeout());
+    }
 
     /**
      * @param maxBytes the longest request object read, in bytes
