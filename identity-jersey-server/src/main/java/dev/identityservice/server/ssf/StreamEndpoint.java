@@ -48,9 +48,8 @@ public final class StreamEndpoint {
 
     @POST
     public Response create(@Context ContainerRequestContext request, InputStream body) {
-        byte[] bytes = JsonBody.bytes(request, body);
         Receiver receiver = Receiver.authenticate(request, introspector);
-        JsonNode json = JsonBody.parse(bytes);
+        JsonNode json = JsonBody.parse(JsonBody.bytes(request, body));
         JsonNode delivery = json.get("delivery");
         if (delivery != null && !delivery.isNull()) {
             JsonNode method = delivery.get("method");
