@@ -7,6 +7,7 @@ import dev.identityservice.core.session.LoginSession;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.token.ClaimsRequest;
 import dev.identityservice.core.user.User;
+import dev.identityservice.server.error.ErrorResponses;
 import dev.identityservice.server.http.BrowserCookies;
 import dev.identityservice.server.http.Form;
 import dev.identityservice.server.page.Html;
@@ -206,7 +207,7 @@ public final class AuthorizationFlow {
         }
         return Response.status(Response.Status.FOUND)
                 .header(HttpHeaders.LOCATION, location.toString())
-                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .header(HttpHeaders.CACHE_CONTROL, ErrorResponses.NO_STORE)
                 .header("Referrer-Policy", "no-referrer");
     }
 

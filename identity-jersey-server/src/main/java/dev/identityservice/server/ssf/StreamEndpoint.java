@@ -8,6 +8,7 @@ import dev.identityservice.core.event.SecurityEvents;
 import dev.identityservice.core.token.TokenIntrospector;
 import dev.identityservice.server.audit.AuditLog;
 import dev.identityservice.server.endpoint.EndpointPaths;
+import dev.identityservice.server.error.ErrorResponses;
 import dev.identityservice.server.http.Json;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -74,7 +75,7 @@ public final class StreamEndpoint {
         }
         record(receiver, CREATED, stream.id());
         return Response.status(Response.Status.CREATED).entity(Json.bytes(configuration(receiver, stream)))
-                .type(MediaType.APPLICATION_JSON_TYPE).header("Cache-Control", "no-store").build();
+                .type(MediaType.APPLICATION_JSON_TYPE).header("Cache-Control", ErrorResponses.NO_STORE).build();
     }
 
     @GET
