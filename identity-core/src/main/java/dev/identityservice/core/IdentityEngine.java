@@ -193,10 +193,9 @@ public final class IdentityEngine {
         this.pushedRequests = new PushedAuthorizationRequests(new JdbcPushedRequestStore(database), clock,
                 builder.requirePushedAuthorizationRequests);
         this.replays = new JtiReplayGuard(new JdbcUsedJtiStore(database));
-        ClientKeySource clientKeys = new ClientKeySource(builder.outbound, clock);
+        ClientKeySource clientKeys = new ClientKeySource(builder.outbound, builder.fetchLimits, clock);
         this.requestObjects = new RequestObjectVerifier(clientKeys, replays, clock);
-        this.requestUris = new dev.identityservice.core.request.RequestUriFetcher(builder.outbound,
-                builder.requestUriMaxBytes, builder.requestUriTimeout);
+        this.requestUris = new dev.identityservice.core.request.RequestUriFetcher(builder.outbound, builder.fetchLimits);
         this.clientAssertions = new ClientAssertions(clients, new ClientSignatures(clientKeys), replays, clock);
         reloadTenants();
         changes.subscribe(this::onChange);
@@ -409,8 +408,7 @@ public final class IdentityEngine {
         private OutboundHttp outbound = new OutboundHttp(false);
         private boolean requirePushedAuthorizationRequests;
         private Duration unusedClientTtl = ClientRegistrations.DEFAULT_UNUSED_CLIENT_TTL;
-        private Duration requestUriTimeout = dev.identityservice.core.request.RequestUriFetcher.DEFAULT_TIMEOUT;
-        private int requestUriMaxBytes = dev.identityservice.core.request.RequestUriFetcher.DEFAULT_MAX_BYTES;
+        private dev.identityservice.core.outbound.FetchLimits fetchLimits = dev.identityservice.core.outbound.FetchLimits.DEFAULTS;
 
         private Builder(Database database, MasterKey masterKey) {
             this.database = Objects.requireNonNull(database, "database");
@@ -441,10 +439,11 @@ public final class IdentityEngine {
         /** How long a dynamically registered client that never obtains a token is kept; default 7 days. */
         public Builder unusedClientTtl(Duration value) { this.unusedClientTtl = Objects.requireNonNull(value, "unusedClientTtl"); return this; }
 
-        /** The bound of a request_uri fetch (OIDC Core §6.2); default 4 seconds. */
-        public Builder requestUriTimeout(Duration value) { this.requestUriTimeout = Objects.requireNonNull(value, "requestUriTimeout"); return this; }
-        /** The largest request object fetched from a request_uri, in bytes; default 32 KiB. */
-        public Builder requestUriMaxBytes(int value) { this.requestUriMaxBytes = value; return this; }
+        /**
+         * The time and size bounds of a GET of a client's URL: a {@code request_uri} (OIDC Core §6.2) or a
+         * {@code jwks_uri}; default {@link dev.identityservice.core.outbound.FetchLimits#DEFAULTS} (4 s, 32 KiB).
+         */
+        public Builder fetchLimits(dev.identityservice.core.outbound.FetchLimits value) { this.fetchLimits = Objects.requireNonNull(value, "fetchLimits"); return this; }
 
         /** How security events are kept and delivered; default {@link SecurityEventSettings#DEFAULTS}. */
         public Builder securityEvents(SecurityEventSettings value) { this.securityEvents = Objects.requireNonNull(value, "securityEvents"); return this; }

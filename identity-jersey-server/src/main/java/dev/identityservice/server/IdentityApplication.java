@@ -1,6 +1,7 @@
 package dev.identityservice.server;
 
 import dev.identityservice.core.IdentityEngine;
+import dev.identityservice.core.ThrottledLog;
 import dev.identityservice.core.key.KeyRingProvider;
 import dev.identityservice.core.store.jdbc.JdbcLoginAttemptStore;
 import dev.identityservice.server.admin.AdminApi;
@@ -99,7 +100,8 @@ public final class IdentityApplication extends ResourceConfig {
         register(new ChallengeExceptionMapper());
         register(new PasswordHashingBusyMapper());
         register(new WebApplicationExceptionMapper());
-        DatabaseUnavailableMapper outages = new DatabaseUnavailableMapper(databaseHealth::markDown, DatabaseHealth.RETRY_AFTER_SECONDS);
+        DatabaseUnavailableMapper outages = new DatabaseUnavailableMapper(databaseHealth::markDown, DatabaseHealth.RETRY_AFTER_SECONDS,
+                new ThrottledLog(ThrottledLog.INTERVAL_DEFAULT, engine.clock()));
         register(outages);
         register(new FallbackExceptionMapper(outages));
 

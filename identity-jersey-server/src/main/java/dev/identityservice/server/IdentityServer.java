@@ -168,6 +168,7 @@ public final class IdentityServer implements AutoCloseable {
                     .outbound(new OutboundHttp(config.outboundAllowPrivateAddresses()))
                     .requirePushedAuthorizationRequests(config.parRequired())
                     .unusedClientTtl(config.registrationUnusedClientTtl())
+                    .fetchLimits(config.outboundFetchLimits())
                     .build();
             byte[] deviceCookieKey = DeviceCookies.deriveKey(masterKey.secretKey().getEncoded());
             IdentityApplication application = new IdentityApplication(engine, metrics, config.loginLimits(), deviceCookieKey,

@@ -7,6 +7,7 @@ import dev.identityservice.core.registration.ClientRegistrations;
 import dev.identityservice.core.registration.RegistrationMode;
 import dev.identityservice.core.store.jdbc.DatabaseConfig;
 import dev.identityservice.core.logout.BackChannelLogoutSettings;
+import dev.identityservice.core.outbound.FetchLimits;
 import dev.identityservice.core.store.jdbc.ExpiredRowsCleanup;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.token.TokenSettings;
@@ -71,6 +72,8 @@ import java.util.Set;
  * @param implicitAndHybridFlows whether the default tenant allows the implicit and hybrid flows
  *                           ({@code Tenant#implicitAndHybridFlows}), applied at every start, or {@code null} to keep
  *                           the stored setting ({@code implicit.hybrid.flows})
+ * @param outboundFetchLimits the time and size bounds of a GET of a client's {@code request_uri} or {@code jwks_uri}
+ *                   ({@code outbound.fetch.timeout.ms}, {@code outbound.fetch.max.bytes})
  */
 public record ServerConfig(String host, int port, URI issuer, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            int dbPoolSize, String masterKey, SigningAlgorithm signingAlgorithm, Duration keyRotationPeriod,
@@ -84,7 +87,8 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                            BackChannelLogoutSettings backChannelLogout, int httpThreads, boolean httpVirtualThreads,
                            PasswordHashingLimits passwordHashingLimits, SecurityEventSettings securityEvents,
                            boolean outboundAllowPrivateAddresses, boolean parRequired, int registrationLimitAddress,
-                           Duration registrationWindow, Duration registrationUnusedClientTtl, Boolean implicitAndHybridFlows) {
+                           Duration registrationWindow, Duration registrationUnusedClientTtl, Boolean implicitAndHybridFlows,
+                           FetchLimits outboundFetchLimits) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -191,6 +195,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
             throw new IllegalArgumentException("registration.unused.client.ttl: must be from 1m to 3650d: "
                     + Durations.format(registrationUnusedClientTtl));
         }
+        Objects.requireNonNull(outboundFetchLimits, "outboundFetchLimits");
         if (registrationMaxClients < 1) {
             throw new IllegalArgumentException("registration.max.clients: must be at least 1: " + registrationMaxClients);
         }
@@ -315,6 +320,8 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         shown.put("registration.window", Durations.format(registrationWindow));
         shown.put("registration.unused.client.ttl", Durations.format(registrationUnusedClientTtl));
         shown.put("implicit.hybrid.flows", implicitAndHybridFlows == null ? "(stored per tenant)" : implicitAndHybridFlows.toString());
+        shown.put("outbound.fetch.timeout.ms", String.valueOf(outboundFetchLimits.timeout().toMillis()));
+        shown.put("outbound.fetch.max.bytes", String.valueOf(outboundFetchLimits.maxBytes()));
         return shown;
     }
 
@@ -406,6 +413,8 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         private Duration registrationWindow = RegistrationThrottle.DEFAULT_WINDOW;
         private Duration registrationUnusedClientTtl = ClientRegistrations.DEFAULT_UNUSED_CLIENT_TTL;
         private Boolean implicitAndHybridFlows;
+        private long outboundFetchTimeoutMillis = FetchLimits.DEFAULT_TIMEOUT.toMillis();
+        private int outboundFetchMaxBytes = FetchLimits.DEFAULT_MAX_BYTES;
 
         private Builder() {
         }
@@ -515,6 +524,10 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         public Builder registrationUnusedClientTtl(Duration value) { this.registrationUnusedClientTtl = value; return this; }
         /** The default tenant's implicit and hybrid flows at every start; {@code null} keeps the stored setting. */
         public Builder implicitAndHybridFlows(Boolean value) { this.implicitAndHybridFlows = value; return this; }
+        /** The bound of one fetch of a client's URL, in milliseconds. */
+        public Builder outboundFetchTimeoutMillis(long value) { this.outboundFetchTimeoutMillis = value; return this; }
+        /** The longest answer body read from a client's URL, in bytes. */
+        public Builder outboundFetchMaxBytes(int value) { this.outboundFetchMaxBytes = value; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(host, port, issuer, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, masterKey,
@@ -526,7 +539,15 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                     new LogSettings(logLevel, logLevels, logFormat), auditRetention, bootstrapPrint,
                     registrationMode, registrationMaxClients, dbConnectionTimeout, managementPort, backChannelLogout(),
                     httpThreads, httpVirtualThreads, hashingLimits(), securityEvents(), outboundAllowPrivateAddresses,
-                    parRequired, registrationLimitAddress, registrationWindow, registrationUnusedClientTtl, implicitAndHybridFlows);
+                    parRequired, registrationLimitAddress, registrationWindow, registrationUnusedClientTtl, implicitAndHybridFlows,
+                    fetchLimits());
+        }
+
+        /** The fetch bounds; each failure names its own key, with the accepted range. */
+        private FetchLimits fetchLimits() {
+            check("outbound.fetch.timeout.ms", () -> new FetchLimits(Duration.ofMillis(outboundFetchTimeoutMillis), FetchLimits.DEFAULT_MAX_BYTES));
+            check("outbound.fetch.max.bytes", () -> new FetchLimits(FetchLimits.DEFAULT_TIMEOUT, outboundFetchMaxBytes));
+            return new FetchLimits(Duration.ofMillis(outboundFetchTimeoutMillis), outboundFetchMaxBytes);
         }
 
         /** The security event settings; the core's message names the {@code security-events.*} key that is wrong. */

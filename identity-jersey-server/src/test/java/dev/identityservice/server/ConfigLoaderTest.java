@@ -226,6 +226,29 @@ class ConfigLoaderTest {
         }
     }
 
+    @Test
+    void loadWhenOutboundFetchLimitsGivenThenAppliedElseDefaultsAndNonsenseRefusedNamingTheKey() {
+        ServerConfig defaults = ConfigLoader.load(CommandLine.parse(), name -> null);
+        assertEquals(new dev.identityservice.core.outbound.FetchLimits(Duration.ofSeconds(4), 32 * 1024), defaults.outboundFetchLimits());
+
+        ServerConfig config = ConfigLoader.load(CommandLine.parse("--outbound-fetch-timeout-ms", "300"),
+                Map.of("IDENTITY_OUTBOUND_FETCH_MAX_BYTES", "2048")::get);
+        assertEquals(Duration.ofMillis(300), config.outboundFetchLimits().timeout());
+        assertEquals(2048, config.outboundFetchLimits().maxBytes());
+        assertEquals("300", config.describe().get("outbound.fetch.timeout.ms"));
+        assertEquals("2048", config.describe().get("outbound.fetch.max.bytes"));
+
+        for (String[] bad : new String[][] {{"outbound.fetch.timeout.ms", "0"}, {"outbound.fetch.timeout.ms", "99"},
+                {"outbound.fetch.timeout.ms", "60001"}, {"outbound.fetch.timeout.ms", "4s"}, {"outbound.fetch.timeout.ms", "-5"},
+                {"outbound.fetch.max.bytes", "0"}, {"outbound.fetch.max.bytes", "1023"}, {"outbound.fetch.max.bytes", "1048577"},
+                {"outbound.fetch.max.bytes", "32KiB"}}) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(
+                    CommandLine.parse("--" + bad[0].replace('.', '-'), bad[1]), name -> null), bad[0] + "=" + bad[1]);
+            assertTrue(refused.getMessage().startsWith(bad[0] + ": "), refused.getMessage());
+            assertFalse(refused.getMessage().contains("\n"), refused.getMessage());
+        }
+    }
+
     private Path write(String content) throws IOException {
         Path file = dir.resolve("server.properties");
         Files.writeString(file, content);

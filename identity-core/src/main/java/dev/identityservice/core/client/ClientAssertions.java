@@ -68,7 +68,7 @@ public final class ClientAssertions {
      * The client that {@code assertion} authenticates.
      *
      * @param formClientId the form's {@code client_id}, or {@code null}
-     * @param audiences    the {@code aud} values accepted (the issuer, the tenant's token endpoint URL)
+     * @param audiences    the {@code aud} values accepted (the issuer, the tenant's token and PAR endpoint URLs)
      * @throws OAuthException {@code invalid_client} (401) when it does not
      */
     public Client authenticate(String tenantId, String assertion, String formClientId, Set<String> audiences) {

@@ -1,5 +1,6 @@
 package dev.identityservice.core.logout;
 
+import dev.identityservice.core.ThrottledLog;
 import dev.identityservice.core.client.Client;
 import dev.identityservice.core.client.ClientStore;
 import dev.identityservice.core.session.LoginSession;
@@ -81,6 +82,11 @@ public final class BackChannelLogoutSender implements AutoCloseable {
     private final ExecutorService senders;
     private volatile Thread poller;
     private volatile boolean closed;
+    /**
+     * Failure lines, at most one per kind and interval: a receiver that keeps failing or a database outage would
+     * otherwise write a line per logout or per poll (every second) for as long as it lasts.
+     */
+    private final ThrottledLog failureLines;
 
     /**
      * @param http the one client of clients' URLs, with the server's address policy
@@ -96,6 +102,7 @@ public final class BackChannelLogoutSender implements AutoCloseable {
         this.settings = settings;
         this.listener = listener;
         this.http = http;
+        this.failureLines = new ThrottledLog(ThrottledLog.INTERVAL_DEFAULT, clock);
         this.slots = new Semaphore(settings.concurrency());
         this.senders = Executors.newFixedThreadPool(settings.concurrency(), runnable -> {
             Thread thread = new Thread(runnable, "backchannel-logout");
@@ -128,7 +135,7 @@ public final class BackChannelLogoutSender implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                LOG.warn("Reading the back-channel logout queue failed; will retry: {}", e.toString());
+                failureLines.log("queue", "Reading the back-channel logout queue failed; will retry: " + e, LOG::warn);
             }
         }
     }
@@ -237,8 +244,8 @@ public final class BackChannelLogoutSender implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             // The lease runs out and the entry becomes due again: nothing is lost.
-            LOG.warn("Back-channel logout to client {} (tenant {}): could not record attempt {}: {}",
-                    entry.clientId(), entry.tenantId(), attempt, e.toString());
+            failureLines.log("record", "Back-channel logout to client " + entry.clientId() + " (tenant " + entry.tenantId()
+                    + "): could not record attempt " + attempt + ": " + e, LOG::warn);
         }
     }
 
@@ -246,12 +253,13 @@ public final class BackChannelLogoutSender implements AutoCloseable {
         switch (outcome) {
             case DELIVERED -> LOG.debug("Back-channel logout delivered to client {} (tenant {}), attempt {}",
                     entry.clientId(), entry.tenantId(), attempt);
-            case RETRYING -> LOG.info("Back-channel logout to client {} (tenant {}) failed at attempt {} ({}); will retry",
-                    entry.clientId(), entry.tenantId(), attempt, detail);
-            case ABANDONED -> LOG.warn("Back-channel logout to client {} (tenant {}) given up after attempt {} ({})",
-                    entry.clientId(), entry.tenantId(), attempt, detail);
-            case DROPPED -> LOG.info("Back-channel logout to client {} (tenant {}) dropped: {}",
-                    entry.clientId(), entry.tenantId(), detail);
+            // One line per outcome and interval, naming one of the logouts; the metric (listener) counts every one.
+            case RETRYING -> failureLines.log("retrying", "Back-channel logout to client " + entry.clientId() + " (tenant "
+                    + entry.tenantId() + ") failed at attempt " + attempt + " (" + detail + "); will retry", LOG::info);
+            case ABANDONED -> failureLines.log("abandoned", "Back-channel logout to client " + entry.clientId() + " (tenant "
+                    + entry.tenantId() + ") given up after attempt " + attempt + " (" + detail + ")", LOG::warn);
+            case DROPPED -> failureLines.log("dropped", "Back-channel logout to client " + entry.clientId() + " (tenant "
+                    + entry.tenantId() + ") dropped: " + detail, LOG::info);
         }
         try {
             listener.attempted(entry.tenantId(), entry.clientId(), outcome);

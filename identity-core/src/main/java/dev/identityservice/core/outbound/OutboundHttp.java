@@ -34,7 +34,8 @@ import javax.net.ssl.SSLSocketFactory;
  * {@code jwks_uri}): HTTP/1.1 over a socket this class connects itself, so that the address checked is the
  * address connected to. The host is resolved once; unless {@code allowPrivateAddresses}, the request is refused
  * when any address the name resolves to is not public ({@link AddressPolicy}), and the connected socket's peer is
- * checked again before a byte is written. A name that answers a public address to a first lookup and
+ * checked again before a byte is written; an address of this machine's own interfaces ({@link LocalAddresses}) is
+ * refused as well, even a public one, so that a client cannot make the server call itself. A name that answers a public address to a first lookup and
  * {@code 127.0.0.1} to a second (DNS rebinding) thus gains nothing: there is no second lookup.
  *
  * <p>Also: only {@code http} and {@code https} (certificate and host name verified, SNI sent); no redirects
@@ -86,6 +87,7 @@ public final class OutboundHttp {
     private final boolean allowPrivateAddresses;
     private final Resolver resolver;
     private final SSLSocketFactory tls;
+    private final LocalAddresses ownAddresses;
 
     /**
      * @param allowPrivateAddresses whether clients' URLs may lead to loopback, private and other non-public
@@ -96,11 +98,20 @@ public final class OutboundHttp {
         this(allowPrivateAddresses, Resolver.SYSTEM, (SSLSocketFactory) SSLSocketFactory.getDefault());
     }
 
-    /** With a resolver and TLS factory of the caller's (tests). */
+    /** With a resolver and TLS factory of the caller's (tests); this machine's addresses read from its interfaces. */
     public OutboundHttp(boolean allowPrivateAddresses, Resolver resolver, SSLSocketFactory tls) {
+        this(allowPrivateAddresses, resolver, tls, allowPrivateAddresses ? null : LocalAddresses.system());
+    }
+
+    /**
+     * @param ownAddresses this machine's addresses, refused unless {@code allowPrivateAddresses} (then unused and
+     *                     may be {@code null})
+     */
+    public OutboundHttp(boolean allowPrivateAddresses, Resolver resolver, SSLSocketFactory tls, LocalAddresses ownAddresses) {
         this.allowPrivateAddresses = allowPrivateAddresses;
         this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.tls = Objects.requireNonNull(tls, "tls");
+        this.ownAddresses = allowPrivateAddresses ? ownAddresses : Objects.requireNonNull(ownAddresses, "ownAddresses");
     }
 
     public boolean allowsPrivateAddresses() {
@@ -178,8 +189,8 @@ public final class OutboundHttp {
         try {
             socket.connect(new InetSocketAddress(target, port), millisLeft(deadline));
             InetAddress connected = ((InetSocketAddress) channel.getRemoteAddress()).getAddress();
-            if (!allowPrivateAddresses && !AddressPolicy.isPublic(connected)) {
-                throw new RefusedAddressException("connected to a non-public address");
+            if (!allowPrivateAddresses && !reachable(connected)) {
+                throw new RefusedAddressException("connected to a non-public address or one of this machine's");
             }
             if (secure) {
                 SSLSocket ssl = (SSLSocket) tls.createSocket(socket, bareHost, port, true);
@@ -281,12 +292,17 @@ public final class OutboundHttp {
         }
         if (!allowPrivateAddresses) {
             for (InetAddress address : addresses) {
-                if (!AddressPolicy.isPublic(address)) {
-                    throw new RefusedAddressException(host + " resolves to a non-public address");
+                if (!reachable(address)) {
+                    throw new RefusedAddressException(host + " resolves to a non-public address or one of this machine's");
                 }
             }
         }
         return addresses[0];
+    }
+
+    /** Whether a client's URL may lead to {@code address} when private addresses are not allowed. */
+    private boolean reachable(InetAddress address) {
+        return AddressPolicy.isPublic(address) && !ownAddresses.contains(address);
     }
 
     private static boolean isIpLiteral(String host) {

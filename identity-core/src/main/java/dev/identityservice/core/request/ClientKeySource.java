@@ -1,8 +1,8 @@
 package dev.identityservice.core.request;
 
 import com.nimbusds.jose.jwk.JWKSet;
-import dev.identityservice.core.Limits;
 import dev.identityservice.core.client.ClientKeys;
+import dev.identityservice.core.outbound.FetchLimits;
 import dev.identityservice.core.outbound.OutboundHttp;
 import java.io.IOException;
 import java.net.URI;
@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A client's public keys for verifying what it signs (RFC 7591 §2): its {@code jwks} as registered, or the JWK
- * Set at its {@code jwks_uri}, fetched through {@link OutboundHttp} within {@link #FETCH_TIMEOUT}, at most
- * {@link Limits#MAX_JWKS_CHARS} bytes, and cached for {@link #CACHE_TTL}. A set that is cached but lacks a key
+ * Set at its {@code jwks_uri}, fetched through {@link OutboundHttp} within the server's {@link FetchLimits} (by
+ * default 4 seconds and 32 KiB), and cached for {@link #CACHE_TTL}. A set that is cached but lacks a key
  * the caller looks for is fetched again, at most once per {@link #REFETCH_INTERVAL} per URL, so that a client's
  * key rotation is picked up without letting a flood of unknown {@code kid}s turn into a flood of fetches; a fetch
  * that fails is not tried again within that interval either (the keys are unavailable meanwhile), and one URL is
@@ -36,8 +36,6 @@ public final class ClientKeySource {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientKeySource.class);
 
-    /** The bound of one fetch, connection included. */
-    public static final Duration FETCH_TIMEOUT = Duration.ofSeconds(4);
     /** How long a fetched JWK Set is used before the next request fetches it again. */
     public static final Duration CACHE_TTL = Duration.ofMinutes(5);
     /** The least time between two fetches of one URL. */
@@ -50,13 +48,23 @@ public final class ClientKeySource {
     }
 
     private final OutboundHttp http;
+    private final FetchLimits limits;
     private final Clock clock;
     private final Map<URI, Fetched> cache = new ConcurrentHashMap<>();
     private final Map<URI, CompletableFuture<Fetched>> inFlight = new ConcurrentHashMap<>();
 
-    /** @param http the one client of clients' URLs, with the server's address policy */
+    /** With {@link FetchLimits#DEFAULTS}. */
     public ClientKeySource(OutboundHttp http, Clock clock) {
+        this(http, FetchLimits.DEFAULTS, clock);
+    }
+
+    /**
+     * @param http   the one client of clients' URLs, with the server's address policy
+     * @param limits the time and size bounds of one fetch
+     */
+    public ClientKeySource(OutboundHttp http, FetchLimits limits, Clock clock) {
         this.http = Objects.requireNonNull(http, "http");
+        this.limits = Objects.requireNonNull(limits, "limits");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -89,7 +97,7 @@ public final class ClientKeySource {
         if (!stale) {
             return cached.keys();
         }
-        // One fetch per URL at a time: requests arriving meanwhile wait for its outcome (at most FETCH_TIMEOUT)
+        // One fetch per URL at a time: requests arriving meanwhile wait for its outcome (at most the fetch timeout)
         // instead of each sending the server to the URL again.
         CompletableFuture<Fetched> mine = new CompletableFuture<>();
         CompletableFuture<Fetched> running = inFlight.putIfAbsent(uri, mine);
@@ -116,7 +124,7 @@ public final class ClientKeySource {
     /** Fetches {@code uri} and caches the outcome: the keys, the previous ones on failure, or a failure. */
     private Fetched fetch(URI uri, Fetched cached, Instant now) {
         try {
-            OutboundHttp.Answer answer = http.get(uri, Limits.MAX_JWKS_CHARS, FETCH_TIMEOUT);
+            OutboundHttp.Answer answer = http.get(uri, limits.maxBytes(), limits.timeout());
             if (answer.status() != 200) {
                 throw new IOException("HTTP " + answer.status());
             }

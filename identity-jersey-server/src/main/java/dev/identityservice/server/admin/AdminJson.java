@@ -1,5 +1,6 @@
 package dev.identityservice.server.admin;
 
+import dev.identityservice.server.error.ErrorResponses;
 import dev.identityservice.server.http.BoundedBody;
 import dev.identityservice.server.http.Utf8;
 
@@ -108,7 +109,7 @@ final class AdminJson {
     private static Response json(Response.ResponseBuilder response, Object value) {
         try {
             return response.entity(MAPPER.writeValueAsBytes(value)).type(MediaType.APPLICATION_JSON_TYPE)
-                    .header(HttpHeaders.CACHE_CONTROL, "no-store").build();
+                    .header(HttpHeaders.CACHE_CONTROL, ErrorResponses.NO_STORE).build();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("value is not serializable as JSON", e);
         }

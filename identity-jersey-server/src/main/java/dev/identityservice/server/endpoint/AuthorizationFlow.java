@@ -13,6 +13,7 @@ import dev.identityservice.core.token.FrontChannelTokens;
 import dev.identityservice.core.token.IssuedAccessToken;
 import dev.identityservice.core.token.IssuedTokens;
 import dev.identityservice.core.user.User;
+import dev.identityservice.server.error.ErrorResponses;
 import dev.identityservice.server.http.BrowserCookies;
 import dev.identityservice.server.http.Form;
 import dev.identityservice.server.page.Html;
@@ -251,7 +252,7 @@ public final class AuthorizationFlow {
         }
         return Response.status(Response.Status.FOUND)
                 .header(HttpHeaders.LOCATION, location.toString())
-                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .header(HttpHeaders.CACHE_CONTROL, ErrorResponses.NO_STORE)
                 .header("Referrer-Policy", "no-referrer");
     }
 

@@ -8,6 +8,7 @@ import dev.identityservice.core.client.RedirectUriMatcher;
 import dev.identityservice.core.error.OAuthException;
 import dev.identityservice.core.session.LoginSession;
 import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.server.error.ErrorResponses;
 import dev.identityservice.server.http.BrowserCookies;
 import dev.identityservice.server.http.RequestTenant;
 import dev.identityservice.server.page.Html;
@@ -135,7 +136,7 @@ public final class LogoutEndpoint {
             return Response.status(Response.Status.FOUND)
                     .header(HttpHeaders.LOCATION, location)
                     .header(HttpHeaders.SET_COOKIE, cleared)
-                    .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                    .header(HttpHeaders.CACHE_CONTROL, ErrorResponses.NO_STORE)
                     .header("Referrer-Policy", "no-referrer")
                     .build();
         }

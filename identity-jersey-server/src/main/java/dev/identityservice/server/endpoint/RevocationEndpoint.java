@@ -1,6 +1,7 @@
 package dev.identityservice.server.endpoint;
 
 import dev.identityservice.core.token.TokenRevoker;
+import dev.identityservice.server.error.ErrorResponses;
 import dev.identityservice.server.http.ClientAuthentication;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -29,6 +30,6 @@ public final class RevocationEndpoint {
     public Response revoke(@Context ContainerRequestContext request, InputStream body) {
         ClientAuthentication.AuthenticatedForm call = clients.read(request, body);
         revoker.revoke(call.tenant(), call.client(), call.form().optional("token"), call.form().optional("token_type_hint"));
-        return Response.ok().header(HttpHeaders.CACHE_CONTROL, "no-store").build();
+        return Response.ok().header(HttpHeaders.CACHE_CONTROL, ErrorResponses.NO_STORE).build();
     }
 }

@@ -5,6 +5,7 @@ import dev.identityservice.core.error.OAuthException;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.token.UserInfoProvider;
 import dev.identityservice.server.error.ChallengeException;
+import dev.identityservice.server.error.ErrorResponses;
 import dev.identityservice.server.http.BearerToken;
 import dev.identityservice.server.http.Form;
 import dev.identityservice.server.http.Json;
@@ -83,7 +84,7 @@ public final class UserInfoEndpoint {
             return Json.noStore(answer.claims());
         }
         return Response.ok(answer.signedJwt(), APPLICATION_JWT)
-                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .header(HttpHeaders.CACHE_CONTROL, ErrorResponses.NO_STORE)
                 .header("Pragma", "no-cache")
                 .build();
     }

@@ -37,7 +37,7 @@ public final class JsonErrorHandler extends ErrorHandler {
         this.hsts = hstsValue == null ? null : new HttpField(HttpHeader.STRICT_TRANSPORT_SECURITY, hstsValue);
         setShowStacks(false);
         setShowCauses(false);
-        setCacheControl("no-store");
+        setCacheControl(ErrorResponses.NO_STORE);
     }
 
     @Override
@@ -58,7 +58,7 @@ public final class JsonErrorHandler extends ErrorHandler {
         if (hsts != null) {
             fields.put(hsts);
         }
-        fields.put(HttpHeader.CACHE_CONTROL, "no-store");
+        fields.put(HttpHeader.CACHE_CONTROL, ErrorResponses.NO_STORE);
         return ByteBuffer.wrap(body(status));
     }
 

@@ -70,8 +70,7 @@ public final class ClientAuthentication {
                 throw OAuthError.invalidRequest("client_assertion_type must be " + ClientAssertions.JWT_BEARER
                         + ", with a client_assertion").exception();
             }
-            // RFC 7523 §3 item 3: the token endpoint's URL; the issuer too (OIDC Core §9, RFC 9126 §2 for PAR).
-            Set<String> audiences = Set.of(tenant.issuer().toString(), EndpointPaths.url(tenant.issuer(), EndpointPaths.TOKEN));
+            Set<String> audiences = audiences(tenant);
             return assertions.authenticate(tenant.id(), assertion, formId, audiences);
         }
         ClientCredentials credentials;
@@ -97,6 +96,16 @@ public final class ClientAuthentication {
             throw ChallengeException.basic(OAuthError.invalidClient("Client authentication is required"), tenant.id());
         }
         return authenticator.authenticate(tenant.id(), credentials);
+    }
+
+    /**
+     * The {@code aud} values that name this server in a client assertion, the same at every endpoint that
+     * authenticates clients: the token endpoint's URL (RFC 7523 §3 item 3), the issuer (OIDC Core §9), and the
+     * pushed authorization request endpoint's URL, which RFC 9126 §2 says the server MUST accept as well.
+     */
+    static Set<String> audiences(Tenant tenant) {
+        return Set.of(tenant.issuer().toString(), EndpointPaths.url(tenant.issuer(), EndpointPaths.TOKEN),
+                EndpointPaths.url(tenant.issuer(), EndpointPaths.PAR));
     }
 
     private static <T> T basicChallengeOnFailure(Tenant tenant, java.util.function.Supplier<T> step) {

@@ -3,6 +3,7 @@ package dev.identityservice.server.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.identityservice.server.error.ErrorResponses;
 import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -27,7 +28,7 @@ public final class Json {
     /** 200 with {@code body} and {@code Cache-Control: no-store} + {@code Pragma: no-cache} (RFC 6749 §5.1). */
     public static Response noStore(Object body) {
         return Response.ok(bytes(body), MediaType.APPLICATION_JSON_TYPE)
-                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .header(HttpHeaders.CACHE_CONTROL, ErrorResponses.NO_STORE)
                 .header("Pragma", "no-cache")
                 .build();
     }

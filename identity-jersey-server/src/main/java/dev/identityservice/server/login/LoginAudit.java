@@ -1,9 +1,9 @@
 package dev.identityservice.server.login;
 
+import dev.identityservice.core.ThrottledLog;
 import dev.identityservice.core.store.jdbc.DataAccessException;
 import dev.identityservice.server.audit.AuditLog;
 import dev.identityservice.server.observability.ServerMetrics;
-import dev.identityservice.server.observability.ThrottledLog;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;

@@ -2,6 +2,7 @@ package dev.identityservice.server.observability;
 
 import dev.identityservice.core.key.KeyRingProvider;
 import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.server.error.ErrorResponses;
 import dev.identityservice.server.http.Json;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -78,7 +79,7 @@ public final class HealthEndpoint {
     private static Response json(int status, Map<String, Object> body) {
         return Response.status(status)
                 .type(MediaType.APPLICATION_JSON_TYPE)
-                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .header(HttpHeaders.CACHE_CONTROL, ErrorResponses.NO_STORE)
                 .entity(Json.bytes(body))
                 .build();
     }

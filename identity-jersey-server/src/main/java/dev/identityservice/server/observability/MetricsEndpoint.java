@@ -36,6 +36,6 @@ public final class MetricsEndpoint {
         if (RequestTenant.find(request).filter(tenant -> !Tenant.DEFAULT_ID.equals(tenant.id())).isPresent()) {
             return ErrorResponses.of(new OAuthError("not_found", "No such endpoint", 404));
         }
-        return Response.ok(metrics.scrape(), PROMETHEUS_TEXT).header("Cache-Control", "no-store").build();
+        return Response.ok(metrics.scrape(), PROMETHEUS_TEXT).header("Cache-Control", ErrorResponses.NO_STORE).build();
     }
 }

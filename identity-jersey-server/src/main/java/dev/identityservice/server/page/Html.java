@@ -1,5 +1,6 @@
 package dev.identityservice.server.page;
 
+import dev.identityservice.server.error.ErrorResponses;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.util.Objects;
@@ -84,7 +85,7 @@ public final class Html {
                 .header("X-Frame-Options", "DENY")
                 .header("X-Content-Type-Options", "nosniff")
                 .header("Referrer-Policy", "no-referrer")
-                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .header(HttpHeaders.CACHE_CONTROL, ErrorResponses.NO_STORE)
                 .header("Pragma", "no-cache")
                 .build();
     }

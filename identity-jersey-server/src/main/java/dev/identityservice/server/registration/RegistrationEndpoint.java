@@ -12,6 +12,7 @@ import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.token.OpaqueTokens;
 import dev.identityservice.server.endpoint.EndpointPaths;
 import dev.identityservice.server.error.ChallengeException;
+import dev.identityservice.server.error.ErrorResponses;
 import dev.identityservice.server.http.BearerToken;
 import dev.identityservice.server.http.BoundedBody;
 import dev.identityservice.server.http.Json;
@@ -168,7 +169,7 @@ public final class RegistrationEndpoint {
         String token = BearerToken.from(request.getHeaderString(HttpHeaders.AUTHORIZATION), tenant);
         authorized(tenant, clientId, token);
         engine.clients().delete(tenant.id(), clientId);
-        return Response.noContent().header(HttpHeaders.CACHE_CONTROL, "no-store").build();
+        return Response.noContent().header(HttpHeaders.CACHE_CONTROL, ErrorResponses.NO_STORE).build();
     }
 
     private static Tenant enabledTenant(ContainerRequestContext request) {
@@ -261,6 +262,6 @@ public final class RegistrationEndpoint {
     /** RFC 7591 §3.2.1: {@code Cache-Control: no-store} and {@code Pragma: no-cache} on every answer with credentials. */
     private static Response json(Response.ResponseBuilder response, Map<String, Object> body) {
         return response.entity(Json.bytes(body)).type(MediaType.APPLICATION_JSON_TYPE)
-                .header(HttpHeaders.CACHE_CONTROL, "no-store").header("Pragma", "no-cache").build();
+                .header(HttpHeaders.CACHE_CONTROL, ErrorResponses.NO_STORE).header("Pragma", "no-cache").build();
     }
 }

@@ -14,8 +14,10 @@ final class JsonBody {
     }
 
     /**
-     * The raw body (413 past {@link BoundedBody#MAX_BYTES}), read before anything can refuse the request: a response sent with part of the body unread makes
-     * Jetty close the connection, which a client reusing it meets as an empty answer to its next request.
+     * The raw body (413 past {@link BoundedBody#MAX_BYTES}). A synchronous endpoint reads it once the receiver is
+     * authenticated: what a refusal leaves unread is drained after the response
+     * ({@link dev.identityservice.server.http.UnreadBodyDrainFilter}). An asynchronous one ({@link PollEndpoint})
+     * reads it first, since the drain skips asynchronous requests.
      */
     static byte[] bytes(ContainerRequestContext request, InputStream body) {
         return BoundedBody.read(body, request.getLength());

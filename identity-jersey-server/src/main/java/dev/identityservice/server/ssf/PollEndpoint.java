@@ -35,6 +35,9 @@ public final class PollEndpoint {
     public void poll(@Context ContainerRequestContext request, @PathParam("streamId") String streamId, InputStream body,
                      @Suspended AsyncResponse response) {
         try {
+            // Read before anything can refuse, unlike the synchronous endpoints: the request is asynchronous from
+            // the start (@Suspended), and UnreadBodyDrainFilter leaves asynchronous requests alone, so a refusal
+            // with the body unread would make Jetty close the connection under the client's next request.
             byte[] json = JsonBody.bytes(request, body);
             Receiver receiver = Receiver.authenticate(request, introspector);
             EventStream stream = events.findStream(receiver.tenant().id(), receiver.clientId(), streamId)

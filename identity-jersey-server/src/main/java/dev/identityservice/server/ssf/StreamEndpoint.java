@@ -8,6 +8,7 @@ import dev.identityservice.core.event.SecurityEvents;
 import dev.identityservice.core.token.TokenIntrospector;
 import dev.identityservice.server.audit.AuditLog;
 import dev.identityservice.server.endpoint.EndpointPaths;
+import dev.identityservice.server.error.ErrorResponses;
 import dev.identityservice.server.http.Json;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -48,9 +49,8 @@ public final class StreamEndpoint {
 
     @POST
     public Response create(@Context ContainerRequestContext request, InputStream body) {
-        byte[] bytes = JsonBody.bytes(request, body);
         Receiver receiver = Receiver.authenticate(request, introspector);
-        JsonNode json = JsonBody.parse(bytes);
+        JsonNode json = JsonBody.parse(JsonBody.bytes(request, body));
         JsonNode delivery = json.get("delivery");
         if (delivery != null && !delivery.isNull()) {
             JsonNode method = delivery.get("method");
@@ -75,7 +75,7 @@ public final class StreamEndpoint {
         }
         record(receiver, CREATED, stream.id());
         return Response.status(Response.Status.CREATED).entity(Json.bytes(configuration(receiver, stream)))
-                .type(MediaType.APPLICATION_JSON_TYPE).header("Cache-Control", "no-store").build();
+                .type(MediaType.APPLICATION_JSON_TYPE).header("Cache-Control", ErrorResponses.NO_STORE).build();
     }
 
     @GET

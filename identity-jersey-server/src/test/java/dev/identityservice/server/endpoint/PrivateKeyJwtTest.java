@@ -59,6 +59,11 @@ class PrivateKeyJwtTest {
                 .grantTypes(Set.of(GrantType.CLIENT_CREDENTIALS)).scopes(Set.of("api"))
                 .keys(new ClientKeys(new JWKSet(key.toPublicJWK()), null))
                 .tokenEndpointAuthMethod(ClientCredentials.Method.PRIVATE_KEY_JWT).createdAt(now).updatedAt(now));
+        server.save(dev.identityservice.core.client.Client.builder(Tenant.DEFAULT_ID, "pkj-par")
+                .grantTypes(Set.of(GrantType.AUTHORIZATION_CODE)).scopes(Set.of("openid"))
+                .redirectUri("https://app.example.com/callback")
+                .keys(new ClientKeys(new JWKSet(key.toPublicJWK()), null))
+                .tokenEndpointAuthMethod(ClientCredentials.Method.PRIVATE_KEY_JWT).createdAt(now).updatedAt(now));
     }
 
     @AfterAll
@@ -82,6 +87,21 @@ class PrivateKeyJwtTest {
     @Test
     void tokenWhenAudienceIsTheIssuerThenAccepted() throws Exception {
         assertEquals(200, token(assertion("pkj", server.server.issuer().toString(), Duration.ofMinutes(2), key)).statusCode());
+    }
+
+    @Test
+    void parWhenAssertionAudienceIsTheParEndpointThenPushAccepted() throws Exception {
+        // RFC 9126 §2: the PAR endpoint's URL MUST be accepted as an audience of the client's assertion.
+        String parEndpoint = EndpointPaths.url(server.server.issuer(), EndpointPaths.PAR);
+        HttpResponse<String> pushed = server.post("/oauth2/par", form("response_type", "code", "scope", "openid",
+                "redirect_uri", "https://app.example.com/callback", "code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+                "code_challenge_method", "S256", "client_assertion_type", ClientAssertions.JWT_BEARER,
+                "client_assertion", assertion("pkj-par", parEndpoint, Duration.ofMinutes(2), key)));
+        assertEquals(201, pushed.statusCode(), pushed.body());
+        assertTrue(json(pushed.body()).get("request_uri").asText().startsWith("urn:ietf:params:oauth:request_uri:"));
+
+        // The same audience at the token endpoint: one rule for every endpoint that authenticates clients.
+        assertEquals(200, token(assertion("pkj", parEndpoint, Duration.ofMinutes(2), key)).statusCode());
     }
 
     @Test

@@ -60,6 +60,33 @@ class UnreadBodyDrainTest {
     }
 
     @Test
+    void securityEventRequestWhenRefusedBeforeItsBodyIsReadThenTheConnectionCarriesTheNextRequest() throws Exception {
+        // The stream endpoint (synchronous) and the poll endpoint (asynchronous, @Suspended) refuse an anonymous
+        // request from its headers, without reading its body first: the drain keeps the connection.
+        for (String path : new String[] {"/ssf/streams", "/ssf/poll/some-stream"}) {
+            try (Socket socket = new Socket("127.0.0.1", server.uri("/").getPort())) {
+                socket.setSoTimeout(10_000);
+                OutputStream out = socket.getOutputStream();
+                String body = "{\"maxEvents\":10,\"returnImmediately\":true,\"ack\":[]}";
+                out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + body.length() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                Thread.sleep(200);
+                out.write(body.getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                String first = readResponse(socket.getInputStream());
+                assertTrue(first.startsWith("HTTP/1.1 401"), path + ": " + first);
+                assertTrue(first.contains("WWW-Authenticate: Bearer"), path + ": " + first);
+
+                out.write("GET /.well-known/openid-configuration HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                String second = readResponse(socket.getInputStream());
+                assertTrue(second.startsWith("HTTP/1.1 200"), path + ": the connection was closed under the next request: " + second);
+            }
+        }
+    }
+
+    @Test
     void requestWhenBodyLargerThanTheLimitThenThe413ArrivesWhole() throws Exception {
         int length = 600_000;
         try (Socket socket = new Socket("127.0.0.1", server.uri("/").getPort())) {

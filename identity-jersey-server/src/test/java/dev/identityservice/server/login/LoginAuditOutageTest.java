@@ -3,8 +3,8 @@ package dev.identityservice.server.login;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.identityservice.core.ThrottledLog;
 import dev.identityservice.core.testing.MutableClock;
-import dev.identityservice.server.observability.ThrottledLog;
 import dev.identityservice.server.testing.CapturedLog;
 import dev.identityservice.server.testing.TestServer;
 import java.net.http.HttpResponse;

@@ -20,6 +20,7 @@ import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.user.User;
 import dev.identityservice.server.testing.Browser;
+import dev.identityservice.server.testing.CapturedLog;
 import dev.identityservice.server.testing.CodeFlowSignIn;
 import dev.identityservice.server.testing.LogoutReceiver;
 import dev.identityservice.server.testing.LogoutReceiver.Delivery;
@@ -361,6 +362,32 @@ class BackChannelLogoutTest {
     }
 
     // ---- helpers
+
+    @Test
+    void deliveryWhenManyLogoutsToAReceiverThatRefusesThenEachAttemptedAndTheLogBounded() throws Exception {
+        // 404 is permanent: each logout is given up at its first attempt, a WARN line each before they were throttled.
+        client("refusing-rp", receiver.uri("/rp/refusing-rp", 404));
+        User user = server.user("u-" + UUID.randomUUID());
+        int sessions = 6;
+        for (int i = 0; i < sessions; i++) {
+            signIn(new Browser(), "refusing-rp", user);
+        }
+        double abandonedBefore = counter("abandoned");
+
+        try (CapturedLog log = new CapturedLog()) {
+            assertEquals(200, server.post("/admin/users/" + user.id() + "/disable", "",
+                    "Authorization", "Bearer " + adminToken()).statusCode());
+
+            assertEquals(sessions, receiver.await(d -> d.path().equals("/rp/refusing-rp"), sessions, WAIT).size());
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (counter("abandoned") < abandonedBefore + sessions && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(abandonedBefore + sessions, counter("abandoned"), "the metric counts every one");
+            List<String> lines = log.at("WARN").stream().filter(line -> line.contains("given up after attempt")).toList();
+            assertTrue(lines.size() <= 1, "at most one line per interval: " + String.join("\n", lines));
+        }
+    }
 
     /** A fresh admin token: another test moves the clock by hours. */
     private static String adminToken() {

@@ -1,4 +1,4 @@
-package dev.identityservice.server.observability;
+package dev.identityservice.core;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -13,7 +13,8 @@ import java.util.function.Consumer;
  * per request (let alone a stack trace) would flood the log and cost a write per request while the server is
  * already degraded. Lock-free; the kinds must be a small fixed set (they are kept for the process's life).
  *
- * <p>The server's own, not the guard's {@code ThrottledWarning}: that one is the guard's implementation detail
+ * <p>In the core so that the core's background work (back-channel logout delivery) and the server's request
+ * handling (database outages, login audit) share one rule. Not the guard's {@code ThrottledWarning}: that one is the guard's implementation detail
  * (one warning, to {@code System.Logger}), and the guard's internals are not an API of ours to lean on.
  */
 public final class ThrottledLog {
