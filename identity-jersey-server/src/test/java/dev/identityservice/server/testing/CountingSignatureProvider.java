@@ -13,9 +13,11 @@ import java.security.SignatureSpi;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A JCA provider, installed first, that counts the ECDSA signature verifications done by anyone in this JVM (the
- * guard's and the engine's alike: both verify through {@link Signature}) and hands every call to the JDK's own
- * SunEC implementation. For tests that must show how many verifications one request costs; remove it after.
+ * A JCA provider, installed first, that counts the RSA and ECDSA signature verifications done through {@link
+ * Signature} by anyone in this JVM and hands every call to the JDK's own implementation (SunRsaSign, SunEC). For
+ * tests that must show how many verifications one request costs; remove it after. The guard verifies ECDSA
+ * through Bouncy Castle when it is on the classpath (it is, in the server), which no JCA provider sees: count
+ * with RSA keys.
  */
 public final class CountingSignatureProvider extends Provider implements AutoCloseable {
 
@@ -23,12 +25,13 @@ public final class CountingSignatureProvider extends Provider implements AutoClo
     private static final String[] ALGORITHMS = {
         "SHA256withECDSA", "SHA384withECDSA", "SHA512withECDSA",
         "SHA256withECDSAinP1363Format", "SHA384withECDSAinP1363Format", "SHA512withECDSAinP1363Format",
+        "SHA256withRSA", "SHA384withRSA", "SHA512withRSA",
     };
 
     private final AtomicLong verifications = new AtomicLong();
 
     private CountingSignatureProvider() {
-        super(NAME, "1.0", "counts ECDSA signature verifications (tests only)");
+        super(NAME, "1.0", "counts RSA and ECDSA signature verifications (tests only)");
         for (String algorithm : ALGORITHMS) {
             putService(new Service(this, "Signature", algorithm, CountingSignature.class.getName(), null, null) {
                 @Override
@@ -47,7 +50,7 @@ public final class CountingSignatureProvider extends Provider implements AutoClo
         return provider;
     }
 
-    /** ECDSA verifications done since the install. */
+    /** Verifications done since the install. */
     public long verifications() {
         return verifications.get();
     }
@@ -64,7 +67,7 @@ public final class CountingSignatureProvider extends Provider implements AutoClo
 
         CountingSignature(String algorithm, AtomicLong verifications) {
             try {
-                this.delegate = Signature.getInstance(algorithm, "SunEC");
+                this.delegate = Signature.getInstance(algorithm, algorithm.endsWith("RSA") ? "SunRsaSign" : "SunEC");
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException(e);
             }
