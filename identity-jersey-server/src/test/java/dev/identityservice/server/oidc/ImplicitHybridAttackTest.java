@@ -778,27 +778,42 @@ class ImplicitHybridAttackTest {
     // ---------------------------------------------------------------- management API and export
 
     @Test
-    void exportWhenClientHasResponseTypesThenRoundTripsInTheExport() {
-        HttpResponse<String> created = adminSend("POST", "/admin/clients", adminToken, """
-                {"clientId":"exported","redirectUris":["https://app.example.com/cb"],
-                 "grantTypes":["authorization_code","implicit"],"responseTypes":["code","code id_token token"]}""");
-        assertEquals(201, created.statusCode(), created.body());
-        HttpResponse<String> export = adminSend("GET", "/admin/tenants/default/export", adminToken, null);
+    void exportWhenTenantOnThenSwitchAndResponseTypesRoundTripThroughImportIntoAFreshServer() throws Exception {
+        HttpResponse<String> export = adminSend("GET", "/admin/tenants/toggle/export", adminToken, null);
         assertEquals(200, export.statusCode(), export.body());
+        assertEquals("no-store", export.headers().firstValue("Cache-Control").orElse(null));
         JsonNode file = TestServer.json(export.body());
+        assertTrue(file.get("tenants").get(0).path("implicitAndHybridFlows").asBoolean(false), file.get("tenants").toString());
         JsonNode entry = null;
         for (JsonNode client : file.get("clients")) {
-            if ("exported".equals(client.get("clientId").asText())) {
+            if ("hybrid".equals(client.get("clientId").asText())) {
                 entry = client;
             }
         }
         assertNotNull(entry, export.body());
-        assertEquals(Set.of("code", "code id_token token"), Set.copyOf(strings(entry.get("responseTypes"))));
-        boolean tenantFlag = false;
-        for (JsonNode tenant : file.get("tenants")) {
-            tenantFlag |= tenant.path("implicitAndHybridFlows").asBoolean(false);
+        assertEquals(Set.of("code", "id_token", "id_token token", "code id_token", "code token", "code id_token token"),
+                Set.copyOf(strings(entry.get("responseTypes"))));
+
+        // The export has no secret: give the client one, then import into a fresh server.
+        ((com.fasterxml.jackson.databind.node.ObjectNode) entry).put("secret", SECRET);
+        for (JsonNode user : file.path("users")) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) user).put("password", PASSWORD);
         }
-        assertTrue(tenantFlag, "the tenant's switch is exported: " + file.get("tenants"));
+        java.nio.file.Path setup = java.nio.file.Files.createTempFile("implicit-export", ".json");
+        java.nio.file.Files.writeString(setup, file.toString());
+        try (TestServer fresh = TestServer.start(b -> b.importFile(setup.toString()))) {
+            JsonNode discovery = TestServer.json(fresh.get("/t/toggle/.well-known/openid-configuration").body());
+            assertTrue(strings(discovery.get("response_types_supported")).contains("id_token token"), discovery.toString());
+            Browser browser = new Browser();
+            HttpResponse<String> page = browser.get(fresh.uri("/t/toggle/oauth2/authorize?" + form("response_type", "id_token token",
+                    "client_id", "hybrid", "redirect_uri", REDIRECT, "state", "st", "scope", "openid", "nonce", "n")));
+            assertEquals(200, page.statusCode(), page.body());
+            Browser.LoginForm login = Browser.loginForm(page.body());
+            Map<String, String> fragment = fragment(browser.post(login.action(), login.withCredentials("alice", PASSWORD)));
+            assertNotNull(fragment.get("id_token"), fragment.toString());
+        } finally {
+            java.nio.file.Files.deleteIfExists(setup);
+        }
     }
 
     @Test
