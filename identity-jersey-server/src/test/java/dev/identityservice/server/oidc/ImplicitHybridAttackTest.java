@@ -58,6 +58,9 @@ class ImplicitHybridAttackTest {
     private static final String QUERY_REDIRECT = "https://app.example.com/cb?tenant=x";
     private static final Pattern HIDDEN = Pattern.compile("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">");
 
+    private static final Set<GrantType> ADMIN_GRANTS = Set.of(GrantType.AUTHORIZATION_CODE, GrantType.PASSWORD,
+            GrantType.REFRESH_TOKEN, GrantType.CLIENT_CREDENTIALS);
+
     private static TestServer server;
     private static String adminToken;
     private static LogoutReceiver receiver;
@@ -93,7 +96,8 @@ class ImplicitHybridAttackTest {
         server.save(server.confidential(Tenant.DEFAULT_ID, "spa").secretHash(null)
                 .grantTypes(Set.of(GrantType.AUTHORIZATION_CODE, GrantType.IMPLICIT))
                 .responseTypes(Set.copyOf(ResponseType.SUPPORTED)));
-        server.save(server.confidential(Tenant.DEFAULT_ID, "demo"));
+        // The admin's client: every grant but implicit (a client with implicit and no front-channel type breaks RFC 7591 §2.1).
+        server.save(server.confidential(Tenant.DEFAULT_ID, "demo").grantTypes(ADMIN_GRANTS));
         adminToken = passwordToken("", "demo", "root");
 
         // Tenant off: a client stored with the implicit grant and every response type anyway (as an import or the
@@ -113,7 +117,7 @@ class ImplicitHybridAttackTest {
         server.save(server.confidential("toggle", "hybrid")
                 .grantTypes(Set.of(GrantType.AUTHORIZATION_CODE, GrantType.IMPLICIT))
                 .responseTypes(Set.copyOf(ResponseType.SUPPORTED)));
-        server.save(server.confidential("toggle", "demo"));
+        server.save(server.confidential("toggle", "demo").grantTypes(ADMIN_GRANTS));
     }
 
     @AfterAll
@@ -588,6 +592,38 @@ class ImplicitHybridAttackTest {
                 "redirect_uri", REDIRECT, "state", "st", "scope", "openid", "nonce", "n", "prompt", "none",
                 "id_token_hint", fragment.get("id_token"))));
         assertEquals("invalid_request", error.get("error"));
+    }
+
+    @Test
+    void opaqueAccessTokenWhenFrontChannelThenIntrospectableRevocableAndBoundByAtHash() throws Exception {
+        server.save(server.confidential(Tenant.DEFAULT_ID, "opaque-implicit")
+                .grantTypes(Set.of(GrantType.IMPLICIT))
+                .responseTypes(Set.of(ResponseType.parse("id_token token")))
+                .tokenSettings(dev.identityservice.core.token.TokenSettings.DEFAULTS
+                        .withAccessTokenFormat(dev.identityservice.core.client.AccessTokenFormat.OPAQUE)));
+        Map<String, String> fragment = fragment(signIn("", "opaque-implicit", "response_type", "id_token token", "nonce", "n",
+                "scope", "openid email"));
+        String token = fragment.get("access_token");
+        assertFalse(token.chars().filter(c -> c == '.').count() == 2, "an opaque handle, not a JWT: " + token);
+        assertEquals(leftHalf("SHA-256", token), OidcFlow.verified(server, "", fragment.get("id_token")).getJWTClaimsSet()
+                .getStringClaim("at_hash"));
+        HttpResponse<String> introspected = server.post("/oauth2/introspect", form("token", token),
+                "Authorization", basic("opaque-implicit", SECRET));
+        assertTrue(TestServer.json(introspected.body()).get("active").asBoolean(), introspected.body());
+        assertEquals(200, server.get("/oauth2/userinfo", "Authorization", "Bearer " + token).statusCode());
+        assertEquals(200, server.post("/oauth2/revoke", form("token", token), "Authorization", basic("opaque-implicit", SECRET)).statusCode());
+        assertEquals(401, server.get("/oauth2/userinfo", "Authorization", "Bearer " + token).statusCode());
+    }
+
+    @Test
+    void promptNoneWhenSessionTooOldForMaxAgeThenLoginRequiredInTheFragment() throws Exception {
+        Browser browser = signedInBrowser();
+        Thread.sleep(1100);
+        Map<String, String> error = fragment(browser.get(server.uri("/oauth2/authorize?" + form("response_type", "id_token token",
+                "client_id", "hybrid", "redirect_uri", REDIRECT, "state", "st", "scope", "openid", "nonce", "n", "prompt", "none",
+                "max_age", "0"))));
+        assertEquals("login_required", error.get("error"));
+        assertFalse(error.containsKey("access_token"));
     }
 
     // ---------------------------------------------------------------- form post
