@@ -626,6 +626,34 @@ class ImplicitHybridAttackTest {
         assertFalse(error.containsKey("access_token"));
     }
 
+    @Test
+    void hybridCodeWhenReplayedThenTheAccessTokenIssuedWithItInTheFrontChannelIsRevokedToo() {
+        // RFC 6749 §4.1.2: a code used twice SHOULD revoke all tokens issued based on it; the front-channel access
+        // token of code token came from the same authorization, in the same response as the code.
+        // DEFECT: (hardening, debatable) a replayed hybrid code revokes what its redemption issued but not the access token issued with it in the fragment.
+        Map<String, String> fragment = fragment(signIn("", "hybrid", "response_type", "code token", "scope", "openid"));
+        OidcFlow.redeem(server, "", "hybrid", fragment.get("code"));
+        server.post("/oauth2/token", form("grant_type", "authorization_code", "code", fragment.get("code"), "redirect_uri", REDIRECT),
+                "Authorization", basic("hybrid", SECRET));
+        assertFalse(introspect(fragment.get("access_token")).get("active").asBoolean(), "front-channel token still active");
+    }
+
+    @Test
+    void responseTypeWhenRepeatedThenErrorPageNeverTokens() {
+        HttpResponse<String> response = server.get("/oauth2/authorize?" + form("response_type", "code", "client_id", "hybrid",
+                "redirect_uri", REDIRECT, "state", "st", "scope", "openid", "nonce", "n") + "&response_type=id_token+token");
+        assertEquals(400, response.statusCode(), response.body());
+        assertTrue(response.headers().firstValue("Location").isEmpty());
+    }
+
+    @Test
+    void responseModeWhenRepeatedThenErrorPageNeverQuery() {
+        HttpResponse<String> response = server.get("/oauth2/authorize?" + form("response_type", "id_token token", "client_id", "hybrid",
+                "redirect_uri", REDIRECT, "state", "st", "scope", "openid", "nonce", "n", "response_mode", "fragment")
+                + "&response_mode=query");
+        assertTrue(response.statusCode() == 400 || !location(response).contains("?"), response.statusCode() + " " + response.body());
+    }
+
     // ---------------------------------------------------------------- form post
 
     @Test
@@ -750,6 +778,15 @@ class ImplicitHybridAttackTest {
                     + "\"response_types\":[\"id_token token\"],\"grant_types\":[\"implicit\"]}");
             assertEquals(400, response.statusCode(), uri + " -> " + response.body());
         }
+    }
+
+    @Test
+    void managementApiWhenImplicitWebClientUsesHttpLocalhostThenRefused() {
+        // DEFECT: the management API also stores an implicit web client redirected to http://localhost (OIDC Registration §2).
+        HttpResponse<String> created = adminSend("POST", "/admin/clients", adminToken, """
+                {"clientId":"implicit-localhost","redirectUris":["http://localhost:8000/cb"],"grantTypes":["implicit"],
+                 "responseTypes":["id_token token"]}""");
+        assertEquals(400, created.statusCode(), created.body());
     }
 
     @Test
