@@ -654,6 +654,19 @@ class ImplicitHybridAttackTest {
         assertTrue(response.statusCode() == 400 || !location(response).contains("?"), response.statusCode() + " " + response.body());
     }
 
+    @Test
+    void idTokenAlgorithmTheTenantCannotSignWhenHybridThenErrorInTheFragmentNever500NorACode() {
+        // The default tenant has ES256 keys and RS256 keys for ID tokens, no EdDSA key.
+        server.save(server.confidential(Tenant.DEFAULT_ID, "eddsa-in-es256")
+                .grantTypes(Set.of(GrantType.AUTHORIZATION_CODE, GrantType.IMPLICIT))
+                .responseTypes(Set.copyOf(ResponseType.SUPPORTED))
+                .idTokenSignedResponseAlg(SigningAlgorithm.EdDSA));
+        HttpResponse<String> response = signIn("", "eddsa-in-es256", "response_type", "code id_token", "nonce", "n", "scope", "openid");
+        Map<String, String> error = fragment(response);
+        assertNotNull(error.get("error"), error.toString());
+        assertNoToken(location(response));
+    }
+
     // ---------------------------------------------------------------- form post
 
     @Test
