@@ -785,7 +785,7 @@ class ImplicitHybridAttackTest {
     void registrationWhenImplicitWebClientUsesHttpLocalhostThenRefused() {
         // OIDC Registration §2 (redirect_uris): "Web Clients using the OAuth Implicit Grant Type MUST only register
         // URLs using the https scheme as redirect_uris; they MUST NOT use localhost as the hostname."
-        // DEFECT: a web client registers the implicit grant with http://localhost and http://127.0.0.1 redirect URIs (OIDC Registration §2).
+        // Proves: registration refuses an implicit web client redirected to http://localhost or http://127.0.0.1.
         for (String uri : List.of("http://localhost:8000/cb", "http://127.0.0.1:8000/cb")) {
             HttpResponse<String> response = register("", "{\"redirect_uris\":[\"" + uri + "\"],\"application_type\":\"web\","
                     + "\"response_types\":[\"id_token token\"],\"grant_types\":[\"implicit\"]}");
@@ -795,7 +795,7 @@ class ImplicitHybridAttackTest {
 
     @Test
     void managementApiWhenImplicitWebClientUsesHttpLocalhostThenRefused() {
-        // DEFECT: the management API also stores an implicit web client redirected to http://localhost (OIDC Registration §2).
+        // Proves: the management API refuses an implicit client (no application type: web) redirected to http://localhost.
         HttpResponse<String> created = adminSend("POST", "/admin/clients", adminToken, """
                 {"clientId":"implicit-localhost","redirectUris":["http://localhost:8000/cb"],"grantTypes":["implicit"],
                  "responseTypes":["id_token token"]}""");
@@ -804,7 +804,7 @@ class ImplicitHybridAttackTest {
 
     @Test
     void registrationWhenImplicitWebClientUsesHttpsLocalhostThenRefused() {
-        // DEFECT: a web client registers the implicit grant with https://localhost (OIDC Registration §2: MUST NOT use localhost).
+        // Proves: registration refuses an implicit web client redirected to https://localhost (MUST NOT use localhost).
         HttpResponse<String> response = register("", "{\"redirect_uris\":[\"https://localhost/cb\"],\"application_type\":\"web\","
                 + "\"response_types\":[\"id_token\"],\"grant_types\":[\"implicit\"]}");
         assertEquals(400, response.statusCode(), response.body());
