@@ -178,6 +178,9 @@ public final class AuthorizationFlow {
         }
         if (issued.accessToken() != null) {
             IssuedAccessToken access = issued.accessToken();
+            if (code != null) {
+                engine.authorizationCodes().issuedWith(code, access);
+            }
             parameters.put("access_token", access.value());
             parameters.put("token_type", IssuedTokens.TOKEN_TYPE);
             parameters.put("expires_in", String.valueOf(Duration.between(access.issuedAt(), access.expiresAt()).toSeconds()));

@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * A breaker's attacks on the implicit and hybrid flows (OIDC Core §3.2, §3.3, §15.2; OAuth 2.0 Multiple Response
  * Type Encoding Practices; Form Post Response Mode; RFC 9700 §2.1.2, §4.1, §4.2; RFC 6749 §3.1.2, §4.2, §10; OIDC
  * Registration §2), over real HTTP against {@link TestServer}. A passing test is an attack the server resists; a
- * test marked {@code // DEFECT:} fails on purpose and names what is wrong.
+ * test marked {@code // DEFECT:} fails on purpose and names what is wrong (none is left).
  */
 class ImplicitHybridAttackTest {
 
@@ -630,7 +630,7 @@ class ImplicitHybridAttackTest {
     void hybridCodeWhenReplayedThenTheAccessTokenIssuedWithItInTheFrontChannelIsRevokedToo() {
         // RFC 6749 §4.1.2: a code used twice SHOULD revoke all tokens issued based on it; the front-channel access
         // token of code token came from the same authorization, in the same response as the code.
-        // DEFECT: (hardening, debatable) a replayed hybrid code revokes what its redemption issued but not the access token issued with it in the fragment.
+        // Proves: a replayed hybrid code also revokes the access token that left with it in the fragment.
         Map<String, String> fragment = fragment(signIn("", "hybrid", "response_type", "code token", "scope", "openid"));
         OidcFlow.redeem(server, "", "hybrid", fragment.get("code"));
         server.post("/oauth2/token", form("grant_type", "authorization_code", "code", fragment.get("code"), "redirect_uri", REDIRECT),
