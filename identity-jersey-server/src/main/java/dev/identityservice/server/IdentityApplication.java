@@ -86,7 +86,7 @@ public final class IdentityApplication extends ResourceConfig {
         register(new IntrospectionEndpoint(engine.introspector(), clients));
         register(new RevocationEndpoint(engine.revoker(), clients));
         // Browser flow: authorize + login page, RP-initiated logout, CORS for browser apps.
-        AuthorizationFlow flow = new AuthorizationFlow(engine, deviceCookieKey);
+        AuthorizationFlow flow = new AuthorizationFlow(engine, deviceCookieKey, metrics);
         register(new AuthorizeEndpoint(flow));
         register(new LoginEndpoint(flow, throttle, devices));
         register(new PushedAuthorizationRequestEndpoint(engine, clients));

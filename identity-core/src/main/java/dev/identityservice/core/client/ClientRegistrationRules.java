@@ -25,6 +25,10 @@ import java.util.regex.Pattern;
  *   <li>Application types (OIDC Registration §2): a {@code web} client's redirect URIs are {@code https} or
  *       loopback {@code http}, never a private-use scheme (no browser page can receive one); a {@code native}
  *       client may use all three forms (RFC 8252 §7.1 to §7.3).</li>
+ *   <li>Implicit grant (OIDC Registration §2): a client with the {@code implicit} grant that is not {@code native}
+ *       (a client that never said is {@code web}, the §2 default) is redirected to {@code https} only, never to
+ *       {@code localhost}, a {@code .localhost} name or a loopback address: its tokens travel in the redirect
+ *       itself, so any local process listening on the port would receive them.</li>
  *   <li>Other URLs of a client ({@code logo_uri}, {@code client_uri}, {@code policy_uri}, {@code tos_uri}):
  *       {@code https} with a host, or loopback {@code http}; no user-info, no fragment.</li>
  *   <li>URLs the server itself requests ({@code jwks_uri}, {@code backchannel_logout_uri}): {@code https} or
@@ -83,7 +87,7 @@ public final class ClientRegistrationRules {
             throw new IllegalArgumentException("clientId must not have the shape of a user subject (a UUID), so that "
                     + "a client's tokens can never name a user (RFC 9068 §5): " + client.clientId());
         }
-        requireRedirectUris(client.applicationType(), client.redirectUris());
+        requireRedirectUris(client.applicationType(), client.allows(GrantType.IMPLICIT), client.redirectUris());
         for (String uri : client.postLogoutRedirectUris()) {
             requireRedirectUri("postLogoutRedirectUris", uri);
         }
@@ -159,20 +163,57 @@ public final class ClientRegistrationRules {
     }
 
     /**
-     * Fails unless every redirect URI may be registered for a client of {@code type} ({@code null}: not said).
-     * The registration endpoint calls it alone to tell {@code invalid_redirect_uri} from other metadata errors.
+     * Fails unless every redirect URI may be registered for a client of {@code type} ({@code null}: not said) that
+     * has the {@code implicit} grant or not (OIDC Registration §2, see the class comment). The registration
+     * endpoint calls it alone to tell {@code invalid_redirect_uri} from other metadata errors.
      *
+     * @param implicit whether the client has the {@code implicit} grant (a response type with {@code id_token} or
+     *                 {@code token}, RFC 7591 §2.1)
      * @throws IllegalArgumentException naming {@code redirectUris} and the value
      */
-    public static void requireRedirectUris(ApplicationType type, List<String> uris) {
+    public static void requireRedirectUris(ApplicationType type, boolean implicit, List<String> uris) {
         for (String uri : uris) {
             requireRedirectUri("redirectUris", uri);
-            String scheme = URI.create(uri).getScheme().toLowerCase(Locale.ROOT);
+            URI parsed = URI.create(uri);
+            String scheme = parsed.getScheme().toLowerCase(Locale.ROOT);
             if (type == ApplicationType.WEB && !"https".equals(scheme) && !"http".equals(scheme)) {
                 throw new IllegalArgumentException("redirectUris: a web client is redirected to https (or http to a "
                         + "loopback address); private-use schemes are for native clients (OIDC Registration §2): " + uri);
             }
+            // A client that never said is a web client here: web is the §2 default, and an unsaid type must not
+            // be a way around the rule.
+            if (implicit && type != ApplicationType.NATIVE && (!"https".equals(scheme) || namesLocalHost(parsed.getHost()))) {
+                throw new IllegalArgumentException("redirectUris: a web client with the implicit grant is redirected to "
+                        + "https only, never to localhost or a loopback address (OIDC Registration §2): " + uri);
+            }
         }
+    }
+
+    /**
+     * Whether {@code host} names this machine: a loopback literal ({@link #isLoopback}, or any spelling of the IPv6
+     * loopback or of an IPv4-mapped loopback), {@code localhost} or a name under it (RFC 6761 §6.3), with or
+     * without the trailing dot. Never resolved: only literals are parsed.
+     */
+    static boolean namesLocalHost(String host) {
+        if (host == null) {
+            return false;
+        }
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.endsWith(".")) {
+            h = h.substring(0, h.length() - 1);
+        }
+        if (isLoopback(h) || "localhost".equals(h) || h.endsWith(".localhost")) {
+            return true;
+        }
+        if (h.startsWith("[") && h.endsWith("]")) {
+            try {
+                // An IPv6 literal: parsed, never looked up (InetAddress resolves only names).
+                return java.net.InetAddress.getByName(h.substring(1, h.length() - 1)).isLoopbackAddress();
+            } catch (java.net.UnknownHostException e) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /** {@code null}, or a URL as the class comment says; {@code field} names it in the error. */

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The authorization code grant (RFC 6749 §4.1.3) with PKCE (RFC 7636). A code redeems once; a
- * replayed code revokes the tokens its first redemption issued (RFC 6749 §4.1.2).
+ * replayed code revokes the tokens its first redemption issued and the access token issued with it in the
+ * authorization response of the hybrid flow (RFC 6749 §4.1.2).
  */
 public final class AuthorizationCodeGrant implements GrantHandler {
 
@@ -114,6 +115,10 @@ public final class AuthorizationCodeGrant implements GrantHandler {
         }
         if (code.issuedAccessJti() != null) {
             accessTokens.revoke(code.tenantId(), code.issuedAccessJti(), code.issuedAccessExpiresAt());
+        }
+        if (code.frontChannelAccessJti() != null) {
+            // Hybrid flow: the access token that left with the code in the authorization response.
+            accessTokens.revoke(code.tenantId(), code.frontChannelAccessJti(), code.frontChannelAccessExpiresAt());
         }
     }
 }

@@ -15,4 +15,7 @@ public interface AuthorizationCodeStore {
 
     /** Remembers what the redemption issued, so that a replay can revoke it. */
     void recordIssued(String codeHash, String familyId, String accessJti, Instant accessExpiresAt);
+
+    /** Remembers the access token issued with the code in the authorization response, so that a replay can revoke it. */
+    void recordFrontChannel(String codeHash, String accessJti, Instant accessExpiresAt);
 }

@@ -4,6 +4,7 @@ import dev.identityservice.core.client.Client;
 import dev.identityservice.core.error.OAuthError;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.token.ClaimsRequest;
+import dev.identityservice.core.token.IssuedAccessToken;
 import dev.identityservice.core.token.OpaqueTokens;
 import dev.identityservice.core.user.User;
 import java.time.Clock;
@@ -54,7 +55,18 @@ public final class AuthorizationCodes {
         Instant now = clock.instant();
         store.insert(new AuthorizationCode(OpaqueTokens.hash(code), tenant.id(), client.clientId(), user.id(), sessionId,
                 redirectUri, String.join(" ", scopes), nonce, codeChallenge, authTime, now.plus(CODE_TTL), null,
-                null, null, null, claims.toJson()));
+                null, null, null, claims.toJson(), null, null));
         return code;
+    }
+
+    /**
+     * Remembers {@code accessToken}, issued in the same authorization response as {@code code} (the hybrid flow's
+     * {@code code token}, OIDC Core §3.3.2.5), so that a replay of the code revokes it with what the code's
+     * redemption issued (RFC 6749 §4.1.2). Called before the response leaves, so before the code can be redeemed.
+     *
+     * @param code the code as {@link #issue} returned it
+     */
+    public void issuedWith(String code, IssuedAccessToken accessToken) {
+        store.recordFrontChannel(OpaqueTokens.hash(code), accessToken.jti(), accessToken.expiresAt());
     }
 }

@@ -108,6 +108,31 @@ class AuthorizationCodeGrantTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void redeemWhenHybridCodeReplayedThenAccessTokenIssuedWithTheCodeRevokedToo(DatabaseKind kind) {
+        try (TestEngine t = TestEngine.on(kind)) {
+            Tenant tenant = t.tenant("acme");
+            User alice = t.user(tenant, "alice", "user");
+            Client spa = publicClient(t, tenant);
+            String code = code(t, tenant, spa, alice);
+            // What the authorization endpoint does for response_type=code token (OIDC Core §3.3.2.5).
+            dev.identityservice.core.token.IssuedAccessToken frontChannel = t.engine.frontChannelTokens().issue(
+                    new dev.identityservice.core.token.Authorization(tenant, spa, alice, Set.of("openid"), t.clock.instant(),
+                            java.util.List.of("pwd"), null, null, dev.identityservice.core.token.ClaimsRequest.NONE),
+                    dev.identityservice.core.client.ResponseType.parse("code token"), code).accessToken();
+            t.engine.authorizationCodes().issuedWith(code, frontChannel);
+            t.token(tenant, spa, "grant_type", "authorization_code", "code", code, "redirect_uri", REDIRECT, "code_verifier", VERIFIER);
+            assertTrue(t.engine.introspector().introspect(tenant, frontChannel.value(), null).active(), "active until a replay");
+
+            assertThrows(OAuthException.class, () -> t.token(tenant, spa, "grant_type", "authorization_code", "code", code,
+                    "redirect_uri", REDIRECT, "code_verifier", VERIFIER));
+
+            assertFalse(t.engine.introspector().introspect(tenant, frontChannel.value(), null).active(),
+                    "RFC 6749 §4.1.2: the token issued with the code is revoked by its replay");
+        }
+    }
+
     @Test
     void redeemWhenCodeExpiredThenInvalidGrant() {
         try (TestEngine t = TestEngine.on(DatabaseKind.H2)) {

@@ -2,6 +2,7 @@ package dev.identityservice.server.endpoint;
 
 import dev.identityservice.core.IdentityEngine;
 import dev.identityservice.core.client.ClientDescription;
+import dev.identityservice.core.client.GrantType;
 import dev.identityservice.core.client.ResponseType;
 import dev.identityservice.core.error.OAuthError;
 import dev.identityservice.core.session.LoginSession;
@@ -16,6 +17,7 @@ import dev.identityservice.core.user.User;
 import dev.identityservice.server.error.ErrorResponses;
 import dev.identityservice.server.http.BrowserCookies;
 import dev.identityservice.server.http.Form;
+import dev.identityservice.server.observability.ServerMetrics;
 import dev.identityservice.server.page.Html;
 import dev.identityservice.server.page.Pages;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -45,14 +47,17 @@ public final class AuthorizationFlow {
 
     private final IdentityEngine engine;
     private final PushedRequestSeal seal;
+    private final ServerMetrics metrics;
 
     /**
      * @param sealKey secret key material (at least 32 bytes, the same on every instance, e.g. derived from the
      *                master key) for the login form's proof that a pushed request's parameters are unchanged
+     * @param metrics where the tokens of the implicit and hybrid flows are counted, as the token endpoint's are
      */
-    public AuthorizationFlow(IdentityEngine engine, byte[] sealKey) {
+    public AuthorizationFlow(IdentityEngine engine, byte[] sealKey, ServerMetrics metrics) {
         this.engine = engine;
         this.seal = new PushedRequestSeal(sealKey, engine.clock());
+        this.metrics = java.util.Objects.requireNonNull(metrics, "metrics");
     }
 
     /**
@@ -167,8 +172,16 @@ public final class AuthorizationFlow {
                 session.session().authTime(), List.of(AuthenticationContext.AMR_PASSWORD), authorization.nonce(),
                 session.session().idHash(), authorization.claims());
         FrontChannelTokens.Issued issued = engine.frontChannelTokens().issue(granted, authorization.responseType(), code);
+        if (issued.accessToken() != null || issued.idToken() != null) {
+            // One count per response, as the token endpoint counts one per response; the grant is implicit for
+            // the hybrid flow too, since the tokens in the front channel are its part (RFC 7591 §2.1).
+            metrics.tokenIssued(GrantType.IMPLICIT.value());
+        }
         if (issued.accessToken() != null) {
             IssuedAccessToken access = issued.accessToken();
+            if (code != null) {
+                engine.authorizationCodes().issuedWith(code, access);
+            }
             parameters.put("access_token", access.value());
             parameters.put("token_type", IssuedTokens.TOKEN_TYPE);
             parameters.put("expires_in", String.valueOf(Duration.between(access.issuedAt(), access.expiresAt()).toSeconds()));

@@ -5,6 +5,7 @@ import dev.identityservice.core.client.ApplicationType;
 import dev.identityservice.core.client.Client;
 import dev.identityservice.core.client.ClientRegistrationRules;
 import dev.identityservice.core.client.ClientSecrets;
+import dev.identityservice.core.client.GrantType;
 import dev.identityservice.core.error.OAuthError;
 import dev.identityservice.core.registration.ClientRegistrations.RegistrationRefused;
 import dev.identityservice.core.registration.RegistrationMode;
@@ -202,7 +203,9 @@ public final class RegistrationEndpoint {
             throw ClientMetadata.invalid(e.getMessage());
         }
         try {
-            ClientRegistrationRules.requireRedirectUris(type, entry.redirectUris() == null ? List.of() : entry.redirectUris());
+            ClientRegistrationRules.requireRedirectUris(type,
+                    entry.grantTypes() != null && entry.grantTypes().contains(GrantType.IMPLICIT.value()),
+                    entry.redirectUris() == null ? List.of() : entry.redirectUris());
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new OAuthError(ClientMetadata.INVALID_REDIRECT_URI, e.getMessage() == null ? "redirect_uris: a value is null"
                     : e.getMessage(), 400).exception();

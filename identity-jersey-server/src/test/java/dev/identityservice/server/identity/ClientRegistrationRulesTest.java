@@ -118,6 +118,29 @@ class ClientRegistrationRulesTest {
         assertAcceptedEverywhere(client);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"http://localhost:8000/cb", "http://127.0.0.1:8000/cb", "http://[::1]:8000/cb", "https://localhost/cb",
+            "https://LOCALHOST./cb", "https://app.localhost/cb", "https://127.0.0.1/cb", "https://127.9.8.7:8443/cb",
+            "https://[::1]/cb", "https://[0:0:0:0:0:0:0:1]/cb", "https://[::ffff:127.0.0.1]/cb"})
+    void registerWhenImplicitWebClientIsRedirectedToLocalhostThenRefusedAtAdminApiAndImport(String uri) throws IOException {
+        // OIDC Registration §2: a web client (said, or by the default) of the implicit grant: https, never localhost.
+        for (String type : new String[] {"", "\"applicationType\":\"web\","}) {
+            String client = "{\"clientId\":\"%s\",\"public\":true," + type + "\"grantTypes\":[\"implicit\"],"
+                    + "\"responseTypes\":[\"id_token\"],\"redirectUris\":[" + quoted(uri) + "]}";
+            assertRefusedEverywhere(client, "redirectUris");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"applicationType\":\"native\",\"redirectUris\":[\"http://127.0.0.1:8000/cb\"]",
+            "{\"applicationType\":\"native\",\"redirectUris\":[\"com.example.app:/cb\"]",
+            "{\"applicationType\":\"web\",\"redirectUris\":[\"https://localhost.example.com/cb\"]",
+            "{\"redirectUris\":[\"https://app.example.com/cb\"]"})
+    void registerWhenImplicitClientIsNativeOrRedirectedToAPublicHttpsHostThenAcceptedAtAdminApiAndImport(String start) throws IOException {
+        assertAcceptedEverywhere(start + ",\"clientId\":\"%s\",\"public\":true,\"grantTypes\":[\"implicit\"],"
+                + "\"responseTypes\":[\"id_token\"]}");
+    }
+
     @Test
     void replaceWhenExistingClientGetsUnsafeRedirectUriThen400AndClientUnchanged() {
         HttpResponse<String> created = admin.post("/admin/clients", "{\"clientId\":\"replace-me\",\"public\":true,"

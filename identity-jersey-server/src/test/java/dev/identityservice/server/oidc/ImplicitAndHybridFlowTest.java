@@ -282,6 +282,27 @@ class ImplicitAndHybridFlowTest {
     }
 
     @Test
+    void registrationWhenImplicitClientRedirectedToLocalhostThenInvalidRedirectUriUnlessNative() {
+        // OIDC Registration §2: web clients of the implicit grant register https only, never localhost; native
+        // clients register loopback http or private-use schemes.
+        for (String uri : List.of("http://localhost:8000/cb", "https://localhost/cb", "https://127.0.0.1/cb", "https://[::1]/cb")) {
+            for (String type : List.of("", "\"application_type\":\"web\",")) {
+                HttpResponse<String> refused = register("", "{\"redirect_uris\":[\"" + uri + "\"]," + type
+                        + "\"response_types\":[\"code id_token\"]}");
+                assertEquals(400, refused.statusCode(), uri + " " + type + " -> " + refused.body());
+                assertEquals("invalid_redirect_uri", TestServer.json(refused.body()).get("error").asText(), refused.body());
+            }
+        }
+        for (String uri : List.of("http://127.0.0.1:8000/cb", "com.example.app:/cb")) {
+            HttpResponse<String> nativeClient = register("", "{\"redirect_uris\":[\"" + uri + "\"],\"application_type\":\"native\","
+                    + "\"response_types\":[\"id_token\"],\"grant_types\":[\"implicit\"]}");
+            assertEquals(201, nativeClient.statusCode(), uri + " -> " + nativeClient.body());
+        }
+        HttpResponse<String> codeOnly = register("", "{\"redirect_uris\":[\"http://localhost:8000/cb\"],\"application_type\":\"web\"}");
+        assertEquals(201, codeOnly.statusCode(), "the rule is the implicit grant's: " + codeOnly.body());
+    }
+
+    @Test
     void registrationWhenTenantOffThenOnlyCode() {
         HttpResponse<String> refused = register("/t/off", "{\"redirect_uris\":[\"" + REDIRECT + "\"],"
                 + "\"response_types\":[\"id_token\"],\"grant_types\":[\"implicit\"]}");

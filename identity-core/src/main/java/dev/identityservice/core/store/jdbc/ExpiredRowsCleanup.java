@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  *       in, is first ended as a logout would end it, which queues its back-channel logouts (OIDC Back-Channel
  *       Logout 1.0 §2.5: the session ended).</li>
  *   <li>Authorization codes go {@link #CODE_RETENTION_AFTER_EXPIRY} past expiry, and not before the access
- *       token their redemption issued has expired and the refresh family it started is gone, so that a late
- *       replay still revokes them (RFC 6749 §4.1.2).</li>
+ *       token their redemption issued (and the one issued with them in a hybrid response) has expired and the refresh
+ *       family it started is gone, so that a late replay still revokes them (RFC 6749 §4.1.2).</li>
  *   <li>Audit events go once they are older than the audit retention.</li>
  *   <li>Security events go once they are older than {@code security-events.retention}, and receivers' streams once
  *       they were not polled for {@code security-events.stream-idle-expiry}; acknowledgements go with either.</li>
@@ -93,12 +93,14 @@ public final class ExpiredRowsCleanup implements Runnable {
             new Rule("opaque_access_tokens", List.of("token_hash"), "expires_at <= ?", 1),
             new Rule("revoked_access_tokens", List.of("tenant_id", "jti"), "expires_at <= ?", 1),
             new Rule("sessions", List.of("id_hash"), "expires_at <= ?", 1),
-            // The second instant is now: what the redemption issued must have expired too, and the refresh family
-            // it started must be gone (the dead-family pass runs first), since a replay of the code revokes it.
+            // The second and third instants are now: what the redemption issued and what left with the code in a
+            // hybrid response must have expired too, and the refresh family it started must be gone (the
+            // dead-family pass runs first), since a replay of the code revokes them.
             new Rule("authorization_codes", List.of("code_hash"),
                     "expires_at <= ? AND (issued_access_expires IS NULL OR issued_access_expires <= ?) "
+                            + "AND (front_channel_access_expires IS NULL OR front_channel_access_expires <= ?) "
                             + "AND (issued_family_id IS NULL OR NOT EXISTS (SELECT 1 FROM refresh_tokens f "
-                            + "WHERE f.tenant_id = authorization_codes.tenant_id AND f.family_id = authorization_codes.issued_family_id))", 2),
+                            + "WHERE f.tenant_id = authorization_codes.tenant_id AND f.family_id = authorization_codes.issued_family_id))", 3),
             new Rule("login_attempts", List.of("bucket"), "expires_at <= ?", 1),
             new Rule("initial_access_tokens", List.of("id"), "expires_at <= ?", 1),
             new Rule("pushed_authorization_requests", List.of("reference_hash"), "expires_at <= ?", 1),
@@ -164,7 +166,12 @@ public final class ExpiredRowsCleanup implements Runnable {
         endExpiredSessions(now);
         for (Rule rule : BY_EXPIRY) {
             Instant cutOff = rule.table().equals("authorization_codes") ? now.minus(CODE_RETENTION_AFTER_EXPIRY) : now;
-            removed += deleteWhere(rule, rule.instants() == 1 ? List.of(cutOff) : List.of(cutOff, now));
+            // The first instant is the cut-off, any further ones are now.
+            List<Instant> instants = new ArrayList<>(List.of(cutOff));
+            while (instants.size() < rule.instants()) {
+                instants.add(now);
+            }
+            removed += deleteWhere(rule, instants);
         }
         removed += deleteWhere(AUDIT_EVENTS, List.of(now.minus(auditRetention)));
         removed += deleteWhere(IDLE_STREAMS, List.of(now.minus(securityEvents.streamIdleExpiry())));

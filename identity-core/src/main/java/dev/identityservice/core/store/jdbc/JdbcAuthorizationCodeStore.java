@@ -11,7 +11,8 @@ import java.util.Optional;
 public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore {
 
     private static final String COLUMNS = "code_hash, tenant_id, client_id, user_id, session_id, redirect_uri, scope, nonce, "
-            + "code_challenge, code_challenge_method, auth_time, expires_at, consumed_at, issued_family_id, issued_access_jti, issued_access_expires, claims_request";
+            + "code_challenge, code_challenge_method, auth_time, expires_at, consumed_at, issued_family_id, issued_access_jti, issued_access_expires, claims_request, "
+            + "front_channel_access_jti, front_channel_access_expires";
 
     private final Database database;
 
@@ -23,7 +24,7 @@ public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore 
     public void insert(AuthorizationCode code) {
         database.withConnection(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO authorization_codes (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    "INSERT INTO authorization_codes (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, code.codeHash());
                 insert.setString(2, code.tenantId());
                 insert.setString(3, code.clientId());
@@ -41,6 +42,8 @@ public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore 
                 insert.setString(15, code.issuedAccessJti());
                 Timestamps.set(insert, 16, code.issuedAccessExpiresAt());
                 insert.setString(17, code.claimsRequest());
+                insert.setString(18, code.frontChannelAccessJti());
+                Timestamps.set(insert, 19, code.frontChannelAccessExpiresAt());
                 return insert.executeUpdate();
             }
         });
@@ -61,7 +64,8 @@ public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore 
                             row.getString("code_challenge"), Timestamps.get(row, "auth_time"), Timestamps.get(row, "expires_at"),
                             Timestamps.get(row, "consumed_at"), row.getString("issued_family_id"),
                             row.getString("issued_access_jti"), Timestamps.get(row, "issued_access_expires"),
-                            row.getString("claims_request")));
+                            row.getString("claims_request"), row.getString("front_channel_access_jti"),
+                            Timestamps.get(row, "front_channel_access_expires")));
                 }
             }
         });
@@ -88,6 +92,19 @@ public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore 
                 update.setString(2, accessJti);
                 Timestamps.set(update, 3, accessExpiresAt);
                 update.setString(4, codeHash);
+                return update.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public void recordFrontChannel(String codeHash, String accessJti, Instant accessExpiresAt) {
+        database.withConnection(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE authorization_codes SET front_channel_access_jti = ?, front_channel_access_expires = ? WHERE code_hash = ?")) {
+                update.setString(1, accessJti);
+                Timestamps.set(update, 2, accessExpiresAt);
+                update.setString(3, codeHash);
                 return update.executeUpdate();
             }
         });
