@@ -263,6 +263,27 @@ class BreakerCompactSerializationTest {
     }
 
     @Test
+    void everyNonAlphabetCharacterUpToU01ffSubstitutedInEveryPartRejected() {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        String genuine = token(EC).sign();
+        int first = genuine.indexOf('.');
+        int second = genuine.indexOf('.', first + 1);
+        int[] positions = {1, first + 2, second + 2, genuine.length() - 1};
+        int tried = 0;
+        for (char c = 0; c < 0x200; c++) {
+            if (alphabet.indexOf(c) >= 0) {
+                continue;
+            }
+            for (int at : positions) {
+                String bent = genuine.substring(0, at) + c + genuine.substring(at + 1);
+                assertRejected(bent);
+                tried++;
+            }
+        }
+        assertTrue(tried > 1500, "tried " + tried);
+    }
+
+    @Test
     void iso88591CharactersThatMapToBase64BytesAreNotConfused() {
         // U+0141 etc. become '?' under ISO-8859-1; U+0100+0x41 could be mistaken for 'A' by a narrowing cast.
         String genuine = token(RSA).sign();
