@@ -172,7 +172,7 @@ class BreakerCompactSerializationTest {
         return forms;
     }
 
-    // DEFECT: a signature part with non-zero unused trailing bits (non-canonical base64url, RFC 4648 §3.5) is accepted, so one token has 16 string forms.
+    // Proves: a signature part with non-zero unused trailing bits (non-canonical base64url, RFC 4648 §3.5) is refused, so one token has one string form.
     @Test
     void nonCanonicalTrailingBitsInSignatureRejected() {
         String genuine = token(EC).sign(); // 64-byte signature: 86 characters, 4 unused bits
