@@ -46,7 +46,7 @@ class BreakerOwnAddressTest {
                 () -> strict(resolved).get(URI.create("https://self.example:8443/jwks"), 1000, Duration.ofMillis(500)));
     }
 
-    // DEFECT: the NAT64 form 64:ff9b::<own IPv4> is public to AddressPolicy (it judges the embedded IPv4) but LocalAddresses does not normalise it, so it passes the own-address check.
+    // Proves: the NAT64 form 64:ff9b::<own IPv4> is unwrapped to the embedded IPv4 (as AddressPolicy judges it) and refused as this machine.
     @ParameterizedTest
     @ValueSource(strings = {"64:ff9b::" + OWN_PUBLIC})
     void resolvedToNat64FormOfOwnAddressThenRefused(String resolved) {
@@ -54,7 +54,7 @@ class BreakerOwnAddressTest {
                 () -> strict(resolved).get(URI.create("https://self.example/jwks"), 1000, Duration.ofMillis(500)));
     }
 
-    // DEFECT: the 6to4 form 2002:<own IPv4>:: is public to AddressPolicy (judged by the embedded IPv4) but not recognised as this machine's own address.
+    // Proves: the 6to4 form 2002:<own IPv4>:: is unwrapped to the embedded IPv4 (as AddressPolicy judges it) and refused as this machine.
     @ParameterizedTest
     @ValueSource(strings = {"2002:5db8:d70e::1"})
     void resolvedTo6to4FormOfOwnAddressThenRefused(String resolved) {
