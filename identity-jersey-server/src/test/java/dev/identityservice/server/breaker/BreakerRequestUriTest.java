@@ -235,7 +235,7 @@ class BreakerRequestUriTest {
         assertEquals(null, outcome(base + "/small#" + sha256(object) + "="));
     }
 
-    // DEFECT: a fragment with non-zero unused trailing bits (non-canonical base64url, RFC 4648 §3.5) still matches the hash: the pin has 4 spellings.
+    // Proves: a fragment with non-zero unused trailing bits (non-canonical base64url, RFC 4648 §3.5) does not match the hash: the pin has one spelling.
     @Test
     void fragmentWithNonCanonicalTrailingBitsRefused() throws Exception {
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -295,7 +295,7 @@ class BreakerRequestUriTest {
         assertNotNull(result, "the registered pin does not match what is served");
     }
 
-    // DEFECT: a hash fragment in the client's registered request_uri is ignored: requesting that URL without a fragment fetches and accepts whatever is served (OIDC Registration §2 uses that fragment to pin the file's contents).
+    // Proves: a hash fragment in the client's registered request_uri pins the contents even when the request leaves the fragment out (OIDC Registration §2).
     @Test
     void registeredPinIsNotBypassedByLeavingTheFragmentOut() throws Exception {
         String object = object("");
@@ -384,7 +384,7 @@ class BreakerRequestUriTest {
         assertEquals(null, outcome(base + "/chunked-exact#" + sha256(object)));
     }
 
-    // DEFECT: a chunked answer with a negative chunk size ("-1", not 1*HEXDIG, RFC 9112 §7.1) and no last chunk is taken as complete instead of refused (robustness; no privilege gained).
+    // Proves: a chunked answer with a negative chunk size ("-1", not 1*HEXDIG, RFC 9112 §7.1) fails the fetch instead of yielding the chunks before it.
     @Test
     void negativeChunkSizeDoesNotYieldAPrefixAsTheObject() throws Exception {
         // A valid object, then a negative chunk size and garbage: the object must not be taken as complete.
@@ -431,7 +431,7 @@ class BreakerRequestUriTest {
         assertTrue(huge.contains("longer than"), huge);
     }
 
-    // DEFECT: two differing Content-Length values are accepted (the last wins) where RFC 9112 §6.3 item 5 says the response MUST be discarded (low: one request per connection, no smuggling).
+    // Proves: an answer with two differing Content-Length values is refused (RFC 9112 §6.3 item 5), not read by the last one.
     @Test
     void twoDifferentContentLengthsRefused() throws Exception {
         // RFC 9112 §6.3: differing Content-Length values are an unrecoverable error.
