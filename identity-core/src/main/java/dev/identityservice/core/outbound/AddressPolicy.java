@@ -101,18 +101,12 @@ public final class AddressPolicy {
         if (first == 0xff || (first & 0xfe) == 0xfc || (first == 0xfe && (second & 0xc0) >= 0x80)) {
             return false; // multicast, unique local, link-local fe80::/10 and site-local fec0::/10
         }
+        byte[] v4 = embeddedIpv4(a);
+        if (v4 != null) {
+            return isPublicV4(v4);
+        }
         if (allZero(a, 0, 10)) {
-            if ((a[10] == (byte) 0xff && a[11] == (byte) 0xff) || (a[10] == 0 && a[11] == 0)) {
-                // ::ffff:a.b.c.d (mapped), ::a.b.c.d (compatible), and :: and ::1 with them.
-                return isPublicV4(new byte[] {a[12], a[13], a[14], a[15]});
-            }
-            return false;
-        }
-        if (first == 0x00 && second == 0x64 && (a[2] & 0xff) == 0xff && (a[3] & 0xff) == 0x9b && allZero(a, 4, 12)) {
-            return isPublicV4(new byte[] {a[12], a[13], a[14], a[15]}); // NAT64 64:ff9b::/96
-        }
-        if (first == 0x20 && second == 0x02) {
-            return isPublicV4(new byte[] {a[2], a[3], a[4], a[5]}); // 6to4
+            return false; // the rest of ::/80
         }
         if (first == 0x20 && second == 0x01 && a[2] == 0 && a[3] == 0) {
             return false; // Teredo: the IPv4 address inside is obfuscated
@@ -130,6 +124,28 @@ public final class AddressPolicy {
             return false; // IPv4-translated ::ffff:0:a.b.c.d (SIIT, RFC 2765): reaches IPv4 through a local translator
         }
         return !(first == 0x01 && second == 0x00 && allZero(a, 2, 8)); // discard-only 100::/64
+    }
+
+    /**
+     * The IPv4 address that an IPv6 address of 16 bytes carries and reaches, or {@code null}: {@code ::ffff:a.b.c.d}
+     * (mapped, RFC 4291 §2.5.5.2), {@code ::a.b.c.d} (compatible, §2.5.5.1, which takes in {@code ::} and
+     * {@code ::1}), {@code 64:ff9b::a.b.c.d} (well-known NAT64 prefix, RFC 6052 §2.1) and {@code 2002:aabb:ccdd::/48}
+     * (6to4, RFC 3056 §2). Such an address is judged, and compared with this machine's own addresses
+     * ({@link LocalAddresses}), as that IPv4 address.
+     */
+    static byte[] embeddedIpv4(byte[] a) {
+        int first = a[0] & 0xff;
+        int second = a[1] & 0xff;
+        if (allZero(a, 0, 10) && ((a[10] == (byte) 0xff && a[11] == (byte) 0xff) || (a[10] == 0 && a[11] == 0))) {
+            return new byte[] {a[12], a[13], a[14], a[15]};
+        }
+        if (first == 0x00 && second == 0x64 && (a[2] & 0xff) == 0xff && (a[3] & 0xff) == 0x9b && allZero(a, 4, 12)) {
+            return new byte[] {a[12], a[13], a[14], a[15]};
+        }
+        if (first == 0x20 && second == 0x02) {
+            return new byte[] {a[2], a[3], a[4], a[5]};
+        }
+        return null;
     }
 
     private static boolean allZero(byte[] a, int from, int to) {

@@ -1,6 +1,5 @@
 package dev.identityservice.core.outbound;
 
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -108,16 +107,15 @@ public final class LocalAddresses {
     }
 
     /**
-     * The address without an IPv6 scope (the same address on any interface) and an IPv4-compatible IPv6 form as
-     * its IPv4 address; an IPv4-mapped one is already an {@link Inet4Address} when Java builds it.
+     * The address without an IPv6 scope (the same address on any interface), and an IPv6 form that carries an
+     * IPv4 address (mapped, compatible, NAT64 {@code 64:ff9b::/96}, 6to4 {@code 2002::/16}) as that IPv4 address:
+     * {@link AddressPolicy} judges those forms by the IPv4 address they reach, so the own-address check must too.
      */
     static InetAddress normalized(InetAddress address) {
         byte[] bytes = address.getAddress();
         try {
-            if (address instanceof Inet6Address v6 && v6.isIPv4CompatibleAddress()) {
-                return InetAddress.getByAddress(new byte[] {bytes[12], bytes[13], bytes[14], bytes[15]});
-            }
-            return InetAddress.getByAddress(bytes);
+            byte[] v4 = address instanceof Inet6Address ? AddressPolicy.embeddedIpv4(bytes) : null;
+            return InetAddress.getByAddress(v4 != null ? v4 : bytes);
         } catch (UnknownHostException e) {
             throw new IllegalStateException("an address of 4 or 16 bytes is always valid", e);
         }

@@ -351,11 +351,7 @@ public final class OutboundHttp {
                 String name = colon < 0 ? "" : header.substring(0, colon).trim().toLowerCase(Locale.ROOT);
                 String value = colon < 0 ? "" : header.substring(colon + 1).trim();
                 if ("content-length".equals(name)) {
-                    try {
-                        length = Long.parseLong(value);
-                    } catch (NumberFormatException e) {
-                        throw new IOException("bad Content-Length");
-                    }
+                    length = contentLength(value, length);
                 } else if ("transfer-encoding".equals(name)) {
                     chunked = value.toLowerCase(Locale.ROOT).endsWith("chunked");
                 }
@@ -374,13 +370,49 @@ public final class OutboundHttp {
             return new Answer(status, body.toByteArray());
         }
 
+        /**
+         * The length a Content-Length field value gives, with {@code earlier} the one an earlier field gave (or -1):
+         * each element of the value (a list when a proxy folded repeated fields) is 1*DIGIT (RFC 9110 §8.6), and
+         * all are the same number, else the answer is refused (RFC 9112 §6.3 item 5: which one to believe is
+         * exactly what a smuggling attack plays on).
+         */
+        private static long contentLength(String value, long earlier) throws IOException {
+            long length = earlier;
+            for (String element : value.split(",", -1)) {
+                String digits = element.strip();
+                if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                    throw new IOException("bad Content-Length");
+                }
+                long parsed;
+                try {
+                    parsed = Long.parseLong(digits);
+                } catch (NumberFormatException e) {
+                    throw new IOException("bad Content-Length");
+                }
+                if (length >= 0 && parsed != length) {
+                    throw new IOException("differing Content-Length values");
+                }
+                length = parsed;
+            }
+            return length;
+        }
+
+        /**
+         * A chunk-size line (RFC 9112 §7.1): 1*HEXDIG, then optionally whitespace and {@code ;} extensions, which
+         * are ignored. Anything else (a sign, a space before the digits, an empty size) fails the answer, which is
+         * otherwise read to a size Long.parseLong would have guessed.
+         */
         private long chunkSize() throws IOException {
-            String size = line(64);
-            int semicolon = size.indexOf(';');
-            try {
-                return Long.parseLong((semicolon < 0 ? size : size.substring(0, semicolon)).trim(), 16);
-            } catch (NumberFormatException e) {
+            String line = line(64);
+            int semicolon = line.indexOf(';');
+            String size = semicolon < 0 ? line : line.substring(0, semicolon).stripTrailing();
+            if (size.isEmpty() || !size.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
                 throw new IOException("bad chunk size");
+            }
+            try {
+                return Long.parseLong(size, 16);
+            } catch (NumberFormatException e) {
+                throw new IOException("bad chunk size"); // more than 63 bits
             }
         }
 

@@ -39,6 +39,16 @@ public final class JwtTokenVerifier implements TokenVerifier {
 
     private static final Base64.Decoder BASE64URL_DECODER = Base64.getUrlDecoder();
 
+    /** The 6-bit value of each base64url character (RFC 4648 §5, Table 2), indexed by its ASCII code. */
+    private static final byte[] SEXTET = new byte[128];
+
+    static {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        for (int i = 0; i < alphabet.length(); i++) {
+            SEXTET[alphabet.charAt(i)] = (byte) i;
+        }
+    }
+
     private final Map<String, JWSAlgorithm> acceptedAlgorithms = new HashMap<>();
     private final boolean acceptPlainJwt;
     private final int maxTokenLength;
@@ -233,16 +243,26 @@ public final class JwtTokenVerifier implements TokenVerifier {
     /**
      * Decodes unpadded base64url (RFC 7515 §2, RFC 4648 §5) from {@code ascii[from, to)} with the JDK's decoder,
      * which the JIT replaces with vector instructions: any character outside the alphabet, and a length of 1
-     * modulo 4, is refused; the unused low bits of a last partial group are ignored. Padding is the caller's to
-     * refuse.
+     * modulo 4, is refused. The JDK ignores the unused low bits of a last partial group; they are checked here
+     * (RFC 4648 §3.5: a canonical encoder sets them to zero), so each part has one spelling and a token one
+     * string form. Padding is the caller's to refuse.
+     *
+     * @return the decoded bytes
+     * @throws InvalidTokenException {@code invalid_token} for anything but canonical unpadded base64url
      */
     static byte[] base64Url(byte[] ascii, int from, int to) throws InvalidTokenException {
+        ByteBuffer decoded;
         try {
-            ByteBuffer decoded = BASE64URL_DECODER.decode(ByteBuffer.wrap(ascii, from, to - from));
-            byte[] bytes = decoded.array();
-            return decoded.remaining() == bytes.length ? bytes : Arrays.copyOf(bytes, decoded.remaining());
+            decoded = BASE64URL_DECODER.decode(ByteBuffer.wrap(ascii, from, to - from));
         } catch (IllegalArgumentException e) {
             throw InvalidTokenException.invalidToken("malformed token: bad base64url");
         }
+        // The decoder accepted the part, so its last character is in the alphabet (ASCII, a table index).
+        int rem = (to - from) & 3;
+        if (rem != 0 && (SEXTET[ascii[to - 1]] & (rem == 2 ? 0x0f : 0x03)) != 0) {
+            throw InvalidTokenException.invalidToken("malformed token: non-canonical base64url");
+        }
+        byte[] bytes = decoded.array();
+        return decoded.remaining() == bytes.length ? bytes : Arrays.copyOf(bytes, decoded.remaining());
     }
 }

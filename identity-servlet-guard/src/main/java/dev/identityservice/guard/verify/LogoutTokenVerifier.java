@@ -154,8 +154,10 @@ public final class LogoutTokenVerifier implements AutoCloseable {
             }
         }
         int signingInputLength = token.lastIndexOf('.');
-        if (chosen == null || !chosen.verify(algorithm, token.getBytes(StandardCharsets.US_ASCII), signingInputLength,
-                jwt.getSignature().decode())) {
+        byte[] ascii = token.getBytes(StandardCharsets.US_ASCII);
+        // Strict decoding (canonical base64url, RFC 4648 §3.5), as for access tokens: one token, one spelling.
+        byte[] signature = JwtTokenVerifier.base64Url(ascii, signingInputLength + 1, ascii.length);
+        if (chosen == null || !chosen.verify(algorithm, ascii, signingInputLength, signature)) {
             throw InvalidTokenException.invalidToken("invalid signature");
         }
     }

@@ -422,9 +422,10 @@ class JwtAttackTest {
     }
 
     @Test
-    void verifyWhenHeaderOrPayloadEncodedNonCanonicallyThenSignatureFails() {
-        // The unused low bits of a last partial group decode to the same bytes, but the signing input is the
-        // text as sent: a re-spelled part is another signing input, so the issuer's signature no longer fits.
+    void verifyWhenHeaderOrPayloadEncodedNonCanonicallyThenMalformed() {
+        // The unused low bits of a last partial group decode to the same bytes; a re-spelled part is refused as
+        // non-canonical base64url (RFC 4648 §3.5) before any signature check (which it would fail anyway: the
+        // signing input is the text as sent).
         for (int extra = 0; extra < 3; extra++) {
             String[] parts = token(RSA).claim("pad", "x".repeat(extra)).sign().split("\\.");
             for (int part = 0; part < 2; part++) {
@@ -435,7 +436,7 @@ class JwtAttackTest {
                 String text = bent[part];
                 char last = ALPHABET.charAt(ALPHABET.indexOf(text.charAt(text.length() - 1)) ^ 1);
                 bent[part] = text.substring(0, text.length() - 1) + last;
-                assertRejected(String.join(".", bent), "invalid signature");
+                assertRejected(String.join(".", bent), "non-canonical base64url");
             }
         }
     }
