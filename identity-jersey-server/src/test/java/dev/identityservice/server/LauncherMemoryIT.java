@@ -37,18 +37,6 @@ class LauncherMemoryIT {
     }
 
     @Test
-    void launcherWhenStartedThenC2AloneWithA32MibCodeCacheUnlessJavaOptsChooseTheCompilers() throws Exception {
-        String flags = run(launcher(), Map.of("IDENTITY_JAVA_OPTS", "-XX:+PrintCommandLineFlags"));
-        String tiered = run(launcher(), Map.of("IDENTITY_JAVA_OPTS", "-XX:+PrintCommandLineFlags -XX:+TieredCompilation"));
-        String cache = run(launcher(), Map.of("IDENTITY_JAVA_OPTS", "-XX:+PrintCommandLineFlags -XX:ReservedCodeCacheSize=100m"));
-
-        // Issue 13: C1's code and compiler arenas were 25-50 MiB of the resident memory after a load.
-        assertTrue(flags.contains("-XX:-TieredCompilation") && flags.contains("-XX:ReservedCodeCacheSize=" + 32 * MIB + " "), flags);
-        assertTrue(tiered.contains("-XX:+TieredCompilation") && !tiered.contains("-XX:ReservedCodeCacheSize=" + 32 * MIB), tiered);
-        assertTrue(cache.contains("-XX:ReservedCodeCacheSize=" + 100 * MIB + " ") && !cache.contains("-XX:-TieredCompilation"), cache);
-    }
-
-    @Test
     void launcherWhenHeapSizeOrOptionsGivenThenTheyReplaceTheComputedOnes() throws Exception {
         String sized = run(launcher(), Map.of("IDENTITY_HEAP_MB", "200", "IDENTITY_JAVA_OPTS", "-XX:+PrintCommandLineFlags"));
         String own = run(launcher(), Map.of("IDENTITY_JAVA_OPTS", "-XX:+PrintCommandLineFlags -Xmx300m -XX:+UseParallelGC"));
@@ -85,7 +73,7 @@ class LauncherMemoryIT {
     }
 
     @Test
-    void readmeJavaJarCommandWhenRunThenHeapIsBoundedWithTheSerialCollectorAndC2Alone() throws Exception {
+    void readmeJavaJarCommandWhenRunThenHeapIsBoundedWithTheSerialCollector() throws Exception {
         List<String> command = readmeJavaJarCommand();
         command.add(1, "-XX:+PrintCommandLineFlags");
         command.add("--help");
@@ -93,7 +81,6 @@ class LauncherMemoryIT {
         String flags = run(command, Map.of());
 
         assertTrue(flags.contains("-XX:MaxHeapSize=" + 104 * MIB + " ") && flags.contains("-XX:+UseSerialGC"), flags);
-        assertTrue(flags.contains("-XX:-TieredCompilation") && flags.contains("-XX:ReservedCodeCacheSize=" + 32 * MIB + " "), flags);
     }
 
     @Test
