@@ -16,7 +16,7 @@ import org.bouncycastle.math.ec.ECPoint;
  * ECDSA verification (RFC 7518 §3.4: ES256, ES384, ES512) through Bouncy Castle's lightweight API, used only
  * when Bouncy Castle is on the classpath (an optional dependency); otherwise the JDK verifies. Bouncy Castle's
  * curve-specific field arithmetic, and the multiples of the issuer's public point that it precomputes once and
- * keeps on that point for every later verification, make it 1.4-3× faster than the JDK's provider (JDK 25 and
+ * keeps on that point for every later verification, make it 7-15× faster than the JDK's provider (JDK 25 and
  * 17; {@code BENCHMARKS.md}). Only public values take part, so nothing here needs to run in constant time.
  *
  * <p>This class names Bouncy Castle types and is loaded only after {@link VerificationKey} has found Bouncy
