@@ -136,8 +136,7 @@ public final class ClientRegistrationRules {
     /**
      * A {@code request_uris} entry (OIDC Registration §2): a URL the server requests, as {@link #requireRequestedUrl}
      * says, except that a fragment is allowed (Registration §2 puts a hash of the file's contents there); the
-     * fragment is not sent and not part of matching the URL ({@link #withoutFragment}), but pins the contents
-     * fetched ({@code RequestUriFetcher}).
+     * fragment is not sent and not part of matching ({@link #withoutFragment}).
      *
      * @throws IllegalArgumentException naming {@code requestUris} and the value
      */

@@ -99,40 +99,10 @@ class RequestUriFetcherTest {
     }
 
     @Test
-    void fetchWhenRegisteredUrlUnpinnedAnswers200ThenBodyTrimmed() {
-        Client client = client(base + "/ok");
+    void fetchWhenRegisteredUrlAnswers200ThenBodyTrimmedAndRegisteredFragmentNotMatched() {
+        Client client = client(base + "/ok#hash-of-contents");
 
         assertEquals(JWT, allowingPrivate().fetch(client, base + "/ok"));
-    }
-
-    @Test
-    void fetchWhenRegisteredEntryHasAHashFragmentThenTheBodyMustHashToItWithOrWithoutTheRequestFragment() {
-        String hash = sha256((JWT + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        Client pinned = client(base + "/ok#" + hash);
-        Client pinnedElsewhere = client(base + "/ok#" + sha256("other".getBytes(StandardCharsets.US_ASCII)));
-
-        // OIDC Registration §2: the registered fragment pins the contents; leaving it out of the request keeps it.
-        assertEquals(JWT, allowingPrivate().fetch(pinned, base + "/ok"));
-        assertEquals(JWT, allowingPrivate().fetch(pinned, base + "/ok#" + hash));
-        String description = refusal(allowingPrivate(), pinnedElsewhere, base + "/ok");
-        assertTrue(description.contains("registered"), description);
-        refusal(allowingPrivate(), pinnedElsewhere, base + "/ok#" + hash);
-        // The same URL also registered unpinned: that registration allows any contents.
-        assertEquals(JWT, allowingPrivate().fetch(client(base + "/ok#" + sha256(new byte[1]), base + "/ok"), base + "/ok"));
-    }
-
-    @Test
-    void fetchWhenFragmentHasNonZeroUnusedBitsThenRefusedThoughItDecodesToTheHash() {
-        Client client = client(base + "/ok");
-        String hash = sha256((JWT + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-        int last = alphabet.indexOf(hash.charAt(42));
-        // 43 characters carry 258 bits for 256: the last character's 2 low bits are unused (RFC 4648 §3.5).
-        for (int low = 1; low < 4; low++) {
-            String bent = hash.substring(0, 42) + alphabet.charAt((last & ~3) | low);
-            refusal(allowingPrivate(), client, base + "/ok#" + bent);
-            refusal(allowingPrivate(), client, base + "/ok#" + bent + "=");
-        }
     }
 
     @Test

@@ -92,7 +92,7 @@ class RequestUriTest {
         server = TestServer.start(builder -> builder.outboundAllowPrivateAddresses(true), clock, UnaryOperator.identity());
         server.save(server.confidential(Tenant.DEFAULT_ID, "byref")
                 .keys(new ClientKeys(new JWKSet(key.toPublicJWK()), null)).requestObjectSigningAlg("RS256")
-                .requestUris(List.of(base + "/req/a", base + "/req/b", base + "/req/missing")));
+                .requestUris(List.of(base + "/req/a#sha256-of-contents", base + "/req/b", base + "/req/missing")));
         server.save(server.confidential(Tenant.DEFAULT_ID, "pushes")
                 .keys(new ClientKeys(new JWKSet(key.toPublicJWK()), null)).requestObjectSigningAlg("RS256")
                 .requirePushedAuthorizationRequests(true).requestUris(List.of(base + "/req/p")));
@@ -111,7 +111,7 @@ class RequestUriTest {
         SERVED.put("/req/a", object);
         Browser browser = new Browser();
 
-        // The fragment is the SHA-256 of the contents (OIDC Core §6.2); the registered entry is unpinned.
+        // The fragment is the SHA-256 of the contents (OIDC Core §6.2); the registered one is another: not compared.
         HttpResponse<String> page = browser.get(server.uri("/oauth2/authorize?" + form("client_id", "byref",
                 "response_type", "code", "scope", "openid", "state", "outer", "request_uri", base + "/req/a#" + sha256(object))));
 
