@@ -10,10 +10,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Objects;
 
 /**
@@ -22,10 +19,8 @@ import java.util.Objects;
  *
  * <p>Only URLs the client registered in {@code request_uris} (OIDC Registration §2) are fetched, as RFC 9101
  * §10.4.1 advises: otherwise anyone could make this server request any URL (SSRF), and a client without
- * registered ones cannot use this at all. Matching is exact, without the fragment, which is never sent. When the
- * {@code request_uri} of the authorization request has a fragment, it is the base64url SHA-256 hash of the
- * contents (OIDC Core §6.2, Registration §2): the fetched bytes must hash to it, or the request is refused, so a
- * client can pin the object it meant even if the server it is fetched from is later changed. The request goes through {@link OutboundHttp}: https only and public
+ * registered ones cannot use this at all. Matching is exact, without the fragment (Registration §2 lets it carry
+ * a hash of the contents; it is not sent). The request goes through {@link OutboundHttp}: https only and public
  * addresses only unless the server allows private ones, no redirects followed, within {@link #timeout}, and at most
  * {@link #maxBytes} of body. What comes back is only the text of a JWT; the caller verifies it exactly as a
  * {@code request} parameter.
@@ -71,20 +66,15 @@ public final class RequestUriFetcher {
      * @return the body of a 200 answer, trimmed (a JWT, not yet verified)
      * @throws OAuthException {@code invalid_request_uri} (RFC 9101 §7.1 / OIDC Core §3.1.2.6) when the URL is not
      *                        one the client registered, is refused by the outbound policy, does not answer 200 in
-     *                        time, or answers more than {@link #maxBytes}, or when the fragment of {@code requestUri}
-     *                        is not the base64url SHA-256 hash of the bytes answered; the description never carries
-     *                        the body
+     *                        time, or answers more than {@link #maxBytes}; the description never carries the body
      */
     public String fetch(Client client, String requestUri) {
         if (requestUri.length() > MAX_REQUEST_URI_CHARS) {
             throw invalid("request_uri is longer than " + MAX_REQUEST_URI_CHARS + " characters");
         }
         URI requested;
-        String fragment;
         try {
-            URI parsed = new URI(requestUri);
-            fragment = parsed.getRawFragment();
-            requested = ClientRegistrationRules.withoutFragment(parsed);
+            requested = ClientRegistrationRules.withoutFragment(new URI(requestUri));
         } catch (URISyntaxException | IllegalArgumentException e) {
             throw invalid("request_uri is not a URI");
         }
@@ -104,34 +94,11 @@ public final class RequestUriFetcher {
             // A 3xx included: redirects are not followed.
             throw invalid("request_uri answered HTTP " + answer.status() + ", not 200");
         }
-        if (fragment != null && !fragment.isEmpty() && !hashMatches(fragment, answer.body())) {
-            throw invalid("The request object fetched does not match the SHA-256 hash in the request_uri fragment (OIDC Core §6.2)");
-        }
         String jwt = new String(answer.body(), StandardCharsets.US_ASCII).strip();
         if (jwt.isEmpty()) {
             throw invalid("request_uri answered an empty body");
         }
         return jwt;
-    }
-
-    /**
-     * Whether {@code fragment}, a base64url SHA-256 hash (padding optional), is that of {@code body}, exactly
-     * as received. Compared in constant time: the attacker-supplied URL should not learn how close it came.
-     */
-    static boolean hashMatches(String fragment, byte[] body) {
-        byte[] expected;
-        try {
-            expected = Base64.getUrlDecoder().decode(fragment);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-        byte[] actual;
-        try {
-            actual = MessageDigest.getInstance("SHA-256").digest(body);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-        }
-        return MessageDigest.isEqual(expected, actual);
     }
 
     private static boolean registered(Client client, URI requested) {

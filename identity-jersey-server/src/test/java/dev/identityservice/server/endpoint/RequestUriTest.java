@@ -30,9 +30,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,13 +105,11 @@ class RequestUriTest {
 
     @Test
     void authorizeWhenRequestUriRegisteredAndSignedObjectServedThenItsParametersWinAndCodeRedeems() throws Exception {
-        String object = sign(claims("byref", "by-reference"));
-        SERVED.put("/req/a", object);
+        SERVED.put("/req/a", sign(claims("byref", "by-reference")));
         Browser browser = new Browser();
 
-        // The fragment is the SHA-256 of the contents (OIDC Core §6.2); the registered one is another: not compared.
         HttpResponse<String> page = browser.get(server.uri("/oauth2/authorize?" + form("client_id", "byref",
-                "response_type", "code", "scope", "openid", "state", "outer", "request_uri", base + "/req/a#" + sha256(object))));
+                "response_type", "code", "scope", "openid", "state", "outer", "request_uri", base + "/req/a#sha256-of-contents")));
 
         assertEquals(200, page.statusCode(), page.body());
         Browser.LoginForm login = Browser.loginForm(page.body());
@@ -124,19 +120,6 @@ class RequestUriTest {
         assertEquals(200, tokens.statusCode(), tokens.body());
         JsonNode json = TestServer.json(tokens.body());
         assertNotNull(json.get("id_token"));
-    }
-
-    @Test
-    void authorizeWhenFragmentIsNotTheHashOfTheObjectServedThenInvalidRequestUriOnTheRedirect() throws Exception {
-        String meant = sign(claims("byref", "meant"));
-        SERVED.put("/req/a", sign(claims("byref", "swapped")));
-        int before = FETCHES.get();
-
-        Map<String, String> query = redirectQuery(server.get(authorize("byref", base + "/req/a#" + sha256(meant), "outer")));
-
-        assertEquals("invalid_request_uri", query.get("error"));
-        assertEquals("outer", query.get("state"), "the swapped object's parameters are not used");
-        assertEquals(before + 1, FETCHES.get());
     }
 
     @Test
@@ -211,11 +194,6 @@ class RequestUriTest {
                 .claim("code_challenge", CHALLENGE).claim("code_challenge_method", "S256")
                 .expirationTime(Date.from(clock.instant().plus(Duration.ofMinutes(5))))
                 .jwtID(UUID.randomUUID().toString()).build();
-    }
-
-    private static String sha256(String object) throws Exception {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(
-                MessageDigest.getInstance("SHA-256").digest(object.getBytes(StandardCharsets.US_ASCII)));
     }
 
     private static String sign(JWTClaimsSet claims) throws Exception {
