@@ -6,7 +6,11 @@ import java.util.Objects;
  * An OAuth 2.0 error as the client sees it: an RFC 6749 §5.2 error code, a human-readable
  * description and the HTTP status the protocol assigns to it.
  *
- * <p>Descriptions go to the client, so they never carry a secret, a token or a stack trace.
+ * <p>Descriptions go to the client, so they never carry a secret, a token or a stack trace. They are kept to the
+ * characters RFC 6749 §4.1.2.1, §4.2.2.1 and §5.2 allow ({@code %x20-21 / %x23-5B / %x5D-7E}: printable ASCII
+ * without {@code "} and {@code \}), whichever way they travel (JSON, a redirect's query or fragment, a form post, a
+ * {@code WWW-Authenticate} challenge): a section sign becomes the word "section", {@code "} becomes {@code '}, any
+ * other character outside the set {@code ?}.
  */
 public record OAuthError(String code, String description, int httpStatus) {
 
@@ -15,6 +19,23 @@ public record OAuthError(String code, String description, int httpStatus) {
         if (httpStatus < 400 || httpStatus > 599) {
             throw new IllegalArgumentException("httpStatus must be 4xx or 5xx: " + httpStatus);
         }
+        description = description == null ? null : printableAscii(description);
+    }
+
+    /** {@code text} in RFC 6749's error_description characters (see the class comment). */
+    static String printableAscii(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean allowed = c >= 0x20 && c <= 0x7e && c != '"' && c != '\\';
+            if (!allowed && out == null) {
+                out = new StringBuilder(text.length() + 8).append(text, 0, i);
+            }
+            if (out != null) {
+                out.append(allowed ? String.valueOf(c) : c == '\u00a7' ? "section " : c == '"' ? "'" : "?");
+            }
+        }
+        return out == null ? text : out.toString();
     }
 
     public static OAuthError invalidRequest(String description) {

@@ -196,6 +196,10 @@ class ImplicitAndHybridFlowTest {
         Map<String, String> fragment = fragment(response);
         assertEquals("invalid_request", fragment.get("error"));
         assertEquals("st", fragment.get("state"));
+        // RFC 6749 §4.2.2.1: printable ASCII only (the conformance suite failed "... (OIDC Core §3.2.2.1)").
+        String description = fragment.get("error_description");
+        assertTrue(description.contains("nonce") && description.chars().allMatch(c -> c >= 0x20 && c <= 0x7e && c != '"' && c != '\\'),
+                description);
     }
 
     @Test
