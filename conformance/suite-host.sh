@@ -1,12 +1,12 @@
 #!/bin/bash
-# Sourced by the other scripts: the suite's host name, SUITE_HOST (default oidf-suite.test, RFC 2606 §2 reserves
+# Sourced by the other scripts: the suite's host name, SUITE_HOST (oidf-suite.test, RFC 2606 §2 reserves
 # .test), on 127.0.0.1 through /etc/hosts. Not localhost: OIDC Registration §2 forbids localhost redirect URIs to
 # a web client using the implicit grant, and the server refuses them, so the Implicit, Hybrid and Dynamic OP plans'
 # clients (whose redirect URIs are the suite's) need a real name. Not a *.localhost name either (RFC 6761 §6.3:
 # the server reads it as localhost). Idempotent: adds the /etc/hosts line and re-issues the self-signed
 # certificate (SAN localhost, SUITE_HOST, 127.0.0.1; the provider's JVM and the suite's HtmlUnit check host names)
 # only when missing.
-SUITE_HOST=${SUITE_HOST:-oidf-suite.test}
+SUITE_HOST=oidf-suite.test   # also in idp-setup*.json (redirect URIs) and nginx.conf.template
 SUITE_URL=https://$SUITE_HOST:18843
 grep -Eq "^127\.0\.0\.1[[:space:]]+([^#]*[[:space:]])?$SUITE_HOST([[:space:]]|\$)" /etc/hosts \
   || echo "127.0.0.1 $SUITE_HOST" >> /etc/hosts
