@@ -1,5 +1,5 @@
 #!/bin/bash
-# Run one of the six OpenID Connect OP certification plans against identity-server; export zip + summary in $OUT.
+# Run one OpenID Connect OP conformance plan (the keys below) against identity-server; export zip + summary in $OUT.
 # Usage: run-plan.sh PLAN_KEY (the case below; one plan at a time: the suite is heavy)
 set -u
 D=$(dirname "$(readlink -f "$0")")
