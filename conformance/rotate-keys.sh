@@ -5,7 +5,7 @@
 # at that point. Usage: rotate-keys.sh PLAN_ID
 set -euo pipefail
 PLAN=${1:?plan id}
-S=https://localhost:18843; OP=https://localhost:18844; CA=${OIDF_WORK:-/tmp/oidf}/run/tls.crt
+. "$(dirname "$(readlink -f "$0")")/suite-host.sh"; S=$SUITE_URL; OP=https://localhost:18844; CA=${OIDF_WORK:-/tmp/oidf}/run/tls.crt
 status() { curl -sfk "$S/api/info/$1" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["status"], d.get("result"))'; }
 id=$(curl -sfk -X POST "$S/api/runner" --data-urlencode "test=oidcc-server-rotate-keys" --data-urlencode "plan=$PLAN" \
   --data-urlencode 'variant={"server_metadata":"discovery"}' -G | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')

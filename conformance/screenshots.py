@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Pull every filled screenshot placeholder (a REVIEW condition) out of export zips and render it to PNG.
 The suite's scripted browser (HtmlUnit) stores the page source of the page it saw, not an image; headless
-Chromium draws it (scripts off; images such as a client's logo are loaded, from the suite on localhost, whose
+Chromium draws it (scripts off; images such as a client's logo are loaded, from the suite on oidf-suite.test (127.0.0.1 in /etc/hosts), whose
 self-signed certificate Chromium is told to accept for this drawing).
 Usage: screenshots.py OUT_DIR ZIP..."""
 import json, os, re, subprocess, sys, zipfile

@@ -3,7 +3,7 @@
 # import file of this directory (default idp-setup.json; idp-setup-backchannel.json adds the clients'
 # back-channel logout URIs, for the back-channel plan only) and open dynamic registration.
 # Usage: start-idp.sh [IMPORT_FILE_NAME]
-# IDENTITY_OUTBOUND_ALLOW_PRIVATE_ADDRESSES: the suite is on localhost, which the outbound-request guard (SSRF)
+# IDENTITY_OUTBOUND_ALLOW_PRIVATE_ADDRESSES: the suite is on 127.0.0.1 (suite-host.sh), which the outbound-request guard (SSRF)
 # refuses by default where it exists; an environment variable, because one the server does not know is ignored.
 # --implicit-hybrid-flows true: the Dynamic OP plan's clients register and use id_token and id_token token (OIDC Core
 # §15.2) and discovery must list the implicit grant; the server's default is off (RFC 9700 §2.1.2).
