@@ -1,22 +1,16 @@
 package dev.identityservice.server.breaker;
 
-import static dev.identityservice.server.testing.TestServer.form;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import dev.identityservice.core.client.ClientKeys;
-import dev.identityservice.core.grant.Pkce;
 import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.server.testing.RequestObjects;
 import dev.identityservice.server.testing.TestServer;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -25,20 +19,13 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Date;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -156,38 +143,14 @@ class BreakerRequestUriTest {
         }
     }
 
-    private static String authorize(String requestUri) {
-        return "/oauth2/authorize?" + form("client_id", "byref", "response_type", "code", "scope", "openid",
-                "redirect_uri", REDIRECT, "state", "s", "request_uri", requestUri);
-    }
-
-    private static String object(String padding) throws Exception {
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("byref").audience(server.server.issuer().toString())
-                .claim("client_id", "byref").claim("response_type", "code").claim("redirect_uri", REDIRECT)
-                .claim("scope", "openid").claim("state", "s").claim("nonce", "n").claim("padding", padding)
-                .claim("code_challenge", Pkce.challengeOf("v".repeat(43))).claim("code_challenge_method", "S256")
-                .expirationTime(Date.from(Instant.now().plus(Duration.ofMinutes(5))))
-                .jwtID(UUID.randomUUID().toString()).build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
-        jwt.sign(new RSASSASigner(key));
-        return jwt.serialize();
-    }
-
     /** The error of the authorization answer, or null when the login page was shown (the object was accepted). */
     private static String outcome(String requestUri) {
-        HttpResponse<String> response = server.get(authorize(requestUri));
+        HttpResponse<String> response = server.get(RequestObjects.authorizeByReference(requestUri, REDIRECT));
         if (response.statusCode() == 200) {
             return null;
         }
-        assertEquals(302, response.statusCode(), response.body());
-        String location = response.headers().firstValue("Location").orElseThrow();
-        assertTrue(location.startsWith(REDIRECT + "?"), location);
-        Map<String, String> query = new LinkedHashMap<>();
-        for (String pair : URI.create(location).getRawQuery().split("&")) {
-            int eq = pair.indexOf('=');
-            query.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-        assertNotNull(query.get("error"), location);
+        Map<String, String> query = RequestObjects.redirectQuery(response, REDIRECT);
+        assertNotNull(query.get("error"), query.toString());
         return query.get("error") + ": " + query.get("error_description");
     }
 
@@ -410,5 +373,9 @@ class BreakerRequestUriTest {
         assertNotNull(result);
         assertTrue(result.contains("302"), result);
         assertEquals(null, HITS.get("/small"), "the redirect target was requested");
+    }
+
+    private static String object(String padding) throws Exception {
+        return RequestObjects.signed(key, server.server.issuer().toString(), REDIRECT, padding);
     }
 }

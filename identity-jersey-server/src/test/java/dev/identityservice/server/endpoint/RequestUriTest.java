@@ -23,16 +23,15 @@ import dev.identityservice.core.grant.Pkce;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.testing.MutableClock;
 import dev.identityservice.server.testing.Browser;
+import dev.identityservice.server.testing.RequestObjects;
 import dev.identityservice.server.testing.TestServer;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Date;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -207,14 +206,6 @@ class RequestUriTest {
     }
 
     private static Map<String, String> redirectQuery(HttpResponse<String> response) {
-        assertEquals(302, response.statusCode(), response.body());
-        String location = response.headers().firstValue("Location").orElseThrow();
-        assertTrue(location.startsWith(REDIRECT + "?"), location);
-        Map<String, String> query = new LinkedHashMap<>();
-        for (String pair : URI.create(location).getRawQuery().split("&")) {
-            int eq = pair.indexOf('=');
-            query.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-        return query;
+        return RequestObjects.redirectQuery(response, REDIRECT);
     }
 }

@@ -1,35 +1,23 @@
 package dev.identityservice.server.outbound;
 
-import static dev.identityservice.server.testing.TestServer.form;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import dev.identityservice.core.client.ClientKeys;
-import dev.identityservice.core.grant.Pkce;
 import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.server.testing.RequestObjects;
 import dev.identityservice.server.testing.TestServer;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Date;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
@@ -103,7 +91,7 @@ class OutboundFetchLimitsTest {
         assertTrue(object.length() < MAX_BYTES, "the control fits: " + object.length());
         SERVED.put("/small", object);
 
-        HttpResponse<String> page = server.get(authorize(base + "/small"));
+        HttpResponse<String> page = server.get(RequestObjects.authorizeByReference(base + "/small", REDIRECT));
 
         assertEquals(200, page.statusCode(), page.body());
     }
@@ -114,7 +102,7 @@ class OutboundFetchLimitsTest {
         assertTrue(object.length() > MAX_BYTES && object.length() < 32 * 1024, "over this server's bound, within the default");
         SERVED.put("/large", object);
 
-        Map<String, String> query = redirectQuery(server.get(authorize(base + "/large")));
+        Map<String, String> query = RequestObjects.redirectQuery(server.get(RequestObjects.authorizeByReference(base + "/large", REDIRECT)), REDIRECT);
 
         assertEquals("invalid_request_uri", query.get("error"));
         assertTrue(query.get("error_description").contains("longer than " + MAX_BYTES), query.get("error_description"));
@@ -125,10 +113,10 @@ class OutboundFetchLimitsTest {
         SERVED.put("/slow", object(""));
         // Warmed up first (an unregistered URL, refused without a fetch): a first request of a cold server on a
         // busy machine may itself take a second, which is not what is measured here.
-        assertEquals("invalid_request_uri", redirectQuery(server.get(authorize(base + "/unregistered"))).get("error"));
+        assertEquals("invalid_request_uri", RequestObjects.redirectQuery(server.get(RequestObjects.authorizeByReference(base + "/unregistered", REDIRECT)), REDIRECT).get("error"));
         long start = System.nanoTime();
 
-        Map<String, String> query = redirectQuery(server.get(authorize(base + "/slow")));
+        Map<String, String> query = RequestObjects.redirectQuery(server.get(RequestObjects.authorizeByReference(base + "/slow", REDIRECT)), REDIRECT);
 
         long millis = (System.nanoTime() - start) / 1_000_000;
         // With the default 4 s the object would have arrived and the login page been shown.
@@ -137,32 +125,8 @@ class OutboundFetchLimitsTest {
         assertTrue(millis < SLOW_MILLIS - 500, "cut off at about " + TIMEOUT.toMillis() + " ms, took " + millis + " ms");
     }
 
-    private static String authorize(String requestUri) {
-        return "/oauth2/authorize?" + form("client_id", "byref", "response_type", "code", "scope", "openid",
-                "redirect_uri", REDIRECT, "state", "s", "request_uri", requestUri);
-    }
 
     private static String object(String padding) throws Exception {
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("byref").audience(server.server.issuer().toString())
-                .claim("client_id", "byref").claim("response_type", "code").claim("redirect_uri", REDIRECT)
-                .claim("scope", "openid").claim("state", "s").claim("nonce", "n").claim("padding", padding)
-                .claim("code_challenge", Pkce.challengeOf("v".repeat(43))).claim("code_challenge_method", "S256")
-                .expirationTime(Date.from(Instant.now().plus(Duration.ofMinutes(5))))
-                .jwtID(UUID.randomUUID().toString()).build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
-        jwt.sign(new RSASSASigner(key));
-        return jwt.serialize();
-    }
-
-    private static Map<String, String> redirectQuery(HttpResponse<String> response) {
-        assertEquals(302, response.statusCode(), response.body());
-        String location = response.headers().firstValue("Location").orElseThrow();
-        assertTrue(location.startsWith(REDIRECT + "?"), location);
-        Map<String, String> query = new LinkedHashMap<>();
-        for (String pair : URI.create(location).getRawQuery().split("&")) {
-            int eq = pair.indexOf('=');
-            query.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-        return query;
+        return RequestObjects.signed(key, server.server.issuer().toString(), REDIRECT, padding);
     }
 }
