@@ -1,5 +1,6 @@
 package dev.identityservice.guard;
 
+import dev.identityservice.guard.verify.JsonObject;
 import java.security.Principal;
 import java.time.Instant;
 import java.util.Collections;
@@ -48,8 +49,8 @@ public record VerifiedToken(
         audience = List.copyOf(audience);
         roles = Set.copyOf(roles);
         scopes = Set.copyOf(scopes);
-        // Not Map.copyOf: JSON null is a legitimate claim value.
-        claims = Collections.unmodifiableMap(new HashMap<>(claims));
+        // Not Map.copyOf: JSON null is a legitimate claim value. The parser's own objects are immutable already.
+        claims = claims instanceof JsonObject parsed ? parsed : Collections.unmodifiableMap(new HashMap<>(claims));
     }
 
     /** The subject, so that {@code getUserPrincipal().getName()} and {@code getRemoteUser()} name the user. */

@@ -10,7 +10,6 @@ import dev.identityservice.guard.jwks.CachingJwksSource;
 import dev.identityservice.guard.jwks.VerificationKey;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
@@ -54,6 +53,8 @@ public final class JwtTokenVerifier implements TokenVerifier {
     private final int maxTokenLength;
     private final AccessTokenClaims claims;
     private final CachingJwksSource keys;
+    /** The last header accepted; racy by design (an immutable record: a lost update costs one more check). */
+    private volatile CheckedHeader lastHeader;
 
     public JwtTokenVerifier(GuardConfig config, CachingJwksSource keys) {
         for (JWSAlgorithm algorithm : config.algorithms()) {
@@ -105,14 +106,21 @@ public final class JwtTokenVerifier implements TokenVerifier {
             throw InvalidTokenException.invalidToken("malformed token");
         }
         byte[] ascii = token.getBytes(StandardCharsets.ISO_8859_1);
+        CheckedHeader header = lastHeader;
+        if (header == null || !header.encodes(ascii, firstDot)) {
+            header = null;
+        }
         // All three parts decoded before any is judged: a malformed token is refused as that, whatever its header.
-        byte[] headerBytes = base64Url(ascii, 0, firstDot);
+        byte[] headerBytes = header == null ? base64Url(ascii, 0, firstDot) : null;
         byte[] payloadBytes = base64Url(ascii, firstDot + 1, secondDot);
         byte[] signature = base64Url(ascii, secondDot + 1, ascii.length);
-        Map<String, Object> header = parse(headerBytes, "header");
-        JWSAlgorithm algorithm = checkHeader(header);
-        boolean atJwt = isAtJwt(header.get("typ"));
-        String kid = (String) header.get("kid");
+        if (header == null) {
+            header = checkHeader(Arrays.copyOf(ascii, firstDot), parse(headerBytes, "header"));
+            lastHeader = header;
+        }
+        JWSAlgorithm algorithm = header.algorithm();
+        boolean atJwt = header.atJwt();
+        String kid = header.kid();
         Map<String, Object> payload = parse(payloadBytes, "payload");
 
         VerificationKey key = select(keysFor(kid, payload, atJwt), algorithm, kid == null);
@@ -140,7 +148,19 @@ public final class JwtTokenVerifier implements TokenVerifier {
         });
     }
 
-    private JWSAlgorithm checkHeader(Map<String, Object> header) throws InvalidTokenException {
+    /**
+     * A header that passed {@link #checkHeader}, with its encoded form: the same issuer signs token after token under
+     * one header, so a token whose header bytes equal the last accepted one's skips decoding, parsing and checking
+     * it again (the bytes decide everything the checks read).
+     */
+    private record CheckedHeader(byte[] encoded, JWSAlgorithm algorithm, boolean atJwt, String kid) {
+
+        boolean encodes(byte[] ascii, int length) {
+            return encoded.length == length && Arrays.equals(encoded, 0, length, ascii, 0, length);
+        }
+    }
+
+    private CheckedHeader checkHeader(byte[] encoded, Map<String, Object> header) throws InvalidTokenException {
         Object alg = header.get("alg");
         JWSAlgorithm algorithm = alg instanceof String name ? acceptedAlgorithms.get(name) : null;
         if (algorithm == null) {
@@ -161,7 +181,7 @@ public final class JwtTokenVerifier implements TokenVerifier {
         if (kid != null && (!(kid instanceof String id) || id.isEmpty() || id.length() > MAX_KID_LENGTH)) {
             throw InvalidTokenException.invalidToken("malformed key id");
         }
-        return algorithm;
+        return new CheckedHeader(encoded, algorithm, isAtJwt(header.get("typ")), (String) kid);
     }
 
     private static boolean isAtJwt(Object typ) {
@@ -209,28 +229,15 @@ public final class JwtTokenVerifier implements TokenVerifier {
         return parse(base64Url(ascii, from, to), part);
     }
 
-    /** Parses a decoded JOSE header or JWT payload: strict UTF-8, then strict JSON (RFC 7515 §5.2 steps 3-4). */
+    /** Parses a decoded JOSE header or JWT payload: strict UTF-8 and strict JSON (RFC 7515 §5.2 steps 3-4). */
     private static Map<String, Object> parse(byte[] bytes, String part) throws InvalidTokenException {
         try {
-            return StrictJson.parseObject(utf8(bytes));
+            return StrictJson.parseObject(bytes, 0, bytes.length);
         } catch (CharacterCodingException e) {
             throw InvalidTokenException.invalidToken("malformed token " + part + ": not UTF-8");
         } catch (StrictJson.MalformedJsonException e) {
             throw InvalidTokenException.invalidToken("malformed token " + part + ": " + e.getMessage());
         }
-    }
-
-    /** Strict UTF-8 (RFC 8259 §8.1); ASCII, nearly every token, is copied without a decoder. */
-    private static String utf8(byte[] bytes) throws CharacterCodingException {
-        for (byte b : bytes) {
-            if (b < 0) {
-                return StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(bytes)).toString();
-            }
-        }
-        return new String(bytes, StandardCharsets.ISO_8859_1);
     }
 
     /** Whether a token with a third dot at or after {@code from} has exactly four: the JWE compact shape. */

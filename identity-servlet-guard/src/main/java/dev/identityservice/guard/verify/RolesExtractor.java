@@ -1,7 +1,8 @@
 package dev.identityservice.guard.verify;
 
 import dev.identityservice.guard.error.InvalidTokenException;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,21 +38,21 @@ public final class RolesExtractor {
         this.prefix = prefix;
     }
 
-    /** The roles a claim set grants, each with the prefix. */
+    /** The roles a claim set grants, each with the prefix; an immutable set. */
     public Set<String> rolesOf(Map<String, Object> claims) throws InvalidTokenException {
-        Set<String> roles = new HashSet<>();
+        List<String> roles = new ArrayList<>();
         for (int p = 0; p < paths.length; p++) {
             Object value = valueAt(claims, paths[p], pathNames[p]);
             if (value != null) {
                 collect(value, paths[p][paths[p].length - 1], pathNames[p], roles);
             }
         }
-        return roles;
+        return distinct(roles);
     }
 
-    /** The scopes of a claim set, from {@code scope} (RFC 8693 §4.2) or {@code scp}. */
+    /** The scopes of a claim set, from {@code scope} (RFC 8693 §4.2) or {@code scp}; an immutable set. */
     static Set<String> scopesOf(Map<String, Object> claims) throws InvalidTokenException {
-        Set<String> scopes = new HashSet<>();
+        List<String> scopes = new ArrayList<>();
         Object scope = claims.get("scope");
         if (scope != null) {
             addStrings(scope, true, "scope", "", scopes);
@@ -60,10 +61,34 @@ public final class RolesExtractor {
         if (scp != null) {
             addStrings(scp, true, "scp", "", scopes);
         }
-        return scopes;
+        return distinct(scopes);
     }
 
-    private void collect(Object value, String leaf, String pathName, Set<String> roles) throws InvalidTokenException {
+    /**
+     * The distinct items as an immutable set, which {@code VerifiedToken} keeps without a copy. A token names a few
+     * roles, compared pairwise; a long list goes through hashing so that it stays linear.
+     */
+    private static Set<String> distinct(List<String> items) {
+        int size = items.size();
+        if (size > 16) {
+            return Set.copyOf(items);
+        }
+        String[] unique = new String[size];
+        int count = 0;
+        next:
+        for (int i = 0; i < size; i++) {
+            String item = items.get(i);
+            for (int j = 0; j < count; j++) {
+                if (unique[j].equals(item)) {
+                    continue next;
+                }
+            }
+            unique[count++] = item;
+        }
+        return Set.of(count == size ? unique : Arrays.copyOf(unique, count));
+    }
+
+    private void collect(Object value, String leaf, String pathName, List<String> roles) throws InvalidTokenException {
         boolean spaceSeparated = "scope".equals(leaf) || "scp".equals(leaf);
         if (value instanceof String && !spaceSeparated && !acceptString) {
             throw wrongType(pathName);
@@ -72,15 +97,19 @@ public final class RolesExtractor {
     }
 
     private static void addStrings(Object value, boolean spaceSeparated, String pathName, String prefix,
-            Set<String> into) throws InvalidTokenException {
+            List<String> into) throws InvalidTokenException {
         if (value instanceof String text) {
             if (!spaceSeparated) {
                 into.add(prefixed(prefix, text));
                 return;
             }
-            for (String part : text.split(" ")) {
-                if (!part.isEmpty()) {
-                    into.add(prefixed(prefix, part));
+            for (int start = 0, end; start < text.length(); start = end + 1) {
+                end = text.indexOf(' ', start);
+                if (end < 0) {
+                    end = text.length();
+                }
+                if (end > start) {
+                    into.add(prefixed(prefix, text.substring(start, end)));
                 }
             }
             return;

@@ -1,5 +1,10 @@
 package dev.identityservice.guard.verify;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -12,45 +17,73 @@ import java.util.Map;
  * depth, as RFC 7515 §5.2 and RFC 7519 §7.2 require, so that two components can never read two
  * different claims from one token.
  *
+ * <p>It reads UTF-8 bytes as they come out of the base64url decoding, without a decoded copy of the
+ * text: outside strings JSON is ASCII, and a string is copied once, as Latin-1 when it is ASCII without
+ * escapes (nearly every claim), else decoded as strict UTF-8 (RFC 8259 §8.1: malformed input is refused
+ * with {@link CharacterCodingException}, never replaced).
+ *
  * <p>Linear in the length of the text, and bounded before any work: a text over {@value #MAX_CHARS}
- * characters or a number over {@value #MAX_NUMBER_CHARS} is refused unread. Our own code because no
+ * bytes or a number over {@value #MAX_NUMBER_CHARS} characters is refused unread. Our own code because no
  * JSON library on the guard's classpath refuses duplicate names (Nimbus's Gson keeps the last).
  *
  * <p>Values become {@link String}, {@link Boolean}, {@link Long} (integers that fit), {@link Double}
- * (other numbers), unmodifiable {@link List}s and {@link Map}s, or null.
+ * (other numbers), unmodifiable {@link List}s, {@link JsonObject}s, or null.
  */
 final class StrictJson {
 
     private static final int MAX_DEPTH = 32;
-    /** The longest text parsed, in characters: 1 MiB, far above any token or introspection answer. */
+    /** The longest text parsed: 1 MiB (of UTF-8 bytes, or of characters for a string), far above any token. */
     static final int MAX_CHARS = 1 << 20;
     /** The longest number, in characters; a NumericDate or a count needs 20. */
     static final int MAX_NUMBER_CHARS = 64;
 
-    private final String text;
+    private final byte[] text;
+    private final int end;
     private int pos;
 
-    private StrictJson(String text) {
+    private StrictJson(byte[] text, int from, int to) {
         this.text = text;
+        this.pos = from;
+        this.end = to;
     }
 
     /**
-     * Parses a JSON text that must be one object. The returned map is the parser's own, not a view: callers
-     * read it and copy what they keep (as {@code VerifiedToken} does); nested objects and arrays are
-     * unmodifiable.
+     * Parses a JSON text that must be one object.
+     *
+     * @return the object, immutable
+     * @throws MalformedJsonException if the text is not one strictly valid JSON object
      */
-    static Map<String, Object> parseObject(String text) throws MalformedJsonException {
+    static JsonObject parseObject(String text) throws MalformedJsonException {
         if (text.length() > MAX_CHARS) {
             throw new MalformedJsonException("JSON longer than " + MAX_CHARS + " characters");
         }
-        StrictJson parser = new StrictJson(text);
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        try {
+            return parseObject(utf8, 0, utf8.length);
+        } catch (CharacterCodingException e) {
+            throw new MalformedJsonException("not UTF-8"); // only from a lone surrogate, which the encoder replaced
+        }
+    }
+
+    /**
+     * Parses the UTF-8 JSON text in {@code utf8[from, to)}, which must be one object.
+     *
+     * @return the object, immutable
+     * @throws MalformedJsonException    if the text is not one strictly valid JSON object
+     * @throws CharacterCodingException  if a string in it is not well-formed UTF-8
+     */
+    static JsonObject parseObject(byte[] utf8, int from, int to) throws MalformedJsonException, CharacterCodingException {
+        if (to - from > MAX_CHARS) {
+            throw new MalformedJsonException("JSON longer than " + MAX_CHARS + " characters");
+        }
+        StrictJson parser = new StrictJson(utf8, from, to);
         parser.skipWhitespace();
         if (parser.peek() != '{') {
             throw new MalformedJsonException("not a JSON object");
         }
-        Map<String, Object> result = parser.readObject(0);
+        JsonObject result = parser.readObject(0);
         parser.skipWhitespace();
-        if (parser.pos != text.length()) {
+        if (parser.pos != to) {
             throw new MalformedJsonException("trailing characters after the JSON object");
         }
         return result;
@@ -63,11 +96,11 @@ final class StrictJson {
         }
     }
 
-    private Object readValue(int depth) throws MalformedJsonException {
+    private Object readValue(int depth) throws MalformedJsonException, CharacterCodingException {
         skipWhitespace();
-        char c = peek();
+        int c = peek();
         switch (c) {
-            case '{': return Collections.unmodifiableMap(readObject(depth + 1));
+            case '{': return readObject(depth + 1);
             case '[': return readArray(depth + 1);
             case '"': return readString();
             case 't': return literal("true", Boolean.TRUE);
@@ -81,15 +114,14 @@ final class StrictJson {
         }
     }
 
-    /** An object's members, in a map the caller wraps where it escapes (the top level is copied by its users). */
-    private Map<String, Object> readObject(int depth) throws MalformedJsonException {
+    private JsonObject readObject(int depth) throws MalformedJsonException, CharacterCodingException {
         checkDepth(depth);
         pos++; // '{'
-        Map<String, Object> members = new HashMap<>();
+        HashMap<String, Object> members = new HashMap<>();
         skipWhitespace();
         if (peek() == '}') {
             pos++;
-            return members;
+            return new JsonObject(members);
         }
         while (true) {
             skipWhitespace();
@@ -100,14 +132,15 @@ final class StrictJson {
             skipWhitespace();
             expect(':');
             Object value = readValue(depth);
-            if (members.containsKey(name)) {
+            int size = members.size();
+            members.put(name, value);
+            if (members.size() == size) { // one lookup; a null value would hide a duplicate from put's answer
                 throw new MalformedJsonException("duplicate member name");
             }
-            members.put(name, value);
             skipWhitespace();
-            char c = next();
+            int c = next();
             if (c == '}') {
-                return members;
+                return new JsonObject(members);
             }
             if (c != ',') {
                 throw new MalformedJsonException("expected , or } at " + (pos - 1));
@@ -115,7 +148,7 @@ final class StrictJson {
         }
     }
 
-    private List<Object> readArray(int depth) throws MalformedJsonException {
+    private List<Object> readArray(int depth) throws MalformedJsonException, CharacterCodingException {
         checkDepth(depth);
         pos++; // '['
         List<Object> items = new ArrayList<>();
@@ -127,7 +160,7 @@ final class StrictJson {
         while (true) {
             items.add(readValue(depth));
             skipWhitespace();
-            char c = next();
+            int c = next();
             if (c == ']') {
                 return Collections.unmodifiableList(items);
             }
@@ -137,38 +170,59 @@ final class StrictJson {
         }
     }
 
-    private String readString() throws MalformedJsonException {
-        pos++; // opening quote
-        int start = pos;
-        // Fast path: no escapes.
-        while (pos < text.length()) {
-            char c = text.charAt(pos);
-            if (c == '"') {
-                return text.substring(start, pos++);
+    private String readString() throws MalformedJsonException, CharacterCodingException {
+        int start = ++pos; // past the opening quote
+        // Fast path: ASCII without escapes, copied as it is.
+        while (pos < end) {
+            int b = text[pos];
+            if (b == '"') {
+                return new String(text, start, pos++ - start, StandardCharsets.ISO_8859_1);
             }
-            if (c == '\\') {
-                break;
+            if (b == '\\' || b < 0) {
+                return readStringSlowly(start);
             }
-            if (c < 0x20) {
+            if (b < 0x20) {
                 throw new MalformedJsonException("control character in string at " + pos);
             }
             pos++;
         }
-        // Sized by what was read so far, not by the rest of the text: that made many escaped strings quadratic.
-        StringBuilder out = new StringBuilder(pos - start + 16).append(text, start, pos);
+        throw new MalformedJsonException("unexpected end of JSON");
+    }
+
+    /**
+     * A string with escapes or non-ASCII bytes, from its first byte {@code start}: its raw bytes up to the closing
+     * quote are decoded as strict UTF-8 (escapes are ASCII, so decoding first changes none), then unescaped into a
+     * builder sized by the string itself, never by the rest of the text (that once made many escaped strings
+     * quadratic).
+     */
+    private String readStringSlowly(int start) throws MalformedJsonException, CharacterCodingException {
+        int close = start;
         while (true) {
-            char c = next();
-            if (c == '"') {
-                return out.toString();
+            if (close >= end) {
+                throw new MalformedJsonException("unexpected end of JSON");
             }
+            int b = text[close];
+            if (b == '"') {
+                break;
+            }
+            close += b == '\\' ? 2 : 1; // an escaped character is ASCII: never the closing quote
+        }
+        CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(text, start, close - start));
+        StringBuilder out = new StringBuilder(chars.remaining());
+        int length = chars.remaining();
+        for (int i = 0; i < length; i++) {
+            char c = chars.get(i);
             if (c < 0x20) {
-                throw new MalformedJsonException("control character in string at " + (pos - 1));
+                throw new MalformedJsonException("control character in string at " + start);
             }
             if (c != '\\') {
                 out.append(c);
                 continue;
             }
-            char escape = next();
+            char escape = ++i < length ? chars.get(i) : 0;
             switch (escape) {
                 case '"': out.append('"'); break;
                 case '\\': out.append('\\'); break;
@@ -178,21 +232,26 @@ final class StrictJson {
                 case 'n': out.append('\n'); break;
                 case 'r': out.append('\r'); break;
                 case 't': out.append('\t'); break;
-                case 'u': out.append(readHexChar()); break;
-                default: throw new MalformedJsonException("bad escape at " + (pos - 1));
+                case 'u':
+                    out.append(hexChar(chars, i + 1, length));
+                    i += 4;
+                    break;
+                default: throw new MalformedJsonException("bad escape in string at " + start);
             }
         }
+        pos = close + 1;
+        return out.toString();
     }
 
-    private char readHexChar() throws MalformedJsonException {
-        if (pos + 4 > text.length()) {
+    private static char hexChar(CharBuffer chars, int from, int length) throws MalformedJsonException {
+        if (from + 4 > length) {
             throw new MalformedJsonException("truncated \\u escape");
         }
         int value = 0;
-        for (int i = 0; i < 4; i++) {
-            int digit = Character.digit(text.charAt(pos++), 16);
+        for (int i = from; i < from + 4; i++) {
+            int digit = Character.digit(chars.get(i), 16);
             if (digit < 0) {
-                throw new MalformedJsonException("bad \\u escape at " + (pos - 1));
+                throw new MalformedJsonException("bad \\u escape");
             }
             value = value * 16 + digit;
         }
@@ -210,14 +269,14 @@ final class StrictJson {
             digits();
         }
         boolean integral = true;
-        if (pos < text.length() && text.charAt(pos) == '.') {
+        if (pos < end && text[pos] == '.') {
             pos++;
             digits();
             integral = false;
         }
-        if (pos < text.length() && (text.charAt(pos) == 'e' || text.charAt(pos) == 'E')) {
+        if (pos < end && (text[pos] == 'e' || text[pos] == 'E')) {
             pos++;
-            if (pos < text.length() && (text.charAt(pos) == '+' || text.charAt(pos) == '-')) {
+            if (pos < end && (text[pos] == '+' || text[pos] == '-')) {
                 pos++;
             }
             digits();
@@ -229,7 +288,7 @@ final class StrictJson {
         if (integral && pos - start <= 18) {
             return integer(start); // at most 18 digits: cannot overflow a long
         }
-        double value = Double.parseDouble(text.substring(start, pos));
+        double value = Double.parseDouble(new String(text, start, pos - start, StandardCharsets.ISO_8859_1));
         if (Double.isInfinite(value)) {
             throw new MalformedJsonException("number out of range at " + start);
         }
@@ -238,17 +297,17 @@ final class StrictJson {
 
     /** The integer in {@code text[start, pos)}, already checked to be an optional '-' and 1 to 18 digits. */
     private long integer(int start) {
-        boolean negative = text.charAt(start) == '-';
+        boolean negative = text[start] == '-';
         long value = 0;
         for (int i = negative ? start + 1 : start; i < pos; i++) {
-            value = value * 10 + (text.charAt(i) - '0');
+            value = value * 10 + (text[i] - '0');
         }
         return negative ? -value : value;
     }
 
     private void digits() throws MalformedJsonException {
         int start = pos;
-        while (pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
+        while (pos < end && text[pos] >= '0' && text[pos] <= '9') {
             pos++;
         }
         if (pos == start) {
@@ -257,16 +316,21 @@ final class StrictJson {
     }
 
     private Object literal(String word, Object value) throws MalformedJsonException {
-        if (!text.startsWith(word, pos)) {
+        if (end - pos < word.length()) {
             throw new MalformedJsonException("unexpected literal at " + pos);
+        }
+        for (int i = 0; i < word.length(); i++) {
+            if (text[pos + i] != word.charAt(i)) {
+                throw new MalformedJsonException("unexpected literal at " + pos);
+            }
         }
         pos += word.length();
         return value;
     }
 
     private void skipWhitespace() {
-        while (pos < text.length()) {
-            char c = text.charAt(pos);
+        while (pos < end) {
+            int c = text[pos];
             if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
                 return;
             }
@@ -274,15 +338,16 @@ final class StrictJson {
         }
     }
 
-    private char peek() throws MalformedJsonException {
-        if (pos >= text.length()) {
+    /** The byte at the position, as an int (negative for a non-ASCII byte, which no JSON token starts with). */
+    private int peek() throws MalformedJsonException {
+        if (pos >= end) {
             throw new MalformedJsonException("unexpected end of JSON");
         }
-        return text.charAt(pos);
+        return text[pos];
     }
 
-    private char next() throws MalformedJsonException {
-        char c = peek();
+    private int next() throws MalformedJsonException {
+        int c = peek();
         pos++;
         return c;
     }
