@@ -582,6 +582,31 @@ class BreakerFastPathsTest {
         assertTrue(outcome(cut).startsWith("malformed token"), outcome(cut));
     }
 
+    /**
+     * The same header bytes spelled with non-zero unused low bits in the last base64url character (RFC 4648 §3.5):
+     * the cache compares characters, so it misses and the decoding refuses the spelling, right after the canonical
+     * one was cached and with the same payload and signature.
+     */
+    @Test
+    void verifyWhenTheCachedHeaderIsSpelledNonCanonicallyThenRefused() {
+        verifier = GuardTokenVerifier.create(config().build());
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        for (String kid : List.of("rs-1", "rs-1 ", "rs-1  ")) { // three header lengths: every remainder mod 3
+            TestTokens builder = token(RSA).header("kid", "rs-1").claim("sub", "k" + kid.length());
+            String headerJson = builder.headerJson() + kid.substring(4); // trailing whitespace, same header
+            String good = TestTokens.signRaw(headerJson, builder.payloadJson(), RSA, JWSAlgorithm.RS256);
+            int dot = good.indexOf('.');
+            assertEquals("ok k" + kid.length(), outcome(good));
+            if (dot % 4 == 0) {
+                continue; // no unused bits
+            }
+            int last = alphabet.indexOf(good.charAt(dot - 1));
+            String spelled = good.substring(0, dot - 1) + alphabet.charAt(last + 1) + good.substring(dot);
+            assertEquals("malformed token: non-canonical base64url", outcome(spelled));
+            assertEquals("ok k" + kid.length(), outcome(good));
+        }
+    }
+
     /** After a rotation to a new kid, a token under the cached header of the withdrawn key is refused. */
     @Test
     void verifyWhenIssuerRotatesToANewKidThenTheCachedHeaderOfTheOldKeyGrantsNothing() throws Exception {
