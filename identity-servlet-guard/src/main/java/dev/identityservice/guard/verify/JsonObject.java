@@ -1,5 +1,6 @@
 package dev.identityservice.guard.verify;
 
+import java.io.Serializable;
 import java.util.AbstractMap;
 import java.util.Collections;
 import java.util.HashMap;
@@ -14,7 +15,9 @@ import java.util.Set;
  * <p>Immutable by construction: only the guard's parser creates one, over a map nobody else holds. So a {@code
  * VerifiedToken} keeps it as it is instead of copying every claim of every new token.
  */
-public final class JsonObject extends AbstractMap<String, Object> {
+public final class JsonObject extends AbstractMap<String, Object> implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     private final HashMap<String, Object> members;
     private final Map<String, Object> view;
@@ -38,6 +41,15 @@ public final class JsonObject extends AbstractMap<String, Object> {
     @Override
     public int size() {
         return members.size();
+    }
+
+    /**
+     * Serialized as the unmodifiable {@link HashMap} the claims used to be (a session that holds them can still be
+     * written), never as this class: deserialization then cannot make a {@code JsonObject} over a map someone else
+     * holds.
+     */
+    private Object writeReplace() {
+        return Collections.unmodifiableMap(new HashMap<>(members));
     }
 
     /** The members, read-only. */

@@ -3,6 +3,7 @@ package dev.identityservice.guard.verify;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -40,6 +41,7 @@ final class StrictJson {
     private final byte[] text;
     private final int end;
     private int pos;
+    private CharsetDecoder decoder;
 
     private StrictJson(byte[] text, int from, int to) {
         this.text = text;
@@ -57,11 +59,19 @@ final class StrictJson {
         if (text.length() > MAX_CHARS) {
             throw new MalformedJsonException("JSON longer than " + MAX_CHARS + " characters");
         }
-        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer utf8;
         try {
-            return parseObject(utf8, 0, utf8.length);
+            utf8 = StandardCharsets.UTF_8.newEncoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .encode(CharBuffer.wrap(text));
         } catch (CharacterCodingException e) {
-            throw new MalformedJsonException("not UTF-8"); // only from a lone surrogate, which the encoder replaced
+            throw new MalformedJsonException("not UTF-8"); // a lone surrogate, which getBytes would make a "?"
+        }
+        try {
+            return parse(utf8.array(), 0, utf8.limit());
+        } catch (CharacterCodingException e) {
+            throw new MalformedJsonException("not UTF-8"); // cannot happen: the encoder wrote well-formed UTF-8
         }
     }
 
@@ -76,6 +86,10 @@ final class StrictJson {
         if (to - from > MAX_CHARS) {
             throw new MalformedJsonException("JSON longer than " + MAX_CHARS + " characters");
         }
+        return parse(utf8, from, to);
+    }
+
+    private static JsonObject parse(byte[] utf8, int from, int to) throws MalformedJsonException, CharacterCodingException {
         StrictJson parser = new StrictJson(utf8, from, to);
         parser.skipWhitespace();
         if (parser.peek() != '{') {
@@ -191,12 +205,13 @@ final class StrictJson {
 
     /**
      * A string with escapes or non-ASCII bytes, from its first byte {@code start}: its raw bytes up to the closing
-     * quote are decoded as strict UTF-8 (escapes are ASCII, so decoding first changes none), then unescaped into a
-     * builder sized by the string itself, never by the rest of the text (that once made many escaped strings
-     * quadratic).
+     * quote are decoded as strict UTF-8 when any is non-ASCII (escapes are ASCII, so decoding first changes none),
+     * then unescaped into a builder sized by the string itself, never by the rest of the text (that once made many
+     * escaped strings quadratic).
      */
     private String readStringSlowly(int start) throws MalformedJsonException, CharacterCodingException {
         int close = start;
+        boolean ascii = true;
         while (true) {
             if (close >= end) {
                 throw new MalformedJsonException("unexpected end of JSON");
@@ -205,16 +220,15 @@ final class StrictJson {
             if (b == '"') {
                 break;
             }
+            ascii &= b >= 0;
             close += b == '\\' ? 2 : 1; // an escaped character is ASCII: never the closing quote
         }
-        CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(ByteBuffer.wrap(text, start, close - start));
-        StringBuilder out = new StringBuilder(chars.remaining());
-        int length = chars.remaining();
+        CharSequence chars = ascii ? new String(text, start, close - start, StandardCharsets.ISO_8859_1)
+                : utf8Decoder().reset().decode(ByteBuffer.wrap(text, start, close - start));
+        int length = chars.length();
+        StringBuilder out = new StringBuilder(length);
         for (int i = 0; i < length; i++) {
-            char c = chars.get(i);
+            char c = chars.charAt(i);
             if (c < 0x20) {
                 throw new MalformedJsonException("control character in string at " + start);
             }
@@ -222,7 +236,7 @@ final class StrictJson {
                 out.append(c);
                 continue;
             }
-            char escape = ++i < length ? chars.get(i) : 0;
+            char escape = ++i < length ? chars.charAt(i) : 0;
             switch (escape) {
                 case '"': out.append('"'); break;
                 case '\\': out.append('\\'); break;
@@ -243,13 +257,26 @@ final class StrictJson {
         return out.toString();
     }
 
-    private static char hexChar(CharBuffer chars, int from, int length) throws MalformedJsonException {
+    /** One strict UTF-8 decoder per parse, made at its first non-ASCII string. */
+    private CharsetDecoder utf8Decoder() {
+        if (decoder == null) {
+            decoder = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT);
+        }
+        return decoder;
+    }
+
+    /** The four hex digits of a backslash-u escape: ASCII only (RFC 8259 §7, RFC 5234 HEXDIG), not any Unicode digit. */
+    private static char hexChar(CharSequence chars, int from, int length) throws MalformedJsonException {
         if (from + 4 > length) {
             throw new MalformedJsonException("truncated \\u escape");
         }
         int value = 0;
         for (int i = from; i < from + 4; i++) {
-            int digit = Character.digit(chars.get(i), 16);
+            char c = chars.charAt(i);
+            int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                    : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
             if (digit < 0) {
                 throw new MalformedJsonException("bad \\u escape");
             }
