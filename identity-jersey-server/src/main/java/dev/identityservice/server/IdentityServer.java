@@ -25,6 +25,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.UnaryOperator;
@@ -119,17 +120,41 @@ public final class IdentityServer implements AutoCloseable {
      */
     public static IdentityServer start(ServerConfig config, PrintStream out, Clock clock, UnaryOperator<PasswordHasher> hasherDecorator) {
         LOG.info("Effective configuration: {}", config.describe());
-        // Read before anything is created or printed: a typo must not cost the one-time credentials.
-        SetupFile setup = config.importFile() == null ? null : readSetup(config.importFile());
-        boolean usesDataDir = config.dbUrl() == null || config.masterKey() == null;
-        if (usesDataDir) {
-            try {
-                DataDirectory.prepare(config.dataDir());
-            } catch (java.io.UncheckedIOException e) {
-                throw new StartFailure(e.getMessage() + ": " + describe(e.getCause()) + " (check data.dir / IDENTITY_DATA_DIR, its owner and mode)");
+        // Read before anything is created or printed: a typo must not cost the one-time credentials. On a restart
+        // (an H2 database in the data directory) nothing is created by opening it, so the file is parsed while the
+        // database opens; its errors still come first.
+        SetupFile setup = null;
+        CompletableFuture<SetupFile> setupParsing = null;
+        if (config.importFile() != null) {
+            if (config.dbUrl() == null && DataDirectory.holdsDatabase(config.dataDir())) {
+                setupParsing = CompletableFuture.supplyAsync(() -> readSetup(config.importFile()), IdentityServer::startThread);
+            } else {
+                setup = readSetup(config.importFile());
             }
         }
-        Database database = openDatabase(config);
+        boolean usesDataDir = config.dbUrl() == null || config.masterKey() == null;
+        Database database;
+        try {
+            if (usesDataDir) {
+                try {
+                    DataDirectory.prepare(config.dataDir());
+                } catch (java.io.UncheckedIOException e) {
+                    throw new StartFailure(e.getMessage() + ": " + describe(e.getCause()) + " (check data.dir / IDENTITY_DATA_DIR, its owner and mode)");
+                }
+            }
+            database = openDatabase(config);
+        } catch (RuntimeException e) {
+            await(setupParsing);
+            throw e;
+        }
+        if (setupParsing != null) {
+            try {
+                setup = await(setupParsing);
+            } catch (RuntimeException e) {
+                database.close();
+                throw e;
+            }
+        }
         if (usesDataDir) {
             DataDirectory.tightenFiles(config.dataDir());
         }
@@ -311,6 +336,31 @@ public final class IdentityServer implements AutoCloseable {
             LOG.info("Default tenant: issuer {}, key rotation period {}, client registration {}, implicit and hybrid flows {}", issuer,
                     Durations.format(config.keyRotationPeriod()), wanted.registrationMode().value(), wanted.implicitAndHybridFlows());
             engine.updateTenant(wanted);
+        }
+    }
+
+    /** Runs one piece of the start on a thread of its own (a daemon: it never outlives a failed start). */
+    private static void startThread(Runnable work) {
+        Thread thread = new Thread(work, "identity-start");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * What {@code parsing} gave ({@code null} when there is none), its failure thrown as it was (a {@link StartFailure}
+     * naming the import file).
+     */
+    private static SetupFile await(CompletableFuture<SetupFile> parsing) {
+        if (parsing == null) {
+            return null;
+        }
+        try {
+            return parsing.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
         }
     }
 
