@@ -125,12 +125,20 @@ public final class IdentityServer implements AutoCloseable {
         // database opens; its errors still come first.
         SetupFile setup = null;
         CompletableFuture<SetupFile> setupParsing = null;
-        if (config.importFile() != null) {
-            if (config.dbUrl() == null && DataDirectory.holdsDatabase(config.dataDir())) {
-                setupParsing = CompletableFuture.supplyAsync(() -> readSetup(config.importFile()), IdentityServer::startThread);
-            } else {
-                setup = readSetup(config.importFile());
+        java.util.concurrent.ExecutorService alongside = Executors.newSingleThreadExecutor(IdentityServer::startThread);
+        CompletableFuture<Server> jettyShell;
+        try {
+            if (config.importFile() != null) {
+                if (config.dbUrl() == null && DataDirectory.holdsDatabase(config.dataDir())) {
+                    setupParsing = CompletableFuture.supplyAsync(() -> readSetup(config.importFile()), alongside);
+                } else {
+                    setup = readSetup(config.importFile());
+                }
             }
+            // Jetty's server and connectors need the configuration only: built alongside the database and the engine.
+            jettyShell = CompletableFuture.supplyAsync(() -> HttpServerFactory.create(config), alongside);
+        } finally {
+            alongside.shutdown();
         }
         boolean usesDataDir = config.dbUrl() == null || config.masterKey() == null;
         Database database;
@@ -214,7 +222,7 @@ public final class IdentityServer implements AutoCloseable {
             } else {
                 management = IdentityApplication.management(metrics, databaseHealth, engine.keys());
             }
-            jetty = HttpServerFactory.create(config, application, management, metrics);
+            jetty = HttpServerFactory.withApplications(await(jettyShell), config, application, management, metrics);
             // Bind first: with port 0 the default issuer needs the real port before any token is issued.
             ServerConnector connector = (ServerConnector) jetty.getConnectors()[0];
             open(connector, config.host(), config.port(), ConfigKey.PORT);
@@ -339,18 +347,18 @@ public final class IdentityServer implements AutoCloseable {
         }
     }
 
-    /** Runs one piece of the start on a thread of its own (a daemon: it never outlives a failed start). */
-    private static void startThread(Runnable work) {
+    /** The thread that runs pieces of the start alongside the main one (a daemon: it never outlives a failed start). */
+    private static Thread startThread(Runnable work) {
         Thread thread = new Thread(work, "identity-start");
         thread.setDaemon(true);
-        thread.start();
+        return thread;
     }
 
     /**
      * What {@code parsing} gave ({@code null} when there is none), its failure thrown as it was (a {@link StartFailure}
-     * naming the import file).
+     * naming the import file or the TLS keystore).
      */
-    private static SetupFile await(CompletableFuture<SetupFile> parsing) {
+    private static <T> T await(CompletableFuture<T> parsing) {
         if (parsing == null) {
             return null;
         }
