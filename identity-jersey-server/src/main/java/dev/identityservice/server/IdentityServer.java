@@ -355,15 +355,15 @@ public final class IdentityServer implements AutoCloseable {
     }
 
     /**
-     * What {@code parsing} gave ({@code null} when there is none), its failure thrown as it was (a {@link StartFailure}
-     * naming the import file or the TLS keystore).
+     * What {@code work} (run on the {@link #startThread}) gave, {@code null} when there is none; its failure thrown as
+     * it was (a {@link StartFailure} naming the import file or the TLS keystore).
      */
-    private static <T> T await(CompletableFuture<T> parsing) {
-        if (parsing == null) {
+    private static <T> T await(CompletableFuture<T> work) {
+        if (work == null) {
             return null;
         }
         try {
-            return parsing.join();
+            return work.join();
         } catch (java.util.concurrent.CompletionException e) {
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;
