@@ -92,9 +92,11 @@ wait_first_token() {
 }
 
 # --- this server -----------------------------------------------------------------------------------------------
-start_ours() { # $1 JAVA_HOME, $2 data dir, extra options...
+# The ports are chosen before the clock starts (pick_ports): a python3 start is 30-200 ms, no part of a server's.
+pick_ports() { port=$(free_port); management=$(free_port); }
+
+start_ours() { # $1 JAVA_HOME, $2 data dir, extra options...; on $port (pick_ports)
   local home=$1 data=$2; shift 2
-  port=$(free_port)
   log="$data.log"
   # The command the README gives: the launcher (heap bound, serial collector, class-data sharing).
   PATH="$home/bin:$PATH" IDENTITY_BOOTSTRAP=false "$repo/identity-server" --port "$port" --data-dir "$data" \
@@ -127,8 +129,7 @@ install_keycloak() {
   (cd "$scratch" && unzip -q -o "$zip")
 }
 
-start_kc() { # $1 JAVA_HOME
-  port=$(free_port); local management; management=$(free_port)
+start_kc() { # $1 JAVA_HOME; on $port and $management (pick_ports)
   log="$scratch/kc.log"
   JAVA_HOME="$1" KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=admin-password \
     "$kc_home/bin/kc.sh" start-dev --http-host 127.0.0.1 --http-port "$port" --http-management-port "$management" \
@@ -245,15 +246,15 @@ for server in $servers; do
       extra=(); [ "$server" = ours25vt ] && extra=(--http-virtual-threads true)
       data="$scratch/$server"; rm -rf "$data" "$data.log"
       echo "# $server: $("$home/bin/java" -version 2>&1 | head -1)"
-      start_ours "$home" "$data" "${extra[@]}"; wait_first_token "$(now_ms)" >/dev/null; stop_server
-      t0=$(now_ms); start_ours "$home" "$data" "${extra[@]}"; first=$(wait_first_token "$t0") ;;
+      pick_ports; start_ours "$home" "$data" "${extra[@]}"; wait_first_token "$(now_ms)" >/dev/null; stop_server
+      pick_ports; t0=$(now_ms); start_ours "$home" "$data" "${extra[@]}"; first=$(wait_first_token "$t0") ;;
     kc25)
       install_keycloak
       [ "${KC_FRESH:-0}" = 1 ] && rm -rf "$kc_home/data"
       echo "# $server: Keycloak $kc_version, $("$jdk25/bin/java" -version 2>&1 | head -1)"
       # The realm is kept between runs (KC_FRESH=1 starts from nothing): Keycloak's first start is long.
-      start_kc "$jdk25"; setup_kc; stop_server
-      t0=$(now_ms); start_kc "$jdk25"; first=$(wait_first_token "$t0") ;;
+      pick_ports; start_kc "$jdk25"; setup_kc; stop_server
+      pick_ports; t0=$(now_ms); start_kc "$jdk25"; first=$(wait_first_token "$t0") ;;
   esac
   keep "$server"; pid=""
   printf '%s\tfirst_token_ms\t-\t%s\n' "$server" "$first" | tee -a "$results"

@@ -33,6 +33,14 @@ final class DataDirectory {
     private DataDirectory() {
     }
 
+    /** The file of the H2 database the server keeps in the data directory (the URL {@code jdbc:h2:file:DIR/identity}). */
+    static final String H2_DATABASE_FILE = "identity.mv.db";
+
+    /** Whether {@code directory} holds the server's H2 database already: a restart, which opening it creates nothing for. */
+    static boolean holdsDatabase(Path directory) {
+        return Files.isRegularFile(directory.resolve(H2_DATABASE_FILE));
+    }
+
     /** Creates {@code directory} owner-only, or narrows an existing one to owner-only, with its files. */
     static void prepare(Path directory) {
         Path dir = directory.toAbsolutePath();

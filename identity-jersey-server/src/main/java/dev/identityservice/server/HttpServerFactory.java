@@ -52,6 +52,17 @@ final class HttpServerFactory {
      *                   is unset
      */
     static Server create(ServerConfig config, ResourceConfig application, ResourceConfig management, ServerMetrics metrics) {
+        return withApplications(create(config), config, application, management, metrics);
+    }
+
+    /**
+     * The server with its thread pool and connectors (the management one when {@code management.port} is set), but
+     * no handler yet: what needs the configuration only, so that a start can build it while the database opens.
+     * Nothing is bound or started.
+     *
+     * @throws StartFailure when the TLS keystore cannot be read or opened
+     */
+    static Server create(ServerConfig config) {
         QueuedThreadPool threads = new QueuedThreadPool(config.httpThreads());
         threads.setName("identity-http");
         // Not by default: signing and hashing are CPU-bound and never yield, so on few carriers the virtual-thread
@@ -92,10 +103,7 @@ final class HttpServerFactory {
         // Also bounds a stalled request body: the blocked read fails, and BoundedBody answers 400.
         connector.setIdleTimeout(config.idleTimeout().toMillis());
         server.addConnector(connector);
-
-        ServletContextHandler context = jerseyContext(application);
-        Handler contexts = context;
-        if (management != null) {
+        if (config.managementPort() != null) {
             HttpConfiguration plain = new HttpConfiguration();
             plain.setSendServerVersion(false);
             plain.setSendXPoweredBy(false);
@@ -105,6 +113,26 @@ final class HttpServerFactory {
             managementConnector.setPort(config.managementPort());
             managementConnector.setIdleTimeout(config.idleTimeout().toMillis());
             server.addConnector(managementConnector);
+        }
+        server.setErrorHandler(config.tls() ? new JsonErrorHandler("max-age=" + HSTS_MAX_AGE.toSeconds()) : new JsonErrorHandler());
+        server.setRequestLog(AccessLog.create());
+        server.setStopTimeout(config.shutdownTimeout().toMillis());
+        server.setStopAtShutdown(false);
+        return server;
+    }
+
+    /**
+     * Gives {@code server} (from {@link #create(ServerConfig)}) its handlers: Jersey with {@code application} on the
+     * main connector and, when {@code management} is not {@code null}, the management application on the second.
+     *
+     * @param management the application of the management listener, or {@code null} when {@code management.port}
+     *                   is unset
+     */
+    static Server withApplications(Server server, ServerConfig config, ResourceConfig application, ResourceConfig management,
+                                   ServerMetrics metrics) {
+        ServletContextHandler context = jerseyContext(application);
+        Handler contexts = context;
+        if (management != null) {
             // "@name" virtual hosts tie each context to one connector: the main port never serves the open
             // metrics, and the management port serves nothing else.
             context.setVirtualHosts(java.util.List.of("@" + MAIN_CONNECTOR));
@@ -115,10 +143,6 @@ final class HttpServerFactory {
         GracefulHandler graceful = new GracefulHandler();
         graceful.setHandler(contexts);
         server.setHandler(metrics.bindJetty(server, graceful));
-        server.setErrorHandler(config.tls() ? new JsonErrorHandler("max-age=" + HSTS_MAX_AGE.toSeconds()) : new JsonErrorHandler());
-        server.setRequestLog(AccessLog.create());
-        server.setStopTimeout(config.shutdownTimeout().toMillis());
-        server.setStopAtShutdown(false);
         return server;
     }
 

@@ -25,6 +25,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.UnaryOperator;
@@ -119,17 +120,49 @@ public final class IdentityServer implements AutoCloseable {
      */
     public static IdentityServer start(ServerConfig config, PrintStream out, Clock clock, UnaryOperator<PasswordHasher> hasherDecorator) {
         LOG.info("Effective configuration: {}", config.describe());
-        // Read before anything is created or printed: a typo must not cost the one-time credentials.
-        SetupFile setup = config.importFile() == null ? null : readSetup(config.importFile());
+        // Read before anything is created or printed: a typo must not cost the one-time credentials. On a restart
+        // (an H2 database in the data directory) nothing is created by opening it, so the file is parsed while the
+        // database opens; its errors still come first.
+        SetupFile setup = null;
+        CompletableFuture<SetupFile> setupParsing = null;
+        java.util.concurrent.ExecutorService alongside = Executors.newSingleThreadExecutor(IdentityServer::startThread);
+        CompletableFuture<Server> jettyShell;
+        try {
+            if (config.importFile() != null) {
+                if (config.dbUrl() == null && DataDirectory.holdsDatabase(config.dataDir())) {
+                    setupParsing = CompletableFuture.supplyAsync(() -> readSetup(config.importFile()), alongside);
+                } else {
+                    setup = readSetup(config.importFile());
+                }
+            }
+            // Jetty's server and connectors need the configuration only: built alongside the database and the engine.
+            jettyShell = CompletableFuture.supplyAsync(() -> HttpServerFactory.create(config), alongside);
+        } finally {
+            alongside.shutdown();
+        }
         boolean usesDataDir = config.dbUrl() == null || config.masterKey() == null;
-        if (usesDataDir) {
+        Database database;
+        try {
+            if (usesDataDir) {
+                try {
+                    DataDirectory.prepare(config.dataDir());
+                } catch (java.io.UncheckedIOException e) {
+                    throw new StartFailure(e.getMessage() + ": " + describe(e.getCause()) + " (check data.dir / IDENTITY_DATA_DIR, its owner and mode)");
+                }
+            }
+            database = openDatabase(config);
+        } catch (RuntimeException e) {
+            await(setupParsing);
+            throw e;
+        }
+        if (setupParsing != null) {
             try {
-                DataDirectory.prepare(config.dataDir());
-            } catch (java.io.UncheckedIOException e) {
-                throw new StartFailure(e.getMessage() + ": " + describe(e.getCause()) + " (check data.dir / IDENTITY_DATA_DIR, its owner and mode)");
+                setup = await(setupParsing);
+            } catch (RuntimeException e) {
+                database.close();
+                throw e;
             }
         }
-        Database database = openDatabase(config);
         if (usesDataDir) {
             DataDirectory.tightenFiles(config.dataDir());
         }
@@ -189,7 +222,7 @@ public final class IdentityServer implements AutoCloseable {
             } else {
                 management = IdentityApplication.management(metrics, databaseHealth, engine.keys());
             }
-            jetty = HttpServerFactory.create(config, application, management, metrics);
+            jetty = HttpServerFactory.withApplications(await(jettyShell), config, application, management, metrics);
             // Bind first: with port 0 the default issuer needs the real port before any token is issued.
             ServerConnector connector = (ServerConnector) jetty.getConnectors()[0];
             open(connector, config.host(), config.port(), ConfigKey.PORT);
@@ -311,6 +344,31 @@ public final class IdentityServer implements AutoCloseable {
             LOG.info("Default tenant: issuer {}, key rotation period {}, client registration {}, implicit and hybrid flows {}", issuer,
                     Durations.format(config.keyRotationPeriod()), wanted.registrationMode().value(), wanted.implicitAndHybridFlows());
             engine.updateTenant(wanted);
+        }
+    }
+
+    /** The thread that runs pieces of the start alongside the main one (a daemon: it never outlives a failed start). */
+    private static Thread startThread(Runnable work) {
+        Thread thread = new Thread(work, "identity-start");
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    /**
+     * What {@code work} (run on the {@link #startThread}) gave, {@code null} when there is none; its failure thrown as
+     * it was (a {@link StartFailure} naming the import file or the TLS keystore).
+     */
+    private static <T> T await(CompletableFuture<T> work) {
+        if (work == null) {
+            return null;
+        }
+        try {
+            return work.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
         }
     }
 

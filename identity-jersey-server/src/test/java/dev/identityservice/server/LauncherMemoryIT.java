@@ -104,20 +104,52 @@ class LauncherMemoryIT {
         Path jdk17 = fakeJdk("17.0.15");
         Path jdk25 = fakeJdk("25.0.3");
 
-        String first = archiveOption(run(launcher(), Map.of("PATH", jdk17.resolve("bin") + ":" + System.getenv("PATH"))));
-        String second = archiveOption(run(launcher(), Map.of("PATH", jdk25.resolve("bin") + ":" + System.getenv("PATH"))));
-        String again = archiveOption(run(launcher(), Map.of("PATH", jdk17.resolve("bin") + ":" + System.getenv("PATH"))));
+        String first = archiveOption(run(serverRun(), Map.of("PATH", jdk17.resolve("bin") + ":" + System.getenv("PATH"))));
+        String second = archiveOption(run(serverRun(), Map.of("PATH", jdk25.resolve("bin") + ":" + System.getenv("PATH"))));
+        String again = archiveOption(run(serverRun(), Map.of("PATH", jdk17.resolve("bin") + ":" + System.getenv("PATH"))));
 
         // An archive written by one JDK does not map on another: sharing one file lost class-data sharing on both.
-        assertTrue(first.endsWith(".jsa") && second.endsWith(".jsa"), first + " " + second);
+        // Before JDK 25 a dynamic CDS archive; from 25 on the ahead-of-time cache (JEP 483, 514, 515).
+        assertTrue(first.endsWith(".jsa") && second.endsWith(".aot"), first + " " + second);
         assertTrue(!first.equals(second), first);
         assertEquals(first, again);
+    }
+
+    @Test
+    void launcherWhenAheadOfTimeCacheIsNewerThanTheJarThenUsedAndWhenOlderThenDeletedAndWrittenAgain() throws Exception {
+        Map<String, String> jdk25 = Map.of("PATH", fakeJdk("25.0.3").resolve("bin") + ":" + System.getenv("PATH"));
+        Path jar = REPOSITORY.resolve("identity-jersey-server/target/identity-server.jar");
+        assumeTrue(Files.isRegularFile(jar), "no jar at " + jar);
+        String training = run(serverRun(), jdk25);
+        Path cache = Path.of(archiveOption(training));
+        try {
+            assertTrue(training.contains(" -XX:AOTCacheOutput=" + cache + " "), training);
+            assertTrue(!training.contains("-XX:ArchiveClassesAtExit"), "not both: " + training);
+
+            // What the first run's exit writes, newer than the jar: used.
+            Files.writeString(cache, "cache");
+            Files.setLastModifiedTime(cache, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 60_000));
+            String production = run(serverRun(), jdk25);
+            // A jar rebuilt after it: the cache describes other classes, so it is deleted and the run trains a new one.
+            Files.setLastModifiedTime(cache, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() - 60_000));
+            String help = run(launcher(), jdk25);
+            String retraining = run(serverRun(), jdk25);
+
+            // --help loads a fraction of the server's classes: an archive of them would be kept until the jar changes.
+            assertTrue(!help.contains("-XX:AOTCacheOutput") && !help.contains("-XX:ArchiveClassesAtExit"), help);
+            assertTrue(production.contains(" -XX:AOTCache=" + cache + " ") && !production.contains("AOTCacheOutput"), production);
+            assertTrue(retraining.contains(" -XX:AOTCacheOutput=" + cache + " "), retraining);
+            assertTrue(!Files.exists(cache), "the stale cache is deleted before the run that replaces it");
+        } finally {
+            Files.deleteIfExists(cache);
+        }
     }
 
     /** The archive path from the fake JDK's echo of its arguments (-XX:ArchiveClassesAtExit=... on a first run). */
     private static String archiveOption(String echoed) {
         for (String argument : echoed.split("\\s+")) {
-            if (argument.startsWith("-XX:ArchiveClassesAtExit=") || argument.startsWith("-XX:SharedArchiveFile=")) {
+            if (argument.startsWith("-XX:ArchiveClassesAtExit=") || argument.startsWith("-XX:SharedArchiveFile=")
+                    || argument.startsWith("-XX:AOTCacheOutput=") || argument.startsWith("-XX:AOTCache=")) {
                 return argument.substring(argument.indexOf('=') + 1);
             }
         }
@@ -133,6 +165,11 @@ class LauncherMemoryIT {
         Files.writeString(java, "#!/bin/sh\necho \"MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX\"\necho \" $* \"\n");
         assertTrue(java.toFile().setExecutable(true));
         return home;
+    }
+
+    /** The launcher as for a server run (the fake JDKs only echo their arguments: nothing is started). */
+    private static List<String> serverRun() {
+        return List.of(launcher().get(0), "--port", "0");
     }
 
     private static List<String> launcher() {

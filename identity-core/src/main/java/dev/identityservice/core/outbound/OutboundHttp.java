@@ -86,7 +86,8 @@ public final class OutboundHttp {
 
     private final boolean allowPrivateAddresses;
     private final Resolver resolver;
-    private final SSLSocketFactory tls;
+    /** The TLS socket factory, created on the first https request: see {@link DefaultTls}. */
+    private final java.util.function.Supplier<SSLSocketFactory> tls;
     private final LocalAddresses ownAddresses;
 
     /**
@@ -95,7 +96,22 @@ public final class OutboundHttp {
      *                              clients all live on an internal network; {@code false} by default
      */
     public OutboundHttp(boolean allowPrivateAddresses) {
-        this(allowPrivateAddresses, Resolver.SYSTEM, (SSLSocketFactory) SSLSocketFactory.getDefault());
+        this(allowPrivateAddresses, Resolver.SYSTEM, DefaultTls::factory,
+                allowPrivateAddresses ? null : LocalAddresses.system());
+    }
+
+    /**
+     * The JDK's default TLS socket factory, created when first asked for. Creating it builds the default
+     * {@code SSLContext}, which reads and parses every certificate of the JDK's trust store: about a tenth of a
+     * second of a server's start, for a client that the first tokens never need (it fetches clients' URLs only).
+     * Its errors (an unreadable trust store) surface where they did before: on the first https request.
+     */
+    private static final class DefaultTls {
+        private static final SSLSocketFactory FACTORY = (SSLSocketFactory) SSLSocketFactory.getDefault();
+
+        static SSLSocketFactory factory() {
+            return FACTORY;
+        }
     }
 
     /** With a resolver and TLS factory of the caller's (tests); this machine's addresses read from its interfaces. */
@@ -108,10 +124,19 @@ public final class OutboundHttp {
      *                     may be {@code null})
      */
     public OutboundHttp(boolean allowPrivateAddresses, Resolver resolver, SSLSocketFactory tls, LocalAddresses ownAddresses) {
+        this(allowPrivateAddresses, resolver, supplierOf(Objects.requireNonNull(tls, "tls")), ownAddresses);
+    }
+
+    private OutboundHttp(boolean allowPrivateAddresses, Resolver resolver, java.util.function.Supplier<SSLSocketFactory> tls,
+                         LocalAddresses ownAddresses) {
         this.allowPrivateAddresses = allowPrivateAddresses;
         this.resolver = Objects.requireNonNull(resolver, "resolver");
-        this.tls = Objects.requireNonNull(tls, "tls");
+        this.tls = tls;
         this.ownAddresses = allowPrivateAddresses ? ownAddresses : Objects.requireNonNull(ownAddresses, "ownAddresses");
+    }
+
+    private static java.util.function.Supplier<SSLSocketFactory> supplierOf(SSLSocketFactory tls) {
+        return () -> tls;
     }
 
     public boolean allowsPrivateAddresses() {
@@ -193,7 +218,7 @@ public final class OutboundHttp {
                 throw new RefusedAddressException("connected to a non-public address or one of this machine's");
             }
             if (secure) {
-                SSLSocket ssl = (SSLSocket) tls.createSocket(socket, bareHost, port, true);
+                SSLSocket ssl = (SSLSocket) tls.get().createSocket(socket, bareHost, port, true);
                 SSLParameters parameters = ssl.getSSLParameters();
                 parameters.setEndpointIdentificationAlgorithm("HTTPS");
                 if (!isIpLiteral(bareHost)) {

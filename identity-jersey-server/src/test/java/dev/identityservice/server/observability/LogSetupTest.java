@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.util.ContextInitializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -67,14 +66,12 @@ class LogSetupTest {
         assertTrue(LoggerFactory.getLogger("org.eclipse.jetty.server.Server").isWarnEnabled());
     }
 
-    /** The packaged logback.xml (what the server uses outside tests): ISO-8601 UTC timestamp, level, thread, logger. */
+    /** The default configuration (what the server uses outside tests): ISO-8601 UTC timestamp, level, thread, logger. */
     @Test
-    void packagedConfigurationWhenLoggingThenTimestampedTextLine() throws Exception {
+    void defaultConfigurationWhenLoggingThenTimestampedTextLine() throws Exception {
         LoggerContext context = new LoggerContext();
         context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
-        JoranConfigurator configurator = new JoranConfigurator();
-        configurator.setContext(context);
-        configurator.doConfigure(LogSetup.class.getResource("/logback.xml"));
+        DefaultLogging.apply(context);
 
         List<String> lines;
         try (CapturedLog log = new CapturedLog()) {
@@ -86,8 +83,41 @@ class LogSetupTest {
         }
 
         assertEquals(1, lines.size(), String.join("\n", lines));
+        assertEquals(java.util.logging.Level.INFO, java.util.logging.Logger.getLogger("").getLevel(), "java.util.logging follows Logback's root level");
         assertTrue(lines.get(0).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO  \\[[^]]+] dev\\.identityservice\\.test\\.text - hello"),
                 lines.get(0));
+    }
+
+    /**
+     * Logback finds {@link DefaultLogging} as a service before any XML file; an XML configuration on the class path
+     * (here the tests' logback-test.xml) or named by -Dlogback.configurationFile must still win.
+     */
+    @Test
+    void defaultLoggingWhenXmlConfigurationOnTheClassPathThenLeavesItToLogback() {
+        LoggerContext context = new LoggerContext();
+        DefaultLogging configurator = new DefaultLogging();
+        configurator.setContext(context);
+
+        assertEquals(ch.qos.logback.classic.spi.Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY, configurator.configure(context));
+        assertTrue(context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender(LogSetup.CONSOLE) == null,
+                "nothing configured");
+        assertEquals(List.of(DefaultLogging.class.getName()), serviceEntries(), "registered for Logback's ServiceLoader");
+    }
+
+    /** The tests' own logging is logback-test.xml (WARN): the server's default did not replace it. */
+    @Test
+    void autoConfigurationWhenTestsRunThenTheirXmlConfigurationIsUsed() {
+        assertFalse(LoggerFactory.getLogger("dev.identityservice.test.auto").isInfoEnabled());
+        assertTrue(LoggerFactory.getLogger("dev.identityservice.test.auto").isWarnEnabled());
+    }
+
+    private static List<String> serviceEntries() {
+        try (java.io.InputStream in = DefaultLogging.class.getResourceAsStream("/META-INF/services/" + ch.qos.logback.classic.spi.Configurator.class.getName())) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().map(String::strip)
+                    .filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
