@@ -81,7 +81,7 @@ public final class IdentityApplication extends ResourceConfig {
         LoginThrottle throttle = new LoginThrottle(new JdbcLoginAttemptStore(engine.database()), loginLimits,
                 engine.clock(), new LoginAudit(metrics, audit, engine.clock()), LoginThrottle.deriveKey(deviceCookieKey));
         DeviceCookies devices = new DeviceCookies(deviceCookieKey, engine.clock(), loginLimits.trustedFor());
-        register(new TokenEndpoint(engine.tokenGrants(), clients, throttle, metrics, audit));
+        register(new TokenEndpoint(engine.tokenGrants(), engine.userAuthenticator(), clients, throttle, metrics, audit));
         register(new UserInfoEndpoint(engine.userInfo()));
         register(new IntrospectionEndpoint(engine.introspector(), clients));
         register(new RevocationEndpoint(engine.revoker(), clients));

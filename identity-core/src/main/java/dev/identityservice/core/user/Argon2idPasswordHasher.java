@@ -165,6 +165,14 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
         }
     }
 
+    /** Refuses when {@code concurrency + queue} hashes are already running or waiting: the next would be refused at once. */
+    @Override
+    public void requireCapacity() {
+        if (admitted.get() >= limits.concurrency() + limits.queue()) {
+            throw new PasswordHashingBusyException(limits.retryAfterSeconds());
+        }
+    }
+
     /**
      * Derives under the limits: admitted while fewer than {@code concurrency + queue} are running or waiting, then
      * waits at most {@code maxWait} for a slot, in arrival order.

@@ -21,4 +21,17 @@ public interface PasswordHasher {
      * @throws IllegalArgumentException naming what is missing or weaker
      */
     void requireAtLeastCurrentStrength(String phcHash);
+
+    /**
+     * Refuses now, as {@link #hash} and {@link #verify} would, when a hash asked for at this moment would be refused at
+     * once because every running slot and every place in the queue is taken. Callers ask before the work that only a
+     * hash needs (login-throttle counters in the database, the user's lookup), so that a login storm's refusals cost
+     * almost nothing (issue 13: a refusal after that work cost as much CPU as a signed token). A hint read without a
+     * lock: a hash that finishes meanwhile may leave room that this refusal did not see, and {@link #hash} and
+     * {@link #verify} still enforce the limits themselves. Does nothing for a hasher without limits.
+     *
+     * @throws PasswordHashingBusyException when hashing is at capacity (nothing was reserved)
+     */
+    default void requireCapacity() {
+    }
 }

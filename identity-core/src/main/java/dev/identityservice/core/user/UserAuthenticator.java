@@ -61,6 +61,16 @@ public final class UserAuthenticator {
     }
 
     /**
+     * Refuses a login now when password hashing is at capacity ({@link PasswordHasher#requireCapacity}), before the
+     * caller reserves login attempts or anything else that only a checked password needs.
+     *
+     * @throws PasswordHashingBusyException when every hashing slot and queue place is taken; nothing was checked
+     */
+    public void requireHashingCapacity() {
+        hasher.requireCapacity();
+    }
+
+    /**
      * The enabled user of {@code tenantId} whose username and password these are; the caller clears
      * {@code password} afterwards.
      *

@@ -58,6 +58,28 @@ class PasswordHashingLimitsTest {
     }
 
     @Test
+    void requireCapacityWhenQueueHasRoomThenPassesAndWhenFullThenRefusesWithoutTakingAPlace() throws Exception {
+        Argon2idPasswordHasher hasher = new Argon2idPasswordHasher(FAST, new SecureRandom(),
+                new PasswordHashingLimits(1, 1, Duration.ofSeconds(30)));
+        String slow = slowHash();
+        hasher.requireCapacity();
+        CompletableFuture<Boolean> running = verifyLater(hasher, slow);
+        await(() -> hasher.hashesRunning() == 1);
+        hasher.requireCapacity(); // the one place in the queue is free
+        CompletableFuture<Boolean> queued = verifyLater(hasher, slow);
+        await(() -> hasher.hashesWaiting() == 1);
+
+        PasswordHashingBusyException busy = assertThrows(PasswordHashingBusyException.class, hasher::requireCapacity);
+
+        assertEquals(30, busy.retryAfterSeconds());
+        assertFalse(running.isDone(), "refused while the slot was still busy, not after it");
+        assertEquals(1, hasher.hashesWaiting(), "the refusal queued nothing");
+        assertTrue(running.get(60, TimeUnit.SECONDS));
+        assertTrue(queued.get(60, TimeUnit.SECONDS));
+        hasher.requireCapacity(); // room again once the storm has passed: the check reserved nothing
+    }
+
+    @Test
     void hashWhenWaitExceedsTheBoundThenRefused() throws Exception {
         Argon2idPasswordHasher hasher = new Argon2idPasswordHasher(FAST, new SecureRandom(),
                 new PasswordHashingLimits(1, 8, Duration.ofMillis(50)));

@@ -7,6 +7,7 @@ import dev.identityservice.core.grant.TokenGrants;
 import dev.identityservice.core.grant.TokenRequest;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.core.token.IssuedTokens;
+import dev.identityservice.core.user.UserAuthenticator;
 import dev.identityservice.server.audit.AuditLog;
 import dev.identityservice.server.error.ChallengeException;
 import dev.identityservice.server.http.ClientAuthentication;
@@ -29,7 +30,8 @@ import java.util.Set;
 
 /**
  * The token endpoint (RFC 6749 §3.2): authenticates the client, hands the grant to the engine and writes
- * the §5.1 response. Password logins pass the {@link LoginThrottle} first.
+ * the §5.1 response. Password logins are refused at once while password hashing is at capacity, then pass the
+ * {@link LoginThrottle}.
  */
 @Path(EndpointPaths.TOKEN)
 public final class TokenEndpoint {
@@ -42,14 +44,19 @@ public final class TokenEndpoint {
             "code_verifier", "refresh_token", "username", "password");
 
     private final TokenGrants grants;
+    private final UserAuthenticator users;
     private final ClientAuthentication clients;
     private final LoginThrottle throttle;
     private final ServerMetrics metrics;
     private final AuditLog audit;
 
-    public TokenEndpoint(TokenGrants grants, ClientAuthentication clients, LoginThrottle throttle, ServerMetrics metrics,
-                         AuditLog audit) {
+    /**
+     * @param users the engine's password check, asked for hashing capacity before a password grant is throttled
+     */
+    public TokenEndpoint(TokenGrants grants, UserAuthenticator users, ClientAuthentication clients, LoginThrottle throttle,
+                         ServerMetrics metrics, AuditLog audit) {
         this.grants = grants;
+        this.users = users;
         this.clients = clients;
         this.throttle = throttle;
         this.metrics = metrics;
@@ -92,8 +99,13 @@ public final class TokenEndpoint {
      * The attempt is reserved before the grant hashes the password. A client of the password grant keeps no
      * cookies, so what lets its owner in while someone guesses is the per-(account, address) budget and the
      * addresses the owner has signed in from (see {@link LoginThrottle}).
+     *
+     * <p>While hashing is at capacity the grant is refused (503 through
+     * {@link dev.identityservice.server.error.PasswordHashingBusyMapper}) before the throttle's counters are read
+     * and written: a login storm's refusals then cost no database round trips (issue 13).
      */
     private IssuedTokens passwordGrant(Tenant tenant, TokenRequest request, String username, String address) {
+        users.requireHashingCapacity();
         LoginThrottle.Attempt attempt;
         try {
             attempt = throttle.begin(LoginAudit.Channel.TOKEN, tenant.id(), username, address, null);
