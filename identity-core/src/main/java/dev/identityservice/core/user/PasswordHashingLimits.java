@@ -21,13 +21,16 @@ public record PasswordHashingLimits(int concurrency, int queue, Duration maxWait
     /** Default concurrency: one hash per core the JVM sees. */
     public static final int DEFAULT_CONCURRENCY = Runtime.getRuntime().availableProcessors();
     /**
-     * Default waiting hashes per running one: 16. At OWASP parameters a hash takes about 60 ms of CPU, so a full
-     * queue drains in about one second.
+     * Default waiting hashes per running one: 32, what the default wait lets drain. At OWASP parameters a hash takes
+     * about 60 ms of CPU, so a full queue drains in about two seconds ({@link #DEFAULT_MAX_WAIT}); a shorter queue
+     * refuses logins the hashes could still serve in time, and a closed-loop storm of more clients than the queue
+     * holds then spends the cores on refusals instead of hashes (issue 13, 64 connections on 2 cores, one loaded
+     * window: 5-7 grants/s with 16 per slot, 10.5/s with 64; BENCHMARKS.md).
      */
-    public static final int DEFAULT_QUEUE_PER_SLOT = 16;
+    public static final int DEFAULT_QUEUE_PER_SLOT = 32;
     /** Default longest wait in the queue: 2 seconds, well below the time-outs of HTTP clients. */
     public static final Duration DEFAULT_MAX_WAIT = Duration.ofSeconds(2);
-    /** The defaults: {@link #DEFAULT_CONCURRENCY} running, 16 per running one waiting, 2 seconds of wait. */
+    /** The defaults: {@link #DEFAULT_CONCURRENCY} running, 32 per running one waiting, 2 seconds of wait. */
     public static final PasswordHashingLimits DEFAULTS = of(DEFAULT_CONCURRENCY);
 
     /**
