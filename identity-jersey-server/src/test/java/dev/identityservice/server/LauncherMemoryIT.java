@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 13, memory bounded by design: the launcher gives the JVM a heap bound and the serial collector, sized from
- * the cores, and the {@code java -jar} command README.md gives does the same. Checked on the real processes with
+ * Issue 13, memory bounded by design: the launcher gives the JVM the serial collector, a small young generation and
+ * a heap bound sized from the password hashes that run at once and their Argon2id memory, read as the server reads
+ * them, and the {@code java -jar} command README.md gives does the same on 2 cores. Checked on the real processes with
  * {@code -XX:+PrintCommandLineFlags}, which prints the flags the JVM ended up with.
  */
 class LauncherMemoryIT {
@@ -25,30 +26,66 @@ class LauncherMemoryIT {
     private static final Path REPOSITORY = Path.of("").toAbsolutePath().getParent();
     private static final long MIB = 1024 * 1024;
 
+    /** The launcher's heap for the server itself and its young generation, MiB. */
+    private static final long BASE_MIB = 56;
+    /** The launcher's young generation, MiB. */
+    private static final long YOUNG_MIB = 16;
+
     @Test
-    void launcherWhenStartedThenHeapIsBoundedBy64MibPlus20PerCoreWithTheSerialCollector() throws Exception {
-        int cores = Integer.parseInt(run(List.of("nproc"), Map.of()).strip());
+    void launcherWhenStartedThenHeapIsTheBasePlusEachDefaultPasswordHashWithASmallYoungGeneration() throws Exception {
+        int cores = cores();
 
         String flags = run(launcher(), Map.of("IDENTITY_JAVA_OPTS", "-XX:+PrintCommandLineFlags"));
 
-        assertTrue(flags.contains("-XX:MaxHeapSize=" + (64 + 20L * cores) * MIB + " "), flags);
+        // Default cost m = 19456 KiB: 19456 blocks of 1,056 bytes, 19.6 MiB, rounded up to 20 per running hash.
+        assertTrue(flags.contains("-XX:MaxHeapSize=" + (BASE_MIB + 20L * cores) * MIB + " "), flags);
+        assertTrue(flags.contains("-XX:MaxNewSize=" + YOUNG_MIB * MIB + " ") && flags.contains("-XX:NewSize=" + YOUNG_MIB * MIB + " "), flags);
         assertTrue(flags.contains("-XX:+UseSerialGC"), flags);
         assertTrue(flags.contains("-XX:MaxMetaspaceSize=" + 128 * MIB), flags);
+    }
+
+    @Test
+    void launcherWhenPasswordHashCostConfiguredThenHeapFollowsItAsTheServerReadsIt() throws Exception {
+        int cores = cores();
+        Path config = Files.createTempFile("identity-", ".properties");
+        Files.writeString(config, "port=0\npassword.hash.memory.kib = 7168\npassword.hash.concurrency=3\n");
+        Map<String, String> flags = Map.of("IDENTITY_JAVA_OPTS", "-XX:+PrintCommandLineFlags");
+
+        // m = 7168 KiB (Keycloak's cost): 7.2 MiB, 8 per running hash.
+        String flag = run(launcher("--password-hash-memory-kib", "7168"), flags);
+        String equals = run(launcher("--password-hash-memory-kib=7168", "--password-hash-concurrency=1"), flags);
+        String environment = run(launcher(), Map.of("IDENTITY_JAVA_OPTS", "-XX:+PrintCommandLineFlags",
+                "IDENTITY_PASSWORD_HASH_MEMORY_KIB", "65536", "IDENTITY_PASSWORD_HASH_CONCURRENCY", "1"));
+        String file = run(launcher("--config", config.toString()), flags);
+        // A flag beats the environment, which beats the file: the server's own order (ConfigLoader).
+        String mixed = run(launcher("--config", config.toString(), "--password-hash-concurrency", "2"),
+                Map.of("IDENTITY_JAVA_OPTS", "-XX:+PrintCommandLineFlags", "IDENTITY_PASSWORD_HASH_MEMORY_KIB", "19456"));
+
+        assertTrue(flag.contains("-XX:MaxHeapSize=" + (BASE_MIB + 8L * cores) * MIB + " "), flag);
+        assertTrue(equals.contains("-XX:MaxHeapSize=" + (BASE_MIB + 8) * MIB + " "), equals);
+        assertTrue(environment.contains("-XX:MaxHeapSize=" + (BASE_MIB + 66) * MIB + " "), environment);
+        assertTrue(file.contains("-XX:MaxHeapSize=" + (BASE_MIB + 3 * 8) * MIB + " "), file);
+        assertTrue(mixed.contains("-XX:MaxHeapSize=" + (BASE_MIB + 2 * 20) * MIB + " "), mixed);
     }
 
     @Test
     void launcherWhenHeapSizeOrOptionsGivenThenTheyReplaceTheComputedOnes() throws Exception {
         String sized = run(launcher(), Map.of("IDENTITY_HEAP_MB", "200", "IDENTITY_JAVA_OPTS", "-XX:+PrintCommandLineFlags"));
         String own = run(launcher(), Map.of("IDENTITY_JAVA_OPTS", "-XX:+PrintCommandLineFlags -Xmx300m -XX:+UseParallelGC"));
+        String young = run(launcher(), Map.of("IDENTITY_JAVA_OPTS", "-XX:+PrintCommandLineFlags -Xmn40m"));
 
         assertTrue(sized.contains("-XX:MaxHeapSize=" + 200 * MIB + " "), sized);
+        assertTrue(sized.contains("-XX:MaxNewSize=" + YOUNG_MIB * MIB + " "), sized);
         assertTrue(own.contains("-XX:MaxHeapSize=" + 300 * MIB + " ") && own.contains("-XX:+UseParallelGC"), own);
-        assertTrue(!own.contains("-XX:+UseSerialGC"), own);
+        assertTrue(!own.contains("-XX:+UseSerialGC") && !own.contains("-XX:MaxNewSize=" + YOUNG_MIB * MIB + " "), own);
+        // A young generation of one's own replaces ours; the bound stays.
+        assertTrue(young.contains("-XX:MaxNewSize=" + 40 * MIB + " ") && !young.contains("-XX:MaxNewSize=" + YOUNG_MIB * MIB + " "), young);
+        assertTrue(young.contains("-XX:MaxHeapSize=" + (BASE_MIB + 20L * cores()) * MIB + " "), young);
     }
 
     @Test
     void launcherWhenJavaOptsSizeTheHeapOtherwiseThenOurBoundGivesWayInsteadOfFailingOrWinning() throws Exception {
-        String computed = "-XX:MaxHeapSize=" + (64 + 20L * Integer.parseInt(run(List.of("nproc"), Map.of()).strip())) * MIB + " ";
+        String computed = "-XX:MaxHeapSize=" + (BASE_MIB + 20L * cores()) * MIB + " ";
 
         // -Xms above our -Xmx: the JVM refused to start ("Initial heap size set to a larger value than the maximum").
         String initial = run(launcher(), Map.of("IDENTITY_JAVA_OPTS", "-XX:+PrintCommandLineFlags -Xms300m"));
@@ -80,7 +117,9 @@ class LauncherMemoryIT {
 
         String flags = run(command, Map.of());
 
-        assertTrue(flags.contains("-XX:MaxHeapSize=" + 104 * MIB + " ") && flags.contains("-XX:+UseSerialGC"), flags);
+        // The launcher's bound on 2 cores at the default cost, as the README says.
+        assertTrue(flags.contains("-XX:MaxHeapSize=" + (BASE_MIB + 2 * 20) * MIB + " ") && flags.contains("-XX:+UseSerialGC"), flags);
+        assertTrue(flags.contains("-XX:MaxNewSize=" + YOUNG_MIB * MIB + " "), flags);
     }
 
     @Test
@@ -172,10 +211,18 @@ class LauncherMemoryIT {
         return List.of(launcher().get(0), "--port", "0");
     }
 
-    private static List<String> launcher() {
+    /** The launcher with {@code arguments} and {@code --help}: the JVM starts with its flags, the server prints help. */
+    private static List<String> launcher(String... arguments) {
         Path launcher = REPOSITORY.resolve("identity-server");
         assumeTrue(Files.isExecutable(launcher), "no launcher at " + launcher);
-        return List.of(launcher.toString(), "--help");
+        List<String> command = new ArrayList<>(List.of(launcher.toString()));
+        command.addAll(List.of(arguments));
+        command.add("--help");
+        return command;
+    }
+
+    private static int cores() throws Exception {
+        return Integer.parseInt(run(List.of("nproc"), Map.of()).strip());
     }
 
     /** The {@code java ... -jar} command of README's "Latency and memory" section, continuation lines joined. */
