@@ -244,7 +244,9 @@ public final class OutboundHttp {
             return new AnswerReader(socket, deadline).read(maxBodyBytes);
         } catch (IOException e) {
             // The clock, not watchdog.isDone(): the task is not done yet when the closed channel already failed a read.
-            if (System.nanoTime() - deadline >= 0 && !(e instanceof RefusedAddressException)) {
+            // A socket time-out is the deadline too: its milliseconds are rounded down, so it may fire just before.
+            if ((e instanceof SocketTimeoutException || System.nanoTime() - deadline >= 0)
+                    && !(e instanceof RefusedAddressException)) {
                 // Whatever the closed channel made the read throw, the reason is the deadline.
                 throw new SocketTimeoutException("no answer in time");
             }
