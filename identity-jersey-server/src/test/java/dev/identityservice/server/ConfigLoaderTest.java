@@ -199,7 +199,7 @@ class ConfigLoaderTest {
         assertEquals(200, defaults.httpThreads());
         assertFalse(defaults.httpVirtualThreads());
         int cores = Runtime.getRuntime().availableProcessors();
-        assertEquals(new dev.identityservice.core.user.PasswordHashingLimits(cores, 16 * cores, Duration.ofSeconds(2)),
+        assertEquals(new dev.identityservice.core.user.PasswordHashingLimits(cores, 32 * cores, Duration.ofSeconds(2)),
                 defaults.passwordHashingLimits());
         assertEquals(32, config.httpThreads());
         assertTrue(config.httpVirtualThreads());
