@@ -24,9 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -43,27 +41,12 @@ class JwksEntryToleranceTest {
     static final TestKey OTHER_EC = TestKey.ec("ec-other");
     static final TestKey RSA = TestKey.rsa("rsa-bad");
     static final TestKey ED = TestKey.ed25519("ed-bad");
-    static FakeIssuer issuer;
+    @AutoClose
+    static final FakeIssuer issuer = FakeIssuer.start(GOOD);
 
     final MutableClock clock = MutableClock.atFixedStart();
+    @AutoClose
     GuardTokenVerifier verifier;
-
-    @BeforeAll
-    static void start() {
-        issuer = FakeIssuer.start(GOOD);
-    }
-
-    @AfterAll
-    static void stop() {
-        issuer.close();
-    }
-
-    @AfterEach
-    void close() {
-        if (verifier != null) {
-            verifier.close();
-        }
-    }
 
     static String edit(TestKey key, Consumer<Map<String, Object>> change) {
         Map<String, Object> members = new LinkedHashMap<>(key.publicJwk().toJSONObject());

@@ -36,9 +36,7 @@ import java.util.Set;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -56,27 +54,12 @@ class BreakerFastPathsTest {
     static final TestKey EC = TestKey.ec("ec-1");
     /** Another key under RSA's kid: what a forger signs with. */
     static final TestKey FORGER = TestKey.rsa("rs-1");
-    static FakeIssuer issuer;
+    @AutoClose
+    static final FakeIssuer issuer = FakeIssuer.start(RSA, RSA_2, EC);
 
     final MutableClock clock = MutableClock.atFixedStart();
+    @AutoClose
     GuardTokenVerifier verifier;
-
-    @BeforeAll
-    static void start() {
-        issuer = FakeIssuer.start(RSA, RSA_2, EC);
-    }
-
-    @AfterAll
-    static void stop() {
-        issuer.close();
-    }
-
-    @AfterEach
-    void close() {
-        if (verifier != null) {
-            verifier.close();
-        }
-    }
 
     GuardConfig.Builder config() {
         return GuardConfig.builder().issuer(issuer.url()).audience(AUDIENCE).clock(clock)

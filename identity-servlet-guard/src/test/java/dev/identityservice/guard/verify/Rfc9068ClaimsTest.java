@@ -15,9 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -31,27 +29,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 class Rfc9068ClaimsTest {
     static final String AUDIENCE = "orders-api";
     static final TestKey KEY = TestKey.ec("claims-1");
-    static FakeIssuer issuer;
+    @AutoClose
+    static final FakeIssuer issuer = FakeIssuer.start(KEY);
 
     final MutableClock clock = MutableClock.atFixedStart();
+    @AutoClose
     GuardTokenVerifier verifier;
-
-    @BeforeAll
-    static void start() {
-        issuer = FakeIssuer.start(KEY);
-    }
-
-    @AfterAll
-    static void stop() {
-        issuer.close();
-    }
-
-    @AfterEach
-    void close() {
-        if (verifier != null) {
-            verifier.close();
-        }
-    }
 
     GuardConfig.Builder config() {
         return GuardConfig.builder().issuer(issuer.url()).audience(AUDIENCE).clock(clock);

@@ -14,9 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,20 +31,12 @@ class SignatureFirstTest {
     static final TestKey KEY = TestKey.rsa("sig-1");
     static final TestKey FORGER_SAME_KID = TestKey.rsa("sig-1");
     static final TestKey FORGER_NEW_KID = TestKey.rsa("never-published");
-    static FakeIssuer issuer;
+    @AutoClose
+    static final FakeIssuer issuer = FakeIssuer.start(KEY);
 
     final MutableClock clock = MutableClock.atFixedStart();
+    @AutoClose
     GuardTokenVerifier verifier;
-
-    @BeforeAll
-    static void start() {
-        issuer = FakeIssuer.start(KEY);
-    }
-
-    @AfterAll
-    static void stop() {
-        issuer.close();
-    }
 
     @BeforeEach
     void create() throws Exception {
@@ -54,11 +44,6 @@ class SignatureFirstTest {
                 .rolesClaims("realm_access.roles").clock(clock).build());
         verifier.verify(TestTokens.accessToken(issuer.url(), AUDIENCE, KEY, clock)
                 .claim("realm_access", Map.of("roles", List.of("user"))).sign());
-    }
-
-    @AfterEach
-    void close() {
-        verifier.close();
     }
 
     /** Claim defects, each with the description a verified token gets. */

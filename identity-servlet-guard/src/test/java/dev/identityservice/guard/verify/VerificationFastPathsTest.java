@@ -21,9 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,27 +32,12 @@ import org.junit.jupiter.api.Test;
 class VerificationFastPathsTest {
     static final String AUDIENCE = "orders-api";
     static final TestKey KEY = TestKey.rsa("fast-1");
-    static FakeIssuer issuer;
+    @AutoClose
+    static final FakeIssuer issuer = FakeIssuer.start(KEY);
 
     final MutableClock clock = MutableClock.atFixedStart();
+    @AutoClose
     GuardTokenVerifier verifier;
-
-    @BeforeAll
-    static void start() {
-        issuer = FakeIssuer.start(KEY);
-    }
-
-    @AfterAll
-    static void stop() {
-        issuer.close();
-    }
-
-    @AfterEach
-    void close() {
-        if (verifier != null) {
-            verifier.close();
-        }
-    }
 
     GuardTokenVerifier verifier(GuardConfig.Builder config) {
         verifier = GuardTokenVerifier.create(config.tokenCacheMaxEntries(0).build()); // every call verifies afresh
