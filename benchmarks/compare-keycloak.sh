@@ -23,6 +23,7 @@
 # Ports are random free ports on 127.0.0.1. The machine is shared with wrk: compare ratios within one run.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
+. "$here/bench-common.sh"
 repo="$(cd "$here/.." && pwd)"
 scratch="${SCRATCH:-/tmp/identity-bench}"
 jdk17="${JDK17:-/usr/lib/jvm/java-17-openjdk-amd64}"
@@ -34,27 +35,21 @@ connections="${CONNECTIONS:-1 4 16 64}"
 duration="${DURATION:-10s}"
 warmup="${WARMUP:-5s}"
 storm="${STORM:-1}"
-secret="bench-secret-0123456789-0123456789-abcdef"
-user_password="bench-user-password-1"
 jar="$repo/identity-jersey-server/target/identity-server.jar"
 command -v wrk >/dev/null || { echo "needs wrk" >&2; exit 1; }
 [ -f "$jar" ] || { echo "build first: mvn -B -q -pl identity-jersey-server -am package -DskipTests" >&2; exit 1; }
 mkdir -p "$scratch"
 results="$scratch/results.tsv"
 : >"$results"
-basic="Basic $(printf 'bench:%s' "$secret" | base64 -w0)"
 pid=""
 declare -A pids bases tokens jwkses introspects userinfos
 trap 'stop_all' EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 # The JVM of a server started as $1: ours execs java, Keycloak's kc.sh stays as its parent (whose own CPU and
 # memory would be measured instead: 0 ms per request and 1 MiB, as a run of this script once printed).
 jvm_pid() { local p; for p in "$1" $(pgrep -P "$1"); do [ "$(cat "/proc/$p/comm" 2>/dev/null)" = java ] && { echo "$p"; return; }; done; echo "$1"; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$(jvm_pid "$1")/stat"; }
 rss_mib() { echo $(( $(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$(jvm_pid "$1")/status") / 1024 )); }
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 
 stop_all() {
   stop_server
@@ -100,8 +95,7 @@ start_ours() { # $1 JAVA_HOME, $2 data dir, extra options...; on $port (pick_por
   log="$data.log"
   # The command the README gives: the launcher (heap bound, serial collector, class-data sharing).
   PATH="$home/bin:$PATH" IDENTITY_BOOTSTRAP=false "$repo/identity-server" --port "$port" --data-dir "$data" \
-    --import "$scratch/ours-import.json" --password-hash-memory-kib 7168 --password-hash-iterations 5 \
-    --login-limit-account-address 1000000000 --login-limit-address 1000000000 --login-limit-account 1000000000 \
+    --import "$scratch/ours-import.json" "${bench_options[@]}" \
     "$@" >"$log" 2>&1 &
   pid=$!
   base="http://127.0.0.1:$port"
@@ -109,15 +103,7 @@ start_ours() { # $1 JAVA_HOME, $2 data dir, extra options...; on $port (pick_por
   introspect_url="$base/oauth2/introspect"; userinfo_url="$base/oauth2/userinfo"
 }
 
-write_ours_import() {
-  cat >"$scratch/ours-import.json" <<JSON
-{ "users": [ { "username": "bench-user", "password": "$user_password", "roles": ["user"],
-               "profile": { "name": "Bench User", "email": "bench@example.com", "emailVerified": true } } ],
-  "clients": [ { "clientId": "bench", "secret": "$secret",
-                 "grantTypes": ["password", "refresh_token", "client_credentials"],
-                 "scopes": ["openid", "profile", "email"], "accessTokenTtl": "1h", "refreshPolicy": { "type": "bound" } } ] }
-JSON
-}
+write_ours_import() { write_bench_import "$scratch/ours-import.json"; }
 
 # --- Keycloak ---------------------------------------------------------------------------------------------------
 kc_home="$scratch/keycloak-$kc_version"

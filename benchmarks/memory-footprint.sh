@@ -22,6 +22,7 @@
 # compare-keycloak.sh (m = 7168 KiB, t = 5). Ports are random free ports of 127.0.0.1.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
+. "$here/bench-common.sh"
 repo="$(cd "$here/.." && pwd)"
 label="${1:?usage: memory-footprint.sh LABEL}"
 launcher="${LAUNCHER:-$repo/identity-server}"
@@ -31,9 +32,6 @@ warmup="${WARMUP:-3s}"
 c="${CONNECTIONS:-16}"
 idle="${IDLE:-10}"
 scenarios="${SCENARIOS:-client_credentials password refresh jwks introspection userinfo}"
-secret="bench-secret-0123456789-0123456789-abcdef"
-user_password="bench-user-password-1"
-basic="Basic $(printf 'bench:%s' "$secret" | base64 -w0)"
 if [ -n "${JDK:-}" ]; then export PATH="$JDK/bin:$PATH"; fi
 jcmd_bin="$(dirname "$(readlink -f "$(command -v java)")")/jcmd"
 jstat_bin="$(dirname "$jcmd_bin")/jstat"
@@ -44,22 +42,12 @@ data="$scratch/$label"
 rm -rf "$data"
 pid=""
 trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi' EXIT
-cat >"$scratch/import.json" <<JSON
-{ "users": [ { "username": "bench-user", "password": "$user_password", "roles": ["user"],
-               "profile": { "name": "Bench User", "email": "bench@example.com", "emailVerified": true } } ],
-  "clients": [ { "clientId": "bench", "secret": "$secret",
-                 "grantTypes": ["password", "refresh_token", "client_credentials"],
-                 "scopes": ["openid", "profile", "email"], "accessTokenTtl": "1h", "refreshPolicy": { "type": "bound" } } ] }
-JSON
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+write_bench_import "$scratch/import.json"
 ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 start() {
   port=$(free_port); base="http://127.0.0.1:$port"; token_url="$base/oauth2/token"
   IDENTITY_JAVA_OPTS="$opts" IDENTITY_BOOTSTRAP=false "$launcher" --port "$port" --data-dir "$data" \
-    --import "$scratch/import.json" --password-hash-memory-kib 7168 --password-hash-iterations 5 \
-    --login-limit-account-address 1000000000 --login-limit-address 1000000000 --login-limit-account 1000000000 \
+    --import "$scratch/import.json" "${bench_options[@]}" \
     >>"$data.log" 2>&1 &
   pid=$!
 }
@@ -81,12 +69,12 @@ wrk_run() { # $1 scenario, $2 duration; prints the 2xx requests wrk counted and 
     password) out=$(BODY="grant_type=password&username=bench-user&password=$user_password&scope=openid" AUTH="$basic" \
                 wrk --latency --timeout 30s -t$t -c$c -d$2 -s "$here/wrk/form.lua" "$token_url") ;;
     refresh) local file="$data.refresh"; : >"$file"
-             for _ in $(seq $(( c + t ))); do password_token | field refresh_token >>"$file"; done
+             for _ in $(seq $(( c + t ))); do password_token | json_field refresh_token >>"$file"; done
              out=$(TOKENS="$file" THREADS=$t AUTH="$basic" wrk --latency --timeout 30s -t$t -c$c -d$2 -s "$here/wrk/refresh.lua" "$token_url") ;;
     jwks) out=$(wrk --latency --timeout 30s -t$t -c$c -d$2 "$base/oauth2/jwks") ;;
-    introspection) access=$(password_token | field access_token)
+    introspection) access=$(password_token | json_field access_token)
                    out=$(BODY="token=$access" AUTH="$basic" wrk --latency --timeout 30s -t$t -c$c -d$2 -s "$here/wrk/form.lua" "$base/oauth2/introspect") ;;
-    userinfo) access=$(password_token | field access_token)
+    userinfo) access=$(password_token | json_field access_token)
               out=$(AUTH="Bearer $access" wrk --latency --timeout 30s -t$t -c$c -d$2 -s "$here/wrk/form.lua" "$base/oauth2/userinfo") ;;
   esac
   echo "$out" | awk '/requests in/ { n = $1 } /Non-2xx/ { bad = $NF } $1 == "99%" { p99 = $2 } END { print n - bad, p99 }'

@@ -16,24 +16,15 @@
 # IDENTITY_JAVA_OPTS (passed to every launcher). The server's options are compare-keycloak.sh's: --import of one
 # user and one client, Argon2id m = 7168 KiB, t = 5, login limits out of the way.
 set -euo pipefail
+. "$(cd "$(dirname "$0")" && pwd)/bench-common.sh"
 [ $# -gt 0 ] || { echo "usage: startup-restarts.sh NAME=DIRECTORY..." >&2; exit 2; }
 jdks="${JDKS:-/usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-amd64}"
 rounds="${ROUNDS:-5}"
 scratch="${SCRATCH:-/tmp/identity-startup}"
-secret="bench-secret-0123456789-0123456789-abcdef"
-basic="Basic $(printf 'bench:%s' "$secret" | base64 -w0)"
 mkdir -p "$scratch"
-cat >"$scratch/import.json" <<JSON
-{ "users": [ { "username": "bench-user", "password": "bench-user-password-1", "roles": ["user"],
-               "profile": { "name": "Bench User", "email": "bench@example.com", "emailVerified": true } } ],
-  "clients": [ { "clientId": "bench", "secret": "$secret",
-                 "grantTypes": ["password", "refresh_token", "client_credentials"],
-                 "scopes": ["openid", "profile", "email"], "accessTokenTtl": "1h", "refreshPolicy": { "type": "bound" } } ] }
-JSON
+write_bench_import "$scratch/import.json"
 pid=""
 trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi' EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 # Starts variant directory $1 on JDK $2 with data directory $3; prints "wall_ms cpu_ms" at the first token, stops it.
 restart() {
@@ -41,8 +32,7 @@ restart() {
   port=$(free_port)
   t0=$(now_ms)
   PATH="$jdk/bin:$PATH" IDENTITY_BOOTSTRAP=false "$dir/identity-server" --port "$port" --data-dir "$data" \
-    --import "$scratch/import.json" --password-hash-memory-kib 7168 --password-hash-iterations 5 \
-    --login-limit-account-address 1000000000 --login-limit-address 1000000000 --login-limit-account 1000000000 \
+    --import "$scratch/import.json" "${bench_options[@]}" \
     >>"$data.log" 2>&1 &
   pid=$!
   until curl -sf -o /dev/null -H "Authorization: $basic" -d grant_type=client_credentials "http://127.0.0.1:$port/oauth2/token"; do
