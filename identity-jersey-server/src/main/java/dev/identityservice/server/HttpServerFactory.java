@@ -1,6 +1,8 @@
 package dev.identityservice.server;
 
+import dev.identityservice.core.AdmissionGate;
 import dev.identityservice.server.error.JsonErrorHandler;
+import dev.identityservice.server.http.AdmissionFilter;
 import dev.identityservice.server.http.HeaderSyntaxFilter;
 import dev.identityservice.server.http.UnreadBodyDrainFilter;
 import dev.identityservice.server.http.TrustedProxies;
@@ -8,6 +10,7 @@ import dev.identityservice.server.observability.AccessLog;
 import dev.identityservice.server.observability.ServerMetrics;
 import jakarta.servlet.DispatcherType;
 import java.util.EnumSet;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Handler;
@@ -32,7 +35,8 @@ import org.glassfish.jersey.servlet.ServletContainer;
  * the forwarding headers of trusted reverse proxies ({@link TrustedProxies}), JSON error pages, the access log,
  * graceful stop, and the request threads: a platform pool of {@code http.threads} by default, whose queue hands
  * waiting requests to threads in arrival order, or virtual threads when {@code http.virtual.threads} asks for them
- * and the JVM has them (Java 21+; detected at run time by Jetty, so the code still compiles for Java 17).
+ * and the JVM has them (Java 21+; detected at run time by Jetty, so the code still compiles for Java 17). Of those,
+ * at most {@code http.concurrency} execute at once on the main port ({@link AdmissionFilter}).
  */
 final class HttpServerFactory {
 
@@ -131,6 +135,12 @@ final class HttpServerFactory {
     static Server withApplications(Server server, ServerConfig config, ResourceConfig application, ResourceConfig management,
                                    ServerMetrics metrics) {
         ServletContextHandler context = jerseyContext(application);
+        // The main port only: the management listener's health and metrics answer however busy the server is.
+        AdmissionGate gate = new AdmissionGate(config.httpConcurrency(), config.httpQueueTimeout());
+        metrics.bindAdmission(gate);
+        FilterHolder admission = new FilterHolder(new AdmissionFilter(gate));
+        admission.setAsyncSupported(true);
+        context.addFilter(admission, "/*", EnumSet.of(DispatcherType.REQUEST));
         Handler contexts = context;
         if (management != null) {
             // "@name" virtual hosts tie each context to one connector: the main port never serves the open
@@ -174,11 +184,11 @@ final class HttpServerFactory {
         jersey.setAsyncSupported(true);
         context.addServlet(jersey, "/*");
         // First in the chain: whatever body a refusal left unread is drained after the response (see the class).
-        org.eclipse.jetty.ee10.servlet.FilterHolder drain = new org.eclipse.jetty.ee10.servlet.FilterHolder(UnreadBodyDrainFilter.class);
+        FilterHolder drain = new FilterHolder(UnreadBodyDrainFilter.class);
         drain.setAsyncSupported(true);
         context.addFilter(drain, "/*", EnumSet.of(DispatcherType.REQUEST));
         // Headers Jersey would refuse before our error shapes apply: checked in front of it.
-        org.eclipse.jetty.ee10.servlet.FilterHolder headers = new org.eclipse.jetty.ee10.servlet.FilterHolder(HeaderSyntaxFilter.class);
+        FilterHolder headers = new FilterHolder(HeaderSyntaxFilter.class);
         headers.setAsyncSupported(true);
         context.addFilter(headers, "/*", EnumSet.of(DispatcherType.REQUEST));
         return context;

@@ -60,6 +60,9 @@ import java.util.Set;
  * @param httpThreads the most platform threads serving requests at once (Jetty's pool; acceptor and selector
  *                   threads come out of it); later requests wait in Jetty's queue in arrival order
  * @param httpVirtualThreads whether requests run on virtual threads (Java 21+) instead of the platform pool
+ * @param httpConcurrency the most requests of the main port executing at once; the others wait in arrival order
+ *                   (a request waiting for a password hash or a remote server is not executing)
+ * @param httpQueueTimeout the longest such wait before 503 {@code temporarily_unavailable} with {@code Retry-After}
  * @param passwordHashingLimits how many password hashes run and wait at once, and how long one waits
  * @param securityEvents how security events are kept and delivered to resource servers ({@code security-events.*})
  * @param outboundAllowPrivateAddresses whether URLs clients register for the server to request (back-channel
@@ -85,6 +88,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                            RegistrationMode registrationMode, int registrationMaxClients,
                            Duration dbConnectionTimeout, Integer managementPort,
                            BackChannelLogoutSettings backChannelLogout, int httpThreads, boolean httpVirtualThreads,
+                           int httpConcurrency, Duration httpQueueTimeout,
                            PasswordHashingLimits passwordHashingLimits, SecurityEventSettings securityEvents,
                            boolean outboundAllowPrivateAddresses, boolean parRequired, int registrationLimitAddress,
                            Duration registrationWindow, Duration registrationUnusedClientTtl, Boolean implicitAndHybridFlows,
@@ -124,6 +128,14 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
     public static final int DEFAULT_HTTP_THREADS = 200;
     /** The fewest request threads: Jetty's acceptor and selector threads come out of the same pool. */
     public static final int MIN_HTTP_THREADS = 8;
+    /**
+     * Default requests executing at once per core: 2. One per core leaves a core idle while a request waits for the
+     * database; many per core let the kernel time-slice them, and the slowest then take many times the median
+     * (BENCHMARKS.md, issue 13).
+     */
+    public static final int DEFAULT_HTTP_CONCURRENCY_PER_CORE = 2;
+    /** Default longest wait of a request to execute: 10 s. */
+    public static final Duration DEFAULT_HTTP_QUEUE_TIMEOUT = Duration.ofSeconds(10);
     private static final String MASKED = "****";
     /** The owner-only file in {@code data.dir} where generated bootstrap credentials are written. */
     public static final String BOOTSTRAP_CREDENTIALS_FILE_NAME = "bootstrap-credentials.txt";
@@ -174,6 +186,13 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         }
         if (httpThreads < MIN_HTTP_THREADS) {
             throw new IllegalArgumentException("http.threads: must be at least " + MIN_HTTP_THREADS + ": " + httpThreads);
+        }
+        if (httpConcurrency < 1) {
+            throw new IllegalArgumentException("http.concurrency: must be at least 1: " + httpConcurrency);
+        }
+        Objects.requireNonNull(httpQueueTimeout, "httpQueueTimeout");
+        if (httpQueueTimeout.compareTo(Duration.ofMillis(1)) < 0 || httpQueueTimeout.compareTo(Duration.ofMinutes(5)) > 0) {
+            throw new IllegalArgumentException("http.queue.timeout: must be from 1ms to 5m: " + httpQueueTimeout);
         }
         Objects.requireNonNull(passwordHashingLimits, "passwordHashingLimits");
         if (shutdownTimeout.isNegative() || shutdownTimeout.compareTo(MAX_SHUTDOWN_TIMEOUT) > 0) {
@@ -307,6 +326,8 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         shown.put("backchannel.logout.concurrency", String.valueOf(backChannelLogout.concurrency()));
         shown.put("http.threads", String.valueOf(httpThreads));
         shown.put("http.virtual.threads", String.valueOf(httpVirtualThreads));
+        shown.put("http.concurrency", String.valueOf(httpConcurrency));
+        shown.put("http.queue.timeout", Durations.format(httpQueueTimeout));
         shown.put("password.hash.concurrency", String.valueOf(passwordHashingLimits.concurrency()));
         shown.put("password.hash.queue", String.valueOf(passwordHashingLimits.queue()));
         shown.put("password.hash.queue.timeout", Durations.format(passwordHashingLimits.maxWait()));
@@ -400,6 +421,8 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         private int backChannelLogoutConcurrency = BackChannelLogoutSettings.DEFAULT_CONCURRENCY;
         private int httpThreads = DEFAULT_HTTP_THREADS;
         private boolean httpVirtualThreads;
+        private int httpConcurrency = DEFAULT_HTTP_CONCURRENCY_PER_CORE * Runtime.getRuntime().availableProcessors();
+        private Duration httpQueueTimeout = DEFAULT_HTTP_QUEUE_TIMEOUT;
         private int passwordHashConcurrency = PasswordHashingLimits.DEFAULT_CONCURRENCY;
         private Integer passwordHashQueue;
         private Duration passwordHashQueueTimeout = PasswordHashingLimits.DEFAULT_MAX_WAIT;
@@ -509,6 +532,8 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         public Builder backChannelLogoutConcurrency(int value) { this.backChannelLogoutConcurrency = value; return this; }
         public Builder httpThreads(int value) { this.httpThreads = value; return this; }
         public Builder httpVirtualThreads(boolean value) { this.httpVirtualThreads = value; return this; }
+        public Builder httpConcurrency(int value) { this.httpConcurrency = value; return this; }
+        public Builder httpQueueTimeout(Duration value) { this.httpQueueTimeout = value; return this; }
         public Builder passwordHashConcurrency(int value) { this.passwordHashConcurrency = value; return this; }
         /** Waiting hashes; unset: {@link PasswordHashingLimits#DEFAULT_QUEUE_PER_SLOT} per running one. */
         public Builder passwordHashQueue(int value) { this.passwordHashQueue = value; return this; }
@@ -538,7 +563,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                             loginLimitDevice, loginTrustedFor), idleTimeout,
                     new LogSettings(logLevel, logLevels, logFormat), auditRetention, bootstrapPrint,
                     registrationMode, registrationMaxClients, dbConnectionTimeout, managementPort, backChannelLogout(),
-                    httpThreads, httpVirtualThreads, hashingLimits(), securityEvents(), outboundAllowPrivateAddresses,
+                    httpThreads, httpVirtualThreads, httpConcurrency, httpQueueTimeout, hashingLimits(), securityEvents(), outboundAllowPrivateAddresses,
                     parRequired, registrationLimitAddress, registrationWindow, registrationUnusedClientTtl, implicitAndHybridFlows,
                     fetchLimits());
         }

@@ -1,5 +1,6 @@
 package dev.identityservice.core.outbound;
 
+import dev.identityservice.core.AdmissionGate;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -194,7 +195,12 @@ public final class OutboundHttp {
         return exchange(url, "GET", "Accept: application/json, application/jwk-set+json\r\n", new byte[0], timeout, maxBodyBytes);
     }
 
+    /** Outside the request's {@link AdmissionGate}: the remote server, not the CPU, sets how long this takes. */
     private Answer exchange(URI url, String method, String headers, byte[] body, Duration timeout, int maxBodyBytes) throws IOException {
+        return AdmissionGate.outside(() -> exchangeNow(url, method, headers, body, timeout, maxBodyBytes));
+    }
+
+    private Answer exchangeNow(URI url, String method, String headers, byte[] body, Duration timeout, int maxBodyBytes) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         boolean secure = "https".equals(scheme);

@@ -1,5 +1,6 @@
 package dev.identityservice.core.token;
 
+import dev.identityservice.core.AdmissionGate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,13 +29,15 @@ public final class RevocationCutOff {
         /** Returns after {@code duration}, or at once when interrupted (the interrupt flag stays set). */
         void sleep(Duration duration);
 
-        Sleeper THREAD_SLEEP = duration -> {
+        /** Sleeps outside the request's {@link AdmissionGate}: a wait for the clock holds no permit. */
+        Sleeper THREAD_SLEEP = duration -> AdmissionGate.outside(() -> {
             try {
                 Thread.sleep(duration.toMillis(), duration.toNanosPart() % 1_000_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        };
+            return null;
+        });
     }
 
     private final Clock clock;

@@ -1,5 +1,6 @@
 package dev.identityservice.core.user;
 
+import dev.identityservice.core.AdmissionGate;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
@@ -177,9 +178,16 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
      * Derives under the limits: admitted while fewer than {@code concurrency + queue} are running or waiting, then
      * waits at most {@code maxWait} for a slot, in arrival order.
      *
+     * The wait and the hash run outside the request's {@link AdmissionGate}: the hash slots are their own limit, and
+     * a login waiting for one must not hold a permit that short requests queue for.
+     *
      * @throws PasswordHashingBusyException when the queue is full or the wait ran out (or the thread was interrupted)
      */
     private byte[] derive(char[] password, byte[] salt, Argon2idParameters p, int hashLength) {
+        return AdmissionGate.outside(() -> deriveInQueue(password, salt, p, hashLength));
+    }
+
+    private byte[] deriveInQueue(char[] password, byte[] salt, Argon2idParameters p, int hashLength) {
         if (admitted.incrementAndGet() > limits.concurrency() + limits.queue()) {
             admitted.decrementAndGet();
             throw new PasswordHashingBusyException(limits.retryAfterSeconds());

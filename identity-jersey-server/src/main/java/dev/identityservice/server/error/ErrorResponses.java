@@ -34,6 +34,27 @@ public final class ErrorResponses {
         return response.build();
     }
 
+    /**
+     * Writes {@code error} to a servlet response, for filters in front of Jersey: the same body and headers as
+     * {@link #of(OAuthError, Map)}, and {@code nosniff}.
+     *
+     * @param headers extra headers ({@code Retry-After}, {@code Connection: close})
+     * @throws java.io.IOException when the response cannot be written
+     */
+    public static void write(jakarta.servlet.http.HttpServletResponse response, OAuthError error, Map<String, String> headers)
+            throws java.io.IOException {
+        byte[] body = body(error.code(), error.description());
+        response.setStatus(error.httpStatus());
+        response.setContentType(MediaType.APPLICATION_JSON);
+        response.setHeader(HttpHeaders.CACHE_CONTROL, NO_STORE);
+        response.setHeader("Pragma", "no-cache");
+        response.setHeader(dev.identityservice.server.http.SecurityHeadersFilter.CONTENT_TYPE_OPTIONS,
+                dev.identityservice.server.http.SecurityHeadersFilter.NOSNIFF);
+        headers.forEach(response::setHeader);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
     /** The JSON body; the description is optional (RFC 6749 §5.2). */
     public static byte[] body(String code, String description) {
         StringBuilder json = new StringBuilder(64).append("{\"error\":");

@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
 import java.text.ParseException;
 import java.util.Enumeration;
+import java.util.Map;
 import java.util.OptionalLong;
 import org.glassfish.jersey.message.internal.HttpHeaderReader;
 
@@ -79,17 +80,7 @@ public final class HeaderSyntaxFilter implements Filter {
     }
 
     private static void refuse(HttpServletResponse response, OAuthError error, boolean closeConnection) throws IOException {
-        byte[] body = ErrorResponses.body(error.code(), error.description());
-        response.setStatus(error.httpStatus());
-        response.setContentType("application/json");
-        response.setHeader(HttpHeaders.CACHE_CONTROL, ErrorResponses.NO_STORE);
-        response.setHeader("Pragma", "no-cache");
-        response.setHeader(SecurityHeadersFilter.CONTENT_TYPE_OPTIONS, SecurityHeadersFilter.NOSNIFF);
-        if (closeConnection) {
-            // The body was not read, so the connection cannot carry another request (RFC 9112 §9.6).
-            response.setHeader("Connection", "close");
-        }
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        // The body was not read, so the connection cannot carry another request (RFC 9112 §9.6).
+        ErrorResponses.write(response, error, closeConnection ? Map.of("Connection", "close") : Map.of());
     }
 }

@@ -3,7 +3,9 @@ package dev.identityservice.server.observability;
 import dev.identityservice.core.key.KeyRotationListener;
 import dev.identityservice.core.token.refresh.RefreshTokenService;
 import dev.identityservice.core.logout.BackChannelLogoutSender;
+import dev.identityservice.core.AdmissionGate;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jetty.JettyConnectionMetrics;
@@ -72,6 +74,16 @@ public final class ServerMetrics implements AutoCloseable {
                 request -> Tags.of(defaults.getTags(request)).and("method", method(request.getMethod())));
         timed.setHandler(handler);
         return timed;
+    }
+
+    /**
+     * Binds the main port's admission: {@code identity_http_requests_waiting}, the requests waiting to execute now
+     * (those refused after {@code http.queue.timeout} are the 503s of {@code jetty_server_requests_seconds}).
+     */
+    public void bindAdmission(AdmissionGate gate) {
+        Gauge.builder("identity.http.requests.waiting", gate, AdmissionGate::waiting)
+                .description("Requests waiting to execute (http.concurrency execute at once)")
+                .register(registry);
     }
 
     /** {@code method} when it is one of the standard methods, else {@code other}: a tag value from a fixed set. */

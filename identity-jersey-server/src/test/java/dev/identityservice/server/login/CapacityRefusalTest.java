@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.identityservice.core.user.Argon2idParameters;
 import dev.identityservice.core.user.Argon2idPasswordHasher;
 import dev.identityservice.server.testing.Browser;
 import dev.identityservice.server.testing.TestServer;
 import java.net.http.HttpResponse;
-import java.security.SecureRandom;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -42,17 +40,9 @@ class CapacityRefusalTest {
         server.confidentialClient(LoginHttp.CLIENT);
         server.user("alice", "user");
         server.user("slow", "user");
-        String costly = new Argon2idPasswordHasher(new Argon2idParameters(32 * 1024, 8, 1, 16, 32), new SecureRandom())
-                .hash(PASSWORD.toCharArray());
-        server.server.engine().database().withConnection(connection -> {
-            try (PreparedStatement update = connection.prepareStatement("UPDATE users SET password_hash = ? WHERE username = ?")) {
-                update.setString(1, costly);
-                update.setString(2, "slow");
-                return update.executeUpdate();
-            }
-        });
         hasher = (Argon2idPasswordHasher) server.server.engine().passwordHasher();
         http = new LoginHttp(server);
+        http.giveCostlyHash("slow");
     }
 
     @AfterEach
@@ -66,7 +56,7 @@ class CapacityRefusalTest {
         Browser.LoginForm form = http.loginForm(browser, "10.13.0.2");
         CompletableFuture<HttpResponse<String>> holding = CompletableFuture.supplyAsync(
                 () -> http.passwordGrant("10.13.0.1", "slow", PASSWORD));
-        awaitRunning();
+        LoginHttp.awaitHashing(hasher);
         List<String> before = counters();
 
         HttpResponse<String> grant = http.passwordGrant("10.13.0.3", "alice", PASSWORD);
@@ -100,13 +90,5 @@ class CapacityRefusalTest {
             }
             return rows;
         });
-    }
-
-    private void awaitRunning() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (hasher.hashesRunning() == 0) {
-            assertTrue(System.nanoTime() < deadline, "the slow login never started hashing");
-            Thread.sleep(1);
-        }
     }
 }

@@ -2,11 +2,15 @@ package dev.identityservice.server.login;
 
 import static dev.identityservice.server.testing.TestServer.form;
 
+import dev.identityservice.core.user.Argon2idParameters;
+import dev.identityservice.core.user.Argon2idPasswordHasher;
 import dev.identityservice.server.testing.Browser;
 import dev.identityservice.server.testing.TestServer;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.sql.PreparedStatement;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -22,6 +26,33 @@ final class LoginHttp {
 
     LoginHttp(TestServer server) {
         this.server = server;
+    }
+
+    /**
+     * Gives {@code username} a stored hash far costlier than the server's (m = 32 MiB, t = 8): its logins hash for
+     * long enough (about a second) to be seen running.
+     */
+    void giveCostlyHash(String username) {
+        String costly = new Argon2idPasswordHasher(new Argon2idParameters(32 * 1024, 8, 1, 16, 32), new SecureRandom())
+                .hash(TestServer.PASSWORD.toCharArray());
+        server.server.engine().database().withConnection(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE users SET password_hash = ? WHERE username = ?")) {
+                update.setString(1, costly);
+                update.setString(2, username);
+                return update.executeUpdate();
+            }
+        });
+    }
+
+    /** Waits until {@code hasher} runs a hash (at most 30 s). */
+    static void awaitHashing(Argon2idPasswordHasher hasher) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (hasher.hashesRunning() == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the slow login never started hashing");
+            }
+            Thread.sleep(1);
+        }
     }
 
     /** A password grant of {@code username} from client {@code address}. */
