@@ -2,6 +2,7 @@ package dev.identityservice.server.http;
 
 import dev.identityservice.core.AdmissionGate;
 import dev.identityservice.core.error.OAuthError;
+import dev.identityservice.server.endpoint.EndpointPaths;
 import dev.identityservice.server.error.ErrorResponses;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -20,7 +21,9 @@ import java.util.Objects;
  * time slices among every running one (BENCHMARKS.md, issue 13). A request that waited {@code http.queue.timeout}
  * without entering gets 503 {@code temporarily_unavailable} (RFC 6749 §5.2 shape) with {@code Retry-After: 1}
  * (RFC 9110 §10.2.3) and {@code Connection: close}, its body unread; nothing of it was processed, so it may be
- * retried as it is. Its body is received before it waits ({@link ReceivedBodyRequest}). A request suspended asynchronously (a long poll) leaves the gate when its thread returns.
+ * retried as it is. Its body is received before it waits ({@link ReceivedBodyRequest}). Key sets and metadata
+ * documents are not queued ({@link #published}). A request suspended asynchronously (a long poll) leaves the gate
+ * when its thread returns.
  */
 public final class AdmissionFilter implements Filter {
 
@@ -34,10 +37,25 @@ public final class AdmissionFilter implements Filter {
         this.gate = Objects.requireNonNull(gate, "gate");
     }
 
+    /**
+     * A GET or HEAD of a tenant's key set or metadata ({@code .../oauth2/jwks}, {@code .../.well-known/...}): bytes
+     * rendered once and served in microseconds, which a resource server's guard or a client needs to verify or find
+     * anything else. They are a class of their own: never queued behind signing and hashing, so that a login storm or
+     * a token burst does not delay key discovery (issue 13: JWKS p99 during a login storm).
+     */
+    static boolean published(HttpServletRequest request) {
+        String method = request.getMethod();
+        if (!"GET".equals(method) && !"HEAD".equals(method)) {
+            return false;
+        }
+        String path = request.getRequestURI();
+        return path.endsWith("/" + EndpointPaths.JWKS) || path.contains("/.well-known/");
+    }
+
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException {
-        if (gate.entered()) {
-            chain.doFilter(request, response); // a nested dispatch of a request already inside
+        if (gate.entered() || published((HttpServletRequest) request)) {
+            chain.doFilter(request, response); // a nested dispatch of a request already inside, or a published document
             return;
         }
         // Received before entering: a slow client holds a thread, never an executing slot.

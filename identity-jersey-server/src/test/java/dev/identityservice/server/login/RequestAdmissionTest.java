@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * Issue 13: at most {@code http.concurrency} requests execute at once (here one), the others wait in arrival order,
  * and what waits for something other than the CPU holds no executing slot: a login waiting for or running its
  * password hash, a client sending its body slowly. A request that cannot start within {@code http.queue.timeout}
- * gets 503 {@code temporarily_unavailable} with {@code Retry-After}.
+ * gets 503 {@code temporarily_unavailable} with {@code Retry-After}; key sets and metadata documents never queue.
  */
 class RequestAdmissionTest {
 
@@ -101,8 +101,18 @@ class RequestAdmissionTest {
         HttpResponse<String> refused = null;
         for (int round = 0; round < 20 && refused == null; round++) {
             List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
+            List<CompletableFuture<HttpResponse<String>>> published = new ArrayList<>();
             for (int i = 0; i < 24; i++) {
                 burst.add(server.http.sendAsync(clientCredentialsRequest(), HttpResponse.BodyHandlers.ofString()));
+                if (i % 3 == 0) {
+                    String path = i % 2 == 0 ? "/oauth2/jwks" : "/.well-known/openid-configuration";
+                    published.add(server.http.sendAsync(HttpRequest.newBuilder(server.uri(path)).timeout(Duration.ofSeconds(60)).build(),
+                            HttpResponse.BodyHandlers.ofString()));
+                }
+            }
+            for (CompletableFuture<HttpResponse<String>> each : published) {
+                HttpResponse<String> response = each.get(60, TimeUnit.SECONDS);
+                assertEquals(200, response.statusCode(), "key sets and metadata are not queued: " + response.uri());
             }
             for (CompletableFuture<HttpResponse<String>> each : burst) {
                 HttpResponse<String> response = each.get(60, TimeUnit.SECONDS);
