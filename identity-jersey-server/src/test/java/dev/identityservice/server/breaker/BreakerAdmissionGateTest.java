@@ -1,0 +1,164 @@
+package dev.identityservice.server.breaker;
+
+import static dev.identityservice.server.testing.TestServer.form;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.identityservice.core.client.ClientAssertions;
+import dev.identityservice.core.client.ClientCredentials;
+import dev.identityservice.core.client.ClientKeys;
+import dev.identityservice.core.client.GrantType;
+import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.server.endpoint.EndpointPaths;
+import dev.identityservice.server.testing.TestServer;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Breaker of the admission gate ({@code http.concurrency}): what steps outside the gate must be able to enter it
+ * again, so nothing inside may wait for a thread that is outside.
+ */
+@Timeout(120)
+class BreakerAdmissionGateTest {
+
+    private TestServer server;
+    private ServerSocket listener;
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        if (listener != null) {
+            listener.close();
+        }
+        pool.shutdownNow();
+    }
+
+    /**
+     * One request fetches a client's jwks_uri outside the gate; the requests for the same client that arrive
+     * meanwhile wait for that fetch's outcome. If they wait inside the gate, they hold every permit, the fetching
+     * thread can never enter again to hand them the outcome, and the main port is deadlocked for good.
+     */
+    @Test
+    void requestsWaitingForAnotherRequestsJwksFetchDoNotDeadlockTheGate() throws Exception {
+        ECKey key = new ECKeyGenerator(Curve.P_256).keyID("k1").generate();
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger fetches = new AtomicInteger();
+        listener = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+        pool.submit(() -> {
+            while (!listener.isClosed()) {
+                try {
+                    Socket s = listener.accept();
+                    pool.submit(() -> serveJwks(s, key, release, fetches));
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        });
+        int concurrency = 2;
+        server = TestServer.start(b -> b.outboundAllowPrivateAddresses(true).outboundFetchTimeoutMillis(3000)
+                .httpConcurrency(concurrency).httpQueueTimeout(Duration.ofSeconds(2)));
+        Instant now = Instant.now();
+        server.save(dev.identityservice.core.client.Client.builder(Tenant.DEFAULT_ID, "keyed")
+                .grantTypes(Set.of(GrantType.CLIENT_CREDENTIALS)).scopes(Set.of("api"))
+                .keys(new ClientKeys(null, URI.create("http://127.0.0.1:" + listener.getLocalPort() + "/jwks")))
+                .tokenEndpointAuthMethod(ClientCredentials.Method.PRIVATE_KEY_JWT).createdAt(now).updatedAt(now));
+
+        CompletableFuture<HttpResponse<String>> fetching = tokenAsync("keyed", key);
+        awaitTrue(() -> fetches.get() == 1, "the first request never fetched the jwks_uri");
+        // As many requests as permits, all waiting for the one fetch (sent while it is outside the gate).
+        List<CompletableFuture<HttpResponse<String>>> joined = new ArrayList<>();
+        for (int i = 0; i < concurrency; i++) {
+            joined.add(tokenAsync("keyed", key));
+        }
+        Thread.sleep(500); // they have entered the gate and wait for the fetch's outcome
+        release.countDown();
+
+        assertEquals(200, fetching.get(30, TimeUnit.SECONDS).statusCode(), "the fetching request is answered");
+        for (CompletableFuture<HttpResponse<String>> each : joined) {
+            HttpResponse<String> answer = each.get(30, TimeUnit.SECONDS);
+            assertEquals(200, answer.statusCode(), answer.body());
+        }
+        assertEquals(1, fetches.get(), "one fetch for all of them");
+        HttpResponse<String> later = server.get("/oauth2/jwks");
+        assertEquals(200, later.statusCode(), "the main port still serves: " + later.body());
+    }
+
+    private CompletableFuture<HttpResponse<String>> tokenAsync(String clientId, ECKey key) throws Exception {
+        Instant now = Instant.now();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(),
+                new JWTClaimsSet.Builder().issuer(clientId).subject(clientId)
+                        .audience(EndpointPaths.url(server.server.issuer(), EndpointPaths.TOKEN)).issueTime(Date.from(now))
+                        .expirationTime(Date.from(now.plusSeconds(120))).jwtID(UUID.randomUUID().toString()).build());
+        jwt.sign(new ECDSASigner(key));
+        HttpRequest request = HttpRequest.newBuilder(server.uri("/oauth2/token")).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", TestServer.FORM)
+                .POST(HttpRequest.BodyPublishers.ofString(form("grant_type", "client_credentials", "client_assertion_type",
+                        ClientAssertions.JWT_BEARER, "client_assertion", jwt.serialize())))
+                .build();
+        return server.http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void serveJwks(Socket socket, ECKey key, CountDownLatch release, AtomicInteger fetches) {
+        try (socket) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+            in.readLine();
+            for (String h = in.readLine(); h != null && !h.isEmpty(); h = in.readLine()) {
+                // headers ignored
+            }
+            fetches.incrementAndGet();
+            release.await(30, TimeUnit.SECONDS);
+            byte[] jwks = new JWKSet(key.toPublicJWK()).toString(true).getBytes(StandardCharsets.US_ASCII);
+            OutputStream out = socket.getOutputStream();
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + jwks.length
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(jwks);
+            out.flush();
+        } catch (Exception e) {
+            // the identity server gave up
+        }
+    }
+
+    static void awaitTrue(java.util.function.BooleanSupplier condition, String failure) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, failure);
+            Thread.sleep(5);
+        }
+    }
+}
