@@ -20,7 +20,7 @@ import java.util.Objects;
  * time slices among every running one (BENCHMARKS.md, issue 13). A request that waited {@code http.queue.timeout}
  * without entering gets 503 {@code temporarily_unavailable} (RFC 6749 §5.2 shape) with {@code Retry-After: 1}
  * (RFC 9110 §10.2.3) and {@code Connection: close}, its body unread; nothing of it was processed, so it may be
- * retried as it is. Its body is received before it waits ({@link ReceivedBodyRequest}). A request suspended asynchronously (a long poll) leaves the gate when its thread returns.
+ * retried as it is. The health checks ({@code /health/*}) are not queued. Its body is received before it waits ({@link ReceivedBodyRequest}). A request suspended asynchronously (a long poll) leaves the gate when its thread returns.
  */
 public final class AdmissionFilter implements Filter {
 
@@ -34,10 +34,21 @@ public final class AdmissionFilter implements Filter {
         this.gate = Objects.requireNonNull(gate, "gate");
     }
 
+    /** Whether {@code request} is for {@code /health} or below it, on the decoded and normalized path. */
+    static boolean health(HttpServletRequest request) {
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        return path.equals(HEALTH) || path.startsWith(HEALTH + "/");
+    }
+
+    /** The health checks' path ({@code HealthEndpoint}): cheap, and never queued. */
+    static final String HEALTH = "/health";
+
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException {
-        if (gate.entered()) {
-            chain.doFilter(request, response); // a nested dispatch of a request already inside
+        if (gate.entered() || health((HttpServletRequest) request)) {
+            // A nested dispatch of a request already inside; or a health check, which must answer however many
+            // requests wait (a liveness probe that times out restarts a process that is only busy).
+            chain.doFilter(request, response);
             return;
         }
         // Received before entering: a slow client holds a thread, never an executing slot.

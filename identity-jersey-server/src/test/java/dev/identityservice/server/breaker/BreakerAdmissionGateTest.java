@@ -13,16 +13,20 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.identityservice.core.AdmissionGate;
 import dev.identityservice.core.client.ClientAssertions;
 import dev.identityservice.core.client.ClientCredentials;
 import dev.identityservice.core.client.ClientKeys;
 import dev.identityservice.core.client.GrantType;
 import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.server.IdentityServer;
 import dev.identityservice.server.endpoint.EndpointPaths;
+import dev.identityservice.server.http.AdmissionFilter;
 import dev.identityservice.server.testing.TestServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -43,6 +47,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.Server;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -117,6 +124,82 @@ class BreakerAdmissionGateTest {
         assertEquals(1, fetches.get(), "one fetch for all of them");
         HttpResponse<String> later = server.get("/oauth2/jwks");
         assertEquals(200, later.statusCode(), "the main port still serves: " + later.body());
+    }
+
+    /**
+     * {@code /health/live} is documented as always 200 while the process serves HTTP: a liveness probe must not wait
+     * behind the requests queued for an executing slot (it would time out, and the probe would restart a process
+     * that is only busy).
+     */
+    @Test
+    void healthAnswersAtOnceWhileEveryExecutingSlotIsTaken() throws Exception {
+        server = TestServer.start(b -> b.httpConcurrency(1).httpQueueTimeout(Duration.ofSeconds(1)));
+        AdmissionGate gate = gate(server);
+        assertTrue(gate.enter(), "the test holds the one executing slot");
+        try {
+            HttpResponse<String> queued = server.get("/oauth2/jwks");
+            assertEquals(503, queued.statusCode(), "control: the main port's requests wait for the slot: " + queued.body());
+            for (String path : new String[] {"/health/live", "/health/ready", "/health"}) {
+                long start = System.nanoTime();
+                HttpResponse<String> health = server.get(path);
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                assertEquals(200, health.statusCode(), path + ": " + health.body());
+                assertTrue(ms < 900, path + " waited " + ms + " ms for an executing slot");
+            }
+        } finally {
+            gate.leave();
+        }
+    }
+
+    /**
+     * The management listener is not queued: requests waiting at the main port's gate each hold a request thread,
+     * and with as many of them as there are threads, the management listener's health and metrics must still
+     * answer at once.
+     */
+    @Test
+    void managementListenerAnswersWhileWaitingRequestsHoldEveryMainThread() throws Exception {
+        server = TestServer.start(b -> b.httpConcurrency(1).httpQueueTimeout(Duration.ofSeconds(10)).httpThreads(8)
+                .managementPort(0));
+        AdmissionGate gate = gate(server);
+        List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
+        assertTrue(gate.enter(), "the test holds the one executing slot");
+        try {
+            for (int i = 0; i < 12; i++) {
+                waiting.add(server.http.sendAsync(HttpRequest.newBuilder(server.uri("/oauth2/jwks")).timeout(Duration.ofSeconds(60))
+                        .build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            awaitTrue(() -> gate.waiting() >= 3, "the main port's requests never queued");
+            Thread.sleep(300);
+            long start = System.nanoTime();
+            HttpResponse<String> live = server.http.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + server.server.managementPort() + "/health/live"))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(200, live.statusCode(), live.body());
+            assertTrue(ms < 2000, "the management listener waited " + ms + " ms behind the main port's queue");
+        } finally {
+            gate.leave();
+        }
+        for (CompletableFuture<HttpResponse<String>> each : waiting) {
+            assertEquals(200, each.get(60, TimeUnit.SECONDS).statusCode(), "the queued requests are served after");
+        }
+    }
+
+    /** The main port's gate, out of the running server (the test holds its permit to fill it deterministically). */
+    static AdmissionGate gate(TestServer server) throws Exception {
+        Field jettyField = IdentityServer.class.getDeclaredField("jetty");
+        jettyField.setAccessible(true);
+        Server jetty = (Server) jettyField.get(server.server);
+        for (ServletContextHandler context : jetty.getDescendants(ServletContextHandler.class)) {
+            for (FilterHolder holder : context.getServletHandler().getFilters()) {
+                if (holder.getFilter() instanceof AdmissionFilter filter) {
+                    Field gateField = AdmissionFilter.class.getDeclaredField("gate");
+                    gateField.setAccessible(true);
+                    return (AdmissionGate) gateField.get(filter);
+                }
+            }
+        }
+        throw new AssertionError("no AdmissionFilter on the main port");
     }
 
     private CompletableFuture<HttpResponse<String>> tokenAsync(String clientId, ECKey key) throws Exception {
