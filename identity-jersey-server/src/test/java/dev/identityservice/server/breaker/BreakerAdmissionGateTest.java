@@ -185,6 +185,26 @@ class BreakerAdmissionGateTest {
         }
     }
 
+    /**
+     * A body declared larger than any endpoint accepts is refused from its {@code Content-Length} (413) in front of
+     * the gate ({@code HeaderSyntaxFilter}), so the gate never receives it first: a client that expects
+     * {@code 100-continue} is not asked for a body that is refused anyway.
+     */
+    @Test
+    void aBodyDeclaredTooLargeIsRefusedWithoutBeingAskedFor() throws Exception {
+        server = TestServer.start(b -> b.httpConcurrency(1).idleTimeout(Duration.ofSeconds(20)));
+        try (Socket socket = new Socket("127.0.0.1", server.uri("/").getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST /oauth2/token HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/x-www-form-urlencoded\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: 100000000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+            String status = in.readLine();
+            assertTrue(status != null && status.startsWith("HTTP/1.1 413 "), "refused from the header, not asked for the body: " + status);
+        }
+    }
+
     /** The main port's gate, out of the running server (the test holds its permit to fill it deterministically). */
     static AdmissionGate gate(TestServer server) throws Exception {
         Field jettyField = IdentityServer.class.getDeclaredField("jetty");
