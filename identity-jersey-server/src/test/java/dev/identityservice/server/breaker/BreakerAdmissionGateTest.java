@@ -205,6 +205,103 @@ class BreakerAdmissionGateTest {
         }
     }
 
+    /**
+     * Clients that never finish their body (an {@code Expect: 100-continue} never followed, a chunk that stalls,
+     * a {@code Content-Length} never reached) hold no executing slot, and after hundreds of requests of every
+     * shape (refusals, pipelines, preflights, clients resetting the connection at once) every permit is back.
+     */
+    @Test
+    void stalledBodiesHoldNoSlotAndNoPermitIsLostToAnyRequestShape() throws Exception {
+        server = TestServer.start(b -> b.httpConcurrency(2).httpQueueTimeout(Duration.ofSeconds(5)).idleTimeout(Duration.ofSeconds(3)));
+        server.confidentialClient("c1");
+        int port = server.uri("/").getPort();
+        List<Socket> stalled = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                stalled.add(send(port, "POST /oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                        + "Expect: 100-continue\r\nContent-Length: 40\r\n\r\n"));
+                stalled.add(send(port, "POST /oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n5\r\ngrant"));
+                stalled.add(send(port, "POST /oauth2/introspect HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                        + "Content-Length: 65536\r\n\r\n" + "a".repeat(1000)));
+            }
+            Thread.sleep(300); // each is blocked receiving its body
+            for (int i = 0; i < 3; i++) {
+                assertEquals(200, server.get("/oauth2/jwks").statusCode(), "two permits, six clients stalled: still served");
+            }
+        } finally {
+            for (Socket socket : stalled) {
+                socket.close();
+            }
+        }
+
+        String[] shapes = {
+            "GET /oauth2/jwks HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            "HEAD /oauth2/jwks HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            "OPTIONS /oauth2/token HTTP/1.1\r\nHost: x\r\nOrigin: https://a.example\r\nAccess-Control-Request-Method: POST\r\nConnection: close\r\n\r\n",
+            "POST /oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                    + "11171\r\n" + "a".repeat(70001) + "\r\n0\r\n\r\n",
+            "POST /oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 5\r\nConnection: close\r\n\r\na=%zz",
+            "POST /oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: bad type\r\nContent-Length: 3\r\nConnection: close\r\n\r\na=b",
+            "POST /admin/users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 3\r\nConnection: close\r\n\r\n{x}",
+            "POST /oauth2/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 8\r\nConnection: close\r\n\r\n{\"a\":[1,",
+            "GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            "BREW /oauth2/jwks HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            "GET /oauth2/jwks HTTP/1.1\r\nHost: x\r\n\r\nPOST /oauth2/token HTTP/1.1\r\nHost: x\r\n"
+                    + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 3\r\n\r\na=bGET /oauth2/jwks HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        };
+        ExecutorService clients = Executors.newFixedThreadPool(16);
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (int round = 0; round < 30; round++) {
+            boolean reset = round % 3 == 0;
+            for (String shape : shapes) {
+                all.add(CompletableFuture.runAsync(() -> {
+                    try (Socket socket = new Socket("127.0.0.1", port)) {
+                        socket.setSoTimeout(20_000);
+                        socket.getOutputStream().write(shape.getBytes(StandardCharsets.ISO_8859_1));
+                        if (reset) {
+                            socket.setSoLinger(true, 0); // gone before the answer
+                        } else {
+                            socket.getInputStream().readAllBytes();
+                        }
+                    } catch (Exception e) {
+                        // the server closed first: fine
+                    }
+                }, clients));
+            }
+        }
+        for (CompletableFuture<Void> each : all) {
+            each.get(60, TimeUnit.SECONDS);
+        }
+        clients.shutdown();
+
+        AdmissionGate gate = gate(server);
+        awaitTrue(() -> gate.waiting() == 0, "requests still waiting");
+        // Both permits are free: the test takes them both at once, from two threads.
+        CountDownLatch inside = new CountDownLatch(2);
+        CountDownLatch done = new CountDownLatch(1);
+        for (int i = 0; i < 2; i++) {
+            pool.submit(() -> {
+                if (gate.enter()) {
+                    inside.countDown();
+                    done.await();
+                    gate.leave();
+                }
+                return null;
+            });
+        }
+        assertTrue(inside.await(10, TimeUnit.SECONDS), "a permit was lost to one of the requests");
+        done.countDown();
+        assertTrue(server.metrics().contains("identity_http_requests_waiting 0.0"));
+    }
+
+    private static Socket send(int port, String request) throws Exception {
+        Socket socket = new Socket("127.0.0.1", port);
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
+        return socket;
+    }
+
     /** The main port's gate, out of the running server (the test holds its permit to fill it deterministically). */
     static AdmissionGate gate(TestServer server) throws Exception {
         Field jettyField = IdentityServer.class.getDeclaredField("jetty");
