@@ -130,6 +130,41 @@ class AdmissionGateTest {
     }
 
     @Test
+    void nestedAndInterruptedWaitsOutsideEnterOnceAgainAndKeepEveryPermit() throws Exception {
+        AdmissionGate gate = new AdmissionGate(2, LONG);
+        assertTrue(gate.enter());
+        String nested = AdmissionGate.outside(() -> AdmissionGate.outside(() -> {
+            assertFalse(gate.entered(), "a nested wait is outside too");
+            return "inner";
+        }));
+        assertEquals("inner", nested);
+        assertTrue(gate.entered());
+        // Interrupted while outside: back inside all the same (what it started must be answered), the flag kept.
+        Thread.currentThread().interrupt();
+        AdmissionGate.outside(() -> null);
+        assertTrue(Thread.interrupted(), "the interrupt is kept");
+        assertTrue(gate.entered());
+        gate.leave();
+        // Both permits are there: two other threads enter at once.
+        CountDownLatch inside = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Thread> threads = List.of(new Thread(() -> holdUntil(gate, inside, release)), new Thread(() -> holdUntil(gate, inside, release)));
+        threads.forEach(Thread::start);
+        assertTrue(inside.await(30, TimeUnit.SECONDS), "a permit was lost");
+        release.countDown();
+        for (Thread thread : threads) {
+            thread.join(30_000);
+        }
+    }
+
+    private static void holdUntil(AdmissionGate gate, CountDownLatch inside, CountDownLatch release) {
+        assertTrue(gate.enter());
+        inside.countDown();
+        await(release);
+        gate.leave();
+    }
+
+    @Test
     void enteringTwiceAndBadLimitsAreRefused() {
         AdmissionGate gate = new AdmissionGate(2, LONG);
         assertTrue(gate.enter());

@@ -48,6 +48,8 @@ final class HttpServerFactory {
 
     /** The connector of the main port: the first of {@link Server#getConnectors()}. */
     static final String MAIN_CONNECTOR = "main";
+    /** The threads of the management listener, its acceptor and selector included: a few scrapes and probes. */
+    static final int MANAGEMENT_THREADS = 8;
     /** The connector of {@code management.port}, when set: the second. */
     static final String MANAGEMENT_CONNECTOR = "management";
 
@@ -111,7 +113,12 @@ final class HttpServerFactory {
             HttpConfiguration plain = new HttpConfiguration();
             plain.setSendServerVersion(false);
             plain.setSendXPoweredBy(false);
-            ServerConnector managementConnector = new ServerConnector(server, new HttpConnectionFactory(plain));
+            // Threads of its own: requests waiting at the main port's admission gate each hold a thread of the
+            // main pool, and with as many waiting as there are threads, health and metrics would wait behind them.
+            QueuedThreadPool managementThreads = new QueuedThreadPool(MANAGEMENT_THREADS, 2);
+            managementThreads.setName("identity-management");
+            ServerConnector managementConnector = new ServerConnector(server, managementThreads, null, null, 1, 1,
+                    new HttpConnectionFactory(plain));
             managementConnector.setName(MANAGEMENT_CONNECTOR);
             managementConnector.setHost(ServerConfig.MANAGEMENT_HOST);
             managementConnector.setPort(config.managementPort());

@@ -1,6 +1,7 @@
 package dev.identityservice.core.request;
 
 import com.nimbusds.jose.jwk.JWKSet;
+import dev.identityservice.core.AdmissionGate;
 import dev.identityservice.core.client.ClientKeys;
 import dev.identityservice.core.outbound.FetchLimits;
 import dev.identityservice.core.outbound.OutboundHttp;
@@ -103,7 +104,10 @@ public final class ClientKeySource {
         CompletableFuture<Fetched> running = inFlight.putIfAbsent(uri, mine);
         Fetched outcome;
         if (running != null) {
-            outcome = running.join();
+            // Outside the request's admission gate: the fetching thread steps out of it for the fetch and must
+            // enter it again before it completes this future, so waiting inside would hold a permit it may need
+            // (with as many waiters as permits, the gate would never open again).
+            outcome = AdmissionGate.outside(running::join);
         } else {
             try {
                 outcome = fetch(uri, cached, now);

@@ -21,9 +21,9 @@ import java.util.Objects;
  * time slices among every running one (BENCHMARKS.md, issue 13). A request that waited {@code http.queue.timeout}
  * without entering gets 503 {@code temporarily_unavailable} (RFC 6749 §5.2 shape) with {@code Retry-After: 1}
  * (RFC 9110 §10.2.3) and {@code Connection: close}, its body unread; nothing of it was processed, so it may be
- * retried as it is. Its body is received before it waits ({@link ReceivedBodyRequest}). Key sets and metadata
- * documents are not queued ({@link #published}). A request suspended asynchronously (a long poll) leaves the gate
- * when its thread returns.
+ * retried as it is. Its body is received before it waits ({@link ReceivedBodyRequest}). Health checks, key sets and
+ * metadata documents are not queued ({@link #unqueued}). A request suspended asynchronously (a long poll) leaves the
+ * gate when its thread returns.
  */
 public final class AdmissionFilter implements Filter {
 
@@ -37,25 +37,33 @@ public final class AdmissionFilter implements Filter {
         this.gate = Objects.requireNonNull(gate, "gate");
     }
 
+    /** The health checks' path ({@code HealthEndpoint}). */
+    static final String HEALTH = "/health";
+
     /**
-     * A GET or HEAD of a tenant's key set or metadata ({@code .../oauth2/jwks}, {@code .../.well-known/...}): bytes
-     * rendered once and served in microseconds, which a resource server's guard or a client needs to verify or find
-     * anything else. They are a class of their own: never queued behind signing and hashing, so that a login storm or
-     * a token burst does not delay key discovery (issue 13: JWKS p99 during a login storm).
+     * Whether {@code request} skips the queue (matched on the decoded, normalized path):
+     * <ul>
+     *   <li>a health check ({@code /health} and below): it must answer however many requests wait, since a liveness
+     *       probe that times out restarts a process that is only busy;</li>
+     *   <li>a GET or HEAD of a tenant's key set or metadata ({@code .../oauth2/jwks}, {@code .../.well-known/...}):
+     *       bytes rendered once and served in microseconds, which guards and clients need before anything else; a
+     *       class of its own, so that a login storm or a token burst does not delay key discovery (issue 13).</li>
+     * </ul>
      */
-    static boolean published(HttpServletRequest request) {
-        String method = request.getMethod();
-        if (!"GET".equals(method) && !"HEAD".equals(method)) {
-            return false;
+    static boolean unqueued(HttpServletRequest request) {
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        if (path.equals(HEALTH) || path.startsWith(HEALTH + "/")) {
+            return true;
         }
-        String path = request.getRequestURI();
-        return path.endsWith("/" + EndpointPaths.JWKS) || path.contains("/.well-known/");
+        String method = request.getMethod();
+        return ("GET".equals(method) || "HEAD".equals(method))
+                && (path.endsWith("/" + EndpointPaths.JWKS) || path.contains("/.well-known/"));
     }
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException {
-        if (gate.entered() || published((HttpServletRequest) request)) {
-            chain.doFilter(request, response); // a nested dispatch of a request already inside, or a published document
+        if (gate.entered() || unqueued((HttpServletRequest) request)) {
+            chain.doFilter(request, response); // a nested dispatch of a request already inside, or one that skips the queue
             return;
         }
         // Received before entering: a slow client holds a thread, never an executing slot.
