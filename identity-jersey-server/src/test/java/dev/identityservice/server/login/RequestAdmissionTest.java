@@ -129,6 +129,7 @@ class RequestAdmissionTest {
         assertEquals("1", refused.headers().firstValue("Retry-After").orElseThrow());
         assertEquals("no-store", refused.headers().firstValue("Cache-Control").orElseThrow());
         assertEquals("application/json", refused.headers().firstValue("Content-Type").orElseThrow());
+        assertTrue(refused.headers().firstValue("Connection").isEmpty(), "the body was received: the connection stays open");
         // Refused is not broken: a request alone is served.
         assertEquals(200, clientCredentials().statusCode());
         assertTrue(server.metrics().contains("identity_http_requests_waiting 0.0"), "the queue, as metrics show it");
