@@ -11,14 +11,15 @@
 # DURATION measured (CPU per request = the process's user + system time over the requests wrk counted; p99 as wrk
 # reports it; young and full collections during the measured run, from `jstat -gc`); then
 # VmRSS, and /proc/PID/smaps_rollup split into file-backed and anonymous, read at once and again after IDLE
-# seconds, and the process's threads; with NMT=1 the JVM runs with -XX:NativeMemoryTracking=summary (2 MiB of
+# seconds, and the process's threads (by name in $SCRATCH/LABEL.threads, its smaps in LABEL.smaps); with NMT=1 the JVM runs with -XX:NativeMemoryTracking=summary (2 MiB of
 # its own, not for the CPU columns) and `jcmd PID VM.native_memory summary` is saved next to the table.
 #
 # Environment (optional): JDK (a JDK home; default: the `java` on PATH), LAUNCHER (default ./identity-server of
 # this repository), IDENTITY_JAVA_OPTS, IDENTITY_HEAP_MB, MALLOC_* (passed to the launcher), SCRATCH (default
 # /tmp/identity-footprint), DURATION (default 10s), WARMUP (default 3s), CONNECTIONS (default 16), IDLE (default
 # 10), SCENARIOS, NMT (0 or 1, default 0), HISTO (1: after the readings, `jcmd PID GC.class_histogram` and
-# GC.heap_info, which collect the heap first, saved as $SCRATCH/LABEL.histo). Argon2id cost as in
+# GC.heap_info, which collect the heap first, saved as $SCRATCH/LABEL.histo), IDLE_GC (1: `jcmd PID GC.run` right
+# after the first reading, so the idle reading shows what a heap that can shrink would give after a collection). Argon2id cost as in
 # compare-keycloak.sh (m = 7168 KiB, t = 5). Ports are random free ports of 127.0.0.1.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -101,8 +102,11 @@ for s in $scenarios; do
 done
 now=$(memory)
 threads=$(ls "/proc/$pid/task" | wc -l)
+# The threads by name (digits dropped, so a pool's threads count as one name), most first.
+cat /proc/"$pid"/task/*/comm 2>/dev/null | sed 's/[0-9]*$//; s/-[0-9]*-*$//' | sort | uniq -c | sort -rn >"$data.threads" || true
 if [ "${NMT:-0}" = 1 ]; then "$jcmd_bin" "$pid" VM.native_memory summary >"$data.nmt" 2>&1 || true; fi
 cp "/proc/$pid/smaps" "$data.smaps" 2>/dev/null || true
+if [ "${IDLE_GC:-0}" = 1 ]; then "$jcmd_bin" "$pid" GC.run >/dev/null 2>&1 || true; fi
 sleep "$idle"
 later=$(memory)
 # rss pss file anon (MiB) right after the load, then after IDLE seconds; the process's threads after the load

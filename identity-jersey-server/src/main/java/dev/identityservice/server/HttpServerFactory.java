@@ -13,6 +13,7 @@ import java.util.EnumSet;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -52,6 +53,20 @@ final class HttpServerFactory {
     static final int MANAGEMENT_THREADS = 8;
     /** The connector of {@code management.port}, when set: the second. */
     static final String MANAGEMENT_CONNECTOR = "management";
+    /**
+     * How long a request thread above the pool's minimum may stay idle before it ends (Jetty's default: 60 s, and
+     * one thread per period). A thread that served a deep request keeps 100-200 KiB of stack and native buffers
+     * resident, so after 64 connections 60-110 idle threads held 6-10 MiB for an hour (BENCHMARKS.md, "Issue 13:
+     * threads and buffers kept after a load").
+     */
+    static final int THREAD_IDLE_TIMEOUT_MS = 5_000;
+    /**
+     * The most bytes the connection buffer pool keeps, each of heap and direct memory (Jetty's default: an eighth of
+     * {@code -Xmx} each: 9 MiB of native memory and 9 MiB of old generation at our heap). A request in flight takes
+     * 8 KiB for its input and up to 32 KiB for its response, released when it completes: 2 MiB keeps them for
+     * about 50 requests at once; beyond, a buffer is allocated and dropped instead of pooled.
+     */
+    static final long BUFFER_POOL_BYTES = 2L << 20;
 
     /**
      * @param management the application of the management listener, or {@code null} when {@code management.port}
@@ -71,13 +86,17 @@ final class HttpServerFactory {
     static Server create(ServerConfig config) {
         QueuedThreadPool threads = new QueuedThreadPool(config.httpThreads());
         threads.setName("identity-http");
+        // Threads a burst added end within one idle period after it, all of them, not one per period.
+        threads.setIdleTimeout(THREAD_IDLE_TIMEOUT_MS);
+        threads.setMaxEvictCount(config.httpThreads());
         // Not by default: signing and hashing are CPU-bound and never yield, so on few carriers the virtual-thread
         // scheduler lets some requests run to the end while others wait, and p99 grows with the connections far
         // faster than the queue does; the kernel time-slices platform threads fairly (BENCHMARKS.md, issue 13).
         if (config.httpVirtualThreads() && VirtualThreads.areSupported()) {
             threads.setVirtualThreadsExecutor(VirtualThreads.getNamedVirtualThreadsExecutor("identity-vt"));
         }
-        Server server = new Server(threads);
+        Server server = new Server(threads, null,
+                new ArrayByteBufferPool(0, -1, -1, Integer.MAX_VALUE, BUFFER_POOL_BYTES, BUFFER_POOL_BYTES));
 
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
