@@ -26,7 +26,6 @@ public final class AdmissionGate {
     private static final ThreadLocal<AdmissionGate> HELD = new ThreadLocal<>();
 
     private final Semaphore permits;
-    private final int limit;
     private final Duration maxWait;
 
     /**
@@ -42,7 +41,6 @@ public final class AdmissionGate {
             throw new IllegalArgumentException("maxWait must be positive: " + maxWait);
         }
         this.permits = new Semaphore(permits, true);
-        this.limit = permits;
         this.maxWait = Objects.requireNonNull(maxWait);
     }
 
@@ -85,19 +83,9 @@ public final class AdmissionGate {
         return HELD.get() == this;
     }
 
-    /** Threads inside the gate at most at once. */
-    public int limit() {
-        return limit;
-    }
-
     /** Threads waiting to enter now (an estimate, for metrics). */
     public int waiting() {
         return permits.getQueueLength();
-    }
-
-    /** The longest wait to enter. */
-    public Duration maxWait() {
-        return maxWait;
     }
 
     /** Work that waits for something other than the CPU. */

@@ -46,10 +46,19 @@ final class LoginHttp {
 
     /** Waits until {@code hasher} runs a hash (at most 30 s). */
     static void awaitHashing(Argon2idPasswordHasher hasher) throws InterruptedException {
+        await(() -> hasher.hashesRunning() > 0, "the slow login never started hashing");
+    }
+
+    /** Waits until {@code hasher} has a login waiting for a slot (at most 30 s). */
+    static void awaitWaitingForAHash(Argon2idPasswordHasher hasher) throws InterruptedException {
+        await(() -> hasher.hashesWaiting() > 0, "no login ever queued for a hash slot");
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, String failure) throws InterruptedException {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-        while (hasher.hashesRunning() == 0) {
+        while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("the slow login never started hashing");
+                throw new AssertionError(failure);
             }
             Thread.sleep(1);
         }

@@ -53,7 +53,7 @@ class RequestAdmissionTest {
         CompletableFuture<HttpResponse<String>> hashing = http.passwordGrantAsync("10.13.1.1", "slow", PASSWORD);
         LoginHttp.awaitHashing(hasher);
         CompletableFuture<HttpResponse<String>> waiting = http.passwordGrantAsync("10.13.1.2", "alice", PASSWORD);
-        awaitWaitingForAHash(hasher);
+        LoginHttp.awaitWaitingForAHash(hasher);
 
         // The one executing slot is free although two logins are in progress: other requests run at once.
         HttpResponse<String> keys = server.get("/oauth2/jwks");
@@ -148,13 +148,5 @@ class RequestAdmissionTest {
                 .header("Content-Type", TestServer.FORM)
                 .header("Authorization", TestServer.basic(LoginHttp.CLIENT, TestServer.SECRET))
                 .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope=api"));
-    }
-
-    private static void awaitWaitingForAHash(Argon2idPasswordHasher hasher) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (hasher.hashesWaiting() == 0) {
-            assertTrue(System.nanoTime() < deadline, "the second login never queued for the hash slot");
-            Thread.sleep(1);
-        }
     }
 }
