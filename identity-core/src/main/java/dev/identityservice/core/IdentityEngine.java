@@ -183,7 +183,7 @@ public final class IdentityEngine {
                 logouts::wakeUp, database, securityEvents);
         this.accessTokenValidator = new AccessTokenValidator(keys, clock);
         this.introspector = new TokenIntrospector(accessTokenValidator, accessTokenStore, refreshTokens, users, clients, clock);
-        this.userInfo = new UserInfoProvider(introspector, clients, idTokenIssuer);
+        this.userInfo = new UserInfoProvider(introspector, idTokenIssuer);
         this.idTokenHints = new IdTokenHintValidator(keys);
         this.revoker = new TokenRevoker(accessTokenValidator, accessTokenStore, refreshTokens, users, sessions,
                 new RevocationCutOff(clock, builder.sleeper), database, securityEvents);

@@ -1,19 +1,21 @@
 package dev.identityservice.core.key;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.Ed25519Verifier;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.crypto.factories.DefaultJWSSignerFactory;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.OctetKeyPair;
-import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jose.util.Base64URL;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.security.Signature;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -44,6 +46,7 @@ public final class KeyRing {
     private final Map<SigningAlgorithm, Signer> signers;
     private final Map<String, SigningKey> publishedByKid;
     private final Map<String, JWSVerifier> verifiersByKid;
+    private final Map<String, PublicKey> rsaKeysByKid;
     private final byte[] jwksJson;
 
     private KeyRing(String tenantId, List<SigningKey> keys) {
@@ -70,8 +73,13 @@ public final class KeyRing {
         }
         this.publishedByKid = Map.copyOf(published);
         Map<String, JWSVerifier> verifiers = new LinkedHashMap<>();
-        published.values().forEach(key -> verifiers.put(key.kid(), verifierFor(key.publicJwk())));
+        published.values().stream().filter(key -> key.algorithm() != SigningAlgorithm.RS256)
+                .forEach(key -> verifiers.put(key.kid(), verifierFor(key.publicJwk())));
         this.verifiersByKid = Map.copyOf(verifiers);
+        Map<String, PublicKey> rsaKeys = new LinkedHashMap<>();
+        published.values().stream().filter(key -> key.algorithm() == SigningAlgorithm.RS256)
+                .forEach(key -> rsaKeys.put(key.kid(), rsaPublicKey(key.publicJwk())));
+        this.rsaKeysByKid = Map.copyOf(rsaKeys);
         List<JWK> jwks = published.values().stream().map(SigningKey::publicJwk).toList();
         this.jwksJson = new JWKSet(jwks).toString(true).getBytes(StandardCharsets.UTF_8);
     }
@@ -134,18 +142,27 @@ public final class KeyRing {
     }
 
     /**
-     * Whether {@code jwt} carries a valid signature by a published key of this ring: the header's
-     * {@code kid} names the key and its {@code alg} must be that key's algorithm (RFC 8725 §3.1).
+     * Whether {@code jws} carries a valid signature by a published key of this ring: the header's {@code kid}
+     * names the key and its {@code alg} must be that key's algorithm (RFC 8725 §3.1); a header with {@code crit}
+     * is refused, since this server sets none and understands no extension (RFC 7515 §4.1.11).
      */
-    public boolean verifies(SignedJWT jwt) {
-        String kid = jwt.getHeader().getKeyID();
+    public boolean verifies(CompactJws jws) {
+        JWSHeader header = jws.header();
+        String kid = header.getKeyID();
         SigningKey key = kid == null ? null : publishedByKid.get(kid);
-        if (key == null || !key.algorithm().jwsAlgorithm().equals(jwt.getHeader().getAlgorithm())) {
+        if (key == null || !key.algorithm().jwsAlgorithm().equals(header.getAlgorithm()) || header.getCriticalParams() != null) {
             return false;
         }
         try {
-            return jwt.verify(verifiersByKid.get(kid));
-        } catch (JOSEException e) {
+            if (key.algorithm() == SigningAlgorithm.RS256) {
+                // The JCA directly: Nimbus's verifier would decode the signature once more, slowly (see CompactJws).
+                Signature rsa = Signature.getInstance("SHA256withRSA");
+                rsa.initVerify(rsaKeysByKid.get(kid));
+                rsa.update(jws.signingInput());
+                return rsa.verify(jws.signature());
+            }
+            return verifiersByKid.get(kid).verify(header, jws.signingInput(), Base64URL.encode(jws.signature()));
+        } catch (GeneralSecurityException | JOSEException e) {
             return false;
         }
     }
@@ -155,11 +172,16 @@ public final class KeyRing {
         return jwksJson.clone();
     }
 
+    private static PublicKey rsaPublicKey(JWK publicKey) {
+        try {
+            return publicKey.toRSAKey().toPublicKey();
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot read the RSA public key " + publicKey.getKeyID(), e);
+        }
+    }
+
     private static JWSVerifier verifierFor(JWK publicKey) {
         try {
-            if (publicKey instanceof RSAKey rsa) {
-                return new RSASSAVerifier(rsa);
-            }
             if (publicKey instanceof ECKey ec) {
                 return new ECDSAVerifier(ec);
             }

@@ -1,7 +1,7 @@
 package dev.identityservice.core.token;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
+import dev.identityservice.core.key.CompactJws;
 import dev.identityservice.core.key.KeyRingProvider;
 import dev.identityservice.core.tenant.Tenant;
 import java.text.ParseException;
@@ -31,14 +31,14 @@ public final class AccessTokenValidator {
             return Optional.empty();
         }
         try {
-            SignedJWT jwt = SignedJWT.parse(token);
-            if (!AccessTokenIssuer.AT_JWT.equals(jwt.getHeader().getType())) {
+            CompactJws jws = CompactJws.parse(token);
+            if (!AccessTokenIssuer.AT_JWT.equals(jws.header().getType())) {
                 return Optional.empty();
             }
-            if (!keys.keyRing(tenant.id()).verifies(jwt)) {
+            if (!keys.keyRing(tenant.id()).verifies(jws)) {
                 return Optional.empty();
             }
-            return current(tenant, jwt.getJWTClaimsSet());
+            return current(tenant, jws.claims());
         } catch (ParseException | IllegalArgumentException e) {
             return Optional.empty();
         }

@@ -2,7 +2,7 @@ package dev.identityservice.core.token;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
+import dev.identityservice.core.key.CompactJws;
 import dev.identityservice.core.key.KeyRingProvider;
 import dev.identityservice.core.tenant.Tenant;
 import java.text.ParseException;
@@ -27,15 +27,15 @@ public final class IdTokenHintValidator {
             return Optional.empty();
         }
         try {
-            SignedJWT jwt = SignedJWT.parse(idTokenHint);
-            JOSEObjectType type = jwt.getHeader().getType();
+            CompactJws jwt = CompactJws.parse(idTokenHint);
+            JOSEObjectType type = jwt.header().getType();
             if (type != null && !JOSEObjectType.JWT.equals(type)) {
                 return Optional.empty();
             }
             if (!keys.keyRing(tenant.id()).verifies(jwt)) {
                 return Optional.empty();
             }
-            JWTClaimsSet claims = jwt.getJWTClaimsSet();
+            JWTClaimsSet claims = jwt.claims();
             if (!tenant.issuer().toString().equals(claims.getIssuer()) || claims.getSubject() == null
                     || clientId == null || claims.getAudience() == null || !claims.getAudience().contains(clientId)) {
                 return Optional.empty();

@@ -52,12 +52,13 @@ public final class TokenIntrospector {
 
     /**
      * An access token as introspection resolved it, with the user it was issued to ({@code null} for a
-     * client's own token, and for inactive tokens), so that callers need not load the user again.
+     * client's own token, and for inactive tokens) and its client as read for this check ({@code null} for
+     * inactive tokens), so that callers need not load either again.
      *
      * @param userinfoClaims the claims OIDC Core §5.5 asked {@code /userinfo} for when the token was issued
      */
-    public record ResolvedAccessToken(Introspection introspection, User user, Set<String> userinfoClaims) {
-        static final ResolvedAccessToken INACTIVE = new ResolvedAccessToken(Introspection.INACTIVE, null, Set.of());
+    public record ResolvedAccessToken(Introspection introspection, User user, Client client, Set<String> userinfoClaims) {
+        static final ResolvedAccessToken INACTIVE = new ResolvedAccessToken(Introspection.INACTIVE, null, null, Set.of());
 
         public ResolvedAccessToken {
             userinfoClaims = Set.copyOf(userinfoClaims);
@@ -69,7 +70,7 @@ public final class TokenIntrospector {
         if (token == null || token.isEmpty()) {
             return Optional.empty();
         }
-        return accessToken(tenant, token).filter(resolved -> resolved.introspection().active());
+        return accessToken(tenant, null, token).filter(resolved -> resolved.introspection().active());
     }
 
     /**
@@ -80,7 +81,7 @@ public final class TokenIntrospector {
      * @param verifiedClaims the claims of a JWT whose signature by {@code tenant}'s keys has been verified
      */
     public Optional<ResolvedAccessToken> activeAccessToken(Tenant tenant, JWTClaimsSet verifiedClaims) {
-        return validator.current(tenant, verifiedClaims).map(claims -> resolveJwt(tenant, claims))
+        return validator.current(tenant, verifiedClaims).map(claims -> resolveJwt(tenant, null, claims))
                 .filter(resolved -> resolved.introspection().active());
     }
 
@@ -115,7 +116,7 @@ public final class TokenIntrospector {
     }
 
     private Optional<Introspection> accessIntrospection(Tenant tenant, Client caller, String token) {
-        return accessToken(tenant, token).map(ResolvedAccessToken::introspection)
+        return accessToken(tenant, caller, token).map(ResolvedAccessToken::introspection)
                 .map(found -> caller == null || !found.active() || caller.mayIntrospect(
                         (String) found.members().get("client_id"), audiences(found.members().get("aud")))
                         ? found : Introspection.INACTIVE);
@@ -131,19 +132,24 @@ public final class TokenIntrospector {
         return List.of();
     }
 
-    private Optional<ResolvedAccessToken> accessToken(Tenant tenant, String token) {
-        return isJwt(token) ? jwtAccessToken(tenant, token) : opaqueAccessToken(tenant, token);
+    /** @param caller the client authenticated for this request, if any: read from the store moments ago */
+    private Optional<ResolvedAccessToken> accessToken(Tenant tenant, Client caller, String token) {
+        return isJwt(token) ? jwtAccessToken(tenant, caller, token) : opaqueAccessToken(tenant, caller, token);
     }
 
-    private Optional<ResolvedAccessToken> jwtAccessToken(Tenant tenant, String token) {
-        return validator.validate(tenant, token).map(claims -> resolveJwt(tenant, claims));
+    private Optional<ResolvedAccessToken> jwtAccessToken(Tenant tenant, Client caller, String token) {
+        return validator.validate(tenant, token).map(claims -> resolveJwt(tenant, caller, claims));
     }
 
     /** What a genuine, current JWT access token's claims stand for now: live, or inactive (revoked, gone). */
-    private ResolvedAccessToken resolveJwt(Tenant tenant, JWTClaimsSet claims) {
+    private ResolvedAccessToken resolveJwt(Tenant tenant, Client caller, JWTClaimsSet claims) {
         Instant issuedAt = claims.getIssueTime().toInstant();
         String clientId = claims.getClaim("client_id") instanceof String id ? id : null;
-        if (accessTokens.isRevoked(tenant.id(), claims.getJWTID()) || !clientExists(tenant, clientId, issuedAt)) {
+        if (accessTokens.isRevoked(tenant.id(), claims.getJWTID())) {
+            return ResolvedAccessToken.INACTIVE;
+        }
+        Client client = issuingClient(tenant, caller, clientId, issuedAt).orElse(null);
+        if (client == null) {
             return ResolvedAccessToken.INACTIVE;
         }
         Optional<User> user = Optional.empty();
@@ -169,10 +175,10 @@ public final class TokenIntrospector {
         members.put("tenant", claims.getClaim("tenant"));
         Set<String> userinfoClaims = claims.getClaim(AccessTokenIssuer.USERINFO_CLAIMS) instanceof List<?> names
                 ? names.stream().map(String::valueOf).collect(Collectors.toSet()) : Set.of();
-        return new ResolvedAccessToken(Introspection.active(members), user.orElse(null), userinfoClaims);
+        return new ResolvedAccessToken(Introspection.active(members), user.orElse(null), client, userinfoClaims);
     }
 
-    private Optional<ResolvedAccessToken> opaqueAccessToken(Tenant tenant, String token) {
+    private Optional<ResolvedAccessToken> opaqueAccessToken(Tenant tenant, Client caller, String token) {
         if (token.length() > OpaqueTokens.MAX_TOKEN_LENGTH) {
             return Optional.empty();
         }
@@ -182,8 +188,11 @@ public final class TokenIntrospector {
             return Optional.empty();
         }
         AccessTokenStore.OpaqueAccessToken opaque = found.get();
-        if (!clock.instant().isBefore(opaque.expiresAt()) || accessTokens.isRevoked(tenant.id(), opaque.jti())
-                || !clientExists(tenant, opaque.clientId(), opaque.issuedAt())) {
+        if (!clock.instant().isBefore(opaque.expiresAt()) || accessTokens.isRevoked(tenant.id(), opaque.jti())) {
+            return Optional.of(ResolvedAccessToken.INACTIVE);
+        }
+        Client client = issuingClient(tenant, caller, opaque.clientId(), opaque.issuedAt()).orElse(null);
+        if (client == null) {
             return Optional.of(ResolvedAccessToken.INACTIVE);
         }
         User user = opaque.userId() == null ? null : activeUser(tenant, opaque.userId(), opaque.issuedAt()).orElse(null);
@@ -204,7 +213,7 @@ public final class TokenIntrospector {
         members.put("jti", opaque.jti());
         members.put("roles", opaque.roles().isEmpty() ? List.of() : List.of(opaque.roles().split(" ")));
         Set<String> userinfoClaims = opaque.userinfoClaims().isEmpty() ? Set.of() : Set.of(opaque.userinfoClaims().split(" "));
-        return Optional.of(new ResolvedAccessToken(Introspection.active(members), user, userinfoClaims));
+        return Optional.of(new ResolvedAccessToken(Introspection.active(members), user, client, userinfoClaims));
     }
 
     private Optional<Introspection> refreshToken(Tenant tenant, Client caller, String token) {
@@ -218,7 +227,7 @@ public final class TokenIntrospector {
             return Optional.of(Introspection.INACTIVE);
         }
         if (refresh.state() != RefreshToken.State.ACTIVE || !clock.instant().isBefore(refresh.expiresAt())
-                || !clientExists(tenant, refresh.clientId(), refresh.createdAt())) {
+                || issuingClient(tenant, caller, refresh.clientId(), refresh.createdAt()).isEmpty()) {
             return Optional.of(Introspection.INACTIVE);
         }
         Optional<User> user = activeUser(tenant, refresh.userId(), refresh.createdAt());
@@ -239,14 +248,20 @@ public final class TokenIntrospector {
     }
 
     /**
-     * Whether the client a token was issued to still exists, and is the one it was issued to: a client deleted
+     * The client a token was issued to, if it still exists and is the one it was issued to: a client deleted
      * and registered again under the same id does not revive the old one's tokens. Compared at whole seconds,
      * the precision of a JWT's {@code iat}, so a token issued in the second its client was made stays valid.
+     * When the token is the calling client's own, that client as this request authenticated it is used
+     * rather than read again.
      */
-    private boolean clientExists(Tenant tenant, String clientId, Instant issuedAt) {
-        return clientId != null && clients.find(tenant.id(), clientId)
-                .filter(c -> !issuedAt.isBefore(c.createdAt().truncatedTo(ChronoUnit.SECONDS)))
-                .isPresent();
+    private Optional<Client> issuingClient(Tenant tenant, Client caller, String clientId, Instant issuedAt) {
+        if (clientId == null) {
+            return Optional.empty();
+        }
+        boolean callersOwn = caller != null && caller.tenantId().equals(tenant.id()) && caller.clientId().equals(clientId);
+        Optional<Client> client = callersOwn ? Optional.of(caller)
+                : clients.find(tenant.id(), clientId);
+        return client.filter(c -> !issuedAt.isBefore(c.createdAt().truncatedTo(ChronoUnit.SECONDS)));
     }
 
     /** The user, if enabled and if the token was issued after their last "revoke everything". */

@@ -1,7 +1,6 @@
 package dev.identityservice.core.token;
 
 import dev.identityservice.core.client.Client;
-import dev.identityservice.core.client.ClientStore;
 import dev.identityservice.core.error.OAuthError;
 import dev.identityservice.core.grant.Scopes;
 import dev.identityservice.core.tenant.Tenant;
@@ -19,12 +18,10 @@ import java.util.Set;
 public final class UserInfoProvider {
 
     private final TokenIntrospector introspector;
-    private final ClientStore clients;
     private final IdTokenIssuer signer;
 
-    public UserInfoProvider(TokenIntrospector introspector, ClientStore clients, IdTokenIssuer signer) {
+    public UserInfoProvider(TokenIntrospector introspector, IdTokenIssuer signer) {
         this.introspector = introspector;
-        this.clients = clients;
         this.signer = signer;
     }
 
@@ -58,9 +55,8 @@ public final class UserInfoProvider {
         if (names.contains("acr")) {
             claims.put("acr", AuthenticationContext.ACR_PASSWORD);
         }
-        // The introspector found the client to exist; a deletion since then only means no signature.
-        Client client = clients.find(tenant.id(), String.valueOf(resolved.introspection().members().get("client_id")))
-                .filter(c -> c.userinfoSignedResponseAlg() != null).orElse(null);
-        return new UserInfo(claims, client == null ? null : signer.signUserInfo(tenant, client, claims));
+        Client client = resolved.client();
+        return new UserInfo(claims, client.userinfoSignedResponseAlg() == null ? null
+                : signer.signUserInfo(tenant, client, claims));
     }
 }

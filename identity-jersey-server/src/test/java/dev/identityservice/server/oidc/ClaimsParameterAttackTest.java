@@ -57,7 +57,10 @@ class ClaimsParameterAttackTest {
                 Arguments.of("nested objects 50000 deep in values",
                         "{\"userinfo\":{\"email\":{\"values\":[" + "{\"a\":".repeat(50_000) + "1" + "}".repeat(50_000) + "]}}}"),
                 Arguments.of("huge number", "{\"id_token\":{\"acr\":{\"value\":1e999999999}}}"),
-                Arguments.of("1 MB of values", "{\"userinfo\":{\"email\":{\"values\":[" + "\"x\",".repeat(250_000) + "\"y\"]}}}"));
+                // 1 MB once form-encoded (10 bytes per value): under UnreadBodyDrainFilter's bound, so the refusal
+                // always reaches the client; past it, the connection closes with the body unread and the client's
+                // socket may be reset before it reads the answer.
+                Arguments.of("1 MB of values", "{\"userinfo\":{\"email\":{\"values\":[" + "\"x\",".repeat(100_000) + "\"y\"]}}}"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -56,6 +56,7 @@ public final class JdbcClientStore implements ClientStore {
             + "contacts, logo_uri, client_uri, policy_uri, tos_uri, id_token_signed_response_alg, userinfo_signed_response_alg, "
             + "backchannel_logout_uri, backchannel_logout_session_required, created_at, updated_at, "
             + "require_pushed_authorization_requests, request_uris, response_types";
+    private static final SelectList SELECTED = new SelectList(COLUMNS);
     private static final String FIELD_ASSIGNMENTS = "name = ?, secret_hash = ?, redirect_uris = ?, post_logout_redirect_uris = ?, "
             + "allowed_origins = ?, grant_types = ?, scopes = ?, audience = ?, access_token_format = ?, access_token_ttl_seconds = ?, "
             + "id_token_ttl_seconds = ?, refresh_policy = ?, refresh_ttl_seconds = ?, refresh_max_seconds = ?, id_token_encryption_jwk = ?, "
@@ -149,7 +150,7 @@ public final class JdbcClientStore implements ClientStore {
                     if (!row.next()) {
                         return Optional.empty();
                     }
-                    builder = read(row);
+                    builder = read(SELECTED.row(row));
                 }
             }
             Map<String, List<ClaimMapping>> mappings = claimMappings(connection, tenantId, List.of(clientId));
@@ -194,7 +195,7 @@ public final class JdbcClientStore implements ClientStore {
                 select.setInt(i, limit);
                 try (ResultSet row = select.executeQuery()) {
                     while (row.next()) {
-                        builders.put(row.getString("client_id"), read(row));
+                        builders.put(row.getString("client_id"), read(SELECTED.row(row)));
                     }
                 }
             }
@@ -268,7 +269,7 @@ public final class JdbcClientStore implements ClientStore {
         return i;
     }
 
-    private static Client.Builder read(ResultSet row) throws SQLException {
+    private static Client.Builder read(SelectList.Row row) throws SQLException {
         RefreshPolicy policy = switch (row.getString("refresh_policy")) {
             case BOUND -> RefreshPolicy.DEFAULT;
             case SLIDING -> new RefreshPolicy.Sliding(Duration.ofSeconds(row.getLong("refresh_ttl_seconds")),
@@ -309,8 +310,8 @@ public final class JdbcClientStore implements ClientStore {
                 .requirePushedAuthorizationRequests(row.getBoolean("require_pushed_authorization_requests"))
                 .requestUris(split(row.getString("request_uris")))
                 .responseTypes(responseTypes(row.getString("response_types")))
-                .createdAt(Timestamps.get(row, "created_at"))
-                .updatedAt(Timestamps.get(row, "updated_at"))
+                .createdAt(row.getInstant("created_at"))
+                .updatedAt(row.getInstant("updated_at"))
                 .idTokenSignedResponseAlg(algorithm(row.getString("id_token_signed_response_alg")))
                 .userinfoSignedResponseAlg(algorithm(row.getString("userinfo_signed_response_alg")));
     }

@@ -42,11 +42,12 @@ public final class JdbcUserStore implements UserStore {
             "address_locality", "address_region", "address_postal_code", "address_country");
     private static final String COLUMNS = "tenant_id, id, username, password_hash, enabled, "
             + String.join(", ", PROFILE_COLUMNS) + ", tokens_valid_after, created_at, updated_at, version";
+    private static final SelectList SELECTED = new SelectList(COLUMNS);
     private static final String FIELD_ASSIGNMENTS = "username = ?, password_hash = ?, enabled = ?, "
             + String.join(" = ?, ", PROFILE_COLUMNS) + " = ?";
     /** Placeholders of an insert: {@link #COLUMNS} plus username_normalized. */
     private static final String INSERT_PLACEHOLDERS = String.join(", ", Collections.nCopies(
-            COLUMNS.split(",").length + 1, "?"));
+            SELECTED.size() + 1, "?"));
     private static final String USERNAME_CONSTRAINT = "users_username_unique";
 
     private final Database database;
@@ -196,7 +197,7 @@ public final class JdbcUserStore implements UserStore {
                 select.setInt(i, limit);
                 try (ResultSet result = select.executeQuery()) {
                     while (result.next()) {
-                        rows.add(UserRow.read(result));
+                        rows.add(UserRow.read(SELECTED.row(result)));
                     }
                 }
             }
@@ -244,7 +245,7 @@ public final class JdbcUserStore implements UserStore {
                     if (!result.next()) {
                         return Optional.empty();
                     }
-                    row = UserRow.read(result);
+                    row = UserRow.read(SELECTED.row(result));
                 }
             }
             return Optional.of(withRolesAndAttributes(connection, tenantId, List.of(row)).get(0));
@@ -371,7 +372,7 @@ public final class JdbcUserStore implements UserStore {
                            UserProfile profile, Instant tokensValidAfter, Instant createdAt, Instant updatedAt,
                            long version) {
 
-        static UserRow read(ResultSet row) throws SQLException {
+        static UserRow read(SelectList.Row row) throws SQLException {
             UserProfile profile = UserProfile.builder().name(row.getString("name")).givenName(row.getString("given_name"))
                     .familyName(row.getString("family_name")).middleName(row.getString("middle_name"))
                     .nickname(row.getString("nickname")).profile(row.getString("profile_url"))
@@ -384,8 +385,8 @@ public final class JdbcUserStore implements UserStore {
                             row.getString("address_postal_code"), row.getString("address_country")))
                     .build();
             return new UserRow(row.getString("tenant_id"), row.getString("id"), row.getString("username"),
-                    row.getString("password_hash"), row.getBoolean("enabled"), profile, Timestamps.get(row, "tokens_valid_after"),
-                    Timestamps.get(row, "created_at"), Timestamps.get(row, "updated_at"), row.getLong("version"));
+                    row.getString("password_hash"), row.getBoolean("enabled"), profile, row.getInstant("tokens_valid_after"),
+                    row.getInstant("created_at"), row.getInstant("updated_at"), row.getLong("version"));
         }
 
         User toUser(Set<String> roles, Map<String, String> attributes) {

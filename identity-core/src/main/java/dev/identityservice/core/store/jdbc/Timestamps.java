@@ -26,4 +26,10 @@ public final class Timestamps {
         OffsetDateTime value = resultSet.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
     }
+
+    /** As {@link #get(ResultSet, String)}, for the column at {@code position} (1-based). */
+    public static Instant get(ResultSet resultSet, int position) throws SQLException {
+        OffsetDateTime value = resultSet.getObject(position, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
 }
