@@ -196,6 +196,28 @@ class LauncherMemoryIT {
     }
 
     /** A directory shaped like a JDK of that version whose {@code bin/java} prints MALLOC_ARENA_MAX and its arguments. */
+    @Test
+    void launcherWhenRunByRootThenJavaPrioritiesReachTheSchedulerElseOnlyWhenAskedFor() throws Exception {
+        Path jdk = fakeJdk("17.0.15");
+        Path otherUser = fakeJdk("17.0.15");
+        // The launcher asks `id -u` who runs it: a user other than root, whoever runs the test.
+        Path id = otherUser.resolve("bin/id");
+        Files.writeString(id, "#!/bin/sh\necho 1000\n");
+        assertTrue(id.toFile().setExecutable(true));
+        String path = System.getenv("PATH");
+
+        String asUser = run(launcher(), Map.of("PATH", otherUser.resolve("bin") + ":" + path));
+        String askedFor = run(launcher(), Map.of("PATH", otherUser.resolve("bin") + ":" + path,
+                "IDENTITY_JAVA_OPTS", "-XX:ThreadPriorityPolicy=1"));
+        String whoever = run(launcher(), Map.of("PATH", jdk.resolve("bin") + ":" + path));
+
+        assertTrue(!asUser.contains("ThreadPriorityPolicy"), asUser);
+        assertTrue(askedFor.contains(" -XX:ThreadPriorityPolicy=1 ") && askedFor.indexOf("ThreadPriorityPolicy")
+                == askedFor.lastIndexOf("ThreadPriorityPolicy"), askedFor);
+        boolean root = "0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).trim());
+        assertEquals(root, whoever.contains(" -XX:ThreadPriorityPolicy=1 "), whoever);
+    }
+
     private static Path fakeJdk(String version) throws IOException {
         Path home = Files.createTempDirectory("fake-jdk-" + version + "-");
         Files.createDirectories(home.resolve("bin"));

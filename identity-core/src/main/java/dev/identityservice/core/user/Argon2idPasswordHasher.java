@@ -10,7 +10,11 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -31,6 +35,14 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * slot owns a pool of Argon2 blocks that it reuses, so the heap this hasher holds is bounded by
  * {@code concurrency × memoryKiB} KiB however many logins arrive, and a hash at the configured parameters
  * allocates almost nothing (a verify of an older, larger hash allocates the difference).
+ *
+ * <p>The hashes run on threads of their own at {@link Thread#MIN_PRIORITY}, the login's thread waiting for the
+ * result. Why: a login storm otherwise takes every core in time slices equal to those of the short requests
+ * (key sets, refreshes), whose latency then grows with the storm. Where the JVM maps Java priorities to the
+ * operating system's ({@code -XX:ThreadPriorityPolicy=1} on Linux, which the launcher sets: {@code nice} 4, lowering
+ * needs no privilege), the scheduler runs a short request before a hash's next slice; a hash still gets every
+ * core nothing else wants. A request thread could not lower its own priority for the hash and raise it again
+ * afterwards: raising needs {@code CAP_SYS_NICE}.
  */
 public final class Argon2idPasswordHasher implements PasswordHasher {
 
@@ -56,6 +68,8 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
     private final AtomicInteger admitted = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger peakInFlight = new AtomicInteger();
+    /** One thread per slot, at the lowest priority; daemon threads that end after a minute idle. */
+    private final ThreadPoolExecutor hashing;
 
     /**
      * @param parameters the parameters of new hashes
@@ -72,6 +86,15 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
             // Blocks are created on first use and kept; a pool never keeps more than one hash at our parameters needs.
             pools.add(new Argon2BytesGenerator.FixedBlockPool(blocks));
         }
+        AtomicInteger threads = new AtomicInteger();
+        this.hashing = new ThreadPoolExecutor(limits.concurrency(), limits.concurrency(), 1, TimeUnit.MINUTES,
+                new LinkedBlockingQueue<>(), task -> {
+                    Thread thread = new Thread(task, "password-hash-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    thread.setPriority(Thread.MIN_PRIORITY);
+                    return thread;
+                });
+        hashing.allowCoreThreadTimeOut(true);
     }
 
     /** {@code maxConcurrentHashes} at once, with the default queue per slot and wait ({@link PasswordHashingLimits#of}). */
@@ -203,15 +226,44 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
             admitted.decrementAndGet();
             throw new PasswordHashingBusyException(limits.retryAfterSeconds());
         }
-        Argon2BytesGenerator.BlockPool pool = pools.poll();
+        Future<byte[]> hash;
         try {
-            peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-            return deriveNow(password, salt, p, hashLength, pool);
-        } finally {
-            inFlight.decrementAndGet();
-            pools.add(pool);
+            // Never queued in the executor: the slot just taken is one of its threads.
+            hash = hashing.submit(() -> {
+                Argon2BytesGenerator.BlockPool pool = pools.poll();
+                try {
+                    peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                    return deriveNow(password, salt, p, hashLength, pool);
+                } finally {
+                    inFlight.decrementAndGet();
+                    pools.add(pool);
+                    slots.release();
+                    admitted.decrementAndGet();
+                }
+            });
+        } catch (RuntimeException notStarted) {
             slots.release();
             admitted.decrementAndGet();
+            throw notStarted;
+        }
+        return await(hash);
+    }
+
+    /** The hash's result; an interrupted wait leaves the hash to finish (it frees its slot) and refuses the login. */
+    private byte[] await(Future<byte[]> hash) {
+        try {
+            return hash.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PasswordHashingBusyException(limits.retryAfterSeconds());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
         }
     }
 

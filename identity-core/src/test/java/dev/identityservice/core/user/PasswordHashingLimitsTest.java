@@ -9,6 +9,7 @@ import java.lang.management.ManagementFactory;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -126,13 +127,12 @@ class PasswordHashingLimitsTest {
         Argon2idParameters eightMib = new Argon2idParameters(8 * 1024, 1, 1, 16, 32);
         Argon2idPasswordHasher hasher = new Argon2idPasswordHasher(eightMib, new SecureRandom(),
                 new PasswordHashingLimits(1, 0, Duration.ofSeconds(1)));
-        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long thread = Thread.currentThread().getId();
         hasher.hash("password".toCharArray());
 
-        long before = bean.getThreadAllocatedBytes(thread);
+        // Counted over every thread: the hash runs on the hasher's own thread, not the caller's.
+        long before = allocatedByEveryThread();
         String hash = hasher.hash("password".toCharArray());
-        long allocated = bean.getThreadAllocatedBytes(thread) - before;
+        long allocated = allocatedByEveryThread() - before;
 
         // Without the pool each hash allocates its 8 MiB of blocks again.
         assertTrue(allocated < 1024 * 1024, "allocated " + allocated + " bytes for an 8 MiB hash");
@@ -178,6 +178,55 @@ class PasswordHashingLimitsTest {
                 PasswordHashingLimits.MAX_CONCURRENCY, PasswordHashingLimits.MAX_QUEUE, Duration.ofSeconds(1)));
         assertTrue(largest.verify("password".toCharArray(), largest.hash("password".toCharArray())));
         assertEquals(2, new PasswordHashingLimits(1, 0, Duration.ofMillis(1500)).retryAfterSeconds());
+    }
+
+    @Test
+    void hashWhenRunningThenOnADaemonThreadOfItsOwnAtTheLowestPriority() throws Exception {
+        Argon2idPasswordHasher hasher = new Argon2idPasswordHasher(FAST, new SecureRandom(),
+                new PasswordHashingLimits(1, 1, Duration.ofSeconds(30)));
+        Thread caller = Thread.currentThread();
+        CompletableFuture<Boolean> running = verifyLater(hasher, slowHash());
+        await(() -> hasher.hashesRunning() == 1);
+
+        Thread hashing = Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> Arrays.stream(e.getValue()).anyMatch(f -> f.getClassName().contains("Argon2BytesGenerator")))
+                .map(java.util.Map.Entry::getKey).findFirst().orElseThrow();
+
+        assertTrue(hashing.getName().startsWith("password-hash-"), hashing.getName());
+        assertEquals(Thread.MIN_PRIORITY, hashing.getPriority());
+        assertTrue(hashing.isDaemon());
+        assertTrue(hashing != caller);
+        assertTrue(running.get(60, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void hashWhenTheWaitingLoginIsInterruptedThenRefusedAndTheSlotFreedWhenTheHashEnds() throws Exception {
+        Argon2idPasswordHasher hasher = new Argon2idPasswordHasher(FAST, new SecureRandom(),
+                new PasswordHashingLimits(1, 1, Duration.ofSeconds(30)));
+        String slow = slowHash();
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        Thread login = new Thread(() -> {
+            try {
+                hasher.verify("password".toCharArray(), slow);
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+        });
+        login.start();
+        await(() -> hasher.hashesRunning() == 1);
+
+        login.interrupt();
+
+        assertTrue(outcome.get(60, TimeUnit.SECONDS) instanceof PasswordHashingBusyException);
+        await(() -> hasher.hashesRunning() == 0);
+        String fast = hasher.hash("other".toCharArray());
+        assertTrue(hasher.verify("other".toCharArray(), fast), "the slot was given back");
+    }
+
+    private static long allocatedByEveryThread() {
+        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        return Arrays.stream(bean.getThreadAllocatedBytes(bean.getAllThreadIds())).filter(n -> n > 0).sum();
     }
 
     /** A hash of "password" at {@link #SLOW}: verifying it holds a slot for a while whatever the hasher's own cost. */
