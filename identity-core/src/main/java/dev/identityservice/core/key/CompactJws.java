@@ -1,11 +1,14 @@
 package dev.identityservice.core.key;
 
+import com.nimbusds.jose.Header;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.Base64;
+import java.util.Map;
 
 /**
  * A JWS in compact serialization (RFC 7515 §7.1) taken apart for one check by a {@link KeyRing}: the protected
@@ -48,12 +51,25 @@ public final class CompactJws {
         }
         try {
             String headerPart = token.substring(0, first);
-            JWSHeader header = JWSHeader.parse(utf8(headerPart), new Base64URL(headerPart));
+            JWSHeader header = JWSHeader.parse(jsonObject(utf8(headerPart), Header.MAX_HEADER_STRING_LENGTH),
+                    new Base64URL(headerPart));
             return new CompactJws(header, token.substring(0, second).getBytes(StandardCharsets.US_ASCII),
                     BASE64URL.decode(token.substring(second + 1)), utf8(token.substring(first + 1, second)));
         } catch (IllegalArgumentException e) {
             throw new ParseException("not base64url: " + e.getMessage(), 0);
         }
+    }
+
+    /**
+     * {@code json} as a JSON object. Nimbus answers JSON {@code null} with a null map, on which its header and claims
+     * parsers then throw {@link NullPointerException} (a 500 for a made-up bearer token such as {@code bnVsbA.e30.AA}).
+     */
+    private static Map<String, Object> jsonObject(String json, int sizeLimit) throws ParseException {
+        Map<String, Object> object = JSONObjectUtils.parse(json, sizeLimit);
+        if (object == null) {
+            throw new ParseException("not a JSON object", 0);
+        }
+        return object;
     }
 
     private static String utf8(String base64url) {
@@ -67,7 +83,7 @@ public final class CompactJws {
 
     /** The payload as a JWT claims set (RFC 7519 §7.2 step 10); parsed on each call. */
     public JWTClaimsSet claims() throws ParseException {
-        return JWTClaimsSet.parse(payloadJson);
+        return JWTClaimsSet.parse(jsonObject(payloadJson, -1));
     }
 
     byte[] signingInput() {

@@ -78,6 +78,20 @@ class KeyRingVerifiesTest {
         assertThrows(ParseException.class, () -> CompactJws.parse(parts[0] + "." + parts[1] + "." + parts[2] + "*"));
         assertThrows(ParseException.class, () -> CompactJws.parse(base64url("{\"alg\":\"none\"}") + "." + parts[1] + "."));
         assertThrows(ParseException.class, () -> CompactJws.parse(base64url("not json") + "." + parts[1] + "." + parts[2]));
+        for (String notAnObject : List.of("null", "[]", "\"JWT\"", "1")) {
+            assertThrows(ParseException.class, () -> CompactJws.parse(base64url(notAnObject) + "." + parts[1] + "." + parts[2]),
+                    "header " + notAnObject);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(SigningAlgorithm.class)
+    void claimsWhenPayloadIsJsonNullThenParseException(SigningAlgorithm algorithm) throws ParseException {
+        String[] parts = TestTokens.sign(ring(algorithm)).split("\\.");
+
+        CompactJws jws = CompactJws.parse(parts[0] + "." + base64url("null") + "." + parts[2]);
+
+        assertThrows(ParseException.class, jws::claims);
     }
 
     private static KeyRing ring(SigningAlgorithm algorithm) {
