@@ -195,7 +195,39 @@ class LauncherMemoryIT {
         throw new AssertionError("no archive option in: " + echoed);
     }
 
-    /** A directory shaped like a JDK of that version whose {@code bin/java} prints MALLOC_ARENA_MAX and its arguments. */
+    /**
+     * With {@code -XX:ThreadPriorityPolicy=1} the JVM sets each thread's absolute nice value from its Java priority:
+     * normal threads 0, and the JVM's own (GC, compiler, VM, reference handler: priorities 8-11) -3 to -5. Run by
+     * root under {@code nice -n 19} (or systemd {@code Nice=}), the server's threads were thus raised to 0 and its GC
+     * and compilers above every other process. The launcher adds the flag only at niceness 0, and maps Java
+     * priorities 6-10 to nice 0, so that the one change is the hashes' lower priority.
+     */
+    @Test
+    void launcherWhenRootAlreadyNicedThenNoPriorityPolicyElseOnlyLowering() throws Exception {
+        String path = System.getenv("PATH");
+        Path niced = fakeJdk("17.0.15");
+        fakeCommand(niced, "id", "0");
+        fakeCommand(niced, "nice", "19");
+        Path plain = fakeJdk("17.0.15");
+        fakeCommand(plain, "id", "0");
+        fakeCommand(plain, "nice", "0");
+
+        String underNice = run(launcher(), Map.of("PATH", niced.resolve("bin") + ":" + path));
+        String atZero = run(launcher(), Map.of("PATH", plain.resolve("bin") + ":" + path));
+
+        assertTrue(!underNice.contains("ThreadPriorityPolicy") && !underNice.contains("_To_OSPriority"), underNice);
+        assertTrue(atZero.contains(" -XX:ThreadPriorityPolicy=1 "), atZero);
+        for (int priority = 6; priority <= 10; priority++) {
+            assertTrue(atZero.contains(" -XX:JavaPriority" + priority + "_To_OSPriority=0 "), atZero);
+        }
+    }
+
+    private static void fakeCommand(Path jdk, String name, String output) throws IOException {
+        Path command = jdk.resolve("bin/" + name);
+        Files.writeString(command, "#!/bin/sh\necho " + output + "\n");
+        assertTrue(command.toFile().setExecutable(true));
+    }
+
     @Test
     void launcherWhenRunByRootThenJavaPrioritiesReachTheSchedulerElseOnlyWhenAskedFor() throws Exception {
         Path jdk = fakeJdk("17.0.15");
@@ -215,9 +247,11 @@ class LauncherMemoryIT {
         assertTrue(askedFor.contains(" -XX:ThreadPriorityPolicy=1 ") && askedFor.indexOf("ThreadPriorityPolicy")
                 == askedFor.lastIndexOf("ThreadPriorityPolicy"), askedFor);
         boolean root = "0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).trim());
-        assertEquals(root, whoever.contains(" -XX:ThreadPriorityPolicy=1 "), whoever);
+        boolean notNiced = "0".equals(new String(new ProcessBuilder("nice").start().getInputStream().readAllBytes()).trim());
+        assertEquals(root && notNiced, whoever.contains(" -XX:ThreadPriorityPolicy=1 "), whoever);
     }
 
+    /** A directory shaped like a JDK of that version whose {@code bin/java} prints MALLOC_ARENA_MAX and its arguments. */
     private static Path fakeJdk(String version) throws IOException {
         Path home = Files.createTempDirectory("fake-jdk-" + version + "-");
         Files.createDirectories(home.resolve("bin"));
