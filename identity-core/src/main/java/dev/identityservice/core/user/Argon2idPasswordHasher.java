@@ -241,7 +241,8 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
                     admitted.decrementAndGet();
                 }
             });
-        } catch (RuntimeException notStarted) {
+        } catch (RuntimeException | Error notStarted) {
+            // E.g. no native thread could be started (OutOfMemoryError): the slot must not be lost with it.
             slots.release();
             admitted.decrementAndGet();
             throw notStarted;
