@@ -149,12 +149,7 @@ public final class CachingJwksSource implements AutoCloseable {
         if (current == null || current.keys == null) {
             current = awaitUsable(current);
         } else if (!now.isBefore(current.refreshAt) && !now.isBefore(current.nextAttemptAt)) {
-            KeySetState newest = lastFetched;
-            if (newest != null && newest.keys != null && newest.nextAttemptAt.isAfter(current.nextAttemptAt)) {
-                current = newest; // a fetch just landed and Caffeine is installing it: no second refresh
-            } else {
-                refresh(FetchCause.REFRESH);
-            }
+            current = refreshDue(current);
             if (!now.isBefore(current.expiresAt)) {
                 listener.servedStale(Duration.between(current.expiresAt, now));
             }
@@ -244,6 +239,22 @@ public final class CachingJwksSource implements AutoCloseable {
      */
     private KeySetState cached() {
         return cache.synchronous().policy().getIfPresentQuietly(SET);
+    }
+
+    /**
+     * The regular refresh of a set {@code seen} past its refresh time: the set a fetch has just produced if one landed
+     * since (Caffeine installs it just after its future completes), else {@code seen} with a refresh started or
+     * joined. One thread decides at a time, and a fetch records its result under the same lock: a thread that read
+     * the old set just before a fetch landed would otherwise start a second fetch once the first was no longer in
+     * flight.
+     */
+    private synchronized KeySetState refreshDue(KeySetState seen) {
+        KeySetState newest = lastFetched;
+        if (newest != null && newest.keys != null && newest.nextAttemptAt.isAfter(seen.nextAttemptAt)) {
+            return newest;
+        }
+        refresh(FetchCause.REFRESH);
+        return seen;
     }
 
     /** Starts a refresh, or joins the one in flight (Caffeine runs one per entry at a time). */
@@ -357,7 +368,9 @@ public final class CachingJwksSource implements AutoCloseable {
                     throw new IOException("the JWKS has no usable signature key");
                 }
                 KeySetState after = before.refreshed(keys, lifetimeOf(fetched.maxAge()), clock.instant(), settings);
-                lastFetched = after;
+                synchronized (this) {
+                    lastFetched = after; // under refreshDue's lock: see there
+                }
                 listener.jwksRefreshed(cause, keys.size());
                 return after;
             } catch (Exception | LinkageError e) {
@@ -365,7 +378,9 @@ public final class CachingJwksSource implements AutoCloseable {
                 // The state first, the listener after: the retry interval counts from the failure, not from
                 // whenever a listener returns.
                 KeySetState after = before.failed(reason, clock.instant().plus(settings.retryInterval()));
-                lastFetched = after;
+                synchronized (this) {
+                    lastFetched = after;
+                }
                 fetchFailed.warn("JWKS fetch failed (" + cause + "): " + reason);
                 listener.jwksFetchFailed(cause, reason);
                 return after;
