@@ -39,8 +39,8 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * <p>The hashes run on threads of their own at {@link Thread#MIN_PRIORITY}, the login's thread waiting for the
  * result. Why: a login storm otherwise takes every core in time slices equal to those of the short requests
  * (key sets, refreshes), whose latency then grows with the storm. Where the JVM maps Java priorities to the
- * operating system's ({@code -XX:ThreadPriorityPolicy=1} on Linux, which the launcher sets: {@code nice} 4, lowering
- * needs no privilege), the scheduler runs a short request before a hash's next slice; a hash still gets every
+ * operating system's ({@code -XX:ThreadPriorityPolicy=1} on Linux, which the launcher sets when run by root at
+ * niceness 0: {@code nice} 4; lowering needs no privilege), the scheduler runs a short request before a hash's next slice; a hash still gets every
  * core nothing else wants. A request thread could not lower its own priority for the hash and raise it again
  * afterwards: raising needs {@code CAP_SYS_NICE}.
  */

@@ -257,6 +257,11 @@ public final class CachingJwksSource implements AutoCloseable {
         return seen;
     }
 
+    /** Records what a fetch produced, under {@link #refreshDue}'s lock (see there); on the fetch thread. */
+    private synchronized void recordFetched(KeySetState state) {
+        lastFetched = state;
+    }
+
     /** Starts a refresh, or joins the one in flight (Caffeine runs one per entry at a time). */
     private CompletableFuture<KeySetState> refresh(FetchCause cause) {
         nextCause.compareAndSet(null, cause);
@@ -368,9 +373,7 @@ public final class CachingJwksSource implements AutoCloseable {
                     throw new IOException("the JWKS has no usable signature key");
                 }
                 KeySetState after = before.refreshed(keys, lifetimeOf(fetched.maxAge()), clock.instant(), settings);
-                synchronized (this) {
-                    lastFetched = after; // under refreshDue's lock: see there
-                }
+                recordFetched(after);
                 listener.jwksRefreshed(cause, keys.size());
                 return after;
             } catch (Exception | LinkageError e) {
@@ -378,9 +381,7 @@ public final class CachingJwksSource implements AutoCloseable {
                 // The state first, the listener after: the retry interval counts from the failure, not from
                 // whenever a listener returns.
                 KeySetState after = before.failed(reason, clock.instant().plus(settings.retryInterval()));
-                synchronized (this) {
-                    lastFetched = after;
-                }
+                recordFetched(after);
                 fetchFailed.warn("JWKS fetch failed (" + cause + "): " + reason);
                 listener.jwksFetchFailed(cause, reason);
                 return after;
