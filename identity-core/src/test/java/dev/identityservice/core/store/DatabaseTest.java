@@ -9,6 +9,7 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.Comparator;
@@ -68,12 +69,29 @@ class DatabaseTest {
         assertEquals(200, writeDelay("jdbc:h2:file:" + dir.resolve("d") + ";WRITE_DELAY=200"));
     }
 
+    /**
+     * Every H2 URL keeps 64 parsed statements per connection unless it says otherwise: with H2's default of 8, a
+     * token request's statements pushed each other out and were parsed again on every request.
+     */
+    @Test
+    void openWhenH2UrlSetsNoQueryCacheThenSixtyFourStatementsKeptParsed(@TempDir Path dir) throws Exception {
+        assertEquals(64, setting("jdbc:h2:file:" + dir.resolve("a"), "QUERY_CACHE_SIZE"));
+        assertEquals(5, setting("jdbc:h2:file:" + dir.resolve("b") + ";query_cache_size=5", "QUERY_CACHE_SIZE"));
+    }
+
     private static int writeDelay(String url) throws Exception {
+        return setting(url, "WRITE_DELAY");
+    }
+
+    private static int setting(String url, String name) throws Exception {
         try (Database database = Database.open(new DatabaseConfig(url, "sa", "", 2));
-             Connection c = database.dataSource().getConnection(); Statement s = c.createStatement();
-             ResultSet delay = s.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
-            assertTrue(delay.next());
-            return Integer.parseInt(delay.getString(1));
+             Connection c = database.dataSource().getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = ?")) {
+            s.setString(1, name);
+            try (ResultSet value = s.executeQuery()) {
+                assertTrue(value.next(), name);
+                return Integer.parseInt(value.getString(1));
+            }
         }
     }
 }

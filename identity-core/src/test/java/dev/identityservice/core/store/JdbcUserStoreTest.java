@@ -173,6 +173,33 @@ class JdbcUserStoreTest {
         }
     }
 
+    /**
+     * Roles and attributes are read by statements each connection keeps parsed between reads: read in turn, many
+     * times over every pooled connection, and in one page, each user still gets their own and no one else's.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void findByIdWhenUsersReadInTurnThenEachGetsOwnRolesAndAttributes(DatabaseKind kind) {
+        try (Database database = open(kind)) {
+            JdbcUserStore store = new JdbcUserStore(database);
+            User alice = TestUsers.complete("alice", HASH).withRoles(Set.of("admin"), LATER)
+                    .withProfile(UserProfile.EMPTY, Map.of("team", "red"), LATER);
+            User bob = TestUsers.complete("bob", HASH).withRoles(Set.of("auditor", "user"), LATER)
+                    .withProfile(UserProfile.EMPTY, Map.of("team", "blue", "floor", "3"), LATER);
+            User carol = TestUsers.minimal("carol", HASH);
+            for (User user : List.of(alice, bob, carol)) {
+                store.create(user);
+            }
+
+            for (int round = 0; round < 30; round++) {
+                for (User user : List.of(alice, bob, carol)) {
+                    assertEquals(user, store.findById(TestUsers.TENANT, user.id()).orElseThrow());
+                }
+            }
+            assertEquals(List.of(alice, bob, carol), store.list(TestUsers.TENANT, 0, 3));
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(DatabaseKind.class)
     void listWhenPagedThenOrderedByUsernameIgnoringCase(DatabaseKind kind) {

@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * Where the engine keeps its data: an H2 file (the embedded default) or PostgreSQL. An H2 URL that is not
  * in memory and sets no {@code WRITE_DELAY} gets {@link #H2_DURABLE_COMMITS}, whoever wrote it (the default
- * file or an operator's {@code db.url}), so that no acknowledged write depends on how the URL was given.
+ * file or an operator's {@code db.url}), so that no acknowledged write depends on how the URL was given; every H2 URL
+ * that sets no {@code QUERY_CACHE_SIZE} gets {@link #H2_QUERY_CACHE}.
  *
  * @param maxPoolSize upper bound of pooled connections
  * @param connectionTimeout the longest a request waits for a connection before it fails (then the server
@@ -40,13 +41,29 @@ public record DatabaseConfig(String jdbcUrl, String username, String password, i
         if (connectionTimeout.compareTo(MIN_CONNECTION_TIMEOUT) < 0 || connectionTimeout.compareTo(Duration.ofMinutes(1)) > 0) {
             throw new IllegalArgumentException("connection timeout must be from 250ms to 1m: " + connectionTimeout);
         }
-        jdbcUrl = withDurableH2Commits(jdbcUrl);
+        jdbcUrl = withH2QueryCache(withDurableH2Commits(jdbcUrl));
     }
 
     /** With the {@link #DEFAULT_CONNECTION_TIMEOUT}. */
     public DatabaseConfig(String jdbcUrl, String username, String password, int maxPoolSize) {
         this(jdbcUrl, username, password, maxPoolSize, DEFAULT_CONNECTION_TIMEOUT);
     }
+
+    /** {@code url} with {@link #H2_QUERY_CACHE} for an H2 database that sets no query cache size of its own. */
+    private static String withH2QueryCache(String url) {
+        if (!url.startsWith("jdbc:h2:") || url.toUpperCase(Locale.ROOT).contains(";QUERY_CACHE_SIZE=")) {
+            return url;
+        }
+        return url + H2_QUERY_CACHE;
+    }
+
+    /**
+     * Statements each H2 connection keeps parsed for its next execution. H2's default of 8 is what one refresh grant
+     * alone prepares (client, claim mappings, refresh token read, rotated and inserted, user, roles, attributes), so
+     * under mixed load (a refresh, then a {@code /userinfo}, then a login) statements pushed each other out and were
+     * parsed again. A few KiB of heap per statement kept.
+     */
+    static final String H2_QUERY_CACHE = ";QUERY_CACHE_SIZE=64";
 
     /** {@code url} with {@link #H2_DURABLE_COMMITS} for an H2 database on disk that sets no write delay of its own. */
     private static String withDurableH2Commits(String url) {
