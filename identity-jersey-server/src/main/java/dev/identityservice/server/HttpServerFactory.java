@@ -1,6 +1,7 @@
 package dev.identityservice.server;
 
 import dev.identityservice.core.AdmissionGate;
+import dev.identityservice.server.audit.ClientAddressFilter;
 import dev.identityservice.server.error.JsonErrorHandler;
 import dev.identityservice.server.http.AdmissionFilter;
 import dev.identityservice.server.http.HeaderSyntaxFilter;
@@ -162,6 +163,10 @@ final class HttpServerFactory {
     static Server withApplications(Server server, ServerConfig config, ResourceConfig application, ResourceConfig management,
                                    ServerMetrics metrics) {
         ServletContextHandler context = jerseyContext(application);
+        // The client address in the logging context of the main port's requests (audit events read it there).
+        FilterHolder address = new FilterHolder(ClientAddressFilter.class);
+        address.setAsyncSupported(true);
+        context.addFilter(address, "/*", EnumSet.of(DispatcherType.REQUEST));
         // The main port only: the management listener's health and metrics answer however busy the server is.
         AdmissionGate gate = new AdmissionGate(config.httpConcurrency(), config.httpQueueTimeout());
         metrics.bindAdmission(gate);

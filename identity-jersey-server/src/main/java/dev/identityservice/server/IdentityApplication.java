@@ -6,7 +6,6 @@ import dev.identityservice.core.key.KeyRingProvider;
 import dev.identityservice.core.store.jdbc.JdbcLoginAttemptStore;
 import dev.identityservice.server.admin.AdminApi;
 import dev.identityservice.server.audit.AuditLog;
-import dev.identityservice.server.audit.ClientAddressFilter;
 import dev.identityservice.server.endpoint.AuthorizationFlow;
 import dev.identityservice.server.endpoint.AuthorizeEndpoint;
 import dev.identityservice.server.endpoint.DiscoveryEndpoint;
@@ -69,7 +68,6 @@ public final class IdentityApplication extends ResourceConfig {
     public IdentityApplication(IdentityEngine engine, ServerMetrics metrics, LoginLimits loginLimits, byte[] deviceCookieKey,
                                AuditLog audit, DatabaseHealth databaseHealth) {
         ClientAuthentication clients = new ClientAuthentication(engine.clientAuthenticator(), engine.clientAssertions());
-        register(new ClientAddressFilter());
         register(new TenantResolver(engine));
         register(new RequestMetricsFilter(metrics));
         register(new SecurityHeadersFilter());
