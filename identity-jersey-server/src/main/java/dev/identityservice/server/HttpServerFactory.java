@@ -1,6 +1,7 @@
 package dev.identityservice.server;
 
 import dev.identityservice.core.AdmissionGate;
+import dev.identityservice.server.audit.ClientAddressFilter;
 import dev.identityservice.server.error.JsonErrorHandler;
 import dev.identityservice.server.http.AdmissionFilter;
 import dev.identityservice.server.http.HeaderSyntaxFilter;
@@ -74,7 +75,7 @@ final class HttpServerFactory {
      *                   is unset
      */
     static Server create(ServerConfig config, ResourceConfig application, ResourceConfig management, ServerMetrics metrics) {
-        return withApplications(create(config), config, application, management, metrics);
+        return withApplications(create(config), config, application, management, metrics, null);
     }
 
     /**
@@ -158,10 +159,21 @@ final class HttpServerFactory {
      *
      * @param management the application of the management listener, or {@code null} when {@code management.port}
      *                   is unset
+     * @param front      a filter of the main port that may answer requests before Jersey (after the header checks),
+     *                   or {@code null}: {@link IdentityApplication#jwksFilter()}
      */
     static Server withApplications(Server server, ServerConfig config, ResourceConfig application, ResourceConfig management,
-                                   ServerMetrics metrics) {
+                                   ServerMetrics metrics, jakarta.servlet.Filter front) {
         ServletContextHandler context = jerseyContext(application);
+        if (front != null) {
+            FilterHolder holder = new FilterHolder(front);
+            holder.setAsyncSupported(true);
+            context.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST));
+        }
+        // The client address in the logging context of the main port's requests (audit events read it there).
+        FilterHolder address = new FilterHolder(ClientAddressFilter.class);
+        address.setAsyncSupported(true);
+        context.addFilter(address, "/*", EnumSet.of(DispatcherType.REQUEST));
         // The main port only: the management listener's health and metrics answer however busy the server is.
         AdmissionGate gate = new AdmissionGate(config.httpConcurrency(), config.httpQueueTimeout());
         metrics.bindAdmission(gate);

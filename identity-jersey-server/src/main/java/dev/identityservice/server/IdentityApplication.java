@@ -6,12 +6,12 @@ import dev.identityservice.core.key.KeyRingProvider;
 import dev.identityservice.core.store.jdbc.JdbcLoginAttemptStore;
 import dev.identityservice.server.admin.AdminApi;
 import dev.identityservice.server.audit.AuditLog;
-import dev.identityservice.server.audit.ClientAddressFilter;
 import dev.identityservice.server.endpoint.AuthorizationFlow;
 import dev.identityservice.server.endpoint.AuthorizeEndpoint;
 import dev.identityservice.server.endpoint.DiscoveryEndpoint;
 import dev.identityservice.server.endpoint.IntrospectionEndpoint;
 import dev.identityservice.server.endpoint.JwksEndpoint;
+import dev.identityservice.server.endpoint.JwksFilter;
 import dev.identityservice.server.endpoint.LoginEndpoint;
 import dev.identityservice.server.endpoint.LogoutEndpoint;
 import dev.identityservice.server.endpoint.PushedAuthorizationRequestEndpoint;
@@ -60,6 +60,8 @@ public final class IdentityApplication extends ResourceConfig {
         QUIETED.forEach(logger -> logger.setLevel(java.util.logging.Level.SEVERE));
     }
 
+    private final JwksFilter jwksFilter;
+
     /**
      * @param loginLimits     the login throttle's budgets
      * @param deviceCookieKey the key of device cookies, the same on every instance (see {@link DeviceCookies#deriveKey})
@@ -69,13 +71,14 @@ public final class IdentityApplication extends ResourceConfig {
     public IdentityApplication(IdentityEngine engine, ServerMetrics metrics, LoginLimits loginLimits, byte[] deviceCookieKey,
                                AuditLog audit, DatabaseHealth databaseHealth) {
         ClientAuthentication clients = new ClientAuthentication(engine.clientAuthenticator(), engine.clientAssertions());
-        register(new ClientAddressFilter());
         register(new TenantResolver(engine));
         register(new RequestMetricsFilter(metrics));
         register(new SecurityHeadersFilter());
 
         register(new DiscoveryEndpoint(engine.keys(), engine.pushedRequests().requiredForAll()));
-        register(new JwksEndpoint(engine.keys()));
+        JwksEndpoint jwks = new JwksEndpoint(engine.keys());
+        register(jwks);
+        jwksFilter = new JwksFilter(jwks, engine::tenant, metrics);
         // One throttle for the password grant and the login page: both guess the same passwords. Its counters
         // are in the database, so every instance spends the same budgets.
         LoginThrottle throttle = new LoginThrottle(new JdbcLoginAttemptStore(engine.database()), loginLimits,
@@ -108,6 +111,14 @@ public final class IdentityApplication extends ResourceConfig {
         property(ServerProperties.WADL_FEATURE_DISABLE, true);
         // Error statuses go out as our JSON, never through the container's HTML error page.
         property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
+    }
+
+    /**
+     * The servlet filter that answers {@code GET} of a tenant's key set in front of Jersey, as this application's
+     * {@link JwksEndpoint} would (see {@link JwksFilter}); to install on this application's context.
+     */
+    public JwksFilter jwksFilter() {
+        return jwksFilter;
     }
 
     // ---- Management API (/admin, /t/{tenant}/admin): package dev.identityservice.server.admin ----

@@ -222,7 +222,8 @@ public final class IdentityServer implements AutoCloseable {
             } else {
                 management = IdentityApplication.management(metrics, databaseHealth, engine.keys());
             }
-            jetty = HttpServerFactory.withApplications(await(jettyShell), config, application, management, metrics);
+            jetty = HttpServerFactory.withApplications(await(jettyShell), config, application, management, metrics,
+                    application.jwksFilter());
             // Bind first: with port 0 the default issuer needs the real port before any token is issued.
             ServerConnector connector = (ServerConnector) jetty.getConnectors()[0];
             open(connector, config.host(), config.port(), ConfigKey.PORT);

@@ -31,7 +31,7 @@ public final class JwksEndpoint {
      * one rotation period before it signs.
      */
     public static final int MAX_AGE_SECONDS = 300;
-    private static final String JWK_SET_TYPE = "application/jwk-set+json";
+    static final String JWK_SET_TYPE = "application/jwk-set+json";
 
     private final KeyRotator keys;
     private final Map<String, Rendered> rendered = new ConcurrentHashMap<>();
@@ -42,13 +42,7 @@ public final class JwksEndpoint {
 
     @GET
     public Response jwks(@Context ContainerRequestContext request) {
-        Tenant tenant = RequestTenant.of(request);
-        KeyRing ring = keys.keyRing(tenant.id());
-        Rendered current = rendered.get(tenant.id());
-        if (current == null || current.ring != ring) {
-            current = Rendered.of(ring);
-            rendered.put(tenant.id(), current);
-        }
+        Rendered current = current(RequestTenant.of(request).id());
         String ifNoneMatch = request.getHeaderString(HttpHeaders.IF_NONE_MATCH);
         if (ifNoneMatch != null && ifNoneMatch.contains(current.etag.getValue())) {
             return Response.notModified(current.etag).cacheControl(Json.publicFor(MAX_AGE_SECONDS)).build();
@@ -59,11 +53,28 @@ public final class JwksEndpoint {
                 .build();
     }
 
-    private record Rendered(KeyRing ring, byte[] json, EntityTag etag) {
+    /** The set of tenant {@code tenantId} as served now, rendered again when its key ring changed. */
+    Rendered current(String tenantId) {
+        KeyRing ring = keys.keyRing(tenantId);
+        Rendered current = rendered.get(tenantId);
+        if (current == null || current.ring != ring) {
+            current = Rendered.of(ring);
+            rendered.put(tenantId, current);
+        }
+        return current;
+    }
+
+    /**
+     * A key set's bytes and entity tag.
+     *
+     * @param etagHeader the {@code ETag} header's value, {@code etag} as Jersey writes it (quoted)
+     */
+    record Rendered(KeyRing ring, byte[] json, EntityTag etag, String etagHeader) {
         static Rendered of(KeyRing ring) {
             byte[] json = ring.jwksJson();
             String tag = Base64.getUrlEncoder().withoutPadding().encodeToString(Sha256.digest(json)).substring(0, 22);
-            return new Rendered(ring, json, new EntityTag(tag));
+            EntityTag etag = new EntityTag(tag);
+            return new Rendered(ring, json, etag, etag.toString());
         }
     }
 

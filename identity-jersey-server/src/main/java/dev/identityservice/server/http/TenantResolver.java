@@ -51,6 +51,11 @@ public final class TenantResolver implements ContainerRequestFilter {
         return URI.create(rootIssuer + "/" + TENANT_PATH_PREFIX + tenantId);
     }
 
+    /** Whether {@code id} is a well-formed tenant id, one this filter looks up (others are unknown tenants). */
+    public static boolean isTenantId(String id) {
+        return TENANT_ID.matcher(id).matches();
+    }
+
     @Override
     public void filter(ContainerRequestContext request) {
         URI base = request.getUriInfo().getBaseUri();

@@ -8,6 +8,7 @@ import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import org.glassfish.jersey.server.ExtendedUriInfo;
 import org.glassfish.jersey.uri.UriTemplate;
@@ -46,13 +47,18 @@ public final class RequestMetricsFilter implements ContainerRequestFilter, Conta
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        Class<?> resource = resourceInfo == null ? null : resourceInfo.getResourceClass();
+        // Jersey's request carries its routing context, which is both: read directly, not through the injected
+        // proxies, each call of which looks the request's instance up again (a few microseconds per request).
+        UriInfo own = request.getUriInfo();
+        ResourceInfo matched = own instanceof ResourceInfo routing ? routing : resourceInfo;
+        ExtendedUriInfo templates = own instanceof ExtendedUriInfo extended ? extended : uriInfo;
+        Class<?> resource = matched == null ? null : matched.getResourceClass();
         int status = response.getStatus();
         metrics.request(resource == null ? "unmatched" : resource.getSimpleName(), outcome(status));
         Object start = request.getProperty(START);
         if (start instanceof Long startNanos) {
-            metrics.requestTimed(resource == null ? "unmatched" : template(uriInfo.getMatchedTemplates()), ServerMetrics.method(request.getMethod()),
-                    status / 100 + "xx", System.nanoTime() - startNanos);
+            metrics.requestTimed(resource == null ? "unmatched" : template(templates.getMatchedTemplates()), ServerMetrics.method(request.getMethod()),
+                    statusClass(status), System.nanoTime() - startNanos);
         }
     }
 
@@ -73,6 +79,14 @@ public final class RequestMetricsFilter implements ContainerRequestFilter, Conta
             path.append(part.endsWith("/") ? part.substring(0, part.length() - 1) : part);
         }
         return path.length() == 0 ? "/" : path.toString();
+    }
+
+    private static final String[] STATUS_CLASSES = {"0xx", "1xx", "2xx", "3xx", "4xx", "5xx", "6xx", "7xx", "8xx", "9xx"};
+
+    /** {@code 2xx} for 200-299 and so on: one of the few status classes, not a new string per request. */
+    static String statusClass(int status) {
+        int hundreds = status / 100;
+        return hundreds >= 0 && hundreds < STATUS_CLASSES.length ? STATUS_CLASSES[hundreds] : hundreds + "xx";
     }
 
     static String outcome(int status) {

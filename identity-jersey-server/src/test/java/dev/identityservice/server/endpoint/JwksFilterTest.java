@@ -1,0 +1,135 @@
+package dev.identityservice.server.endpoint;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.server.testing.TestServer;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link JwksFilter} answers {@code GET} of a key set in front of Jersey; {@code HEAD} still goes through Jersey's
+ * {@link JwksEndpoint}, whose headers for a {@code GET} are the same. So every header of the filter's answers is
+ * compared with Jersey's, for the default tenant and another, with and without {@code Origin} and a matching
+ * {@code If-None-Match}, and the request metrics are counted as Jersey counts them.
+ */
+class JwksFilterTest {
+
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+        server.tenant("acme");
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void getWhenServedBeforeJerseyThenHeadersAsJerseysHead() {
+        for (String path : List.of("/oauth2/jwks", "/t/acme/oauth2/jwks", "/t/default/oauth2/jwks", "/oauth2/jwks?ignored=1")) {
+            HttpResponse<String> plain = server.get(path);
+            assertEquals(200, plain.statusCode(), path);
+            assertEquals(headers(head(path)), headers(plain), path);
+            String etag = plain.headers().firstValue("ETag").orElseThrow();
+            assertTrue(etag.matches("\"[A-Za-z0-9_-]{22}\""), etag);
+            assertEquals("max-age=300", plain.headers().firstValue("Cache-Control").orElseThrow());
+            assertEquals("application/jwk-set+json", plain.headers().firstValue("Content-Type").orElseThrow());
+            assertTrue(plain.body().startsWith("{\"keys\":["), plain.body());
+
+            String[] origin = {"Origin", "https://app.example"};
+            HttpResponse<String> cors = server.get(path, origin);
+            assertEquals(headers(head(path, origin)), headers(cors), path);
+            assertEquals("*", cors.headers().firstValue("Access-Control-Allow-Origin").orElseThrow());
+            assertEquals("WWW-Authenticate", cors.headers().firstValue("Access-Control-Expose-Headers").orElseThrow());
+            assertEquals(plain.body(), cors.body());
+
+            for (String[] conditional : List.of(new String[] {"If-None-Match", etag}, new String[] {"If-None-Match", "W/\"x\", " + etag})) {
+                HttpResponse<String> notModified = server.get(path, conditional);
+                assertEquals(304, notModified.statusCode(), path);
+                assertEquals(headers(head(path, conditional)), headers(notModified), path);
+                assertEquals("", notModified.body());
+                assertEquals(etag, notModified.headers().firstValue("ETag").orElseThrow());
+            }
+            HttpResponse<String> otherTag = server.get(path, "If-None-Match", "\"somethingelse\"");
+            assertEquals(200, otherTag.statusCode());
+            assertEquals(plain.body(), otherTag.body());
+        }
+        assertTrue(!server.get("/oauth2/jwks").body().equals(server.get("/t/acme/oauth2/jwks").body()), "each tenant its own keys");
+    }
+
+    @Test
+    void getWhenNotExactlyAKeySetThenJerseyAsBefore() {
+        HttpResponse<String> unknown = server.get("/t/nobody/oauth2/jwks");
+        assertEquals(404, unknown.statusCode());
+        assertTrue(unknown.body().contains("\"Unknown tenant\""), unknown.body());
+        assertEquals("nosniff", unknown.headers().firstValue("X-Content-Type-Options").orElseThrow());
+        assertEquals(404, server.get("/t/Bad_Id/oauth2/jwks").statusCode());
+        // Jersey's answers for paths the filter leaves alone: the set with a trailing slash, none for an encoded letter.
+        assertEquals(server.get("/oauth2/jwks").body(), server.get("/oauth2/jwks/").body());
+        assertEquals(headers(head("/oauth2/jwks/")), headers(server.get("/oauth2/jwks/")));
+        assertEquals(404, server.get("/oauth2/%6Awks").statusCode());
+        HttpResponse<String> post = server.post("/oauth2/jwks", "a=b");
+        assertEquals(405, post.statusCode());
+        // The header checks still come first.
+        assertEquals(400, server.get("/oauth2/jwks", "Accept", "text/html;q=abc").statusCode());
+    }
+
+    @Test
+    void getWhenAnsweredThenCountedAsJerseyCounts() {
+        double success = count("identity_http_requests_total\\{endpoint=\"JwksEndpoint\",outcome=\"success\"}");
+        double redirect = count("identity_http_requests_total\\{endpoint=\"JwksEndpoint\",outcome=\"redirect\"}");
+        double timed2xx = count("identity_http_server_requests_seconds_count\\{endpoint=\"/oauth2/jwks\",method=\"GET\",status=\"2xx\"}");
+        double timed3xx = count("identity_http_server_requests_seconds_count\\{endpoint=\"/oauth2/jwks\",method=\"GET\",status=\"3xx\"}");
+        String etag = server.get("/oauth2/jwks").headers().firstValue("ETag").orElseThrow();
+        server.get("/t/acme/oauth2/jwks");
+        server.get("/oauth2/jwks", "If-None-Match", etag);
+        assertEquals(success + 2, count("identity_http_requests_total\\{endpoint=\"JwksEndpoint\",outcome=\"success\"}"));
+        assertEquals(redirect + 1, count("identity_http_requests_total\\{endpoint=\"JwksEndpoint\",outcome=\"redirect\"}"));
+        assertEquals(timed2xx + 2, count("identity_http_server_requests_seconds_count\\{endpoint=\"/oauth2/jwks\",method=\"GET\",status=\"2xx\"}"));
+        assertEquals(timed3xx + 1, count("identity_http_server_requests_seconds_count\\{endpoint=\"/oauth2/jwks\",method=\"GET\",status=\"3xx\"}"));
+    }
+
+    @Test
+    void tenantIdWhenPathExactThenTenantElseNull() {
+        assertEquals(Tenant.DEFAULT_ID, JwksFilter.tenantId("/oauth2/jwks"));
+        assertEquals("acme-2", JwksFilter.tenantId("/t/acme-2/oauth2/jwks"));
+        assertNull(JwksFilter.tenantId("/t//oauth2/jwks"));
+        assertNull(JwksFilter.tenantId("/t/a/b/oauth2/jwks"));
+        assertNull(JwksFilter.tenantId("/t/Acme/oauth2/jwks"));
+        assertNull(JwksFilter.tenantId("/t/oauth2/jwks"));
+        assertNull(JwksFilter.tenantId("/oauth2/jwks/"));
+        assertNull(JwksFilter.tenantId("//oauth2/jwks"));
+        assertNull(JwksFilter.tenantId("/x/oauth2/jwks"));
+    }
+
+    private static HttpResponse<String> head(String path, String... headers) {
+        return server.send(HttpRequest.newBuilder(server.uri(path)).method("HEAD", HttpRequest.BodyPublishers.noBody()), headers);
+    }
+
+    /** Every header but {@code Date}, names in lower case. */
+    private static Map<String, List<String>> headers(HttpResponse<String> response) {
+        Map<String, List<String>> all = new TreeMap<>(response.headers().map());
+        all.remove("date");
+        all.remove(":status");
+        return all;
+    }
+
+    private static double count(String series) {
+        Matcher m = Pattern.compile("(?m)^" + series + " ([0-9.E]+)$").matcher(server.metrics());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+}
