@@ -12,7 +12,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Applies {@link LogSettings} to Logback, the server's SLF4J backend, once at start, before the first line that
- * matters. The packaged {@code logback.xml} is the text format at INFO on standard error; this changes the levels
+ * matters. The default configuration ({@link DefaultLogging}) is the text format at INFO on standard error; this changes the levels
  * and, for {@code json}, swaps the console encoder for Logback's {@link JsonEncoder} (one object per line with
  * {@code timestamp} in epoch milliseconds, {@code level}, {@code loggerName}, {@code threadName}, {@code mdc}
  * and {@code formattedMessage}; a throwable as {@code throwable}). No other JSON library, no logstash encoder.
@@ -22,7 +22,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  */
 public final class LogSetup {
 
-    /** The name of the console appender of the packaged {@code logback.xml}. */
+    /** The name of the console appender of the default configuration ({@link DefaultLogging}). */
     static final String CONSOLE = "CONSOLE";
 
     private LogSetup() {
@@ -38,8 +38,8 @@ public final class LogSetup {
             System.err.println("log.* settings ignored: SLF4J is bound to " + factory.getClass().getName() + ", not Logback");
             return;
         }
-        // Jersey and HK2 log through java.util.logging: one backend, one format (the propagator of the packaged
-        // logback.xml keeps the JUL levels equal to Logback's, so a disabled JUL line costs nothing).
+        // Jersey and HK2 log through java.util.logging: one backend, one format (the propagator of the default
+        // configuration keeps the JUL levels equal to Logback's, so a disabled JUL line costs nothing).
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
