@@ -28,6 +28,11 @@ public final class TenantResolver implements ContainerRequestFilter {
 
     /** The path prefix of a tenant's endpoints: {@code /t/{tenant}}. */
     public static final String TENANT_PATH_PREFIX = "t/";
+    /**
+     * A request attribute: the {@link RuntimeException} with which a servlet filter in front of Jersey
+     * ({@code JwksFilter}) failed to look this request's tenant up; rethrown here instead of looking it up again.
+     */
+    public static final String FAILED_LOOKUP = TenantResolver.class.getName() + ".failedLookup";
     private static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final String WELL_KNOWN = ".well-known/";
     /** The metadata documents served also at RFC 8414 §3.1's inserted form. */
@@ -82,6 +87,9 @@ public final class TenantResolver implements ContainerRequestFilter {
             URI requestUri = request.getUriInfo().getRequestUri();
             String query = requestUri.getRawQuery();
             request.setRequestUri(tenantBase, URI.create(tenantBase + rest + (query == null ? "" : "?" + query)));
+        }
+        if (request.getProperty(FAILED_LOOKUP) instanceof RuntimeException failed) {
+            throw failed;
         }
         Optional<Tenant> tenant = TENANT_ID.matcher(tenantId).matches() ? engine.tenant(tenantId) : Optional.empty();
         if (tenant.isEmpty()) {
