@@ -69,11 +69,15 @@ public final class JwksFilter implements Filter {
             // The lookup needed the database (an unknown tenant is looked up every time) and failed: Jersey answers
             // as before, through its exception mappers (503 with Retry-After for an outage), metrics and throttled
             // log line; TenantResolver rethrows this failure rather than wait a second connection timeout.
-            request.setAttribute(TenantResolver.FAILED_LOOKUP, failed);
+            request.setAttribute(TenantResolver.LOOKUP, new TenantResolver.Lookup(tenantId, Optional.empty(), failed));
             chain.doFilter(request, response);
             return;
         }
         if (tenant == null) {
+            if (tenantId != null) {
+                // Jersey's 404: TenantResolver takes this answer rather than query the database a second time.
+                request.setAttribute(TenantResolver.LOOKUP, new TenantResolver.Lookup(tenantId, Optional.empty(), null));
+            }
             chain.doFilter(request, response);
             return;
         }

@@ -90,6 +90,22 @@ class JwksFilterTest {
         assertEquals(400, server.get("/oauth2/jwks", "Accept", "text/html;q=abc").statusCode());
     }
 
+    /**
+     * An unknown tenant's key set is one database lookup, as through Jersey alone: the filter's lookup is handed to
+     * Jersey's TenantResolver, not made again (counted by the pool's connection acquisitions; a background job may
+     * take a few meanwhile).
+     */
+    @Test
+    void getWhenUnknownTenantThenLookedUpOnce() {
+        int requests = 20;
+        double before = count("hikaricp_connections_acquire_seconds_count\\{[^}]*}");
+        for (int i = 0; i < requests; i++) {
+            assertEquals(404, server.get("/t/nobody-" + i + "/oauth2/jwks").statusCode());
+        }
+        double acquired = count("hikaricp_connections_acquire_seconds_count\\{[^}]*}") - before;
+        assertTrue(acquired >= requests && acquired <= requests + 3, acquired + " connections for " + requests + " lookups");
+    }
+
     @Test
     void getWhenAnsweredThenCountedAsJerseyCounts() {
         double success = count("identity_http_requests_total\\{endpoint=\"JwksEndpoint\",outcome=\"success\"}");
