@@ -200,6 +200,56 @@ class JdbcUserStoreTest {
         }
     }
 
+    /**
+     * A user updated while it is read: the roles and attributes read belong to one stored state of the user, never
+     * the roles of one update and the attributes of another (a combination no one ever wrote). The writer flips the
+     * user between two states in which role and attribute name the same colour.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void findByIdWhenUpdatedConcurrentlyThenRolesAndAttributesOfOneState(DatabaseKind kind) throws Exception {
+        try (Database database = open(kind)) {
+            JdbcUserStore store = new JdbcUserStore(database);
+            User alice = TestUsers.complete("alice", HASH).withRoles(Set.of("red"), LATER)
+                    .withProfile(UserProfile.EMPTY, Map.of("colour", "red"), LATER);
+            store.create(alice);
+            ExecutorService threads = Executors.newFixedThreadPool(3);
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            try {
+                Future<?> writer = threads.submit(() -> {
+                    User current = alice;
+                    for (int i = 0; i < 400 && !stop.get(); i++) {
+                        String colour = i % 2 == 0 ? "blue" : "red";
+                        current = store.update(current.withRoles(Set.of(colour), LATER)
+                                .withProfile(UserProfile.EMPTY, Map.of("colour", colour), LATER));
+                    }
+                    return null;
+                });
+                List<Future<List<String>>> readers = new ArrayList<>();
+                for (int r = 0; r < 2; r++) {
+                    readers.add(threads.submit(() -> {
+                        List<String> mixed = new ArrayList<>();
+                        while (!writer.isDone()) {
+                            User read = store.findById(TestUsers.TENANT, alice.id()).orElseThrow();
+                            if (!read.roles().equals(Set.of(read.attributes().get("colour")))) {
+                                mixed.add(read.roles() + " " + read.attributes());
+                            }
+                        }
+                        return mixed;
+                    }));
+                }
+                writer.get(60, TimeUnit.SECONDS);
+                for (Future<List<String>> reader : readers) {
+                    List<String> mixed = reader.get(60, TimeUnit.SECONDS);
+                    assertTrue(mixed.isEmpty(), () -> mixed.size() + " mixed reads, e.g. " + mixed.get(0));
+                }
+            } finally {
+                stop.set(true);
+                threads.shutdownNow();
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(DatabaseKind.class)
     void listWhenPagedThenOrderedByUsernameIgnoringCase(DatabaseKind kind) {

@@ -62,12 +62,33 @@ public final class JwksFilter implements Filter {
         long start = System.nanoTime();
         HttpServletRequest http = (HttpServletRequest) request;
         String tenantId = "GET".equals(http.getMethod()) ? tenantId(http.getRequestURI()) : null;
-        Tenant tenant = tenantId == null ? null : tenants.apply(tenantId).orElse(null);
-        if (tenant == null) {
+        Tenant tenant;
+        try {
+            tenant = tenantId == null ? null : tenants.apply(tenantId).orElse(null);
+        } catch (RuntimeException failed) {
+            // The lookup needed the database (an unknown tenant is looked up every time) and failed: Jersey answers
+            // as before, through its exception mappers (503 with Retry-After for an outage), metrics and throttled
+            // log line; TenantResolver rethrows this failure rather than wait a second connection timeout.
+            request.setAttribute(TenantResolver.LOOKUP, new TenantResolver.Lookup(tenantId, Optional.empty(), failed));
             chain.doFilter(request, response);
             return;
         }
-        JwksEndpoint.Rendered current = endpoint.current(tenant.id());
+        if (tenant == null) {
+            if (tenantId != null) {
+                // Jersey's 404: TenantResolver takes this answer rather than query the database a second time.
+                request.setAttribute(TenantResolver.LOOKUP, new TenantResolver.Lookup(tenantId, Optional.empty(), null));
+            }
+            chain.doFilter(request, response);
+            return;
+        }
+        JwksEndpoint.Rendered current;
+        try {
+            current = endpoint.current(tenant.id());
+        } catch (RuntimeException failed) {
+            // A ring loaded on first use from a database that failed: Jersey's endpoint tries again and answers.
+            chain.doFilter(request, response);
+            return;
+        }
         boolean notModified = matches(http.getHeaders(HttpHeaders.IF_NONE_MATCH), current.etag().getValue());
         HttpServletResponse out = (HttpServletResponse) response;
         out.setStatus(notModified ? HttpServletResponse.SC_NOT_MODIFIED : HttpServletResponse.SC_OK);

@@ -28,6 +28,21 @@ public final class TenantResolver implements ContainerRequestFilter {
 
     /** The path prefix of a tenant's endpoints: {@code /t/{tenant}}. */
     public static final String TENANT_PATH_PREFIX = "t/";
+    /**
+     * A request attribute: the {@link Lookup} of this request's tenant that a servlet filter in front of Jersey
+     * ({@code JwksFilter}) already made and did not serve; used here instead of looking the tenant up again (an
+     * unknown tenant is a database query each time, and a failed one would wait a second connection timeout).
+     */
+    public static final String LOOKUP = TenantResolver.class.getName() + ".lookup";
+
+    /**
+     * The outcome of looking tenant {@code tenantId} up: the tenant, none, or the failure to rethrow.
+     *
+     * @param failure the lookup's exception, or {@code null} when it answered {@code tenant}
+     */
+    public record Lookup(String tenantId, Optional<Tenant> tenant, RuntimeException failure) {
+    }
+
     private static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final String WELL_KNOWN = ".well-known/";
     /** The metadata documents served also at RFC 8414 §3.1's inserted form. */
@@ -83,7 +98,15 @@ public final class TenantResolver implements ContainerRequestFilter {
             String query = requestUri.getRawQuery();
             request.setRequestUri(tenantBase, URI.create(tenantBase + rest + (query == null ? "" : "?" + query)));
         }
-        Optional<Tenant> tenant = TENANT_ID.matcher(tenantId).matches() ? engine.tenant(tenantId) : Optional.empty();
+        Optional<Tenant> tenant;
+        if (request.getProperty(LOOKUP) instanceof Lookup done && done.tenantId().equals(tenantId)) {
+            if (done.failure() != null) {
+                throw done.failure();
+            }
+            tenant = done.tenant();
+        } else {
+            tenant = TENANT_ID.matcher(tenantId).matches() ? engine.tenant(tenantId) : Optional.empty();
+        }
         if (tenant.isEmpty()) {
             request.abortWith(ErrorResponses.of(new OAuthError("not_found", "Unknown tenant", 404)));
             return;

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.server.testing.ProxiedPostgresSchema;
 import dev.identityservice.server.testing.TestServer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -88,6 +90,22 @@ class JwksFilterTest {
         assertEquals(400, server.get("/oauth2/jwks", "Accept", "text/html;q=abc").statusCode());
     }
 
+    /**
+     * An unknown tenant's key set is one database lookup, as through Jersey alone: the filter's lookup is handed to
+     * Jersey's TenantResolver, not made again (counted by the pool's connection acquisitions; a background job may
+     * take a few meanwhile).
+     */
+    @Test
+    void getWhenUnknownTenantThenLookedUpOnce() {
+        int requests = 20;
+        double before = count("hikaricp_connections_acquire_seconds_count\\{[^}]*}");
+        for (int i = 0; i < requests; i++) {
+            assertEquals(404, server.get("/t/nobody-" + i + "/oauth2/jwks").statusCode());
+        }
+        double acquired = count("hikaricp_connections_acquire_seconds_count\\{[^}]*}") - before;
+        assertTrue(acquired >= requests && acquired <= requests + 3, acquired + " connections for " + requests + " lookups");
+    }
+
     @Test
     void getWhenAnsweredThenCountedAsJerseyCounts() {
         double success = count("identity_http_requests_total\\{endpoint=\"JwksEndpoint\",outcome=\"success\"}");
@@ -114,6 +132,38 @@ class JwksFilterTest {
         assertNull(JwksFilter.tenantId("/oauth2/jwks/"));
         assertNull(JwksFilter.tenantId("//oauth2/jwks"));
         assertNull(JwksFilter.tenantId("/x/oauth2/jwks"));
+    }
+
+    /**
+     * A key set the filter cannot answer without the database (an unknown tenant's, which is looked up every time)
+     * while the database is away: 503 {@code temporarily_unavailable} with {@code Retry-After}, as Jersey's
+     * {@code TenantResolver} answers it, never Jetty's 500, after one wait for a connection, not two; and the default tenant's set is still served from memory.
+     */
+    @Test
+    void getWhenDatabaseAwayThenUnknownTenant503AsJersey() throws Exception {
+        try (ProxiedPostgresSchema postgres = ProxiedPostgresSchema.createOrSkip("jwks_filter_")) {
+            TestServer outage = TestServer.start(b -> b.dbUrl(postgres.jdbcUrl()).dbUser(null).dbConnectionTimeout(Duration.ofSeconds(2)));
+            try {
+                assertEquals(200, outage.get("/oauth2/jwks").statusCode());
+                assertEquals(404, outage.get("/t/nobody/oauth2/jwks").statusCode());
+                postgres.cut();
+                for (String method : List.of("GET", "HEAD")) {
+                    long start = System.nanoTime();
+                    HttpResponse<String> unknown = outage.send(HttpRequest.newBuilder(outage.uri("/t/nobody/oauth2/jwks"))
+                            .method(method, HttpRequest.BodyPublishers.noBody()));
+                    assertEquals(503, unknown.statusCode(), method + " " + unknown.body());
+                    // One wait for a connection (2 s), not a second one in Jersey.
+                    Duration took = Duration.ofNanos(System.nanoTime() - start);
+                    assertTrue(took.compareTo(Duration.ofMillis(3500)) < 0, method + " took " + took);
+                    assertTrue(unknown.headers().firstValue("Retry-After").isPresent(), method + " " + unknown.headers().map());
+                    assertEquals("nosniff", unknown.headers().firstValue("X-Content-Type-Options").orElse(null), method);
+                }
+                assertTrue(outage.get("/t/nobody/oauth2/jwks").body().contains("\"temporarily_unavailable\""));
+                assertEquals(200, outage.get("/oauth2/jwks").statusCode());
+            } finally {
+                outage.close();
+            }
+        }
     }
 
     private static HttpResponse<String> head(String path, String... headers) {
