@@ -165,15 +165,16 @@ final class HttpServerFactory {
     static Server withApplications(Server server, ServerConfig config, ResourceConfig application, ResourceConfig management,
                                    ServerMetrics metrics, jakarta.servlet.Filter front) {
         ServletContextHandler context = jerseyContext(application);
+        // The client address in the logging context of the main port's requests (audit events read it there), the
+        // front filter's included (a key ring created by a key set's first request is audited).
+        FilterHolder address = new FilterHolder(ClientAddressFilter.class);
+        address.setAsyncSupported(true);
+        context.addFilter(address, "/*", EnumSet.of(DispatcherType.REQUEST));
         if (front != null) {
             FilterHolder holder = new FilterHolder(front);
             holder.setAsyncSupported(true);
             context.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST));
         }
-        // The client address in the logging context of the main port's requests (audit events read it there).
-        FilterHolder address = new FilterHolder(ClientAddressFilter.class);
-        address.setAsyncSupported(true);
-        context.addFilter(address, "/*", EnumSet.of(DispatcherType.REQUEST));
         // The main port only: the management listener's health and metrics answer however busy the server is.
         AdmissionGate gate = new AdmissionGate(config.httpConcurrency(), config.httpQueueTimeout());
         metrics.bindAdmission(gate);

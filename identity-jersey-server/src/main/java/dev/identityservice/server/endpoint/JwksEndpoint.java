@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -43,8 +44,8 @@ public final class JwksEndpoint {
     @GET
     public Response jwks(@Context ContainerRequestContext request) {
         Rendered current = current(RequestTenant.of(request).id());
-        String ifNoneMatch = request.getHeaderString(HttpHeaders.IF_NONE_MATCH);
-        if (ifNoneMatch != null && ifNoneMatch.contains(current.etag.getValue())) {
+        List<String> ifNoneMatch = request.getHeaders().get(HttpHeaders.IF_NONE_MATCH);
+        if (ifNoneMatch != null && current.matchedBy(ifNoneMatch)) {
             return Response.notModified(current.etag).cacheControl(Json.publicFor(MAX_AGE_SECONDS)).build();
         }
         return Response.ok(current.json, JWK_SET_TYPE)
@@ -75,6 +76,26 @@ public final class JwksEndpoint {
             String tag = Base64.getUrlEncoder().withoutPadding().encodeToString(Sha256.digest(json)).substring(0, 22);
             EntityTag etag = new EntityTag(tag);
             return new Rendered(ring, json, etag, etag.toString());
+        }
+
+        /**
+         * Whether an {@code If-None-Match} field (RFC 9110 §13.1.2), given as its lines, is false for this set, so that a
+         * {@code GET} is answered 304: {@code *}, or a member equal to this set's tag by the weak comparison
+         * (§8.8.3.2: {@code W/} ignored, the quoted tags equal). Members are split at commas; a tag of ours has none.
+         */
+        boolean matchedBy(Iterable<String> ifNoneMatch) {
+            for (String line : ifNoneMatch) {
+                for (String member : line.split(",")) {
+                    String tag = member.strip();
+                    if (tag.startsWith("W/")) {
+                        tag = tag.substring(2);
+                    }
+                    if (tag.equals("*") || tag.equals(etagHeader)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
     }
 

@@ -14,7 +14,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.core.HttpHeaders;
 import java.io.IOException;
-import java.util.Enumeration;
+import java.util.Collections;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -89,7 +89,8 @@ public final class JwksFilter implements Filter {
             chain.doFilter(request, response);
             return;
         }
-        boolean notModified = matches(http.getHeaders(HttpHeaders.IF_NONE_MATCH), current.etag().getValue());
+        boolean notModified = http.getHeader(HttpHeaders.IF_NONE_MATCH) != null
+                && current.matchedBy(Collections.list(http.getHeaders(HttpHeaders.IF_NONE_MATCH)));
         HttpServletResponse out = (HttpServletResponse) response;
         out.setStatus(notModified ? HttpServletResponse.SC_NOT_MODIFIED : HttpServletResponse.SC_OK);
         if (!notModified) {
@@ -126,16 +127,5 @@ public final class JwksFilter implements Filter {
         }
         String id = uri.substring(TENANT_PREFIX.length(), uri.length() - PATH.length());
         return TenantResolver.isTenantId(id) ? id : null;
-    }
-
-    /** As {@link JwksEndpoint}: some {@code If-None-Match} value contains the entity tag's value. */
-    private static boolean matches(Enumeration<String> ifNoneMatch, String etag) {
-        while (ifNoneMatch != null && ifNoneMatch.hasMoreElements()) {
-            String value = ifNoneMatch.nextElement();
-            if (value != null && value.contains(etag)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -59,16 +59,22 @@ class JwksFilterTest {
             assertEquals("WWW-Authenticate", cors.headers().firstValue("Access-Control-Expose-Headers").orElseThrow());
             assertEquals(plain.body(), cors.body());
 
-            for (String[] conditional : List.of(new String[] {"If-None-Match", etag}, new String[] {"If-None-Match", "W/\"x\", " + etag})) {
+            // RFC 9110 §13.1.2: "*", or any member equal by the weak comparison.
+            for (String[] conditional : List.of(new String[] {"If-None-Match", etag}, new String[] {"If-None-Match", "W/\"x\", " + etag},
+                    new String[] {"If-None-Match", "*"}, new String[] {"If-None-Match", "W/" + etag})) {
                 HttpResponse<String> notModified = server.get(path, conditional);
                 assertEquals(304, notModified.statusCode(), path);
                 assertEquals(headers(head(path, conditional)), headers(notModified), path);
                 assertEquals("", notModified.body());
                 assertEquals(etag, notModified.headers().firstValue("ETag").orElseThrow());
             }
-            HttpResponse<String> otherTag = server.get(path, "If-None-Match", "\"somethingelse\"");
-            assertEquals(200, otherTag.statusCode());
-            assertEquals(plain.body(), otherTag.body());
+            String value = etag.substring(1, etag.length() - 1);
+            for (String other : List.of("\"somethingelse\"", "\"xx" + value + "yy\"", value, "\"" + value + "\"x")) {
+                HttpResponse<String> otherTag = server.get(path, "If-None-Match", other);
+                assertEquals(200, otherTag.statusCode(), other);
+                assertEquals(headers(head(path, "If-None-Match", other)), headers(otherTag), other);
+                assertEquals(plain.body(), otherTag.body());
+            }
         }
         assertTrue(!server.get("/oauth2/jwks").body().equals(server.get("/t/acme/oauth2/jwks").body()), "each tenant its own keys");
     }
