@@ -86,6 +86,7 @@ final class HttpServerFactory {
      * @throws StartFailure when the TLS keystore cannot be read or opened
      */
     static Server create(ServerConfig config) {
+        presetReferencesPerCacheLine();
         QueuedThreadPool threads = new QueuedThreadPool(config.httpThreads());
         threads.setName("identity-http");
         // Threads a burst added end within one idle period after it, all of them, not one per period.
@@ -151,6 +152,70 @@ final class HttpServerFactory {
         server.setStopTimeout(config.shutdownTimeout().toMillis());
         server.setStopAtShutdown(false);
         return server;
+    }
+
+    /** Jetty's system property for the object references that fit in a cache line (its {@code MemoryUtils}). */
+    static final String REFERENCES_PER_CACHE_LINE = "org.eclipse.jetty.util.referencesPerCacheLine";
+
+    /**
+     * Sets {@link #REFERENCES_PER_CACHE_LINE} to what Jetty would find itself, unless it is set already. Why: without
+     * it, Jetty's {@code MemoryUtils} (first used by the thread pool's queue, to pad against false sharing) asks the
+     * platform MBean server whether compressed oops are on, and creating that server registers every platform MBean,
+     * the diagnostic-command one running the JVM's {@code help} for each command: 20-30 % of the CPU that building
+     * the Jetty shell took at a restart (JFR, JDK 25), for one flag. The same flag read from the HotSpot diagnostic
+     * bean alone creates no MBean server. Jetty's value: the cache line ({@code org.eclipse.jetty.util.cacheLineBytes},
+     * 64 by default) over 4 bytes per reference with compressed oops, 8 without. Left to Jetty when the bean or the
+     * cache-line property cannot be read.
+     */
+    static void presetReferencesPerCacheLine() {
+        if (System.getProperty(REFERENCES_PER_CACHE_LINE) != null) {
+            return;
+        }
+        try {
+            int cacheLineBytes = Integer.parseInt(System.getProperty("org.eclipse.jetty.util.cacheLineBytes", "64"));
+            com.sun.management.HotSpotDiagnosticMXBean hotSpot =
+                    java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            boolean compressedOops = Boolean.parseBoolean(hotSpot.getVMOption("UseCompressedOops").getValue());
+            int references = compressedOops ? cacheLineBytes >> 2 : cacheLineBytes >> 3;
+            if (references >= 1) {
+                System.setProperty(REFERENCES_PER_CACHE_LINE, Integer.toString(references));
+            }
+        } catch (RuntimeException | LinkageError unknown) {
+            // No jdk.management module, no such option, or no number: Jetty works it out (or falls back) as before.
+        }
+    }
+
+    /**
+     * Starts the handlers of {@code server} (from {@link #withApplications}) on a thread of their own, the server
+     * itself and its connectors not: Jersey's initialisation (resource model, HK2, routing) needs the applications
+     * only, so it runs while the start applies the default tenant, the bootstrap and the import. {@link Server#start()}
+     * then finds them started and starts the thread pool and the connectors; nothing is served before it.
+     * Undo with {@link #stopHandlers} when the start fails before that.
+     */
+    static java.util.concurrent.CompletableFuture<Void> startHandlersAlongside(Server server) {
+        Handler handler = server.getHandler();
+        java.util.concurrent.CompletableFuture<Void> started = new java.util.concurrent.CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                handler.start();
+                started.complete(null);
+            } catch (Throwable e) {
+                started.completeExceptionally(e);
+            }
+        }, "identity-start-handlers");
+        thread.setDaemon(true);
+        thread.start();
+        return started;
+    }
+
+    /** Waits for {@link #startHandlersAlongside} to end, then stops what it started; for a start that failed. */
+    static void stopHandlers(Server server, java.util.concurrent.CompletableFuture<Void> started) {
+        try {
+            started.handle((done, failure) -> null).join();
+            server.getHandler().stop();
+        } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(HttpServerFactory.class).warn("Stopping the handlers failed", e);
+        }
     }
 
     /**

@@ -125,7 +125,9 @@ public final class IdentityServer implements AutoCloseable {
         // database opens; its errors still come first.
         SetupFile setup = null;
         CompletableFuture<SetupFile> setupParsing = null;
-        java.util.concurrent.ExecutorService alongside = Executors.newSingleThreadExecutor(IdentityServer::startThread);
+        // Two threads, so that Jetty's shell does not wait behind the import file's parsing: on a restart main reached
+        // the shell 50-150 ms before it was ready, idle (BENCHMARKS.md "Start-up: the third cut").
+        java.util.concurrent.ExecutorService alongside = Executors.newFixedThreadPool(2, IdentityServer::startThread);
         CompletableFuture<Server> jettyShell;
         try {
             if (config.importFile() != null) {
@@ -172,6 +174,7 @@ public final class IdentityServer implements AutoCloseable {
         DatabaseHealth databaseHealth = new DatabaseHealth(database);
         AuditWriter auditWriter = null;
         LongPolls longPolls = null;
+        CompletableFuture<Void> handlersStarting = null;
         try {
             database.publishMetricsTo(metrics.registry());
             auditWriter = new AuditWriter(new JdbcAuditEventStore(database), metrics.registry());
@@ -234,6 +237,9 @@ public final class IdentityServer implements AutoCloseable {
                 open(managementConnector, ServerConfig.MANAGEMENT_HOST, config.managementPort(), ConfigKey.MANAGEMENT_PORT);
                 managementPort = managementConnector.getLocalPort();
             }
+            // Jersey's initialisation runs alongside what follows, which needs the engine only; jetty.start() waits
+            // for both, so the connectors serve nothing before the tenant, the bootstrap and the import are done.
+            handlersStarting = HttpServerFactory.startHandlersAlongside(jetty);
             URI issuer = config.effectiveIssuer(port);
             defaultTenant(engine, config, issuer);
             SetupImporter importer = new SetupImporter(engine, issuer, config.accessTokenTtl(), config.importMode());
@@ -271,6 +277,7 @@ public final class IdentityServer implements AutoCloseable {
                 return thread;
             });
             engine.startBackgroundJobs(jobs, config.cleanupInterval());
+            awaitStarted(handlersStarting);
             jetty.start();
             LOG.info("Identity server listening on {}://{}:{}, issuer {}", config.tls() ? "https" : "http",
                     config.host(), port, issuer);
@@ -282,6 +289,9 @@ public final class IdentityServer implements AutoCloseable {
         } catch (Exception e) {
             if (longPolls != null) {
                 longPolls.close();
+            }
+            if (handlersStarting != null && !jetty.isStarted()) {
+                HttpServerFactory.stopHandlers(jetty, handlersStarting);
             }
             stopQuietly(jetty);
             if (jobs != null) {
@@ -446,6 +456,21 @@ public final class IdentityServer implements AutoCloseable {
         databaseHealth.close();
         metrics.close();
         database.close();
+    }
+
+    /** Waits for {@link HttpServerFactory#startHandlersAlongside}; its failure thrown as {@code jetty.start()} would have. */
+    private static void awaitStarted(CompletableFuture<Void> handlers) throws Exception {
+        try {
+            handlers.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
     }
 
     private static void stopQuietly(Server jetty) {

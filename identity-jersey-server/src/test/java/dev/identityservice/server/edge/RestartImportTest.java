@@ -49,6 +49,28 @@ class RestartImportTest {
         new Started(data, null).close();
     }
 
+    /**
+     * Jersey's initialisation runs alongside the import's check and apply: a check that refuses the file still refuses
+     * the start with its own error, and the start does not return before that initialisation has ended and been
+     * stopped again (nothing of the failed start keeps running).
+     */
+    @Test
+    void restartWhenImportRefusedByItsCheckThenRefusedAfterTheHandlersStartedAlongsideAreStopped() throws IOException {
+        Path data = root.resolve("data");
+        new Started(data, null).close();
+        Path file = Files.writeString(root.resolve("weak.json"), "{\"users\": [{\"username\": \"bob\", \"password\": \"short\"}]}");
+
+        StartFailure refused = assertThrows(StartFailure.class, () -> new Started(data, file).close());
+
+        assertTrue(refused.getMessage().startsWith("import:") && refused.getMessage().contains("nothing was applied"),
+                refused.getMessage());
+        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("identity-start-handlers")),
+                "the handlers' start is still running");
+        try (Started restart = new Started(data, null)) {
+            assertTrue(restart.server.server.engine().users().findByUsername(Tenant.DEFAULT_ID, "bob").isEmpty());
+        }
+    }
+
     @Test
     void restartWhenImportFileMalformedAndDatabaseUnreadableThenTheImportErrorFirst() throws IOException {
         Path data = root.resolve("data");
