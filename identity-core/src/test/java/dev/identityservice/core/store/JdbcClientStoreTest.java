@@ -24,6 +24,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -162,6 +166,55 @@ class JdbcClientStoreTest {
             assertFalse(store.delete(TestClients.TENANT, "c-app"));
             assertEquals(0, JdbcUserStoreTest.count(database, "client_claim_mappings"));
         }
+    }
+
+    /**
+     * A client read while it is being changed comes back as one version: its name and its claim mappings from the
+     * same update (read by two statements, a reader saw the row of one update and the mappings of another).
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void findWhenUpdatedConcurrentlyThenRowAndClaimMappingsOfOneVersion(DatabaseKind kind) throws Exception {
+        try (Database database = open(kind)) {
+            JdbcClientStore store = new JdbcClientStore(database);
+            Client app = version(TestClients.complete("app").build(), "red");
+            store.create(app);
+            ExecutorService threads = Executors.newFixedThreadPool(3);
+            try {
+                Future<?> writer = threads.submit(() -> {
+                    for (int i = 0; i < 400; i++) {
+                        store.update(version(app, i % 2 == 0 ? "blue" : "red"));
+                    }
+                    return null;
+                });
+                List<Future<List<String>>> readers = new ArrayList<>();
+                for (int r = 0; r < 2; r++) {
+                    readers.add(threads.submit(() -> {
+                        List<String> mixed = new ArrayList<>();
+                        while (!writer.isDone()) {
+                            Client read = store.find(TestClients.TENANT, "app").orElseThrow();
+                            if (read.claimMappings().size() != 1 || !read.claimMappings().get(0).claim().equals(read.name())) {
+                                mixed.add(read.name() + " " + read.claimMappings());
+                            }
+                        }
+                        return mixed;
+                    }));
+                }
+                writer.get(60, TimeUnit.SECONDS);
+                for (Future<List<String>> reader : readers) {
+                    List<String> mixed = reader.get(60, TimeUnit.SECONDS);
+                    assertTrue(mixed.isEmpty(), () -> mixed.size() + " mixed reads, e.g. " + mixed.get(0));
+                }
+            } finally {
+                threads.shutdownNow();
+            }
+        }
+    }
+
+    /** {@code client} named {@code colour}, with one claim mapping to a claim of that name. */
+    private static Client version(Client client, String colour) {
+        return client.toBuilder().name(colour)
+                .claimMappings(List.of(new ClaimMapping(ClaimMapping.TokenType.ACCESS, "department", colour))).build();
     }
 
     private static Database open(DatabaseKind kind) {
