@@ -14,6 +14,7 @@ import dev.identityservice.core.client.TestClients;
 import dev.identityservice.core.store.jdbc.Database;
 import dev.identityservice.core.store.jdbc.JdbcClientStore;
 import dev.identityservice.core.testing.DatabaseKind;
+import dev.identityservice.core.testing.ReadsDuringWrites;
 import dev.identityservice.core.testing.TestDatabases;
 import dev.identityservice.core.token.TokenSettings;
 import dev.identityservice.core.user.TestUsers;
@@ -24,10 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -179,35 +176,16 @@ class JdbcClientStoreTest {
             JdbcClientStore store = new JdbcClientStore(database);
             Client app = version(TestClients.complete("app").build(), "red");
             store.create(app);
-            ExecutorService threads = Executors.newFixedThreadPool(3);
-            try {
-                Future<?> writer = threads.submit(() -> {
-                    for (int i = 0; i < 400; i++) {
-                        store.update(version(app, i % 2 == 0 ? "blue" : "red"));
-                    }
-                    return null;
-                });
-                List<Future<List<String>>> readers = new ArrayList<>();
-                for (int r = 0; r < 2; r++) {
-                    readers.add(threads.submit(() -> {
-                        List<String> mixed = new ArrayList<>();
-                        while (!writer.isDone()) {
-                            Client read = store.find(TestClients.TENANT, "app").orElseThrow();
-                            if (read.claimMappings().size() != 1 || !read.claimMappings().get(0).claim().equals(read.name())) {
-                                mixed.add(read.name() + " " + read.claimMappings());
-                            }
-                        }
-                        return mixed;
-                    }));
+            List<String> mixed = ReadsDuringWrites.mixedReads(() -> {
+                for (int i = 0; i < 400; i++) {
+                    store.update(version(app, i % 2 == 0 ? "blue" : "red"));
                 }
-                writer.get(60, TimeUnit.SECONDS);
-                for (Future<List<String>> reader : readers) {
-                    List<String> mixed = reader.get(60, TimeUnit.SECONDS);
-                    assertTrue(mixed.isEmpty(), () -> mixed.size() + " mixed reads, e.g. " + mixed.get(0));
-                }
-            } finally {
-                threads.shutdownNow();
-            }
+            }, () -> {
+                Client read = store.find(TestClients.TENANT, "app").orElseThrow();
+                return read.claimMappings().size() == 1 && read.claimMappings().get(0).claim().equals(read.name())
+                        ? null : read.name() + " " + read.claimMappings();
+            });
+            assertTrue(mixed.isEmpty(), () -> mixed.size() + " mixed reads, e.g. " + mixed.get(0));
         }
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.identityservice.core.store.jdbc.Database;
 import dev.identityservice.core.store.jdbc.JdbcUserStore;
 import dev.identityservice.core.testing.DatabaseKind;
+import dev.identityservice.core.testing.ReadsDuringWrites;
 import dev.identityservice.core.testing.TestDatabases;
 import dev.identityservice.core.user.TestUsers;
 import dev.identityservice.core.user.User;
@@ -213,40 +214,18 @@ class JdbcUserStoreTest {
             User alice = TestUsers.complete("alice", HASH).withRoles(Set.of("red"), LATER)
                     .withProfile(UserProfile.EMPTY, Map.of("colour", "red"), LATER);
             store.create(alice);
-            ExecutorService threads = Executors.newFixedThreadPool(3);
-            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-            try {
-                Future<?> writer = threads.submit(() -> {
-                    User current = alice;
-                    for (int i = 0; i < 400 && !stop.get(); i++) {
-                        String colour = i % 2 == 0 ? "blue" : "red";
-                        current = store.update(current.withRoles(Set.of(colour), LATER)
-                                .withProfile(UserProfile.EMPTY, Map.of("colour", colour), LATER));
-                    }
-                    return null;
-                });
-                List<Future<List<String>>> readers = new ArrayList<>();
-                for (int r = 0; r < 2; r++) {
-                    readers.add(threads.submit(() -> {
-                        List<String> mixed = new ArrayList<>();
-                        while (!writer.isDone()) {
-                            User read = store.findById(TestUsers.TENANT, alice.id()).orElseThrow();
-                            if (!read.roles().equals(Set.of(read.attributes().get("colour")))) {
-                                mixed.add(read.roles() + " " + read.attributes());
-                            }
-                        }
-                        return mixed;
-                    }));
+            List<String> mixed = ReadsDuringWrites.mixedReads(() -> {
+                User current = alice;
+                for (int i = 0; i < 400; i++) {
+                    String colour = i % 2 == 0 ? "blue" : "red";
+                    current = store.update(current.withRoles(Set.of(colour), LATER)
+                            .withProfile(UserProfile.EMPTY, Map.of("colour", colour), LATER));
                 }
-                writer.get(60, TimeUnit.SECONDS);
-                for (Future<List<String>> reader : readers) {
-                    List<String> mixed = reader.get(60, TimeUnit.SECONDS);
-                    assertTrue(mixed.isEmpty(), () -> mixed.size() + " mixed reads, e.g. " + mixed.get(0));
-                }
-            } finally {
-                stop.set(true);
-                threads.shutdownNow();
-            }
+            }, () -> {
+                User read = store.findById(TestUsers.TENANT, alice.id()).orElseThrow();
+                return read.roles().equals(Set.of(read.attributes().get("colour"))) ? null : read.roles() + " " + read.attributes();
+            });
+            assertTrue(mixed.isEmpty(), () -> mixed.size() + " mixed reads, e.g. " + mixed.get(0));
         }
     }
 

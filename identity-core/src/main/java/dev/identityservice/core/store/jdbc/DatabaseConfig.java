@@ -58,8 +58,8 @@ public record DatabaseConfig(String jdbcUrl, String username, String password, i
     }
 
     /**
-     * Statements each H2 connection keeps parsed for its next execution. H2's default of 8 is what one refresh grant
-     * alone prepares (client, claim mappings, refresh token read, rotated and inserted, user, roles, attributes), so
+     * Statements each H2 connection keeps parsed for its next execution. H2's default of 8 is about what one refresh
+     * grant alone prepares (client, refresh token read, rotated and inserted, user and its roles and attributes), so
      * under mixed load (a refresh, then a {@code /userinfo}, then a login) statements pushed each other out and were
      * parsed again. A few KiB of heap per statement kept.
      */

@@ -255,11 +255,10 @@ public final class JdbcUserStore implements UserStore {
     /**
      * Loads the roles and attributes of {@code rows} in one query and completes the users, in order. One statement,
      * so one snapshot: read as two (roles, then attributes), a user updated in between came back with the roles of
-     * one update and the attributes of another, on H2 and PostgreSQL alike (JdbcUserStoreTest). The {@code UNION ALL}
-     * is wrapped in a plain {@code SELECT} because H2 keeps a parsed statement for the next execution on its
-     * connection only for a plain {@code SELECT} or a data change: the bare union was parsed and planned again on
-     * every read of a user (8 % of a {@code /userinfo} request's CPU, BENCHMARKS.md "Issue 13: statements H2 parses
-     * again").
+     * one update and the attributes of another, on H2 and PostgreSQL alike (JdbcUserStoreTest). H2 parses this
+     * {@code UNION ALL} again on every read (it keeps only plain statements parsed; about 8 % of a {@code /userinfo}
+     * request's CPU): that is the price of it. The same union wrapped in a plain {@code SELECT ... FROM (...)}, which
+     * H2 keeps parsed, was not one snapshot on H2 (hundreds of mixed reads in that test).
      */
     private static List<User> withRolesAndAttributes(Connection connection, String tenantId, List<UserRow> rows) throws SQLException {
         if (rows.isEmpty()) {
@@ -269,10 +268,8 @@ public final class JdbcUserStore implements UserStore {
         Map<String, Map<String, String>> attributes = new HashMap<>();
         String ids = String.join(", ", Collections.nCopies(rows.size(), "?"));
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT user_id, kind, name, attr_value FROM ("
-                + "SELECT user_id, 'R' AS kind, role AS name, role AS attr_value FROM user_roles WHERE tenant_id = ? AND user_id IN (" + ids + ") "
-                + "UNION ALL SELECT user_id, 'A', name, attr_value FROM user_attributes WHERE tenant_id = ? AND user_id IN (" + ids + ")"
-                + ") AS children")) {
+                "SELECT user_id, 'R' AS kind, role AS name, role AS attr_value FROM user_roles WHERE tenant_id = ? AND user_id IN (" + ids + ") "
+                + "UNION ALL SELECT user_id, 'A', name, attr_value FROM user_attributes WHERE tenant_id = ? AND user_id IN (" + ids + ")")) {
             int i = 1;
             for (int pass = 0; pass < 2; pass++) {
                 select.setString(i++, tenantId);
