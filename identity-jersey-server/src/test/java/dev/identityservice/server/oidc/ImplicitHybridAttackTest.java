@@ -732,7 +732,13 @@ class ImplicitHybridAttackTest {
             access.setLevel(accessLevel);
         }
         List<String> lines = new ArrayList<>();
-        for (ILoggingEvent event : appender.list) {
+        // A copy under the appender's lock: a request's access-log line can still be appended after its response
+        // reached the client, and after the appender was detached (it was taken for that event before).
+        List<ILoggingEvent> events;
+        synchronized (appender) {
+            events = new ArrayList<>(appender.list);
+        }
+        for (ILoggingEvent event : events) {
             lines.add(event.getLoggerName() + " " + event.getFormattedMessage() + " " + event.getMDCPropertyMap()
                     + (event.getThrowableProxy() == null ? "" : " " + event.getThrowableProxy().getMessage()));
         }
