@@ -80,11 +80,22 @@ class StartFailureLeftoversTest {
             TestServer.start().close();
         }
         long before = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).count();
+        int fdsBefore = openFiles();
         for (int i = 0; i < 5; i++) {
             TestServer.start().close();
         }
         java.util.List<String> names = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName).sorted().toList();
         assertTrue(names.size() <= before + 2, "threads grew from " + before + ": " + names);
         assertTrue(names.stream().noneMatch(n -> n.startsWith("identity-")), names.toString());
+        assertTrue(openFiles() <= fdsBefore + 4, "open files grew from " + fdsBefore + " to " + openFiles());
+    }
+
+    /** This JVM's open file descriptors (sockets among them), on Linux. */
+    private static int openFiles() {
+        try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return (int) fds.count();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
