@@ -294,6 +294,7 @@ public final class IdentityServer implements AutoCloseable {
                 HttpServerFactory.stopHandlers(jetty, handlersStarting);
             }
             stopQuietly(jetty);
+            closeConnectors(jetty);
             if (jobs != null) {
                 jobs.shutdownNow();
             }
@@ -470,6 +471,22 @@ public final class IdentityServer implements AutoCloseable {
                 throw error;
             }
             throw e;
+        }
+    }
+
+    /**
+     * Closes the listening sockets of {@code jetty}'s connectors. For a start that failed after {@link #open} bound them
+     * but before {@code jetty.start()}: stopping a server that never started does nothing, so its ports stayed bound
+     * in this JVM (an embedding or test that starts again on the same port found it in use).
+     */
+    private static void closeConnectors(Server jetty) {
+        if (jetty == null) {
+            return;
+        }
+        for (org.eclipse.jetty.server.Connector connector : jetty.getConnectors()) {
+            if (connector instanceof ServerConnector server) {
+                server.close();
+            }
         }
     }
 

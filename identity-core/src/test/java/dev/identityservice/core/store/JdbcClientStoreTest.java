@@ -190,6 +190,41 @@ class JdbcClientStoreTest {
     }
 
     /** {@code client} named {@code colour}, with one claim mapping to a claim of that name. */
+    /**
+     * The joined read gives what the list gives: no mapping, one, and many of both token types (stored in another order
+     * than they come back), for client ids with quote, LIKE wildcards and backslash; a client with no mapping is not
+     * repeated, one with many is one client.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void findWhenZeroOneOrManyMappingsThenAsListedInTokenTypeAndClaimOrder(DatabaseKind kind) {
+        try (Database database = open(kind)) {
+            JdbcClientStore store = new JdbcClientStore(database);
+            List<ClaimMapping> many = new ArrayList<>();
+            for (int i = 9; i >= 0; i--) {
+                many.add(new ClaimMapping(ClaimMapping.TokenType.ID, "attr" + i, "id-" + i));
+                many.add(new ClaimMapping(ClaimMapping.TokenType.ACCESS, "attr" + i, "ac-" + i));
+            }
+            store.create(TestClients.confidential("a'b%_\\none").claimMappings(List.of()).build());
+            store.create(TestClients.confidential("a'b%_\\one").claimMappings(List.of(new ClaimMapping(ClaimMapping.TokenType.ID, "x", "y"))).build());
+            store.create(TestClients.confidential("a'b%_\\many").claimMappings(many).build());
+
+            List<Client> listed = store.list(TestClients.TENANT, 0, 10);
+            assertEquals(3, listed.size());
+            for (Client client : listed) {
+                assertEquals(client, store.find(TestClients.TENANT, client.clientId()).orElseThrow(), client.clientId());
+            }
+            List<ClaimMapping> found = store.find(TestClients.TENANT, "a'b%_\\many").orElseThrow().claimMappings();
+            assertEquals(20, found.size());
+            assertEquals(ClaimMapping.TokenType.ACCESS, found.get(0).tokenType());
+            assertEquals("ac-0", found.get(0).claim());
+            assertEquals("id-9", found.get(19).claim());
+            assertTrue(store.find(TestClients.TENANT, "a'b%_\\none").orElseThrow().claimMappings().isEmpty());
+            assertTrue(store.find(TestClients.TENANT, "a'b%_%").isEmpty());
+            assertTrue(store.find("other-tenant", "a'b%_\\many").isEmpty());
+        }
+    }
+
     private static Client version(Client client, String colour) {
         return client.toBuilder().name(colour)
                 .claimMappings(List.of(new ClaimMapping(ClaimMapping.TokenType.ACCESS, "department", colour))).build();
