@@ -192,7 +192,7 @@ final class HttpServerFactory {
      * then finds them started and starts the thread pool and the connectors; nothing is served before it.
      * Undo with {@link #stopHandlers} when the start fails before that.
      */
-    static java.util.concurrent.CompletableFuture<Void> startHandlersAlongside(Server server) {
+    static HandlersStart startHandlersAlongside(Server server) {
         Handler handler = server.getHandler();
         java.util.concurrent.CompletableFuture<Void> started = new java.util.concurrent.CompletableFuture<>();
         Thread thread = new Thread(() -> {
@@ -205,14 +205,25 @@ final class HttpServerFactory {
         }, "identity-start-handlers");
         thread.setDaemon(true);
         thread.start();
-        return started;
+        return new HandlersStart(thread, started);
     }
 
-    /** Waits for {@link #startHandlersAlongside} to end, then stops what it started; for a start that failed. */
-    static void stopHandlers(Server server, java.util.concurrent.CompletableFuture<Void> started) {
+    /**
+     * The start of a server's handlers on a thread of their own ({@link #startHandlersAlongside}).
+     *
+     * @param started completed when the handlers started, exceptionally with what their start threw
+     */
+    record HandlersStart(Thread thread, java.util.concurrent.CompletableFuture<Void> started) {
+    }
+
+    /** Waits for {@link #startHandlersAlongside} and its thread to end, then stops what it started; for a start that failed. */
+    static void stopHandlers(Server server, HandlersStart start) {
         try {
-            started.handle((done, failure) -> null).join();
+            start.started().handle((done, failure) -> null).join();
+            start.thread().join();
             server.getHandler().stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (Exception e) {
             org.slf4j.LoggerFactory.getLogger(HttpServerFactory.class).warn("Stopping the handlers failed", e);
         }

@@ -174,7 +174,7 @@ public final class IdentityServer implements AutoCloseable {
         DatabaseHealth databaseHealth = new DatabaseHealth(database);
         AuditWriter auditWriter = null;
         LongPolls longPolls = null;
-        CompletableFuture<Void> handlersStarting = null;
+        HttpServerFactory.HandlersStart handlersStarting = null;
         try {
             database.publishMetricsTo(metrics.registry());
             auditWriter = new AuditWriter(new JdbcAuditEventStore(database), metrics.registry());
@@ -277,7 +277,7 @@ public final class IdentityServer implements AutoCloseable {
                 return thread;
             });
             engine.startBackgroundJobs(jobs, config.cleanupInterval());
-            awaitStarted(handlersStarting);
+            awaitStarted(handlersStarting.started());
             jetty.start();
             LOG.info("Identity server listening on {}://{}:{}, issuer {}", config.tls() ? "https" : "http",
                     config.host(), port, issuer);

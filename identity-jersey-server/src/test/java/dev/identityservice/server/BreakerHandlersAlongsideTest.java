@@ -7,7 +7,6 @@ import dev.identityservice.server.observability.ServerMetrics;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.eclipse.jetty.server.Server;
 import org.glassfish.jersey.server.ResourceConfig;
@@ -36,8 +35,8 @@ class BreakerHandlersAlongsideTest {
         try (ServerMetrics metrics = new ServerMetrics()) {
             Server server = HttpServerFactory.withApplications(HttpServerFactory.create(config), config,
                     new ResourceConfig(Broken.class), null, metrics, null);
-            CompletableFuture<Void> started = HttpServerFactory.startHandlersAlongside(server);
-            CompletionException failed = assertThrows(CompletionException.class, started::join);
+            HttpServerFactory.HandlersStart started = HttpServerFactory.startHandlersAlongside(server);
+            CompletionException failed = assertThrows(CompletionException.class, started.started()::join);
             assertTrue(failed.getCause() != null, String.valueOf(failed));
             HttpServerFactory.stopHandlers(server, started);
             server.stop();
