@@ -61,29 +61,4 @@ class StartFailureLeftoversTest {
         assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("identity-start-handlers")),
                 "identity-start-handlers still alive");
     }
-
-    @Test
-    void startedAndStoppedRepeatedlyLeavesNoThreads() {
-        for (int i = 0; i < 3; i++) {
-            TestServer.start().close();
-        }
-        int fdsBefore = openFiles();
-        for (int i = 0; i < 3; i++) {
-            TestServer.start().close();
-        }
-        java.util.List<String> names = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName).sorted().toList();
-        // Only the server's own threads are counted: other tests' HTTP clients end when collected, and the password
-        // hashers' threads end a minute after their last hash (each start hashes the bootstrap password).
-        assertTrue(names.stream().noneMatch(n -> n.startsWith("identity-")), names.toString());
-        assertTrue(openFiles() <= fdsBefore + 4, "open files grew from " + fdsBefore + " to " + openFiles());
-    }
-
-    /** This JVM's open file descriptors (sockets among them), on Linux. */
-    private static int openFiles() {
-        try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return (int) fds.count();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 }
