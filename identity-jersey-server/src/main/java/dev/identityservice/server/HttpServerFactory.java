@@ -10,7 +10,10 @@ import dev.identityservice.server.http.TrustedProxies;
 import dev.identityservice.server.observability.AccessLog;
 import dev.identityservice.server.observability.ServerMetrics;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
 import java.util.EnumSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -190,11 +193,11 @@ final class HttpServerFactory {
      * itself and its connectors not: Jersey's initialisation (resource model, HK2, routing) needs the applications
      * only, so it runs while the start applies the default tenant, the bootstrap and the import. {@link Server#start()}
      * then finds them started and starts the thread pool and the connectors; nothing is served before it.
-     * Undo with {@link #stopHandlers} when the start fails before that.
+     * Undo with {@link HandlersStart#stopAfterFailure} when the start fails before that.
      */
     static HandlersStart startHandlersAlongside(Server server) {
         Handler handler = server.getHandler();
-        java.util.concurrent.CompletableFuture<Void> started = new java.util.concurrent.CompletableFuture<>();
+        CompletableFuture<Void> started = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try {
                 handler.start();
@@ -213,19 +216,34 @@ final class HttpServerFactory {
      *
      * @param started completed when the handlers started, exceptionally with what their start threw
      */
-    record HandlersStart(Thread thread, java.util.concurrent.CompletableFuture<Void> started) {
-    }
+    record HandlersStart(Thread thread, CompletableFuture<Void> started) {
 
-    /** Waits for {@link #startHandlersAlongside} and its thread to end, then stops what it started; for a start that failed. */
-    static void stopHandlers(Server server, HandlersStart start) {
-        try {
-            start.started().handle((done, failure) -> null).join();
-            start.thread().join();
-            server.getHandler().stop();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            org.slf4j.LoggerFactory.getLogger(HttpServerFactory.class).warn("Stopping the handlers failed", e);
+        /** Waits for the handlers' start; its failure thrown as {@code jetty.start()} would have thrown it. */
+        void await() throws Exception {
+            try {
+                started.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof Exception cause) {
+                    throw cause;
+                }
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
+                throw e;
+            }
+        }
+
+        /** Waits for the start and its thread to end, then stops what it started; for a start that failed. */
+        void stopAfterFailure(Server server) {
+            try {
+                started.handle((done, failure) -> null).join();
+                thread.join();
+                server.getHandler().stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                org.slf4j.LoggerFactory.getLogger(HttpServerFactory.class).warn("Stopping the handlers failed", e);
+            }
         }
     }
 
@@ -239,7 +257,7 @@ final class HttpServerFactory {
      *                   or {@code null}: {@link IdentityApplication#jwksFilter()}
      */
     static Server withApplications(Server server, ServerConfig config, ResourceConfig application, ResourceConfig management,
-                                   ServerMetrics metrics, jakarta.servlet.Filter front) {
+                                   ServerMetrics metrics, Filter front) {
         ServletContextHandler context = jerseyContext(application);
         // The client address in the logging context of the main port's requests (audit events read it there), the
         // front filter's included (a key ring created by a key set's first request is audited).

@@ -277,7 +277,7 @@ public final class IdentityServer implements AutoCloseable {
                 return thread;
             });
             engine.startBackgroundJobs(jobs, config.cleanupInterval());
-            awaitStarted(handlersStarting.started());
+            handlersStarting.await();
             jetty.start();
             LOG.info("Identity server listening on {}://{}:{}, issuer {}", config.tls() ? "https" : "http",
                     config.host(), port, issuer);
@@ -291,7 +291,7 @@ public final class IdentityServer implements AutoCloseable {
                 longPolls.close();
             }
             if (handlersStarting != null && !jetty.isStarted()) {
-                HttpServerFactory.stopHandlers(jetty, handlersStarting);
+                handlersStarting.stopAfterFailure(jetty);
             }
             stopQuietly(jetty);
             closeConnectors(jetty);
@@ -457,21 +457,6 @@ public final class IdentityServer implements AutoCloseable {
         databaseHealth.close();
         metrics.close();
         database.close();
-    }
-
-    /** Waits for {@link HttpServerFactory#startHandlersAlongside}; its failure thrown as {@code jetty.start()} would have. */
-    private static void awaitStarted(CompletableFuture<Void> handlers) throws Exception {
-        try {
-            handlers.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof Exception cause) {
-                throw cause;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw e;
-        }
     }
 
     /**

@@ -38,7 +38,7 @@ class BreakerHandlersAlongsideTest {
             HttpServerFactory.HandlersStart started = HttpServerFactory.startHandlersAlongside(server);
             CompletionException failed = assertThrows(CompletionException.class, started.started()::join);
             assertTrue(failed.getCause() != null, String.valueOf(failed));
-            HttpServerFactory.stopHandlers(server, started);
+            started.stopAfterFailure(server);
             server.stop();
         }
     }

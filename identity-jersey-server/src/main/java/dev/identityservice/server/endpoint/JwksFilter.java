@@ -1,6 +1,7 @@
 package dev.identityservice.server.endpoint;
 
 import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.server.http.Json;
 import dev.identityservice.server.http.SecurityHeadersFilter;
 import dev.identityservice.server.http.TenantResolver;
 import dev.identityservice.server.observability.RequestMetricsFilter;
@@ -41,7 +42,7 @@ public final class JwksFilter implements Filter {
     private static final String RESOURCE = JwksEndpoint.class.getSimpleName();
     private static final String TEMPLATE = PATH;
     /** {@code Cache-Control} as Jersey writes the endpoint's {@code CacheControl}. */
-    private static final String CACHE_CONTROL = dev.identityservice.server.http.Json.publicFor(JwksEndpoint.MAX_AGE_SECONDS).toString();
+    private static final String CACHE_CONTROL = Json.publicFor(JwksEndpoint.MAX_AGE_SECONDS).toString();
 
     private final JwksEndpoint endpoint;
     private final Function<String, Optional<Tenant>> tenants;
