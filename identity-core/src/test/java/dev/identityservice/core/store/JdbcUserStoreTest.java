@@ -229,6 +229,50 @@ class JdbcUserStoreTest {
         }
     }
 
+    /**
+     * Two instances on one database: what one writes, the other reads at once, and never a mix of two updates in
+     * the row (the profile's name), the roles and the attributes: the roles and attributes an instance keeps are
+     * used only for the row's version.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void findWhenAnotherInstanceUpdatesThenItsStateAtOnceAndOfOneVersion(DatabaseKind kind) throws Exception {
+        try (Database database = open(kind)) {
+            JdbcUserStore reading = new JdbcUserStore(database);
+            JdbcUserStore writing = new JdbcUserStore(database);
+            User current = colour(TestUsers.complete("alice", HASH), "red");
+            writing.create(current);
+            assertEquals(Set.of("red"), reading.findById(TestUsers.TENANT, current.id()).orElseThrow().roles());
+            current = writing.update(colour(current, "blue"));
+            User read = reading.findByUsername(TestUsers.TENANT, "alice").orElseThrow();
+            assertEquals(Set.of("blue"), read.roles());
+            assertEquals(Map.of("colour", "blue"), read.attributes());
+            assertEquals(current.version(), read.version());
+
+            User first = current;
+            List<String> mixed = ReadsDuringWrites.mixedReads(() -> {
+                User written = first;
+                for (int i = 0; i < 200; i++) {
+                    written = writing.update(colour(written, i % 2 == 0 ? "red" : "blue"));
+                }
+            }, () -> {
+                User seen = reading.findById(TestUsers.TENANT, first.id()).orElseThrow();
+                String name = seen.profile().name();
+                return seen.roles().equals(Set.of(name)) && name.equals(seen.attributes().get("colour")) ? null
+                        : name + " " + seen.roles() + " " + seen.attributes();
+            });
+            assertTrue(mixed.isEmpty(), () -> mixed.size() + " mixed reads, e.g. " + mixed.get(0));
+            assertEquals(writing.findById(TestUsers.TENANT, first.id()).orElseThrow().roles(),
+                    reading.list(TestUsers.TENANT, 0, 10).get(0).roles());
+        }
+    }
+
+    /** {@code user} with role, attribute {@code colour} and profile name all {@code colour}. */
+    private static User colour(User user, String colour) {
+        return user.withRoles(Set.of(colour), LATER)
+                .withProfile(UserProfile.builder().name(colour).build(), Map.of("colour", colour), LATER);
+    }
+
     @ParameterizedTest
     @EnumSource(DatabaseKind.class)
     void listWhenPagedThenOrderedByUsernameIgnoringCase(DatabaseKind kind) {

@@ -1,5 +1,7 @@
 package dev.identityservice.core.store.jdbc;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.identityservice.core.user.Address;
 import dev.identityservice.core.user.StoredCredentials;
 import dev.identityservice.core.user.User;
@@ -27,8 +29,15 @@ import java.util.Set;
  * {@link UserStore} on the {@code users}, {@code user_roles} and {@code user_attributes} tables.
  *
  * <p>Usernames are unique per tenant in their {@link User#normalize normalized} form (PRECIS
- * UsernameCaseMapped, RFC 8265 §3.3), enforced by the database. Reading a user costs two queries on one connection: the user row, then its roles and
- * attributes together; a password login and every {@code /userinfo} request run them.
+ * UsernameCaseMapped, RFC 8265 §3.3), enforced by the database.
+ *
+ * <p>Reading a user costs one query, the user row, when its roles and attributes are known for the row's version: every
+ * write that changes them moves the version on in the same transaction, so roles and attributes read with version
+ * {@code v} are the user's as long as the row says {@code v}, whichever instance wrote it. Otherwise a second query
+ * reads them together with the version they belong to, and the user is read again if the row moved on in between, so
+ * that a user never comes back with the row of one update and the roles or attributes of another. A password login and
+ * every {@code /userinfo} and introspection request read a user: the second query is the costlier one on H2, which
+ * parses its {@code UNION ALL} again on every run (about 16 % of a {@code /userinfo} request's CPU).
  */
 public final class JdbcUserStore implements UserStore {
 
@@ -49,8 +58,14 @@ public final class JdbcUserStore implements UserStore {
     private static final String INSERT_PLACEHOLDERS = String.join(", ", Collections.nCopies(
             SELECTED.size() + 1, "?"));
     private static final String USERNAME_CONSTRAINT = "users_username_unique";
+    /** Users whose roles and attributes are kept (a few hundred bytes each): the ones active lately. */
+    static final int KNOWN_CHILDREN_USERS = 4096;
+    /** Reads of a user that its concurrent updates may spoil before one fails (each retry follows a committed update). */
+    static final int MAX_READ_ATTEMPTS = 16;
 
     private final Database database;
+    /** Roles and attributes by user, with the version of the user row they were read with. */
+    private final Cache<UserKey, Children> knownChildren = Caffeine.newBuilder().maximumSize(KNOWN_CHILDREN_USERS).build();
 
     public JdbcUserStore(Database database) {
         this.database = database;
@@ -188,7 +203,7 @@ public final class JdbcUserStore implements UserStore {
         if (offset < 0 || limit < 1 || limit > MAX_PAGE_SIZE) {
             throw new IllegalArgumentException("offset must be >= 0 and limit between 1 and " + MAX_PAGE_SIZE);
         }
-        return database.withConnection(connection -> {
+        return database.withConnection(connection -> consistently(tenantId, () -> {
             List<UserRow> rows = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement(selectPage(condition, orderBy))) {
                 select.setString(1, tenantId);
@@ -201,8 +216,8 @@ public final class JdbcUserStore implements UserStore {
                     }
                 }
             }
-            return withRolesAndAttributes(connection, tenantId, rows);
-        });
+            return rows;
+        }, connection));
     }
 
     /** Moves the cut-off forward only: an earlier instant would re-activate tokens that were revoked. */
@@ -236,42 +251,93 @@ public final class JdbcUserStore implements UserStore {
     }
 
     private Optional<User> findOne(String sql, String tenantId, String key) {
-        return database.withConnection(connection -> {
-            UserRow row;
+        return database.withConnection(connection -> consistently(tenantId, () -> {
             try (PreparedStatement select = connection.prepareStatement(sql)) {
                 select.setString(1, tenantId);
                 select.setString(2, key);
                 try (ResultSet result = select.executeQuery()) {
-                    if (!result.next()) {
-                        return Optional.empty();
-                    }
-                    row = UserRow.read(SELECTED.row(result));
+                    return result.next() ? List.of(UserRow.read(SELECTED.row(result))) : List.<UserRow>of();
                 }
             }
-            return Optional.of(withRolesAndAttributes(connection, tenantId, List.of(row)).get(0));
-        });
+        }, connection)).stream().findFirst();
+    }
+
+    /** Reads user rows, in one statement. */
+    @FunctionalInterface
+    private interface RowsRead {
+        List<UserRow> read() throws SQLException;
     }
 
     /**
-     * Loads the roles and attributes of {@code rows} in one query and completes the users, in order. One statement,
-     * so one snapshot: read as two (roles, then attributes), a user updated in between came back with the roles of
-     * one update and the attributes of another, on H2 and PostgreSQL alike (JdbcUserStoreTest). H2 parses this
-     * {@code UNION ALL} again on every read (it keeps only plain statements parsed; about 8 % of a {@code /userinfo}
-     * request's CPU): that is the price of it. The same union wrapped in a plain {@code SELECT ... FROM (...)}, which
-     * H2 keeps parsed, was not one snapshot on H2 (hundreds of mixed reads in that test).
+     * The users of the rows {@code read} answers, completed with their roles and attributes of the same version: read
+     * again when one of them changed between its row and its roles and attributes.
+     *
+     * @throws IllegalStateException when {@value #MAX_READ_ATTEMPTS} reads in a row each crossed an update
      */
-    private static List<User> withRolesAndAttributes(Connection connection, String tenantId, List<UserRow> rows) throws SQLException {
-        if (rows.isEmpty()) {
-            return List.of();
+    private List<User> consistently(String tenantId, RowsRead read, Connection connection) throws SQLException {
+        for (int attempt = 1; attempt <= MAX_READ_ATTEMPTS; attempt++) {
+            List<User> users = withRolesAndAttributes(connection, tenantId, read.read());
+            if (users != null) {
+                return users;
+            }
         }
+        throw new IllegalStateException("users of tenant '" + tenantId + "' changed during each of "
+                + MAX_READ_ATTEMPTS + " reads");
+    }
+
+    /**
+     * Completes {@code rows} with their roles and attributes, in order: those known for the row's version as they are,
+     * the others read in one statement, which also answers each user's version in the same snapshot (one statement,
+     * so one snapshot: read as two, roles then attributes, a user updated in between came back with the roles of
+     * one update and the attributes of another, on H2 and PostgreSQL alike; JdbcUserStoreTest). H2 parses this
+     * {@code UNION ALL} again on every read; the same union wrapped in a plain {@code SELECT ... FROM (...)}, which H2
+     * keeps parsed, was not one snapshot on H2 (hundreds of mixed reads in that test).
+     *
+     * @return the users, or {@code null} when a user's version in that statement is not its row's: updated or deleted
+     *         in between
+     */
+    private List<User> withRolesAndAttributes(Connection connection, String tenantId, List<UserRow> rows) throws SQLException {
+        Map<String, Children> children = new HashMap<>();
+        List<UserRow> unknown = new ArrayList<>();
+        for (UserRow row : rows) {
+            Children known = knownChildren.getIfPresent(new UserKey(tenantId, row.id));
+            if (known != null && known.version == row.version) {
+                children.put(row.id, known);
+            } else {
+                unknown.add(row);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            Map<String, Children> read = readChildren(connection, tenantId, unknown);
+            for (UserRow row : unknown) {
+                Children found = read.get(row.id);
+                if (found == null || found.version != row.version) {
+                    return null;
+                }
+                knownChildren.put(new UserKey(tenantId, row.id), found);
+                children.put(row.id, found);
+            }
+        }
+        List<User> users = new ArrayList<>(rows.size());
+        for (UserRow row : rows) {
+            Children found = children.get(row.id);
+            users.add(row.toUser(found.roles, found.attributes));
+        }
+        return users;
+    }
+
+    /** The roles, attributes and version of each of {@code rows}' users that still exists, in one statement. */
+    private static Map<String, Children> readChildren(Connection connection, String tenantId, List<UserRow> rows) throws SQLException {
+        Map<String, Long> versions = new HashMap<>();
         Map<String, Set<String>> roles = new HashMap<>();
         Map<String, Map<String, String>> attributes = new HashMap<>();
         String ids = String.join(", ", Collections.nCopies(rows.size(), "?"));
         try (PreparedStatement select = connection.prepareStatement(
                 "SELECT user_id, 'R' AS kind, role AS name, role AS attr_value FROM user_roles WHERE tenant_id = ? AND user_id IN (" + ids + ") "
-                + "UNION ALL SELECT user_id, 'A', name, attr_value FROM user_attributes WHERE tenant_id = ? AND user_id IN (" + ids + ")")) {
+                + "UNION ALL SELECT user_id, 'A', name, attr_value FROM user_attributes WHERE tenant_id = ? AND user_id IN (" + ids + ") "
+                + "UNION ALL SELECT id, 'V', CAST(version AS VARCHAR(20)), NULL FROM users WHERE tenant_id = ? AND id IN (" + ids + ")")) {
             int i = 1;
-            for (int pass = 0; pass < 2; pass++) {
+            for (int pass = 0; pass < 3; pass++) {
                 select.setString(i++, tenantId);
                 for (UserRow row : rows) {
                     select.setString(i++, row.id);
@@ -280,19 +346,26 @@ public final class JdbcUserStore implements UserStore {
             try (ResultSet result = select.executeQuery()) {
                 while (result.next()) {
                     String userId = result.getString(1);
-                    if ("R".equals(result.getString(2))) {
-                        roles.computeIfAbsent(userId, k -> new HashSet<>()).add(result.getString(3));
-                    } else {
-                        attributes.computeIfAbsent(userId, k -> new LinkedHashMap<>()).put(result.getString(3), result.getString(4));
+                    switch (result.getString(2)) {
+                        case "R" -> roles.computeIfAbsent(userId, k -> new HashSet<>()).add(result.getString(3));
+                        case "A" -> attributes.computeIfAbsent(userId, k -> new LinkedHashMap<>())
+                                .put(result.getString(3), result.getString(4));
+                        default -> versions.put(userId, Long.parseLong(result.getString(3)));
                     }
                 }
             }
         }
-        List<User> users = new ArrayList<>(rows.size());
-        for (UserRow row : rows) {
-            users.add(row.toUser(roles.getOrDefault(row.id, Set.of()), attributes.getOrDefault(row.id, Map.of())));
-        }
-        return users;
+        Map<String, Children> children = new HashMap<>();
+        versions.forEach((userId, version) -> children.put(userId, new Children(version,
+                Set.copyOf(roles.getOrDefault(userId, Set.of())), Map.copyOf(attributes.getOrDefault(userId, Map.of())))));
+        return children;
+    }
+
+    private record UserKey(String tenantId, String id) {
+    }
+
+    /** A user's roles and attributes as of the user row's {@code version}; immutable. */
+    private record Children(long version, Set<String> roles, Map<String, String> attributes) {
     }
 
     /** Binds the columns of {@link #FIELD_ASSIGNMENTS} from {@code first} on; answers the next index. */
