@@ -267,6 +267,40 @@ class JdbcUserStoreTest {
         }
     }
 
+    /**
+     * A read inside a transaction that is rolled back afterwards (the import file's {@code inOneTransaction}: a user
+     * updated, then read again by {@code changePassword}'s {@code modify}, then a later entry fails) sees the
+     * uncommitted roles at the uncommitted version. Those must not be kept: once another instance writes the user
+     * and the row reaches that version number with other roles, the rolled-back roles would be served as the user's.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void findWhenRolledBackWriteWasReadInItsTransactionThenItsRolesNeverServed(DatabaseKind kind) {
+        try (Database database = open(kind)) {
+            JdbcUserStore instanceA = new JdbcUserStore(database);
+            JdbcUserStore instanceB = new JdbcUserStore(database);
+            User alice = colour(TestUsers.complete("alice", HASH), "red");
+            instanceA.create(alice);
+
+            assertThrows(IllegalStateException.class, () -> database.inOneTransaction(() -> {
+                User promoted = instanceA.update(alice.withRoles(Set.of("admin"), LATER));
+                assertEquals(Set.of("admin"), instanceA.findById(TestUsers.TENANT, alice.id()).orElseThrow().roles());
+                assertEquals(promoted.version(), instanceA.findById(TestUsers.TENANT, alice.id()).orElseThrow().version());
+                throw new IllegalStateException("a later entry of the import fails: everything is rolled back");
+            }));
+            assertEquals(Set.of("red"), instanceB.findById(TestUsers.TENANT, alice.id()).orElseThrow().roles());
+
+            // Another instance renames her: the row's version is now the rolled-back write's number, roles "red".
+            User renamed = instanceB.modify(TestUsers.TENANT, alice.id(),
+                    u -> u.withProfile(UserProfile.builder().name("Alice A.").build(), u.attributes(), LATER)).orElseThrow();
+            assertEquals(Set.of("red"), renamed.roles());
+
+            User read = instanceA.findById(TestUsers.TENANT, alice.id()).orElseThrow();
+            assertEquals("Alice A.", read.profile().name());
+            assertEquals(Set.of("red"), read.roles(), "roles of a rolled-back transaction served at version " + read.version());
+        }
+    }
+
     /** {@code user} with role, attribute {@code colour} and profile name all {@code colour}. */
     private static User colour(User user, String colour) {
         return user.withRoles(Set.of(colour), LATER)
