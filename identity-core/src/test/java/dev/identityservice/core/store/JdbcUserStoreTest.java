@@ -301,6 +301,59 @@ class JdbcUserStoreTest {
         }
     }
 
+    /**
+     * A page of users is answered while some of them are edited without pause by another instance (a sync import,
+     * a provisioning script): before, each page was read once; now a page is read again whole whenever any one of its
+     * users moved on between the rows and their roles, and fails after {@code MAX_READ_ATTEMPTS} such reads.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void listWhenUsersOfThePageEditedWithoutPauseThenStillAnswered(DatabaseKind kind) throws Exception {
+        try (Database database = open(kind)) {
+            JdbcUserStore reading = new JdbcUserStore(database);
+            JdbcUserStore writing = new JdbcUserStore(database);
+            List<User> users = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                User user = colour(TestUsers.minimal(String.format("user%03d", i), HASH), "red");
+                writing.create(user);
+                users.add(user);
+            }
+            ExecutorService writers = Executors.newFixedThreadPool(2);
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            AtomicInteger failures = new AtomicInteger();
+            String firstFailure = null;
+            try {
+                for (int w = 0; w < 2; w++) {
+                    int offset = w;
+                    writers.submit(() -> {
+                        for (int i = offset; !stop.get(); i += 2) {
+                            User user = users.get(i % users.size());
+                            writing.modify(TestUsers.TENANT, user.id(), u -> colour(u, u.roles().contains("red") ? "blue" : "red"));
+                        }
+                        return null;
+                    });
+                }
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+                int reads = 0;
+                while (System.nanoTime() < end) {
+                    reads++;
+                    try {
+                        assertEquals(200, reading.list(TestUsers.TENANT, 0, 200).size());
+                    } catch (IllegalStateException e) {
+                        failures.incrementAndGet();
+                        firstFailure = firstFailure == null ? e.getMessage() : firstFailure;
+                    }
+                }
+                System.out.printf("list during edits on %s: %d of %d pages failed%n", kind, failures.get(), reads);
+            } finally {
+                stop.set(true);
+                writers.shutdown();
+                writers.awaitTermination(10, TimeUnit.SECONDS);
+            }
+            assertEquals(0, failures.get(), firstFailure);
+        }
+    }
+
     /** {@code user} with role, attribute {@code colour} and profile name all {@code colour}. */
     private static User colour(User user, String colour) {
         return user.withRoles(Set.of(colour), LATER)
