@@ -27,12 +27,14 @@ import java.util.Optional;
  */
 public final class AccessTokenValidator {
 
-    /** Tokens whose verification is kept (about 2 KiB each: the token and its claims). */
-    static final int VERIFIED_TOKENS = 1024;
+    /** The most memory the kept verifications take, in bytes: each weighs 4 bytes per character of its token
+     *  (the token and its parsed claims, roughly as large again). */
+    static final long VERIFIED_TOKENS_BYTES = 4L << 20;
 
     private final KeyRingProvider keys;
     private final Clock clock;
-    private final Cache<String, Verified> verified = Caffeine.newBuilder().maximumSize(VERIFIED_TOKENS).build();
+    private final Cache<String, Verified> verified = Caffeine.newBuilder()
+            .maximumWeight(VERIFIED_TOKENS_BYTES).weigher((String token, Verified verification) -> 4 * token.length()).build();
 
     /** The claims of a token whose signature and {@code typ} {@code ring} verified. */
     private record Verified(KeyRing ring, JWTClaimsSet claims) {

@@ -58,14 +58,17 @@ public final class JdbcUserStore implements UserStore {
     private static final String INSERT_PLACEHOLDERS = String.join(", ", Collections.nCopies(
             SELECTED.size() + 1, "?"));
     private static final String USERNAME_CONSTRAINT = "users_username_unique";
-    /** Users whose roles and attributes are kept (a few hundred bytes each): the ones active lately. */
-    static final int KNOWN_CHILDREN_USERS = 4096;
-    /** Reads of a user that its concurrent updates may spoil before one fails (each retry follows a committed update). */
+    private static final String BY_ID = "SELECT " + COLUMNS + " FROM users WHERE tenant_id = ? AND id = ?";
+    private static final String BY_USERNAME = "SELECT " + COLUMNS + " FROM users WHERE tenant_id = ? AND username_normalized = ?";
+    /** The most memory the kept roles and attributes take, in bytes (estimated by {@link Children#weight}). */
+    static final long KNOWN_CHILDREN_BYTES = 4L << 20;
+    /** Reads of one user that its concurrent updates may spoil before one fails (each retry follows a committed update). */
     static final int MAX_READ_ATTEMPTS = 16;
 
     private final Database database;
-    /** Roles and attributes by user, with the version of the user row they were read with. */
-    private final Cache<UserKey, Children> knownChildren = Caffeine.newBuilder().maximumSize(KNOWN_CHILDREN_USERS).build();
+    /** Roles and attributes by user, with the version of the committed user row they were read with. */
+    private final Cache<UserKey, Children> knownChildren = Caffeine.newBuilder().maximumWeight(KNOWN_CHILDREN_BYTES)
+            .weigher((UserKey key, Children children) -> children.weight()).build();
 
     public JdbcUserStore(Database database) {
         this.database = database;
@@ -150,13 +153,12 @@ public final class JdbcUserStore implements UserStore {
 
     @Override
     public Optional<User> findById(String tenantId, String id) {
-        return findOne("SELECT " + COLUMNS + " FROM users WHERE tenant_id = ? AND id = ?", tenantId, id);
+        return database.withConnection(connection -> findOne(connection, BY_ID, tenantId, id));
     }
 
     @Override
     public Optional<User> findByUsername(String tenantId, String username) {
-        return findOne("SELECT " + COLUMNS + " FROM users WHERE tenant_id = ? AND username_normalized = ?",
-                tenantId, User.normalize(username));
+        return database.withConnection(connection -> findOne(connection, BY_USERNAME, tenantId, User.normalize(username)));
     }
 
     @Override
@@ -203,7 +205,7 @@ public final class JdbcUserStore implements UserStore {
         if (offset < 0 || limit < 1 || limit > MAX_PAGE_SIZE) {
             throw new IllegalArgumentException("offset must be >= 0 and limit between 1 and " + MAX_PAGE_SIZE);
         }
-        return database.withConnection(connection -> consistently(tenantId, () -> {
+        return database.withConnection(connection -> {
             List<UserRow> rows = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement(selectPage(condition, orderBy))) {
                 select.setString(1, tenantId);
@@ -216,8 +218,17 @@ public final class JdbcUserStore implements UserStore {
                     }
                 }
             }
-            return rows;
-        }, connection));
+            // A user updated between the page and its roles is read again alone (gone when deleted meanwhile).
+            List<User> users = new ArrayList<>(rows.size());
+            List<User> completed = withRolesAndAttributes(connection, tenantId, rows);
+            for (int i = 0; i < rows.size(); i++) {
+                User user = completed.get(i) != null ? completed.get(i) : findOne(connection, BY_ID, tenantId, rows.get(i).id).orElse(null);
+                if (user != null) {
+                    users.add(user);
+                }
+            }
+            return users;
+        });
     }
 
     /** Moves the cut-off forward only: an earlier instant would re-activate tokens that were revoked. */
@@ -250,38 +261,31 @@ public final class JdbcUserStore implements UserStore {
         });
     }
 
-    private Optional<User> findOne(String sql, String tenantId, String key) {
-        return database.withConnection(connection -> consistently(tenantId, () -> {
+    /**
+     * The user whose row {@code sql} selects by tenant and {@code key}, with roles and attributes of the row's version:
+     * read again when it changed between its row and its roles and attributes.
+     *
+     * @throws IllegalStateException when {@value #MAX_READ_ATTEMPTS} reads in a row each crossed an update
+     */
+    private Optional<User> findOne(Connection connection, String sql, String tenantId, String key) throws SQLException {
+        for (int attempt = 1; attempt <= MAX_READ_ATTEMPTS; attempt++) {
+            UserRow row;
             try (PreparedStatement select = connection.prepareStatement(sql)) {
                 select.setString(1, tenantId);
                 select.setString(2, key);
                 try (ResultSet result = select.executeQuery()) {
-                    return result.next() ? List.of(UserRow.read(SELECTED.row(result))) : List.<UserRow>of();
+                    if (!result.next()) {
+                        return Optional.empty();
+                    }
+                    row = UserRow.read(SELECTED.row(result));
                 }
             }
-        }, connection)).stream().findFirst();
-    }
-
-    /** Reads user rows, in one statement. */
-    @FunctionalInterface
-    private interface RowsRead {
-        List<UserRow> read() throws SQLException;
-    }
-
-    /**
-     * The users of the rows {@code read} answers, completed with their roles and attributes of the same version: read
-     * again when one of them changed between its row and its roles and attributes.
-     *
-     * @throws IllegalStateException when {@value #MAX_READ_ATTEMPTS} reads in a row each crossed an update
-     */
-    private List<User> consistently(String tenantId, RowsRead read, Connection connection) throws SQLException {
-        for (int attempt = 1; attempt <= MAX_READ_ATTEMPTS; attempt++) {
-            List<User> users = withRolesAndAttributes(connection, tenantId, read.read());
-            if (users != null) {
-                return users;
+            User user = withRolesAndAttributes(connection, tenantId, List.of(row)).get(0);
+            if (user != null) {
+                return Optional.of(user);
             }
         }
-        throw new IllegalStateException("users of tenant '" + tenantId + "' changed during each of "
+        throw new IllegalStateException("user '" + key + "' of tenant '" + tenantId + "' changed during each of "
                 + MAX_READ_ATTEMPTS + " reads");
     }
 
@@ -293,8 +297,12 @@ public final class JdbcUserStore implements UserStore {
      * {@code UNION ALL} again on every read; the same union wrapped in a plain {@code SELECT ... FROM (...)}, which H2
      * keeps parsed, was not one snapshot on H2 (hundreds of mixed reads in that test).
      *
-     * @return the users, or {@code null} when a user's version in that statement is not its row's: updated or deleted
-     *         in between
+     * <p>What is read is kept only once committed ({@link Database#afterCommit}): read inside an
+     * {@link Database#inOneTransaction} that then rolls back, it would be a version that never was, and the row may
+     * reach that version number again with other roles.
+     *
+     * @return the users, in order; {@code null} in place of a user whose version in that statement is not its row's
+     *         (updated or deleted in between)
      */
     private List<User> withRolesAndAttributes(Connection connection, String tenantId, List<UserRow> rows) throws SQLException {
         Map<String, Children> children = new HashMap<>();
@@ -311,17 +319,17 @@ public final class JdbcUserStore implements UserStore {
             Map<String, Children> read = readChildren(connection, tenantId, unknown);
             for (UserRow row : unknown) {
                 Children found = read.get(row.id);
-                if (found == null || found.version != row.version) {
-                    return null;
+                if (found != null && found.version == row.version) {
+                    UserKey key = new UserKey(tenantId, row.id);
+                    database.afterCommit(() -> knownChildren.put(key, found));
+                    children.put(row.id, found);
                 }
-                knownChildren.put(new UserKey(tenantId, row.id), found);
-                children.put(row.id, found);
             }
         }
         List<User> users = new ArrayList<>(rows.size());
         for (UserRow row : rows) {
             Children found = children.get(row.id);
-            users.add(row.toUser(found.roles, found.attributes));
+            users.add(found == null ? null : row.toUser(found.roles, found.attributes));
         }
         return users;
     }
@@ -366,6 +374,18 @@ public final class JdbcUserStore implements UserStore {
 
     /** A user's roles and attributes as of the user row's {@code version}; immutable. */
     private record Children(long version, Set<String> roles, Map<String, String> attributes) {
+
+        /** Bytes this takes, roughly: 2 per character and 48 per object (string, entry, set or map). */
+        int weight() {
+            long bytes = 96;
+            for (String role : roles) {
+                bytes += 96 + 2L * role.length();
+            }
+            for (Map.Entry<String, String> attribute : attributes.entrySet()) {
+                bytes += 144 + 2L * (attribute.getKey().length() + attribute.getValue().length());
+            }
+            return (int) Math.min(bytes, Integer.MAX_VALUE);
+        }
     }
 
     /** Binds the columns of {@link #FIELD_ASSIGNMENTS} from {@code first} on; answers the next index. */
