@@ -9,6 +9,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -165,7 +167,7 @@ public final class Database implements AutoCloseable {
             connection.setAutoCommit(false);
             try {
                 T result = work.run(connection);
-                connection.commit();
+                commit(connection);
                 return result;
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -213,7 +215,7 @@ public final class Database implements AutoCloseable {
             afterCommit.set(committed);
             try {
                 result = job.get();
-                connection.commit();
+                commit(connection);
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
@@ -241,6 +243,22 @@ public final class Database implements AutoCloseable {
         } else {
             pending.add(action);
         }
+    }
+
+    /**
+     * Commits, or refuses to when PostgreSQL has aborted the transaction: a statement of it failed and the work went
+     * on (it caught the failure), so {@code commit()} would roll everything back without a word and the caller would
+     * believe it written (and run its {@link #afterCommit} actions on what never was).
+     *
+     * @throws DataAccessException when the transaction was aborted (it is rolled back)
+     */
+    private static void commit(Connection connection) throws SQLException {
+        if (connection.isWrapperFor(BaseConnection.class)
+                && connection.unwrap(BaseConnection.class).getTransactionState() == TransactionState.FAILED) {
+            throw new DataAccessException(new SQLException("a statement of this transaction failed and PostgreSQL "
+                    + "aborted it: nothing of it is committed"));
+        }
+        connection.commit();
     }
 
     private static <T> T runJoined(Connection connection, Work<T> work) {

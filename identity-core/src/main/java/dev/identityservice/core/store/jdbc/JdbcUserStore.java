@@ -62,8 +62,8 @@ public final class JdbcUserStore implements UserStore {
     private static final String BY_USERNAME = "SELECT " + COLUMNS + " FROM users WHERE tenant_id = ? AND username_normalized = ?";
     /** The most memory the kept roles and attributes take, in bytes (estimated by {@link Children#weight}). */
     static final long KNOWN_CHILDREN_BYTES = 4L << 20;
-    /** Reads of one user that its concurrent updates may spoil before one fails (each retry follows a committed update). */
-    static final int MAX_READ_ATTEMPTS = 16;
+    /** Reads of one user that its concurrent updates may spoil before it is read with its row locked. */
+    static final int OPTIMISTIC_READS = 3;
 
     private final Database database;
     /** Roles and attributes by user, with the version of the committed user row they were read with. */
@@ -263,30 +263,57 @@ public final class JdbcUserStore implements UserStore {
 
     /**
      * The user whose row {@code sql} selects by tenant and {@code key}, with roles and attributes of the row's version:
-     * read again when it changed between its row and its roles and attributes.
-     *
-     * @throws IllegalStateException when {@value #MAX_READ_ATTEMPTS} reads in a row each crossed an update
+     * read again when it changed between its row and its roles and attributes, and after {@value #OPTIMISTIC_READS}
+     * such reads with its row locked ({@code FOR UPDATE}, until this read's transaction ends), so that a user updated
+     * without pause is still read (an update writes the row first and holds it to its commit).
      */
     private Optional<User> findOne(Connection connection, String sql, String tenantId, String key) throws SQLException {
-        for (int attempt = 1; attempt <= MAX_READ_ATTEMPTS; attempt++) {
-            UserRow row;
-            try (PreparedStatement select = connection.prepareStatement(sql)) {
-                select.setString(1, tenantId);
-                select.setString(2, key);
-                try (ResultSet result = select.executeQuery()) {
-                    if (!result.next()) {
-                        return Optional.empty();
-                    }
-                    row = UserRow.read(SELECTED.row(result));
-                }
-            }
-            User user = withRolesAndAttributes(connection, tenantId, List.of(row)).get(0);
+        for (int attempt = 1; attempt <= OPTIMISTIC_READS; attempt++) {
+            Optional<User> user = readOnce(connection, sql, tenantId, key);
             if (user != null) {
-                return Optional.of(user);
+                return user;
             }
         }
-        throw new IllegalStateException("user '" + key + "' of tenant '" + tenantId + "' changed during each of "
-                + MAX_READ_ATTEMPTS + " reads");
+        boolean ownTransaction = connection.getAutoCommit();
+        if (ownTransaction) {
+            connection.setAutoCommit(false);
+        }
+        try {
+            Optional<User> user = readOnce(connection, sql + " FOR UPDATE", tenantId, key);
+            if (user == null) {
+                throw new IllegalStateException("user '" + key + "' of tenant '" + tenantId + "' changed while locked");
+            }
+            if (ownTransaction) {
+                connection.commit();
+            }
+            return user;
+        } catch (SQLException | RuntimeException e) {
+            if (ownTransaction) {
+                connection.rollback();
+            }
+            throw e;
+        } finally {
+            if (ownTransaction) {
+                connection.setAutoCommit(true);
+            }
+        }
+    }
+
+    /** One read of a user: empty when there is none, {@code null} when it changed between its two statements. */
+    private Optional<User> readOnce(Connection connection, String sql, String tenantId, String key) throws SQLException {
+        UserRow row;
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setString(1, tenantId);
+            select.setString(2, key);
+            try (ResultSet result = select.executeQuery()) {
+                if (!result.next()) {
+                    return Optional.empty();
+                }
+                row = UserRow.read(SELECTED.row(result));
+            }
+        }
+        User user = withRolesAndAttributes(connection, tenantId, List.of(row)).get(0);
+        return user == null ? null : Optional.of(user);
     }
 
     /**
