@@ -34,8 +34,9 @@ import java.util.Set;
  * <p>Reading a user costs one query, the user row, when its roles and attributes are known for the row's version: every
  * write that changes them moves the version on in the same transaction, so roles and attributes read with version
  * {@code v} are the user's as long as the row says {@code v}, whichever instance wrote it. Otherwise a second query
- * reads them together with the version they belong to, and the user is read again if the row moved on in between, so
- * that a user never comes back with the row of one update and the roles or attributes of another. A password login and
+ * reads them together with the version they belong to, and the user is read again if the row moved on in between (after
+ * three such reads, with its row locked), so that a user never comes back with the row of one update and the roles or
+ * attributes of another. A password login and
  * every {@code /userinfo} and introspection request read a user: the second query is the costlier one on H2, which
  * parses its {@code UNION ALL} again on every run (about 16 % of a {@code /userinfo} request's CPU).
  */
@@ -402,9 +403,12 @@ public final class JdbcUserStore implements UserStore {
     /** A user's roles and attributes as of the user row's {@code version}; immutable. */
     private record Children(long version, Set<String> roles, Map<String, String> attributes) {
 
-        /** Bytes this takes, roughly: 2 per character and 48 per object (string, entry, set or map). */
+        /**
+         * Bytes this and its entry take, roughly: 2 per character and 48 per object (string, map entry, set, map,
+         * record), the key and the cache's own entry included.
+         */
         int weight() {
-            long bytes = 96;
+            long bytes = 384;
             for (String role : roles) {
                 bytes += 96 + 2L * role.length();
             }
