@@ -240,10 +240,10 @@ class JdbcUserStoreTest {
         try (Database database = open(kind)) {
             JdbcUserStore reading = new JdbcUserStore(database);
             JdbcUserStore writing = new JdbcUserStore(database);
-            User current = colour(TestUsers.complete("alice", HASH), "red");
+            User current = TestUsers.coloured(TestUsers.complete("alice", HASH), "red", LATER);
             writing.create(current);
             assertEquals(Set.of("red"), reading.findById(TestUsers.TENANT, current.id()).orElseThrow().roles());
-            current = writing.update(colour(current, "blue"));
+            current = writing.update(TestUsers.coloured(current, "blue", LATER));
             User read = reading.findByUsername(TestUsers.TENANT, "alice").orElseThrow();
             assertEquals(Set.of("blue"), read.roles());
             assertEquals(Map.of("colour", "blue"), read.attributes());
@@ -253,7 +253,7 @@ class JdbcUserStoreTest {
             List<String> mixed = ReadsDuringWrites.mixedReads(() -> {
                 User written = first;
                 for (int i = 0; i < 200; i++) {
-                    written = writing.update(colour(written, i % 2 == 0 ? "red" : "blue"));
+                    written = writing.update(TestUsers.coloured(written, i % 2 == 0 ? "red" : "blue", LATER));
                 }
             }, () -> {
                 User seen = reading.findById(TestUsers.TENANT, first.id()).orElseThrow();
@@ -267,45 +267,6 @@ class JdbcUserStoreTest {
         }
     }
 
-    /**
-     * A read inside a transaction that is rolled back afterwards (the import file's {@code inOneTransaction}: a user
-     * updated, then read again by {@code changePassword}'s {@code modify}, then a later entry fails) sees the
-     * uncommitted roles at the uncommitted version. Those must not be kept: once another instance writes the user
-     * and the row reaches that version number with other roles, the rolled-back roles would be served as the user's.
-     */
-    @ParameterizedTest
-    @EnumSource(DatabaseKind.class)
-    void findWhenRolledBackWriteWasReadInItsTransactionThenItsRolesNeverServed(DatabaseKind kind) {
-        try (Database database = open(kind)) {
-            JdbcUserStore instanceA = new JdbcUserStore(database);
-            JdbcUserStore instanceB = new JdbcUserStore(database);
-            User alice = colour(TestUsers.complete("alice", HASH), "red");
-            instanceA.create(alice);
-
-            assertThrows(IllegalStateException.class, () -> database.inOneTransaction(() -> {
-                User promoted = instanceA.update(alice.withRoles(Set.of("admin"), LATER));
-                assertEquals(Set.of("admin"), instanceA.findById(TestUsers.TENANT, alice.id()).orElseThrow().roles());
-                assertEquals(promoted.version(), instanceA.findById(TestUsers.TENANT, alice.id()).orElseThrow().version());
-                throw new IllegalStateException("a later entry of the import fails: everything is rolled back");
-            }));
-            assertEquals(Set.of("red"), instanceB.findById(TestUsers.TENANT, alice.id()).orElseThrow().roles());
-
-            // Another instance renames her: the row's version is now the rolled-back write's number, roles "red".
-            User renamed = instanceB.modify(TestUsers.TENANT, alice.id(),
-                    u -> u.withProfile(UserProfile.builder().name("Alice A.").build(), u.attributes(), LATER)).orElseThrow();
-            assertEquals(Set.of("red"), renamed.roles());
-
-            User read = instanceA.findById(TestUsers.TENANT, alice.id()).orElseThrow();
-            assertEquals("Alice A.", read.profile().name());
-            assertEquals(Set.of("red"), read.roles(), "roles of a rolled-back transaction served at version " + read.version());
-        }
-    }
-
-    /**
-     * A page of users is answered while some of them are edited without pause by another instance (a sync import,
-     * a provisioning script): before, each page was read once; now a page is read again whole whenever any one of its
-     * users moved on between the rows and their roles, and fails after {@code MAX_READ_ATTEMPTS} such reads.
-     */
     @ParameterizedTest
     @EnumSource(DatabaseKind.class)
     void listWhenUsersOfThePageEditedWithoutPauseThenStillAnswered(DatabaseKind kind) throws Exception {
@@ -314,7 +275,7 @@ class JdbcUserStoreTest {
             JdbcUserStore writing = new JdbcUserStore(database);
             List<User> users = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
-                User user = colour(TestUsers.minimal(String.format("user%03d", i), HASH), "red");
+                User user = TestUsers.coloured(TestUsers.minimal(String.format("user%03d", i), HASH), "red", LATER);
                 writing.create(user);
                 users.add(user);
             }
@@ -328,7 +289,7 @@ class JdbcUserStoreTest {
                     writers.submit(() -> {
                         for (int i = offset; !stop.get(); i += 2) {
                             User user = users.get(i % users.size());
-                            writing.modify(TestUsers.TENANT, user.id(), u -> colour(u, u.roles().contains("red") ? "blue" : "red"));
+                            writing.modify(TestUsers.TENANT, user.id(), u -> TestUsers.coloured(u, u.roles().contains("red") ? "blue" : "red", LATER));
                         }
                         return null;
                     });
@@ -354,11 +315,6 @@ class JdbcUserStoreTest {
         }
     }
 
-    /** {@code user} with role, attribute {@code colour} and profile name all {@code colour}. */
-    private static User colour(User user, String colour) {
-        return user.withRoles(Set.of(colour), LATER)
-                .withProfile(UserProfile.builder().name(colour).build(), Map.of("colour", colour), LATER);
-    }
 
     @ParameterizedTest
     @EnumSource(DatabaseKind.class)

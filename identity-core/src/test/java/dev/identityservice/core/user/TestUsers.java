@@ -40,4 +40,10 @@ public final class TestUsers {
         return new User(TENANT, UUID.randomUUID().toString(), username, passwordHash, true, null, null, null, null,
                 CREATED, CREATED);
     }
+
+    /** {@code user} with its one role, attribute {@code colour} and profile name all {@code colour}, changed {@code at}. */
+    public static User coloured(User user, String colour, Instant at) {
+        return user.withRoles(Set.of(colour), at)
+                .withProfile(UserProfile.builder().name(colour).build(), Map.of("colour", colour), at);
+    }
 }

@@ -13,21 +13,44 @@ import dev.identityservice.core.user.User;
 import dev.identityservice.core.user.UserProfile;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Breaker's tests of the per-version roles and attributes that {@link JdbcUserStore} keeps, against reads made inside
+ * The per-version roles and attributes that {@link JdbcUserStore} keeps, against reads made inside
  * {@link Database#inOneTransaction}: two stores on one database stand for two server instances. Each ends with
  * another instance moving the row to the version number the first one saw inside the transaction, then checks that
  * the first one serves the roles that are committed.
  */
-class UserCacheAfterCommitBreakerTest {
+class JdbcUserStoreRollbackTest {
 
     private static final String HASH = "$argon2id$v=19$m=64,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc";
     private static final Instant LATER = TestUsers.CREATED.plusSeconds(3600);
+
+    /**
+     * A read inside a transaction that is rolled back afterwards (the import file's {@code inOneTransaction}: a user
+     * updated, then read again by {@code changePassword}'s {@code modify}, then a later entry fails) sees the
+     * uncommitted roles at the uncommitted version: they must not be kept.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void findWhenRolledBackWriteWasReadInItsTransactionThenItsRolesNeverServed(DatabaseKind kind) {
+        try (Database database = open(kind)) {
+            JdbcUserStore instanceA = new JdbcUserStore(database);
+            JdbcUserStore instanceB = new JdbcUserStore(database);
+            User alice = TestUsers.coloured(TestUsers.complete("alice", HASH), "red", LATER);
+            instanceA.create(alice);
+
+            assertThrows(IllegalStateException.class, () -> database.inOneTransaction(() -> {
+                User promoted = instanceA.update(alice.withRoles(Set.of("admin"), LATER));
+                assertEquals(Set.of("admin"), instanceA.findById(TestUsers.TENANT, alice.id()).orElseThrow().roles());
+                assertEquals(promoted.version(), instanceA.findById(TestUsers.TENANT, alice.id()).orElseThrow().version());
+                throw new IllegalStateException("a later entry of the import fails: everything is rolled back");
+            }));
+            renameThenExpectRed(instanceA, instanceB, alice);
+        }
+    }
 
     /** A nested inOneTransaction joins the outer one: its read must not be kept when the outer one rolls back. */
     @ParameterizedTest
@@ -36,7 +59,7 @@ class UserCacheAfterCommitBreakerTest {
         try (Database database = open(kind)) {
             JdbcUserStore instanceA = new JdbcUserStore(database);
             JdbcUserStore instanceB = new JdbcUserStore(database);
-            User alice = colour(TestUsers.complete("alice", HASH), "red");
+            User alice = TestUsers.coloured(TestUsers.complete("alice", HASH), "red", LATER);
             instanceA.create(alice);
 
             assertThrows(IllegalStateException.class, () -> database.inOneTransaction(() -> {
@@ -61,7 +84,7 @@ class UserCacheAfterCommitBreakerTest {
         try (Database database = open(kind)) {
             JdbcUserStore instanceA = new JdbcUserStore(database);
             JdbcUserStore instanceB = new JdbcUserStore(database);
-            User alice = colour(TestUsers.complete("alice", HASH), "red");
+            User alice = TestUsers.coloured(TestUsers.complete("alice", HASH), "red", LATER);
             instanceA.create(alice);
 
             database.inOneTransaction(() -> {
@@ -92,7 +115,7 @@ class UserCacheAfterCommitBreakerTest {
         try (Database database = open(kind)) {
             JdbcUserStore instanceA = new JdbcUserStore(database);
             JdbcUserStore instanceB = new JdbcUserStore(database);
-            User alice = colour(TestUsers.complete("alice", HASH), "red");
+            User alice = TestUsers.coloured(TestUsers.complete("alice", HASH), "red", LATER);
             instanceA.create(alice);
 
             boolean returned;
@@ -137,10 +160,6 @@ class UserCacheAfterCommitBreakerTest {
         assertEquals(Set.of("red"), read.roles(), "roles of a rolled-back transaction served at version " + read.version());
     }
 
-    private static User colour(User user, String colour) {
-        return user.withRoles(Set.of(colour), LATER)
-                .withProfile(UserProfile.builder().name(colour).build(), Map.of("colour", colour), LATER);
-    }
 
     private static Database open(DatabaseKind kind) {
         Database database = TestDatabases.open(kind);
