@@ -39,12 +39,10 @@ class JdbcUserStoreRollbackTest {
         try (Database database = open(kind)) {
             JdbcUserStore instanceA = new JdbcUserStore(database);
             JdbcUserStore instanceB = new JdbcUserStore(database);
-            User alice = TestUsers.coloured(TestUsers.complete("alice", HASH), "red", LATER);
-            instanceA.create(alice);
+            User alice = createRedAlice(instanceA);
 
             assertThrows(IllegalStateException.class, () -> database.inOneTransaction(() -> {
-                User promoted = instanceA.update(alice.withRoles(Set.of("admin"), LATER));
-                assertEquals(Set.of("admin"), instanceA.findById(TestUsers.TENANT, alice.id()).orElseThrow().roles());
+                User promoted = promoteAndRead(instanceA, alice);
                 assertEquals(promoted.version(), instanceA.findById(TestUsers.TENANT, alice.id()).orElseThrow().version());
                 throw new IllegalStateException("a later entry of the import fails: everything is rolled back");
             }));
@@ -59,13 +57,11 @@ class JdbcUserStoreRollbackTest {
         try (Database database = open(kind)) {
             JdbcUserStore instanceA = new JdbcUserStore(database);
             JdbcUserStore instanceB = new JdbcUserStore(database);
-            User alice = TestUsers.coloured(TestUsers.complete("alice", HASH), "red", LATER);
-            instanceA.create(alice);
+            User alice = createRedAlice(instanceA);
 
             assertThrows(IllegalStateException.class, () -> database.inOneTransaction(() -> {
                 database.inOneTransaction(() -> {
-                    instanceA.update(alice.withRoles(Set.of("admin"), LATER));
-                    assertEquals(Set.of("admin"), instanceA.findById(TestUsers.TENANT, alice.id()).orElseThrow().roles());
+                    promoteAndRead(instanceA, alice);
                     return null;
                 });
                 throw new IllegalStateException("outer job fails after the nested one returned");
@@ -84,12 +80,10 @@ class JdbcUserStoreRollbackTest {
         try (Database database = open(kind)) {
             JdbcUserStore instanceA = new JdbcUserStore(database);
             JdbcUserStore instanceB = new JdbcUserStore(database);
-            User alice = TestUsers.coloured(TestUsers.complete("alice", HASH), "red", LATER);
-            instanceA.create(alice);
+            User alice = createRedAlice(instanceA);
 
             database.inOneTransaction(() -> {
-                User admin = instanceA.update(alice.withRoles(Set.of("admin"), LATER));
-                assertEquals(Set.of("admin"), instanceA.findById(TestUsers.TENANT, alice.id()).orElseThrow().roles());
+                User admin = promoteAndRead(instanceA, alice);
                 instanceA.update(admin.withRoles(Set.of("green"), LATER));
                 assertEquals(Set.of("green"), instanceA.findById(TestUsers.TENANT, alice.id()).orElseThrow().roles());
                 return null;
@@ -115,8 +109,7 @@ class JdbcUserStoreRollbackTest {
         try (Database database = open(kind)) {
             JdbcUserStore instanceA = new JdbcUserStore(database);
             JdbcUserStore instanceB = new JdbcUserStore(database);
-            User alice = TestUsers.coloured(TestUsers.complete("alice", HASH), "red", LATER);
-            instanceA.create(alice);
+            User alice = createRedAlice(instanceA);
 
             boolean returned;
             try {
@@ -147,6 +140,20 @@ class JdbcUserStoreRollbackTest {
                         "inOneTransaction returned normally (so it ran its after-commit actions) but nothing was committed");
             }
         }
+    }
+
+    /** Alice, created through {@code instance} with role, attribute and name "red". */
+    private static User createRedAlice(JdbcUserStore instance) {
+        User alice = TestUsers.coloured(TestUsers.complete("alice", HASH), "red", LATER);
+        instance.create(alice);
+        return alice;
+    }
+
+    /** Makes alice an admin through {@code instance} and reads her back there, so that it sees (and may keep) that version. */
+    private static User promoteAndRead(JdbcUserStore instance, User alice) {
+        User promoted = instance.update(alice.withRoles(Set.of("admin"), LATER));
+        assertEquals(Set.of("admin"), instance.findById(TestUsers.TENANT, alice.id()).orElseThrow().roles());
+        return promoted;
     }
 
     /** B renames alice (row to the next version number); A must serve B's committed roles, "red". */
