@@ -78,7 +78,7 @@ final class HttpServerFactory {
      *                   is unset
      */
     static Server create(ServerConfig config, ResourceConfig application, ResourceConfig management, ServerMetrics metrics) {
-        return withApplications(create(config), config, application, management, metrics, null);
+        return withApplications(create(config), config, application, management, metrics, null, null);
     }
 
     /**
@@ -253,11 +253,13 @@ final class HttpServerFactory {
      *
      * @param management the application of the management listener, or {@code null} when {@code management.port}
      *                   is unset
-     * @param front      a filter of the main port that may answer requests before Jersey (after the header checks),
-     *                   or {@code null}: {@link IdentityApplication#jwksFilter()}
+     * @param front      a filter of the main port that may answer requests before Jersey (after the header checks) and
+     *                   before the admission gate, or {@code null}: {@link IdentityApplication#jwksFilter()}
+     * @param gatedFront a filter of the main port that may answer requests before Jersey, behind the admission gate,
+     *                   or {@code null}: {@link IdentityApplication#userInfoFilter()}
      */
     static Server withApplications(Server server, ServerConfig config, ResourceConfig application, ResourceConfig management,
-                                   ServerMetrics metrics, Filter front) {
+                                   ServerMetrics metrics, Filter front, Filter gatedFront) {
         ServletContextHandler context = jerseyContext(application);
         // The client address in the logging context of the main port's requests (audit events read it there), the
         // front filter's included (a key ring created by a key set's first request is audited).
@@ -275,6 +277,11 @@ final class HttpServerFactory {
         FilterHolder admission = new FilterHolder(new AdmissionFilter(gate));
         admission.setAsyncSupported(true);
         context.addFilter(admission, "/*", EnumSet.of(DispatcherType.REQUEST));
+        if (gatedFront != null) {
+            FilterHolder holder = new FilterHolder(gatedFront);
+            holder.setAsyncSupported(true);
+            context.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST));
+        }
         Handler contexts = context;
         if (management != null) {
             // "@name" virtual hosts tie each context to one connector: the main port never serves the open

@@ -12,6 +12,7 @@ import dev.identityservice.server.endpoint.DiscoveryEndpoint;
 import dev.identityservice.server.endpoint.IntrospectionEndpoint;
 import dev.identityservice.server.endpoint.JwksEndpoint;
 import dev.identityservice.server.endpoint.JwksFilter;
+import dev.identityservice.server.endpoint.UserInfoFilter;
 import dev.identityservice.server.endpoint.LoginEndpoint;
 import dev.identityservice.server.endpoint.LogoutEndpoint;
 import dev.identityservice.server.endpoint.PushedAuthorizationRequestEndpoint;
@@ -61,6 +62,7 @@ public final class IdentityApplication extends ResourceConfig {
     }
 
     private final JwksFilter jwksFilter;
+    private final UserInfoFilter userInfoFilter;
 
     /**
      * @param loginLimits     the login throttle's budgets
@@ -86,6 +88,7 @@ public final class IdentityApplication extends ResourceConfig {
         DeviceCookies devices = new DeviceCookies(deviceCookieKey, engine.clock(), loginLimits.trustedFor());
         register(new TokenEndpoint(engine.tokenGrants(), engine.userAuthenticator(), clients, throttle, metrics, audit));
         register(new UserInfoEndpoint(engine.userInfo()));
+        userInfoFilter = new UserInfoFilter(engine.userInfo(), engine::tenant, metrics);
         register(new IntrospectionEndpoint(engine.introspector(), clients));
         register(new RevocationEndpoint(engine.revoker(), clients));
         // Browser flow: authorize + login page, RP-initiated logout, CORS for browser apps.
@@ -119,6 +122,14 @@ public final class IdentityApplication extends ResourceConfig {
      */
     public JwksFilter jwksFilter() {
         return jwksFilter;
+    }
+
+    /**
+     * The servlet filter that answers a good bearer {@code GET} of UserInfo in front of Jersey, as this application's
+     * {@link UserInfoEndpoint} would (see {@link UserInfoFilter}); to install behind the admission gate.
+     */
+    public UserInfoFilter userInfoFilter() {
+        return userInfoFilter;
     }
 
     // ---- Management API (/admin, /t/{tenant}/admin): package dev.identityservice.server.admin ----

@@ -36,16 +36,14 @@ import java.util.function.Function;
  */
 public final class JwksFilter implements Filter {
 
-    private static final String PATH = "/" + EndpointPaths.JWKS;
-    private static final String TENANT_PREFIX = "/" + TenantResolver.TENANT_PATH_PREFIX;
     /** The metrics' tags for {@link JwksEndpoint}, as {@link RequestMetricsFilter} derives them from the match. */
     private static final String RESOURCE = JwksEndpoint.class.getSimpleName();
-    private static final String TEMPLATE = PATH;
+    private static final String TEMPLATE = "/" + EndpointPaths.JWKS;
     /** {@code Cache-Control} as Jersey writes the endpoint's {@code CacheControl}. */
     private static final String CACHE_CONTROL = Json.publicFor(JwksEndpoint.MAX_AGE_SECONDS).toString();
 
     private final JwksEndpoint endpoint;
-    private final Function<String, Optional<Tenant>> tenants;
+    private final FrontTenant front;
     private final ServerMetrics metrics;
 
     /**
@@ -54,7 +52,7 @@ public final class JwksFilter implements Filter {
      */
     public JwksFilter(JwksEndpoint endpoint, Function<String, Optional<Tenant>> tenants, ServerMetrics metrics) {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
-        this.tenants = Objects.requireNonNull(tenants, "tenants");
+        this.front = new FrontTenant(tenants);
         this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
@@ -62,23 +60,8 @@ public final class JwksFilter implements Filter {
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException {
         long start = System.nanoTime();
         HttpServletRequest http = (HttpServletRequest) request;
-        String tenantId = "GET".equals(http.getMethod()) ? tenantId(http.getRequestURI()) : null;
-        Tenant tenant;
-        try {
-            tenant = tenantId == null ? null : tenants.apply(tenantId).orElse(null);
-        } catch (RuntimeException failed) {
-            // The lookup needed the database (an unknown tenant is looked up every time) and failed: Jersey answers
-            // as before, through its exception mappers (503 with Retry-After for an outage), metrics and throttled
-            // log line; TenantResolver rethrows this failure rather than wait a second connection timeout.
-            request.setAttribute(TenantResolver.LOOKUP, new TenantResolver.Lookup(tenantId, Optional.empty(), failed));
-            chain.doFilter(request, response);
-            return;
-        }
+        Tenant tenant = "GET".equals(http.getMethod()) ? front.of(http, EndpointPaths.JWKS) : null;
         if (tenant == null) {
-            if (tenantId != null) {
-                // Jersey's 404: TenantResolver takes this answer rather than query the database a second time.
-                request.setAttribute(TenantResolver.LOOKUP, new TenantResolver.Lookup(tenantId, Optional.empty(), null));
-            }
             chain.doFilter(request, response);
             return;
         }
@@ -113,20 +96,5 @@ public final class JwksFilter implements Filter {
         if (body.length > 0) {
             out.getOutputStream().write(body);
         }
-    }
-
-    /**
-     * The tenant whose key set {@code uri} (raw, without the query) names exactly, or {@code null}: the default
-     * tenant for {@code /oauth2/jwks}, {@code x} for {@code /t/x/oauth2/jwks} with a well-formed id.
-     */
-    static String tenantId(String uri) {
-        if (PATH.equals(uri)) {
-            return Tenant.DEFAULT_ID;
-        }
-        if (uri == null || !uri.startsWith(TENANT_PREFIX) || !uri.endsWith(PATH) || uri.length() <= TENANT_PREFIX.length() + PATH.length()) {
-            return null;
-        }
-        String id = uri.substring(TENANT_PREFIX.length(), uri.length() - PATH.length());
-        return TenantResolver.isTenantId(id) ? id : null;
     }
 }

@@ -42,7 +42,7 @@ public final class UserInfoEndpoint {
     @GET
     public Response get(@Context ContainerRequestContext request) {
         Tenant tenant = RequestTenant.of(request);
-        return userInfo(tenant, BearerToken.from(request.getHeaderString(HttpHeaders.AUTHORIZATION), tenant));
+        return userInfo(request, tenant, BearerToken.from(request.getHeaderString(HttpHeaders.AUTHORIZATION), tenant));
     }
 
     @POST
@@ -51,13 +51,13 @@ public final class UserInfoEndpoint {
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         String inBody = bodyToken(request, body, tenant);
         if (inBody == null) {
-            return userInfo(tenant, BearerToken.from(header, tenant));
+            return userInfo(request, tenant, BearerToken.from(header, tenant));
         }
         if (header != null) {
             throw ChallengeException.bearer(OAuthError.invalidRequest("The access token was sent in more than one way"),
                     tenant.id(), true);
         }
-        return userInfo(tenant, BearerToken.fromFormValue(inBody, tenant));
+        return userInfo(request, tenant, BearerToken.fromFormValue(inBody, tenant));
     }
 
     /** The {@code access_token} of a form body (RFC 6750 §2.2), or {@code null} when the body is no form or has none. */
@@ -73,9 +73,11 @@ public final class UserInfoEndpoint {
         }
     }
 
-    private Response userInfo(Tenant tenant, String token) {
+    /** The answer for {@code token}: {@link UserInfoFilter}'s refusal of it if it tried, else the provider's. */
+    private Response userInfo(ContainerRequestContext request, Tenant tenant, String token) {
         UserInfoProvider.UserInfo answer;
         try {
+            UserInfoFilter.rethrowRefusal(request, tenant, token);
             answer = userInfo.userInfo(tenant, token);
         } catch (OAuthException e) {
             throw ChallengeException.bearer(e.error(), tenant.id(), true);

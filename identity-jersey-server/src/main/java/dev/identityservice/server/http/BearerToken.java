@@ -34,10 +34,27 @@ public final class BearerToken {
      * @throws ChallengeException 400 {@code invalid_request} when it has not
      */
     public static String fromFormValue(String token, Tenant tenant) {
-        if (token.isEmpty() || token.length() > MAX_TOKEN_LENGTH_CHARS || !isB64token(token)) {
+        if (!isWellFormed(token)) {
             throw ChallengeException.bearer(OAuthError.invalidRequest("Malformed bearer token"), tenant.id(), true);
         }
         return token;
+    }
+
+    /**
+     * The token of an {@code authorization} header value that {@link #from} would accept, or {@code null} where it
+     * would throw (no value, another scheme, a malformed token): for a caller that leaves the refusal to
+     * {@link #from} ({@code UserInfoFilter}).
+     */
+    public static String wellFormedOrNull(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
+            return null;
+        }
+        String token = authorization.substring(SCHEME.length()).strip();
+        return isWellFormed(token) ? token : null;
+    }
+
+    private static boolean isWellFormed(String token) {
+        return !token.isEmpty() && token.length() <= MAX_TOKEN_LENGTH_CHARS && isB64token(token);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.identityservice.server.endpoint;
 
+import static dev.identityservice.server.testing.TestServer.headersButDate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,9 +13,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,6 +24,8 @@ import org.junit.jupiter.api.Test;
  * {@code If-None-Match}, and the request metrics are counted as Jersey counts them.
  */
 class JwksFilterTest {
+
+    private static final String JWKS = "/oauth2/jwks";
 
     private static TestServer server;
 
@@ -45,7 +45,7 @@ class JwksFilterTest {
         for (String path : List.of("/oauth2/jwks", "/t/acme/oauth2/jwks", "/t/default/oauth2/jwks", "/oauth2/jwks?ignored=1")) {
             HttpResponse<String> plain = server.get(path);
             assertEquals(200, plain.statusCode(), path);
-            assertEquals(headers(head(path)), headers(plain), path);
+            assertEquals(headersButDate(server.head(path)), headersButDate(plain), path);
             String etag = plain.headers().firstValue("ETag").orElseThrow();
             assertTrue(etag.matches("\"[A-Za-z0-9_-]{22}\""), etag);
             assertEquals("max-age=300", plain.headers().firstValue("Cache-Control").orElseThrow());
@@ -54,7 +54,7 @@ class JwksFilterTest {
 
             String[] origin = {"Origin", "https://app.example"};
             HttpResponse<String> cors = server.get(path, origin);
-            assertEquals(headers(head(path, origin)), headers(cors), path);
+            assertEquals(headersButDate(server.head(path, origin)), headersButDate(cors), path);
             assertEquals("*", cors.headers().firstValue("Access-Control-Allow-Origin").orElseThrow());
             assertEquals("WWW-Authenticate", cors.headers().firstValue("Access-Control-Expose-Headers").orElseThrow());
             assertEquals(plain.body(), cors.body());
@@ -64,7 +64,7 @@ class JwksFilterTest {
                     new String[] {"If-None-Match", "*"}, new String[] {"If-None-Match", "W/" + etag})) {
                 HttpResponse<String> notModified = server.get(path, conditional);
                 assertEquals(304, notModified.statusCode(), path);
-                assertEquals(headers(head(path, conditional)), headers(notModified), path);
+                assertEquals(headersButDate(server.head(path, conditional)), headersButDate(notModified), path);
                 assertEquals("", notModified.body());
                 assertEquals(etag, notModified.headers().firstValue("ETag").orElseThrow());
             }
@@ -72,7 +72,7 @@ class JwksFilterTest {
             for (String other : List.of("\"somethingelse\"", "\"xx" + value + "yy\"", value, "\"" + value + "\"x")) {
                 HttpResponse<String> otherTag = server.get(path, "If-None-Match", other);
                 assertEquals(200, otherTag.statusCode(), other);
-                assertEquals(headers(head(path, "If-None-Match", other)), headers(otherTag), other);
+                assertEquals(headersButDate(server.head(path, "If-None-Match", other)), headersButDate(otherTag), other);
                 assertEquals(plain.body(), otherTag.body());
             }
         }
@@ -88,7 +88,7 @@ class JwksFilterTest {
         assertEquals(404, server.get("/t/Bad_Id/oauth2/jwks").statusCode());
         // Jersey's answers for paths the filter leaves alone: the set with a trailing slash, none for an encoded letter.
         assertEquals(server.get("/oauth2/jwks").body(), server.get("/oauth2/jwks/").body());
-        assertEquals(headers(head("/oauth2/jwks/")), headers(server.get("/oauth2/jwks/")));
+        assertEquals(headersButDate(server.head("/oauth2/jwks/")), headersButDate(server.get("/oauth2/jwks/")));
         assertEquals(404, server.get("/oauth2/%6Awks").statusCode());
         HttpResponse<String> post = server.post("/oauth2/jwks", "a=b");
         assertEquals(405, post.statusCode());
@@ -104,40 +104,40 @@ class JwksFilterTest {
     @Test
     void getWhenUnknownTenantThenLookedUpOnce() {
         int requests = 20;
-        double before = count("hikaricp_connections_acquire_seconds_count\\{[^}]*}");
+        double before = server.metric("hikaricp_connections_acquire_seconds_count\\{[^}]*}");
         for (int i = 0; i < requests; i++) {
             assertEquals(404, server.get("/t/nobody-" + i + "/oauth2/jwks").statusCode());
         }
-        double acquired = count("hikaricp_connections_acquire_seconds_count\\{[^}]*}") - before;
+        double acquired = server.metric("hikaricp_connections_acquire_seconds_count\\{[^}]*}") - before;
         assertTrue(acquired >= requests && acquired <= requests + 3, acquired + " connections for " + requests + " lookups");
     }
 
     @Test
     void getWhenAnsweredThenCountedAsJerseyCounts() {
-        double success = count("identity_http_requests_total\\{endpoint=\"JwksEndpoint\",outcome=\"success\"}");
-        double redirect = count("identity_http_requests_total\\{endpoint=\"JwksEndpoint\",outcome=\"redirect\"}");
-        double timed2xx = count("identity_http_server_requests_seconds_count\\{endpoint=\"/oauth2/jwks\",method=\"GET\",status=\"2xx\"}");
-        double timed3xx = count("identity_http_server_requests_seconds_count\\{endpoint=\"/oauth2/jwks\",method=\"GET\",status=\"3xx\"}");
+        double success = server.metric("identity_http_requests_total\\{endpoint=\"JwksEndpoint\",outcome=\"success\"}");
+        double redirect = server.metric("identity_http_requests_total\\{endpoint=\"JwksEndpoint\",outcome=\"redirect\"}");
+        double timed2xx = server.metric("identity_http_server_requests_seconds_count\\{endpoint=\"/oauth2/jwks\",method=\"GET\",status=\"2xx\"}");
+        double timed3xx = server.metric("identity_http_server_requests_seconds_count\\{endpoint=\"/oauth2/jwks\",method=\"GET\",status=\"3xx\"}");
         String etag = server.get("/oauth2/jwks").headers().firstValue("ETag").orElseThrow();
         server.get("/t/acme/oauth2/jwks");
         server.get("/oauth2/jwks", "If-None-Match", etag);
-        assertEquals(success + 2, count("identity_http_requests_total\\{endpoint=\"JwksEndpoint\",outcome=\"success\"}"));
-        assertEquals(redirect + 1, count("identity_http_requests_total\\{endpoint=\"JwksEndpoint\",outcome=\"redirect\"}"));
-        assertEquals(timed2xx + 2, count("identity_http_server_requests_seconds_count\\{endpoint=\"/oauth2/jwks\",method=\"GET\",status=\"2xx\"}"));
-        assertEquals(timed3xx + 1, count("identity_http_server_requests_seconds_count\\{endpoint=\"/oauth2/jwks\",method=\"GET\",status=\"3xx\"}"));
+        assertEquals(success + 2, server.metric("identity_http_requests_total\\{endpoint=\"JwksEndpoint\",outcome=\"success\"}"));
+        assertEquals(redirect + 1, server.metric("identity_http_requests_total\\{endpoint=\"JwksEndpoint\",outcome=\"redirect\"}"));
+        assertEquals(timed2xx + 2, server.metric("identity_http_server_requests_seconds_count\\{endpoint=\"/oauth2/jwks\",method=\"GET\",status=\"2xx\"}"));
+        assertEquals(timed3xx + 1, server.metric("identity_http_server_requests_seconds_count\\{endpoint=\"/oauth2/jwks\",method=\"GET\",status=\"3xx\"}"));
     }
 
     @Test
     void tenantIdWhenPathExactThenTenantElseNull() {
-        assertEquals(Tenant.DEFAULT_ID, JwksFilter.tenantId("/oauth2/jwks"));
-        assertEquals("acme-2", JwksFilter.tenantId("/t/acme-2/oauth2/jwks"));
-        assertNull(JwksFilter.tenantId("/t//oauth2/jwks"));
-        assertNull(JwksFilter.tenantId("/t/a/b/oauth2/jwks"));
-        assertNull(JwksFilter.tenantId("/t/Acme/oauth2/jwks"));
-        assertNull(JwksFilter.tenantId("/t/oauth2/jwks"));
-        assertNull(JwksFilter.tenantId("/oauth2/jwks/"));
-        assertNull(JwksFilter.tenantId("//oauth2/jwks"));
-        assertNull(JwksFilter.tenantId("/x/oauth2/jwks"));
+        assertEquals(Tenant.DEFAULT_ID, FrontTenant.tenantId("/oauth2/jwks", JWKS));
+        assertEquals("acme-2", FrontTenant.tenantId("/t/acme-2/oauth2/jwks", JWKS));
+        assertNull(FrontTenant.tenantId("/t//oauth2/jwks", JWKS));
+        assertNull(FrontTenant.tenantId("/t/a/b/oauth2/jwks", JWKS));
+        assertNull(FrontTenant.tenantId("/t/Acme/oauth2/jwks", JWKS));
+        assertNull(FrontTenant.tenantId("/t/oauth2/jwks", JWKS));
+        assertNull(FrontTenant.tenantId("/oauth2/jwks/", JWKS));
+        assertNull(FrontTenant.tenantId("//oauth2/jwks", JWKS));
+        assertNull(FrontTenant.tenantId("/x/oauth2/jwks", JWKS));
     }
 
     /**
@@ -172,20 +172,4 @@ class JwksFilterTest {
         }
     }
 
-    private static HttpResponse<String> head(String path, String... headers) {
-        return server.send(HttpRequest.newBuilder(server.uri(path)).method("HEAD", HttpRequest.BodyPublishers.noBody()), headers);
-    }
-
-    /** Every header but {@code Date}, names in lower case. */
-    private static Map<String, List<String>> headers(HttpResponse<String> response) {
-        Map<String, List<String>> all = new TreeMap<>(response.headers().map());
-        all.remove("date");
-        all.remove(":status");
-        return all;
-    }
-
-    private static double count(String series) {
-        Matcher m = Pattern.compile("(?m)^" + series + " ([0-9.E]+)$").matcher(server.metrics());
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
-    }
 }

@@ -117,6 +117,12 @@ public final class TestServer implements AutoCloseable {
         return server.metrics().scrape();
     }
 
+    /** The value of the one {@link #metrics()} line whose series matches {@code seriesRegex}, or 0 when none does. */
+    public double metric(String seriesRegex) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + seriesRegex + " ([0-9.E]+)$").matcher(metrics());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + server.port() + path);
     }
@@ -168,6 +174,18 @@ public final class TestServer implements AutoCloseable {
         Client client = builder.build();
         server.engine().clients().create(client);
         return client;
+    }
+
+    public HttpResponse<String> head(String path, String... headers) {
+        return send(HttpRequest.newBuilder(uri(path)).method("HEAD", HttpRequest.BodyPublishers.noBody()), headers);
+    }
+
+    /** Every header of {@code response} but {@code Date}, names in lower case: to compare two answers. */
+    public static Map<String, java.util.List<String>> headersButDate(HttpResponse<?> response) {
+        Map<String, java.util.List<String>> all = new java.util.TreeMap<>(response.headers().map());
+        all.remove("date");
+        all.remove(":status");
+        return all;
     }
 
     public HttpResponse<String> get(String path, String... headers) {
