@@ -12,6 +12,7 @@ import dev.identityservice.server.observability.ServerMetrics;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
@@ -78,7 +79,7 @@ final class HttpServerFactory {
      *                   is unset
      */
     static Server create(ServerConfig config, ResourceConfig application, ResourceConfig management, ServerMetrics metrics) {
-        return withApplications(create(config), config, application, management, metrics, null, null);
+        return withApplications(create(config), config, application, management, metrics, null, List.of());
     }
 
     /**
@@ -255,11 +256,11 @@ final class HttpServerFactory {
      *                   is unset
      * @param front      a filter of the main port that may answer requests before Jersey (after the header checks) and
      *                   before the admission gate, or {@code null}: {@link IdentityApplication#jwksFilter()}
-     * @param gatedFront a filter of the main port that may answer requests before Jersey, behind the admission gate,
-     *                   or {@code null}: {@link IdentityApplication#userInfoFilter()}
+     * @param gatedFront filters of the main port that may answer requests before Jersey, behind the admission gate:
+     *                   {@link IdentityApplication#gatedFilters()}
      */
     static Server withApplications(Server server, ServerConfig config, ResourceConfig application, ResourceConfig management,
-                                   ServerMetrics metrics, Filter front, Filter gatedFront) {
+                                   ServerMetrics metrics, Filter front, List<Filter> gatedFront) {
         ServletContextHandler context = jerseyContext(application);
         // The client address in the logging context of the main port's requests (audit events read it there), the
         // front filter's included (a key ring created by a key set's first request is audited).
@@ -277,8 +278,8 @@ final class HttpServerFactory {
         FilterHolder admission = new FilterHolder(new AdmissionFilter(gate));
         admission.setAsyncSupported(true);
         context.addFilter(admission, "/*", EnumSet.of(DispatcherType.REQUEST));
-        if (gatedFront != null) {
-            FilterHolder holder = new FilterHolder(gatedFront);
+        for (Filter filter : gatedFront) {
+            FilterHolder holder = new FilterHolder(filter);
             holder.setAsyncSupported(true);
             context.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST));
         }

@@ -10,15 +10,16 @@ import dev.identityservice.server.endpoint.AuthorizationFlow;
 import dev.identityservice.server.endpoint.AuthorizeEndpoint;
 import dev.identityservice.server.endpoint.DiscoveryEndpoint;
 import dev.identityservice.server.endpoint.IntrospectionEndpoint;
+import dev.identityservice.server.endpoint.IntrospectionFilter;
 import dev.identityservice.server.endpoint.JwksEndpoint;
 import dev.identityservice.server.endpoint.JwksFilter;
-import dev.identityservice.server.endpoint.UserInfoFilter;
 import dev.identityservice.server.endpoint.LoginEndpoint;
 import dev.identityservice.server.endpoint.LogoutEndpoint;
 import dev.identityservice.server.endpoint.PushedAuthorizationRequestEndpoint;
 import dev.identityservice.server.endpoint.RevocationEndpoint;
 import dev.identityservice.server.endpoint.TokenEndpoint;
 import dev.identityservice.server.endpoint.UserInfoEndpoint;
+import dev.identityservice.server.endpoint.UserInfoFilter;
 import dev.identityservice.server.error.ChallengeExceptionMapper;
 import dev.identityservice.server.error.DatabaseUnavailableMapper;
 import dev.identityservice.server.error.FallbackExceptionMapper;
@@ -39,6 +40,8 @@ import dev.identityservice.server.observability.MetricsEndpoint;
 import dev.identityservice.server.observability.RequestMetricsFilter;
 import dev.identityservice.server.observability.ServerMetrics;
 import dev.identityservice.server.registration.RegistrationThrottle;
+import jakarta.servlet.Filter;
+import java.util.List;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 
@@ -62,7 +65,7 @@ public final class IdentityApplication extends ResourceConfig {
     }
 
     private final JwksFilter jwksFilter;
-    private final UserInfoFilter userInfoFilter;
+    private final List<Filter> gatedFilters;
 
     /**
      * @param loginLimits     the login throttle's budgets
@@ -88,8 +91,10 @@ public final class IdentityApplication extends ResourceConfig {
         DeviceCookies devices = new DeviceCookies(deviceCookieKey, engine.clock(), loginLimits.trustedFor());
         register(new TokenEndpoint(engine.tokenGrants(), engine.userAuthenticator(), clients, throttle, metrics, audit));
         register(new UserInfoEndpoint(engine.userInfo()));
-        userInfoFilter = new UserInfoFilter(engine.userInfo(), engine::tenant, metrics);
-        register(new IntrospectionEndpoint(engine.introspector(), clients));
+        IntrospectionEndpoint introspection = new IntrospectionEndpoint(engine.introspector(), clients);
+        register(introspection);
+        gatedFilters = List.of(new UserInfoFilter(engine.userInfo(), engine::tenant, metrics),
+                new IntrospectionFilter(introspection, engine::tenant, metrics));
         register(new RevocationEndpoint(engine.revoker(), clients));
         // Browser flow: authorize + login page, RP-initiated logout, CORS for browser apps.
         AuthorizationFlow flow = new AuthorizationFlow(engine, deviceCookieKey, metrics);
@@ -125,11 +130,12 @@ public final class IdentityApplication extends ResourceConfig {
     }
 
     /**
-     * The servlet filter that answers a good bearer {@code GET} of UserInfo in front of Jersey, as this application's
-     * {@link UserInfoEndpoint} would (see {@link UserInfoFilter}); to install behind the admission gate.
+     * The servlet filters that answer UserInfo and introspection requests in front of Jersey, as this application's
+     * {@link UserInfoEndpoint} and {@link IntrospectionEndpoint} would (see {@link UserInfoFilter},
+     * {@link IntrospectionFilter}); to install behind the admission gate.
      */
-    public UserInfoFilter userInfoFilter() {
-        return userInfoFilter;
+    public List<Filter> gatedFilters() {
+        return gatedFilters;
     }
 
     // ---- Management API (/admin, /t/{tenant}/admin): package dev.identityservice.server.admin ----

@@ -3,6 +3,7 @@ package dev.identityservice.server.endpoint;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.server.http.TenantResolver;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.Enumeration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -51,6 +52,19 @@ final class FrontTenant {
             return null;
         }
         return tenant.get();
+    }
+
+    /**
+     * The value of {@code name} when the request has exactly one such header, else {@code null}: Jersey joins
+     * repeated headers with a comma, which the endpoints refuse or read otherwise, so a filter leaves those to it.
+     */
+    static String onlyHeader(HttpServletRequest request, String name) {
+        Enumeration<String> values = request.getHeaders(name);
+        if (values == null || !values.hasMoreElements()) {
+            return null;
+        }
+        String value = values.nextElement();
+        return values.hasMoreElements() ? null : value;
     }
 
     /**

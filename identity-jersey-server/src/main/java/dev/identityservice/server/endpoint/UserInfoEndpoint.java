@@ -73,11 +73,11 @@ public final class UserInfoEndpoint {
         }
     }
 
-    /** The answer for {@code token}: {@link UserInfoFilter}'s refusal of it if it tried, else the provider's. */
+    /** The answer for {@code token}: {@link UserInfoFilter}'s refusal if it tried this request, else the provider's. */
     private Response userInfo(ContainerRequestContext request, Tenant tenant, String token) {
         UserInfoProvider.UserInfo answer;
         try {
-            UserInfoFilter.rethrowRefusal(request, tenant, token);
+            FrontOfJersey.rethrowRefusal(request, tenant);
             answer = userInfo.userInfo(tenant, token);
         } catch (OAuthException e) {
             throw ChallengeException.bearer(e.error(), tenant.id(), true);

@@ -2,6 +2,7 @@ package dev.identityservice.server.http;
 
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.io.BufferedReader;
@@ -23,12 +24,15 @@ import java.nio.charset.StandardCharsets;
  * client inside it; a client that declares a body and sends it slowly (or never) would otherwise hold an executing
  * slot until the idle timeout, and a handful of such clients would stall every other request.
  */
-final class ReceivedBodyRequest extends HttpServletRequestWrapper {
+public final class ReceivedBodyRequest extends HttpServletRequestWrapper {
 
     private final ServletInputStream body;
+    /** The whole body when it was received to its end within the bound, else {@code null}. */
+    private final byte[] whole;
 
-    private ReceivedBodyRequest(HttpServletRequest request, byte[] received, InputStream rest) {
+    private ReceivedBodyRequest(HttpServletRequest request, byte[] received, InputStream rest, boolean complete) {
         super(request);
+        this.whole = complete ? received : null;
         InputStream all = new SequenceInputStream(new ByteArrayInputStream(received), rest);
         this.body = new ServletInputStream() {
             private boolean finished;
@@ -89,9 +93,20 @@ final class ReceivedBodyRequest extends HttpServletRequestWrapper {
                 public int read() throws IOException {
                     throw failed;
                 }
-            });
+            }, false);
         }
-        return new ReceivedBodyRequest(request, received.toByteArray(), in);
+        // The loop ends at the body's end or one byte past the bound.
+        return new ReceivedBodyRequest(request, received.toByteArray(), in, received.size() <= BoundedBody.MAX_BYTES);
+    }
+
+    /**
+     * The whole body of {@code request} when the {@link AdmissionFilter} received it to its end and it is at most
+     * {@link BoundedBody#MAX_BYTES} long, else {@code null}; the body is not consumed (the endpoint still reads it
+     * all), so the array must not be changed. For a filter that answers in front of Jersey ({@code
+     * IntrospectionFilter}) and leaves Jersey whatever it does not answer.
+     */
+    public static byte[] wholeBody(ServletRequest request) {
+        return request instanceof ReceivedBodyRequest received ? received.whole : null;
     }
 
     @Override

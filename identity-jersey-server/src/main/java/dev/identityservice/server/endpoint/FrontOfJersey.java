@@ -1,0 +1,67 @@
+package dev.identityservice.server.endpoint;
+
+import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.server.error.ErrorResponses;
+import dev.identityservice.server.http.SecurityHeadersFilter;
+import dev.identityservice.server.observability.RequestMetricsFilter;
+import dev.identityservice.server.observability.ServerMetrics;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import java.io.IOException;
+
+/**
+ * What the filters that answer a token-bearing endpoint in front of Jersey ({@link UserInfoFilter},
+ * {@link IntrospectionFilter}) share: the answer, written as Jersey writes the endpoint's {@code Json.noStore}
+ * response, and the hand-over of a refusal to the endpoint in Jersey, which answers it through the exception mappers
+ * (RFC 6749 §5.2 / RFC 6750 §3 errors, 503 for an outage) without doing the work (a signature check, a client
+ * secret's hash, a database wait) a second time.
+ */
+final class FrontOfJersey {
+
+    private static final String REFUSAL = FrontOfJersey.class.getName() + ".refusal";
+
+    /** What a filter's work for a request of tenant {@code tenantId} threw. */
+    private record Refusal(String tenantId, RuntimeException failure) {
+    }
+
+    private FrontOfJersey() {
+    }
+
+    /** Notes on {@code request}, for {@link #rethrowRefusal}, that answering it for {@code tenant} threw {@code failure}. */
+    static void handRefusal(ServletRequest request, Tenant tenant, RuntimeException failure) {
+        request.setAttribute(REFUSAL, new Refusal(tenant.id(), failure));
+    }
+
+    /** Rethrows what a filter's work for this request threw, if it was refused there: the endpoint calls this first. */
+    static void rethrowRefusal(ContainerRequestContext request, Tenant tenant) {
+        if (request.getProperty(REFUSAL) instanceof Refusal refusal && refusal.tenantId().equals(tenant.id())) {
+            throw refusal.failure();
+        }
+    }
+
+    /**
+     * Writes a 200 of {@code contentType} with {@code body} and the headers Jersey gives the endpoint's answer:
+     * {@code Cache-Control: no-store} and {@code Pragma: no-cache} (RFC 6749 §5.1), {@code X-Content-Type-Options}
+     * ({@link SecurityHeadersFilter}) and {@code Vary: Origin} ({@code CorsFilter}, for a request without
+     * {@code Origin}); the request's metrics are recorded as {@link RequestMetricsFilter} records them, once the
+     * response is decided and before its body is written.
+     *
+     * @param resource    the endpoint's class, as the metrics name it
+     * @param template    the endpoint's path template, e.g. {@code /oauth2/userinfo}
+     * @param startNanos  {@link System#nanoTime()} when the request reached the filter
+     */
+    static void writeNoStore(HttpServletResponse out, String contentType, byte[] body, ServerMetrics metrics, Class<?> resource,
+                             String template, String method, long startNanos) throws IOException {
+        out.setContentType(contentType);
+        out.setHeader(HttpHeaders.CACHE_CONTROL, ErrorResponses.NO_STORE);
+        out.setHeader("Pragma", "no-cache");
+        out.setHeader(SecurityHeadersFilter.CONTENT_TYPE_OPTIONS, SecurityHeadersFilter.NOSNIFF);
+        out.setHeader(HttpHeaders.VARY, "Origin");
+        out.setContentLength(body.length);
+        metrics.request(resource.getSimpleName(), "success");
+        metrics.requestTimed(template, method, "2xx", System.nanoTime() - startNanos);
+        out.getOutputStream().write(body);
+    }
+}

@@ -1,0 +1,96 @@
+package dev.identityservice.server.endpoint;
+
+import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.server.http.AdmissionFilter;
+import dev.identityservice.server.http.Form;
+import dev.identityservice.server.http.Json;
+import dev.identityservice.server.http.ReceivedBodyRequest;
+import dev.identityservice.server.observability.ServerMetrics;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Answers token introspection (RFC 7662 §2) in front of Jersey when the client authenticates and the request is well
+ * formed: the response {@link IntrospectionEndpoint} gives through Jersey, header for header, from the same
+ * {@link IntrospectionEndpoint#answer} (so the same rules: confidential clients only, a client learns only about its
+ * own tokens and those meant for it), with the same request metrics.
+ *
+ * <p>Why: resource servers introspect on every request they serve, and with the token's claims and the client kept
+ * in memory Jersey's per-request work was a large part of what an introspection cost. It reads the form from the body
+ * the {@link AdmissionFilter} received before the request entered, without consuming it, so whatever it does not
+ * answer goes on to Jersey unchanged, body included: another method, a request with an {@code Origin} (CORS decides
+ * per tenant there), more than one {@code Authorization} or {@code Content-Type} header, a body not received whole, a
+ * malformed form (Jersey refuses it the same way), an inexact path or unknown tenant. A refusal after the form was read
+ * (a failed client authentication, a public client, no {@code token}, a database failure) is handed to the endpoint
+ * ({@link FrontOfJersey}), which answers it through the exception mappers as before without authenticating the client
+ * a second time. Installed after the admission gate, which bounds the requests that do this work at once.
+ */
+public final class IntrospectionFilter implements Filter {
+
+    private static final String TEMPLATE = "/" + EndpointPaths.INTROSPECT;
+
+    private final IntrospectionEndpoint endpoint;
+    private final FrontTenant front;
+    private final ServerMetrics metrics;
+
+    /**
+     * @param endpoint the endpoint Jersey serves, whose answer this filter gives
+     * @param tenants  the tenants by id, as {@code TenantResolver} finds them
+     */
+    public IntrospectionFilter(IntrospectionEndpoint endpoint, Function<String, Optional<Tenant>> tenants, ServerMetrics metrics) {
+        this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+        this.front = new FrontTenant(tenants);
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
+
+    @Override
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException {
+        long start = System.nanoTime();
+        HttpServletRequest http = (HttpServletRequest) request;
+        String authorization = http.getHeader(HttpHeaders.AUTHORIZATION);
+        boolean oneAuthorization = authorization == null || FrontTenant.onlyHeader(http, HttpHeaders.AUTHORIZATION) != null;
+        Form form = "POST".equals(http.getMethod()) && http.getHeader("Origin") == null && oneAuthorization ? form(http) : null;
+        Tenant tenant = form == null ? null : front.of(http, EndpointPaths.INTROSPECT);
+        if (tenant == null) {
+            chain.doFilter(request, response);
+            return;
+        }
+        Map<String, Object> answer;
+        try {
+            answer = endpoint.answer(tenant, authorization, form);
+        } catch (RuntimeException refused) {
+            FrontOfJersey.handRefusal(request, tenant, refused);
+            chain.doFilter(request, response);
+            return;
+        }
+        FrontOfJersey.writeNoStore((HttpServletResponse) response, MediaType.APPLICATION_JSON, Json.bytes(answer), metrics,
+                IntrospectionEndpoint.class, TEMPLATE, "POST", start);
+    }
+
+    /** The request's form as the endpoint would read it, or {@code null} for Jersey to read (and refuse) it. */
+    private static Form form(HttpServletRequest http) {
+        byte[] body = ReceivedBodyRequest.wholeBody(http);
+        String contentType = FrontTenant.onlyHeader(http, HttpHeaders.CONTENT_TYPE);
+        if (body == null || contentType == null) {
+            return null;
+        }
+        try {
+            return Form.read(MediaType.valueOf(contentType), body.length, new ByteArrayInputStream(body));
+        } catch (RuntimeException malformed) {
+            return null;
+        }
+    }
+}
