@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Issue 13: the same wrk scenarios against this server (on JDK 17 and JDK 25) and against Keycloak (start-dev, H2,
-# on JDK 25) in one run; prints one row per scenario and connection count, and the ratio table against Keycloak.
+# Issue 13: the same wrk scenarios against this server (on JDK 17 and JDK 25) and against Keycloak (start-dev, on
+# JDK 25) in one run, both on H2 or both on PostgreSQL; prints one row per scenario and connection count, and the
+# ratio table against Keycloak.
 #
 #   benchmarks/compare-keycloak.sh
 #
@@ -14,6 +15,9 @@
 #   SCENARIOS    of client_credentials password refresh jwks introspection userinfo (default: all six)
 #   CONNECTIONS  default "1 4 16 64";  DURATION  per measurement, default 10s;  WARMUP  default 5s
 #   KC_FRESH     1: delete Keycloak's data first (default 0: reuse the realm a previous run created)
+#   DB           h2 (default: each server's embedded H2 file) or postgres: each server gets a database of its own,
+#                bench_<server>, dropped and created anew on PG_HOST:PG_PORT (default 127.0.0.1:5432) as PG_USER
+#                (default postgres; the password, if the server asks for one, is PGPASSWORD)
 #   STORM        1 (default) also measures refresh, JWKS and client_credentials at 16 connections during a login storm
 #                (password grants on 32 more connections) and prints the p99 ratio storm / quiet
 #
@@ -35,6 +39,9 @@ connections="${CONNECTIONS:-1 4 16 64}"
 duration="${DURATION:-10s}"
 warmup="${WARMUP:-5s}"
 storm="${STORM:-1}"
+db="${DB:-h2}"
+pg_host="${PG_HOST:-127.0.0.1}"; pg_port="${PG_PORT:-5432}"; pg_user="${PG_USER:-postgres}"
+case "$db" in h2 | postgres) ;; *) echo "DB: h2 or postgres, not '$db'" >&2; exit 2 ;; esac
 jar="$repo/identity-jersey-server/target/identity-server.jar"
 command -v wrk >/dev/null || { echo "needs wrk" >&2; exit 1; }
 [ -f "$jar" ] || { echo "build first: mvn -B -q -pl identity-jersey-server -am package -DskipTests" >&2; exit 1; }
@@ -95,7 +102,7 @@ start_ours() { # $1 JAVA_HOME, $2 data dir, extra options...; on $port (pick_por
   log="$data.log"
   # The command the README gives: the launcher (heap bound, serial collector, class-data sharing).
   PATH="$home/bin:$PATH" IDENTITY_BOOTSTRAP=false "$repo/identity-server" --port "$port" --data-dir "$data" \
-    --import "$scratch/ours-import.json" "${bench_options[@]}" \
+    --import "$scratch/ours-import.json" "${bench_options[@]}" "${ours_db[@]}" \
     "$@" >"$log" 2>&1 &
   pid=$!
   base="http://127.0.0.1:$port"
@@ -104,6 +111,15 @@ start_ours() { # $1 JAVA_HOME, $2 data dir, extra options...; on $port (pick_por
 }
 
 write_ours_import() { write_bench_import "$scratch/ours-import.json"; }
+
+# --- PostgreSQL (DB=postgres) -----------------------------------------------------------------------------------
+# A database of its own for server $1, created anew; prints its JDBC URL.
+fresh_database() {
+  local name="bench_$1"
+  psql -q -h "$pg_host" -p "$pg_port" -U "$pg_user" -d postgres -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" \
+    -c "CREATE DATABASE $name" >&2
+  echo "jdbc:postgresql://$pg_host:$pg_port/$name"
+}
 
 # --- Keycloak ---------------------------------------------------------------------------------------------------
 kc_home="$scratch/keycloak-$kc_version"
@@ -119,7 +135,7 @@ start_kc() { # $1 JAVA_HOME; on $port and $management (pick_ports)
   log="$scratch/kc.log"
   JAVA_HOME="$1" KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=admin-password \
     "$kc_home/bin/kc.sh" start-dev --http-host 127.0.0.1 --http-port "$port" --http-management-port "$management" \
-    >"$log" 2>&1 &
+    "${kc_db[@]}" >"$log" 2>&1 &
   pid=$!
   base="http://127.0.0.1:$port"
   token_url="$base/realms/bench/protocol/openid-connect/token"; jwks_url="$base/realms/bench/protocol/openid-connect/certs"
@@ -220,7 +236,7 @@ measure_storm() {
 }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "wrk on the same cores as the servers; duration $duration per point"
+echo "wrk on the same cores as the servers; duration $duration per point; database: $db"
 write_ours_import
 # Every server is started (first start: setup; the restart is timed), then all stay up, idle but for the one
 # measured: each point is measured on every server back to back, so that a shared machine's changing load
@@ -231,12 +247,17 @@ for server in $servers; do
       home=$jdk25; [ "$server" = ours17 ] && home=$jdk17
       extra=(); [ "$server" = ours25vt ] && extra=(--http-virtual-threads true)
       data="$scratch/$server"; rm -rf "$data" "$data.log"
+      ours_db=(); [ "$db" = postgres ] && ours_db=(--db-url "$(fresh_database "$server")" --db-user "$pg_user")
       echo "# $server: $("$home/bin/java" -version 2>&1 | head -1)"
       pick_ports; start_ours "$home" "$data" "${extra[@]}"; wait_first_token "$(now_ms)" >/dev/null; stop_server
       pick_ports; t0=$(now_ms); start_ours "$home" "$data" "${extra[@]}"; first=$(wait_first_token "$t0") ;;
     kc25)
       install_keycloak
       [ "${KC_FRESH:-0}" = 1 ] && rm -rf "$kc_home/data"
+      kc_db=()
+      if [ "$db" = postgres ]; then # always fresh: its realm lives in the database
+        kc_db=(--db postgres --db-url "$(fresh_database kc25)" --db-username "$pg_user" --db-password "${PGPASSWORD:-unused}")
+      fi
       echo "# $server: Keycloak $kc_version, $("$jdk25/bin/java" -version 2>&1 | head -1)"
       # The realm is kept between runs (KC_FRESH=1 starts from nothing): Keycloak's first start is long.
       pick_ports; start_kc "$jdk25"; setup_kc; stop_server

@@ -2,6 +2,7 @@ package dev.identityservice.server.endpoint;
 
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.server.http.TenantResolver;
+import dev.identityservice.server.observability.RequestMetricsFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Enumeration;
 import java.util.Objects;
@@ -38,12 +39,15 @@ final class FrontTenant {
             return null;
         }
         Optional<Tenant> tenant;
+        long start = System.nanoTime();
         try {
             tenant = tenants.apply(tenantId);
         } catch (RuntimeException failed) {
             // The look-up needed the database (an unknown tenant is looked up every time) and failed: Jersey's
-            // TenantResolver rethrows it, and its exception mappers answer as before (503 with Retry-After).
+            // TenantResolver rethrows it, and its exception mappers answer as before (503 with Retry-After), timed
+            // from before the look-up's wait for a connection.
             request.setAttribute(TenantResolver.LOOKUP, new TenantResolver.Lookup(tenantId, Optional.empty(), failed));
+            RequestMetricsFilter.arrivedAt(request, start);
             return null;
         }
         if (tenant.isEmpty()) {

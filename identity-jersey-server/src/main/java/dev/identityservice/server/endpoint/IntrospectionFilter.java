@@ -62,7 +62,9 @@ public final class IntrospectionFilter implements Filter {
         HttpServletRequest http = (HttpServletRequest) request;
         String authorization = http.getHeader(HttpHeaders.AUTHORIZATION);
         boolean oneAuthorization = authorization == null || FrontTenant.onlyHeader(http, HttpHeaders.AUTHORIZATION) != null;
-        Form form = "POST".equals(http.getMethod()) && http.getHeader("Origin") == null && oneAuthorization ? form(http) : null;
+        // The path first: every other POST (tokens, revocation, sign-in, admin JSON) passes without its body parsed.
+        Form form = "POST".equals(http.getMethod()) && http.getHeader("Origin") == null && oneAuthorization
+                && FrontTenant.tenantId(http.getRequestURI(), TEMPLATE) != null ? form(http) : null;
         Tenant tenant = form == null ? null : front.of(http, EndpointPaths.INTROSPECT);
         if (tenant == null) {
             chain.doFilter(request, response);
@@ -72,7 +74,7 @@ public final class IntrospectionFilter implements Filter {
         try {
             answer = endpoint.answer(tenant, authorization, form);
         } catch (RuntimeException refused) {
-            FrontOfJersey.handRefusal(request, tenant, refused);
+            FrontOfJersey.handRefusal(request, tenant, refused, start);
             chain.doFilter(request, response);
             return;
         }

@@ -71,7 +71,7 @@ public final class UserInfoFilter implements Filter {
         try {
             answer = userInfo.userInfo(tenant, token);
         } catch (RuntimeException refused) {
-            FrontOfJersey.handRefusal(request, tenant, refused);
+            FrontOfJersey.handRefusal(request, tenant, refused, start);
             chain.doFilter(request, response);
             return;
         }

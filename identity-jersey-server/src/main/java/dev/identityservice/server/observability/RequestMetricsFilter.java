@@ -1,6 +1,7 @@
 package dev.identityservice.server.observability;
 
 import jakarta.annotation.Priority;
+import jakarta.servlet.ServletRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
@@ -25,6 +26,10 @@ import org.glassfish.jersey.uri.UriTemplate;
 @Priority(0)
 public final class RequestMetricsFilter implements ContainerRequestFilter, ContainerResponseFilter {
 
+    /**
+     * The request attribute (a Jersey property) holding {@link System#nanoTime()} when the request arrived; a servlet
+     * filter that worked on the request before handing it to Jersey sets it with {@link #arrivedAt}.
+     */
     private static final String START = RequestMetricsFilter.class.getName() + ".start";
 
     private final ServerMetrics metrics;
@@ -39,10 +44,20 @@ public final class RequestMetricsFilter implements ContainerRequestFilter, Conta
         this.metrics = metrics;
     }
 
-    /** First of all filters: notes when the request arrived. */
+    /**
+     * Notes on a request that a servlet filter worked on before Jersey that it arrived at {@code startNanos}
+     * ({@link System#nanoTime()}), so that its latency includes that work.
+     */
+    public static void arrivedAt(ServletRequest request, long startNanos) {
+        request.setAttribute(START, startNanos);
+    }
+
+    /** First of all filters: notes when the request arrived, unless a servlet filter noted it earlier. */
     @Override
     public void filter(ContainerRequestContext request) {
-        request.setProperty(START, System.nanoTime());
+        if (!(request.getProperty(START) instanceof Long)) {
+            request.setProperty(START, System.nanoTime());
+        }
     }
 
     @Override

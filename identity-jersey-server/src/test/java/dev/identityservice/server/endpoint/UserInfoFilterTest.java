@@ -139,7 +139,10 @@ class UserInfoFilterTest {
                 outage.user("carol", "user");
                 String[] bearer = {"Authorization", "Bearer " + outage.passwordLogin("app", "carol").get("access_token").asText()};
                 assertEquals(200, outage.get(USERINFO, bearer).statusCode());
-                postgres.cut();
+                postgres.stall();
+                // Past the pool's 0.5 s without a check, a borrowed connection is tested: the reset ones are dropped,
+                // and the new one hangs until the pool's connection timeout (2 s).
+                Thread.sleep(600);
                 long start = System.nanoTime();
                 HttpResponse<String> away = outage.get(USERINFO, bearer);
                 Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -147,10 +150,13 @@ class UserInfoFilterTest {
                 assertTrue(away.body().contains("\"temporarily_unavailable\""), away.body());
                 assertTrue(away.headers().firstValue("Retry-After").isPresent(), away.headers().map().toString());
                 assertTrue(took.compareTo(Duration.ofMillis(3500)) < 0, "took " + took);
+                // Timed from the request's arrival: the filter's wait for a connection (2 s) counts.
+                double timed = outage.metric("identity_http_server_requests_seconds_sum\\{endpoint=\"[^\"]+\",method=\"GET\",status=\"5xx\"}");
+                assertTrue(timed >= 1.5, "5xx seconds " + timed + " took " + took);
                 postgres.restore();
                 // Served again once the pool has a connection back (within a few seconds).
                 int status = 0;
-                for (long until = System.nanoTime() + Duration.ofSeconds(15).toNanos(); status != 200 && System.nanoTime() < until; ) {
+                for (long until = System.nanoTime() + Duration.ofSeconds(30).toNanos(); status != 200 && System.nanoTime() < until; ) {
                     status = outage.get(USERINFO, bearer).statusCode();
                 }
                 assertEquals(200, status);

@@ -67,6 +67,11 @@ public final class ProxiedPostgresSchema implements AutoCloseable {
         proxy.cut();
     }
 
+    /** Makes the database hang: every connection reset, new ones accepted and never answered. */
+    public void stall() {
+        proxy.stall();
+    }
+
     /** Brings the database back on the same port. */
     public void restore() throws IOException {
         proxy.restore();

@@ -13,14 +13,17 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A TCP forwarder on 127.0.0.1 in front of a real server (PostgreSQL), to take that server away and bring it back:
  * {@link #cut()} closes every forwarded connection and stops listening, so that new connections are refused as
- * when the database host is down; {@link #restore()} listens again on the same port.
+ * when the database host is down; {@link #stall()} resets them too but accepts new connections and never answers
+ * them, as a host that hangs (a client waits for its own timeout); {@link #restore()} forwards again, on the same port.
  */
 public final class TcpProxy implements AutoCloseable {
 
     private final InetSocketAddress target;
     private final int port;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private final Set<Socket> held = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket listener;
+    private volatile boolean stalled;
 
     private TcpProxy(InetSocketAddress target, ServerSocket listener) {
         this.target = target;
@@ -42,6 +45,16 @@ public final class TcpProxy implements AutoCloseable {
     /** Resets every forwarded connection and refuses new ones. */
     public synchronized void cut() throws IOException {
         listener.close();
+        resetForwarded();
+    }
+
+    /** Resets every forwarded connection and accepts new ones without ever answering them. */
+    public synchronized void stall() {
+        stalled = true;
+        resetForwarded();
+    }
+
+    private void resetForwarded() {
         for (Socket socket : sockets) {
             try {
                 socket.setSoLinger(true, 0); // RST, as a host that went away
@@ -53,10 +66,15 @@ public final class TcpProxy implements AutoCloseable {
         sockets.clear();
     }
 
-    /** Accepts and forwards connections again, on the same port. */
+    /** Accepts and forwards connections again, on the same port; the connections held by a stall are closed. */
     public synchronized void restore() throws IOException {
-        listener = bind(port);
-        accept(listener);
+        stalled = false;
+        held.forEach(TcpProxy::closeQuietly);
+        held.clear();
+        if (listener.isClosed()) {
+            listener = bind(port);
+            accept(listener);
+        }
     }
 
     private static ServerSocket bind(int port) throws IOException {
@@ -71,6 +89,10 @@ public final class TcpProxy implements AutoCloseable {
             while (!serverSocket.isClosed()) {
                 try {
                     Socket client = serverSocket.accept();
+                    if (stalled) {
+                        held.add(client);
+                        continue;
+                    }
                     Socket upstream = new Socket();
                     try {
                         upstream.connect(target, 5_000);
@@ -124,5 +146,7 @@ public final class TcpProxy implements AutoCloseable {
     @Override
     public void close() throws IOException {
         cut();
+        held.forEach(TcpProxy::closeQuietly);
+        held.clear();
     }
 }
