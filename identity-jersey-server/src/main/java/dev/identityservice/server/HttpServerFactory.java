@@ -79,7 +79,7 @@ final class HttpServerFactory {
      *                   is unset
      */
     static Server create(ServerConfig config, ResourceConfig application, ResourceConfig management, ServerMetrics metrics) {
-        return withApplications(create(config), config, application, management, metrics, null, List.of());
+        return withApplications(create(config), config, application, management, metrics, List.of());
     }
 
     /**
@@ -254,21 +254,22 @@ final class HttpServerFactory {
      *
      * @param management the application of the management listener, or {@code null} when {@code management.port}
      *                   is unset
-     * @param front      a filter of the main port that may answer requests before Jersey (after the header checks) and
-     *                   before the admission gate, or {@code null}: {@link IdentityApplication#jwksFilter()}
-     * @param gatedFront filters of the main port that may answer requests before Jersey, behind the admission gate:
-     *                   {@link IdentityApplication#gatedFilters()}
+     * @param front      filters of the main port that may answer requests before Jersey, after the header checks and
+     *                   before the admission gate: {@link IdentityApplication#frontFilters()}
      */
     static Server withApplications(Server server, ServerConfig config, ResourceConfig application, ResourceConfig management,
-                                   ServerMetrics metrics, Filter front, List<Filter> gatedFront) {
+                                   ServerMetrics metrics, List<Filter> front) {
         ServletContextHandler context = jerseyContext(application);
         // The client address in the logging context of the main port's requests (audit events read it there), the
-        // front filter's included (a key ring created by a key set's first request is audited).
+        // front filters' included (a key ring created by a key set's first request is audited).
         FilterHolder address = new FilterHolder(ClientAddressFilter.class);
         address.setAsyncSupported(true);
         context.addFilter(address, "/*", EnumSet.of(DispatcherType.REQUEST));
-        if (front != null) {
-            FilterHolder holder = new FilterHolder(front);
+        // Answers from memory and one statement (about 0.1 ms of CPU) run before the gate: a permit's hand-over to a
+        // parked thread would double their cost at 64 connections, and they finish within a time slice anyway
+        // (BENCHMARKS.md, "userinfo and introspection in front of Jersey"); what they refuse goes through the gate.
+        for (Filter filter : front) {
+            FilterHolder holder = new FilterHolder(filter);
             holder.setAsyncSupported(true);
             context.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST));
         }
@@ -278,11 +279,6 @@ final class HttpServerFactory {
         FilterHolder admission = new FilterHolder(new AdmissionFilter(gate));
         admission.setAsyncSupported(true);
         context.addFilter(admission, "/*", EnumSet.of(DispatcherType.REQUEST));
-        for (Filter filter : gatedFront) {
-            FilterHolder holder = new FilterHolder(filter);
-            holder.setAsyncSupported(true);
-            context.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST));
-        }
         Handler contexts = context;
         if (management != null) {
             // "@name" virtual hosts tie each context to one connector: the main port never serves the open

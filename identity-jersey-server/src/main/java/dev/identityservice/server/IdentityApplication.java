@@ -64,8 +64,7 @@ public final class IdentityApplication extends ResourceConfig {
         QUIETED.forEach(logger -> logger.setLevel(java.util.logging.Level.SEVERE));
     }
 
-    private final JwksFilter jwksFilter;
-    private final List<Filter> gatedFilters;
+    private final List<Filter> frontFilters;
 
     /**
      * @param loginLimits     the login throttle's budgets
@@ -83,7 +82,6 @@ public final class IdentityApplication extends ResourceConfig {
         register(new DiscoveryEndpoint(engine.keys(), engine.pushedRequests().requiredForAll()));
         JwksEndpoint jwks = new JwksEndpoint(engine.keys());
         register(jwks);
-        jwksFilter = new JwksFilter(jwks, engine::tenant, metrics);
         // One throttle for the password grant and the login page: both guess the same passwords. Its counters
         // are in the database, so every instance spends the same budgets.
         LoginThrottle throttle = new LoginThrottle(new JdbcLoginAttemptStore(engine.database()), loginLimits,
@@ -93,7 +91,8 @@ public final class IdentityApplication extends ResourceConfig {
         register(new UserInfoEndpoint(engine.userInfo()));
         IntrospectionEndpoint introspection = new IntrospectionEndpoint(engine.introspector(), clients);
         register(introspection);
-        gatedFilters = List.of(new UserInfoFilter(engine.userInfo(), engine::tenant, metrics),
+        frontFilters = List.of(new JwksFilter(jwks, engine::tenant, metrics),
+                new UserInfoFilter(engine.userInfo(), engine::tenant, metrics),
                 new IntrospectionFilter(introspection, engine::tenant, metrics));
         register(new RevocationEndpoint(engine.revoker(), clients));
         // Browser flow: authorize + login page, RP-initiated logout, CORS for browser apps.
@@ -122,20 +121,13 @@ public final class IdentityApplication extends ResourceConfig {
     }
 
     /**
-     * The servlet filter that answers {@code GET} of a tenant's key set in front of Jersey, as this application's
-     * {@link JwksEndpoint} would (see {@link JwksFilter}); to install on this application's context.
+     * The servlet filters that answer key set, UserInfo and introspection requests in front of Jersey, as this
+     * application's {@link JwksEndpoint}, {@link UserInfoEndpoint} and {@link IntrospectionEndpoint} would (see
+     * {@link JwksFilter}, {@link UserInfoFilter}, {@link IntrospectionFilter}); to install on this application's
+     * context, in this order, after the header checks and before the admission gate.
      */
-    public JwksFilter jwksFilter() {
-        return jwksFilter;
-    }
-
-    /**
-     * The servlet filters that answer UserInfo and introspection requests in front of Jersey, as this application's
-     * {@link UserInfoEndpoint} and {@link IntrospectionEndpoint} would (see {@link UserInfoFilter},
-     * {@link IntrospectionFilter}); to install behind the admission gate.
-     */
-    public List<Filter> gatedFilters() {
-        return gatedFilters;
+    public List<Filter> frontFilters() {
+        return frontFilters;
     }
 
     // ---- Management API (/admin, /t/{tenant}/admin): package dev.identityservice.server.admin ----

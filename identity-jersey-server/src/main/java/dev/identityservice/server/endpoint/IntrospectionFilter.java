@@ -29,14 +29,14 @@ import java.util.function.Function;
  * own tokens and those meant for it), with the same request metrics.
  *
  * <p>Why: resource servers introspect on every request they serve, and with the token's claims and the client kept
- * in memory Jersey's per-request work was a large part of what an introspection cost. It reads the form from the body
- * the {@link AdmissionFilter} received before the request entered, without consuming it, so whatever it does not
- * answer goes on to Jersey unchanged, body included: another method, a request with an {@code Origin} (CORS decides
+ * in memory Jersey's per-request work was a large part of what an introspection cost. It receives the body as the
+ * {@link AdmissionFilter} would ({@link ReceivedBodyRequest}) and reads the form without consuming it, so whatever it
+ * does not answer goes on to Jersey unchanged, body included: another method, a request with an {@code Origin} (CORS decides
  * per tenant there), more than one {@code Authorization} or {@code Content-Type} header, a body not received whole, a
  * malformed form (Jersey refuses it the same way), an inexact path or unknown tenant. A refusal after the form was read
  * (a failed client authentication, a public client, no {@code token}, a database failure) is handed to the endpoint
  * ({@link FrontOfJersey}), which answers it through the exception mappers as before without authenticating the client
- * a second time. Installed after the admission gate, which bounds the requests that do this work at once.
+ * a second time. Installed before the admission gate: see {@link UserInfoFilter}.
  */
 public final class IntrospectionFilter implements Filter {
 
@@ -62,20 +62,26 @@ public final class IntrospectionFilter implements Filter {
         HttpServletRequest http = (HttpServletRequest) request;
         String authorization = http.getHeader(HttpHeaders.AUTHORIZATION);
         boolean oneAuthorization = authorization == null || FrontTenant.onlyHeader(http, HttpHeaders.AUTHORIZATION) != null;
-        // The path first: every other POST (tokens, revocation, sign-in, admin JSON) passes without its body parsed.
-        Form form = "POST".equals(http.getMethod()) && http.getHeader("Origin") == null && oneAuthorization
-                && FrontTenant.tenantId(http.getRequestURI(), TEMPLATE) != null ? form(http) : null;
-        Tenant tenant = form == null ? null : front.of(http, EndpointPaths.INTROSPECT);
-        if (tenant == null) {
+        // The path first: every other POST (tokens, revocation, sign-in, admin JSON) passes untouched.
+        if (!"POST".equals(http.getMethod()) || http.getHeader("Origin") != null || !oneAuthorization
+                || FrontTenant.tenantId(http.getRequestURI(), TEMPLATE) == null) {
             chain.doFilter(request, response);
+            return;
+        }
+        // Received here as the admission gate would receive it (which then takes it as it is), and passed on whole.
+        HttpServletRequest received = ReceivedBodyRequest.of(http);
+        Form form = form(received);
+        Tenant tenant = form == null ? null : front.of(received, EndpointPaths.INTROSPECT);
+        if (tenant == null) {
+            chain.doFilter(received, response);
             return;
         }
         Map<String, Object> answer;
         try {
             answer = endpoint.answer(tenant, authorization, form);
         } catch (RuntimeException refused) {
-            FrontOfJersey.handRefusal(request, tenant, refused, start);
-            chain.doFilter(request, response);
+            FrontOfJersey.handRefusal(received, tenant, refused, start);
+            chain.doFilter(received, response);
             return;
         }
         FrontOfJersey.writeNoStore((HttpServletResponse) response, MediaType.APPLICATION_JSON, Json.bytes(answer), metrics,

@@ -22,8 +22,9 @@ import java.util.Objects;
  * without entering gets 503 {@code temporarily_unavailable} (RFC 6749 §5.2 shape) with {@code Retry-After: 1}
  * (RFC 9110 §10.2.3) on a connection kept open (its body was received); nothing of it was processed, so it may be
  * retried as it is. Its body is received before it waits ({@link ReceivedBodyRequest}). Health checks, key sets and
- * metadata documents are not queued ({@link #unqueued}). A request suspended asynchronously (a long poll) leaves the
- * gate when its thread returns.
+ * metadata documents are not queued ({@link #unqueued}), nor are the userinfo and introspection requests that the
+ * filters in front of this one answer (installed before it: {@code IdentityApplication.frontFilters()}). A request
+ * suspended asynchronously (a long poll) leaves the gate when its thread returns.
  */
 public final class AdmissionFilter implements Filter {
 

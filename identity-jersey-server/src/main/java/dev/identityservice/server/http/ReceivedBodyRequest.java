@@ -70,11 +70,15 @@ public final class ReceivedBodyRequest extends HttpServletRequestWrapper {
 
     /**
      * {@code request} with its body received first (blocking the calling thread while the client sends it), or
-     * {@code request} itself when it declares no body. When the client fails or stalls past the idle timeout while
-     * sending it, the endpoint's read fails with that {@link IOException} after the bytes received, as it would have
-     * without this class (and {@link BoundedBody} answers 400).
+     * {@code request} itself when it declares no body or was received already (a filter in front of the
+     * {@link AdmissionFilter} received it). When the client fails or stalls past the idle timeout while sending it,
+     * the endpoint's read fails with that {@link IOException} after the bytes received, as it would have without this
+     * class (and {@link BoundedBody} answers 400).
      */
-    static HttpServletRequest of(HttpServletRequest request) throws IOException {
+    public static HttpServletRequest of(HttpServletRequest request) throws IOException {
+        if (request instanceof ReceivedBodyRequest) {
+            return request;
+        }
         long declared = request.getContentLengthLong();
         if (declared == 0 || (declared < 0 && request.getHeader("Transfer-Encoding") == null)) {
             return request;
@@ -103,7 +107,7 @@ public final class ReceivedBodyRequest extends HttpServletRequestWrapper {
      * The whole body of {@code request} when the {@link AdmissionFilter} received it to its end and it is at most
      * {@link BoundedBody#MAX_BYTES} long, else {@code null}; the body is not consumed (the endpoint still reads it
      * all), so the array must not be changed. For a filter that answers in front of Jersey ({@code
-     * IntrospectionFilter}) and leaves Jersey whatever it does not answer.
+     * IntrospectionFilter}) and leaves Jersey whatever it does not answer, body included.
      */
     public static byte[] wholeBody(ServletRequest request) {
         return request instanceof ReceivedBodyRequest received ? received.whole : null;

@@ -152,6 +152,39 @@ class BreakerAdmissionGateTest {
     }
 
     /**
+     * A good userinfo or introspection request is answered by its filter in front of the gate (from memory and one
+     * statement, shorter than a permit's hand-over), so it is served while every executing slot is taken; a refused
+     * one goes on to Jersey through the gate and waits there like any other request.
+     */
+    @Test
+    void userInfoAndIntrospectionAnsweredInFrontWhileEveryExecutingSlotIsTaken() throws Exception {
+        server = TestServer.start(b -> b.httpConcurrency(1).httpQueueTimeout(Duration.ofSeconds(1)));
+        server.confidentialClient("app");
+        server.user("carol", "user");
+        String token = server.passwordLogin("app", "carol").get("access_token").asText();
+        AdmissionGate gate = gate(server);
+        assertTrue(gate.enter(), "the test holds the one executing slot");
+        try {
+            long start = System.nanoTime();
+            HttpResponse<String> userInfo = server.get("/oauth2/userinfo", "Authorization", "Bearer " + token);
+            assertEquals(200, userInfo.statusCode(), userInfo.body());
+            assertTrue(userInfo.body().contains("\"sub\""), userInfo.body());
+            HttpResponse<String> introspection = server.post("/oauth2/introspect", TestServer.form("token", token),
+                    "Authorization", TestServer.basic("app", TestServer.SECRET));
+            assertEquals(200, introspection.statusCode(), introspection.body());
+            assertTrue(introspection.body().contains("\"active\":true"), introspection.body());
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(ms < 900, "waited " + ms + " ms for an executing slot");
+
+            HttpResponse<String> refused = server.get("/oauth2/userinfo", "Authorization", "Bearer " + token + "x");
+            assertEquals(503, refused.statusCode(), "a refusal is Jersey's, behind the gate: " + refused.body());
+        } finally {
+            gate.leave();
+        }
+        assertEquals(401, server.get("/oauth2/userinfo", "Authorization", "Bearer " + token + "x").statusCode());
+    }
+
+    /**
      * The management listener is not queued: requests waiting at the main port's gate each hold a request thread,
      * and with as many of them as there are threads, the management listener's health and metrics must still
      * answer at once.
