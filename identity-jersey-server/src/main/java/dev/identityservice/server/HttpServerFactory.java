@@ -265,8 +265,8 @@ final class HttpServerFactory {
         FilterHolder address = new FilterHolder(ClientAddressFilter.class);
         address.setAsyncSupported(true);
         context.addFilter(address, "/*", EnumSet.of(DispatcherType.REQUEST));
-        // Answers from memory and one statement (about 0.1 ms of CPU) run before the gate: a permit's hand-over to a
-        // parked thread would double their cost at 64 connections, and they finish within a time slice anyway
+        // Good key set, userinfo and introspection requests are answered before the gate (about 0.1 ms of CPU each,
+        // within their own bound): a permit's hand-over to a parked thread would double their cost at 64 connections
         // (BENCHMARKS.md, "userinfo and introspection in front of Jersey"); what they refuse goes through the gate.
         for (Filter filter : front) {
             FilterHolder holder = new FilterHolder(filter);

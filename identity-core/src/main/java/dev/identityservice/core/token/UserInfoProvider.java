@@ -37,6 +37,25 @@ public final class UserInfoProvider {
      * token about a user, {@code insufficient_scope} (403) without {@code openid}.
      */
     public UserInfo userInfo(Tenant tenant, String accessToken) {
+        Answer answer = answer(tenant, accessToken);
+        Client client = answer.client();
+        return new UserInfo(answer.claims(), client.userinfoSignedResponseAlg() == null ? null
+                : signer.signUserInfo(tenant, client, answer.claims()));
+    }
+
+    /**
+     * The claims for {@code accessToken} when its client takes them unsigned (JSON), else {@code null}: a signed
+     * answer costs a signature, which only {@link #userInfo} gives. Errors as {@link #userInfo}.
+     */
+    public Map<String, Object> unsignedClaimsOrNull(Tenant tenant, String accessToken) {
+        Answer answer = answer(tenant, accessToken);
+        return answer.client().userinfoSignedResponseAlg() == null ? answer.claims() : null;
+    }
+
+    private record Answer(Map<String, Object> claims, Client client) {
+    }
+
+    private Answer answer(Tenant tenant, String accessToken) {
         TokenIntrospector.ResolvedAccessToken resolved = introspector.activeAccessToken(tenant, accessToken)
                 .orElseThrow(() -> OAuthError.invalidToken("The access token is invalid, expired or revoked").exception());
         User user = resolved.user();
@@ -55,8 +74,6 @@ public final class UserInfoProvider {
         if (names.contains("acr")) {
             claims.put("acr", AuthenticationContext.ACR_PASSWORD);
         }
-        Client client = resolved.client();
-        return new UserInfo(claims, client.userinfoSignedResponseAlg() == null ? null
-                : signer.signUserInfo(tenant, client, claims));
+        return new Answer(claims, resolved.client());
     }
 }

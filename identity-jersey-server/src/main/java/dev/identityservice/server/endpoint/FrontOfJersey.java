@@ -31,12 +31,12 @@ final class FrontOfJersey {
 
     /**
      * Notes on {@code request}, for {@link #rethrowRefusal}, that answering it for {@code tenant} threw
-     * {@code failure}, and that it arrived at {@code startNanos} ({@link System#nanoTime()}): Jersey's latency metric
-     * then counts the filter's work (a signature check, a database wait) too.
+     * {@code failure}, after work begun at {@code startNanos} ({@link System#nanoTime()}): Jersey's latency metric
+     * then counts that work (a signature check, a database wait) too.
      */
     static void handRefusal(ServletRequest request, Tenant tenant, RuntimeException failure, long startNanos) {
         request.setAttribute(REFUSAL, new Refusal(tenant.id(), failure));
-        RequestMetricsFilter.arrivedAt(request, startNanos);
+        RequestMetricsFilter.workedBefore(request, System.nanoTime() - startNanos);
     }
 
     /** Rethrows what a filter's work for this request threw, if it was refused there: the endpoint calls this first. */

@@ -47,7 +47,7 @@ final class FrontTenant {
             // TenantResolver rethrows it, and its exception mappers answer as before (503 with Retry-After), timed
             // from before the look-up's wait for a connection.
             request.setAttribute(TenantResolver.LOOKUP, new TenantResolver.Lookup(tenantId, Optional.empty(), failed));
-            RequestMetricsFilter.arrivedAt(request, start);
+            RequestMetricsFilter.workedBefore(request, System.nanoTime() - start);
             return null;
         }
         if (tenant.isEmpty()) {

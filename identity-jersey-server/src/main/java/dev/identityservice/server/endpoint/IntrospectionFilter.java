@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 
 /**
@@ -36,7 +37,9 @@ import java.util.function.Function;
  * malformed form (Jersey refuses it the same way), an inexact path or unknown tenant. A refusal after the form was read
  * (a failed client authentication, a public client, no {@code token}, a database failure) is handed to the endpoint
  * ({@link FrontOfJersey}), which answers it through the exception mappers as before without authenticating the client
- * a second time. Installed before the admission gate: see {@link UserInfoFilter}.
+ * a second time. Installed before the admission gate, bounded by its own permits, as {@link UserInfoFilter} is; a
+ * client that authenticates with an assertion ({@code private_key_jwt}: a signature check) goes to Jersey, through the
+ * gate.
  */
 public final class IntrospectionFilter implements Filter {
 
@@ -44,15 +47,19 @@ public final class IntrospectionFilter implements Filter {
 
     private final IntrospectionEndpoint endpoint;
     private final FrontTenant front;
+    private final Semaphore work;
     private final ServerMetrics metrics;
 
     /**
      * @param endpoint the endpoint Jersey serves, whose answer this filter gives
      * @param tenants  the tenants by id, as {@code TenantResolver} finds them
+     * @param work     the permits of the work done in front of the admission gate ({@link UserInfoFilter})
      */
-    public IntrospectionFilter(IntrospectionEndpoint endpoint, Function<String, Optional<Tenant>> tenants, ServerMetrics metrics) {
+    public IntrospectionFilter(IntrospectionEndpoint endpoint, Function<String, Optional<Tenant>> tenants, Semaphore work,
+                               ServerMetrics metrics) {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
         this.front = new FrontTenant(tenants);
+        this.work = Objects.requireNonNull(work, "work");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
@@ -71,16 +78,26 @@ public final class IntrospectionFilter implements Filter {
         // Received here as the admission gate would receive it (which then takes it as it is), and passed on whole.
         HttpServletRequest received = ReceivedBodyRequest.of(http);
         Form form = form(received);
-        Tenant tenant = form == null ? null : front.of(received, EndpointPaths.INTROSPECT);
-        if (tenant == null) {
+        // A client assertion (private_key_jwt) costs a signature check and a replay record: Jersey's, through the gate.
+        if (form == null || !form.values("client_assertion").isEmpty() || !work.tryAcquire()) {
             chain.doFilter(received, response);
             return;
         }
-        Map<String, Object> answer;
+        Tenant tenant = null;
+        Map<String, Object> answer = null;
+        RuntimeException refused = null;
         try {
-            answer = endpoint.answer(tenant, authorization, form);
-        } catch (RuntimeException refused) {
-            FrontOfJersey.handRefusal(received, tenant, refused, start);
+            tenant = front.of(received, EndpointPaths.INTROSPECT);
+            answer = tenant == null ? null : endpoint.answer(tenant, authorization, form);
+        } catch (RuntimeException failure) {
+            refused = failure;
+        } finally {
+            work.release();
+        }
+        if (answer == null) { // a refusal or an unknown tenant: Jersey's
+            if (refused != null) {
+                FrontOfJersey.handRefusal(received, Objects.requireNonNull(tenant, "tenant"), refused, start);
+            }
             chain.doFilter(received, response);
             return;
         }

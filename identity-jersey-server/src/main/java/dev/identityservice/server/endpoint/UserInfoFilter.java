@@ -16,9 +16,10 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 
 /**
@@ -37,10 +38,13 @@ import java.util.function.Function;
  * ({@link FrontOfJersey}), which answers it through the exception mappers as before (RFC 6750 §3 challenge, 503 for an
  * outage) without checking the token a second time.
  *
- * <p>Installed before the admission gate, as the key set's filter: an answer from memory and one statement takes about
- * 0.1 ms of CPU, which the gate's hand-over of a permit to a parked thread doubled at 64 connections (BENCHMARKS.md,
- * "userinfo and introspection in front of Jersey"), and it ends within a scheduler time slice, so queueing it in
- * arrival order does not shorten its tail. A refusal goes through the gate to Jersey.
+ * <p>Installed before the admission gate, as the key set's filter: a good answer (the token's claims kept in memory,
+ * the revocation, client and user rows read) takes about 0.1 ms of CPU, which the gate's hand-over of a permit to a
+ * parked thread doubled at 64 connections (BENCHMARKS.md, "userinfo and introspection in front of Jersey"), and ends
+ * within a scheduler time slice, so queueing it in arrival order does not shorten its tail. Its own bound is
+ * {@code work}, taken without waiting, which keeps how many requests wait for the database out here small; past it,
+ * and for a client that registered {@code userinfo_signed_response_alg} (a signature), the request goes through the
+ * gate to Jersey, as every refusal does.
  */
 public final class UserInfoFilter implements Filter {
 
@@ -48,15 +52,20 @@ public final class UserInfoFilter implements Filter {
 
     private final UserInfoProvider userInfo;
     private final FrontTenant front;
+    private final Semaphore work;
     private final ServerMetrics metrics;
 
     /**
      * @param userInfo the provider {@link UserInfoEndpoint} calls
      * @param tenants  the tenants by id, as {@code TenantResolver} finds them
+     * @param work     the permits of the work done in front of the admission gate, shared with the other filters
+     *                 there; taken without waiting, or the request goes to Jersey through the gate
      */
-    public UserInfoFilter(UserInfoProvider userInfo, Function<String, Optional<Tenant>> tenants, ServerMetrics metrics) {
+    public UserInfoFilter(UserInfoProvider userInfo, Function<String, Optional<Tenant>> tenants, Semaphore work,
+                          ServerMetrics metrics) {
         this.userInfo = Objects.requireNonNull(userInfo, "userInfo");
         this.front = new FrontTenant(tenants);
+        this.work = Objects.requireNonNull(work, "work");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
@@ -66,22 +75,30 @@ public final class UserInfoFilter implements Filter {
         HttpServletRequest http = (HttpServletRequest) request;
         String token = "GET".equals(http.getMethod()) && http.getHeader("Origin") == null
                 ? BearerToken.wellFormedOrNull(FrontTenant.onlyHeader(http, HttpHeaders.AUTHORIZATION)) : null;
-        Tenant tenant = token == null ? null : front.of(http, EndpointPaths.USERINFO);
-        if (tenant == null) {
-            chain.doFilter(request, response);
+        if (token == null || FrontTenant.tenantId(http.getRequestURI(), TEMPLATE) == null || !work.tryAcquire()) {
+            chain.doFilter(request, response); // not ours, or the front's work is at its bound: the gated path
             return;
         }
-        UserInfoProvider.UserInfo answer;
+        Tenant tenant = null;
+        Map<String, Object> claims = null;
+        RuntimeException refused = null;
         try {
-            answer = userInfo.userInfo(tenant, token);
-        } catch (RuntimeException refused) {
-            FrontOfJersey.handRefusal(request, tenant, refused, start);
+            tenant = front.of(http, EndpointPaths.USERINFO);
+            claims = tenant == null ? null : userInfo.unsignedClaimsOrNull(tenant, token);
+        } catch (RuntimeException failure) {
+            refused = failure;
+        } finally {
+            work.release();
+        }
+        if (claims == null) {
+            // A refusal, an unknown tenant, or a client that takes its claims signed (a signature): Jersey's.
+            if (refused != null) {
+                FrontOfJersey.handRefusal(request, Objects.requireNonNull(tenant, "tenant"), refused, start);
+            }
             chain.doFilter(request, response);
             return;
         }
-        boolean json = answer.signedJwt() == null;
-        FrontOfJersey.writeNoStore((HttpServletResponse) response, json ? MediaType.APPLICATION_JSON : UserInfoEndpoint.APPLICATION_JWT,
-                json ? Json.bytes(answer.claims()) : answer.signedJwt().getBytes(StandardCharsets.US_ASCII), metrics,
+        FrontOfJersey.writeNoStore((HttpServletResponse) response, MediaType.APPLICATION_JSON, Json.bytes(claims), metrics,
                 UserInfoEndpoint.class, TEMPLATE, "GET", start);
     }
 }

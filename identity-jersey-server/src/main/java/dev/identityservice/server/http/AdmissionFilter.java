@@ -20,8 +20,8 @@ import java.util.Objects;
  * the others waiting in arrival order): the p99 then follows the queue in front of a request instead of the kernel's
  * time slices among every running one (BENCHMARKS.md, issue 13). A request that waited {@code http.queue.timeout}
  * without entering gets 503 {@code temporarily_unavailable} (RFC 6749 §5.2 shape) with {@code Retry-After: 1}
- * (RFC 9110 §10.2.3) on a connection kept open (its body was received); nothing of it was processed, so it may be
- * retried as it is. Its body is received before it waits ({@link ReceivedBodyRequest}). Health checks, key sets and
+ * (RFC 9110 §10.2.3) on a connection kept open (its body was received); nothing of it was changed (a filter in front
+ * may only have read what it refused), so it may be retried as it is. Its body is received before it waits ({@link ReceivedBodyRequest}). Health checks, key sets and
  * metadata documents are not queued ({@link #unqueued}), nor are the userinfo and introspection requests that the
  * filters in front of this one answer (installed before it: {@code IdentityApplication.frontFilters()}). A request
  * suspended asynchronously (a long poll) leaves the gate when its thread returns.

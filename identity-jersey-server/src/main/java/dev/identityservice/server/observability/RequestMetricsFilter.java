@@ -26,11 +26,12 @@ import org.glassfish.jersey.uri.UriTemplate;
 @Priority(0)
 public final class RequestMetricsFilter implements ContainerRequestFilter, ContainerResponseFilter {
 
-    /**
-     * The request attribute (a Jersey property) holding {@link System#nanoTime()} when the request arrived; a servlet
-     * filter that worked on the request before handing it to Jersey sets it with {@link #arrivedAt}.
-     */
     private static final String START = RequestMetricsFilter.class.getName() + ".start";
+    /**
+     * The request attribute (a Jersey property) holding how long, in nanoseconds, a servlet filter worked on the
+     * request before handing it to Jersey ({@link #workedBefore}).
+     */
+    private static final String WORKED_BEFORE = RequestMetricsFilter.class.getName() + ".workedBefore";
 
     private final ServerMetrics metrics;
 
@@ -45,19 +46,19 @@ public final class RequestMetricsFilter implements ContainerRequestFilter, Conta
     }
 
     /**
-     * Notes on a request that a servlet filter worked on before Jersey that it arrived at {@code startNanos}
-     * ({@link System#nanoTime()}), so that its latency includes that work.
+     * Notes on a request that a servlet filter worked on it for {@code nanos} before handing it to Jersey (a token
+     * check, a wait for the database), so that its latency counts that work; not the time it then waited at the
+     * admission gate, which no other request's latency counts either.
      */
-    public static void arrivedAt(ServletRequest request, long startNanos) {
-        request.setAttribute(START, startNanos);
+    public static void workedBefore(ServletRequest request, long nanos) {
+        request.setAttribute(WORKED_BEFORE, nanos);
     }
 
-    /** First of all filters: notes when the request arrived, unless a servlet filter noted it earlier. */
+    /** First of all filters: notes when the request arrived, less what a servlet filter did with it before. */
     @Override
     public void filter(ContainerRequestContext request) {
-        if (!(request.getProperty(START) instanceof Long)) {
-            request.setProperty(START, System.nanoTime());
-        }
+        long worked = request.getProperty(WORKED_BEFORE) instanceof Long nanos ? nanos : 0;
+        request.setProperty(START, System.nanoTime() - worked);
     }
 
     @Override

@@ -18,6 +18,7 @@ import dev.identityservice.core.client.ClientAssertions;
 import dev.identityservice.core.client.ClientCredentials;
 import dev.identityservice.core.client.ClientKeys;
 import dev.identityservice.core.client.GrantType;
+import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.server.IdentityServer;
 import dev.identityservice.server.endpoint.EndpointPaths;
@@ -182,6 +183,52 @@ class BreakerAdmissionGateTest {
             gate.leave();
         }
         assertEquals(401, server.get("/oauth2/userinfo", "Authorization", "Bearer " + token + "x").statusCode());
+    }
+
+    /**
+     * What costs a signature stays behind the gate even when the request is good: a userinfo answer signed for a
+     * client that registered {@code userinfo_signed_response_alg}, and an introspection by a {@code private_key_jwt}
+     * client (the assertion's check). With the one executing slot held, both wait there and get 503; once it is
+     * free, both are answered.
+     */
+    @Test
+    void signedUserInfoAndClientAssertionsWaitAtTheGate() throws Exception {
+        server = TestServer.start(b -> b.httpConcurrency(1).httpQueueTimeout(Duration.ofSeconds(1)));
+        server.save(server.confidential(Tenant.DEFAULT_ID, "signed").userinfoSignedResponseAlg(SigningAlgorithm.RS256));
+        server.user("carol", "user");
+        String signedToken = server.passwordLogin("signed", "carol").get("access_token").asText();
+        ECKey key = new ECKeyGenerator(Curve.P_256).keyID("k1").generate();
+        Instant now = Instant.now();
+        server.save(dev.identityservice.core.client.Client.builder(Tenant.DEFAULT_ID, "keyed")
+                .grantTypes(Set.of(GrantType.CLIENT_CREDENTIALS)).scopes(Set.of("api"))
+                .keys(new ClientKeys(new JWKSet(key.toPublicJWK()), null))
+                .tokenEndpointAuthMethod(ClientCredentials.Method.PRIVATE_KEY_JWT).createdAt(now).updatedAt(now));
+        String[] bearer = {"Authorization", "Bearer " + signedToken};
+        AdmissionGate gate = gate(server);
+        assertTrue(gate.enter(), "the test holds the one executing slot");
+        try {
+            assertEquals(503, server.get("/oauth2/userinfo", bearer).statusCode(), "a signed answer waits at the gate");
+            HttpResponse<String> asserted = server.post("/oauth2/introspect", introspectWithAssertion(key, signedToken));
+            assertEquals(503, asserted.statusCode(), "a client assertion waits at the gate: " + asserted.body());
+        } finally {
+            gate.leave();
+        }
+        HttpResponse<String> signed = server.get("/oauth2/userinfo", bearer);
+        assertEquals(200, signed.statusCode(), signed.body());
+        assertEquals("application/jwt", signed.headers().firstValue("Content-Type").orElseThrow());
+        HttpResponse<String> asserted = server.post("/oauth2/introspect", introspectWithAssertion(key, signedToken));
+        assertEquals(200, asserted.statusCode(), asserted.body());
+        assertTrue(asserted.body().contains("\"active\""), asserted.body());
+    }
+
+    private String introspectWithAssertion(ECKey key, String token) throws Exception {
+        Instant now = Instant.now();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(),
+                new JWTClaimsSet.Builder().issuer("keyed").subject("keyed").audience(server.server.issuer().toString())
+                        .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(120)))
+                        .jwtID(UUID.randomUUID().toString()).build());
+        jwt.sign(new ECDSASigner(key));
+        return form("token", token, "client_assertion_type", ClientAssertions.JWT_BEARER, "client_assertion", jwt.serialize());
     }
 
     /**
