@@ -6,10 +6,14 @@ import dev.identityservice.server.http.SecurityHeadersFilter;
 import dev.identityservice.server.observability.RequestMetricsFilter;
 import dev.identityservice.server.observability.ServerMetrics;
 import jakarta.servlet.ServletRequest;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import java.io.IOException;
+import java.util.Objects;
+import java.util.concurrent.Semaphore;
+import java.util.function.Function;
 
 /**
  * What the filters that answer a token-bearing endpoint in front of Jersey ({@link UserInfoFilter},
@@ -37,6 +41,29 @@ final class FrontOfJersey {
     static void handRefusal(ServletRequest request, Tenant tenant, RuntimeException failure, long startNanos) {
         request.setAttribute(REFUSAL, new Refusal(tenant.id(), failure));
         RequestMetricsFilter.workedBefore(request, System.nanoTime() - startNanos);
+    }
+
+    /**
+     * The filter's answer to {@code request}: {@code work} for the request's tenant ({@code endpoint}'s path, see
+     * {@link FrontTenant#of}), run under one of {@code permits}, taken without waiting. {@code null} when Jersey
+     * answers instead: no permit free, an unknown tenant, {@code work} returned {@code null}, or it threw (handed
+     * over with {@link #handRefusal}, timed from {@code startNanos}).
+     */
+    static <T> T answer(Semaphore permits, FrontTenant front, HttpServletRequest request, String endpoint, long startNanos,
+                        Function<Tenant, T> work) {
+        if (!permits.tryAcquire()) {
+            return null;
+        }
+        Tenant tenant = null;
+        try {
+            tenant = front.of(request, endpoint);
+            return tenant == null ? null : work.apply(tenant);
+        } catch (RuntimeException refused) {
+            handRefusal(request, Objects.requireNonNull(tenant, "tenant"), refused, startNanos);
+            return null;
+        } finally {
+            permits.release();
+        }
     }
 
     /** Rethrows what a filter's work for this request threw, if it was refused there: the endpoint calls this first. */

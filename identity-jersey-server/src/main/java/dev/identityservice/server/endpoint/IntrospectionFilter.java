@@ -79,25 +79,10 @@ public final class IntrospectionFilter implements Filter {
         HttpServletRequest received = ReceivedBodyRequest.of(http);
         Form form = form(received);
         // A client assertion (private_key_jwt) costs a signature check and a replay record: Jersey's, through the gate.
-        if (form == null || !form.values("client_assertion").isEmpty() || !work.tryAcquire()) {
-            chain.doFilter(received, response);
-            return;
-        }
-        Tenant tenant = null;
-        Map<String, Object> answer = null;
-        RuntimeException refused = null;
-        try {
-            tenant = front.of(received, EndpointPaths.INTROSPECT);
-            answer = tenant == null ? null : endpoint.answer(tenant, authorization, form);
-        } catch (RuntimeException failure) {
-            refused = failure;
-        } finally {
-            work.release();
-        }
-        if (answer == null) { // a refusal or an unknown tenant: Jersey's
-            if (refused != null) {
-                FrontOfJersey.handRefusal(received, Objects.requireNonNull(tenant, "tenant"), refused, start);
-            }
+        Map<String, Object> answer = form == null || !form.values("client_assertion").isEmpty() ? null
+                : FrontOfJersey.answer(work, front, received, EndpointPaths.INTROSPECT, start,
+                        tenant -> endpoint.answer(tenant, authorization, form));
+        if (answer == null) {
             chain.doFilter(received, response);
             return;
         }

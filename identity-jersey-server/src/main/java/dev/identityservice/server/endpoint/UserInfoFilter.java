@@ -75,26 +75,11 @@ public final class UserInfoFilter implements Filter {
         HttpServletRequest http = (HttpServletRequest) request;
         String token = "GET".equals(http.getMethod()) && http.getHeader("Origin") == null
                 ? BearerToken.wellFormedOrNull(FrontTenant.onlyHeader(http, HttpHeaders.AUTHORIZATION)) : null;
-        if (token == null || FrontTenant.tenantId(http.getRequestURI(), TEMPLATE) == null || !work.tryAcquire()) {
-            chain.doFilter(request, response); // not ours, or the front's work is at its bound: the gated path
-            return;
-        }
-        Tenant tenant = null;
-        Map<String, Object> claims = null;
-        RuntimeException refused = null;
-        try {
-            tenant = front.of(http, EndpointPaths.USERINFO);
-            claims = tenant == null ? null : userInfo.unsignedClaimsOrNull(tenant, token);
-        } catch (RuntimeException failure) {
-            refused = failure;
-        } finally {
-            work.release();
-        }
+        Map<String, Object> claims = token == null || FrontTenant.tenantId(http.getRequestURI(), TEMPLATE) == null ? null
+                : FrontOfJersey.answer(work, front, http, EndpointPaths.USERINFO, start,
+                        tenant -> userInfo.unsignedClaimsOrNull(tenant, token));
         if (claims == null) {
-            // A refusal, an unknown tenant, or a client that takes its claims signed (a signature): Jersey's.
-            if (refused != null) {
-                FrontOfJersey.handRefusal(request, Objects.requireNonNull(tenant, "tenant"), refused, start);
-            }
+            // Not ours, the front's work at its bound, a refusal, or a client that takes its claims signed: Jersey's.
             chain.doFilter(request, response);
             return;
         }
