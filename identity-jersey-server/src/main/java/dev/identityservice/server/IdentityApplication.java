@@ -10,6 +10,7 @@ import dev.identityservice.server.endpoint.AuthorizationFlow;
 import dev.identityservice.server.endpoint.AuthorizeEndpoint;
 import dev.identityservice.server.endpoint.DiscoveryEndpoint;
 import dev.identityservice.server.endpoint.IntrospectionEndpoint;
+import dev.identityservice.server.endpoint.FrontOfJersey;
 import dev.identityservice.server.endpoint.IntrospectionFilter;
 import dev.identityservice.server.endpoint.JwksEndpoint;
 import dev.identityservice.server.endpoint.JwksFilter;
@@ -42,7 +43,6 @@ import dev.identityservice.server.observability.ServerMetrics;
 import dev.identityservice.server.registration.RegistrationThrottle;
 import jakarta.servlet.Filter;
 import java.util.List;
-import java.util.concurrent.Semaphore;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 
@@ -95,10 +95,9 @@ public final class IdentityApplication extends ResourceConfig {
         // The work userinfo and introspection do in front of the admission gate: 16 at once per core, a few times
         // the gate's own 4, so that a load of them is answered there while the requests waiting for the database
         // out here stay a bounded few; past it, a request goes through the gate.
-        Semaphore frontWork = new Semaphore(16 * Runtime.getRuntime().availableProcessors());
+        FrontOfJersey front = new FrontOfJersey(engine::tenant, 16 * Runtime.getRuntime().availableProcessors(), metrics);
         frontFilters = List.of(new JwksFilter(jwks, engine::tenant, metrics),
-                new UserInfoFilter(engine.userInfo(), engine::tenant, frontWork, metrics),
-                new IntrospectionFilter(introspection, engine::tenant, frontWork, metrics));
+                new UserInfoFilter(engine.userInfo(), front), new IntrospectionFilter(introspection, front));
         register(new RevocationEndpoint(engine.revoker(), clients));
         // Browser flow: authorize + login page, RP-initiated logout, CORS for browser apps.
         AuthorizationFlow flow = new AuthorizationFlow(engine, deviceCookieKey, metrics);

@@ -12,17 +12,19 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import java.io.IOException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 
 /**
  * What the filters that answer a token-bearing endpoint in front of Jersey ({@link UserInfoFilter},
- * {@link IntrospectionFilter}) share: the answer, written as Jersey writes the endpoint's {@code Json.noStore}
- * response, and the hand-over of a refusal to the endpoint in Jersey, which answers it through the exception mappers
- * (RFC 6749 §5.2 / RFC 6750 §3 errors, 503 for an outage) without doing the work (a signature check, a client
- * secret's hash, a database wait) a second time.
+ * {@link IntrospectionFilter}) share: the tenant look-up and the bound on their work, the answer, written as Jersey
+ * writes the endpoint's {@code Json.noStore} response, and the hand-over of a refusal to the endpoint in Jersey, which
+ * answers it through the exception mappers (RFC 6749 §5.2 / RFC 6750 §3 errors, 503 for an outage) without doing the
+ * work (a signature check, a client secret's hash, a database wait) a second time. One instance serves both filters,
+ * so that their work shares one bound.
  */
-final class FrontOfJersey {
+public final class FrontOfJersey {
 
     private static final String REFUSAL = FrontOfJersey.class.getName() + ".refusal";
 
@@ -30,7 +32,20 @@ final class FrontOfJersey {
     private record Refusal(String tenantId, RuntimeException failure) {
     }
 
-    private FrontOfJersey() {
+    private final FrontTenant tenants;
+    private final Semaphore permits;
+    private final ServerMetrics metrics;
+
+    /**
+     * @param tenants the tenants by id, as {@code TenantResolver} finds them
+     * @param permits how many requests may do their work in front of the admission gate at once; a request that finds
+     *                none free is not answered here but goes to Jersey through the gate
+     * @param metrics where an answered request is counted and timed, as {@link RequestMetricsFilter} does
+     */
+    public FrontOfJersey(Function<String, Optional<Tenant>> tenants, int permits, ServerMetrics metrics) {
+        this.tenants = new FrontTenant(tenants);
+        this.permits = new Semaphore(permits);
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
     /**
@@ -45,18 +60,17 @@ final class FrontOfJersey {
 
     /**
      * The filter's answer to {@code request}: {@code work} for the request's tenant ({@code endpoint}'s path, see
-     * {@link FrontTenant#of}), run under one of {@code permits}, taken without waiting. {@code null} when Jersey
-     * answers instead: no permit free, an unknown tenant, {@code work} returned {@code null}, or it threw (handed
-     * over with {@link #handRefusal}, timed from {@code startNanos}).
+     * {@link FrontTenant#of}), run under one of the permits, taken without waiting. {@code null} when Jersey answers
+     * instead: no permit free, an unknown tenant, {@code work} returned {@code null}, or it threw (handed over with
+     * {@link #handRefusal}, timed from {@code startNanos}).
      */
-    static <T> T answer(Semaphore permits, FrontTenant front, HttpServletRequest request, String endpoint, long startNanos,
-                        Function<Tenant, T> work) {
+    <T> T answer(HttpServletRequest request, String endpoint, long startNanos, Function<Tenant, T> work) {
         if (!permits.tryAcquire()) {
             return null;
         }
         Tenant tenant = null;
         try {
-            tenant = front.of(request, endpoint);
+            tenant = tenants.of(request, endpoint);
             return tenant == null ? null : work.apply(tenant);
         } catch (RuntimeException refused) {
             handRefusal(request, Objects.requireNonNull(tenant, "tenant"), refused, startNanos);
@@ -84,8 +98,8 @@ final class FrontOfJersey {
      * @param template    the endpoint's path template, e.g. {@code /oauth2/userinfo}
      * @param startNanos  {@link System#nanoTime()} when the request reached the filter
      */
-    static void writeNoStore(HttpServletResponse out, String contentType, byte[] body, ServerMetrics metrics, Class<?> resource,
-                             String template, String method, long startNanos) throws IOException {
+    void writeNoStore(HttpServletResponse out, String contentType, byte[] body, Class<?> resource, String template,
+                      String method, long startNanos) throws IOException {
         out.setContentType(contentType);
         out.setHeader(HttpHeaders.CACHE_CONTROL, ErrorResponses.NO_STORE);
         out.setHeader("Pragma", "no-cache");

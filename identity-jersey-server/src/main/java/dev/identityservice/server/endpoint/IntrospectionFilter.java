@@ -5,7 +5,6 @@ import dev.identityservice.server.http.AdmissionFilter;
 import dev.identityservice.server.http.Form;
 import dev.identityservice.server.http.Json;
 import dev.identityservice.server.http.ReceivedBodyRequest;
-import dev.identityservice.server.observability.ServerMetrics;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -19,9 +18,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.Semaphore;
-import java.util.function.Function;
 
 /**
  * Answers token introspection (RFC 7662 §2) in front of Jersey when the client authenticates and the request is well
@@ -46,21 +42,15 @@ public final class IntrospectionFilter implements Filter {
     private static final String TEMPLATE = "/" + EndpointPaths.INTROSPECT;
 
     private final IntrospectionEndpoint endpoint;
-    private final FrontTenant front;
-    private final Semaphore work;
-    private final ServerMetrics metrics;
+    private final FrontOfJersey front;
 
     /**
      * @param endpoint the endpoint Jersey serves, whose answer this filter gives
-     * @param tenants  the tenants by id, as {@code TenantResolver} finds them
-     * @param work     the permits of the work done in front of the admission gate ({@link UserInfoFilter})
+     * @param front    what the filters in front of Jersey share (one instance for all, so one bound on their work)
      */
-    public IntrospectionFilter(IntrospectionEndpoint endpoint, Function<String, Optional<Tenant>> tenants, Semaphore work,
-                               ServerMetrics metrics) {
+    public IntrospectionFilter(IntrospectionEndpoint endpoint, FrontOfJersey front) {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
-        this.front = new FrontTenant(tenants);
-        this.work = Objects.requireNonNull(work, "work");
-        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.front = Objects.requireNonNull(front, "front");
     }
 
     @Override
@@ -80,13 +70,13 @@ public final class IntrospectionFilter implements Filter {
         Form form = form(received);
         // A client assertion (private_key_jwt) costs a signature check and a replay record: Jersey's, through the gate.
         Map<String, Object> answer = form == null || !form.values("client_assertion").isEmpty() ? null
-                : FrontOfJersey.answer(work, front, received, EndpointPaths.INTROSPECT, start,
+                : front.answer(received, EndpointPaths.INTROSPECT, start,
                         tenant -> endpoint.answer(tenant, authorization, form));
         if (answer == null) {
             chain.doFilter(received, response);
             return;
         }
-        FrontOfJersey.writeNoStore((HttpServletResponse) response, MediaType.APPLICATION_JSON, Json.bytes(answer), metrics,
+        front.writeNoStore((HttpServletResponse) response, MediaType.APPLICATION_JSON, Json.bytes(answer),
                 IntrospectionEndpoint.class, TEMPLATE, "POST", start);
     }
 

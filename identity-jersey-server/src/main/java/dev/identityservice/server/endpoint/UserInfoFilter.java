@@ -5,7 +5,6 @@ import dev.identityservice.core.token.UserInfoProvider;
 import dev.identityservice.server.http.BearerToken;
 import dev.identityservice.server.http.Json;
 import dev.identityservice.server.observability.RequestMetricsFilter;
-import dev.identityservice.server.observability.ServerMetrics;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -18,9 +17,6 @@ import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.Semaphore;
-import java.util.function.Function;
 
 /**
  * Answers a {@code GET} of the UserInfo endpoint (OIDC Core §5.3.1) with an {@code Authorization: Bearer} token (RFC
@@ -42,7 +38,8 @@ import java.util.function.Function;
  * the revocation, client and user rows read) takes about 0.1 ms of CPU, which the gate's hand-over of a permit to a
  * parked thread doubled at 64 connections (BENCHMARKS.md, "userinfo and introspection in front of Jersey"), and ends
  * within a scheduler time slice, so queueing it in arrival order does not shorten its tail. Its own bound is
- * {@code work}, taken without waiting, which keeps how many requests wait for the database out here small; past it,
+ * {@link FrontOfJersey}'s permits, taken without waiting, which keeps how many requests wait for the database out here
+ * small; past it,
  * and for a client that registered {@code userinfo_signed_response_alg} (a signature), the request goes through the
  * gate to Jersey, as every refusal does.
  */
@@ -51,22 +48,15 @@ public final class UserInfoFilter implements Filter {
     private static final String TEMPLATE = "/" + EndpointPaths.USERINFO;
 
     private final UserInfoProvider userInfo;
-    private final FrontTenant front;
-    private final Semaphore work;
-    private final ServerMetrics metrics;
+    private final FrontOfJersey front;
 
     /**
      * @param userInfo the provider {@link UserInfoEndpoint} calls
-     * @param tenants  the tenants by id, as {@code TenantResolver} finds them
-     * @param work     the permits of the work done in front of the admission gate, shared with the other filters
-     *                 there; taken without waiting, or the request goes to Jersey through the gate
+     * @param front    what the filters in front of Jersey share (one instance for all, so one bound on their work)
      */
-    public UserInfoFilter(UserInfoProvider userInfo, Function<String, Optional<Tenant>> tenants, Semaphore work,
-                          ServerMetrics metrics) {
+    public UserInfoFilter(UserInfoProvider userInfo, FrontOfJersey front) {
         this.userInfo = Objects.requireNonNull(userInfo, "userInfo");
-        this.front = new FrontTenant(tenants);
-        this.work = Objects.requireNonNull(work, "work");
-        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.front = Objects.requireNonNull(front, "front");
     }
 
     @Override
@@ -76,14 +66,14 @@ public final class UserInfoFilter implements Filter {
         String token = "GET".equals(http.getMethod()) && http.getHeader("Origin") == null
                 ? BearerToken.wellFormedOrNull(FrontTenant.onlyHeader(http, HttpHeaders.AUTHORIZATION)) : null;
         Map<String, Object> claims = token == null || FrontTenant.tenantId(http.getRequestURI(), TEMPLATE) == null ? null
-                : FrontOfJersey.answer(work, front, http, EndpointPaths.USERINFO, start,
+                : front.answer(http, EndpointPaths.USERINFO, start,
                         tenant -> userInfo.unsignedClaimsOrNull(tenant, token));
         if (claims == null) {
             // Not ours, the front's work at its bound, a refusal, or a client that takes its claims signed: Jersey's.
             chain.doFilter(request, response);
             return;
         }
-        FrontOfJersey.writeNoStore((HttpServletResponse) response, MediaType.APPLICATION_JSON, Json.bytes(claims), metrics,
+        front.writeNoStore((HttpServletResponse) response, MediaType.APPLICATION_JSON, Json.bytes(claims),
                 UserInfoEndpoint.class, TEMPLATE, "GET", start);
     }
 }

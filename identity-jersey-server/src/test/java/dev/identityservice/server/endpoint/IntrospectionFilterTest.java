@@ -11,11 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.identityservice.core.tenant.Tenant;
-import dev.identityservice.server.testing.ProxiedPostgresSchema;
 import dev.identityservice.server.testing.TestServer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -152,37 +150,8 @@ class IntrospectionFilterTest {
     /** The database away: 503 with {@code Retry-After}, as Jersey answers it, after one wait for a connection, not two. */
     @Test
     void introspectWhenDatabaseAwayThen503AfterOneWait() throws Exception {
-        try (ProxiedPostgresSchema postgres = ProxiedPostgresSchema.createOrSkip("introspection_filter_")) {
-            TestServer outage = TestServer.start(b -> b.dbUrl(postgres.jdbcUrl()).dbUser(null).dbConnectionTimeout(Duration.ofSeconds(2)));
-            try {
-                outage.confidentialClient("app");
-                outage.user("carol", "user");
-                String token = form("token", outage.passwordLogin("app", "carol").get("access_token").asText());
-                assertEquals(200, outage.post(INTROSPECT, token, "Authorization", basic("app", SECRET)).statusCode());
-                postgres.stall();
-                // Past the pool's 0.5 s without a check, a borrowed connection is tested: the reset ones are dropped,
-                // and the new one hangs until the pool's connection timeout (2 s).
-                Thread.sleep(600);
-                long start = System.nanoTime();
-                HttpResponse<String> away = outage.post(INTROSPECT, token, "Authorization", basic("app", SECRET));
-                Duration took = Duration.ofNanos(System.nanoTime() - start);
-                assertError(away, 503, "temporarily_unavailable");
-                assertTrue(away.headers().firstValue("Retry-After").isPresent(), away.headers().map().toString());
-                assertTrue(took.compareTo(Duration.ofMillis(3500)) < 0, "took " + took);
-                // Timed from the request's arrival: the filter's wait for a connection (2 s) counts.
-                double timed = outage.metric("identity_http_server_requests_seconds_sum\\{endpoint=\"[^\"]+\",method=\"POST\",status=\"5xx\"}");
-                assertTrue(timed >= 1.5, "5xx seconds " + timed + " took " + took);
-                postgres.restore();
-                // Served again once the pool has a connection back (within a few seconds).
-                int status = 0;
-                for (long until = System.nanoTime() + Duration.ofSeconds(30).toNanos(); status != 200 && System.nanoTime() < until; ) {
-                    status = outage.post(INTROSPECT, token, "Authorization", basic("app", SECRET)).statusCode();
-                }
-                assertEquals(200, status);
-            } finally {
-                outage.close();
-            }
-        }
+        FrontFilterOutage.assertOneWaitThenServedAgain("introspection_filter_", "POST",
+                (outage, token) -> outage.post(INTROSPECT, form("token", token), "Authorization", basic("app", SECRET)));
     }
 
     /**
