@@ -22,6 +22,8 @@ import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.tenant.Tenant;
 import dev.identityservice.server.IdentityServer;
 import dev.identityservice.server.endpoint.EndpointPaths;
+import dev.identityservice.server.endpoint.FrontOfJersey;
+import dev.identityservice.server.endpoint.UserInfoFilter;
 import dev.identityservice.server.http.AdmissionFilter;
 import dev.identityservice.server.testing.TestServer;
 import java.io.BufferedReader;
@@ -46,6 +48,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
@@ -183,6 +186,43 @@ class BreakerAdmissionGateTest {
             gate.leave();
         }
         assertEquals(401, server.get("/oauth2/userinfo", "Authorization", "Bearer " + token + "x").statusCode());
+    }
+
+    /**
+     * The front filters' own bound: with every one of its permits taken (as many requests at once as it allows, held
+     * in the database, say), a good userinfo or introspection request is not answered in front but goes to Jersey
+     * through the gate, so with the gate's one executing slot held too it waits there and gets 503. Once the
+     * permits are back, the same requests are answered in front again, the gate still held.
+     */
+    @Test
+    void pastTheFrontBoundUserInfoAndIntrospectionGoThroughTheGate() throws Exception {
+        server = TestServer.start(b -> b.httpConcurrency(1).httpQueueTimeout(Duration.ofSeconds(1)));
+        server.confidentialClient("app");
+        server.user("carol", "user");
+        String token = server.passwordLogin("app", "carol").get("access_token").asText();
+        String[] bearer = {"Authorization", "Bearer " + token};
+        String[] basic = {"Authorization", TestServer.basic("app", TestServer.SECRET)};
+        Semaphore front = frontPermits(server);
+        AdmissionGate gate = gate(server);
+        assertTrue(gate.enter(), "the test holds the one executing slot");
+        int taken = front.drainPermits();
+        try {
+            assertEquals(16 * Runtime.getRuntime().availableProcessors(), taken, "16 permits per core");
+            assertEquals(503, server.get("/oauth2/userinfo", bearer).statusCode(), "past the bound: the gate");
+            assertEquals(503, server.post("/oauth2/introspect", form("token", token), basic).statusCode(),
+                    "past the bound: the gate");
+        } finally {
+            front.release(taken);
+        }
+        try {
+            HttpResponse<String> userInfo = server.get("/oauth2/userinfo", bearer);
+            assertEquals(200, userInfo.statusCode(), userInfo.body());
+            HttpResponse<String> introspection = server.post("/oauth2/introspect", form("token", token), basic);
+            assertTrue(introspection.body().contains("\"active\":true"), introspection.body());
+        } finally {
+            gate.leave();
+        }
+        assertEquals(taken, front.availablePermits(), "every permit returned");
     }
 
     /**
@@ -383,20 +423,32 @@ class BreakerAdmissionGateTest {
     }
 
     /** The main port's gate, out of the running server (the test holds its permit to fill it deterministically). */
+    /** The permits of the front filters' shared bound ({@code FrontOfJersey}), reached through the userinfo filter. */
+    static Semaphore frontPermits(TestServer server) throws Exception {
+        return (Semaphore) field(FrontOfJersey.class, "permits", field(UserInfoFilter.class, "front", filter(server, UserInfoFilter.class)));
+    }
+
     static AdmissionGate gate(TestServer server) throws Exception {
-        Field jettyField = IdentityServer.class.getDeclaredField("jetty");
-        jettyField.setAccessible(true);
-        Server jetty = (Server) jettyField.get(server.server);
+        return (AdmissionGate) field(AdmissionFilter.class, "gate", filter(server, AdmissionFilter.class));
+    }
+
+    /** The servlet filter of {@code type} on the server's main port. */
+    private static <F> F filter(TestServer server, Class<F> type) throws Exception {
+        Server jetty = (Server) field(IdentityServer.class, "jetty", server.server);
         for (ServletContextHandler context : jetty.getDescendants(ServletContextHandler.class)) {
             for (FilterHolder holder : context.getServletHandler().getFilters()) {
-                if (holder.getFilter() instanceof AdmissionFilter filter) {
-                    Field gateField = AdmissionFilter.class.getDeclaredField("gate");
-                    gateField.setAccessible(true);
-                    return (AdmissionGate) gateField.get(filter);
+                if (type.isInstance(holder.getFilter())) {
+                    return type.cast(holder.getFilter());
                 }
             }
         }
-        throw new AssertionError("no AdmissionFilter on the main port");
+        throw new AssertionError("no " + type.getSimpleName() + " on the main port");
+    }
+
+    private static Object field(Class<?> owner, String name, Object instance) throws Exception {
+        Field field = owner.getDeclaredField(name);
+        field.setAccessible(true);
+        return field.get(instance);
     }
 
     private CompletableFuture<HttpResponse<String>> tokenAsync(String clientId, ECKey key) throws Exception {
