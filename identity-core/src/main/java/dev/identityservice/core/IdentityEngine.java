@@ -44,6 +44,7 @@ import dev.identityservice.core.request.RequestObjectVerifier;
 import dev.identityservice.core.session.LoginSessions;
 import dev.identityservice.core.store.jdbc.Database;
 import dev.identityservice.core.store.jdbc.ExpiredRowsCleanup;
+import dev.identityservice.core.store.jdbc.H2Compaction;
 import dev.identityservice.core.store.jdbc.JdbcAccessTokenStore;
 import dev.identityservice.core.store.jdbc.JdbcAuditEventStore;
 import dev.identityservice.core.store.jdbc.JdbcAuthorizationCodeStore;
@@ -315,8 +316,8 @@ public final class IdentityEngine {
 
     /**
      * Starts the background jobs on {@code executor}: scheduled key rotation and cleanup of expired rows,
-     * each run by one instance at a time ({@link Database#runAlone}), tenant reload, and listening for other
-     * instances' changes.
+     * each run by one instance at a time ({@link Database#runAlone}), tenant reload, listening for other
+     * instances' changes, and on an H2 file the {@link H2Compaction} every second.
      */
     public void startBackgroundJobs(ScheduledExecutorService executor, Duration cleanupInterval) {
         changes.start();
@@ -330,6 +331,10 @@ public final class IdentityEngine {
         }, seconds, seconds, TimeUnit.SECONDS);
         logouts.start();
         executor.scheduleWithFixedDelay(this::reloadTenantsQuietly, 60, 60, TimeUnit.SECONDS);
+        if (H2Compaction.appliesTo(database.config())) {
+            H2Compaction compaction = new H2Compaction(database);
+            executor.scheduleWithFixedDelay(() -> database.runAlone("h2-compaction", compaction), 1, 1, TimeUnit.SECONDS);
+        }
     }
 
     /** Stops listening for other instances' changes; the executor's jobs stop with the executor. */
