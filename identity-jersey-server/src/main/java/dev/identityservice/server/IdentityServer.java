@@ -28,6 +28,7 @@ import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -452,11 +453,27 @@ public final class IdentityServer implements AutoCloseable {
         stopQuietly(jetty);
         // After the last request, before the database: the events of the last requests are stored.
         auditWriter.close();
-        jobs.shutdownNow();
+        stopJobs();
         engine.stopBackgroundJobs();
         databaseHealth.close();
         metrics.close();
         database.close();
+    }
+
+    /**
+     * Cancels the periodic jobs and lets one that is running (a cleanup, an H2 compaction) end, for up to 2 s, before
+     * the database closes: interrupted in the middle of a write, H2's file channel closes under it.
+     */
+    private void stopJobs() {
+        jobs.shutdown();
+        try {
+            if (!jobs.awaitTermination(2, TimeUnit.SECONDS)) {
+                jobs.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            jobs.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
