@@ -333,7 +333,7 @@ public final class IdentityEngine {
         executor.scheduleWithFixedDelay(this::reloadTenantsQuietly, 60, 60, TimeUnit.SECONDS);
         if (H2Compaction.appliesTo(database.config())) {
             H2Compaction compaction = new H2Compaction(database);
-            executor.scheduleWithFixedDelay(() -> database.runAlone("h2-compaction", compaction), 1, 1, TimeUnit.SECONDS);
+            executor.scheduleWithFixedDelay(compaction, 1, 1, TimeUnit.SECONDS);
         }
     }
 

@@ -469,6 +469,7 @@ public final class IdentityServer implements AutoCloseable {
         try {
             if (!jobs.awaitTermination(2, TimeUnit.SECONDS)) {
                 jobs.shutdownNow();
+                jobs.awaitTermination(500, TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {
             jobs.shutdownNow();

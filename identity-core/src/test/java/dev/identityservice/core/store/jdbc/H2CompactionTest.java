@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.util.Random;
+import org.h2.tools.Server;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,21 @@ class H2CompactionTest {
         long plain = fileAfterWrites(dir.resolve("plain"), false);
         long compacted = fileAfterWrites(dir.resolve("compacted"), true);
         assertTrue(compacted * 2 < plain, "compacted " + compacted + " bytes, not compacted " + plain);
+    }
+
+    /** A database served over the network has no store here to compact: the compaction declines, once, quietly. */
+    @Test
+    void h2ServerOverTheNetworkLeftAlone(@TempDir Path dir) throws Exception {
+        Server tcp = Server.createTcpServer("-tcpPort", "0", "-ifNotExists", "-baseDir", dir.toString()).start();
+        try (Database remote = Database.open(new DatabaseConfig("jdbc:h2:tcp://127.0.0.1:" + tcp.getPort()
+                + "/remote;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH", "sa", "", 2))) {
+            H2Compaction compaction = new H2Compaction(remote);
+            assertFalse(compaction.compact());
+            compaction.run();
+            assertEquals(-1, compaction.fillRate());
+        } finally {
+            tcp.stop();
+        }
     }
 
     @Test
