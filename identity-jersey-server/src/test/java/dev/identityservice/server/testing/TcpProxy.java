@@ -100,8 +100,21 @@ public final class TcpProxy implements AutoCloseable {
                         closeQuietly(client);
                         continue;
                     }
-                    sockets.add(client);
-                    sockets.add(upstream);
+                    // A cut() or stall() while this connection was being made must take it too (a connection that
+                    // slipped through a cut let a test's database "outage" answer).
+                    synchronized (this) {
+                        if (serverSocket.isClosed() || stalled) {
+                            closeQuietly(upstream);
+                            if (stalled) {
+                                held.add(client);
+                            } else {
+                                closeQuietly(client);
+                            }
+                            continue;
+                        }
+                        sockets.add(client);
+                        sockets.add(upstream);
+                    }
                     pump(client, upstream);
                     pump(upstream, client);
                 } catch (IOException closed) {
