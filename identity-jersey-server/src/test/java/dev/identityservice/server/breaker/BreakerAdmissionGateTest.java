@@ -162,10 +162,7 @@ class BreakerAdmissionGateTest {
      */
     @Test
     void userInfoAndIntrospectionAnsweredInFrontWhileEveryExecutingSlotIsTaken() throws Exception {
-        server = TestServer.start(b -> b.httpConcurrency(1).httpQueueTimeout(Duration.ofSeconds(1)));
-        server.confidentialClient("app");
-        server.user("carol", "user");
-        String token = server.passwordLogin("app", "carol").get("access_token").asText();
+        String token = oneSlotServerAndCarolsToken();
         AdmissionGate gate = gate(server);
         assertTrue(gate.enter(), "the test holds the one executing slot");
         try {
@@ -196,10 +193,7 @@ class BreakerAdmissionGateTest {
      */
     @Test
     void pastTheFrontBoundUserInfoAndIntrospectionGoThroughTheGate() throws Exception {
-        server = TestServer.start(b -> b.httpConcurrency(1).httpQueueTimeout(Duration.ofSeconds(1)));
-        server.confidentialClient("app");
-        server.user("carol", "user");
-        String token = server.passwordLogin("app", "carol").get("access_token").asText();
+        String token = oneSlotServerAndCarolsToken();
         String[] bearer = {"Authorization", "Bearer " + token};
         String[] basic = {"Authorization", TestServer.basic("app", TestServer.SECRET)};
         Semaphore front = frontPermits(server);
@@ -423,6 +417,14 @@ class BreakerAdmissionGateTest {
     }
 
     /** The main port's gate, out of the running server (the test holds its permit to fill it deterministically). */
+    /** Starts {@link #server} with one executing slot (1 s queue), client {@code app} and user carol; her access token. */
+    private String oneSlotServerAndCarolsToken() {
+        server = TestServer.start(b -> b.httpConcurrency(1).httpQueueTimeout(Duration.ofSeconds(1)));
+        server.confidentialClient("app");
+        server.user("carol", "user");
+        return server.passwordLogin("app", "carol").get("access_token").asText();
+    }
+
     /** The permits of the front filters' shared bound ({@code FrontOfJersey}), reached through the userinfo filter. */
     static Semaphore frontPermits(TestServer server) throws Exception {
         return (Semaphore) field(FrontOfJersey.class, "permits", field(UserInfoFilter.class, "front", filter(server, UserInfoFilter.class)));
