@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# Issue 13: what a login storm does to the tail of short requests, for comparing JVM settings of this server only
-# (compare-keycloak.sh measures the same storm, but against Keycloak and with the whole scenario matrix first).
+# Issue 13: what a login storm does to the tail of short requests, for comparing JVM and server settings of this
+# server only (compare-keycloak.sh measures the same storm, but against Keycloak and with the whole scenario matrix
+# first).
 #
 #   benchmarks/login-storm.sh base= par='-XX:+UseParallelGC -XX:ParallelGCThreads=2 -Xmx72m -Xmn16m'
 #   JDK=/usr/lib/jvm/temurin-25-jdk-amd64 ROUNDS=2 benchmarks/login-storm.sh base= sr4=-XX:SurvivorRatio=4
+#   benchmarks/login-storm.sh base= one-hash=IDENTITY_PASSWORD_HASH_CONCURRENCY=1 \
+#     pg='IDENTITY_DB_URL=jdbc:postgresql://127.0.0.1:5432/storm_pg?user=postgres'
 #
-# Each NAME=IDENTITY_JAVA_OPTS variant is one server started by the launcher (a fresh data directory, a first start
+# Each NAME=SETTINGS variant is one server started by the launcher; SETTINGS are JVM options (IDENTITY_JAVA_OPTS)
+# and server settings as IDENTITY_*=value words (the environment variables of README "Configuration"; a value
+# cannot hold a space). A PostgreSQL database must exist and be empty: the variant's first start creates its
+# tables. Each server (a fresh data directory, a first start
 # that writes the class-data archive or AOT cache, then a restart), all kept up at once and measured back to back,
 # point by point, so that a shared machine's changing load falls on all of them alike. Points, each DURATION at 16
 # connections: password grants and client_credentials (req/s, p99, CPU ms per request: the process's user + system
@@ -21,7 +27,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/bench-common.sh"
 repo="$(cd "$here/.." && pwd)"
-[ $# -gt 0 ] || { echo "usage: login-storm.sh NAME=IDENTITY_JAVA_OPTS..." >&2; exit 2; }
+[ $# -gt 0 ] || { echo "usage: login-storm.sh NAME=SETTINGS... (JVM options and IDENTITY_*=value words)" >&2; exit 2; }
 launcher="${LAUNCHER:-$repo/identity-server}"
 scratch="${SCRATCH:-/tmp/identity-storm}"
 d="${DURATION:-8}"
@@ -38,7 +44,12 @@ trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
 start() { # $1 name
   local name=$1 data="$scratch/$1"
   ports[$name]=$(free_port)
-  IDENTITY_JAVA_OPTS="${opts[$name]}" IDENTITY_BOOTSTRAP=false "$launcher" --port "${ports[$name]}" --data-dir "$data" \
+  local word words java=() settings=()
+  read -ra words <<<"${opts[$name]}"
+  for word in "${words[@]}"; do
+    case $word in IDENTITY_*=*) settings+=("$word") ;; *) java+=("$word") ;; esac
+  done
+  env "${settings[@]}" IDENTITY_JAVA_OPTS="${java[*]}" IDENTITY_BOOTSTRAP=false "$launcher" --port "${ports[$name]}" --data-dir "$data" \
     --import "$scratch/import.json" "${bench_options[@]}" >>"$data.log" 2>&1 &
   pids[$name]=$!
   until curl -sf -o /dev/null -H "Authorization: $basic" -d grant_type=client_credentials "http://127.0.0.1:${ports[$name]}/oauth2/token"; do
