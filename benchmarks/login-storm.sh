@@ -11,9 +11,9 @@
 # Each NAME=SETTINGS variant is one server started by the launcher; SETTINGS are JVM options (IDENTITY_JAVA_OPTS)
 # and server settings as IDENTITY_*=value words (the environment variables of README "Configuration"; a value
 # cannot hold a space). A PostgreSQL database must exist and be empty: the variant's first start creates its
-# tables. Each server (a fresh data directory, a first start
-# that writes the class-data archive or AOT cache, then a restart), all kept up at once and measured back to back,
-# point by point, so that a shared machine's changing load falls on all of them alike. Points, each DURATION at 16
+# tables. Each server (a fresh data directory, a first start that writes the class-data archive or AOT cache, then a
+# restart) is kept up with the others and all are measured back to back, point by point, so that a shared machine's
+# changing load falls on all of them alike. Points, each DURATION at 16
 # connections: password grants and client_credentials (req/s, p99, CPU ms per request: the process's user + system
 # time over the 2xx requests wrk counted), then JWKS and refresh alone (quiet) and again while 32 more connections
 # send password grants (storm; started 2 s before). For the quiet and storm points also the young and full
