@@ -89,8 +89,7 @@ public final class TcpProxy implements AutoCloseable {
             while (!serverSocket.isClosed()) {
                 try {
                     Socket client = serverSocket.accept();
-                    if (stalled) {
-                        held.add(client);
+                    if (takenByCutOrStall(serverSocket, client)) {
                         continue;
                     }
                     Socket upstream = new Socket();
@@ -100,16 +99,12 @@ public final class TcpProxy implements AutoCloseable {
                         closeQuietly(client);
                         continue;
                     }
-                    // A cut() or stall() while this connection was being made must take it too (a connection that
-                    // slipped through a cut let a test's database "outage" answer).
+                    // A cut() or stall() while the upstream connection was being made takes this one too (one that
+                    // slipped through a cut let a test's database "outage" answer): checked and registered under the
+                    // proxy's lock, which cut() and stall() hold.
                     synchronized (this) {
-                        if (serverSocket.isClosed() || stalled) {
+                        if (takenByCutOrStall(serverSocket, client)) {
                             closeQuietly(upstream);
-                            if (stalled) {
-                                held.add(client);
-                            } else {
-                                closeQuietly(client);
-                            }
                             continue;
                         }
                         sockets.add(client);
@@ -124,6 +119,19 @@ public final class TcpProxy implements AutoCloseable {
         }, "tcp-proxy-accept");
         acceptor.setDaemon(true);
         acceptor.start();
+    }
+
+    /** Holds {@code client} during a stall or closes it after a cut (true); false when it is to be forwarded. */
+    private synchronized boolean takenByCutOrStall(ServerSocket serverSocket, Socket client) {
+        if (stalled) {
+            held.add(client);
+            return true;
+        }
+        if (serverSocket.isClosed()) {
+            closeQuietly(client);
+            return true;
+        }
+        return false;
     }
 
     private void pump(Socket from, Socket to) {
