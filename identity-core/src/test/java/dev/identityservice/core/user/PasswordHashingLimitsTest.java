@@ -187,16 +187,22 @@ class PasswordHashingLimitsTest {
         Thread caller = Thread.currentThread();
         CompletableFuture<Boolean> running = verifyLater(hasher, slowHash());
         await(() -> hasher.hashesRunning() == 1);
+        // The slot is counted just before the hash's thread enters Argon2: wait until a stack shows it there.
+        await(() -> threadInArgon2().isPresent());
 
-        Thread hashing = Thread.getAllStackTraces().entrySet().stream()
-                .filter(e -> Arrays.stream(e.getValue()).anyMatch(f -> f.getClassName().contains("Argon2BytesGenerator")))
-                .map(java.util.Map.Entry::getKey).findFirst().orElseThrow();
+        Thread hashing = threadInArgon2().orElseThrow();
 
         assertTrue(hashing.getName().startsWith("password-hash-"), hashing.getName());
         assertEquals(Thread.MIN_PRIORITY, hashing.getPriority());
         assertTrue(hashing.isDaemon());
         assertTrue(hashing != caller);
         assertTrue(running.get(60, TimeUnit.SECONDS));
+    }
+
+    private static java.util.Optional<Thread> threadInArgon2() {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> Arrays.stream(e.getValue()).anyMatch(f -> f.getClassName().contains("Argon2BytesGenerator")))
+                .map(java.util.Map.Entry::getKey).findFirst();
     }
 
     @Test
