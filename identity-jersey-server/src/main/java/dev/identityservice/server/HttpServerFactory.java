@@ -290,7 +290,8 @@ final class HttpServerFactory {
         }
         GracefulHandler graceful = new GracefulHandler();
         graceful.setHandler(contexts);
-        server.setHandler(metrics.bindJetty(server, graceful));
+        server.setHandler(graceful);
+        metrics.bindJetty(server);
         return server;
     }
 

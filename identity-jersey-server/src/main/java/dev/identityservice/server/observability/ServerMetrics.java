@@ -16,11 +16,8 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.jetty12.server.DefaultJettyCoreRequestTagsProvider;
-import io.micrometer.jetty12.server.JettyCoreRequestTagsProvider;
-import io.micrometer.jetty12.server.TimedHandler;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Server;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -40,8 +37,6 @@ public final class ServerMetrics implements AutoCloseable {
             .description("Password logins refused: wrong credentials or throttled").register(registry);
     private final Counter loginsSucceeded = Counter.builder("identity.logins.succeeded")
             .description("Password logins accepted at the login page").register(registry);
-
-    private static final java.util.Set<String> METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
@@ -76,19 +71,23 @@ public final class ServerMetrics implements AutoCloseable {
 
     /**
      * Binds Jetty's metrics before {@code server} starts: open connections and bytes per connector
-     * ({@code jetty_connections_*}), the request thread pool ({@code jetty_threads_*}), and every request
-     * Jetty answers, including those it refuses before Jersey ({@code jetty_server_requests_seconds} by method,
-     * status and outcome), timed by a handler wrapped around {@code handler}, which is returned.
+     * ({@code jetty_connections_*}), the request thread pool ({@code jetty_threads_*}), and every request Jetty
+     * answers, including those it refuses before Jersey ({@code jetty_server_requests_seconds} by method, status and
+     * outcome: {@link JettyRequestTimer}, added to the request log {@code server} has, such as the access log).
      */
-    public Handler bindJetty(Server server, Handler handler) {
+    public void bindJetty(Server server) {
         JettyConnectionMetrics.addToAllConnectors(server, registry, Tags.empty());
         new JettyServerThreadPoolMetrics(server.getThreadPool(), Tags.empty()).bindTo(registry);
-        JettyCoreRequestTagsProvider defaults = new DefaultJettyCoreRequestTagsProvider();
-        // Jetty passes any method token through; the default tags would make each one a series.
-        TimedHandler timed = new TimedHandler(registry, Tags.empty(),
-                request -> Tags.of(defaults.getTags(request)).and("method", method(request.getMethod())));
-        timed.setHandler(handler);
-        return timed;
+        RequestLog timer = new JettyRequestTimer(registry);
+        RequestLog accessLog = server.getRequestLog();
+        if (accessLog == null) {
+            server.setRequestLog(timer);
+            return;
+        }
+        server.setRequestLog(new RequestLog.Collection(accessLog, timer));
+        // A collection is no life cycle: without this the server would no longer start the log it had (and the
+        // access log's writer, which looks its logger up when started, would fail on every request).
+        server.addBean(accessLog);
     }
 
     /**
@@ -103,7 +102,7 @@ public final class ServerMetrics implements AutoCloseable {
 
     /** {@code method} when it is one of the standard methods, else {@code other}: a tag value from a fixed set. */
     public static String method(String method) {
-        return METHODS.contains(method) ? method : "other";
+        return JettyRequestTimer.methodTag(method);
     }
 
     /**

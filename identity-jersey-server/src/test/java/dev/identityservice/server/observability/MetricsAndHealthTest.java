@@ -105,6 +105,31 @@ class MetricsAndHealthTest {
     }
 
     @Test
+    void jettyRequestTimerWhenRequestsEndInManyWaysThenEachCountedOnceUnderItsMethodStatusAndOutcome() {
+        String before = server.get("/metrics", "Authorization", "Bearer " + adminToken).body();
+        int patch = server.send(HttpRequest.newBuilder(server.uri("/oauth2/jwks")).method("PATCH", HttpRequest.BodyPublishers.noBody())).statusCode();
+        int unknown = server.send(HttpRequest.newBuilder(server.uri("/oauth2/jwks")).method("BREW", HttpRequest.BodyPublishers.noBody())).statusCode();
+        int missing = server.get("/no/such/path").statusCode();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(patch, server.send(HttpRequest.newBuilder(server.uri("/oauth2/jwks")).method("PATCH", HttpRequest.BodyPublishers.noBody())).statusCode());
+        }
+
+        String after = server.get("/metrics", "Authorization", "Bearer " + adminToken).body();
+
+        assertEquals(404, missing);
+        assertTrue(patch >= 400 && patch < 500 && unknown >= 400 && unknown < 500, patch + " " + unknown);
+        String patchSeries = "{method=\"PATCH\",outcome=\"CLIENT_ERROR\",status=\"" + patch + "\"}";
+        assertEquals(4, value(after, "jetty_server_requests_seconds_count" + patchSeries) - value(before, "jetty_server_requests_seconds_count" + patchSeries));
+        assertTrue(value(after, "jetty_server_requests_seconds_sum" + patchSeries) > value(before, "jetty_server_requests_seconds_sum" + patchSeries),
+                "time recorded");
+        String otherSeries = "jetty_server_requests_seconds_count{method=\"other\",outcome=\"CLIENT_ERROR\",status=\"" + unknown + "\"}";
+        assertEquals(1, value(after, otherSeries) - value(before, otherSeries));
+        String missingSeries = "jetty_server_requests_seconds_count{method=\"GET\",outcome=\"CLIENT_ERROR\",status=\"404\"}";
+        assertEquals(1, value(after, missingSeries) - value(before, missingSeries));
+        assertFalse(after.contains("BREW"), "a method outside the standard ones became a tag value");
+    }
+
+    @Test
     void metricsWhenTenantPathThen404EvenForThatTenantsAdmin() {
         server.tenant("acme");
         server.userIn("acme", "acme-root", "admin");
@@ -149,6 +174,16 @@ class MetricsAndHealthTest {
             assertEquals(404, managed.get("/metrics").statusCode(), "no metrics on the main port");
             assertEquals(200, managed.get("/health/ready").statusCode(), "health stays on the main port for load balancers");
         }
+    }
+
+    /** The value of the sample {@code series} (name and labels, as Prometheus writes them) in {@code metrics}; 0 when absent. */
+    private static double value(String metrics, String series) {
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+            }
+        }
+        return 0;
     }
 
     private static int count(String text, String regex) {
