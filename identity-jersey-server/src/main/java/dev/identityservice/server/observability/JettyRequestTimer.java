@@ -13,12 +13,12 @@ import org.eclipse.jetty.util.NanoTime;
 /**
  * {@code jetty_server_requests_seconds{method, outcome, status}}: every request Jetty answers, on any connector,
  * including those refused before the application (malformed headers, the admission gate's 503, error pages),
- * timed from the moment Jetty began reading it until its response completed.
+ * timed from the moment Jetty began reading it until its response completed (Jetty calls the request log then).
  *
  * <p>Why not Micrometer's {@code TimedHandler} (micrometer-jetty12), which gives this timer under the same name and
  * tags: it wraps every request and response, builds the tags and looks the timer up in the registry for each
- * request, and keeps two long-task samples per request; together about 10 % of the CPU of the cheapest requests
- * (key set at 16 and 64 connections: BENCHMARKS.md, "the per-request timer in the request log"). Jetty already
+ * request, and keeps two long-task samples per request: 9-17 % of the CPU per request of the cheapest one, the key
+ * set, at 16 and 64 connections on JDK 17 and 25 (BENCHMARKS.md, "the per-request timer in the request log"). Jetty already
  * calls its request log once per completed request with the final status and the time the request began, so the
  * timer is recorded there, with one meter per method and status built once and kept.
  *
@@ -39,7 +39,10 @@ public final class JettyRequestTimer implements RequestLog {
     private final MeterRegistry registry;
     private final AtomicReferenceArray<Timer> timers = new AtomicReferenceArray<>(METHODS.length * (STATUSES + 1));
 
-    /** A timer recording into {@code registry}; give it to Jetty with {@link org.eclipse.jetty.server.Server#setRequestLog}. */
+    /**
+     * A timer recording into {@code registry}. Jetty has one request log per server: give it this one beside any other
+     * (the access log) in a {@link RequestLog.Collection}, as {@link ServerMetrics#bindJetty} does.
+     */
     public JettyRequestTimer(MeterRegistry registry) {
         this.registry = registry;
     }

@@ -84,7 +84,8 @@ public final class ServerMetrics implements AutoCloseable {
             server.setRequestLog(timer);
             return;
         }
-        server.setRequestLog(new RequestLog.Collection(accessLog, timer));
+        // The timer first, so that its samples do not include writing the access log line.
+        server.setRequestLog(new RequestLog.Collection(timer, accessLog));
         // A collection is no life cycle: without this the server would no longer start the log it had (and the
         // access log's writer, which looks its logger up when started, would fail on every request).
         server.addBean(accessLog);
