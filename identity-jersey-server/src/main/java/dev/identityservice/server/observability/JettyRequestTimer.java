@@ -18,9 +18,9 @@ import org.eclipse.jetty.util.NanoTime;
  * <p>Why not Micrometer's {@code TimedHandler} (micrometer-jetty12), which gives this timer under the same name and
  * tags: it wraps every request and response, builds the tags and looks the timer up in the registry for each
  * request, and keeps two long-task samples per request: 9-17 % of the CPU per request of the cheapest one, the key
- * set, at 16 and 64 connections on JDK 17 and 25 (BENCHMARKS.md, "the per-request timer in the request log"). Jetty already
- * calls its request log once per completed request with the final status and the time the request began, so the
- * timer is recorded there, with one meter per method and status built once and kept.
+ * set, at 16 and 64 connections on JDK 17 and 25 (BENCHMARKS.md, "the per-request timer in the request log").
+ * Jetty already calls its request log once per completed request with the final status and the time the request
+ * began, so the timer is recorded there, with one meter per method and status built once and kept.
  *
  * <p>Tag values come from fixed sets: a standard method or {@code other}, a status from 100 to 599 or
  * {@code UNKNOWN}, and Micrometer's outcome for that status.
