@@ -1,5 +1,5 @@
-# Shared by compare-keycloak.sh, memory-footprint.sh and startup-restarts.sh (sourced, not run): the benchmark's
-# client and user, the options every run of this server gets, and small helpers.
+# Shared by compare-keycloak.sh, login-storm.sh, builds-ab.sh, memory-footprint.sh and startup-restarts.sh (sourced,
+# not run): the benchmark's client and user, the options every run of this server gets, and small helpers.
 # Argon2id at Keycloak's default cost (m = 7168 KiB, t = 5) so that both servers hash alike; login limits out of the
 # way, since a benchmark logs in one user from one address thousands of times.
 secret="bench-secret-0123456789-0123456789-abcdef"
@@ -20,5 +20,10 @@ JSON
 }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# User + system CPU time of process $1 so far, in clock ticks of 10 ms (USER_HZ 100).
+process_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# An awk function, ms(v): one of wrk's latency fields (850.00us, 12.34ms, 1.20s, 2.00m) in milliseconds. Put it in
+# front of an awk program: awk "$wrk_ms_awk"' $1 == "99%" { print ms($2) }'.
+wrk_ms_awk='function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /m$/) return v * 60000; return v * 1000 }'
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }

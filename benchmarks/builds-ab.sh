@@ -51,11 +51,10 @@ for _ in $(seq "${ROUNDS:-4}"); do
   for c in ${CONNECTIONS:-16 64}; do
     for name in "${names[@]}"; do
       pid=${pids[$name]}
-      before=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+      before=$(process_ticks "$pid")
       out=$(wrk -t2 -c"$c" -d"${DURATION:-8}s" --latency "http://127.0.0.1:${ports[$name]}/oauth2/jwks")
-      after=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
-      echo "$out" | awk -v name="$name" -v c="$c" -v t=$(( after - before )) '
-        function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; return v * 1000 }
+      after=$(process_ticks "$pid")
+      echo "$out" | awk -v name="$name" -v c="$c" -v t=$(( after - before )) "$wrk_ms_awk"'
         /requests in/ { n = $1 } /^Requests\/sec/ { r = $2 } $1 == "99%" { p = ms($2) }
         END { printf "%s\t%d\t%.0f\t%.2f\t%.1f\n", name, c, r, p, t * 10000 / n }' | tee -a "$rows"
     done

@@ -55,7 +55,7 @@ trap 'stop_all' EXIT
 # The JVM of a server started as $1: ours execs java, Keycloak's kc.sh stays as its parent (whose own CPU and
 # memory would be measured instead: 0 ms per request and 1 MiB, as a run of this script once printed).
 jvm_pid() { local p; for p in "$1" $(pgrep -P "$1"); do [ "$(cat "/proc/$p/comm" 2>/dev/null)" = java ] && { echo "$p"; return; }; done; echo "$1"; }
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$(jvm_pid "$1")/stat"; }
+cpu_ticks() { process_ticks "$(jvm_pid "$1")"; }
 rss_mib() { echo $(( $(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$(jvm_pid "$1")/status") / 1024 )); }
 
 stop_all() {
@@ -200,8 +200,7 @@ run_wrk() { # $1 scenario, $2 connections, $3 duration
     userinfo) access=$(password_token | json_field access_token)
               out=$(AUTH="Bearer $access" wrk --timeout 30s -t$t -c$c -d$d --latency -s "$here/wrk/form.lua" "$userinfo_url") ;;
   esac
-  echo "$out" | awk '
-    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /m$/) return v * 60000; return v * 1000 }
+  echo "$out" | awk "$wrk_ms_awk"'
     /requests in/ { requests = $1 }
     /Non-2xx/ { non2xx = $NF }
     /^Requests\/sec/ { rate = $2 }

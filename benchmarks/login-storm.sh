@@ -57,7 +57,6 @@ start() { # $1 name
     sleep 0.05
   done
 }
-ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 gc() { # young count, young seconds, full count, full seconds so far
   "$jstat_bin" -gc "$1" | awk 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i } NR == 2 { print $c["YGC"], $c["YGCT"], $c["FGC"], $c["FGCT"] }'
 }
@@ -76,7 +75,7 @@ wrk_run() { # $1 name, $2 scenario, $3 connections, $4 seconds: prints "2xx p99_
              for _ in $(seq $(( $3 + 2 ))); do password_token "${ports[$1]}" | json_field refresh_token >>"$file"; done
              out=$(TOKENS="$file" THREADS=2 AUTH="$basic" wrk --timeout 30s -t2 -c"$3" -d"$4s" --latency -s "$here/wrk/refresh.lua" "$base/oauth2/token") ;;
   esac
-  echo "$out" | awk 'function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; return v * 1000 }
+  echo "$out" | awk "$wrk_ms_awk"'
     /requests in/ { n = $1 } /Non-2xx/ { bad = $NF } /^Requests\/sec/ { r = $2 } $1 == "99%" { p = ms($2) }
     END { printf "%d %.2f %.0f\n", n - bad, p, r }'
 }
@@ -88,9 +87,9 @@ point() { # $1 name, $2 scenario, $3 quiet|storm: one row
     storm_pid=$!
     sleep 2
   fi
-  read -r y0 yt0 f0 ft0 < <(gc "$pid"); before=$(ticks "$pid")
+  read -r y0 yt0 f0 ft0 < <(gc "$pid"); before=$(process_ticks "$pid")
   read -r n p99 rate < <(wrk_run "$name" "$s" 16 "$d")
-  after=$(ticks "$pid"); read -r y1 yt1 f1 ft1 < <(gc "$pid")
+  after=$(process_ticks "$pid"); read -r y1 yt1 f1 ft1 < <(gc "$pid")
   if [ -n "$storm_pid" ]; then wait "$storm_pid"; fi
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$s" "$3" "$rate" "$p99" \
     "$(awk -v t=$(( after - before )) -v n="$n" 'BEGIN { printf "%.3f", (n > 0) ? t * 10 / n : 0 }')" \

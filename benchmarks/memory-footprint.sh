@@ -44,7 +44,7 @@ rm -rf "$data"
 pid=""
 trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi' EXIT
 write_bench_import "$scratch/import.json"
-ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
+ticks() { process_ticks "$pid"; }
 start() {
   port=$(free_port); base="http://127.0.0.1:$port"; token_url="$base/oauth2/token"
   IDENTITY_JAVA_OPTS="$opts" IDENTITY_BOOTSTRAP=false "$launcher" --port "$port" --data-dir "$data" \
