@@ -73,19 +73,16 @@ public final class ServerMetrics implements AutoCloseable {
      * Binds Jetty's metrics before {@code server} starts: open connections and bytes per connector
      * ({@code jetty_connections_*}), the request thread pool ({@code jetty_threads_*}), and every request Jetty
      * answers, including those it refuses before Jersey ({@code jetty_server_requests_seconds} by method, status and
-     * outcome: {@link JettyRequestTimer}, added to the request log {@code server} has, such as the access log).
+     * outcome: {@link JettyRequestTimer}, added beside the access log {@code server} already has).
+     *
+     * @throws NullPointerException when {@code server} has no request log yet
      */
     public void bindJetty(Server server) {
         JettyConnectionMetrics.addToAllConnectors(server, registry, Tags.empty());
         new JettyServerThreadPoolMetrics(server.getThreadPool(), Tags.empty()).bindTo(registry);
-        RequestLog timer = new JettyRequestTimer(registry);
-        RequestLog accessLog = server.getRequestLog();
-        if (accessLog == null) {
-            server.setRequestLog(timer);
-            return;
-        }
+        RequestLog accessLog = java.util.Objects.requireNonNull(server.getRequestLog(), "the server's access log");
         // The timer first, so that its samples do not include writing the access log line.
-        server.setRequestLog(new RequestLog.Collection(timer, accessLog));
+        server.setRequestLog(new RequestLog.Collection(new JettyRequestTimer(registry), accessLog));
         // A collection is no life cycle: without this the server would no longer start the log it had (and the
         // access log's writer, which looks its logger up when started, would fail on every request).
         server.addBean(accessLog);

@@ -107,11 +107,11 @@ class MetricsAndHealthTest {
     @Test
     void jettyRequestTimerWhenRequestsEndInManyWaysThenEachCountedOnceUnderItsMethodStatusAndOutcome() {
         String before = server.get("/metrics", "Authorization", "Bearer " + adminToken).body();
-        int patch = server.send(HttpRequest.newBuilder(server.uri("/oauth2/jwks")).method("PATCH", HttpRequest.BodyPublishers.noBody())).statusCode();
-        int unknown = server.send(HttpRequest.newBuilder(server.uri("/oauth2/jwks")).method("BREW", HttpRequest.BodyPublishers.noBody())).statusCode();
-        int missing = server.get("/no/such/path").statusCode();
+        int patch = status("PATCH", "/oauth2/jwks");
+        int unknown = status("BREW", "/oauth2/jwks");
+        int missing = status("GET", "/no/such/path");
         for (int i = 0; i < 3; i++) {
-            assertEquals(patch, server.send(HttpRequest.newBuilder(server.uri("/oauth2/jwks")).method("PATCH", HttpRequest.BodyPublishers.noBody())).statusCode());
+            assertEquals(patch, status("PATCH", "/oauth2/jwks"));
         }
 
         String after = server.get("/metrics", "Authorization", "Bearer " + adminToken).body();
@@ -174,6 +174,11 @@ class MetricsAndHealthTest {
             assertEquals(404, managed.get("/metrics").statusCode(), "no metrics on the main port");
             assertEquals(200, managed.get("/health/ready").statusCode(), "health stays on the main port for load balancers");
         }
+    }
+
+    /** The status of a {@code method} request to {@code path} without a body. */
+    private static int status(String method, String path) {
+        return server.send(HttpRequest.newBuilder(server.uri(path)).method(method, HttpRequest.BodyPublishers.noBody())).statusCode();
     }
 
     /** The value of the sample {@code series} (name and labels, as Prometheus writes them) in {@code metrics}; 0 when absent. */
