@@ -79,7 +79,7 @@ final class HttpServerFactory {
      *                   is unset
      */
     static Server create(ServerConfig config, ResourceConfig application, ResourceConfig management, ServerMetrics metrics) {
-        return withApplications(create(config), config, application, management, metrics, List.of());
+        return withApplications(create(config), config, application, management, metrics, List.of(), null);
     }
 
     /**
@@ -256,16 +256,18 @@ final class HttpServerFactory {
      *                   is unset
      * @param front      filters of the main port that may answer requests before Jersey, after the header checks and
      *                   before the admission gate: {@link IdentityApplication#frontFilters()}
+     * @param frontHandler a handler that may answer requests before the servlet contexts, inside the graceful stop:
+     *                   {@link IdentityApplication#frontHandler()}; {@code null} for none
      */
     static Server withApplications(Server server, ServerConfig config, ResourceConfig application, ResourceConfig management,
-                                   ServerMetrics metrics, List<Filter> front) {
+                                   ServerMetrics metrics, List<Filter> front, Handler.Wrapper frontHandler) {
         ServletContextHandler context = jerseyContext(application);
         // The client address in the logging context of the main port's requests (audit events read it there), the
         // front filters' included (a key ring created by a key set's first request is audited).
         FilterHolder address = new FilterHolder(ClientAddressFilter.class);
         address.setAsyncSupported(true);
         context.addFilter(address, "/*", EnumSet.of(DispatcherType.REQUEST));
-        // Good key set, userinfo and introspection requests are answered before the gate (about 0.1 ms of CPU each,
+        // Good userinfo and introspection requests are answered before the gate (about 0.1 ms of CPU each,
         // within their own bound): a permit's hand-over to a parked thread would double their cost at 64 connections
         // (BENCHMARKS.md, "userinfo and introspection in front of Jersey"); what they refuse goes through the gate.
         for (Filter filter : front) {
@@ -287,6 +289,10 @@ final class HttpServerFactory {
             ServletContextHandler managementContext = jerseyContext(management);
             managementContext.setVirtualHosts(java.util.List.of("@" + MANAGEMENT_CONNECTOR));
             contexts = new ContextHandlerCollection(context, managementContext);
+        }
+        if (frontHandler != null) {
+            frontHandler.setHandler(contexts);
+            contexts = frontHandler;
         }
         GracefulHandler graceful = new GracefulHandler();
         graceful.setHandler(contexts);

@@ -13,7 +13,7 @@ import dev.identityservice.server.endpoint.IntrospectionEndpoint;
 import dev.identityservice.server.endpoint.FrontOfJersey;
 import dev.identityservice.server.endpoint.IntrospectionFilter;
 import dev.identityservice.server.endpoint.JwksEndpoint;
-import dev.identityservice.server.endpoint.JwksFilter;
+import dev.identityservice.server.endpoint.JwksHandler;
 import dev.identityservice.server.endpoint.LoginEndpoint;
 import dev.identityservice.server.endpoint.LogoutEndpoint;
 import dev.identityservice.server.endpoint.PushedAuthorizationRequestEndpoint;
@@ -66,6 +66,7 @@ public final class IdentityApplication extends ResourceConfig {
     }
 
     private final List<Filter> frontFilters;
+    private final JwksHandler frontHandler;
 
     /**
      * @param loginLimits     the login throttle's budgets
@@ -96,8 +97,8 @@ public final class IdentityApplication extends ResourceConfig {
         // the gate's own 4, so that a load of them is answered there while the requests waiting for the database
         // out here stay a bounded few; past it, a request goes through the gate.
         FrontOfJersey front = new FrontOfJersey(engine::tenant, 16 * Runtime.getRuntime().availableProcessors(), metrics);
-        frontFilters = List.of(new JwksFilter(jwks, engine::tenant, metrics),
-                new UserInfoFilter(engine.userInfo(), front), new IntrospectionFilter(introspection, front));
+        frontFilters = List.of(new UserInfoFilter(engine.userInfo(), front), new IntrospectionFilter(introspection, front));
+        frontHandler = new JwksHandler(jwks, engine::tenant, metrics, HttpServerFactory.MAIN_CONNECTOR);
         register(new RevocationEndpoint(engine.revoker(), clients));
         // Browser flow: authorize + login page, RP-initiated logout, CORS for browser apps.
         AuthorizationFlow flow = new AuthorizationFlow(engine, deviceCookieKey, metrics);
@@ -125,13 +126,21 @@ public final class IdentityApplication extends ResourceConfig {
     }
 
     /**
-     * The servlet filters that answer key set, UserInfo and introspection requests in front of Jersey, as this
-     * application's {@link JwksEndpoint}, {@link UserInfoEndpoint} and {@link IntrospectionEndpoint} would (see
-     * {@link JwksFilter}, {@link UserInfoFilter}, {@link IntrospectionFilter}); to install on this application's
-     * context, in this order, after the header checks and before the admission gate.
+     * The servlet filters that answer UserInfo and introspection requests in front of Jersey, as this application's
+     * {@link UserInfoEndpoint} and {@link IntrospectionEndpoint} would (see {@link UserInfoFilter},
+     * {@link IntrospectionFilter}); to install on this application's context, in this order, after the header checks
+     * and before the admission gate.
      */
     public List<Filter> frontFilters() {
         return frontFilters;
+    }
+
+    /**
+     * The Jetty handler that answers key set requests of the main connector before the servlet contexts, as this
+     * application's {@link JwksEndpoint} would ({@link JwksHandler}); to wrap the server's contexts.
+     */
+    public JwksHandler frontHandler() {
+        return frontHandler;
     }
 
     // ---- Management API (/admin, /t/{tenant}/admin): package dev.identityservice.server.admin ----

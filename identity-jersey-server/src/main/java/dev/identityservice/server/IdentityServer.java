@@ -227,7 +227,7 @@ public final class IdentityServer implements AutoCloseable {
                 management = IdentityApplication.management(metrics, databaseHealth, engine.keys());
             }
             jetty = HttpServerFactory.withApplications(await(jettyShell), config, application, management, metrics,
-                    application.frontFilters());
+                    application.frontFilters(), application.frontHandler());
             // Bind first: with port 0 the default issuer needs the real port before any token is issued.
             ServerConnector connector = (ServerConnector) jetty.getConnectors()[0];
             open(connector, config.host(), config.port(), ConfigKey.PORT);

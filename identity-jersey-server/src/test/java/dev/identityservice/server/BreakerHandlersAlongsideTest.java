@@ -34,7 +34,7 @@ class BreakerHandlersAlongsideTest {
         ServerConfig config = ServerConfig.builder().port(0).dataDir(System.getProperty("java.io.tmpdir")).build();
         try (ServerMetrics metrics = new ServerMetrics()) {
             Server server = HttpServerFactory.withApplications(HttpServerFactory.create(config), config,
-                    new ResourceConfig(Broken.class), null, metrics, java.util.List.of());
+                    new ResourceConfig(Broken.class), null, metrics, java.util.List.of(), null);
             HttpServerFactory.HandlersStart started = HttpServerFactory.startHandlersAlongside(server);
             CompletionException failed = assertThrows(CompletionException.class, started.started()::join);
             assertTrue(failed.getCause() != null, String.valueOf(failed));

@@ -55,7 +55,7 @@ public final class FrontOfJersey {
      */
     static void handRefusal(ServletRequest request, Tenant tenant, RuntimeException failure, long startNanos) {
         request.setAttribute(REFUSAL, new Refusal(tenant.id(), failure));
-        RequestMetricsFilter.workedBefore(request, System.nanoTime() - startNanos);
+        RequestMetricsFilter.workedBefore(request::setAttribute, System.nanoTime() - startNanos);
     }
 
     /**
@@ -70,7 +70,7 @@ public final class FrontOfJersey {
         }
         Tenant tenant = null;
         try {
-            tenant = tenants.of(request, endpoint);
+            tenant = tenants.of(request.getRequestURI(), request::setAttribute, endpoint);
             return tenant == null ? null : work.apply(tenant);
         } catch (RuntimeException refused) {
             handRefusal(request, Objects.requireNonNull(tenant, "tenant"), refused, startNanos);

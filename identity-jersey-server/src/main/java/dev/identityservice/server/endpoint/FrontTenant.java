@@ -7,10 +7,11 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.Enumeration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
- * The tenant of a request that a servlet filter in front of Jersey ({@link JwksFilter}, {@link UserInfoFilter}) may
+ * The tenant of a request that a handler or servlet filter in front of Jersey ({@link JwksHandler}, {@link UserInfoFilter}) may
  * answer: only a path that names one endpoint exactly, as {@link TenantResolver} would route it, and only a known
  * tenant. Whatever this does not resolve goes on to Jersey with the lookup already made, as a
  * {@link TenantResolver.Lookup} request attribute, so that Jersey neither queries the database for it again nor
@@ -31,10 +32,12 @@ final class FrontTenant {
      * The known tenant whose {@code endpoint} the request's path names exactly, or {@code null} for Jersey to answer
      * (another path, an unknown tenant, a failed look-up; the last two noted on the request for Jersey).
      *
-     * @param endpoint the endpoint's path without the leading slash, e.g. {@link EndpointPaths#USERINFO}
+     * @param rawPath    the request's path as received (still encoded), without the query
+     * @param attributes sets an attribute of the request, which Jersey reads back as a property
+     * @param endpoint   the endpoint's path without the leading slash, e.g. {@link EndpointPaths#USERINFO}
      */
-    Tenant of(HttpServletRequest request, String endpoint) {
-        String tenantId = tenantId(request.getRequestURI(), "/" + endpoint);
+    Tenant of(String rawPath, BiConsumer<String, Object> attributes, String endpoint) {
+        String tenantId = tenantId(rawPath, "/" + endpoint);
         if (tenantId == null) {
             return null;
         }
@@ -46,13 +49,13 @@ final class FrontTenant {
             // The look-up needed the database (an unknown tenant is looked up every time) and failed: Jersey's
             // TenantResolver rethrows it, and its exception mappers answer as before (503 with Retry-After), timed
             // from before the look-up's wait for a connection.
-            request.setAttribute(TenantResolver.LOOKUP, new TenantResolver.Lookup(tenantId, Optional.empty(), failed));
-            RequestMetricsFilter.workedBefore(request, System.nanoTime() - start);
+            attributes.accept(TenantResolver.LOOKUP, new TenantResolver.Lookup(tenantId, Optional.empty(), failed));
+            RequestMetricsFilter.workedBefore(attributes, System.nanoTime() - start);
             return null;
         }
         if (tenant.isEmpty()) {
             // Jersey's 404: TenantResolver takes this answer rather than query the database a second time.
-            request.setAttribute(TenantResolver.LOOKUP, new TenantResolver.Lookup(tenantId, Optional.empty(), null));
+            attributes.accept(TenantResolver.LOOKUP, new TenantResolver.Lookup(tenantId, Optional.empty(), null));
             return null;
         }
         return tenant.get();

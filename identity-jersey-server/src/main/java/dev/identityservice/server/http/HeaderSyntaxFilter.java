@@ -65,7 +65,12 @@ public final class HeaderSyntaxFilter implements Filter {
         }
     }
 
-    private static boolean acceptParses(Enumeration<String> values) {
+    /**
+     * Whether every {@code Accept} value is one Jersey can read (RFC 9110 §12.5.1); {@code true} for none.
+     *
+     * @param values the request's {@code Accept} headers, {@code null} for none
+     */
+    public static boolean acceptParses(Enumeration<String> values) {
         if (values == null) {
             return true;
         }

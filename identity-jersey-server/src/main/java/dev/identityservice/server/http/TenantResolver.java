@@ -29,9 +29,10 @@ public final class TenantResolver implements ContainerRequestFilter {
     /** The path prefix of a tenant's endpoints: {@code /t/{tenant}}. */
     public static final String TENANT_PATH_PREFIX = "t/";
     /**
-     * A request attribute: the {@link Lookup} of this request's tenant that a servlet filter in front of Jersey
-     * ({@code JwksFilter}) already made and did not serve; used here instead of looking the tenant up again (an
-     * unknown tenant is a database query each time, and a failed one would wait a second connection timeout).
+     * A request attribute: the {@link Lookup} of this request's tenant that a handler or servlet filter in front of
+     * Jersey ({@code JwksHandler}, {@code UserInfoFilter}) already made and did not serve; used here instead of looking
+     * the tenant up again (an unknown tenant is a database query each time, and a failed one would wait a second
+     * connection timeout).
      */
     public static final String LOOKUP = TenantResolver.class.getName() + ".lookup";
 

@@ -1,7 +1,6 @@
 package dev.identityservice.server.observability;
 
 import jakarta.annotation.Priority;
-import jakarta.servlet.ServletRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
@@ -11,6 +10,7 @@ import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.glassfish.jersey.server.ExtendedUriInfo;
 import org.glassfish.jersey.uri.UriTemplate;
 
@@ -28,7 +28,7 @@ public final class RequestMetricsFilter implements ContainerRequestFilter, Conta
 
     private static final String START = RequestMetricsFilter.class.getName() + ".start";
     /**
-     * The request attribute (a Jersey property) holding how long, in nanoseconds, a servlet filter worked on the
+     * The request attribute (a Jersey property) holding how long, in nanoseconds, a handler or servlet filter worked on the
      * request before handing it to Jersey ({@link #workedBefore}).
      */
     private static final String WORKED_BEFORE = RequestMetricsFilter.class.getName() + ".workedBefore";
@@ -46,12 +46,14 @@ public final class RequestMetricsFilter implements ContainerRequestFilter, Conta
     }
 
     /**
-     * Notes on a request that a servlet filter worked on it for {@code nanos} before handing it to Jersey (a token
-     * check, a wait for the database), so that its latency counts that work; not the time it then waited at the
-     * admission gate, which no other request's latency counts either.
+     * Notes on a request that a handler or servlet filter worked on it for {@code nanos} before handing it to Jersey
+     * (a token check, a wait for the database), so that its latency counts that work; not the time it then waited at
+     * the admission gate, which no other request's latency counts either.
+     *
+     * @param attributes sets an attribute of the request (a servlet request's or a Jetty request's {@code setAttribute})
      */
-    public static void workedBefore(ServletRequest request, long nanos) {
-        request.setAttribute(WORKED_BEFORE, nanos);
+    public static void workedBefore(BiConsumer<String, Object> attributes, long nanos) {
+        attributes.accept(WORKED_BEFORE, nanos);
     }
 
     /** First of all filters: notes when the request arrived, less what a servlet filter did with it before. */

@@ -6,24 +6,34 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.identityservice.core.tenant.Tenant;
+import dev.identityservice.server.http.TenantResolver;
+import dev.identityservice.server.observability.ServerMetrics;
 import dev.identityservice.server.testing.ProxiedPostgresSchema;
 import dev.identityservice.server.testing.TestServer;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link JwksFilter} answers {@code GET} of a key set in front of Jersey; {@code HEAD} still goes through Jersey's
+ * {@link JwksHandler} answers {@code GET} of a key set in front of the servlet context; {@code HEAD} still goes through Jersey's
  * {@link JwksEndpoint}, whose headers for a {@code GET} are the same. So every header of the filter's answers is
  * compared with Jersey's, for the default tenant and another, with and without {@code Origin} and a matching
  * {@code If-None-Match}, and the request metrics are counted as Jersey counts them.
  */
-class JwksFilterTest {
+class JwksHandlerTest {
 
     private static final String JWKS = "/oauth2/jwks";
 
@@ -77,6 +87,75 @@ class JwksFilterTest {
             }
         }
         assertTrue(!server.get("/oauth2/jwks").body().equals(server.get("/t/acme/oauth2/jwks").body()), "each tenant its own keys");
+    }
+
+    /**
+     * The handler alone in a Jetty server of its own, before a handler that answers 418: which requests it answers
+     * itself and which it hands on (each of those would otherwise skip a check of the servlet context: the body drain,
+     * the header syntax, the management port's separation, Jersey's routing), and that an unknown tenant's look-up is
+     * handed on with the request.
+     */
+    @Test
+    void handleWhenKeySetOfMainConnectorThenAnsweredElseHandedOn() throws Exception {
+        Server jetty = new Server();
+        ServerConnector main = new ServerConnector(jetty);
+        main.setName("main");
+        main.setHost("127.0.0.1");
+        ServerConnector other = new ServerConnector(jetty);
+        other.setName("management");
+        other.setHost("127.0.0.1");
+        jetty.addConnector(main);
+        jetty.addConnector(other);
+        try (ServerMetrics metrics = new ServerMetrics()) {
+            JwksHandler handler = new JwksHandler(new JwksEndpoint(server.server.engine().keys()), server.server.engine()::tenant,
+                    metrics, "main");
+            handler.setHandler(new Handler.Abstract() {
+                @Override
+                public boolean handle(Request request, Response response, Callback callback) {
+                    response.setStatus(418);
+                    response.getHeaders().put("X-Lookup", String.valueOf(request.getAttribute(TenantResolver.LOOKUP) != null));
+                    callback.succeeded();
+                    return true;
+                }
+            });
+            jetty.setHandler(handler);
+            jetty.start();
+            HttpClient http = HttpClient.newHttpClient();
+            URI base = URI.create("http://127.0.0.1:" + main.getLocalPort());
+            for (String path : List.of("/oauth2/jwks", "/t/acme/oauth2/jwks")) {
+                HttpResponse<String> answered = http.send(HttpRequest.newBuilder(base.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, answered.statusCode(), path);
+                assertEquals(server.get(path).body(), answered.body(), path);
+                assertEquals(server.get(path).headers().firstValue("ETag"), answered.headers().firstValue("ETag"), path);
+                HttpResponse<String> acceptable = http.send(HttpRequest.newBuilder(base.resolve(path)).header("Accept", "application/json, */*;q=0.1")
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, acceptable.statusCode(), path);
+            }
+            assertEquals(4, metrics.registry().find("identity.http.requests").tag("endpoint", "JwksEndpoint").counter().count());
+
+            Map<String, HttpRequest.Builder> handedOn = new java.util.LinkedHashMap<>();
+            handedOn.put("HEAD", HttpRequest.newBuilder(base.resolve("/oauth2/jwks")).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+            handedOn.put("POST", HttpRequest.newBuilder(base.resolve("/oauth2/jwks")).POST(HttpRequest.BodyPublishers.noBody()));
+            handedOn.put("GET with a body", HttpRequest.newBuilder(base.resolve("/oauth2/jwks")).method("GET", HttpRequest.BodyPublishers.ofString("x")));
+            handedOn.put("GET with Content-Type", HttpRequest.newBuilder(base.resolve("/oauth2/jwks")).header("Content-Type", "text/plain"));
+            handedOn.put("malformed Accept", HttpRequest.newBuilder(base.resolve("/oauth2/jwks")).header("Accept", "text/html;q=abc"));
+            handedOn.put("trailing slash", HttpRequest.newBuilder(base.resolve("/oauth2/jwks/")));
+            handedOn.put("encoded", HttpRequest.newBuilder(base.resolve("/oauth2/%6Awks")));
+            handedOn.put("dotted", HttpRequest.newBuilder(URI.create(base + "/t/acme/../oauth2/jwks")));
+            handedOn.put("other connector", HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + other.getLocalPort() + "/oauth2/jwks")));
+            for (Map.Entry<String, HttpRequest.Builder> request : handedOn.entrySet()) {
+                HttpResponse<String> response = http.send(request.getValue().build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(418, response.statusCode(), request.getKey());
+                assertEquals("false", response.headers().firstValue("X-Lookup").orElseThrow(), request.getKey());
+            }
+            HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(base.resolve("/t/nobody/oauth2/jwks")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(418, unknown.statusCode());
+            assertEquals("true", unknown.headers().firstValue("X-Lookup").orElseThrow(), "the look-up handed on");
+            assertEquals(4, metrics.registry().find("identity.http.requests").tag("endpoint", "JwksEndpoint").counter().count());
+        } finally {
+            jetty.stop();
+        }
     }
 
     @Test
