@@ -119,18 +119,19 @@ public final class JwksHandler extends Handler.Wrapper {
 
     /** The request's tenant's rendered key set, or {@code null} for the servlet context to answer. */
     private JwksEndpoint.Rendered rendered(Request request) {
-        Tenant tenant = front.of(request.getHttpURI().getPath(), request::setAttribute, EndpointPaths.JWKS);
-        if (tenant == null) {
-            return null;
-        }
+        // Set or cleared, as ClientAddressFilter does, so that a value left on this pooled thread is never used.
         String address = Request.getRemoteAddr(request);
-        if (address != null) {
+        if (address == null) {
+            MDC.remove(AuditLog.ADDRESS_MDC_KEY);
+        } else {
             MDC.put(AuditLog.ADDRESS_MDC_KEY, address);
         }
         try {
-            return endpoint.current(tenant.id());
+            Tenant tenant = front.of(request.getHttpURI().getPath(), request::setAttribute, EndpointPaths.JWKS);
+            return tenant == null ? null : endpoint.current(tenant.id());
         } catch (RuntimeException failed) {
-            // A ring loaded on first use from a database that failed: Jersey's endpoint tries again and answers.
+            // A ring loaded on first use from a database that failed (a failed tenant look-up is handed on by
+            // FrontTenant): Jersey's endpoint tries again and answers.
             return null;
         } finally {
             MDC.remove(AuditLog.ADDRESS_MDC_KEY);
