@@ -39,10 +39,11 @@ import org.glassfish.jersey.servlet.ServletContainer;
  * {@code management.port} is set a second, plain HTTP one on {@link ServerConfig#MANAGEMENT_HOST} that reaches
  * only the management application (metrics and health); Jersey as the only servlet, Micrometer's Jetty metrics,
  * the forwarding headers of trusted reverse proxies ({@link TrustedProxies}), JSON error pages, the access log,
- * graceful stop, and the request threads: a platform pool of {@code http.threads} by default, whose queue hands
- * waiting requests to threads in arrival order, or virtual threads when {@code http.virtual.threads} asks for them
- * and the JVM has them (Java 21+; detected at run time by Jetty, so the code still compiles for Java 17). Of those,
- * at most {@code http.concurrency} execute at once on the main port ({@link AdmissionFilter}).
+ * graceful stop, the key sets answered before the servlet contexts ({@code JwksHandler}), and the request threads: a
+ * platform pool of {@code http.threads} by default, whose queue hands waiting requests to threads in arrival order,
+ * or virtual threads when {@code http.virtual.threads} asks for them and the JVM has them (Java 21+; detected at run
+ * time by Jetty, so the code still compiles for Java 17). Of those, at most {@code http.concurrency} execute at once
+ * on the main port ({@link AdmissionFilter}).
  */
 final class HttpServerFactory {
 
@@ -263,7 +264,7 @@ final class HttpServerFactory {
                                    ServerMetrics metrics, List<Filter> front, Handler.Wrapper frontHandler) {
         ServletContextHandler context = jerseyContext(application);
         // The client address in the logging context of the main port's requests (audit events read it there), the
-        // front filters' included (a key ring created by a key set's first request is audited).
+        // front filters' included (JwksHandler, before the context, sets it itself).
         FilterHolder address = new FilterHolder(ClientAddressFilter.class);
         address.setAsyncSupported(true);
         context.addFilter(address, "/*", EnumSet.of(DispatcherType.REQUEST));

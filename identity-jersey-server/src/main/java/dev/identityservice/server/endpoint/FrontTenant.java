@@ -11,9 +11,9 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
- * The tenant of a request that a handler or servlet filter in front of Jersey ({@link JwksHandler}, {@link UserInfoFilter}) may
- * answer: only a path that names one endpoint exactly, as {@link TenantResolver} would route it, and only a known
- * tenant. Whatever this does not resolve goes on to Jersey with the lookup already made, as a
+ * The tenant of a request that a handler or servlet filter in front of Jersey ({@link JwksHandler},
+ * {@link UserInfoFilter}) may answer: only a path that names one endpoint exactly, as {@link TenantResolver} would
+ * route it, and only a known tenant. Whatever this does not resolve goes on to Jersey with the lookup already made, as a
  * {@link TenantResolver.Lookup} request attribute, so that Jersey neither queries the database for it again nor
  * waits a second connection timeout when the database is away.
  */

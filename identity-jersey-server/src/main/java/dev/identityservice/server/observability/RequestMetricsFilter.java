@@ -28,8 +28,8 @@ public final class RequestMetricsFilter implements ContainerRequestFilter, Conta
 
     private static final String START = RequestMetricsFilter.class.getName() + ".start";
     /**
-     * The request attribute (a Jersey property) holding how long, in nanoseconds, a handler or servlet filter worked on the
-     * request before handing it to Jersey ({@link #workedBefore}).
+     * The request attribute (a Jersey property) holding how long, in nanoseconds, a handler or servlet filter worked
+     * on the request before handing it to Jersey ({@link #workedBefore}).
      */
     private static final String WORKED_BEFORE = RequestMetricsFilter.class.getName() + ".workedBefore";
 
