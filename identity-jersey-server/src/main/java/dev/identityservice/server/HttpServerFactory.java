@@ -76,14 +76,6 @@ final class HttpServerFactory {
     static final long BUFFER_POOL_BYTES = 4L << 20;
 
     /**
-     * @param management the application of the management listener, or {@code null} when {@code management.port}
-     *                   is unset
-     */
-    static Server create(ServerConfig config, ResourceConfig application, ResourceConfig management, ServerMetrics metrics) {
-        return withApplications(create(config), config, application, management, metrics, List.of(), null);
-    }
-
-    /**
      * The server with its thread pool and connectors (the management one when {@code management.port} is set), but
      * no handler yet: what needs the configuration only, so that a start can build it while the database opens.
      * Nothing is bound or started.

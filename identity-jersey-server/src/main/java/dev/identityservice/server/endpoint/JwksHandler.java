@@ -108,12 +108,12 @@ public final class JwksHandler extends Handler.Wrapper {
             out.put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
             out.put(HttpHeader.ACCESS_CONTROL_EXPOSE_HEADERS, HttpHeader.WWW_AUTHENTICATE.asString());
         }
-        byte[] body = notModified ? new byte[0] : current.json();
-        out.put(HttpHeader.CONTENT_LENGTH, body.length);
+        ByteBuffer body = notModified ? null : ByteBuffer.wrap(current.json());
+        out.put(HttpHeader.CONTENT_LENGTH, body == null ? 0 : body.remaining());
         // Recorded where RequestMetricsFilter records: once the response is decided, before its body is written.
         metrics.request(RESOURCE, notModified ? "redirect" : "success");
         metrics.requestTimed(TEMPLATE, "GET", notModified ? "3xx" : "2xx", System.nanoTime() - start);
-        response.write(true, body.length == 0 ? null : ByteBuffer.wrap(body), callback);
+        response.write(true, body, callback);
         return true;
     }
 

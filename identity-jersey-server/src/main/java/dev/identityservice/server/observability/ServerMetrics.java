@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Server;
@@ -80,7 +81,7 @@ public final class ServerMetrics implements AutoCloseable {
     public void bindJetty(Server server) {
         JettyConnectionMetrics.addToAllConnectors(server, registry, Tags.empty());
         new JettyServerThreadPoolMetrics(server.getThreadPool(), Tags.empty()).bindTo(registry);
-        RequestLog accessLog = java.util.Objects.requireNonNull(server.getRequestLog(), "the server's access log");
+        RequestLog accessLog = Objects.requireNonNull(server.getRequestLog(), "the server's access log");
         // The timer first, so that its samples do not include writing the access log line.
         server.setRequestLog(new RequestLog.Collection(new JettyRequestTimer(registry), accessLog));
         // A collection is no life cycle: without this the server would no longer start the log it had (and the

@@ -15,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.server.Handler;
@@ -28,9 +29,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link JwksHandler} answers {@code GET} of a key set in front of the servlet context; {@code HEAD} still goes through Jersey's
- * {@link JwksEndpoint}, whose headers for a {@code GET} are the same. So every header of the filter's answers is
- * compared with Jersey's, for the default tenant and another, with and without {@code Origin} and a matching
+ * {@link JwksHandler} answers {@code GET} of a key set in front of the servlet context; {@code HEAD} still goes
+ * through Jersey's {@link JwksEndpoint}, whose headers for a {@code GET} are the same. So every header of the
+ * handler's answers is compared with Jersey's, for the default tenant and another, with and without {@code Origin} and a matching
  * {@code If-None-Match}, and the request metrics are counted as Jersey counts them.
  */
 class JwksHandlerTest {
@@ -133,7 +134,7 @@ class JwksHandlerTest {
             }
             assertEquals(4, metrics.registry().find("identity.http.requests").tag("endpoint", "JwksEndpoint").counter().count());
 
-            Map<String, HttpRequest.Builder> handedOn = new java.util.LinkedHashMap<>();
+            Map<String, HttpRequest.Builder> handedOn = new LinkedHashMap<>();
             handedOn.put("HEAD", HttpRequest.newBuilder(base.resolve("/oauth2/jwks")).method("HEAD", HttpRequest.BodyPublishers.noBody()));
             handedOn.put("POST", HttpRequest.newBuilder(base.resolve("/oauth2/jwks")).POST(HttpRequest.BodyPublishers.noBody()));
             handedOn.put("GET with a body", HttpRequest.newBuilder(base.resolve("/oauth2/jwks")).method("GET", HttpRequest.BodyPublishers.ofString("x")));
