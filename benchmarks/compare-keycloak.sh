@@ -18,6 +18,7 @@
 #   DB           h2 (default: each server's embedded H2 file) or postgres: each server gets a database of its own,
 #                bench_<server>, dropped and created anew on PG_HOST:PG_PORT (default 127.0.0.1:5432) as PG_USER
 #                (default postgres; the password, if the server asks for one, is PGPASSWORD)
+#   IDLE         seconds every server is left idle after the load before RSS is read a second time (default 15)
 #   STORM        1 (default) also measures refresh, JWKS and client_credentials at 16 connections during a login storm
 #                (password grants on 32 more connections) and prints the p99 ratio storm / quiet
 #
@@ -38,6 +39,7 @@ scenarios="${SCENARIOS:-client_credentials password refresh jwks introspection u
 connections="${CONNECTIONS:-1 4 16 64}"
 duration="${DURATION:-10s}"
 warmup="${WARMUP:-5s}"
+idle="${IDLE:-15}"
 storm="${STORM:-1}"
 db="${DB:-h2}"
 pg_host="${PG_HOST:-127.0.0.1}"; pg_port="${PG_PORT:-5432}"; pg_user="${PG_USER:-postgres}"
@@ -278,6 +280,10 @@ if [ "$storm" = 1 ]; then
   done
 fi
 for server in $servers; do printf '%s\trss_mib\t-\t%s\n' "$server" "$(rss_mib "${pids[$server]}")" | tee -a "$results"; done
+# Again once every server has been idle IDLE seconds: ours gives back what the load made it keep after
+# memory.idle.release (10 s without a heap collection); the reading above is the one that does not wait for it.
+sleep "$idle"
+for server in $servers; do printf '%s\trss_idle_mib\t-\t%s\n' "$server" "$(rss_mib "${pids[$server]}")" | tee -a "$results"; done
 
 # Ratio table: each of ours against Keycloak at the same scenario and connections.
 python3 - "$results" <<'PY'
@@ -310,7 +316,7 @@ for name in [n for n in rows if n != "kc25"]:
         k = kc[key]
         print("| %s | %s | %s | %s | %s | %s | %s / %s |" % (key[0], key[1], ratio(ours[0], k[0]), ratio(ours[1], k[1]),
               ratio(ours[2], k[2]), ratio(ours[3], k[3]), ours[4], k[4]))
-    for single in ("rss_mib", "first_token_ms"):
+    for single in ("rss_mib", "rss_idle_mib", "first_token_ms"):
         if (single, "-") in rows[name] and (single, "-") in kc:
             print("| %s | | %s (%s / %s) | | | | |" % (single, ratio(rows[name][(single, "-")][0], kc[(single, "-")][0]),
                   rows[name][(single, "-")][0], kc[(single, "-")][0]))

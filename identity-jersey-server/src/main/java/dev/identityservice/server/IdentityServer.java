@@ -278,6 +278,10 @@ public final class IdentityServer implements AutoCloseable {
                 return thread;
             });
             engine.startBackgroundJobs(jobs, config.cleanupInterval());
+            if (!config.memoryIdleRelease().isZero()) {
+                jobs.scheduleWithFixedDelay(IdleMemoryRelease.ofThisJvm(config.memoryIdleRelease(), engine.passwordHasher(),
+                        jetty.getByteBufferPool()), 1, 1, TimeUnit.SECONDS);
+            }
             handlersStarting.await();
             jetty.start();
             LOG.info("Identity server listening on {}://{}:{}, issuer {}", config.tls() ? "https" : "http",

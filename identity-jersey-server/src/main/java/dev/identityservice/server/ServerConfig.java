@@ -77,6 +77,9 @@ import java.util.Set;
  *                           the stored setting ({@code implicit.hybrid.flows})
  * @param outboundFetchLimits the time and size bounds of a GET of a client's {@code request_uri} or {@code jwks_uri}
  *                   ({@code outbound.fetch.timeout.ms}, {@code outbound.fetch.max.bytes})
+ * @param memoryIdleRelease how long the server must have allocated nothing (no collection of the heap) before it
+ *                   gives back the memory it keeps for the next burst ({@link IdleMemoryRelease}); zero: never
+ *                   ({@code memory.idle.release})
  */
 public record ServerConfig(String host, int port, URI issuer, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            int dbPoolSize, String masterKey, SigningAlgorithm signingAlgorithm, Duration keyRotationPeriod,
@@ -92,7 +95,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                            PasswordHashingLimits passwordHashingLimits, SecurityEventSettings securityEvents,
                            boolean outboundAllowPrivateAddresses, boolean parRequired, int registrationLimitAddress,
                            Duration registrationWindow, Duration registrationUnusedClientTtl, Boolean implicitAndHybridFlows,
-                           FetchLimits outboundFetchLimits) {
+                           FetchLimits outboundFetchLimits, Duration memoryIdleRelease) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -136,6 +139,12 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
     public static final int DEFAULT_HTTP_CONCURRENCY_PER_CORE = 4;
     /** Default longest wait of a request to execute: 10 s. */
     public static final Duration DEFAULT_HTTP_QUEUE_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * Default quiet time before memory kept for the next burst is given back: 10 seconds. Under any load the young
+     * generation is collected every fraction of a second to a few seconds; a release costs one full collection, so
+     * at most one per this time.
+     */
+    public static final Duration DEFAULT_MEMORY_IDLE_RELEASE = Duration.ofSeconds(10);
     private static final String MASKED = "****";
     /** The owner-only file in {@code data.dir} where generated bootstrap credentials are written. */
     public static final String BOOTSTRAP_CREDENTIALS_FILE_NAME = "bootstrap-credentials.txt";
@@ -195,6 +204,11 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
             throw new IllegalArgumentException("http.queue.timeout: must be from 1ms to 5m: " + httpQueueTimeout);
         }
         Objects.requireNonNull(passwordHashingLimits, "passwordHashingLimits");
+        Objects.requireNonNull(memoryIdleRelease, "memoryIdleRelease");
+        if (!memoryIdleRelease.isZero() && (memoryIdleRelease.compareTo(Duration.ofSeconds(1)) < 0
+                || memoryIdleRelease.compareTo(Duration.ofDays(1)) > 0)) {
+            throw new IllegalArgumentException("memory.idle.release: must be 0s (never) or from 1s to 1d: " + memoryIdleRelease);
+        }
         if (shutdownTimeout.isNegative() || shutdownTimeout.compareTo(MAX_SHUTDOWN_TIMEOUT) > 0) {
             throw new IllegalArgumentException("shutdown.timeout: must be from 0s to 1h: " + shutdownTimeout);
         }
@@ -328,6 +342,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         shown.put("http.virtual.threads", String.valueOf(httpVirtualThreads));
         shown.put("http.concurrency", String.valueOf(httpConcurrency));
         shown.put("http.queue.timeout", Durations.format(httpQueueTimeout));
+        shown.put("memory.idle.release", Durations.format(memoryIdleRelease));
         shown.put("password.hash.concurrency", String.valueOf(passwordHashingLimits.concurrency()));
         shown.put("password.hash.queue", String.valueOf(passwordHashingLimits.queue()));
         shown.put("password.hash.queue.timeout", Durations.format(passwordHashingLimits.maxWait()));
@@ -423,6 +438,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         private boolean httpVirtualThreads;
         private int httpConcurrency = DEFAULT_HTTP_CONCURRENCY_PER_CORE * Runtime.getRuntime().availableProcessors();
         private Duration httpQueueTimeout = DEFAULT_HTTP_QUEUE_TIMEOUT;
+        private Duration memoryIdleRelease = DEFAULT_MEMORY_IDLE_RELEASE;
         private int passwordHashConcurrency = PasswordHashingLimits.DEFAULT_CONCURRENCY;
         private Integer passwordHashQueue;
         private Duration passwordHashQueueTimeout = PasswordHashingLimits.DEFAULT_MAX_WAIT;
@@ -534,6 +550,8 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         public Builder httpVirtualThreads(boolean value) { this.httpVirtualThreads = value; return this; }
         public Builder httpConcurrency(int value) { this.httpConcurrency = value; return this; }
         public Builder httpQueueTimeout(Duration value) { this.httpQueueTimeout = value; return this; }
+        /** Quiet time before pooled memory is given back; {@link Duration#ZERO}: never. */
+        public Builder memoryIdleRelease(Duration value) { this.memoryIdleRelease = value; return this; }
         public Builder passwordHashConcurrency(int value) { this.passwordHashConcurrency = value; return this; }
         /** Waiting hashes; unset: {@link PasswordHashingLimits#DEFAULT_QUEUE_PER_SLOT} per running one. */
         public Builder passwordHashQueue(int value) { this.passwordHashQueue = value; return this; }
@@ -565,7 +583,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                     registrationMode, registrationMaxClients, dbConnectionTimeout, managementPort, backChannelLogout(),
                     httpThreads, httpVirtualThreads, httpConcurrency, httpQueueTimeout, hashingLimits(), securityEvents(), outboundAllowPrivateAddresses,
                     parRequired, registrationLimitAddress, registrationWindow, registrationUnusedClientTtl, implicitAndHybridFlows,
-                    fetchLimits());
+                    fetchLimits(), memoryIdleRelease);
         }
 
         /** The fetch bounds; each failure names its own key, with the accepted range. */

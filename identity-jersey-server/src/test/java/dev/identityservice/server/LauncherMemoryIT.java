@@ -4,14 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.identityservice.server.testing.ServerProcess;
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +50,10 @@ class LauncherMemoryIT {
         // Default cost m = 19456 KiB: 19456 blocks of 1,056 bytes, 19.6 MiB, rounded up to 20 per running hash.
         assertTrue(flags.contains("-XX:MaxHeapSize=" + (BASE_MIB + 20L * cores) * MIB + " "), flags);
         assertTrue(flags.contains("-XX:MaxNewSize=" + YOUNG_MIB * MIB + " ") && flags.contains("-XX:NewSize=" + YOUNG_MIB * MIB + " "), flags);
+        // Starts small and shrinks in one step, so that an idle server can give back what a load grew (memory.idle.release).
+        assertTrue(flags.contains("-XX:InitialHeapSize=" + (YOUNG_MIB + 8) * MIB + " ") && flags.contains("-XX:-ShrinkHeapInSteps"), flags);
+        // ... and under load grows to the bound at once, as with -Xms equal to -Xmx.
+        assertTrue(flags.contains("-XX:MinHeapFreeRatio=99 ") && flags.contains("-XX:MaxHeapFreeRatio=100 "), flags);
         assertTrue(flags.contains("-XX:+UseSerialGC"), flags);
         assertTrue(flags.contains("-XX:MaxMetaspaceSize=" + 128 * MIB), flags);
     }
@@ -80,6 +94,8 @@ class LauncherMemoryIT {
         assertTrue(!own.contains("-XX:+UseSerialGC") && !own.contains("-XX:MaxNewSize=" + YOUNG_MIB * MIB + " "), own);
         // A young generation of one's own replaces ours; the bound stays.
         assertTrue(young.contains("-XX:MaxNewSize=" + 40 * MIB + " ") && !young.contains("-XX:MaxNewSize=" + YOUNG_MIB * MIB + " "), young);
+        // Our initial heap, below that young generation, goes with it rather than make the JVM adjust one of them.
+        assertTrue(!young.contains("-XX:InitialHeapSize=" + (YOUNG_MIB + 8) * MIB + " "), young);
         assertTrue(young.contains("-XX:MaxHeapSize=" + (BASE_MIB + 20L * cores()) * MIB + " "), young);
     }
 
@@ -120,6 +136,8 @@ class LauncherMemoryIT {
         // The launcher's bound on 2 cores at the default cost, as the README says.
         assertTrue(flags.contains("-XX:MaxHeapSize=" + (BASE_MIB + 2 * 20) * MIB + " ") && flags.contains("-XX:+UseSerialGC"), flags);
         assertTrue(flags.contains("-XX:MaxNewSize=" + YOUNG_MIB * MIB + " "), flags);
+        assertTrue(flags.contains("-XX:InitialHeapSize=" + (YOUNG_MIB + 8) * MIB + " ") && flags.contains("-XX:-ShrinkHeapInSteps"), flags);
+        assertTrue(flags.contains("-XX:MinHeapFreeRatio=99 ") && flags.contains("-XX:MaxHeapFreeRatio=100 "), flags);
     }
 
     @Test
@@ -136,6 +154,68 @@ class LauncherMemoryIT {
         // Before 17.0.9 the flag is unknown and the JVM would refuse to start.
         assertTrue(onOld.contains("MALLOC_ARENA_MAX=2\n") && !onOld.contains("TrimNativeHeapInterval"), onOld);
         assertTrue(ownArenas.contains("MALLOC_ARENA_MAX=4\n"), ownArenas);
+    }
+
+    @Test
+    void launcherWhenServerIdleAfterLoadThenPooledHashMemoryAndGrownHeapGoBackToTheSystem() throws Exception {
+        Path data = Files.createTempDirectory("identity-idle-");
+        List<String> command = new ArrayList<>(launcher("--host", "127.0.0.1", "--port", "0", "--data-dir", data.toString(),
+                "--signing-algorithm", "ES256", "--password-hash-memory-kib", "16384", "--password-hash-iterations", "1",
+                "--password-hash-concurrency", "2", "--import", ServerProcess.clientFile(), "--memory-idle-release", "2s"));
+        command.remove("--help");
+        try (ServerProcess server = ServerProcess.launch(command, REPOSITORY, Map.of())) {
+            HttpClient http = HttpClient.newHttpClient();
+            // A load: logins on both hash slots (16 MiB of Argon2 blocks each, kept for the next login) and tokens.
+            ExecutorService clients = Executors.newFixedThreadPool(4);
+            List<Future<?>> load = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                load.add(clients.submit(() -> {
+                    for (int n = 0; n < 150; n++) {
+                        String body = n % 10 == 0
+                                ? "grant_type=password&username=admin&password=" + URLEncoder.encode(server.adminPassword(), StandardCharsets.UTF_8)
+                                : "grant_type=client_credentials";
+                        assertEquals(200, token(http, server, body).statusCode());
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> client : load) {
+                client.get(120, TimeUnit.SECONDS);
+            }
+            clients.shutdown();
+            long afterLoad = residentKib(server.pid());
+
+            // Idle: the release runs 2 s after the last collection; read until it has, for at most 30 s.
+            long idle = afterLoad;
+            for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); System.nanoTime() < end && afterLoad - idle < 24 * 1024; ) {
+                Thread.sleep(500);
+                idle = residentKib(server.pid());
+            }
+
+            assertTrue(afterLoad - idle >= 24 * 1024, "resident " + afterLoad / 1024 + " MiB after the load, "
+                    + idle / 1024 + " MiB idle; the two hash pools alone are 33 MiB");
+            // And the next login allocates its hash memory again and works.
+            String login = "grant_type=password&username=admin&password=" + URLEncoder.encode(server.adminPassword(), StandardCharsets.UTF_8);
+            assertEquals(200, token(http, server, login).statusCode());
+        }
+    }
+
+    private static HttpResponse<String> token(HttpClient http, ServerProcess server, String body) throws IOException, InterruptedException {
+        String client = Base64.getEncoder().encodeToString((ServerProcess.CLIENT_ID + ":" + ServerProcess.CLIENT_SECRET)
+                .getBytes(StandardCharsets.UTF_8));
+        return http.send(HttpRequest.newBuilder(server.uri("/oauth2/token")).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", "Basic " + client)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** VmRSS of process {@code pid}, KiB. */
+    private static long residentKib(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IllegalStateException("no VmRSS for " + pid);
     }
 
     @Test

@@ -64,6 +64,8 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
     private final Semaphore slots;
     /** One block pool per slot: a thread holding a permit always finds one. */
     private final ConcurrentLinkedQueue<Argon2BytesGenerator.BlockPool> pools = new ConcurrentLinkedQueue<>();
+    /** Argon2 blocks of one hash at {@link #parameters}: the most a pool keeps. */
+    private final int blocksPerHash;
     /** Hashes running or waiting; at most {@code concurrency + queue}. */
     private final AtomicInteger admitted = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -81,10 +83,9 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
         this.random = Objects.requireNonNull(random, "random");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.slots = new Semaphore(limits.concurrency(), true);
-        int blocks = Argon2BytesGenerator.getBlockCount(parameters.memoryKiB(), parameters.parallelism());
+        this.blocksPerHash = Argon2BytesGenerator.getBlockCount(parameters.memoryKiB(), parameters.parallelism());
         for (int i = 0; i < limits.concurrency(); i++) {
-            // Blocks are created on first use and kept; a pool never keeps more than one hash at our parameters needs.
-            pools.add(new Argon2BytesGenerator.FixedBlockPool(blocks));
+            pools.add(emptyPool());
         }
         AtomicInteger threads = new AtomicInteger();
         this.hashing = new ThreadPoolExecutor(limits.concurrency(), limits.concurrency(), 1, TimeUnit.MINUTES,
@@ -95,6 +96,11 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
                     return thread;
                 });
         hashing.allowCoreThreadTimeOut(true);
+    }
+
+    /** Blocks are created on first use and kept; a pool never keeps more than one hash at our parameters needs. */
+    private Argon2BytesGenerator.BlockPool emptyPool() {
+        return new Argon2BytesGenerator.FixedBlockPool(blocksPerHash);
     }
 
     /** {@code maxConcurrentHashes} at once, with the default queue per slot and wait ({@link PasswordHashingLimits#of}). */
@@ -186,6 +192,32 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
                     + parameters.memoryKiB() + ", t=" + parameters.iterations() + ", p=" + parameters.parallelism()
                     + ", salt " + parameters.saltLengthBytes() + " bytes, tag " + parameters.hashLengthBytes() + " bytes): m="
                     + given.memoryKiB() + ", t=" + given.iterations() + ", p=" + given.parallelism());
+        }
+    }
+
+    /**
+     * Replaces every slot's block pool with an empty one when no hash runs, so that the blocks (up to
+     * {@code concurrency × memoryKiB} KiB) become garbage; each slot's next hash allocates its blocks again, once.
+     * Takes every slot without waiting, so no hash can start meanwhile; a login that arrives then waits for the
+     * microseconds this holds them, in its place in line.
+     *
+     * @return {@code false}, doing nothing, when a hash is running or a slot is otherwise taken
+     */
+    @Override
+    public boolean releasePooledMemory() {
+        int all = limits.concurrency();
+        if (!slots.tryAcquire(all)) {
+            return false;
+        }
+        try {
+            // With every permit held, every pool is in the queue: a hash returns its pool before its permit.
+            for (int i = 0; i < all; i++) {
+                pools.poll();
+                pools.add(emptyPool());
+            }
+            return true;
+        } finally {
+            slots.release(all);
         }
     }
 

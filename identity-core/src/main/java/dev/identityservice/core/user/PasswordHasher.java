@@ -34,4 +34,14 @@ public interface PasswordHasher {
      */
     default void requireCapacity() {
     }
+
+    /**
+     * Drops the memory this hasher keeps between hashes for reuse, if it can do so without waiting: called when the
+     * server has been idle a while, so that the heap can shrink. The next hash allocates that memory again, once.
+     *
+     * @return whether memory was dropped; {@code false} when a hash is running (try again later) or there is none
+     */
+    default boolean releasePooledMemory() {
+        return false;
+    }
 }

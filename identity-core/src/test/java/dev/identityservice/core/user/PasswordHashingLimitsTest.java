@@ -230,6 +230,42 @@ class PasswordHashingLimitsTest {
         assertTrue(hasher.verify("other".toCharArray(), fast), "the slot was given back");
     }
 
+    @Test
+    void releasePooledMemoryWhenIdleThenNextHashAllocatesItsBlocksOnceMoreAndStillVerifies() {
+        Argon2idParameters eightMib = new Argon2idParameters(8 * 1024, 1, 1, 16, 32);
+        Argon2idPasswordHasher hasher = new Argon2idPasswordHasher(eightMib, new SecureRandom(),
+                new PasswordHashingLimits(1, 0, Duration.ofSeconds(1)));
+        String hash = hasher.hash("password".toCharArray());
+
+        assertTrue(hasher.releasePooledMemory());
+        long before = allocatedByEveryThread();
+        assertTrue(hasher.verify("password".toCharArray(), hash));
+        long afterRelease = allocatedByEveryThread() - before;
+        before = allocatedByEveryThread();
+        assertFalse(hasher.verify("other".toCharArray(), hash));
+        long afterThat = allocatedByEveryThread() - before;
+
+        // The dropped 8 MiB of blocks are allocated again by the next hash only.
+        assertTrue(afterRelease > 8 * 1000 * 1024, "allocated " + afterRelease + " bytes after the release");
+        assertTrue(afterThat < 1024 * 1024, "allocated " + afterThat + " bytes by the hash after it");
+    }
+
+    @Test
+    void releasePooledMemoryWhenAHashRunsThenNothingIsDroppedAndTheHashEndsWell() throws Exception {
+        Argon2idPasswordHasher hasher = new Argon2idPasswordHasher(FAST, new SecureRandom(),
+                new PasswordHashingLimits(2, 1, Duration.ofSeconds(30)));
+        CompletableFuture<Boolean> running = verifyLater(hasher, slowHash());
+        await(() -> hasher.hashesRunning() == 1);
+
+        assertFalse(hasher.releasePooledMemory(), "one of the two slots is hashing");
+        assertTrue(running.get(60, TimeUnit.SECONDS));
+        await(() -> hasher.hashesRunning() == 0);
+        assertTrue(hasher.releasePooledMemory());
+        String fast = hasher.hash("other".toCharArray());
+        assertTrue(hasher.verify("other".toCharArray(), fast), "both slots were given back with a pool each");
+        assertTrue(hasher.verify("other".toCharArray(), hasher.hash("other".toCharArray())));
+    }
+
     private static long allocatedByEveryThread() {
         com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         return Arrays.stream(bean.getThreadAllocatedBytes(bean.getAllThreadIds())).filter(n -> n > 0).sum();

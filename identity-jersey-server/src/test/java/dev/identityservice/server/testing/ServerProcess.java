@@ -171,6 +171,11 @@ public final class ServerProcess implements AutoCloseable {
         return port;
     }
 
+    /** The server's process id (the JVM's: the launcher {@code exec}s it). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** What the process printed so far. */
     public String output() {
         return String.join("\n", output);
