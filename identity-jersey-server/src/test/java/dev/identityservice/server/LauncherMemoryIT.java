@@ -13,8 +13,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 13, memory bounded by design: the launcher gives the JVM the serial collector, a small young generation and
@@ -35,6 +36,9 @@ class LauncherMemoryIT {
 
     private static final Path REPOSITORY = Path.of("").toAbsolutePath().getParent();
     private static final long MIB = 1024 * 1024;
+    /** The fake JDKs' homes, deleted after the class. */
+    @TempDir
+    static Path scratch;
 
     /** The launcher's heap for the server itself and its young generation, MiB. */
     private static final long BASE_MIB = 56;
@@ -157,8 +161,7 @@ class LauncherMemoryIT {
     }
 
     @Test
-    void launcherWhenServerIdleAfterLoadThenPooledHashMemoryAndGrownHeapGoBackToTheSystem() throws Exception {
-        Path data = Files.createTempDirectory("identity-idle-");
+    void launcherWhenServerIdleAfterLoadThenPooledHashMemoryAndGrownHeapGoBackToTheSystem(@TempDir Path data) throws Exception {
         List<String> command = new ArrayList<>(launcher("--host", "127.0.0.1", "--port", "0", "--data-dir", data.toString(),
                 "--signing-algorithm", "ES256", "--password-hash-memory-kib", "16384", "--password-hash-iterations", "1",
                 "--password-hash-concurrency", "2", "--import", ServerProcess.clientFile(), "--memory-idle-release", "2s"));
@@ -353,7 +356,7 @@ class LauncherMemoryIT {
 
     /** A directory shaped like a JDK of that version whose {@code bin/java} prints MALLOC_ARENA_MAX and its arguments. */
     private static Path fakeJdk(String version) throws IOException {
-        Path home = Files.createTempDirectory("fake-jdk-" + version + "-");
+        Path home = Files.createTempDirectory(scratch, "fake-jdk-" + version + "-");
         Files.createDirectories(home.resolve("bin"));
         Files.writeString(home.resolve("release"), "JAVA_VERSION=\"" + version + "\"\n");
         Path java = home.resolve("bin/java");
