@@ -11,8 +11,9 @@
 # DURATION measured (CPU per request = the process's user + system time over the requests wrk counted; p99 as wrk
 # reports it; young and full collections during the measured run, from `jstat -gc`); then
 # VmRSS, and /proc/PID/smaps_rollup split into file-backed and anonymous, read at once and again after IDLE
-# seconds, and the process's threads (by name in $SCRATCH/LABEL.threads, its smaps in LABEL.smaps); with NMT=1 the JVM runs with -XX:NativeMemoryTracking=summary (2 MiB of
-# its own, not for the CPU columns) and `jcmd PID VM.native_memory summary` is saved next to the table.
+# seconds, and the process's threads (by name in $SCRATCH/LABEL.threads, its smaps in LABEL.smaps, after the idle
+# spell in LABEL.idle.smaps); with NMT=1 the JVM runs with -XX:NativeMemoryTracking=summary (2 MiB of its own, not
+# for the CPU columns) and `jcmd PID VM.native_memory summary` is saved next to the table (LABEL.nmt, LABEL.idle.nmt).
 #
 # Environment (optional): JDK (a JDK home; default: the `java` on PATH), LAUNCHER (default ./identity-server of
 # this repository), IDENTITY_JAVA_OPTS, IDENTITY_HEAP_MB, MALLOC_* (passed to the launcher), SCRATCH (default
@@ -109,6 +110,9 @@ cp "/proc/$pid/smaps" "$data.smaps" 2>/dev/null || true
 if [ "${IDLE_GC:-0}" = 1 ]; then "$jcmd_bin" "$pid" GC.run >/dev/null 2>&1 || true; fi
 sleep "$idle"
 later=$(memory)
+# The same after the idle spell, for what the server gave back (memory.idle.release) and what it kept.
+if [ "${NMT:-0}" = 1 ]; then "$jcmd_bin" "$pid" VM.native_memory summary >"$data.idle.nmt" 2>&1 || true; fi
+cp "/proc/$pid/smaps" "$data.idle.smaps" 2>/dev/null || true
 # rss pss file anon (MiB) right after the load, then after IDLE seconds; the process's threads after the load
 printf "%b\trss/pss/file/anon %s\tidle %s\tthreads %s\t%s\n" "$row" "$now" "$later" "$threads" "$opts" | tee -a "$scratch/footprint.tsv"
 # After the readings, as it collects: the live heap by class, and the heap's shape after that full collection.

@@ -133,6 +133,8 @@ public final class IdentityEngine {
     private final AuditEventStore auditEvents;
     private final ClientRegistrations registrations;
     private final BackChannelLogoutSender logouts;
+    /** The H2 file's maintenance once the background jobs run on one; {@code null} before and on other databases. */
+    private volatile H2Compaction h2;
     private final PushedAuthorizationRequests pushedRequests;
     private final RequestObjectVerifier requestObjects;
     private final dev.identityservice.core.request.RequestUriFetcher requestUris;
@@ -333,7 +335,26 @@ public final class IdentityEngine {
         executor.scheduleWithFixedDelay(this::reloadTenantsQuietly, 60, 60, TimeUnit.SECONDS);
         if (H2Compaction.appliesTo(database.config())) {
             H2Compaction compaction = new H2Compaction(database);
+            h2 = compaction;
             executor.scheduleWithFixedDelay(compaction, 1, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Gives back memory the engine keeps for speed and an idle server does not need: the password hasher's pooled
+     * working memory (not while a hash runs) and, on an H2 file once the background jobs run, H2's page cache. The
+     * next logins and reads allocate them again. Call it when the server has been idle; a full collection after it
+     * returns the memory to the heap. A failure to reach the database is logged, not thrown.
+     */
+    public void releaseIdleMemory() {
+        passwordHasher.releasePooledMemory();
+        H2Compaction compaction = h2;
+        if (compaction != null) {
+            try {
+                LOG.debug("Idle: H2 page cache of {} MiB dropped", compaction.dropPageCache());
+            } catch (RuntimeException e) {
+                LOG.warn("Idle: H2 page cache not dropped", e);
+            }
         }
     }
 

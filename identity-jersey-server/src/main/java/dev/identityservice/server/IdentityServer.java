@@ -279,7 +279,7 @@ public final class IdentityServer implements AutoCloseable {
             });
             engine.startBackgroundJobs(jobs, config.cleanupInterval());
             if (!config.memoryIdleRelease().isZero()) {
-                jobs.scheduleWithFixedDelay(IdleMemoryRelease.ofThisJvm(config.memoryIdleRelease(), engine.passwordHasher(),
+                jobs.scheduleWithFixedDelay(IdleMemoryRelease.ofThisJvm(config.memoryIdleRelease(), engine,
                         jetty.getByteBufferPool()), 1, 1, TimeUnit.SECONDS);
             }
             handlersStarting.await();

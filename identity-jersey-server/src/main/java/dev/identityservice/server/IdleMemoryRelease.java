@@ -1,7 +1,7 @@
 package dev.identityservice.server;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
-import dev.identityservice.core.user.PasswordHasher;
+import dev.identityservice.core.IdentityEngine;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Gives memory kept for the next burst back to the operating system once the server has been idle for a while
  * ({@code memory.idle.release}, issue 13): the Argon2id blocks the password hasher pools (up to
- * {@code password.hash.concurrency × password.hash.memory.kib}), Jetty's pooled connection buffers, and the part
- * of the heap the collector grew into under load. Run it every second or so, e.g. on the server's job executor;
+ * {@code password.hash.concurrency × password.hash.memory.kib}), H2's page cache (up to 16 MiB), Jetty's pooled
+ * connection buffers, and the part of the heap the collector grew into under load. Run it every second or so, e.g. on the server's job executor;
  * it does something at most once per quiet period.
  *
  * <p>Idle means that no garbage collection ran for the configured time: under any load the young generation fills
@@ -66,15 +66,16 @@ public final class IdleMemoryRelease implements Runnable {
     }
 
     /**
-     * The release of this JVM: {@code hasher}'s pooled memory, {@code buffers} when it is Jetty's array pool, then a
-     * full collection that shrinks the heap; idleness read from the JVM's collectors.
+     * The release of this JVM: {@code engine}'s caches ({@link IdentityEngine#releaseIdleMemory}), {@code buffers}
+     * when it is Jetty's array pool, then a full collection that shrinks the heap; idleness read from the JVM's
+     * collectors.
      */
-    public static IdleMemoryRelease ofThisJvm(Duration idleAfter, PasswordHasher hasher, ByteBufferPool buffers) {
+    public static IdleMemoryRelease ofThisJvm(Duration idleAfter, IdentityEngine engine, ByteBufferPool buffers) {
         List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
         return new IdleMemoryRelease(idleAfter,
                 () -> collectors.stream().mapToLong(collector -> Math.max(0, collector.getCollectionCount())).sum(),
                 System::nanoTime, () -> {
-                    hasher.releasePooledMemory();
+                    engine.releaseIdleMemory();
                     if (buffers instanceof ArrayByteBufferPool pool) {
                         pool.clear();
                     }

@@ -97,6 +97,25 @@ public final class H2Compaction implements Runnable {
         return found == null ? -1 : found.getFillRate();
     }
 
+    /**
+     * Empties H2's page cache, which H2 fills up to its {@code CACHE_SIZE} (16 MiB by default) and never empties by
+     * itself: an idle server need not keep it in its heap, and pages read again come back from the file (or the
+     * operating system's cache of it). H2 clears the cache whenever its size is set; this sets it to what it is.
+     * Safe while requests run: the pages a query holds stay reachable from it, and the cache refills as they read.
+     *
+     * @return the cache's use before, in MiB (as H2 counts it); -1 for a database this leaves alone
+     * @throws DataAccessException when the database could not be reached to find its store
+     */
+    public int dropPageCache() {
+        MVStore found = store();
+        if (found == null) {
+            return -1;
+        }
+        int used = found.getCacheSizeUsed();
+        found.setCacheSize(found.getCacheSize() * 1024); // its size in MiB; the setter takes KiB
+        return used;
+    }
+
     private MVStore store() {
         MVStore found = store;
         if (leftAlone || (found != null && !found.isClosed())) {

@@ -32,6 +32,42 @@ class H2CompactionTest {
         assertTrue(compacted * 2 < plain, "compacted " + compacted + " bytes, not compacted " + plain);
     }
 
+    /** What an idle server gives back: the page cache empties, and every row still reads (from the file). */
+    @Test
+    void dropPageCacheWhenPagesWereReadThenTheCacheEmptiesAndTheRowsReadAgain(@TempDir Path dir) throws Exception {
+        try (Database database = Database.open(DatabaseConfig.h2File(dir))) {
+            H2Compaction h2 = new H2Compaction(database);
+            database.inTransaction(connection -> {
+                connection.createStatement().execute("CREATE TABLE pages (id INT PRIMARY KEY, payload VARCHAR(200))");
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO pages VALUES (?, REPEAT('x', 200))")) {
+                    for (int id = 0; id < 20_000; id++) { // about 4 MB of rows, more than H2 counts as one MiB of cache
+                        insert.setInt(1, id);
+                        insert.addBatch();
+                    }
+                    return insert.executeBatch();
+                }
+            });
+            long bytes = payloadBytes(database);
+
+            int cachedBefore = h2.dropPageCache();
+            int cachedAfter = h2.dropPageCache();
+
+            assertTrue(cachedBefore >= 1, "MiB cached after writing and reading the rows: " + cachedBefore);
+            assertEquals(0, cachedAfter);
+            assertEquals(20_000L * 200, bytes);
+            assertEquals(bytes, payloadBytes(database));
+        }
+    }
+
+    private static long payloadBytes(Database database) {
+        return database.withConnection(connection -> {
+            try (var sum = connection.createStatement().executeQuery("SELECT SUM(LENGTH(payload)) FROM pages")) {
+                sum.next();
+                return sum.getLong(1);
+            }
+        });
+    }
+
     /** A database served over the network has no store here to compact: the compaction declines, once, quietly. */
     @Test
     void h2ServerOverTheNetworkLeftAlone(@TempDir Path dir) throws Exception {
@@ -40,6 +76,7 @@ class H2CompactionTest {
                 + "/remote;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH", "sa", "", 2))) {
             H2Compaction compaction = new H2Compaction(remote);
             assertFalse(compaction.compact());
+            assertEquals(-1, compaction.dropPageCache());
             compaction.run();
             assertEquals(-1, compaction.fillRate());
         } finally {
