@@ -4,8 +4,10 @@ import dev.identityservice.guard.GuardConfig.HttpSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -86,14 +88,22 @@ public final class BoundedHttpClient {
                     HttpDocument.maxAgeOf(response.headers().firstValue("Cache-Control").orElse(null)));
         } catch (TimeoutException e) {
             pending.cancel(true);
-            throw new IOException("no complete response within " + readTimeout, e);
+            throw noCompleteResponse(readTimeout, e);
         } catch (InterruptedException e) {
             pending.cancel(true);
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof HttpTimeoutException timeout && !(timeout instanceof HttpConnectTimeoutException)) {
+                // the same deadline as above, seen first by the client (connecting has a timeout of its own)
+                throw noCompleteResponse(readTimeout, timeout);
+            }
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         }
+    }
+
+    private static IOException noCompleteResponse(Duration readTimeout, Exception cause) {
+        return new IOException("no complete response within " + readTimeout, cause);
     }
 
     private HttpResponse.BodySubscriber<byte[]> cappedBody(HttpResponse.ResponseInfo info) {
