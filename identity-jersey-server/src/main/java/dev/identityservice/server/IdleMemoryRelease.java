@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * Gives memory kept for the next burst back to the operating system once the server has been idle for a while
  * ({@code memory.idle.release}, issue 13): the Argon2id blocks the password hasher pools (up to
  * {@code password.hash.concurrency × password.hash.memory.kib}), H2's page cache (up to 16 MiB), Jetty's pooled
- * connection buffers, and the part of the heap the collector grew into under load. Run it every second or so, e.g. on the server's job executor;
- * it does something at most once per quiet period.
+ * connection buffers, and the part of the heap the collector grew into under load. Run it every second or so, e.g.
+ * on the server's job executor; it does something at most once per quiet period.
  *
  * <p>Idle means that no garbage collection ran for the configured time: under any load the young generation fills
  * in a fraction of a second to a few seconds, while an idle server, or one answering only health checks, allocates
@@ -83,7 +83,7 @@ public final class IdleMemoryRelease implements Runnable {
                 });
     }
 
-    /** Checks for idleness and releases once per quiet period; a failure is logged (the first with its cause), never thrown. */
+    /** Checks for idleness and releases once per quiet period; a failure is logged (the first with its cause), not thrown. */
     @Override
     public void run() {
         long now = nanoTime.getAsLong();
