@@ -66,10 +66,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 143' TERM INT   # so that the EXIT trap cleans up when the caller stops the script
 
+# Below the kernel's ephemeral range: a port chosen there can be taken, before nginx binds it, by any outgoing
+# connection of this machine (a CI run once lost its https port to one).
+ephemeral_low=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+[ "$ephemeral_low" -gt 12000 ] 2>/dev/null || ephemeral_low=32768
 free_port() {
   local port
   for _ in $(seq 1 100); do
-    port=$((20000 + RANDOM % 40000))
+    port=$((10000 + RANDOM % (ephemeral_low - 10000)))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
   done
   fail "no free port found"

@@ -345,9 +345,14 @@ public final class IdentityEngine {
      * working memory (not while a hash runs) and, on an H2 file once the background jobs run, H2's page cache. The
      * next logins and reads allocate them again. Call it when the server has been idle; a full collection after it
      * returns the memory to the heap. A failure to reach the database is logged, not thrown.
+     *
+     * @return {@code false}, dropping nothing, when a password hash is running (its memory is in use: try again
+     *         later); {@code true} otherwise
      */
-    public void releaseIdleMemory() {
-        passwordHasher.releasePooledMemory();
+    public boolean releaseIdleMemory() {
+        if (!passwordHasher.releasePooledMemory()) {
+            return false;
+        }
         H2Compaction compaction = h2;
         if (compaction != null) {
             try {
@@ -356,6 +361,7 @@ public final class IdentityEngine {
                 LOG.warn("Idle: H2 page cache not dropped", e);
             }
         }
+        return true;
     }
 
     /** Stops listening for other instances' changes; the executor's jobs stop with the executor. */

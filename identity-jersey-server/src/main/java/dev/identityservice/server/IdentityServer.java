@@ -278,7 +278,9 @@ public final class IdentityServer implements AutoCloseable {
                 return thread;
             });
             engine.startBackgroundJobs(jobs, config.cleanupInterval());
-            if (!config.memoryIdleRelease().isZero()) {
+            if (!config.memoryIdleRelease().isZero() && IdleMemoryRelease.explicitCollectionsDisabled()) {
+                LOG.info("memory.idle.release has no effect: the JVM runs with -XX:+DisableExplicitGC");
+            } else if (!config.memoryIdleRelease().isZero()) {
                 jobs.scheduleWithFixedDelay(IdleMemoryRelease.ofThisJvm(config.memoryIdleRelease(), engine,
                         jetty.getByteBufferPool()), 1, 1, TimeUnit.SECONDS);
             }

@@ -207,7 +207,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         Objects.requireNonNull(memoryIdleRelease, "memoryIdleRelease");
         if (!memoryIdleRelease.isZero() && (memoryIdleRelease.compareTo(Duration.ofSeconds(1)) < 0
                 || memoryIdleRelease.compareTo(Duration.ofDays(1)) > 0)) {
-            throw new IllegalArgumentException("memory.idle.release: must be 0s (never) or from 1s to 1d: " + memoryIdleRelease);
+            throw new IllegalArgumentException("memory.idle.release: must be 0s (never) or from 1s to 1d: " + Durations.format(memoryIdleRelease));
         }
         if (shutdownTimeout.isNegative() || shutdownTimeout.compareTo(MAX_SHUTDOWN_TIMEOUT) > 0) {
             throw new IllegalArgumentException("shutdown.timeout: must be from 0s to 1h: " + shutdownTimeout);

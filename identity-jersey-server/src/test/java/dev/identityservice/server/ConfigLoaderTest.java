@@ -143,6 +143,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void loadWhenMemoryIdleReleaseGivenThenUsedZeroTurnsItOffAndOutOfRangeFailsNamingTheKey() throws IOException {
+        Path file = write("memory.idle.release=1m\n");
+
+        assertEquals(Duration.ofSeconds(10), ConfigLoader.load(CommandLine.parse(), name -> null).memoryIdleRelease());
+        assertEquals(Duration.ofMinutes(1), ConfigLoader.load(CommandLine.parse("--config", file.toString()), name -> null).memoryIdleRelease());
+        assertEquals(Duration.ZERO, ConfigLoader.load(CommandLine.parse(), Map.of("IDENTITY_MEMORY_IDLE_RELEASE", "0s")::get).memoryIdleRelease());
+        for (String bad : new String[] {"500ms", "2d", "-5s", "soon"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ConfigLoader.load(CommandLine.parse("--memory-idle-release", bad), name -> null));
+            assertTrue(e.getMessage().startsWith("memory.idle.release"), e.getMessage());
+        }
+        // Said as it was written, not as Java's Duration prints it (PT48H).
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(CommandLine.parse("--memory-idle-release", "2d"),
+                name -> null)).getMessage().endsWith(": 2d"));
+    }
+
+    @Test
     void loadWhenIssuerWithQueryThenFailsNamingIssuer() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ConfigLoader.load(CommandLine.parse(), Map.of("IDENTITY_ISSUER", "https://id.example.com/?x=1")::get));

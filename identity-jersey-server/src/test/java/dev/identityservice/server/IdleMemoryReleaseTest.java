@@ -1,14 +1,20 @@
 package dev.identityservice.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
+import org.eclipse.jetty.io.RetainableByteBuffer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,11 +23,12 @@ import org.junit.jupiter.api.Test;
  */
 class IdleMemoryReleaseTest {
 
+    private static final long MIB = 1024 * 1024;
     private final AtomicLong collections = new AtomicLong();
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     private final AtomicInteger releases = new AtomicInteger();
     private final IdleMemoryRelease release = new IdleMemoryRelease(Duration.ofSeconds(10), collections::get, nanos::get,
-            releases::incrementAndGet);
+            () -> releases.incrementAndGet() > 0);
 
     @Test
     void runWhenNoCollectionForTheIdleTimeThenReleasesOnceUntilTheNextCollection() {
@@ -59,6 +66,7 @@ class IdleMemoryReleaseTest {
         IdleMemoryRelease collecting = new IdleMemoryRelease(Duration.ofSeconds(10), collections::get, nanos::get, () -> {
             releases.incrementAndGet();
             collections.incrementAndGet(); // the full collection of the release
+            return true;
         });
         collecting.run();
         advance(Duration.ofSeconds(10));
@@ -89,9 +97,85 @@ class IdleMemoryReleaseTest {
     }
 
     @Test
+    void runWhenTheReleaseCannotNowThenAskedAgainEverySecondUntilItCan() {
+        AtomicInteger asked = new AtomicInteger();
+        IdleMemoryRelease busy = new IdleMemoryRelease(Duration.ofSeconds(10), collections::get, nanos::get,
+                () -> asked.incrementAndGet() >= 3); // a hash runs for the first two tries
+        busy.run();
+        for (int second = 0; second < 30; second++) {
+            advance(Duration.ofSeconds(1));
+            busy.run();
+        }
+
+        assertEquals(3, asked.get(), "asked at 10 s, 11 s and 12 s, then released for this quiet period");
+    }
+
+    @Test
+    void whenHeapGrewWhenTheHeapDidNotGrowSinceTheLastReleaseThenNoCollection() {
+        AtomicLong committed = new AtomicLong(96 * MIB);
+        AtomicInteger drops = new AtomicInteger();
+        AtomicInteger collects = new AtomicInteger();
+        BooleanSupplier heapRelease = IdleMemoryRelease.whenHeapGrew(committed::get, () -> drops.incrementAndGet() > 0, () -> {
+            collects.incrementAndGet();
+            committed.set(34 * MIB);
+        });
+
+        assertTrue(heapRelease.getAsBoolean());
+        assertTrue(heapRelease.getAsBoolean(), "nothing grew: done, without collecting");
+        committed.set(40 * MIB);
+        assertTrue(heapRelease.getAsBoolean());
+
+        assertEquals(2, collects.get(), "the first release, then once the heap grew again");
+        assertEquals(2, drops.get());
+    }
+
+    @Test
+    void whenHeapGrewWhenCachesCannotBeDroppedNowThenNoCollectionAndNotDone() {
+        AtomicInteger collects = new AtomicInteger();
+        BooleanSupplier heapRelease = IdleMemoryRelease.whenHeapGrew(() -> 96 * MIB, () -> false, collects::incrementAndGet);
+
+        assertFalse(heapRelease.getAsBoolean());
+        assertEquals(0, collects.get());
+    }
+
+    /** Two servers in one JVM: each one's release collection is not activity to the other (they kept waking each other). */
+    @Test
+    void collectionsByOthersWhenReleasesCollectThenUnchanged() {
+        long before = IdleMemoryRelease.collectionsByOthers();
+        for (int i = 0; i < 3; i++) {
+            IdleMemoryRelease.collectAndShrinkHeap();
+        }
+
+        // Each release ran at least one collection; only a collection of this JVM's other threads may count meanwhile.
+        assertTrue(IdleMemoryRelease.collectionsByOthers() - before < 3, "releases counted as activity");
+    }
+
+    @Test
+    void explicitCollectionsDisabledWhenTheTestJvmCollectsOnRequestThenFalse() {
+        assertFalse(IdleMemoryRelease.explicitCollectionsDisabled());
+    }
+
+    /** Jetty 12.1.13's clear() broke the pool for every later request (jetty/jetty.project#15807); the release calls it. */
+    @Test
+    void jettyBufferPoolWhenClearedAsTheReleaseDoesThenStillServesBuffers() {
+        ArrayByteBufferPool pool = new ArrayByteBufferPool(0, -1, -1, Integer.MAX_VALUE, 4 * MIB, 4 * MIB);
+        List<RetainableByteBuffer> held = new ArrayList<>();
+        for (int i = 0; i < 257; i++) {
+            held.add(pool.acquire(8192, false));
+        }
+        held.forEach(RetainableByteBuffer::release);
+
+        pool.clear();
+
+        RetainableByteBuffer again = pool.acquire(8192, false);
+        assertTrue(again.capacity() >= 8192);
+        again.release();
+    }
+
+    @Test
     void constructorWhenIdleTimeNotPositiveThenRefused() {
         assertThrows(IllegalArgumentException.class,
-                () -> new IdleMemoryRelease(Duration.ZERO, collections::get, nanos::get, releases::incrementAndGet));
+                () -> new IdleMemoryRelease(Duration.ZERO, collections::get, nanos::get, () -> true));
     }
 
     @Test

@@ -91,11 +91,16 @@ class LauncherMemoryIT {
         String sized = run(launcher(), Map.of("IDENTITY_HEAP_MB", "200", "IDENTITY_JAVA_OPTS", "-XX:+PrintCommandLineFlags"));
         String own = run(launcher(), Map.of("IDENTITY_JAVA_OPTS", "-XX:+PrintCommandLineFlags -Xmx300m -XX:+UseParallelGC"));
         String young = run(launcher(), Map.of("IDENTITY_JAVA_OPTS", "-XX:+PrintCommandLineFlags -Xmn40m"));
+        String ratio = run(launcher(), Map.of("IDENTITY_JAVA_OPTS", "-XX:+PrintCommandLineFlags -XX:MaxHeapFreeRatio=70"));
 
         assertTrue(sized.contains("-XX:MaxHeapSize=" + 200 * MIB + " "), sized);
         assertTrue(sized.contains("-XX:MaxNewSize=" + YOUNG_MIB * MIB + " "), sized);
         assertTrue(own.contains("-XX:MaxHeapSize=" + 300 * MIB + " ") && own.contains("-XX:+UseParallelGC"), own);
         assertTrue(!own.contains("-XX:+UseSerialGC") && !own.contains("-XX:MaxNewSize=" + YOUNG_MIB * MIB + " "), own);
+        // The serial collector's shaping goes with it.
+        assertTrue(!own.contains("HeapFreeRatio") && !own.contains("ShrinkHeapInSteps"), own);
+        // A free ratio of one's own replaces both of ours: our minimum of 99 above it stopped the JVM from starting.
+        assertTrue(ratio.contains("-XX:MaxHeapFreeRatio=70 ") && !ratio.contains("-XX:MinHeapFreeRatio=99 "), ratio);
         // A young generation of one's own replaces ours; the bound stays.
         assertTrue(young.contains("-XX:MaxNewSize=" + 40 * MIB + " ") && !young.contains("-XX:MaxNewSize=" + YOUNG_MIB * MIB + " "), young);
         // Our initial heap, below that young generation, goes with it rather than make the JVM adjust one of them.

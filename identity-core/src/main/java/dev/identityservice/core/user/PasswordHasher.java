@@ -39,9 +39,10 @@ public interface PasswordHasher {
      * Drops the memory this hasher keeps between hashes for reuse, if it can do so without waiting: called when the
      * server has been idle a while, so that the heap can shrink. The next hash allocates that memory again, once.
      *
-     * @return whether memory was dropped; {@code false} when a hash is running (try again later) or there is none
+     * @return {@code false} when a hash is running, so that nothing was dropped (try again later); {@code true}
+     *         otherwise, also when there was nothing to drop
      */
     default boolean releasePooledMemory() {
-        return false;
+        return true;
     }
 }
