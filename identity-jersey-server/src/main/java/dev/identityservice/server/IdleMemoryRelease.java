@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * connection buffers, and the part of the heap the collector grew into under load. Run it every second or so, e.g.
  * on the server's job executor; it does something at most once per quiet period.
  *
- * <p>Idle means that no garbage collection ran for the configured time: under any load the young generation fills
- * in a fraction of a second to a few seconds, while an idle server, or one answering only health checks, allocates
- * too little to fill it for minutes. Reading the collectors' counters costs nothing per request. The release then
+ * <p>Idle means that at most one garbage collection ran in the configured time, and none in its last third: under
+ * any load the young generation fills in a fraction of a second to a few seconds, while an idle server fills it
+ * every several seconds at the most (health checks, or H2's compaction for minutes after a write load). Reading the
+ * collectors' counters costs nothing per request. The release then
  * runs one full collection that lowers {@code MaxHeapFreeRatio} for its duration, so that the collector gives back
  * every page of the old generation but a tenth above the live data; the collectors read that flag after every
  * full collection and let it be changed while the JVM runs (a manageable flag). For the serial collector of the
@@ -54,7 +55,9 @@ public final class IdleMemoryRelease implements Runnable {
     private final LongSupplier nanoTime;
     private final BooleanSupplier release;
     private long seenCollections = -1;
-    private long quietSince;
+    /** When the count last changed, and when it changed before that (the same time if it rose by more than one). */
+    private long lastCollectionAt;
+    private long previousCollectionAt;
     private boolean released;
     private boolean failing;
 
@@ -134,12 +137,13 @@ public final class IdleMemoryRelease implements Runnable {
         long now = nanoTime.getAsLong();
         long count = collections.getAsLong();
         if (count != seenCollections) {
+            previousCollectionAt = seenCollections < 0 || count - seenCollections > 1 ? now : lastCollectionAt;
+            lastCollectionAt = now;
             seenCollections = count;
-            quietSince = now;
             released = false;
             return;
         }
-        if (released || now - quietSince < idleAfterNanos) {
+        if (released || !quiet(now)) {
             return;
         }
         try {
@@ -154,6 +158,16 @@ public final class IdleMemoryRelease implements Runnable {
         }
         // The release's own collection is not activity.
         seenCollections = collections.getAsLong();
+    }
+
+    /**
+     * No collection for the idle time, or only one, at least a third of it ago: background work (H2's compaction
+     * after a write load, health checks) can fill the young generation every several seconds for minutes, which is
+     * no load; under load it is collected every second or more often.
+     */
+    private boolean quiet(long now) {
+        long sinceLast = now - lastCollectionAt;
+        return sinceLast >= idleAfterNanos || (now - previousCollectionAt >= idleAfterNanos && sinceLast >= idleAfterNanos / 3);
     }
 
     /** Collections run in this JVM so far, less those the releases ran. */

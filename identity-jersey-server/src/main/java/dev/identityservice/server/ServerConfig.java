@@ -77,8 +77,9 @@ import java.util.Set;
  *                           the stored setting ({@code implicit.hybrid.flows})
  * @param outboundFetchLimits the time and size bounds of a GET of a client's {@code request_uri} or {@code jwks_uri}
  *                   ({@code outbound.fetch.timeout.ms}, {@code outbound.fetch.max.bytes})
- * @param memoryIdleRelease how long the server must have allocated nothing (no collection of the heap) before it
- *                   gives back the memory it keeps for the next burst ({@link IdleMemoryRelease}); zero: never
+ * @param memoryIdleRelease how long the server must have allocated next to nothing (at most one collection of the
+ *                   heap) before it gives back the memory it keeps for the next burst ({@link IdleMemoryRelease});
+ *                   zero: never
  *                   ({@code memory.idle.release})
  */
 public record ServerConfig(String host, int port, URI issuer, Path dataDir, String dbUrl, String dbUser, String dbPassword,

@@ -61,6 +61,37 @@ class IdleMemoryReleaseTest {
         assertEquals(0, releases.get());
     }
 
+    /** H2's compaction after a write load, or health checks: a young collection every 8 s is background, not load. */
+    @Test
+    void runWhenOneCollectionEverySeveralSecondsThenReleasesAThirdOfTheIdleTimeAfterEach() {
+        release.run();
+        for (int second = 1; second <= 40; second++) {
+            advance(Duration.ofSeconds(1));
+            collections.addAndGet(second % 8 == 0 ? 1 : 0);
+            release.run();
+            if (second == 8 + 3) {
+                assertEquals(0, releases.get(), "8 s after the first collection: one more came 3 s ago");
+            }
+        }
+
+        // Quiet at 12 s (nothing since 8, the one before at 0), then at 20, 28 and 36 after each next collection.
+        assertEquals(4, releases.get());
+    }
+
+    @Test
+    void runWhenCollectionsComeTwiceInASecondThenWaitsTheWholeIdleTime() {
+        release.run();
+        collections.addAndGet(2); // a burst's first two collections, then nothing
+        release.run();
+        advance(Duration.ofSeconds(9));
+        release.run();
+        assertEquals(0, releases.get());
+
+        advance(Duration.ofSeconds(1));
+        release.run();
+        assertEquals(1, releases.get());
+    }
+
     @Test
     void runWhenTheReleaseCollectsItselfThenThatIsNotActivity() {
         IdleMemoryRelease collecting = new IdleMemoryRelease(Duration.ofSeconds(10), collections::get, nanos::get, () -> {
