@@ -55,7 +55,7 @@ class LauncherMemoryIT {
         assertTrue(flags.contains("-XX:MaxHeapSize=" + (BASE_MIB + 20L * cores) * MIB + " "), flags);
         assertTrue(flags.contains("-XX:MaxNewSize=" + YOUNG_MIB * MIB + " ") && flags.contains("-XX:NewSize=" + YOUNG_MIB * MIB + " "), flags);
         // Starts small and shrinks in one step, so that an idle server can give back what a load grew (memory.idle.release).
-        assertTrue(flags.contains("-XX:InitialHeapSize=" + (YOUNG_MIB + 8) * MIB + " ") && flags.contains("-XX:-ShrinkHeapInSteps"), flags);
+        assertTrue(flags.contains("-XX:InitialHeapSize=" + (YOUNG_MIB + 16) * MIB + " ") && flags.contains("-XX:-ShrinkHeapInSteps"), flags);
         // ... and under load grows to the bound at once, as with -Xms equal to -Xmx.
         assertTrue(flags.contains("-XX:MinHeapFreeRatio=99 ") && flags.contains("-XX:MaxHeapFreeRatio=100 "), flags);
         assertTrue(flags.contains("-XX:+UseSerialGC"), flags);
@@ -104,7 +104,7 @@ class LauncherMemoryIT {
         // A young generation of one's own replaces ours; the bound stays.
         assertTrue(young.contains("-XX:MaxNewSize=" + 40 * MIB + " ") && !young.contains("-XX:MaxNewSize=" + YOUNG_MIB * MIB + " "), young);
         // Our initial heap, below that young generation, goes with it rather than make the JVM adjust one of them.
-        assertTrue(!young.contains("-XX:InitialHeapSize=" + (YOUNG_MIB + 8) * MIB + " "), young);
+        assertTrue(!young.contains("-XX:InitialHeapSize=" + (YOUNG_MIB + 16) * MIB + " "), young);
         assertTrue(young.contains("-XX:MaxHeapSize=" + (BASE_MIB + 20L * cores()) * MIB + " "), young);
     }
 
@@ -145,7 +145,7 @@ class LauncherMemoryIT {
         // The launcher's bound on 2 cores at the default cost, as the README says.
         assertTrue(flags.contains("-XX:MaxHeapSize=" + (BASE_MIB + 2 * 20) * MIB + " ") && flags.contains("-XX:+UseSerialGC"), flags);
         assertTrue(flags.contains("-XX:MaxNewSize=" + YOUNG_MIB * MIB + " "), flags);
-        assertTrue(flags.contains("-XX:InitialHeapSize=" + (YOUNG_MIB + 8) * MIB + " ") && flags.contains("-XX:-ShrinkHeapInSteps"), flags);
+        assertTrue(flags.contains("-XX:InitialHeapSize=" + (YOUNG_MIB + 16) * MIB + " ") && flags.contains("-XX:-ShrinkHeapInSteps"), flags);
         assertTrue(flags.contains("-XX:MinHeapFreeRatio=99 ") && flags.contains("-XX:MaxHeapFreeRatio=100 "), flags);
     }
 
