@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
  * <p>Idle means that at most one garbage collection ran in the configured time, and none in its last third: under
  * any load the young generation fills in a fraction of a second to a few seconds, while an idle server fills it
  * every several seconds at the most (health checks, or H2's compaction for minutes after a write load). Reading the
- * collectors' counters costs nothing per request. The release then
- * runs one full collection that lowers {@code MaxHeapFreeRatio} for its duration, so that the collector gives back
- * every page of the old generation but a tenth above the live data; the collectors read that flag after every
+ * collectors' counters costs nothing per request. The release then runs one full collection that lowers
+ * {@code MaxHeapFreeRatio} for its duration, so that the collector gives back every page of the old generation but
+ * a tenth above the live data; the collectors read that flag after every
  * full collection and let it be changed while the JVM runs (a manageable flag). For the serial collector of the
  * launcher this needs an initial heap ({@code -Xms}) below the bound and {@code -XX:-ShrinkHeapInSteps}, which the
  * launcher gives (else the first collection gives back nothing, and none gives back more than the initial heap),
