@@ -356,7 +356,8 @@ public final class IdentityEngine {
         H2Compaction compaction = h2;
         if (compaction != null) {
             try {
-                LOG.debug("Idle: H2 page cache of {} MiB dropped", compaction.dropPageCache());
+                int droppedMib = compaction.dropPageCache();
+                LOG.debug("Idle: H2 page cache of {} MiB dropped", droppedMib);
             } catch (RuntimeException e) {
                 LOG.warn("Idle: H2 page cache not dropped", e);
             }

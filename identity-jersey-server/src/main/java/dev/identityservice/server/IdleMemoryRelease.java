@@ -117,17 +117,22 @@ public final class IdleMemoryRelease implements Runnable {
      * @param collect        the full collection that shrinks the heap
      */
     static BooleanSupplier whenHeapGrew(LongSupplier committedBytes, BooleanSupplier dropCaches, Runnable collect) {
-        long[] committedAfterLast = {-1};
-        return () -> {
-            if (committedBytes.getAsLong() <= committedAfterLast[0]) {
+        return new BooleanSupplier() {
+            /** The heap's committed bytes right after the last release; -1 before the first. */
+            private long committedAfterLast = -1;
+
+            @Override
+            public boolean getAsBoolean() {
+                if (committedBytes.getAsLong() <= committedAfterLast) {
+                    return true;
+                }
+                if (!dropCaches.getAsBoolean()) {
+                    return false;
+                }
+                collect.run();
+                committedAfterLast = committedBytes.getAsLong();
                 return true;
             }
-            if (!dropCaches.getAsBoolean()) {
-                return false;
-            }
-            collect.run();
-            committedAfterLast[0] = committedBytes.getAsLong();
-            return true;
         };
     }
 

@@ -27,8 +27,7 @@ class IdleMemoryReleaseTest {
     private final AtomicLong collections = new AtomicLong();
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     private final AtomicInteger releases = new AtomicInteger();
-    private final IdleMemoryRelease release = new IdleMemoryRelease(Duration.ofSeconds(10), collections::get, nanos::get,
-            () -> releases.incrementAndGet() > 0);
+    private final IdleMemoryRelease release = releaseDoing(() -> releases.incrementAndGet() > 0);
 
     @Test
     void runWhenNoCollectionForTheIdleTimeThenReleasesOnceUntilTheNextCollection() {
@@ -94,7 +93,7 @@ class IdleMemoryReleaseTest {
 
     @Test
     void runWhenTheReleaseCollectsItselfThenThatIsNotActivity() {
-        IdleMemoryRelease collecting = new IdleMemoryRelease(Duration.ofSeconds(10), collections::get, nanos::get, () -> {
+        IdleMemoryRelease collecting = releaseDoing(() -> {
             releases.incrementAndGet();
             collections.incrementAndGet(); // the full collection of the release
             return true;
@@ -112,7 +111,7 @@ class IdleMemoryReleaseTest {
 
     @Test
     void runWhenTheReleaseFailsThenNotThrownAndTriedAgainAfterTheNextQuietPeriod() {
-        IdleMemoryRelease failing = new IdleMemoryRelease(Duration.ofSeconds(10), collections::get, nanos::get, () -> {
+        IdleMemoryRelease failing = releaseDoing(() -> {
             releases.incrementAndGet();
             throw new IllegalStateException("refused");
         });
@@ -130,8 +129,7 @@ class IdleMemoryReleaseTest {
     @Test
     void runWhenTheReleaseCannotNowThenAskedAgainEverySecondUntilItCan() {
         AtomicInteger asked = new AtomicInteger();
-        IdleMemoryRelease busy = new IdleMemoryRelease(Duration.ofSeconds(10), collections::get, nanos::get,
-                () -> asked.incrementAndGet() >= 3); // a hash runs for the first two tries
+        IdleMemoryRelease busy = releaseDoing(() -> asked.incrementAndGet() >= 3); // a hash runs for the first two tries
         busy.run();
         for (int second = 0; second < 30; second++) {
             advance(Duration.ofSeconds(1));
@@ -222,6 +220,11 @@ class IdleMemoryReleaseTest {
         assertEquals(max, vm.getVMOption("MaxHeapFreeRatio").getValue());
         long fullAfter = ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(c -> c.getCollectionCount()).sum();
         assertTrue(fullAfter > fullBefore, "a collection ran");
+    }
+
+    /** A release after 10 s of quiet, on the test's collection counter and clock, that does {@code release}. */
+    private IdleMemoryRelease releaseDoing(BooleanSupplier release) {
+        return new IdleMemoryRelease(Duration.ofSeconds(10), collections::get, nanos::get, release);
     }
 
     private void advance(Duration duration) {
