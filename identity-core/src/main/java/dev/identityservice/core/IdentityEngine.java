@@ -29,6 +29,7 @@ import dev.identityservice.core.key.KeyRotationScheduler;
 import dev.identityservice.core.key.KeyRotator;
 import dev.identityservice.core.key.MasterKey;
 import dev.identityservice.core.key.PrivateKeyCipher;
+import dev.identityservice.core.key.SignatureProvider;
 import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.registration.ClientRegistrations;
 import dev.identityservice.core.logout.BackChannelLogoutSender;
@@ -162,7 +163,7 @@ public final class IdentityEngine {
         this.clientAuthenticator = new ClientAuthenticator(clients);
         this.keys = KeyRotator.builder(new JdbcSigningKeyStore(database, new PrivateKeyCipher(builder.masterKey)), tenantStore)
                 .policy(builder.rotationPolicy).listener(builder.rotationListener).clock(clock).changes(committed)
-                .revocations(securityEvents::signingKeyRevoked).build();
+                .revocations(securityEvents::signingKeyRevoked).signatures(builder.signatures).build();
         this.rotationScheduler = new KeyRotationScheduler(keys, tenantStore);
         var accessTokenStore = new EventRaisingAccessTokenStore(new JdbcAccessTokenStore(database), securityEvents);
         var refreshTokens = new RefreshTokenService(new JdbcRefreshTokenStore(database), accessTokenStore, clock, builder.reuseListener);
@@ -428,6 +429,7 @@ public final class IdentityEngine {
         private final MasterKey masterKey;
         private Clock clock = Clock.systemUTC();
         private PasswordHasher passwordHasher = new Argon2idPasswordHasher();
+        private SignatureProvider signatures = SignatureProvider.JDK;
         private KeyRotationPolicy rotationPolicy = KeyRotationPolicy.DEFAULTS;
         private KeyRotationListener rotationListener = KeyRotationListener.NONE;
         private RefreshTokenService.ReuseListener reuseListener = (tenantId, clientId, outcome) -> { };
@@ -450,6 +452,8 @@ public final class IdentityEngine {
 
         public Builder clock(Clock value) { this.clock = Objects.requireNonNull(value, "clock"); return this; }
         public Builder passwordHasher(PasswordHasher value) { this.passwordHasher = Objects.requireNonNull(value, "passwordHasher"); return this; }
+        /** The JCA provider of the tokens' signatures; default {@link SignatureProvider#JDK}. */
+        public Builder signatures(SignatureProvider value) { this.signatures = Objects.requireNonNull(value, "signatures"); return this; }
         public Builder rotationPolicy(KeyRotationPolicy value) { this.rotationPolicy = Objects.requireNonNull(value, "rotationPolicy"); return this; }
         public Builder rotationListener(KeyRotationListener value) { this.rotationListener = Objects.requireNonNull(value, "rotationListener"); return this; }
         public Builder reuseListener(RefreshTokenService.ReuseListener value) { this.reuseListener = Objects.requireNonNull(value, "reuseListener"); return this; }

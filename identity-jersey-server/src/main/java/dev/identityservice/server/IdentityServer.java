@@ -193,6 +193,7 @@ public final class IdentityServer implements AutoCloseable {
                     : "file " + config.dataDir().resolve(ServerConfig.MASTER_KEY_FILE_NAME).toAbsolutePath());
             IdentityEngine engine = IdentityEngine.builder(database, masterKey)
                     .clock(clock)
+                    .signatures(config.signatureProvider().resolve())
                     .passwordHasher(hasherDecorator.apply(new Argon2idPasswordHasher(config.passwordHashParameters(), new SecureRandom(),
                             config.passwordHashingLimits())))
                     .rotationListener(metrics.rotationListener().andThen(audit.rotationListener()))

@@ -81,6 +81,7 @@ import java.util.Set;
  *                   heap) before it gives back the memory it keeps for the next burst ({@link IdleMemoryRelease});
  *                   zero: never
  *                   ({@code memory.idle.release})
+ * @param signatureProvider which JCA provider signs the tokens ({@code signature.provider}, {@link SignatureProviderChoice})
  */
 public record ServerConfig(String host, int port, URI issuer, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            int dbPoolSize, String masterKey, SigningAlgorithm signingAlgorithm, Duration keyRotationPeriod,
@@ -96,7 +97,8 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                            PasswordHashingLimits passwordHashingLimits, SecurityEventSettings securityEvents,
                            boolean outboundAllowPrivateAddresses, boolean parRequired, int registrationLimitAddress,
                            Duration registrationWindow, Duration registrationUnusedClientTtl, Boolean implicitAndHybridFlows,
-                           FetchLimits outboundFetchLimits, Duration memoryIdleRelease) {
+                           FetchLimits outboundFetchLimits, Duration memoryIdleRelease,
+                           SignatureProviderChoice signatureProvider) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -206,6 +208,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         }
         Objects.requireNonNull(passwordHashingLimits, "passwordHashingLimits");
         Objects.requireNonNull(memoryIdleRelease, "memoryIdleRelease");
+        Objects.requireNonNull(signatureProvider, "signatureProvider");
         if (!memoryIdleRelease.isZero() && (memoryIdleRelease.compareTo(Duration.ofSeconds(1)) < 0
                 || memoryIdleRelease.compareTo(Duration.ofDays(1)) > 0)) {
             throw new IllegalArgumentException("memory.idle.release: must be 0s (never) or from 1s to 1d: " + Durations.format(memoryIdleRelease));
@@ -344,6 +347,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         shown.put("http.concurrency", String.valueOf(httpConcurrency));
         shown.put("http.queue.timeout", Durations.format(httpQueueTimeout));
         shown.put("memory.idle.release", Durations.format(memoryIdleRelease));
+        shown.put("signature.provider", signatureProvider.value());
         shown.put("password.hash.concurrency", String.valueOf(passwordHashingLimits.concurrency()));
         shown.put("password.hash.queue", String.valueOf(passwordHashingLimits.queue()));
         shown.put("password.hash.queue.timeout", Durations.format(passwordHashingLimits.maxWait()));
@@ -440,6 +444,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         private int httpConcurrency = DEFAULT_HTTP_CONCURRENCY_PER_CORE * Runtime.getRuntime().availableProcessors();
         private Duration httpQueueTimeout = DEFAULT_HTTP_QUEUE_TIMEOUT;
         private Duration memoryIdleRelease = DEFAULT_MEMORY_IDLE_RELEASE;
+        private SignatureProviderChoice signatureProvider = SignatureProviderChoice.AUTO;
         private int passwordHashConcurrency = PasswordHashingLimits.DEFAULT_CONCURRENCY;
         private Integer passwordHashQueue;
         private Duration passwordHashQueueTimeout = PasswordHashingLimits.DEFAULT_MAX_WAIT;
@@ -553,6 +558,8 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
         public Builder httpQueueTimeout(Duration value) { this.httpQueueTimeout = value; return this; }
         /** Quiet time before pooled memory is given back; {@link Duration#ZERO}: never. */
         public Builder memoryIdleRelease(Duration value) { this.memoryIdleRelease = value; return this; }
+        /** {@code auto}, {@code jdk} or {@code corretto} ({@link SignatureProviderChoice#parse}). */
+        public Builder signatureProvider(String value) { this.signatureProvider = SignatureProviderChoice.parse(requireText("signature.provider", value)); return this; }
         public Builder passwordHashConcurrency(int value) { this.passwordHashConcurrency = value; return this; }
         /** Waiting hashes; unset: {@link PasswordHashingLimits#DEFAULT_QUEUE_PER_SLOT} per running one. */
         public Builder passwordHashQueue(int value) { this.passwordHashQueue = value; return this; }
@@ -584,7 +591,7 @@ public record ServerConfig(String host, int port, URI issuer, Path dataDir, Stri
                     registrationMode, registrationMaxClients, dbConnectionTimeout, managementPort, backChannelLogout(),
                     httpThreads, httpVirtualThreads, httpConcurrency, httpQueueTimeout, hashingLimits(), securityEvents(), outboundAllowPrivateAddresses,
                     parRequired, registrationLimitAddress, registrationWindow, registrationUnusedClientTtl, implicitAndHybridFlows,
-                    fetchLimits(), memoryIdleRelease);
+                    fetchLimits(), memoryIdleRelease, signatureProvider);
         }
 
         /** The fetch bounds; each failure names its own key, with the accepted range. */

@@ -4,13 +4,8 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.Ed25519Verifier;
-import com.nimbusds.jose.crypto.factories.DefaultJWSSignerFactory;
-import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.util.Base64URL;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -48,22 +43,24 @@ public final class KeyRing {
     private final Map<String, JWSVerifier> verifiersByKid;
     private final Map<String, PublicKey> rsaKeysByKid;
     private final byte[] jwksJson;
+    private final SignatureProvider provider;
 
-    private KeyRing(String tenantId, List<SigningKey> keys) {
+    private KeyRing(String tenantId, List<SigningKey> keys, SignatureProvider provider) {
         this.tenantId = tenantId;
+        this.provider = provider;
         // Newest first; kid breaks ties so a reloaded ring lists the keys in the same order.
         this.keys = keys.stream()
                 .sorted(Comparator.comparing(SigningKey::createdAt).reversed().thenComparing(SigningKey::kid))
                 .toList();
         this.active = keys.stream().filter(k -> k.state() == KeyState.ACTIVE && k.purpose() == KeyPurpose.MAIN)
                 .findFirst().orElse(null);
-        this.activeSigner = active == null ? null : signerFor(active.jwk());
+        this.activeSigner = active == null ? null : provider.signer(active.jwk());
         Map<SigningAlgorithm, Signer> byAlgorithm = new LinkedHashMap<>();
         if (active != null) {
             byAlgorithm.put(active.algorithm(), new Signer(active, activeSigner));
         }
         keys.stream().filter(k -> k.state() == KeyState.ACTIVE && k.purpose() == KeyPurpose.ID_TOKEN)
-                .forEach(k -> byAlgorithm.putIfAbsent(k.algorithm(), new Signer(k, signerFor(k.jwk()))));
+                .forEach(k -> byAlgorithm.putIfAbsent(k.algorithm(), new Signer(k, provider.signer(k.jwk()))));
         this.signers = Map.copyOf(byAlgorithm);
         Map<String, SigningKey> published = new LinkedHashMap<>();
         for (SigningKey key : this.keys) {
@@ -74,24 +71,35 @@ public final class KeyRing {
         this.publishedByKid = Map.copyOf(published);
         Map<String, JWSVerifier> verifiers = new LinkedHashMap<>();
         published.values().stream().filter(key -> key.algorithm() != SigningAlgorithm.RS256)
-                .forEach(key -> verifiers.put(key.kid(), verifierFor(key.publicJwk())));
+                .forEach(key -> verifiers.put(key.kid(), provider.verifier(key.publicJwk())));
         this.verifiersByKid = Map.copyOf(verifiers);
         Map<String, PublicKey> rsaKeys = new LinkedHashMap<>();
         published.values().stream().filter(key -> key.algorithm() == SigningAlgorithm.RS256)
-                .forEach(key -> rsaKeys.put(key.kid(), rsaPublicKey(key.publicJwk())));
+                .forEach(key -> rsaKeys.put(key.kid(), provider.rsaPublicKey(key.publicJwk())));
         this.rsaKeysByKid = Map.copyOf(rsaKeys);
         List<JWK> jwks = published.values().stream().map(SigningKey::publicJwk).toList();
         this.jwksJson = new JWKSet(jwks).toString(true).getBytes(StandardCharsets.UTF_8);
     }
 
-    /** A snapshot of {@code keys}; at most one per {@link KeyPurpose} may be {@code ACTIVE}. */
+    /** A snapshot of {@code keys} signing with the JDK's providers; see {@link #of(String, List, SignatureProvider)}. */
     public static KeyRing of(String tenantId, List<SigningKey> keys) {
+        return of(tenantId, keys, SignatureProvider.JDK);
+    }
+
+    /**
+     * A snapshot of {@code keys} whose signers and verifiers use {@code provider}.
+     *
+     * @throws IllegalArgumentException if more than one key per {@link KeyPurpose} is {@code ACTIVE}
+     * @throws IllegalStateException    if a key cannot be turned into a signer or verifier
+     */
+    public static KeyRing of(String tenantId, List<SigningKey> keys, SignatureProvider provider) {
+        java.util.Objects.requireNonNull(provider, "provider");
         for (KeyPurpose purpose : KeyPurpose.values()) {
             if (keys.stream().filter(k -> k.state() == KeyState.ACTIVE && k.purpose() == purpose).count() > 1) {
                 throw new IllegalArgumentException("a key ring has at most one ACTIVE key per purpose");
             }
         }
-        return new KeyRing(tenantId, keys);
+        return new KeyRing(tenantId, keys, provider);
     }
 
     /** An ACTIVE key with its ready signer. */
@@ -156,7 +164,7 @@ public final class KeyRing {
         try {
             if (key.algorithm() == SigningAlgorithm.RS256) {
                 // The JCA directly: Nimbus's verifier would decode the signature once more, slowly (see CompactJws).
-                Signature rsa = Signature.getInstance("SHA256withRSA");
+                Signature rsa = provider.rs256();
                 rsa.initVerify(rsaKeysByKid.get(kid));
                 rsa.update(jws.signingInput());
                 return rsa.verify(jws.signature());
@@ -170,35 +178,5 @@ public final class KeyRing {
     /** The RFC 7517 JWK Set of the published keys, public parts only, as UTF-8 bytes. */
     public byte[] jwksJson() {
         return jwksJson.clone();
-    }
-
-    private static PublicKey rsaPublicKey(JWK publicKey) {
-        try {
-            return publicKey.toRSAKey().toPublicKey();
-        } catch (JOSEException e) {
-            throw new IllegalStateException("cannot read the RSA public key " + publicKey.getKeyID(), e);
-        }
-    }
-
-    private static JWSVerifier verifierFor(JWK publicKey) {
-        try {
-            if (publicKey instanceof ECKey ec) {
-                return new ECDSAVerifier(ec);
-            }
-            if (publicKey instanceof OctetKeyPair okp) {
-                return new Ed25519Verifier(okp);
-            }
-        } catch (JOSEException e) {
-            throw new IllegalStateException("cannot build a verifier for key " + publicKey.getKeyID(), e);
-        }
-        throw new IllegalStateException("unsupported key type " + publicKey.getKeyType());
-    }
-
-    private static JWSSigner signerFor(JWK jwk) {
-        try {
-            return new DefaultJWSSignerFactory().createJWSSigner(jwk);
-        } catch (JOSEException e) {
-            throw new IllegalStateException("cannot build a signer for key " + jwk.getKeyID(), e);
-        }
     }
 }

@@ -42,6 +42,7 @@ public final class KeyRotator implements KeyRingProvider {
     private final KeyRotationPolicy policy;
     private final KeyRotationListener listener;
     private final java.util.function.BiConsumer<String, String> revocations;
+    private final SignatureProvider signatures;
     private final Clock clock;
     private final ChangeNotifier changes;
     private final Map<String, KeyRing> rings = new ConcurrentHashMap<>();
@@ -56,6 +57,7 @@ public final class KeyRotator implements KeyRingProvider {
         this.clock = builder.clock;
         this.changes = builder.changes;
         this.revocations = builder.revocations;
+        this.signatures = builder.signatures;
     }
 
     public static Builder builder(SigningKeyStore store, TenantStore tenants) {
@@ -201,7 +203,7 @@ public final class KeyRotator implements KeyRingProvider {
         if (current != null && statesByKid(current.keys()).equals(statesByKid(keys))) {
             return current;
         }
-        KeyRing ring = KeyRing.of(tenantId, keys);
+        KeyRing ring = KeyRing.of(tenantId, keys, signatures);
         rings.put(tenantId, ring);
         return ring;
     }
@@ -290,6 +292,7 @@ public final class KeyRotator implements KeyRingProvider {
         private Clock clock = Clock.systemUTC();
         private ChangeNotifier changes = new InProcessChangeNotifier();
         private java.util.function.BiConsumer<String, String> revocations = (tenantId, kid) -> { };
+        private SignatureProvider signatures = SignatureProvider.JDK;
 
         private Builder(SigningKeyStore store, TenantStore tenants) {
             this.store = Objects.requireNonNull(store, "store");
@@ -332,6 +335,12 @@ public final class KeyRotator implements KeyRingProvider {
          */
         public Builder revocations(java.util.function.BiConsumer<String, String> revocations) {
             this.revocations = Objects.requireNonNull(revocations, "revocations");
+            return this;
+        }
+
+        /** What the key rings sign and verify with; default {@link SignatureProvider#JDK}. */
+        public Builder signatures(SignatureProvider signatures) {
+            this.signatures = Objects.requireNonNull(signatures, "signatures");
             return this;
         }
 
