@@ -3,6 +3,7 @@ package dev.identityservice.server;
 import dev.identityservice.core.IdentityEngine;
 import dev.identityservice.core.outbound.OutboundHttp;
 import dev.identityservice.core.key.MasterKey;
+import dev.identityservice.core.key.SignatureProvider;
 import dev.identityservice.core.store.jdbc.DataAccessException;
 import dev.identityservice.core.store.jdbc.Database;
 import dev.identityservice.core.store.jdbc.JdbcAuditEventStore;
@@ -126,11 +127,14 @@ public final class IdentityServer implements AutoCloseable {
         // database opens; its errors still come first.
         SetupFile setup = null;
         CompletableFuture<SetupFile> setupParsing = null;
-        // Two threads, so that Jetty's shell does not wait behind the import file's parsing: on a restart main reached
-        // the shell 50-150 ms before it was ready, idle (BENCHMARKS.md "Start-up: the third cut").
-        java.util.concurrent.ExecutorService alongside = Executors.newFixedThreadPool(2, IdentityServer::startThread);
+        // One thread each, so that Jetty's shell does not wait behind the import file's parsing: on a restart main
+        // reached the shell 50-150 ms before it was ready, idle (BENCHMARKS.md "Start-up: the third cut"); nor behind
+        // the signature provider, whose native library and self-tests take 250-400 ms of a cold JVM.
+        java.util.concurrent.ExecutorService alongside = Executors.newFixedThreadPool(3, IdentityServer::startThread);
         CompletableFuture<Server> jettyShell;
+        CompletableFuture<SignatureProvider> signatures;
         try {
+            signatures = CompletableFuture.supplyAsync(config.signatureProvider()::resolve, alongside);
             if (config.importFile() != null) {
                 if (config.dbUrl() == null && DataDirectory.holdsDatabase(config.dataDir())) {
                     setupParsing = CompletableFuture.supplyAsync(() -> readSetup(config.importFile()), alongside);
@@ -193,7 +197,7 @@ public final class IdentityServer implements AutoCloseable {
                     : "file " + config.dataDir().resolve(ServerConfig.MASTER_KEY_FILE_NAME).toAbsolutePath());
             IdentityEngine engine = IdentityEngine.builder(database, masterKey)
                     .clock(clock)
-                    .signatures(config.signatureProvider().resolve())
+                    .signatures(await(signatures))
                     .passwordHasher(hasherDecorator.apply(new Argon2idPasswordHasher(config.passwordHashParameters(), new SecureRandom(),
                             config.passwordHashingLimits())))
                     .rotationListener(metrics.rotationListener().andThen(audit.rotationListener()))

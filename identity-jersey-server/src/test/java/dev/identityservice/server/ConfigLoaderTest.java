@@ -160,6 +160,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void loadWhenSignatureProviderGivenThenUsedDefaultAutoAndUnknownFailsNamingTheKey() {
+        assertEquals(SignatureProviderChoice.AUTO, ConfigLoader.load(CommandLine.parse(), name -> null).signatureProvider());
+        assertEquals(SignatureProviderChoice.JDK, ConfigLoader.load(CommandLine.parse("--signature-provider", "jdk"), name -> null).signatureProvider());
+        assertEquals(SignatureProviderChoice.CORRETTO, ConfigLoader.load(CommandLine.parse(),
+                Map.of("IDENTITY_SIGNATURE_PROVIDER", "corretto")::get).signatureProvider());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLoader.load(CommandLine.parse("--signature-provider", "bc"), name -> null));
+        assertTrue(e.getMessage().startsWith("signature.provider"), e.getMessage());
+    }
+
+    @Test
     void loadWhenIssuerWithQueryThenFailsNamingIssuer() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ConfigLoader.load(CommandLine.parse(), Map.of("IDENTITY_ISSUER", "https://id.example.com/?x=1")::get));
