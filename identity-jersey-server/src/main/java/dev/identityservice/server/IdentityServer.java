@@ -150,6 +150,10 @@ public final class IdentityServer implements AutoCloseable {
         boolean usesDataDir = config.dbUrl() == null || config.masterKey() == null;
         Database database;
         try {
+            if (config.signatureProvider() == SignatureProviderChoice.CORRETTO) {
+                // Its absence fails the start: said before a data directory, a master key or a schema is created.
+                await(signatures);
+            }
             if (usesDataDir) {
                 try {
                     DataDirectory.prepare(config.dataDir());

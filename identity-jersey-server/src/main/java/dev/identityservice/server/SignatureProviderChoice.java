@@ -53,19 +53,20 @@ public enum SignatureProviderChoice {
      */
     public SignatureProvider resolve() {
         if (this == JDK) {
-            LOG.info("Tokens are signed by the JDK's providers (signature.provider=jdk)");
+            LOG.info("RS256 and ES256 signatures by the JDK's providers (signature.provider=jdk)");
             return SignatureProvider.JDK;
         }
         String unusable = correttoUnusable();
         if (unusable == null) {
-            LOG.info("Tokens are signed by {} {} (signature.provider={})", AmazonCorrettoCryptoProvider.PROVIDER_NAME,
+            LOG.info("RS256 and ES256 signatures by {} {} (signature.provider={})", AmazonCorrettoCryptoProvider.PROVIDER_NAME,
                     AmazonCorrettoCryptoProvider.INSTANCE.getVersionStr(), value);
             return SignatureProvider.of(AmazonCorrettoCryptoProvider.INSTANCE);
         }
         if (this == CORRETTO) {
             throw new StartFailure("signature.provider=corretto, but the Amazon Corretto Crypto Provider is unusable here: " + unusable);
         }
-        LOG.info("Tokens are signed by the JDK's providers: the Amazon Corretto Crypto Provider is unusable here ({})", unusable);
+        LOG.warn("RS256 and ES256 signatures by the JDK's providers, slower: the Amazon Corretto Crypto Provider is unusable here ({})",
+                unusable);
         return SignatureProvider.JDK;
     }
 

@@ -3,6 +3,7 @@ package dev.identityservice.server;
 import static dev.identityservice.server.testing.TestServer.basic;
 import static dev.identityservice.server.testing.TestServer.form;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -60,11 +61,35 @@ class ShadedJarIT {
         }
     }
 
+    @Test
+    void jarWhenNativeSignatureProviderCannotLoadThenCorrettoFailsBeforeAnyDataAndAutoFallsBackWithAWarning(@TempDir Path elsewhere)
+            throws Exception {
+        // A file where the provider would unpack its library: it cannot load, on any platform.
+        Path notADirectory = Files.writeString(elsewhere.resolve("not-a-directory"), "");
+        String unpackInto = "-Dcom.amazon.corretto.crypto.provider.tmpdir=" + notADirectory;
+        Path data = dataDir.resolve("corretto");
+
+        Process corretto = new ProcessBuilder(javaBinary(), unpackInto, "-jar", jar(), "--port", "0", "--data-dir", data.toString(),
+                "--signature-provider", "corretto").redirectErrorStream(true).start();
+        String output = new String(corretto.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertEquals(1, corretto.waitFor(), output);
+        assertTrue(output.contains("Start failed: signature.provider=corretto, but the Amazon Corretto Crypto Provider is unusable here"), output);
+        assertFalse(output.contains("\tat "), "no stack trace: " + output);
+        assertFalse(Files.exists(data.resolve("master.key")), "no master key created before the failure");
+        assertFalse(Files.exists(data.resolve("identity.mv.db")), "no database created before the failure");
+
+        List<String> auto = runUntilListening(false, unpackInto);
+        assertTrue(auto.stream().anyMatch(l -> l.contains("WARN") && l.contains("signatures by the JDK's providers, slower")), String.join("\n", auto));
+    }
+
     /** Starts the jar, waits for the listening line, on the first run gets a token with the demo secret from the credentials file, stops it. */
-    private List<String> runUntilListening(boolean expectCredentials) throws Exception {
-        Process process = new ProcessBuilder(javaBinary(), "-jar", jar(), "--port", "0", "--data-dir", dataDir.toString(),
-                "--password-hash-memory-kib", "1024", "--password-hash-iterations", "1")
-                .redirectErrorStream(true).start();
+    private List<String> runUntilListening(boolean expectCredentials, String... jvmOptions) throws Exception {
+        List<String> command = new ArrayList<>(List.of(javaBinary()));
+        command.addAll(List.of(jvmOptions));
+        command.addAll(List.of("-jar", jar(), "--port", "0", "--data-dir", dataDir.toString(),
+                "--password-hash-memory-kib", "1024", "--password-hash-iterations", "1"));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         List<String> lines = new ArrayList<>();
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String secret = null;
