@@ -17,6 +17,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -93,7 +94,7 @@ public final class KeyRing {
      * @throws IllegalStateException    if a key cannot be turned into a signer or verifier
      */
     public static KeyRing of(String tenantId, List<SigningKey> keys, SignatureProvider provider) {
-        java.util.Objects.requireNonNull(provider, "provider");
+        Objects.requireNonNull(provider, "provider");
         for (KeyPurpose purpose : KeyPurpose.values()) {
             if (keys.stream().filter(k -> k.state() == KeyState.ACTIVE && k.purpose() == purpose).count() > 1) {
                 throw new IllegalArgumentException("a key ring has at most one ACTIVE key per purpose");

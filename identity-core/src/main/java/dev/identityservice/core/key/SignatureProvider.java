@@ -74,12 +74,12 @@ public final class SignatureProvider {
     /** A thread-safe signer for the private {@code jwk}; {@link IllegalStateException} if the key cannot sign. */
     JWSSigner signer(JWK jwk) {
         try {
-            if (provider == null || jwk instanceof OctetKeyPair) {
+            if (jwk instanceof OctetKeyPair) {
                 return new DefaultJWSSignerFactory().createJWSSigner(jwk);
             }
             JWSSigner signer = jwk instanceof RSAKey rsa ? new RSASSASigner(translated(rsa.toPrivateKey()))
                     : new ECDSASigner((ECPrivateKey) translated(jwk.toECKey().toPrivateKey()));
-            signer.getJCAContext().setProvider(provider);
+            signer.getJCAContext().setProvider(provider); // null: the JCA's own choice
             return signer;
         } catch (JOSEException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot build a signer for key " + jwk.getKeyID(), e);
@@ -99,11 +99,8 @@ public final class SignatureProvider {
     JWSVerifier verifier(JWK publicKey) {
         try {
             if (publicKey instanceof ECKey ec) {
-                if (provider == null) {
-                    return new ECDSAVerifier(ec);
-                }
                 ECDSAVerifier verifier = new ECDSAVerifier((ECPublicKey) translated(ec.toPublicKey()));
-                verifier.getJCAContext().setProvider(provider);
+                verifier.getJCAContext().setProvider(provider); // null: the JCA's own choice
                 return verifier;
             }
             if (publicKey instanceof OctetKeyPair okp) {
