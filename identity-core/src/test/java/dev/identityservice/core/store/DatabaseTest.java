@@ -1,6 +1,7 @@
 package dev.identityservice.core.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.identityservice.core.store.jdbc.Database;
@@ -78,6 +79,22 @@ class DatabaseTest {
         assertEquals(64, setting("jdbc:h2:file:" + dir.resolve("a"), "QUERY_CACHE_SIZE"));
         assertEquals(5, setting("jdbc:h2:file:" + dir.resolve("b") + ";query_cache_size=5", "QUERY_CACHE_SIZE"));
     }
+
+    /**
+     * An H2 file keeps 1 MiB of pages in its cache unless its URL says otherwise: with H2's default (64 MiB per GiB of
+     * heap) the pages each commit writes outlived young collections, and steady writes meant a full collection a
+     * second. H2 reads the setting in KiB and reports the cache's bound in MiB ({@code info.CACHE_MAX_SIZE}); an
+     * in-memory database has no page cache to size, so it is left alone.
+     */
+    @Test
+    void openWhenH2FileUrlSetsNoCacheSizeThenOneMebibyteOfPagesCached(@TempDir Path dir) throws Exception {
+        assertEquals(1, setting("jdbc:h2:file:" + dir.resolve("a"), CACHE_BOUND_MIB));
+        assertEquals(1, setting(DatabaseConfig.h2File(dir.resolve("b")).jdbcUrl(), CACHE_BOUND_MIB));
+        assertEquals(8, setting("jdbc:h2:file:" + dir.resolve("c") + ";cache_size=8192;QUERY_CACHE_SIZE=4", CACHE_BOUND_MIB));
+        assertFalse(DatabaseConfig.h2InMemory("cache").jdbcUrl().toUpperCase(java.util.Locale.ROOT).contains(";CACHE_SIZE="));
+    }
+
+    private static final String CACHE_BOUND_MIB = "info.CACHE_MAX_SIZE";
 
     private static int writeDelay(String url) throws Exception {
         return setting(url, "WRITE_DELAY");

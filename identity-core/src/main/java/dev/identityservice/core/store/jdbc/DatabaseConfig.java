@@ -7,8 +7,9 @@ import java.util.Objects;
 /**
  * Where the engine keeps its data: an H2 file (the embedded default) or PostgreSQL. An H2 URL that is not
  * in memory and sets no {@code WRITE_DELAY} gets {@link #H2_DURABLE_COMMITS}, whoever wrote it (the default
- * file or an operator's {@code db.url}), so that no acknowledged write depends on how the URL was given; every H2 URL
- * that sets no {@code QUERY_CACHE_SIZE} gets {@link #H2_QUERY_CACHE}.
+ * file or an operator's {@code db.url}), so that no acknowledged write depends on how the URL was given, and one that
+ * sets no {@code CACHE_SIZE} gets {@link #H2_PAGE_CACHE}; every H2 URL that sets no {@code QUERY_CACHE_SIZE} gets
+ * {@link #H2_QUERY_CACHE}.
  *
  * @param maxPoolSize upper bound of pooled connections
  * @param connectionTimeout the longest a request waits for a connection before it fails (then the server
@@ -41,7 +42,12 @@ public record DatabaseConfig(String jdbcUrl, String username, String password, i
         if (connectionTimeout.compareTo(MIN_CONNECTION_TIMEOUT) < 0 || connectionTimeout.compareTo(Duration.ofMinutes(1)) > 0) {
             throw new IllegalArgumentException("connection timeout must be from 250ms to 1m: " + connectionTimeout);
         }
-        jdbcUrl = withH2QueryCache(withDurableH2Commits(jdbcUrl));
+        if (jdbcUrl.startsWith("jdbc:h2:")) {
+            jdbcUrl = withH2Setting(jdbcUrl, H2_QUERY_CACHE);
+            if (!jdbcUrl.startsWith("jdbc:h2:mem:")) {
+                jdbcUrl = withH2Setting(withH2Setting(jdbcUrl, H2_DURABLE_COMMITS), H2_PAGE_CACHE);
+            }
+        }
     }
 
     /** With the {@link #DEFAULT_CONNECTION_TIMEOUT}. */
@@ -49,12 +55,13 @@ public record DatabaseConfig(String jdbcUrl, String username, String password, i
         this(jdbcUrl, username, password, maxPoolSize, DEFAULT_CONNECTION_TIMEOUT);
     }
 
-    /** {@code url} with {@link #H2_QUERY_CACHE} for an H2 database that sets no query cache size of its own. */
-    private static String withH2QueryCache(String url) {
-        if (!url.startsWith("jdbc:h2:") || url.toUpperCase(Locale.ROOT).contains(";QUERY_CACHE_SIZE=")) {
-            return url;
-        }
-        return url + H2_QUERY_CACHE;
+    /**
+     * {@code url} with {@code setting} ({@code ";NAME=value"}) appended, unless the URL sets that name itself (H2 reads
+     * setting names in any case): what an operator's URL says is kept.
+     */
+    private static String withH2Setting(String url, String setting) {
+        String name = setting.substring(0, setting.indexOf('=') + 1);
+        return url.toUpperCase(Locale.ROOT).contains(name) ? url : url + setting;
     }
 
     /**
@@ -65,15 +72,6 @@ public record DatabaseConfig(String jdbcUrl, String username, String password, i
      */
     static final String H2_QUERY_CACHE = ";QUERY_CACHE_SIZE=64";
 
-    /** {@code url} with {@link #H2_DURABLE_COMMITS} for an H2 database on disk that sets no write delay of its own. */
-    private static String withDurableH2Commits(String url) {
-        boolean h2OnDisk = url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:");
-        if (!h2OnDisk || url.toUpperCase(Locale.ROOT).contains(";WRITE_DELAY=")) {
-            return url;
-        }
-        return url + H2_DURABLE_COMMITS;
-    }
-
     /**
      * Makes every commit durable against a killed process: H2's default {@code WRITE_DELAY} of 500 ms lets
      * the MVStore keep committed transactions in memory and write them from a background thread, so a
@@ -82,6 +80,19 @@ public record DatabaseConfig(String jdbcUrl, String username, String password, i
      * a power loss can lose the last commits (H2 does not fsync per commit).
      */
     static final String H2_DURABLE_COMMITS = ";WRITE_DELAY=0";
+
+    /**
+     * H2's page cache of a file database, in KiB: 1 MiB instead of H2's default of 64 MiB per GiB of heap (4.5 MiB at
+     * the launcher's heap). Why smaller: H2 writes every change as new copies of the pages it touches (a refresh
+     * rotates a row of a table with five indexes: 36-46 KB of pages) and puts each written page in this cache; in a
+     * 4.5 MiB cache a page outlived the young collections (every 0.05-0.1 s under load) and was promoted, so under
+     * steady writes the old generation filled in about a second and a full collection of 60-80 ms stopped every
+     * request in flight: that was the p99 of refresh grants. With 1 MiB written pages mostly die young (1 full
+     * collection in 40 s of refresh at 16 connections instead of 21-23; p99 86-91 → 38-39 ms, and 6-15 % more refreshes
+     * per second; BENCHMARKS.md "H2's page cache"). What a smaller cache re-reads comes from the operating system's
+     * file cache. A {@code db.url} that sets {@code CACHE_SIZE} keeps it.
+     */
+    static final String H2_PAGE_CACHE = ";CACHE_SIZE=1024";
 
     /** An H2 database in a file under {@code directory}, in PostgreSQL compatibility mode, commits durable ({@link #H2_DURABLE_COMMITS}). */
     public static DatabaseConfig h2File(java.nio.file.Path directory) {
