@@ -29,8 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGTERM on the embedded H2 file: the server's shutdown hook stops Jetty gracefully, so the requests in flight are
  * answered and what they wrote is kept, and only then closes the database. H2's own shutdown hook, which it registers
  * for every database unless the URL says {@code DB_CLOSE_ON_EXIT=FALSE}, closed the database at the same moment: the
- * requests that reached the database after it answered 503 "Database is already closed", and the audit events of the
- * last requests could be lost. Real process, real signal, {@value #CLIENTS} clients refreshing their chains.
+ * requests that reached the database after it answered 503 "Database is already closed". Real process, real signal, {@value #CLIENTS} clients refreshing their chains.
  */
 class GracefulStopIT {
 
@@ -67,8 +66,8 @@ class GracefulStopIT {
                 for (String token : tokens) {
                     HttpResponse<String> refreshed = send(again, "grant_type=refresh_token&refresh_token="
                             + URLEncoder.encode(token, StandardCharsets.UTF_8));
-                    assertEquals(200, refreshed.statusCode(), "the last token each client received and did not get"
-                            + " answered again: " + refreshed.body());
+                    assertEquals(200, refreshed.statusCode(), "a client's last token, which no answered request used: "
+                            + refreshed.body());
                 }
             }
         } finally {
