@@ -129,12 +129,15 @@ public final class IdentityServer implements AutoCloseable {
         CompletableFuture<SetupFile> setupParsing = null;
         // One thread each, so that Jetty's shell does not wait behind the import file's parsing: on a restart main
         // reached the shell 50-150 ms before it was ready, idle (BENCHMARKS.md "Start-up: the third cut"); nor behind
-        // the signature provider, whose native library and self-tests take 250-400 ms of a cold JVM.
+        // a required native signature provider, whose library and self-tests take 250-400 ms of a cold JVM.
         java.util.concurrent.ExecutorService alongside = Executors.newFixedThreadPool(3, IdentityServer::startThread);
         CompletableFuture<Server> jettyShell;
         CompletableFuture<SignatureProvider> signatures;
         try {
-            signatures = CompletableFuture.supplyAsync(config.signatureProvider()::resolve, alongside);
+            // Only a required provider is loaded during the start; with auto the JDK signs until it is ready (below).
+            signatures = config.signatureProvider() == SignatureProviderChoice.AUTO
+                    ? CompletableFuture.completedFuture(SignatureProvider.JDK)
+                    : CompletableFuture.supplyAsync(config.signatureProvider()::resolve, alongside);
             if (config.importFile() != null) {
                 if (config.dbUrl() == null && DataDirectory.holdsDatabase(config.dataDir())) {
                     setupParsing = CompletableFuture.supplyAsync(() -> readSetup(config.importFile()), alongside);
@@ -295,6 +298,9 @@ public final class IdentityServer implements AutoCloseable {
             }
             handlersStarting.await();
             jetty.start();
+            if (config.signatureProvider() == SignatureProviderChoice.AUTO) {
+                useNativeSignaturesWhenLoaded(engine);
+            }
             LOG.info("Identity server listening on {}://{}:{}, issuer {}", config.tls() ? "https" : "http",
                     config.host(), port, issuer);
             if (managementPort >= 0) {
@@ -322,6 +328,25 @@ public final class IdentityServer implements AutoCloseable {
             database.close();
             throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException("start failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Loads the native signature provider on a thread of its own once the server serves, and hands it to the key rings
+     * when it passes its self-tests ({@link SignatureProviderChoice#AUTO}); until then, and for good where it cannot
+     * load, the JDK signs. Why after the start: loading it (unpacking and mapping its library, 170 ms) and its
+     * self-tests (110 ms) took 110-190 ms off a restart to the first token when done while the server started
+     * (BENCHMARKS.md "the native provider after the start"). The tokens are the same either way: RS256 is
+     * deterministic, and every verifier accepts either provider's ES256.
+     */
+    private static void useNativeSignaturesWhenLoaded(IdentityEngine engine) {
+        Thread thread = new Thread(() -> {
+            SignatureProvider provider = SignatureProviderChoice.AUTO.resolve();
+            if (provider != SignatureProvider.JDK) {
+                engine.keys().useSignatures(provider);
+            }
+        }, "identity-signature-provider");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     /**

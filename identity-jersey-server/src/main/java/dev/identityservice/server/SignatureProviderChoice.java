@@ -16,7 +16,10 @@ import org.slf4j.LoggerFactory;
  * RS256 is deterministic, and the server's own checks (introspection, userinfo) and every guard verify either.
  */
 public enum SignatureProviderChoice {
-    /** The default: the native provider when it loads and passes its self-tests here, else the JDK's. */
+    /**
+     * The default: the native provider when it loads and passes its self-tests here, else the JDK's. The server loads
+     * it once it serves and signs with the JDK until then ({@code IdentityServer}).
+     */
     AUTO("auto"),
     /** The JDK's providers, whatever the platform. */
     JDK("jdk"),

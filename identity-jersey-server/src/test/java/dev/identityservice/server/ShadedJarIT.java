@@ -93,16 +93,21 @@ class ShadedJarIT {
         List<String> lines = new ArrayList<>();
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String secret = null;
+            boolean listened = false;
             String line;
+            // Until it listens and has said which provider signs (with auto, once the native one has loaded or not).
             while ((line = reader.readLine()) != null) {
                 lines.add(line);
                 Matcher listening = LISTENING.matcher(line);
                 if (listening.find()) {
+                    listened = true;
                     if (expectCredentials) {
                         Matcher demo = DEMO.matcher(Files.readString(dataDir.resolve("bootstrap-credentials.txt")));
                         secret = demo.find() ? demo.group(1) : null;
                         assertEquals(200, clientCredentials(Integer.parseInt(listening.group(1)), secret).statusCode());
                     }
+                }
+                if (listened && lines.stream().anyMatch(l -> l.contains("signatures by"))) {
                     break;
                 }
             }

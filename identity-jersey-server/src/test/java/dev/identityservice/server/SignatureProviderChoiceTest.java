@@ -20,6 +20,7 @@ import dev.identityservice.core.key.KeyState;
 import dev.identityservice.core.key.SigningAlgorithm;
 import dev.identityservice.core.key.SigningKey;
 import dev.identityservice.core.key.SigningKeyGenerator;
+import dev.identityservice.server.testing.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -86,6 +87,42 @@ class SignatureProviderChoiceTest {
         assertTrue(accp.verifies(CompactJws.parse(sign(jdk))));
         String altered = token.substring(0, token.length() - 2) + (token.endsWith("AA") ? "AB" : "AA");
         assertFalse(accp.verifies(CompactJws.parse(altered)));
+    }
+
+    /**
+     * With {@code auto} the server starts signing with the JDK and hands its key rings the native provider once that
+     * has loaded, after the start: tokens from before and after are valid alike (introspection, the published key set).
+     */
+    @Test
+    void startWhenAutoThenNativeProviderSignsOnceLoadedAndEarlierTokensStayValid() throws Exception {
+        assumeNativeProviderPlatform();
+        try (TestServer server = TestServer.start(b -> b.signingAlgorithm(SigningAlgorithm.RS256))) {
+            server.user("alice");
+            server.confidentialClient("app");
+            String early = server.passwordLogin("app", "alice").get("access_token").asText();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (!AmazonCorrettoCryptoProvider.PROVIDER_NAME.equals(activeSignerProvider(server)) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(AmazonCorrettoCryptoProvider.PROVIDER_NAME, activeSignerProvider(server));
+            String late = server.passwordLogin("app", "alice").get("access_token").asText();
+
+            for (String token : List.of(early, late)) {
+                java.net.http.HttpResponse<String> introspected = server.post("/oauth2/introspect", TestServer.form("token", token),
+                        "Authorization", TestServer.basic("app", TestServer.SECRET));
+                assertTrue(TestServer.json(introspected.body()).get("active").asBoolean(), introspected.body());
+                JWKSet published = JWKSet.parse(server.get("/oauth2/jwks").body());
+                SignedJWT jwt = SignedJWT.parse(token);
+                assertTrue(jwt.verify(new com.nimbusds.jose.crypto.RSASSAVerifier(
+                        published.getKeyByKeyId(jwt.getHeader().getKeyID()).toRSAKey())));
+            }
+        }
+    }
+
+    /** The name of the provider the default tenant's active key signs with (the JCA's choice for the JDK). */
+    private static String activeSignerProvider(TestServer server) {
+        java.security.Provider provider = server.server.engine().keys().keyRing("default").activeSigner().getJCAContext().getProvider();
+        return provider == null ? "JDK" : provider.getName();
     }
 
     private static List<SigningKey> keys(SigningAlgorithm algorithm) {

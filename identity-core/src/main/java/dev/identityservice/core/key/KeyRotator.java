@@ -42,7 +42,8 @@ public final class KeyRotator implements KeyRingProvider {
     private final KeyRotationPolicy policy;
     private final KeyRotationListener listener;
     private final java.util.function.BiConsumer<String, String> revocations;
-    private final SignatureProvider signatures;
+    /** Who signs and verifies; replaced once the server's native provider has loaded ({@link #useSignatures}). */
+    private volatile SignatureProvider signatures;
     private final Clock clock;
     private final ChangeNotifier changes;
     private final Map<String, KeyRing> rings = new ConcurrentHashMap<>();
@@ -87,6 +88,21 @@ public final class KeyRotator implements KeyRingProvider {
                 return write(tenantId, KeyRotationListener.Reason.INITIAL, 2, KeyTransitions::initialise).ring;
             }
             return publish(tenantId, stored);
+        }
+    }
+
+    /**
+     * Signs and verifies with {@code provider} from now on: every tenant's ring is rebuilt from the same keys with the
+     * provider's own key objects ({@link KeyRing#of(String, List, SignatureProvider)}), each under its tenant's write
+     * lock, so that a rotation running at the same time is neither lost nor built with the provider before. For a
+     * provider that becomes usable after the start: the server loads its native one while it already serves.
+     */
+    public void useSignatures(SignatureProvider provider) {
+        signatures = Objects.requireNonNull(provider, "provider");
+        for (String tenantId : rings.keySet()) {
+            synchronized (writeLock(tenantId)) {
+                rings.computeIfPresent(tenantId, (id, ring) -> KeyRing.of(id, ring.keys(), provider));
+            }
         }
     }
 

@@ -1,13 +1,16 @@
 package dev.identityservice.core.key;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.identityservice.core.testing.DatabaseKind;
+import java.security.Provider;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -65,6 +69,35 @@ class KeyRotatorTest {
                 assertSame(first, rotator.keyRing(KeyFixture.TENANT));
             }
             assertEquals(callsToLoad, storeCalls.get());
+        }
+    }
+
+    /**
+     * The server starts signing with the JDK and hands the rotator its native provider once that has loaded: the rings
+     * already loaded sign with the new provider at once, with the same keys (tokens signed before still verify, the
+     * key set is the same bytes), and rings built afterwards by a rotation use it too. Bouncy Castle stands in for the
+     * native provider (a real second implementation).
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void useSignaturesWhenRingsLoadedThenTheySignWithTheNewProviderWithTheSameKeys(DatabaseKind kind) throws Exception {
+        try (KeyFixture fixture = KeyFixture.open(kind)) {
+            KeyRotator rotator = fixture.rotator();
+            KeyRing before = rotator.keyRing(KeyFixture.TENANT);
+            String signedBefore = TestTokens.sign(before);
+            Provider other = new BouncyCastleProvider();
+
+            rotator.useSignatures(SignatureProvider.of(other));
+
+            KeyRing after = rotator.keyRing(KeyFixture.TENANT);
+            assertNotSame(before, after);
+            assertSame(other, after.activeSigner().getJCAContext().getProvider());
+            assertEquals(before.active().kid(), after.active().kid());
+            assertArrayEquals(before.jwksJson(), after.jwksJson());
+            assertTrue(after.verifies(CompactJws.parse(signedBefore)));
+            assertTrue(before.verifies(CompactJws.parse(TestTokens.sign(after))));
+            fixture.clock.advance(Duration.ofMinutes(1));
+            assertSame(other, rotator.rotate(KeyFixture.TENANT).activeSigner().getJCAContext().getProvider());
         }
     }
 
