@@ -94,6 +94,24 @@ class DatabaseTest {
         assertFalse(DatabaseConfig.h2InMemory("cache").jdbcUrl().toUpperCase(java.util.Locale.ROOT).contains(";CACHE_SIZE="));
     }
 
+    /**
+     * Settings H2 would refuse or that are not this server's to set are left out: {@code DB_CLOSE_ON_EXIT=FALSE} beside
+     * {@code AUTO_SERVER=TRUE} ("Feature not supported"), and a remote server's page cache; an operator's own
+     * {@code DB_CLOSE_ON_EXIT} is kept. The AUTO_SERVER file opens.
+     */
+    @Test
+    void configWhenAutoServerOrRemoteOrOwnCloseSettingThenNothingH2RefusesIsAdded(@TempDir Path dir) throws Exception {
+        String autoServer = "jdbc:h2:file:" + dir.resolve("a") + ";AUTO_SERVER=TRUE";
+        assertFalse(new DatabaseConfig(autoServer, "sa", "", 2).jdbcUrl().contains("DB_CLOSE_ON_EXIT"));
+        assertEquals(1, setting(autoServer, CACHE_BOUND_MIB));
+        String remote = new DatabaseConfig("jdbc:h2:tcp://127.0.0.1:1/x", "sa", "", 2).jdbcUrl();
+        assertFalse(remote.contains("CACHE_SIZE=1024") || remote.contains("DB_CLOSE_ON_EXIT"), remote);
+        assertTrue(remote.endsWith(";WRITE_DELAY=0"), remote);
+        String own = new DatabaseConfig("jdbc:h2:file:" + dir.resolve("b") + ";db_close_on_exit=true", "sa", "", 2).jdbcUrl();
+        assertFalse(own.contains(";DB_CLOSE_ON_EXIT=FALSE"), own);
+        assertTrue(new DatabaseConfig("jdbc:h2:file:" + dir.resolve("c"), "sa", "", 2).jdbcUrl().contains(";DB_CLOSE_ON_EXIT=FALSE"));
+    }
+
     private static final String CACHE_BOUND_MIB = "info.CACHE_MAX_SIZE";
 
     private static int writeDelay(String url) throws Exception {

@@ -7,10 +7,11 @@ import java.util.Objects;
 /**
  * Where the engine keeps its data: an H2 file (the embedded default) or PostgreSQL. An H2 URL that is not
  * in memory and sets no {@code WRITE_DELAY} gets {@link #H2_DURABLE_COMMITS}, whoever wrote it (the default
- * file or an operator's {@code db.url}), so that no acknowledged write depends on how the URL was given, and one that
- * sets no {@code CACHE_SIZE} gets {@link #H2_PAGE_CACHE}; every H2 URL that sets no {@code QUERY_CACHE_SIZE} gets
- * {@link #H2_QUERY_CACHE}, and every embedded one (not {@code tcp:} or {@code ssl:}) that sets no
- * {@code DB_CLOSE_ON_EXIT} gets {@link #H2_CLOSED_BY_OWNER}.
+ * file or an operator's {@code db.url}), so that no acknowledged write depends on how the URL was given; every H2 URL
+ * that sets no {@code QUERY_CACHE_SIZE} gets {@link #H2_QUERY_CACHE}; an embedded file (not {@code tcp:} or
+ * {@code ssl:}) that sets no {@code CACHE_SIZE} gets {@link #H2_PAGE_CACHE}, and any embedded database that sets no
+ * {@code DB_CLOSE_ON_EXIT} (and no {@code AUTO_SERVER=TRUE}, which H2 does not allow with it) gets
+ * {@link #H2_CLOSED_BY_OWNER}.
  *
  * @param maxPoolSize upper bound of pooled connections
  * @param connectionTimeout the longest a request waits for a connection before it fails (then the server
@@ -44,12 +45,18 @@ public record DatabaseConfig(String jdbcUrl, String username, String password, i
             throw new IllegalArgumentException("connection timeout must be from 250ms to 1m: " + connectionTimeout);
         }
         if (jdbcUrl.startsWith("jdbc:h2:")) {
+            boolean remote = jdbcUrl.startsWith("jdbc:h2:tcp:") || jdbcUrl.startsWith("jdbc:h2:ssl:");
             jdbcUrl = withH2Setting(jdbcUrl, H2_QUERY_CACHE);
-            if (!jdbcUrl.startsWith("jdbc:h2:tcp:") && !jdbcUrl.startsWith("jdbc:h2:ssl:")) {
+            // H2 refuses DB_CLOSE_ON_EXIT=FALSE beside AUTO_SERVER=TRUE: such a file is closed by H2's hook, as before.
+            if (!remote && !jdbcUrl.toUpperCase(Locale.ROOT).contains(";AUTO_SERVER=TRUE")) {
                 jdbcUrl = withH2Setting(jdbcUrl, H2_CLOSED_BY_OWNER);
             }
             if (!jdbcUrl.startsWith("jdbc:h2:mem:")) {
-                jdbcUrl = withH2Setting(withH2Setting(jdbcUrl, H2_DURABLE_COMMITS), H2_PAGE_CACHE);
+                jdbcUrl = withH2Setting(jdbcUrl, H2_DURABLE_COMMITS);
+            }
+            // A remote H2 server's page cache is its own to size, for every database and client it serves.
+            if (!jdbcUrl.startsWith("jdbc:h2:mem:") && !remote) {
+                jdbcUrl = withH2Setting(jdbcUrl, H2_PAGE_CACHE);
             }
         }
     }
