@@ -334,9 +334,9 @@ public final class IdentityServer implements AutoCloseable {
      * Loads the native signature provider on a thread of its own once the server serves, and hands it to the key rings
      * when it passes its self-tests ({@link SignatureProviderChoice#AUTO}); until then, and for good where it cannot
      * load, the JDK signs. Why after the start: loading it (unpacking and mapping its library, 170 ms) and its
-     * self-tests (110 ms) took 110-190 ms off a restart to the first token when done while the server started
-     * (BENCHMARKS.md "the native provider after the start"). The tokens are the same either way: RS256 is
-     * deterministic, and every verifier accepts either provider's ES256.
+     * self-tests (110 ms) competed with the start for the CPU; after it, a restart to the first token on JDK 25 took
+     * 6-11 % less (on JDK 17 no change was measurable: BENCHMARKS.md "the native provider after the start"). The
+     * tokens are the same either way: RS256 is deterministic, and every verifier accepts either provider's ES256.
      */
     private static void useNativeSignaturesWhenLoaded(IdentityEngine engine) {
         Thread thread = new Thread(() -> {
@@ -346,6 +346,8 @@ public final class IdentityServer implements AutoCloseable {
             }
         }, "identity-signature-provider");
         thread.setDaemon(true);
+        // Below the requests, as the password hashes are (Argon2idPasswordHasher): the first tokens come first.
+        thread.setPriority(Thread.MIN_PRIORITY);
         thread.start();
     }
 
