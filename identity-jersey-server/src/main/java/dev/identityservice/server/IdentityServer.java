@@ -342,11 +342,17 @@ public final class IdentityServer implements AutoCloseable {
         Thread thread = new Thread(() -> {
             SignatureProvider provider = SignatureProviderChoice.AUTO.resolve();
             if (provider != SignatureProvider.JDK) {
-                engine.keys().useSignatures(provider);
+                try {
+                    engine.keys().useSignatures(provider);
+                } catch (RuntimeException e) {
+                    // Rings built before keep signing with the JDK; those built from now on use the provider.
+                    LOG.warn("Moving the key rings to {} failed: {}", provider.name(), e.toString());
+                }
             }
         }, "identity-signature-provider");
         thread.setDaemon(true);
-        // Below the requests, as the password hashes are (Argon2idPasswordHasher): the first tokens come first.
+        // Below the requests where priorities reach the operating system (the launcher's -XX:ThreadPriorityPolicy=1,
+        // as for the password hashes): the first tokens come first.
         thread.setPriority(Thread.MIN_PRIORITY);
         thread.start();
     }

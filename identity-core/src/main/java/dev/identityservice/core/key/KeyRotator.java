@@ -99,7 +99,9 @@ public final class KeyRotator implements KeyRingProvider {
      */
     public void useSignatures(SignatureProvider provider) {
         signatures = Objects.requireNonNull(provider, "provider");
-        for (String tenantId : rings.keySet()) {
+        // Every tenant with a lock, not only with a ring: a first load holds its lock from before it reads the
+        // provider until its ring is in, so a load that read the JDK's is seen here and its ring rebuilt after it.
+        for (String tenantId : writeLocks.keySet()) {
             synchronized (writeLock(tenantId)) {
                 rings.computeIfPresent(tenantId, (id, ring) -> KeyRing.of(id, ring.keys(), provider));
             }

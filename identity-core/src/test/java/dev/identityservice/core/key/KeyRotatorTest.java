@@ -10,7 +10,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.identityservice.core.testing.DatabaseKind;
+import java.security.InvalidKeyException;
+import java.security.Key;
+import java.security.KeyFactory;
+import java.security.KeyFactorySpi;
+import java.security.PrivateKey;
 import java.security.Provider;
+import java.security.PublicKey;
+import java.security.spec.InvalidKeySpecException;
+import java.security.spec.KeySpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,6 +106,104 @@ class KeyRotatorTest {
             assertTrue(before.verifies(CompactJws.parse(TestTokens.sign(after))));
             fixture.clock.advance(Duration.ofMinutes(1));
             assertSame(other, rotator.rotate(KeyFixture.TENANT).activeSigner().getJCAContext().getProvider());
+        }
+    }
+
+    /**
+     * The race a reviewing helper found: a tenant's first load that has read the old provider and is still building its
+     * ring when the swap runs. The swap must wait for it and rebuild its ring, not pass it by because it has no ring
+     * yet (it then kept the old provider until the next rotation). The old provider here holds the first load inside
+     * its key translation until the swap has run or is waiting.
+     */
+    @ParameterizedTest
+    @EnumSource(DatabaseKind.class)
+    void useSignaturesWhenAFirstLoadIsBuildingItsRingThenThatRingGetsTheNewProviderToo(DatabaseKind kind) throws Exception {
+        try (KeyFixture fixture = KeyFixture.open(kind)) {
+            fixture.rotator().keyRing(KeyFixture.TENANT); // the keys stored (another instance, or the last run)
+            HeldProvider held = new HeldProvider();
+            KeyRotator rotator = fixture.rotatorBuilder().signatures(SignatureProvider.of(held)).build();
+            Provider other = new BouncyCastleProvider();
+            java.util.concurrent.FutureTask<KeyRing> firstLoad = new java.util.concurrent.FutureTask<>(() -> rotator.keyRing(KeyFixture.TENANT));
+            new Thread(firstLoad).start();
+            assertTrue(held.entered.await(10, TimeUnit.SECONDS), "the first load reached the old provider");
+
+            Thread swap = new Thread(() -> rotator.useSignatures(SignatureProvider.of(other)));
+            swap.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (swap.getState() != Thread.State.BLOCKED && swap.getState() != Thread.State.TERMINATED
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            held.release.countDown();
+            assertSame(held, firstLoad.get(10, TimeUnit.SECONDS).activeSigner().getJCAContext().getProvider());
+            swap.join(10_000);
+
+            assertSame(other, rotator.keyRing(KeyFixture.TENANT).activeSigner().getJCAContext().getProvider());
+        }
+    }
+
+    /**
+     * Key factories that wait in {@code translateKey} until released (a ring being built is held there) and the JDK's
+     * RS256 and ES256 signatures: what a key ring asks of its provider.
+     */
+    private static final class HeldProvider extends Provider {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        HeldProvider() {
+            super("Held", "1", "key factories that wait before they translate");
+            for (String algorithm : List.of("SHA256withRSA", "SHA256withECDSA")) {
+                putService(new Service(this, "Signature", algorithm, java.security.Signature.class.getName(), null, null) {
+                    @Override
+                    public Object newInstance(Object parameter) throws java.security.NoSuchAlgorithmException {
+                        return java.security.Signature.getInstance(algorithm);
+                    }
+                });
+            }
+            for (String algorithm : List.of("RSA", "EC")) {
+                putService(new Service(this, "KeyFactory", algorithm, HeldKeyFactory.class.getName(), null, null) {
+                    @Override
+                    public Object newInstance(Object parameter) throws java.security.NoSuchAlgorithmException {
+                        return new HeldKeyFactory(HeldProvider.this, KeyFactory.getInstance(algorithm));
+                    }
+                });
+            }
+        }
+    }
+
+    private static final class HeldKeyFactory extends KeyFactorySpi {
+        private final HeldProvider provider;
+        private final KeyFactory jdk;
+
+        HeldKeyFactory(HeldProvider provider, KeyFactory jdk) {
+            this.provider = provider;
+            this.jdk = jdk;
+        }
+
+        @Override
+        protected Key engineTranslateKey(Key key) throws InvalidKeyException {
+            provider.entered.countDown();
+            try {
+                provider.release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return jdk.translateKey(key);
+        }
+
+        @Override
+        protected PublicKey engineGeneratePublic(KeySpec spec) throws InvalidKeySpecException {
+            return jdk.generatePublic(spec);
+        }
+
+        @Override
+        protected PrivateKey engineGeneratePrivate(KeySpec spec) throws InvalidKeySpecException {
+            return jdk.generatePrivate(spec);
+        }
+
+        @Override
+        protected <T extends KeySpec> T engineGetKeySpec(Key key, Class<T> type) throws InvalidKeySpecException {
+            return jdk.getKeySpec(key, type);
         }
     }
 
