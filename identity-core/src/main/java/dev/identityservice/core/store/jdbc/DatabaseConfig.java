@@ -53,10 +53,10 @@ public record DatabaseConfig(String jdbcUrl, String username, String password, i
             }
             if (!jdbcUrl.startsWith("jdbc:h2:mem:")) {
                 jdbcUrl = withH2Setting(jdbcUrl, H2_DURABLE_COMMITS);
-            }
-            // A remote H2 server's page cache is its own to size, for every database and client it serves.
-            if (!jdbcUrl.startsWith("jdbc:h2:mem:") && !remote) {
-                jdbcUrl = withH2Setting(jdbcUrl, H2_PAGE_CACHE);
+                // A remote H2 server's page cache is its own to size, for every database and client it serves.
+                if (!remote) {
+                    jdbcUrl = withH2Setting(jdbcUrl, H2_PAGE_CACHE);
+                }
             }
         }
     }
@@ -89,8 +89,8 @@ public record DatabaseConfig(String jdbcUrl, String username, String password, i
      * hook runs alongside the server's and closed the database while the graceful stop was still answering the
      * requests in flight: refresh grants then answered 503 "Database is already closed" (4-7 of about 190 at 8
      * clients, {@code GracefulStopIT}), and the audit events the server stores after the last request would have found
-     * it closed. A process that ends without
-     * closing it loses nothing either: every commit is in the file already ({@link #H2_DURABLE_COMMITS}).
+     * it closed. A process that ends without closing it loses nothing either: every commit is in the file already
+     * ({@link #H2_DURABLE_COMMITS}).
      */
     static final String H2_CLOSED_BY_OWNER = ";DB_CLOSE_ON_EXIT=FALSE";
 
