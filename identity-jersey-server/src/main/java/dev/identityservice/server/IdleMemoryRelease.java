@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Gives memory kept for the next burst back to the operating system once the server has been idle for a while
  * ({@code memory.idle.release}, issue 13): the Argon2id blocks the password hasher pools (up to
- * {@code password.hash.concurrency × password.hash.memory.kib}), H2's page cache (up to 16 MiB), Jetty's pooled
+ * {@code password.hash.concurrency × password.hash.memory.kib}), H2's page cache (1 MiB unless {@code db.url} sets {@code CACHE_SIZE}), Jetty's pooled
  * connection buffers, and the part of the heap the collector grew into under load. Run it every second or so, e.g.
  * on the server's job executor; it does something at most once per quiet period.
  *

@@ -6,15 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.identityservice.server.testing.ServerProcess;
 import dev.identityservice.server.testing.TestServer;
 import java.io.IOException;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,8 +46,8 @@ class GracefulStopIT {
         try {
             // One after the other, so that no sign-in waits for a hash slot (a 503 of its own on a slow machine).
             for (int i = 0; i < CLIENTS; i++) {
-                HttpResponse<String> login = send(server, "grant_type=password&username=admin&password="
-                        + URLEncoder.encode(adminPassword, StandardCharsets.UTF_8));
+                HttpResponse<String> login = send(server, TestServer.form("grant_type", "password", "username", "admin",
+                        "password", adminPassword));
                 assertEquals(200, login.statusCode(), login.body());
                 String first = TestServer.json(login.body()).get("refresh_token").asText();
                 lastTokens.add(clients.submit(() -> refreshUntilRefused(server, first, outcomes)));
@@ -69,8 +66,7 @@ class GracefulStopIT {
             assertEquals(Map.of(ANSWERED, outcomes.get(ANSWERED)), outcomes, "every answer around the stop");
             try (ServerProcess again = ServerProcess.start(dataDir)) {
                 for (String token : tokens) {
-                    HttpResponse<String> refreshed = send(again, "grant_type=refresh_token&refresh_token="
-                            + URLEncoder.encode(token, StandardCharsets.UTF_8));
+                    HttpResponse<String> refreshed = send(again, TestServer.form("grant_type", "refresh_token", "refresh_token", token));
                     assertEquals(200, refreshed.statusCode(), "a client's last token, which no answered request used: "
                             + refreshed.body());
                 }
@@ -92,7 +88,7 @@ class GracefulStopIT {
         while (true) {
             HttpResponse<String> answer;
             try {
-                answer = send(server, "grant_type=refresh_token&refresh_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+                answer = send(server, TestServer.form("grant_type", "refresh_token", "refresh_token", token));
             } catch (IOException refused) {
                 // Connection refused or closed by the stop: nothing was answered, so the token is still the last one.
                 return token;
@@ -107,10 +103,8 @@ class GracefulStopIT {
     }
 
     private HttpResponse<String> send(ServerProcess server, String form) throws IOException, InterruptedException {
-        String basic = Base64.getEncoder().encodeToString((ServerProcess.CLIENT_ID + ":" + ServerProcess.CLIENT_SECRET)
-                .getBytes(StandardCharsets.UTF_8));
         return http.send(HttpRequest.newBuilder(server.uri("/oauth2/token"))
-                .header("Authorization", "Basic " + basic)
+                .header("Authorization", TestServer.basic(ServerProcess.CLIENT_ID, ServerProcess.CLIENT_SECRET))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofString(form))

@@ -98,7 +98,7 @@ public final class H2Compaction implements Runnable {
     }
 
     /**
-     * Empties H2's page cache, which H2 fills up to its {@code CACHE_SIZE} (16 MiB by default) and never empties by
+     * Empties H2's page cache, which H2 fills up to its {@code CACHE_SIZE} ({@link DatabaseConfig#H2_PAGE_CACHE} unless the URL sets one) and never empties by
      * itself: an idle server need not keep it in its heap, and pages read again come back from the file (or the
      * operating system's cache of it). H2 clears the cache whenever its size is set; this sets it to what it is.
      * Safe while requests run: the pages a query holds stay reachable from it, and the cache refills as they read.
