@@ -108,7 +108,11 @@ public final class IdentityServer implements AutoCloseable {
             System.exit(EXIT_START_FAILED);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "identity-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            // Last: the requests Jetty answered while it stopped are in the access log's buffer.
+            LogSetup.stop();
+        }, "identity-shutdown"));
     }
 
     /** Starts a server; the bootstrap credentials, if any are created, go to {@code out}. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.identityservice.server.observability.AccessLog;
 import dev.identityservice.server.testing.ServerProcess;
 import dev.identityservice.server.testing.TestServer;
 import java.net.http.HttpClient;
@@ -67,5 +68,8 @@ class LoggingIT {
                 .findFirst().orElseThrow(() -> new AssertionError(output));
         assertEquals("dev.identityservice.audit", failed.get("loggerName").asText());
         assertEquals("127.0.0.1", failed.path("mdc").path("client_address").asText(), failed.toString());
+        JsonNode access = logLines.stream().filter(l -> l.path("formattedMessage").asText().contains("\"POST /oauth2/token HTTP/1.1\" 400 "))
+                .findFirst().orElseThrow(() -> new AssertionError(output));
+        assertEquals(AccessLog.LOGGER_NAME, access.get("loggerName").asText(), "the access log's own appender writes JSON too");
     }
 }

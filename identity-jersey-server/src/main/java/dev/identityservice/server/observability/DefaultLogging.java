@@ -59,20 +59,25 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
         julLevels.start();
         context.addListener(julLevels);
 
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setContext(context);
-        encoder.setPattern(PATTERN);
-        encoder.start();
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         console.setContext(context);
         console.setName(LogSetup.CONSOLE);
         console.setTarget("System.err");
-        console.setEncoder(encoder);
+        console.setEncoder(textEncoder(context));
         console.start();
 
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.INFO);
         root.addAppender(console);
+    }
+
+    /** A started encoder of the text line format ({@link #PATTERN}). */
+    static PatternLayoutEncoder textEncoder(LoggerContext context) {
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern(PATTERN);
+        encoder.start();
+        return encoder;
     }
 
     private static boolean xmlConfigurationGiven() {

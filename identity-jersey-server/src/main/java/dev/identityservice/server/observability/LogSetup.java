@@ -24,6 +24,8 @@ public final class LogSetup {
 
     /** The name of the console appender of the default configuration ({@link DefaultLogging}). */
     static final String CONSOLE = "CONSOLE";
+    /** The name of the access log's own appender ({@link BatchedConsoleAppender}). */
+    static final String ACCESS_CONSOLE = "ACCESS_CONSOLE";
 
     private LogSetup() {
     }
@@ -47,11 +49,40 @@ public final class LogSetup {
         settings.levels().forEach((name, level) -> context.getLogger(name).setLevel(Level.toLevel(level)));
         if (settings.format() == LogSettings.Format.JSON) {
             root.detachAndStopAllAppenders();
-            root.addAppender(jsonConsole(context));
+            root.addAppender(console(context, jsonEncoder(context)));
+        }
+        if (root.getAppender(CONSOLE) != null) {
+            batchAccessLog(context, settings.format());
         }
     }
 
-    private static ConsoleAppender<ILoggingEvent> jsonConsole(LoggerContext context) {
+    /**
+     * Stops Logback, which writes what the access log's buffer holds ({@link BatchedConsoleAppender}); for the end
+     * of the shutdown hook, after Jetty has stopped. Nothing is logged after it.
+     */
+    public static void stop() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.stop();
+        }
+    }
+
+    /**
+     * The access log ({@value AccessLog#LOGGER_NAME}, a line per request) through a {@link BatchedConsoleAppender} of its
+     * own, in the same format as the other lines and to the same stream, instead of the root's console appender.
+     */
+    private static void batchAccessLog(LoggerContext context, LogSettings.Format format) {
+        BatchedConsoleAppender appender = new BatchedConsoleAppender();
+        appender.setContext(context);
+        appender.setName(ACCESS_CONSOLE);
+        appender.setEncoder(format == LogSettings.Format.JSON ? jsonEncoder(context) : DefaultLogging.textEncoder(context));
+        appender.start();
+        Logger access = context.getLogger(AccessLog.LOGGER_NAME);
+        access.detachAndStopAllAppenders();
+        access.addAppender(appender);
+        access.setAdditive(false);
+    }
+
+    private static JsonEncoder jsonEncoder(LoggerContext context) {
         JsonEncoder encoder = new JsonEncoder();
         encoder.setContext(context);
         // The formatted message only: the raw template and its arguments would say everything twice.
@@ -62,6 +93,10 @@ public final class LogSetup {
         encoder.setWithSequenceNumber(false);
         encoder.setWithNanoseconds(false);
         encoder.start();
+        return encoder;
+    }
+
+    private static ConsoleAppender<ILoggingEvent> console(LoggerContext context, ch.qos.logback.core.encoder.Encoder<ILoggingEvent> encoder) {
         ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
         appender.setContext(context);
         appender.setName(CONSOLE);

@@ -66,6 +66,31 @@ class LogSetupTest {
         assertTrue(LoggerFactory.getLogger("org.eclipse.jetty.server.Server").isWarnEnabled());
     }
 
+    /**
+     * The access log has a buffered appender of its own (BatchedConsoleAppender): its lines are not on the stream at
+     * once, in the text format of the other lines once written, and {@link LogSetup#stop} (the shutdown hook's last
+     * step) writes what the buffer holds.
+     */
+    @Test
+    void applyThenAccessLinesBufferedUntilStopInTheSameTextFormat() {
+        LogSetup.apply(new LogSettings("INFO", Map.of(), LogSettings.Format.TEXT));
+        Logger access = LoggerFactory.getLogger(AccessLog.LOGGER_NAME);
+
+        List<String> lines;
+        try (CapturedLog log = new CapturedLog()) {
+            access.info("127.0.0.1 - \"GET /oauth2/jwks HTTP/1.1\" 200 914 0ms");
+            LoggerFactory.getLogger("dev.identityservice.test.other").warn("not buffered");
+            List<String> before = log.lines();
+            LogSetup.stop();
+            lines = log.lines();
+            assertEquals(1, before.size(), "only the other logger's line before the stop: " + before);
+        }
+
+        assertEquals(2, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(1).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO  \\[[^]]+] identity\\.access - 127\\.0\\.0\\.1 .*"),
+                lines.get(1));
+    }
+
     /** The default configuration (what the server uses outside tests): ISO-8601 UTC timestamp, level, thread, logger. */
     @Test
     void defaultConfigurationWhenLoggingThenTimestampedTextLine() throws Exception {

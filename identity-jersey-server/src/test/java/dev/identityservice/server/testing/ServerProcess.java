@@ -40,13 +40,15 @@ public final class ServerProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final Process process;
+    private final Thread drain;
     private final List<String> output;
     private final int port;
     private final String adminPassword;
     private final String demoSecret;
 
-    private ServerProcess(Process process, List<String> output, int port, String adminPassword, String demoSecret) {
+    private ServerProcess(Process process, Thread drain, List<String> output, int port, String adminPassword, String demoSecret) {
         this.process = process;
+        this.drain = drain;
         this.output = output;
         this.port = port;
         this.adminPassword = adminPassword;
@@ -160,7 +162,7 @@ public final class ServerProcess implements AutoCloseable {
         drain.start();
         try {
             int port = listening.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)[0];
-            return new ServerProcess(process, lines, port, credentials[0], credentials[1]);
+            return new ServerProcess(process, drain, lines, port, credentials[0], credentials[1]);
         } catch (Exception e) {
             process.destroyForcibly();
             throw new IllegalStateException("server did not start: " + e.getMessage() + "\n" + String.join("\n", lines), e);
@@ -201,13 +203,19 @@ public final class ServerProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
-    /** Stops the process gracefully (SIGTERM), forcibly if it takes longer than 20 s. */
+    /**
+     * Stops the process gracefully (SIGTERM), forcibly if it takes longer than 20 s; then {@link #output} holds all
+     * it printed, its stop included.
+     */
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
+        // The handle's destroy only signals: Process.destroy() also closes the pipe, and what the process printed
+        // while it stopped (the access log of the requests Jetty still answered) went nowhere.
+        process.toHandle().destroy();
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
             kill();
         }
+        drain.join(TimeUnit.SECONDS.toMillis(10));
     }
 
     public static String jar() {
