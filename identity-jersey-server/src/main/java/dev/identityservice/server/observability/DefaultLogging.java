@@ -29,6 +29,9 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
     /** The line format: ISO-8601 timestamp in UTC, level, thread, logger, message. */
     static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX,UTC} %-5level [%thread] %logger - %msg%n";
 
+    /** The key under which {@link #apply} marks a Logback context it configured. */
+    private static final String CONFIGURED = DefaultLogging.class.getName();
+
     /** Logback's system property naming a configuration file. */
     static final String CONFIGURATION_FILE_PROPERTY = "logback.configurationFile";
 
@@ -69,6 +72,12 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.INFO);
         root.addAppender(console);
+        context.putObject(CONFIGURED, Boolean.TRUE);
+    }
+
+    /** Whether {@code context} has this default configuration, not one of an XML file (a reset forgets it). */
+    static boolean configured(LoggerContext context) {
+        return context.getObject(CONFIGURED) != null;
     }
 
     /** A started encoder of the text line format ({@link #PATTERN}). */

@@ -51,7 +51,8 @@ public final class LogSetup {
             root.detachAndStopAllAppenders();
             root.addAppender(console(context, jsonEncoder(context)));
         }
-        if (root.getAppender(CONSOLE) != null) {
+        // Only over the default configuration: an XML file of the operator's says where the access log goes.
+        if (DefaultLogging.configured(context)) {
             batchAccessLog(context, settings.format());
         }
     }

@@ -72,7 +72,10 @@ class LogSetupTest {
      * step) writes what the buffer holds.
      */
     @Test
-    void applyThenAccessLinesBufferedUntilStopInTheSameTextFormat() {
+    void applyWhenDefaultConfigurationThenAccessLinesBufferedUntilStopInTheSameTextFormat() {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        context.reset();
+        DefaultLogging.apply(context);
         LogSetup.apply(new LogSettings("INFO", Map.of(), LogSettings.Format.TEXT));
         Logger access = LoggerFactory.getLogger(AccessLog.LOGGER_NAME);
 
@@ -89,6 +92,16 @@ class LogSetupTest {
         assertEquals(2, lines.size(), String.join("\n", lines));
         assertTrue(lines.get(1).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO  \\[[^]]+] identity\\.access - 127\\.0\\.0\\.1 .*"),
                 lines.get(1));
+    }
+
+    /** An XML configuration (here the tests' logback-test.xml) keeps the access log where it says: no appender of ours. */
+    @Test
+    void applyWhenXmlConfigurationThenTheAccessLogIsLeftToIt() {
+        LogSetup.apply(new LogSettings("INFO", Map.of(), LogSettings.Format.TEXT));
+
+        ch.qos.logback.classic.Logger access = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(AccessLog.LOGGER_NAME);
+        assertTrue(access.getAppender(LogSetup.ACCESS_CONSOLE) == null, "no appender of ours");
+        assertTrue(access.isAdditive(), "its lines go where the XML sends the root's");
     }
 
     /** The default configuration (what the server uses outside tests): ISO-8601 UTC timestamp, level, thread, logger. */
