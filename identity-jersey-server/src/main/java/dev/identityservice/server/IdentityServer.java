@@ -109,9 +109,12 @@ public final class IdentityServer implements AutoCloseable {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            // Last: the requests Jetty answered while it stopped are in the access log's buffer.
-            LogSetup.stop();
+            try {
+                server.close();
+            } finally {
+                // Last: the requests Jetty answered while it stopped are in the access log's buffer.
+                LogSetup.stop();
+            }
         }, "identity-shutdown"));
     }
 

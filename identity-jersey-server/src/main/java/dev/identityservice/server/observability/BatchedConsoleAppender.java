@@ -17,11 +17,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Why: at the key set's 30,000 requests a second the access log took about 10 µs of each 45 µs request, half of
  * it that system call (BENCHMARKS.md, issue 13). Each write holds whole lines (one event is one write into the
- * buffer, which empties itself before a line that does not fit), so lines never interleave with the other loggers'
- * lines on the same stream. The price is the one nginx's {@code access_log ... buffer= flush=} asks: a line can reach
- * the stream up to {@link #FLUSH_INTERVAL} after it was logged, and a process killed with SIGKILL loses what the
- * buffer held (at most {@link #BUFFER_BYTES} bytes). A graceful stop writes it: the server's shutdown hook stops
- * Logback after Jetty ({@link LogSetup#stop}).
+ * buffer, which empties itself before a line that does not fit), so no line is cut by another logger's line on the
+ * same stream. The price is the one nginx's {@code access_log ... buffer= flush=} asks: a line can reach the stream
+ * up to {@link #FLUSH_INTERVAL} after it was logged (after lines other loggers logged later), and a process killed
+ * with SIGKILL loses what the buffer held (at most {@link #BUFFER_BYTES} bytes, at most {@link #FLUSH_INTERVAL} of
+ * lines). A graceful stop writes it: the server's shutdown hook stops Logback after Jetty ({@link LogSetup#stop}).
  *
  * <p>Logback has no buffered console appender of its own, so this is its {@link OutputStreamAppender} given a
  * buffered stream and a flush on the Logback context's scheduler.
