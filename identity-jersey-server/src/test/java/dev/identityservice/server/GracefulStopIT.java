@@ -65,8 +65,8 @@ class GracefulStopIT {
             outcomes.remove(REFUSED_BY_STOP);
             assertEquals(Map.of(ANSWERED, outcomes.get(ANSWERED)), outcomes, "every answer around the stop");
             // The access log is written in batches (BatchedConsoleAppender): the stop writes the last of them.
-            long logged = server.output().lines().filter(line -> line.contains("\"POST /oauth2/token HTTP/1.1\" 200 ")).count();
             List<String> output = server.output().lines().toList();
+            long logged = output.stream().filter(line -> line.contains("\"POST /oauth2/token HTTP/1.1\" 200 ")).count();
             assertEquals(CLIENTS + outcomes.get(ANSWERED), logged, "an access log line for each sign-in and refresh answered; the output ended with\n"
                     + String.join("\n", output.subList(Math.max(0, output.size() - 40), output.size())));
             try (ServerProcess again = ServerProcess.start(dataDir)) {
