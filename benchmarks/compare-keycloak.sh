@@ -281,7 +281,8 @@ if [ "$storm" = 1 ]; then
 fi
 for server in $servers; do printf '%s\trss_mib\t-\t%s\n' "$server" "$(rss_mib "${pids[$server]}")" | tee -a "$results"; done
 # Again once every server has been idle IDLE seconds: ours gives back what the load made it keep after
-# memory.idle.release (10 s without a heap collection); the reading above is the one that does not wait for it.
+# memory.idle.release (10 s with fewer requests than one a second); the reading above is the one that does not wait
+# for it (each server was idle while the others were measured).
 sleep "$idle"
 for server in $servers; do printf '%s\trss_idle_mib\t-\t%s\n' "$server" "$(rss_mib "${pids[$server]}")" | tee -a "$results"; done
 

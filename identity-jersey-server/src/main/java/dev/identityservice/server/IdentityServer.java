@@ -300,8 +300,8 @@ public final class IdentityServer implements AutoCloseable {
             if (!config.memoryIdleRelease().isZero() && IdleMemoryRelease.explicitCollectionsDisabled()) {
                 LOG.info("memory.idle.release has no effect: the JVM runs with -XX:+DisableExplicitGC");
             } else if (!config.memoryIdleRelease().isZero()) {
-                jobs.scheduleWithFixedDelay(IdleMemoryRelease.ofThisJvm(config.memoryIdleRelease(), engine,
-                        jetty.getByteBufferPool()), 1, 1, TimeUnit.SECONDS);
+                jobs.scheduleWithFixedDelay(IdleMemoryRelease.ofThisJvm(config.memoryIdleRelease(), metrics::requestsCompleted,
+                        engine, jetty.getByteBufferPool()), 1, 1, TimeUnit.SECONDS);
             }
             handlersStarting.await();
             jetty.start();

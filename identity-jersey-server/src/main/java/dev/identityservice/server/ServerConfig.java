@@ -77,9 +77,8 @@ import java.util.Set;
  *                           the stored setting ({@code implicit.hybrid.flows})
  * @param outboundFetchLimits the time and size bounds of a GET of a client's {@code request_uri} or {@code jwks_uri}
  *                   ({@code outbound.fetch.timeout.ms}, {@code outbound.fetch.max.bytes})
- * @param memoryIdleRelease how long the server must have allocated next to nothing (at most one collection of the
- *                   heap) before it gives back the memory it keeps for the next burst ({@link IdleMemoryRelease});
- *                   zero: never
+ * @param memoryIdleRelease how long the server must have been idle (fewer requests than one a second) before it
+ *                   gives back the memory it keeps for the next burst ({@link IdleMemoryRelease}); zero: never
  *                   ({@code memory.idle.release})
  * @param signatureProvider which JCA provider signs the tokens ({@code signature.provider}, {@link SignatureProviderChoice})
  */

@@ -90,6 +90,19 @@ public final class ServerMetrics implements AutoCloseable {
     }
 
     /**
+     * The requests Jetty completed so far on every connector of the server bound with {@link #bindJetty}, whatever
+     * their status: the count of {@code jetty_server_requests_seconds}; 0 before it is bound. It reads the timers'
+     * counts (a few dozen), so it costs nothing per request; call it now and then, not per request.
+     */
+    public long requestsCompleted() {
+        long completed = 0;
+        for (Timer timer : registry.find(JettyRequestTimer.NAME).timers()) {
+            completed += timer.count();
+        }
+        return completed;
+    }
+
+    /**
      * Binds the main port's admission: {@code identity_http_requests_waiting}, the requests waiting to execute now
      * (those refused after {@code http.queue.timeout} are the 503s of {@code jetty_server_requests_seconds}).
      */
