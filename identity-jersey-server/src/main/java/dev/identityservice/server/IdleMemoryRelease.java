@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * restored to: at the next load the heap grows back to its bound at the first full collection.
  *
  * <p>It releases only what a load, or background work, left: when the heap has not grown since the last release, a
- * full collection would give nothing back, so an idle server costs no full collection each second.
+ * full collection would give nothing back, so an idle server costs no full collection each second; and while the
+ * server stays idle it releases at most once per idle time.
  *
  * <p>Why by hand: the JDK's own (JEP 346, {@code G1PeriodicGCInterval}) is the G1 collector's, which costs more
  * memory and CPU per request here than the serial one; the serial collector has none.
@@ -56,9 +57,12 @@ public final class IdleMemoryRelease implements Runnable {
     private final long idleRequests;
     private final LongSupplier requests;
     private final LongSupplier nanoTime;
-    private final Runnable release;
+    private final BooleanSupplier release;
     /** The runs' readings, {time in nanoseconds, requests}, oldest first: the newest one older than the idle time, and those after it. */
     private final ArrayDeque<long[]> readings = new ArrayDeque<>();
+    /** When the release last gave memory back ({@link #nanoTime}); none before the first. */
+    private long releasedAt;
+    private boolean releasedOnce;
     /** Whether the release threw in this quiet period: not tried again before the next one. */
     private boolean failedWhileQuiet;
     /** Whether the last release threw: the first failure is logged with its cause, the next ones not. */
@@ -68,10 +72,11 @@ public final class IdleMemoryRelease implements Runnable {
      * @param idleAfter the quiet time before a release, positive
      * @param requests  the number of requests the server completed so far
      * @param nanoTime  a monotonic clock in nanoseconds
-     * @param release   gives the memory back if there is any to give (run once a second while the server is idle, so
-     *                  it must cost next to nothing when there is none, as {@link #whenHeapGrew} does)
+     * @param release   gives the memory back if there is any to give and returns whether it did (asked once a run
+     *                  while the server is idle, at most once per idle time after it did, so it must cost next to
+     *                  nothing when there is none, as {@link #whenHeapGrew} does)
      */
-    public IdleMemoryRelease(Duration idleAfter, LongSupplier requests, LongSupplier nanoTime, Runnable release) {
+    public IdleMemoryRelease(Duration idleAfter, LongSupplier requests, LongSupplier nanoTime, BooleanSupplier release) {
         if (idleAfter.isZero() || idleAfter.isNegative()) {
             throw new IllegalArgumentException("idleAfter must be positive: " + idleAfter);
         }
@@ -114,7 +119,7 @@ public final class IdleMemoryRelease implements Runnable {
 
     /**
      * A release that drops the caches and collects only when the heap's committed bytes grew past what the last
-     * release left: otherwise the full collection would give nothing back. Run again while the server stays idle, it
+     * release left: otherwise the full collection would give nothing back. Asked again while the server stays idle, it
      * collects again only if the heap grew meanwhile: background work (H2's compaction after a write load) promotes
      * into the old generation, and the collection that makes room grows it back to its bound.
      *
@@ -122,26 +127,30 @@ public final class IdleMemoryRelease implements Runnable {
      * @param dropCaches     drops what is kept for the next burst; false when it cannot now (a hash runs), and the
      *                       release is then left to the next run
      * @param collect        the full collection that shrinks the heap
+     * @return a release that returns whether it collected
      */
-    static Runnable whenHeapGrew(LongSupplier committedBytes, BooleanSupplier dropCaches, Runnable collect) {
-        return new Runnable() {
+    static BooleanSupplier whenHeapGrew(LongSupplier committedBytes, BooleanSupplier dropCaches, Runnable collect) {
+        return new BooleanSupplier() {
             /** The heap's committed bytes right after the last release; -1 before the first. */
             private long committedAfterLast = -1;
 
             @Override
-            public void run() {
+            public boolean getAsBoolean() {
                 if (committedBytes.getAsLong() <= committedAfterLast || !dropCaches.getAsBoolean()) {
-                    return;
+                    return false;
                 }
                 collect.run();
                 committedAfterLast = committedBytes.getAsLong();
+                return true;
             }
         };
     }
 
     /**
-     * Checks for idleness and, while idle, releases (what {@link #whenHeapGrew} finds to give back); a failure is
-     * logged (the first with its cause), not thrown, and not tried again before the next quiet period.
+     * Checks for idleness and, while idle, releases (what {@link #whenHeapGrew} finds to give back), at most once per
+     * idle time: each release is a full collection, and another server in the same JVM (tests, embeddings) may be
+     * under load meanwhile. A failure is logged (the first with its cause), not thrown, and not tried again before the
+     * next quiet period.
      */
     @Override
     public void run() {
@@ -151,11 +160,14 @@ public final class IdleMemoryRelease implements Runnable {
             failedWhileQuiet = false;
             return;
         }
-        if (failedWhileQuiet) {
+        if (failedWhileQuiet || (releasedOnce && now - releasedAt < idleAfterNanos)) {
             return;
         }
         try {
-            release.run();
+            if (release.getAsBoolean()) {
+                releasedAt = now;
+                releasedOnce = true;
+            }
             failing = false;
         } catch (RuntimeException e) {
             failedWhileQuiet = true;

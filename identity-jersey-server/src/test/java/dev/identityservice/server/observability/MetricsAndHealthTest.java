@@ -129,6 +129,27 @@ class MetricsAndHealthTest {
         assertFalse(after.contains("BREW"), "a method outside the standard ones became a tag value");
     }
 
+    /** What {@code memory.idle.release} reads to tell an idle server: every request Jetty completed, whatever its answer. */
+    @Test
+    void requestsCompletedWhenRequestsEndInManyWaysThenEachCountedOnce() throws InterruptedException {
+        ServerMetrics metrics = server.server.metrics();
+        Thread.sleep(200); // the requests of the tests before timed
+        long before = metrics.requestsCompleted();
+        assertEquals(200, status("GET", "/oauth2/jwks"));
+        assertEquals(404, status("GET", "/no/such/path"));
+        status("BREW", "/oauth2/jwks");
+        server.post("/oauth2/token", form("grant_type", "client_credentials"), "Authorization", basic("app", SECRET));
+
+        // Jetty times a request once its response is complete, which the client may see first.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (metrics.requestsCompleted() - before < 4 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(100);
+
+        assertEquals(4, metrics.requestsCompleted() - before);
+    }
+
     @Test
     void metricsWhenTenantPathThen404EvenForThatTenantsAdmin() {
         server.tenant("acme");
