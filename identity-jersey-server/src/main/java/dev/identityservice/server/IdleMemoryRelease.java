@@ -52,13 +52,20 @@ public final class IdleMemoryRelease implements Runnable {
     /** Whether the JVM refused to change its free ratios: said once per JVM. */
     private static final AtomicBoolean RATIOS_REFUSED = new AtomicBoolean();
 
+    /** Readings kept per idle time, at most (one a run, but not closer than the idle time over this). */
+    static final int READINGS_PER_IDLE_TIME = 16;
+    private static final double NANOS_PER_SECOND = 1e9;
+
     private final long idleAfterNanos;
-    /** Fewer requests than this in the idle time is idle: one a second, at least one. */
-    private final long idleRequests;
+    /** Fewer requests than this since the window's start is idle: one a second of the idle time, and none when it is a second or less. */
+    private final double idleRequests;
     private final LongSupplier requests;
     private final LongSupplier nanoTime;
     private final BooleanSupplier release;
-    /** The runs' readings, {time in nanoseconds, requests}, oldest first: the newest one older than the idle time, and those after it. */
+    /**
+     * Readings {time in nanoseconds, requests}, oldest first: the newest one at least the idle time old, and those after
+     * it, one per run but at most {@link #READINGS_PER_IDLE_TIME} per idle time (a day's idle time keeps 17, not 86,400).
+     */
     private final ArrayDeque<long[]> readings = new ArrayDeque<>();
     /** When the release last gave memory back ({@link #nanoTime}); none before the first. */
     private long releasedAt;
@@ -81,7 +88,7 @@ public final class IdleMemoryRelease implements Runnable {
             throw new IllegalArgumentException("idleAfter must be positive: " + idleAfter);
         }
         this.idleAfterNanos = idleAfter.toNanos();
-        this.idleRequests = Math.max(1, idleAfter.toSeconds());
+        this.idleRequests = Math.max(NANOS_PER_SECOND, idleAfterNanos) / NANOS_PER_SECOND;
         this.requests = Objects.requireNonNull(requests, "requests");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         this.release = Objects.requireNonNull(release, "release");
@@ -155,8 +162,11 @@ public final class IdleMemoryRelease implements Runnable {
     @Override
     public void run() {
         long now = nanoTime.getAsLong();
-        readings.addLast(new long[] {now, requests.getAsLong()});
-        if (!quiet(now)) {
+        long completed = requests.getAsLong();
+        if (readings.isEmpty() || now - readings.peekLast()[0] >= idleAfterNanos / READINGS_PER_IDLE_TIME) {
+            readings.addLast(new long[] {now, completed});
+        }
+        if (!quiet(now, completed)) {
             failedWhileQuiet = false;
             return;
         }
@@ -178,17 +188,23 @@ public final class IdleMemoryRelease implements Runnable {
         }
     }
 
+    /** How many readings are kept now: at most {@link #READINGS_PER_IDLE_TIME} + 2 however long the idle time. */
+    int readingsKept() {
+        return readings.size();
+    }
+
     /**
-     * Whether fewer than {@link #idleRequests} requests completed since the newest reading at least the idle time old;
-     * false until there is one. Drops the readings before that one.
+     * Whether, of the {@code completed} requests so far, fewer than {@link #idleRequests} completed since the newest
+     * reading at least the idle time old (a window up to a sixteenth longer than the idle time); false until there is
+     * one. Drops the readings before that one.
      */
-    private boolean quiet(long now) {
+    private boolean quiet(long now, long completed) {
         long[] start = readings.removeFirst();
         while (!readings.isEmpty() && now - readings.peekFirst()[0] >= idleAfterNanos) {
             start = readings.removeFirst();
         }
         readings.addFirst(start);
-        return now - start[0] >= idleAfterNanos && readings.peekLast()[1] - start[1] < idleRequests;
+        return now - start[0] >= idleAfterNanos && completed - start[1] < idleRequests;
     }
 
     /**

@@ -47,6 +47,7 @@ class IdleMemoryReleaseTest {
         release.run();
         assertEquals(2, releases.get(), "asked again while idle: whenHeapGrew decides whether there is anything");
 
+        advance(Duration.ofSeconds(1));
         requests.addAndGet(500); // a burst
         release.run();
         advance(Duration.ofSeconds(9));
@@ -114,6 +115,40 @@ class IdleMemoryReleaseTest {
         assertEquals(1, releases.get());
     }
 
+    /** One a second of the idle time: 1.5 s allows one request, not two. */
+    @Test
+    void runWhenTheIdleTimeIsNotWholeSecondsThenOneRequestPerSecondOfIt() {
+        IdleMemoryRelease release = new IdleMemoryRelease(Duration.ofMillis(1500), requests::get, nanos::get,
+                () -> releases.incrementAndGet() > 0);
+        release.run();
+        advance(Duration.ofMillis(1500));
+        requests.addAndGet(2);
+        release.run();
+        assertEquals(0, releases.get(), "two requests in 1.5 s");
+
+        advance(Duration.ofMillis(1500));
+        requests.incrementAndGet();
+        release.run();
+        assertEquals(1, releases.get(), "one request in 1.5 s");
+    }
+
+    /** A run a second and an idle time of a day: the readings kept stay a handful, not one per second of it. */
+    @Test
+    void runWhenTheIdleTimeIsLongThenFewReadingsKept() {
+        IdleMemoryRelease daily = new IdleMemoryRelease(Duration.ofDays(1), requests::get, nanos::get,
+                () -> releases.incrementAndGet() > 0);
+        int mostKept = 0;
+        for (int second = 0; second <= 2 * 86_400; second++) {
+            requests.addAndGet(second < 3_600 ? 30 : 0); // an hour of load (more than a day's one a second), then idle
+            daily.run();
+            mostKept = Math.max(mostKept, daily.readingsKept());
+            advance(Duration.ofSeconds(1));
+        }
+
+        assertTrue(mostKept <= IdleMemoryRelease.READINGS_PER_IDLE_TIME + 2, "kept " + mostKept);
+        assertEquals(1, releases.get(), "released once, a day after the load");
+    }
+
     @Test
     void runWhenTheReleaseFailsThenNotThrownAndTriedAgainAfterTheNextQuietPeriod() {
         IdleMemoryRelease failing = releaseDoing(() -> {
@@ -127,6 +162,7 @@ class IdleMemoryReleaseTest {
         failing.run();
         assertEquals(1, releases.get(), "not again in the same quiet period");
 
+        advance(Duration.ofSeconds(1));
         requests.addAndGet(100);
         failing.run();
         advance(Duration.ofSeconds(10));
